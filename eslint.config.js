@@ -1,0 +1,74 @@
+// Lint: typescript-eslint's recommended rules plus the import directions of design.md §1.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const rooms = (...names) => names.map((n) => `**/${n}/**`);
+const restrict = (patterns, message, allowTypeImports = false) => ({
+  '@typescript-eslint/no-restricted-imports': [
+    'error',
+    { patterns: [{ group: patterns, message, allowTypeImports }] },
+  ],
+});
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/**', 'out/**', 'release/**', '.tsbuild/**', 'docs/**', '**/*.d.ts', 'test-results/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: ['scripts/**/*.mjs', 'bench/**/*.mjs', '*.js', '*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+    },
+  },
+  // protocol/src: pure TypeScript over Uint8Array — relative imports inside itself only.
+  {
+    files: ['protocol/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'protocol/src imports nothing outside itself (design.md §1).' }] },
+      ],
+    },
+  },
+  // protocol/node and simulator: never the app.
+  {
+    files: ['protocol/node/**/*.ts', 'simulator/**/*.ts'],
+    rules: restrict(rooms('app-main', 'app-renderer', 'electron').concat(['electron']), 'protocol/ and simulator/ never import the app (design.md §1).'),
+  },
+  // Services, the host and the contract never load electron at run time (engineering-notes §5.1).
+  {
+    files: ['app-main/src/services/**/*.ts', 'app-main/src/host/**/*.ts', 'app-main/src/common/**/*.ts'],
+    rules: restrict(['electron', '**/app-renderer/**', '**/electron/**'], 'Services and the host must not load electron or the renderer (engineering-notes §5.1).', true),
+  },
+  // The renderer talks only to the bridge: type imports from app-main/src/common, nothing else of main.
+  {
+    files: ['app-renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/app-main/src/services/**', '**/app-main/src/electron/**', '**/app-main/src/host/**', '**/protocol/**', '**/simulator/**', 'node:*', 'electron'],
+              message: 'The renderer talks only to the bridge (design.md §1).',
+            },
+            { group: ['**/app-main/src/common/**'], message: 'Only type imports from the bridge contract.', allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
+);

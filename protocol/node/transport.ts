@@ -1,0 +1,236 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import { createHash, X509Certificate } from 'node:crypto';
+import type { Transport } from '../src/index';
+
+/** TLS modes for API-SSL (protocol.md §8, engineering-notes §6.2). */
+export type TlsMode =
+  /** Certificate verified against the system CAs (or `ca`), optionally pinned by SHA-256. */
+  | { mode: 'verify'; ca?: string | Buffer; fingerprint256?: string; servername?: string }
+  /** Certificate accepted only if its SHA-256 fingerprint matches (self-signed router certificates). */
+  | { mode: 'pinned'; fingerprint256: string }
+  /** Certificate-less API-SSL: anonymous Diffie-Hellman, unauthenticated by nature. */
+  | { mode: 'anonymous' };
+
+/**
+ * The anonymous-DH recipe of protocol.md §8.1: explicit ADH suites, security level 0 (OpenSSL ≥ 1.1
+ * refuses aNULL suites otherwise, BenMenking/routeros-api#54) and TLS ≤ 1.2 (TLS 1.3 has no
+ * anonymous suites). Node's default list carries `!aNULL`, which cannot be undone later in the
+ * string, so the list is spelled out rather than appended to the default.
+ */
+export const ANONYMOUS_DH_CIPHERS =
+  'ADH-AES256-GCM-SHA384:ADH-AES128-GCM-SHA256:ADH-AES256-SHA256:ADH-AES128-SHA256:ADH-AES256-SHA:ADH-AES128-SHA:@SECLEVEL=0';
+
+export interface SocketOptions {
+  host: string;
+  port: number;
+  tls?: TlsMode;
+  /** TCP connect (and TLS handshake) deadline. */
+  connectTimeoutMs?: number;
+  /** TCP keepalive initial delay; 0 disables keepalive. */
+  keepAliveMs?: number;
+  /** Outgoing bytes queued beyond the socket's buffer before write() waits. */
+  signal?: AbortSignal;
+}
+
+export class NetworkError extends Error {
+  readonly code = 'NETWORK';
+  constructor(message: string, readonly errno?: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'NetworkError';
+  }
+}
+
+export class TlsError extends Error {
+  readonly code = 'TLS';
+  constructor(message: string, readonly fingerprint256?: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'TlsError';
+  }
+}
+
+/** Normalises "AB:CD:..." and "abcd..." fingerprints for comparison. */
+export function normalizeFingerprint(fp: string): string {
+  return fp.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
+}
+
+export function formatFingerprint(fp: string): string {
+  return normalizeFingerprint(fp).replace(/(..)(?!$)/g, '$1:');
+}
+
+/**
+ * A Transport over a connected socket. Writes resolve when the kernel took the bytes or, when
+ * `write()` returned false, at `drain` — so a fast producer cannot queue without bound.
+ */
+export class SocketTransport implements Transport {
+  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
+  private readonly closeListeners = new Set<(error?: Error) => void>();
+  private closeError: Error | undefined;
+  private ended = false;
+
+  constructor(readonly socket: net.Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      for (const l of this.dataListeners) l(chunk);
+    });
+    socket.on('error', (e) => {
+      this.closeError ??= e;
+    });
+    socket.on('close', () => {
+      this.ended = true;
+      for (const l of [...this.closeListeners]) l(this.closeError);
+    });
+  }
+
+  write(bytes: Uint8Array): Promise<void> {
+    if (this.ended || this.socket.destroyed) return Promise.reject(new NetworkError('socket is closed'));
+    return new Promise<void>((resolve, reject) => {
+      const flushed = this.socket.write(bytes, (err) => {
+        if (err) reject(err);
+      });
+      if (flushed) resolve();
+      else {
+        const onDrain = (): void => {
+          this.socket.off('close', onClose);
+          resolve();
+        };
+        const onClose = (): void => {
+          this.socket.off('drain', onDrain);
+          reject(new NetworkError('socket closed while writing'));
+        };
+        this.socket.once('drain', onDrain);
+        this.socket.once('close', onClose);
+      }
+    });
+  }
+
+  onData(listener: (chunk: Uint8Array) => void): () => void {
+    this.dataListeners.add(listener);
+    return () => this.dataListeners.delete(listener);
+  }
+
+  onClose(listener: (error?: Error) => void): () => void {
+    if (this.ended) {
+      queueMicrotask(() => listener(this.closeError));
+      return () => undefined;
+    }
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  close(): void {
+    if (!this.socket.destroyed) {
+      this.socket.end();
+      // Give the FIN a moment, then make sure the handle goes away (engineering-notes §6.2).
+      setTimeout(() => this.socket.destroy(), 2000).unref();
+    }
+  }
+
+  /** Immediate teardown, for shutdown deadlines and tests. */
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+/** Opens TCP (or TLS) to a router and resolves with a transport once the link is up. */
+export function openSocket(options: SocketOptions): Promise<SocketTransport> {
+  const timeoutMs = options.connectTimeoutMs ?? 10_000;
+  const keepAliveMs = options.keepAliveMs ?? 10_000;
+  const where = `${options.host}:${options.port}`;
+  return new Promise<SocketTransport>((resolve, reject) => {
+    let socket: net.Socket;
+    const t = options.tls;
+    let settled = false;
+    const fail = (e: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      reject(e);
+    };
+    const ready = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.removeListener('error', onError);
+      socket.setNoDelay(true);
+      if (keepAliveMs > 0) socket.setKeepAlive(true, keepAliveMs);
+      resolve(new SocketTransport(socket));
+    };
+    const onError = (e: NodeJS.ErrnoException): void => {
+      if (t && (e.code?.startsWith('ERR_SSL') || e.code?.startsWith('ERR_TLS') || /SSL|TLS|certificate/i.test(e.message))) {
+        fail(new TlsError(`TLS handshake with ${where} failed: ${e.message}`, undefined, e));
+      } else {
+        fail(new NetworkError(`cannot connect to ${where}: ${describeErrno(e)}`, e.code, e));
+      }
+    };
+
+    if (!t) {
+      socket = net.connect({ host: options.host, port: options.port });
+      socket.once('connect', ready);
+    } else if (t.mode === 'anonymous') {
+      socket = tls.connect({
+        host: options.host,
+        port: options.port,
+        ciphers: ANONYMOUS_DH_CIPHERS,
+        maxVersion: 'TLSv1.2',
+        // There is no certificate at all in anonymous DH; nothing to verify (protocol.md §8.1).
+        rejectUnauthorized: false,
+      });
+      socket.once('secureConnect', ready);
+    } else {
+      const pin = t.fingerprint256 ? normalizeFingerprint(t.fingerprint256) : undefined;
+      const tlsSocket = tls.connect({
+        host: options.host,
+        port: options.port,
+        servername: t.mode === 'verify' && t.servername ? t.servername : net.isIP(options.host) ? undefined : options.host,
+        ...(t.mode === 'verify' && t.ca ? { ca: t.ca } : {}),
+        // Pinned mode checks the fingerprint below instead of the CA chain (self-signed routers).
+        rejectUnauthorized: t.mode === 'verify' && !pin,
+      });
+      socket = tlsSocket;
+      tlsSocket.once('secureConnect', () => {
+        const cert = tlsSocket.getPeerX509Certificate();
+        const actual = cert ? normalizeFingerprint(cert.fingerprint256) : undefined;
+        if (pin && actual !== pin) {
+          fail(
+            new TlsError(
+              `certificate of ${where} has SHA-256 fingerprint ${actual ? formatFingerprint(actual) : '(none)'}, expected ${formatFingerprint(pin)}`,
+              actual,
+            ),
+          );
+          return;
+        }
+        ready();
+      });
+    }
+    socket.once('error', onError);
+    const timer = setTimeout(() => fail(new NetworkError(`cannot connect to ${where}: no answer within ${timeoutMs} ms`, 'ETIMEDOUT')), timeoutMs);
+    options.signal?.addEventListener('abort', () => fail(new NetworkError(`connecting to ${where} was aborted`, 'ABORTED')), { once: true });
+  });
+}
+
+function describeErrno(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (is the API service enabled on that port?)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host name not found';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'host unreachable';
+    case 'ECONNRESET':
+      return 'connection reset by the router';
+    default:
+      return e.message;
+  }
+}
+
+/** SHA-256 fingerprint of a PEM or DER certificate, colon-separated upper-case hex. */
+export function certificateFingerprint(cert: string | Buffer): string {
+  return new X509Certificate(cert).fingerprint256;
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

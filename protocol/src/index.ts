@@ -1,0 +1,11 @@
+export * from './errors';
+export * from './length';
+export * from './text';
+export * from './decoder';
+export * from './sentence';
+export * from './reply';
+export * from './session';
+export * from './login';
+export * from './query';
+export { md5, toHex, fromHex } from './md5';
+export * from './timers';

@@ -1,0 +1,75 @@
+import { LoginError, TrapError } from './errors';
+import { fromHex, md5, toHex } from './md5';
+import type { Session } from './session';
+import { encodeText, type CodePage } from './text';
+
+export type LoginMethod = 'auto' | 'plain' | 'challenge';
+
+export interface LoginOptions {
+  user: string;
+  password: string;
+  /**
+   * `auto` (default): plain `/login =name= =password=` first, then the MD5 challenge form if the
+   * router answers with `=ret=` (protocol.md §6.3). `plain` never answers a challenge; `challenge`
+   * sends a bare `/login` first and never sends the password itself.
+   */
+  method?: LoginMethod;
+  /** Encoding of the password bytes hashed in the challenge form. */
+  passwordEncoding?: 'utf-8' | CodePage;
+  timeoutMs?: number;
+}
+
+/** Which form logged in. */
+export type LoginOutcome = 'plain' | 'challenge';
+
+/**
+ * The pre-6.43 response: "00" + hex(MD5(0x00 || password || challenge bytes)) (protocol.md §6.2).
+ * Lengths come from bytes, not characters (NODE's Buffer.alloc(password.length + 17) bug).
+ */
+export function challengeResponse(password: string | Uint8Array, challengeHex: string, encoding: 'utf-8' | CodePage = 'utf-8'): string {
+  const pw = typeof password === 'string' ? encodeText(password, encoding) : password;
+  const challenge = fromHex(challengeHex);
+  const input = new Uint8Array(1 + pw.length + challenge.length);
+  input.set(pw, 1);
+  input.set(challenge, 1 + pw.length);
+  return `00${toHex(md5(input))}`;
+}
+
+/**
+ * Logs in. Login sentences are sent untagged and raw, exactly like MikroTik's example client, so
+ * traces look the way the manual shows them.
+ */
+export async function login(session: Session, options: LoginOptions): Promise<LoginOutcome> {
+  const method = options.method ?? 'auto';
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const send = async (words: string[]): Promise<string | undefined> => {
+    try {
+      const result = await session.command(words, { raw: true, timeoutMs });
+      return result.ret;
+    } catch (e) {
+      if (e instanceof TrapError) {
+        throw new LoginError(`login failed: ${e.traps.map((t) => t.message).join('; ') || 'refused'}`, e.traps);
+      }
+      throw e;
+    }
+  };
+  const answerChallenge = async (challenge: string): Promise<LoginOutcome> => {
+    if (!/^[0-9a-fA-F]+$/.test(challenge) || challenge.length % 2 !== 0) {
+      throw new LoginError(`login failed: the router sent a malformed challenge (${challenge})`);
+    }
+    await send(['/login', `=name=${options.user}`, `=response=${challengeResponse(options.password, challenge, options.passwordEncoding)}`]);
+    return 'challenge';
+  };
+
+  if (method === 'challenge') {
+    const challenge = await send(['/login']);
+    if (challenge === undefined) throw new LoginError('login failed: the router offered no challenge (it needs the plain login of RouterOS 6.43+)');
+    return answerChallenge(challenge);
+  }
+  const ret = await send(['/login', `=name=${options.user}`, `=password=${options.password}`]);
+  if (ret === undefined) return 'plain';
+  if (method === 'plain') {
+    throw new LoginError('login failed: the router asked for the MD5 challenge login (RouterOS before 6.43) and plain login was required');
+  }
+  return answerChallenge(ret);
+}

@@ -1,0 +1,538 @@
+import { SentenceDecoder, type DecoderLimits } from './decoder';
+import {
+  CancelledError,
+  ConnectionClosedError,
+  FatalError,
+  TimeoutError,
+  TrapError,
+  UsageError,
+  type Trap,
+} from './errors';
+import { Reply, ReplyType, type Attributes } from './reply';
+import { encodeWord, frameSentence, type OutgoingEncoding, type Word } from './sentence';
+import { bytesEqualAscii, decodeText, type CodePage } from './text';
+import { hostTimers, type Timers } from './timers';
+
+/**
+ * What the session needs from a byte stream. Adapters live outside protocol/src (protocol/node for
+ * TCP/TLS, tests use an in-memory pair).
+ */
+export interface Transport {
+  /** Resolves when the bytes were accepted; adapters wait for `drain` before resolving. */
+  write(bytes: Uint8Array): Promise<void>;
+  onData(listener: (chunk: Uint8Array) => void): () => void;
+  onClose(listener: (error?: Error) => void): () => void;
+  close(): void;
+}
+
+export type Direction = 'out' | 'in';
+
+export interface SentenceEvent {
+  direction: Direction;
+  words: readonly Uint8Array[];
+  /** Tag of the sentence (`.tag=` word), if any. */
+  tag: string | undefined;
+  /** Clock reading from `SessionOptions.now`. */
+  time: number;
+}
+
+export interface SessionOptions extends DecoderLimits {
+  /** Fallback code page for bytes that are not valid UTF-8. */
+  codePage?: CodePage;
+  /** How outgoing text is encoded. */
+  encoding?: OutgoingEncoding;
+  /** Default per-command timeout for `command()`; 0 disables. Streams have none by default. */
+  commandTimeoutMs?: number;
+  /** Replies for unknown or finished tags (late sentences after `/cancel`, protocol.md §7.1). */
+  onUntaggedReply?: (reply: Reply) => void;
+  /** Every sentence in both directions, for traces. Called synchronously. */
+  onSentence?: (event: SentenceEvent) => void;
+  /** Called once when the session ends (fatal, framing error, transport closed). */
+  onClose?: (error: Error) => void;
+  now?: () => number;
+  timers?: Timers;
+  /** Prefix of generated tags (`t1`, `t2`, ...). */
+  tagPrefix?: string;
+}
+
+export interface SendOptions {
+  /**
+   * Send the words exactly as given (for the console and the CLI): no `.tag=` is added. The tag, if
+   * any, is the one among the words; untagged commands are answered in order.
+   */
+  raw?: boolean;
+  /** Per-command timeout; overrides the session default for `command()`. 0 disables. */
+  timeoutMs?: number;
+}
+
+export interface StreamOptions extends SendOptions {
+  /**
+   * Receives every reply of the command, the final `!done` included, instead of buffering them for
+   * the async iterator. Use it for high-rate streams.
+   */
+  onReply?: (reply: Reply) => void;
+}
+
+/** How a command ended, when it ended at `!done`. */
+export interface CommandEnd {
+  done: Reply;
+  /** Every `!trap` before the `!done` (there may be several, protocol.md §5.1). */
+  traps: Trap[];
+  /** The router said `!empty` (RouterOS ≥ 7.18): no data. */
+  empty: boolean;
+  /** The command was interrupted by our `/cancel`. */
+  cancelled: boolean;
+  /** Replies whose word is not one the manual names, passed on as received. */
+  unknown: Reply[];
+}
+
+export class CommandResult implements CommandEnd {
+  constructor(
+    readonly replies: readonly Reply[],
+    readonly done: Reply,
+    readonly traps: Trap[],
+    readonly empty: boolean,
+    readonly cancelled: boolean,
+    readonly unknown: Reply[],
+  ) {}
+  /** `!re` attributes, one record per row. */
+  get rows(): Attributes[] {
+    return this.replies.map((r) => r.attributes);
+  }
+  /** `=ret=` of the `!done` (new item id, `count-only` count, login challenge, `get` value). */
+  get ret(): string | undefined {
+    return this.done.attributes['ret'];
+  }
+}
+
+const CANCEL_INTERRUPTED = 2;
+
+interface Pending {
+  tag: string | undefined;
+  written: boolean;
+  settled: boolean;
+  cancelRequested: boolean;
+  traps: Trap[];
+  unknown: Reply[];
+  empty: boolean;
+  handle(reply: Reply): void;
+  finish(end: CommandEnd): void;
+  fail(error: Error): void;
+}
+
+/**
+ * One logged-in (or logging-in) API connection: tags, commands, streams and cancel over a
+ * Transport (protocol.md §7, §12).
+ *
+ * - Tags are registered before the sentence is written (go-routeros/routeros#33).
+ * - A command ends only at `!done`; `!trap` and `!empty` do not end it (go-routeros/routeros#16).
+ * - Sentences for unknown or finished tags go to `onUntaggedReply`, never an exception (NODE
+ *   `UNREGISTEREDTAG`, SW "Unknown tag" tore down shared connections).
+ * - `!fatal`, a framing error or the transport closing fail every pending command.
+ */
+export class Session {
+  private readonly decoder: SentenceDecoder;
+  private readonly tagged = new Map<string, Pending>();
+  /** Untagged commands, answered in order: replies go to the oldest unfinished one. */
+  private readonly untagged: Pending[] = [];
+  private nextTag = 1;
+  private closedWith: Error | undefined;
+  private readonly codePage: CodePage;
+  private readonly encoding: OutgoingEncoding;
+  private readonly defaultTimeout: number;
+  private readonly tagPrefix: string;
+  private readonly now: () => number;
+  /** @internal */
+  readonly timers: Timers;
+  private readonly unsubscribe: (() => void)[];
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly options: SessionOptions = {},
+  ) {
+    this.decoder = new SentenceDecoder(options);
+    this.codePage = options.codePage ?? 'windows-1252';
+    this.encoding = options.encoding ?? 'utf-8';
+    this.defaultTimeout = options.commandTimeoutMs ?? 15_000;
+    this.tagPrefix = options.tagPrefix ?? 't';
+    this.now = options.now ?? Date.now;
+    this.timers = options.timers ?? hostTimers;
+    this.unsubscribe = [
+      transport.onData((chunk) => this.receive(chunk)),
+      transport.onClose((error) =>
+        this.shutdown(new ConnectionClosedError(error ? `connection lost: ${error.message}` : 'connection closed', true, error)),
+      ),
+    ];
+  }
+
+  /** The error the session ended with, or undefined while it is open. */
+  get closed(): Error | undefined {
+    return this.closedWith;
+  }
+
+  /** Number of commands (tagged and untagged) that have not reached `!done`. */
+  get pendingCount(): number {
+    return this.tagged.size + this.untagged.length;
+  }
+
+  /** Runs a command to its `!done` and returns its replies; rejects with TrapError if it trapped. */
+  command(words: readonly Word[], options: SendOptions = {}): Promise<CommandResult> {
+    return new Promise<CommandResult>((resolve, reject) => {
+      const replies: Reply[] = [];
+      const timeoutMs = options.timeoutMs ?? this.defaultTimeout;
+      let timer: unknown;
+      const pending = this.open(words, options.raw ?? false, {
+        onReply: (r) => {
+          if (r.type === ReplyType.Re) replies.push(r);
+        },
+        onEnd: (end) => {
+          if (timer !== undefined) this.timers.clear(timer);
+          if (end.cancelled) reject(new CancelledError());
+          else if (end.traps.length > 0) reject(new TrapError(end.traps, replies.map((r) => r.attributes)));
+          else resolve(new CommandResult(replies, end.done, end.traps, end.empty, end.cancelled, end.unknown));
+        },
+        onError: (e) => {
+          if (timer !== undefined) this.timers.clear(timer);
+          reject(e);
+        },
+      });
+      if (pending && timeoutMs > 0 && !pending.settled) {
+        timer = this.timers.set(() => this.expire(pending, timeoutMs), timeoutMs);
+      }
+    });
+  }
+
+  /**
+   * Starts a command whose replies are wanted as they come (`listen`, `=follow=`, monitors, or any
+   * command in the console). Iterate it for the data replies, or pass `onReply`.
+   */
+  stream(words: readonly Word[], options: StreamOptions = {}): CommandStream {
+    return new CommandStream(this, words, options);
+  }
+
+  /** Interrupts a command by tag (`/cancel =tag=X`) and resolves when `/cancel` is done. */
+  async cancel(tag: string): Promise<void> {
+    const victim = this.tagged.get(tag);
+    if (victim) victim.cancelRequested = true;
+    try {
+      await this.command(['/cancel', `=tag=${tag}`]);
+    } catch (e) {
+      // The victim may have finished before /cancel arrived; the router then traps the /cancel.
+      if (!(e instanceof TrapError)) throw e;
+    }
+  }
+
+  /** Logs out politely: `/quit`, answered by `!fatal` and a close (protocol.md §6.4). */
+  async quit(timeoutMs = 2000): Promise<void> {
+    if (this.closedWith) return;
+    const ended = new Promise<void>((resolve) => {
+      const off = this.transport.onClose(() => {
+        off();
+        resolve();
+      });
+      this.timers.set(resolve, timeoutMs);
+    });
+    this.write([encodeWord('/quit', this.encoding)], undefined).catch(() => undefined);
+    await ended;
+    this.close();
+  }
+
+  /** Closes the transport; pending commands fail as connection closed. */
+  close(): void {
+    if (!this.closedWith) {
+      this.shutdown(new ConnectionClosedError('connection closed by the client', true));
+    }
+    this.transport.close();
+  }
+
+  /** @internal Registers and writes a command. Returns undefined when it failed at once. */
+  open(
+    words: readonly Word[],
+    raw: boolean,
+    sink: { onReply(r: Reply): void; onEnd(end: CommandEnd): void; onError(e: Error): void },
+  ): Pending | undefined {
+    if (this.closedWith) {
+      sink.onError(new ConnectionClosedError(`not connected: ${this.closedWith.message}`, false));
+      return undefined;
+    }
+    let encoded: Uint8Array[];
+    try {
+      encoded = words.map((w) => encodeWord(w, this.encoding));
+      if (encoded.length === 0) throw new UsageError('a command needs at least one word');
+      if (encoded.some((w) => w.length === 0)) throw new UsageError('empty words cannot be sent (a zero-length word ends the sentence)');
+    } catch (e) {
+      sink.onError(e instanceof UsageError ? e : new UsageError((e as Error).message));
+      return undefined;
+    }
+
+    let tag = findTag(encoded, this.codePage);
+    if (!raw && tag === undefined) {
+      do tag = `${this.tagPrefix}${this.nextTag++}`;
+      while (this.tagged.has(tag));
+      encoded.push(encodeWord(`.tag=${tag}`, this.encoding));
+    }
+    if (tag !== undefined && this.tagged.has(tag)) {
+      sink.onError(new UsageError(`tag ${tag} is already in use by a running command`));
+      return undefined;
+    }
+
+    const p: Pending = {
+      tag,
+      written: false,
+      settled: false,
+      cancelRequested: false,
+      traps: [],
+      unknown: [],
+      empty: false,
+      handle: (r) => {
+        switch (r.type) {
+          case ReplyType.Done:
+            this.release(p);
+            p.finish({ done: r, traps: p.traps, empty: p.empty, cancelled: p.cancelRequested && p.traps.some(isInterrupted), unknown: p.unknown });
+            return;
+          case ReplyType.Trap:
+            p.traps.push(r.trap);
+            break;
+          case ReplyType.Empty:
+            p.empty = true;
+            break;
+          case ReplyType.Re:
+            break;
+          default:
+            p.unknown.push(r);
+        }
+        if (!p.settled) sink.onReply(r);
+      },
+      finish: (end) => {
+        if (p.settled) return;
+        p.settled = true;
+        sink.onReply(end.done);
+        // The interruption we asked for is how a cancelled command ends, not an error (NODE RStream).
+        if (end.cancelled) end = { ...end, traps: end.traps.filter((t) => !isInterrupted(t)) };
+        sink.onEnd(end);
+      },
+      fail: (e) => {
+        if (p.settled) return;
+        p.settled = true;
+        sink.onError(e);
+      },
+    };
+
+    // Register before writing: a reply may arrive in the same tick as the write (go-routeros#33).
+    if (tag !== undefined) this.tagged.set(tag, p);
+    else this.untagged.push(p);
+    p.written = true;
+    this.write(encoded, tag).catch((e: unknown) => {
+      this.release(p);
+      p.fail(new ConnectionClosedError(`write failed: ${(e as Error).message}`, true, e));
+    });
+    return p;
+  }
+
+  private async write(words: Uint8Array[], tag: string | undefined): Promise<void> {
+    this.options.onSentence?.({ direction: 'out', words, tag, time: this.now() });
+    await this.transport.write(frameSentence(words));
+  }
+
+  /** A command timed out: fail it now, ask the router to stop it, absorb its late replies. */
+  private expire(p: Pending, timeoutMs: number): void {
+    if (p.settled) return;
+    p.fail(new TimeoutError(timeoutMs));
+    if (p.tag !== undefined && !this.closedWith) {
+      p.cancelRequested = true;
+      this.command(['/cancel', `=tag=${p.tag}`], { timeoutMs: 0 }).catch(() => undefined);
+    }
+    // The entry stays registered until its !done so that late replies are not misrouted.
+  }
+
+  private release(p: Pending): void {
+    if (p.tag !== undefined) {
+      if (this.tagged.get(p.tag) === p) this.tagged.delete(p.tag);
+    } else {
+      const i = this.untagged.indexOf(p);
+      if (i >= 0) this.untagged.splice(i, 1);
+    }
+  }
+
+  private receive(chunk: Uint8Array): void {
+    if (this.closedWith) return;
+    let sentences: Uint8Array[][];
+    try {
+      sentences = this.decoder.push(chunk);
+    } catch (e) {
+      this.shutdown(e as Error);
+      this.transport.close();
+      return;
+    }
+    for (const words of sentences) {
+      if (this.closedWith) return;
+      this.dispatch(words);
+    }
+  }
+
+  private dispatch(words: Uint8Array[]): void {
+    const reply = new Reply(words, this.codePage);
+    this.options.onSentence?.({ direction: 'in', words, tag: reply.tag, time: this.now() });
+    if (reply.type === ReplyType.Fatal) {
+      // !fatal has no tag and nothing follows it: every command in flight is dead (§5.2).
+      this.shutdown(new FatalError(reply.fatalReason));
+      this.transport.close();
+      return;
+    }
+    const p = reply.tag !== undefined ? this.tagged.get(reply.tag) : this.untagged[0];
+    if (!p) {
+      this.options.onUntaggedReply?.(reply);
+      return;
+    }
+    if (p.settled && reply.type !== ReplyType.Done) {
+      // Late replies of a command we gave up on (timeout): recorded by the trace, dropped here.
+      this.options.onUntaggedReply?.(reply);
+      return;
+    }
+    if (p.settled) {
+      this.release(p);
+      return;
+    }
+    p.handle(reply);
+  }
+
+  private shutdown(error: Error): void {
+    if (this.closedWith) return;
+    this.closedWith = error;
+    for (const off of this.unsubscribe) off();
+    const all = [...this.tagged.values(), ...this.untagged];
+    this.tagged.clear();
+    this.untagged.length = 0;
+    for (const p of all) p.fail(error);
+    this.options.onClose?.(error);
+  }
+}
+
+function isInterrupted(t: Trap): boolean {
+  return t.category === CANCEL_INTERRUPTED;
+}
+
+function findTag(words: readonly Uint8Array[], codePage: CodePage): string | undefined {
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i]!;
+    if (bytesEqualAscii(w, '.tag=')) {
+      const tag = decodeText(w, codePage, 5);
+      return tag === '' ? undefined : tag;
+    }
+  }
+  return undefined;
+}
+
+/** Result of a stream that reached `!done`. */
+export type StreamEnd = CommandEnd;
+
+/**
+ * A running command whose replies arrive over time. Async-iterable over its data replies (`!re`,
+ * `!empty` and unknown words); the iteration ends at `!done` and throws TrapError if the command
+ * trapped (an interruption by our own `cancel()` is a normal end).
+ */
+export class CommandStream implements AsyncIterable<Reply> {
+  readonly tag: string | undefined;
+  /** Settles at `!done` (or fails with the trap, fatal, close or write error). */
+  readonly done: Promise<StreamEnd>;
+  private buffer: Reply[] = [];
+  private head = 0;
+  private waiter: (() => void) | undefined;
+  private outcome: { end?: StreamEnd; error?: Error } | undefined;
+  private readonly pending: Pending | undefined;
+
+  constructor(
+    private readonly session: Session,
+    words: readonly Word[],
+    options: StreamOptions,
+  ) {
+    let resolveDone!: (e: StreamEnd) => void;
+    let rejectDone!: (e: Error) => void;
+    this.done = new Promise<StreamEnd>((res, rej) => {
+      resolveDone = res;
+      rejectDone = rej;
+    });
+    // The iterator reports errors itself; do not let an unobserved `done` crash the process.
+    this.done.catch(() => undefined);
+    let timer: unknown;
+    const onReply = options.onReply;
+    this.pending = session.open(words, options.raw ?? false, {
+      onReply: (r) => {
+        if (onReply) onReply(r);
+        else if (r.type !== ReplyType.Done && r.type !== ReplyType.Trap) this.buffer.push(r);
+        this.wake();
+      },
+      onEnd: (end) => {
+        if (timer !== undefined) session.timers.clear(timer);
+        this.outcome = end.traps.length > 0 ? { error: new TrapError(end.traps) } : { end };
+        if (this.outcome.error) rejectDone(this.outcome.error);
+        else resolveDone(end);
+        this.wake();
+      },
+      onError: (e) => {
+        if (timer !== undefined) session.timers.clear(timer);
+        this.outcome = { error: e };
+        rejectDone(e);
+        this.wake();
+      },
+    });
+    this.tag = this.pending?.tag;
+    const timeoutMs = options.timeoutMs ?? 0;
+    if (this.pending && timeoutMs > 0) {
+      const p = this.pending;
+      timer = session.timers.set(() => {
+        if (!p.settled) void this.cancel().catch(() => undefined);
+        p.fail(new TimeoutError(timeoutMs));
+      }, timeoutMs);
+    }
+  }
+
+  /** True once the command has ended one way or another. */
+  get finished(): boolean {
+    return this.outcome !== undefined;
+  }
+
+  /**
+   * Sends `/cancel =tag=X` and waits for the command's own final `!done` (late sentences after a
+   * cancel are normal, protocol.md §7.2). For an untagged command a bare `/cancel` is sent, which
+   * interrupts every running command on the connection.
+   */
+  async cancel(): Promise<StreamEnd | undefined> {
+    if (this.outcome) return this.outcome.end;
+    if (this.pending) this.pending.cancelRequested = true;
+    if (this.tag !== undefined) await this.session.cancel(this.tag);
+    else await this.session.command(['/cancel']).catch((e: unknown) => {
+      if (!(e instanceof TrapError)) throw e;
+    });
+    try {
+      return await this.done;
+    } catch (e) {
+      if (e instanceof CancelledError) return undefined;
+      throw e;
+    }
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Reply> {
+    for (;;) {
+      while (this.head < this.buffer.length) {
+        const r = this.buffer[this.head++]!;
+        if (this.head === this.buffer.length) {
+          this.buffer = [];
+          this.head = 0;
+        }
+        yield r;
+      }
+      if (this.outcome) {
+        if (this.outcome.error) throw this.outcome.error;
+        return;
+      }
+      await new Promise<void>((resolve) => (this.waiter = resolve));
+    }
+  }
+}

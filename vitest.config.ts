@@ -1,0 +1,46 @@
+import { defineConfig } from 'vitest/config';
+
+// Projects: node-side unit and integration tests, renderer tests in jsdom, and the end-to-end
+// suite (real Chromium against the browser host). scripts/test-all.mjs runs them and adds up
+// the counts.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['protocol/test/**/*.test.ts', 'simulator/test/**/*.test.ts', 'app-main/test/**/*.test.ts'],
+          exclude: ['**/*.keychain.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'keychain',
+          environment: 'node',
+          include: ['app-main/test/**/*.keychain.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'renderer',
+          environment: 'jsdom',
+          include: ['app-renderer/test/**/*.test.{ts,tsx}'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['tests/e2e/**/*.spec.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
