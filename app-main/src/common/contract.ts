@@ -1,0 +1,391 @@
+/**
+ * The bridge contract (design.md §3): the one place where main and renderer agree on calls, events
+ * and payloads. Types only — the renderer imports it with `import type`, and the three
+ * implementations (preload, ipcMain wiring, browser host) are checked against it by the compiler.
+ *
+ * - Calls: renderer → main, request/response. Every call resolves to a `Result<T>`; errors cross as
+ *   `{ code, message, hint?, detail? }` only (throwing across IPC keeps nothing but `message`).
+ * - Events: main → renderer, pushed and batched by the services (table patches ≤ 10 per second).
+ * - Secrets never travel towards the renderer: it only learns `hasPassword`.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Results and errors
+
+export type ErrorCode =
+  /** An argument failed schema validation at the boundary. */
+  | 'VALIDATION'
+  | 'NOT_FOUND'
+  /** The router is not connected (commands are never queued while offline). */
+  | 'NOT_CONNECTED'
+  /** TCP-level failure: refused, unreachable, reset, DNS, connect timeout. */
+  | 'NETWORK'
+  /** TLS handshake failure or certificate verification failure. */
+  | 'TLS'
+  /** The certificate is not trusted yet (pinned mode, first use) or its fingerprint changed. */
+  | 'TLS_UNTRUSTED'
+  | 'LOGIN_FAILED'
+  /** The router answered `!trap`. */
+  | 'TRAP'
+  /** The router sent `!fatal`. */
+  | 'FATAL'
+  | 'TIMEOUT'
+  | 'CANCELLED'
+  /** The link dropped while the command was in flight: it may or may not have run. */
+  | 'OUTCOME_UNKNOWN'
+  /** Broken bytes from the router (framing error). */
+  | 'FRAMING'
+  /** No usable OS keychain (detail.reason: no-dbus, no-secret-service, locked, ...). */
+  | 'KEYCHAIN_UNAVAILABLE'
+  /** Reading or writing the data directory failed. */
+  | 'STORAGE'
+  /** The request came from a frame or origin that may not use the bridge. */
+  | 'FORBIDDEN'
+  | 'INTERNAL';
+
+export interface BridgeError {
+  code: ErrorCode;
+  /** What failed, in words a network engineer understands. */
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+  /** Structured extras (e.g. `field` for VALIDATION, `fingerprint256` for TLS_UNTRUSTED). */
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: BridgeError };
+
+// ---------------------------------------------------------------------------------------------
+// Saved connections
+
+export type TransportKind =
+  /** TCP 8728: the password crosses in clear (plain login since 6.43). */
+  | 'plain'
+  /** API-SSL with the certificate verified against the system CAs. */
+  | 'tls-verify'
+  /** API-SSL with a pinned SHA-256 certificate fingerprint (trust on first use). */
+  | 'tls-pinned'
+  /** API-SSL without a certificate (anonymous DH): encrypted, not authenticated. */
+  | 'tls-anonymous';
+
+export type CodePage = 'windows-1252' | 'windows-1250' | 'windows-1251' | 'iso-8859-1';
+
+export interface SavedConnection {
+  /** UUID; also the keychain account name. */
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  transport: TransportKind;
+  /** Pinned certificate fingerprint (tls-pinned), colon-separated upper-case hex. */
+  fingerprint256?: string;
+  user: string;
+  /** Group / folder in the sidebar; '' for none. */
+  group: string;
+  /** Fallback code page for bytes that are not valid UTF-8. */
+  codePage: CodePage;
+  notes: string;
+  /** A password is stored in the OS keychain (or held for this run). Never the password itself. */
+  hasPassword: boolean;
+  /** The built-in Demo router: connecting starts the simulator in-process. */
+  demo?: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConnectionInput {
+  name: string;
+  host: string;
+  port: number;
+  transport: TransportKind;
+  fingerprint256?: string;
+  user: string;
+  group?: string;
+  codePage?: CodePage;
+  notes?: string;
+  /**
+   * `undefined` keeps the stored password, `null` removes it, a string replaces it. It travels
+   * renderer → main once and is stored in the OS keychain, never in a file.
+   */
+  password?: string | null;
+}
+
+export interface ConnectionsSnapshot {
+  connections: SavedConnection[];
+  /** Problems found while loading (e.g. a damaged file moved aside), to show once. */
+  notices: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links (live connections)
+
+export type LinkStatus = 'offline' | 'connecting' | 'online' | 'backoff' | 'auth-failed' | 'failed';
+
+export interface RouterInfo {
+  identity: string;
+  version: string;
+  board?: string;
+  architecture?: string;
+}
+
+export interface LinkState {
+  connectionId: string;
+  status: LinkStatus;
+  /** Why it is not online, in words. */
+  reason?: string;
+  errorCode?: ErrorCode;
+  /** For `backoff`: epoch ms of the next attempt. */
+  nextAttemptAt?: number;
+  attempt?: number;
+  router?: RouterInfo;
+  transport: TransportKind;
+  /** False for plain TCP: the UI warns. */
+  encrypted: boolean;
+  /** False for plain and anonymous-DH links: the router's identity is not proven. */
+  authenticated: boolean;
+  /** Epoch ms when the current session logged in. */
+  connectedAt?: number;
+  /** For TLS_UNTRUSTED: the fingerprint the router presented. */
+  presentedFingerprint256?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Console
+
+export interface ConsoleSendArgs {
+  connectionId: string;
+  /** Words exactly as typed, one per line; the first is the command. A `.tag=` word is honoured. */
+  words: string[];
+}
+
+export interface ConsoleCommandRef {
+  commandId: string;
+  /** The tag on the wire (ours, or the one the user gave). */
+  tag: string;
+}
+
+/** One reply sentence of a console command. */
+export interface ConsoleReply {
+  connectionId: string;
+  commandId: string;
+  /** `!re`, `!done`, `!trap`, `!empty`, `!fatal` or any unknown reply word. */
+  kind: string;
+  /** All words of the sentence as text (bytes that are not UTF-8 decoded by the code page). */
+  words: string[];
+  /** ms since the command was sent. */
+  elapsedMs: number;
+}
+
+export type ConsoleOutcome = 'done' | 'trap' | 'cancelled' | 'timeout' | 'fatal' | 'outcome-unknown' | 'failed';
+
+export interface ConsoleEnd {
+  connectionId: string;
+  commandId: string;
+  outcome: ConsoleOutcome;
+  /** Number of `!re` replies. */
+  rows: number;
+  elapsedMs: number;
+  error?: BridgeError;
+}
+
+export interface HistoryEntry {
+  id: string;
+  connectionId: string;
+  words: string[];
+  sentAt: string;
+  outcome?: ConsoleOutcome;
+  rows?: number;
+  elapsedMs?: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live tables
+
+export interface TableStartArgs {
+  connectionId: string;
+  /** Menu path in API form, e.g. `/interface` or `/ip/address`. */
+  path: string;
+  /** Query words (`?type=ether`, `?#|`) for the initial print and the listen. */
+  query?: string[];
+  /** `.proplist` properties; empty for all. */
+  proplist?: string[];
+  /** `listen` (default) or `follow` (`print =follow=`). */
+  mode?: 'listen' | 'follow';
+  /** Periodic full re-print, for menus that do not report deletions; 0 = never. */
+  resyncSeconds?: number;
+}
+
+export type Row = Record<string, string>;
+
+export type TableStatus = 'loading' | 'live' | 'resubscribing' | 'stopped' | 'error';
+
+export interface TablePatch {
+  tableId: string;
+  connectionId: string;
+  /** When true, drop every row first (initial load, re-sync, resubscribe). */
+  reset: boolean;
+  /** Rows added or changed, complete (merged by `.id`). */
+  upserts: Row[];
+  /** `.id`s removed (`.dead=yes`, or gone at re-sync). */
+  removes: string[];
+  /** Column names in first-seen order, when new ones appeared. */
+  columns?: string[];
+  /** Rows in the table after this patch. */
+  total: number;
+  /** Row updates per second, measured over the last second. */
+  updatesPerSecond: number;
+  status: TableStatus;
+  /** Rows received so far during a long initial print (progress). */
+  loaded?: number;
+  error?: BridgeError;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Traces
+
+export interface TraceEntry {
+  /** Monotonic per connection. */
+  seq: number;
+  connectionId: string;
+  /** Epoch ms with sub-millisecond fraction. */
+  time: number;
+  direction: 'in' | 'out';
+  tag?: string;
+  /** The sentence's words as text, passwords and login responses already redacted. */
+  words: string[];
+  /** Bytes on the wire, prefixes and terminator included. */
+  bytes: number;
+}
+
+export interface TraceSnapshot {
+  connectionId: string;
+  entries: TraceEntry[];
+  /** Entries dropped from the ring buffer because of its byte cap. */
+  dropped: number;
+  /** Bytes currently held. */
+  heldBytes: number;
+  capBytes: number;
+}
+
+export type TraceFormat = 'text' | 'jsonl' | 'pcapng';
+
+export interface TraceExport {
+  fileName: string;
+  mime: string;
+  /** Text for text/jsonl, base64 for pcapng. */
+  data: string;
+  encoding: 'utf-8' | 'base64';
+}
+
+// ---------------------------------------------------------------------------------------------
+// App
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  host: 'electron' | 'browser';
+  platform: string;
+  dataDir: string;
+  keychain: { available: boolean; reason?: string; hint?: string };
+}
+
+export type ThemeSetting = 'system' | 'light' | 'dark';
+
+export interface Settings {
+  theme: ThemeSetting;
+  /** Column choice per menu path, remembered across runs. */
+  tableColumns: Record<string, string[]>;
+  lastSelectedConnectionId?: string;
+}
+
+export interface Notice {
+  level: 'info' | 'warning' | 'error';
+  message: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The maps
+
+/** Calls: channel → arguments and result. Channel names are `area:verb`. */
+export interface BridgeCalls {
+  'app:info': { args: Record<string, never>; result: AppInfo };
+  'settings:get': { args: Record<string, never>; result: Settings };
+  'settings:set': { args: Partial<Settings>; result: Settings };
+
+  'connections:list': { args: Record<string, never>; result: ConnectionsSnapshot };
+  'connections:save': { args: { id?: string; input: ConnectionInput }; result: SavedConnection };
+  'connections:duplicate': { args: { id: string }; result: SavedConnection };
+  'connections:delete': { args: { id: string }; result: { id: string } };
+  /** Accept the presented certificate of a tls-pinned connection (trust on first use). */
+  'connections:trust': { args: { id: string; fingerprint256: string }; result: SavedConnection };
+
+  /** `password` is for this run only (no keychain, or not saved). */
+  'link:connect': { args: { id: string; password?: string }; result: LinkState };
+  'link:disconnect': { args: { id: string }; result: LinkState };
+  'link:states': { args: Record<string, never>; result: LinkState[] };
+
+  'console:send': { args: ConsoleSendArgs; result: ConsoleCommandRef };
+  'console:cancel': { args: { commandId: string }; result: { commandId: string } };
+  'console:history': { args: { connectionId: string; search?: string; limit?: number }; result: HistoryEntry[] };
+
+  'table:start': { args: TableStartArgs; result: { tableId: string } };
+  'table:stop': { args: { tableId: string }; result: { tableId: string } };
+
+  'trace:get': { args: { connectionId: string; sinceSeq?: number; limit?: number }; result: TraceSnapshot };
+  'trace:export': { args: { connectionId: string; format: TraceFormat }; result: TraceExport };
+  /** Opens a JSON Lines trace for viewing; returns its pseudo connection id (`import:<n>`). */
+  'trace:import': { args: { fileName: string; content: string }; result: TraceSnapshot };
+  'trace:clear': { args: { connectionId: string }; result: { connectionId: string } };
+}
+
+/** Events: name → payload. */
+export interface BridgeEvents {
+  'connections:changed': ConnectionsSnapshot;
+  'link:state': LinkState;
+  /** Batched: every reply sentence since the last batch. */
+  'console:replies': ConsoleReply[];
+  'console:end': ConsoleEnd;
+  'table:patch': TablePatch;
+  /** Batched trace entries of one connection. */
+  'trace:entries': { connectionId: string; entries: TraceEntry[] };
+  'app:notice': Notice;
+}
+
+export type CallName = keyof BridgeCalls;
+export type EventName = keyof BridgeEvents;
+export type CallArgs<K extends CallName> = BridgeCalls[K]['args'];
+export type CallResult<K extends CallName> = BridgeCalls[K]['result'];
+
+/**
+ * What the renderer sees (`window.tikscope` in Electron; a WebSocket client in the browser host).
+ * One named function per call — never a raw channel.
+ */
+export type Api = {
+  readonly [K in CallName]: (args: CallArgs<K>) => Promise<Result<CallResult<K>>>;
+} & {
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: BridgeEvents[E]) => void): () => void;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Browser host wire format (ws://127.0.0.1:PORT/bridge?token=TOKEN), JSON text frames.
+
+export type HostClientMessage = { type: 'call'; id: number; channel: CallName; args: unknown };
+
+export type HostServerMessage =
+  | { type: 'result'; id: number; result: Result<unknown> }
+  | { type: 'event'; event: EventName; payload: unknown };
+
+// ---------------------------------------------------------------------------------------------
+// Main-process side of the contract: what the services implement and the wiring exposes.
+
+/**
+ * One function per call. Handlers return the plain value or throw; the wiring (ipcMain and the
+ * browser host) validates arguments before calling and turns a throw into `{ ok: false, error }`.
+ */
+export type BridgeHandlers = {
+  readonly [K in CallName]: (args: CallArgs<K>) => Promise<CallResult<K>>;
+};
+
+/** Where services push events; the wiring forwards them to every renderer. */
+export type EventListener = <E extends EventName>(event: E, payload: BridgeEvents[E]) => void;
