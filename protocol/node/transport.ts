@@ -140,10 +140,14 @@ export function openSocket(options: SocketOptions): Promise<SocketTransport> {
     let socket: net.Socket;
     const t = options.tls;
     let settled = false;
+    const cleanups: (() => void)[] = [];
     const fail = (e: Error): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      for (const c of cleanups) c();
+      // Keep a listener: errors emitted while the socket is destroyed must not go unhandled.
+      socket.on('error', () => undefined);
       socket.destroy();
       reject(e);
     };
@@ -151,6 +155,7 @@ export function openSocket(options: SocketOptions): Promise<SocketTransport> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      for (const c of cleanups) c();
       socket.removeListener('error', onError);
       socket.setNoDelay(true);
       if (keepAliveMs > 0) socket.setKeepAlive(true, keepAliveMs);
@@ -203,9 +208,17 @@ export function openSocket(options: SocketOptions): Promise<SocketTransport> {
         ready();
       });
     }
-    socket.once('error', onError);
-    const timer = setTimeout(() => fail(new NetworkError(`cannot connect to ${where}: no answer within ${timeoutMs} ms`, 'ETIMEDOUT')), timeoutMs);
-    options.signal?.addEventListener('abort', () => fail(new NetworkError(`connecting to ${where} was aborted`, 'ABORTED')), { once: true });
+    // `on`, not `once`: a TLS socket can emit a second error while it is torn down, and an error
+    // event without a listener would crash the process.
+    socket.on('error', onError);
+    const timer = setTimeout(
+      () => fail(new NetworkError(`cannot connect to ${where}: no answer within ${timeoutMs} ms${t ? ' (TCP and TLS handshake)' : ''}`, 'ETIMEDOUT')),
+      timeoutMs,
+    );
+    const onAbort = (): void => fail(new NetworkError(`connecting to ${where} was aborted`, 'ABORTED'));
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    cleanups.push(() => options.signal?.removeEventListener('abort', onAbort));
   });
 }
 

@@ -7,7 +7,7 @@ export type Sentence = Uint8Array[];
 export interface DecoderLimits {
   /** Largest word accepted; checked from the prefix, before any byte of the word is stored. */
   maxWordBytes?: number;
-  /** Largest sentence (prefixes + words) accepted. */
+  /** Largest sentence (prefixes + words) accepted; also checked from each prefix. */
   maxSentenceBytes?: number;
   /**
    * Every peer decoder accepts non-minimal prefixes such as `80 05` (protocol.md §2), and so do we
@@ -16,15 +16,30 @@ export interface DecoderLimits {
   rejectNonMinimal?: boolean;
 }
 
+/**
+ * Receives decoded words as they complete, without a per-word allocation: the consumer reads
+ * `bytes[start, end)` directly (the CLI formats them straight into its output buffer).
+ */
+export interface WordSink {
+  /**
+   * One complete, non-empty word. `bytes` is the pushed chunk, or one assembled copy for a word that
+   * straddled chunks; the decoder never writes into it afterwards, so views of it stay valid.
+   */
+  word(bytes: Uint8Array, start: number, end: number): void;
+  /** The zero-length word ended a sentence that had at least one word (empty ones are skipped, §3). */
+  end(): void;
+}
+
 export const DEFAULT_MAX_WORD_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_SENTENCE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Streaming sentence decoder (protocol.md §1–§3). Chunks may end anywhere — inside a prefix, a word
  * or between sentences — and may carry many sentences. Words that lie wholly inside one chunk are
- * returned as zero-copy views of it; a word that straddles chunks is assembled once from its pieces
- * when its last byte arrives, so a hostile prefix announcing a huge word allocates nothing until the
- * bytes are really there (and never more than the cap). Nothing is re-copied per chunk.
+ * handed out as ranges (or zero-copy views) of it; a word that straddles chunks is kept as a list
+ * of views and assembled once, when its last byte arrives. So nothing is re-copied per chunk, and a
+ * hostile prefix announcing a huge word allocates nothing: the limits are checked from the prefix
+ * itself, before a single byte of the word is kept (protocol.md §2 "Size limits").
  *
  * After a FramingError the stream cannot be resynchronised (the manual: a client that meets an
  * unknown control byte cannot know how to read what follows), so every later push throws it again.
@@ -34,20 +49,34 @@ export class SentenceDecoder {
   private readonly maxSentence: number;
   private readonly rejectNonMinimal: boolean;
 
-  private words: Uint8Array[] = [];
+  /** Words delivered for the sentence in progress, and their bytes including prefixes. */
+  private sentenceWords = 0;
   private sentenceBytes = 0;
   /** Bytes of a prefix that straddles chunks. */
   private readonly prefix = new Uint8Array(5);
   private prefixHave = 0;
   private prefixNeed = 0;
   private prefixOffset = 0;
-  /** Pieces of a word that straddles chunks. */
+  /** Pieces (views) of a word that straddles chunks. */
   private pieces: Uint8Array[] = [];
   private bodyHave = 0;
   private bodyNeed = 0;
   /** Stream offset of the first byte of the chunk being decoded. */
   private base = 0;
   private failure: FramingError | undefined;
+
+  /** State of `push()`: words of the sentence in progress, kept across chunks. */
+  private collected: Uint8Array[] = [];
+  private completed: Sentence[] = [];
+  private readonly collector: WordSink = {
+    word: (bytes, start, end) => {
+      this.collected.push(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
+    },
+    end: () => {
+      this.completed.push(this.collected);
+      this.collected = [];
+    },
+  };
 
   constructor(limits: DecoderLimits = {}) {
     this.maxWord = limits.maxWordBytes ?? DEFAULT_MAX_WORD_BYTES;
@@ -62,13 +91,38 @@ export class SentenceDecoder {
 
   /** True when no partial sentence is buffered. */
   get idle(): boolean {
-    return this.words.length === 0 && this.prefixHave === 0 && this.bodyNeed === 0;
+    return this.sentenceWords === 0 && this.prefixHave === 0 && this.bodyNeed === 0;
   }
 
-  /** Decodes a chunk and returns the sentences it completed. Empty sentences are skipped (§3). */
+  /** The error the stream failed with, if it did. */
+  get failed(): FramingError | undefined {
+    return this.failure;
+  }
+
+  /**
+   * Decodes a chunk and returns the sentences it completed, each word a view of the chunk (or of
+   * one assembled copy), so the caller must not reuse the chunk's memory. If the chunk is corrupt,
+   * the sentences it completed before the bad byte are dropped with the FramingError; use `feed()`
+   * when they must be acted on first (a `!done` just before garbage should still end its command).
+   */
   push(chunk: Uint8Array): Sentence[] {
+    try {
+      this.feed(chunk, this.collector);
+    } finally {
+      if (this.failure) this.collected = [];
+    }
+    const out = this.completed;
+    this.completed = [];
+    return out;
+  }
+
+  /**
+   * Decodes a chunk, calling `sink.word` for every complete word and `sink.end` for every complete
+   * non-empty sentence, in stream order. Throws FramingError at the first corrupt prefix — after
+   * everything before it was delivered.
+   */
+  feed(chunk: Uint8Array, sink: WordSink): void {
     if (this.failure) throw this.failure;
-    const out: Sentence[] = [];
     const n = chunk.length;
     let i = 0;
     while (i < n) {
@@ -78,10 +132,11 @@ export class SentenceDecoder {
         this.bodyHave += take;
         i += take;
         if (this.bodyHave === this.bodyNeed) {
-          this.words.push(concat(this.pieces, this.bodyNeed));
+          const word = concat(this.pieces, this.bodyNeed);
           this.pieces = [];
           this.bodyHave = 0;
           this.bodyNeed = 0;
+          sink.word(word, 0, word.length);
         }
         continue;
       }
@@ -90,17 +145,27 @@ export class SentenceDecoder {
       let size: number;
       let at: number;
       if (this.prefixHave === 0) {
-        at = this.base + i;
-        size = prefixSizeFromFirstByte(chunk[i]!);
-        if (size === 0) this.fail(describeBadFirstByte(chunk[i]!), at);
-        if (i + size <= n) {
-          len = readLengthPrefix(chunk, i, size);
-          i += size;
+        const b = chunk[i]!;
+        if (b < 0x80) {
+          // One-byte prefix: by far the most common case, so it skips the general path.
+          size = 1;
+          at = this.base + i;
+          len = b;
+          i += 1;
         } else {
-          this.prefixNeed = size;
-          this.prefixOffset = at;
-          while (i < n) this.prefix[this.prefixHave++] = chunk[i++]!;
-          continue;
+          at = this.base + i;
+          size = prefixSizeFromFirstByte(b);
+          if (size === 0) this.fail(describeBadFirstByte(b), at);
+          if (i + size <= n) {
+            len = readLengthPrefix(chunk, i, size);
+            i += size;
+          } else {
+            // The prefix straddles chunks (NODE Receiver.ts' lengthDescriptorSegment case, §1).
+            this.prefixNeed = size;
+            this.prefixOffset = at;
+            while (i < n) this.prefix[this.prefixHave++] = chunk[i++]!;
+            continue;
+          }
         }
       } else {
         while (this.prefixHave < this.prefixNeed && i < n) this.prefix[this.prefixHave++] = chunk[i++]!;
@@ -112,23 +177,26 @@ export class SentenceDecoder {
         this.prefixNeed = 0;
       }
 
-      if (this.rejectNonMinimal && isNonMinimal(len, size)) {
+      if (size > 1 && this.rejectNonMinimal && isNonMinimal(len, size)) {
         this.fail(`length ${len} written in ${size} bytes (non-minimal prefix)`, at);
       }
       if (len === 0) {
-        if (this.words.length > 0) out.push(this.words);
-        this.words = [];
+        const words = this.sentenceWords;
+        this.sentenceWords = 0;
         this.sentenceBytes = 0;
+        if (words > 0) sink.end();
         continue;
       }
       if (len > this.maxWord) this.fail(`word of ${len} bytes exceeds the ${this.maxWord}-byte limit`, at);
       this.sentenceBytes += size + len;
       if (this.sentenceBytes > this.maxSentence) {
-        this.fail(`sentence exceeds the ${this.maxSentence}-byte limit`, at);
+        this.fail(`sentence of more than ${this.maxSentence} bytes exceeds the limit`, at);
       }
+      this.sentenceWords++;
       if (i + len <= n) {
-        this.words.push(chunk.subarray(i, i + len));
+        const start = i;
         i += len;
+        sink.word(chunk, start, i);
       } else {
         this.pieces.push(chunk.subarray(i));
         this.bodyHave = n - i;
@@ -137,13 +205,12 @@ export class SentenceDecoder {
       }
     }
     this.base += n;
-    return out;
   }
 
   private fail(reason: string, offset: number): never {
     this.failure = new FramingError(reason, offset);
-    this.words = [];
     this.pieces = [];
+    this.sentenceWords = 0;
     throw this.failure;
   }
 }

@@ -73,3 +73,31 @@ export async function login(session: Session, options: LoginOptions): Promise<Lo
   }
   return answerChallenge(ret);
 }
+
+/** What traces and the CLI show instead of a password (design.md §5: never in traces or logs). */
+export const REDACTED_PASSWORD = '********';
+
+const LOGIN_WORD = [0x2f, 0x6c, 0x6f, 0x67, 0x69, 0x6e]; // '/login'
+const PASSWORD_PREFIX = [0x3d, 0x70, 0x61, 0x73, 0x73, 0x77, 0x6f, 0x72, 0x64, 0x3d]; // '=password='
+
+/**
+ * A copy of a sentence fit for display: in a `/login` sentence the value of `=password=` becomes
+ * `********`; any other sentence is returned unchanged (same array).
+ */
+export function redactLoginSentence(words: readonly Uint8Array[]): readonly Uint8Array[] {
+  const first = words[0];
+  if (!first || !startsWith(first, LOGIN_WORD) || first.length !== LOGIN_WORD.length) return words;
+  let out: Uint8Array[] | undefined;
+  for (let i = 1; i < words.length; i++) {
+    if (!startsWith(words[i]!, PASSWORD_PREFIX)) continue;
+    out ??= [...words];
+    out[i] = encodeText(`=password=${REDACTED_PASSWORD}`);
+  }
+  return out ?? words;
+}
+
+function startsWith(word: Uint8Array, prefix: readonly number[]): boolean {
+  if (word.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (word[i] !== prefix[i]) return false;
+  return true;
+}

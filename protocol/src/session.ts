@@ -1,8 +1,9 @@
-import { SentenceDecoder, type DecoderLimits } from './decoder';
+import { SentenceDecoder, type DecoderLimits, type WordSink } from './decoder';
 import {
   CancelledError,
   ConnectionClosedError,
   FatalError,
+  FramingError,
   TimeoutError,
   TrapError,
   UsageError,
@@ -145,6 +146,8 @@ export class Session {
   /** @internal */
   readonly timers: Timers;
   private readonly unsubscribe: (() => void)[];
+  /** Words of the reply sentence being received. */
+  private incoming: Uint8Array[] = [];
 
   constructor(
     private readonly transport: Transport,
@@ -225,15 +228,17 @@ export class Session {
   /** Logs out politely: `/quit`, answered by `!fatal` and a close (protocol.md §6.4). */
   async quit(timeoutMs = 2000): Promise<void> {
     if (this.closedWith) return;
+    let timer: unknown;
+    let off: () => void = () => undefined;
     const ended = new Promise<void>((resolve) => {
-      const off = this.transport.onClose(() => {
-        off();
-        resolve();
-      });
-      this.timers.set(resolve, timeoutMs);
+      off = this.transport.onClose(() => resolve());
+      // Bounded: a router that neither answers nor closes must not keep us (or the process) waiting.
+      timer = this.timers.set(resolve, timeoutMs);
     });
     this.write([encodeWord('/quit', this.encoding)], undefined).catch(() => undefined);
     await ended;
+    off();
+    this.timers.clear(timer);
     this.close();
   }
 
@@ -330,7 +335,7 @@ export class Session {
   }
 
   private async write(words: Uint8Array[], tag: string | undefined): Promise<void> {
-    this.options.onSentence?.({ direction: 'out', words, tag, time: this.now() });
+    guard(this.options.onSentence, { direction: 'out', words, tag, time: this.now() });
     await this.transport.write(frameSentence(words));
   }
 
@@ -356,23 +361,31 @@ export class Session {
 
   private receive(chunk: Uint8Array): void {
     if (this.closedWith) return;
-    let sentences: Uint8Array[][];
     try {
-      sentences = this.decoder.push(chunk);
+      // feed() delivers every sentence before a corrupt prefix first, so a `!done` that precedes
+      // garbage still ends its command before the connection is failed.
+      this.decoder.feed(chunk, this.sink);
     } catch (e) {
-      this.shutdown(e as Error);
+      if (!(e instanceof FramingError)) throw e;
+      this.shutdown(e);
       this.transport.close();
-      return;
-    }
-    for (const words of sentences) {
-      if (this.closedWith) return;
-      this.dispatch(words);
     }
   }
 
+  private readonly sink: WordSink = {
+    word: (bytes, start, end) => {
+      this.incoming.push(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
+    },
+    end: () => {
+      const words = this.incoming;
+      this.incoming = [];
+      if (!this.closedWith) this.dispatch(words);
+    },
+  };
+
   private dispatch(words: Uint8Array[]): void {
     const reply = new Reply(words, this.codePage);
-    this.options.onSentence?.({ direction: 'in', words, tag: reply.tag, time: this.now() });
+    guard(this.options.onSentence, { direction: 'in', words, tag: reply.tag, time: this.now() });
     if (reply.type === ReplyType.Fatal) {
       // !fatal has no tag and nothing follows it: every command in flight is dead (§5.2).
       this.shutdown(new FatalError(reply.fatalReason));
@@ -381,12 +394,12 @@ export class Session {
     }
     const p = reply.tag !== undefined ? this.tagged.get(reply.tag) : this.untagged[0];
     if (!p) {
-      this.options.onUntaggedReply?.(reply);
+      guard(this.options.onUntaggedReply, reply);
       return;
     }
     if (p.settled && reply.type !== ReplyType.Done) {
       // Late replies of a command we gave up on (timeout): recorded by the trace, dropped here.
-      this.options.onUntaggedReply?.(reply);
+      guard(this.options.onUntaggedReply, reply);
       return;
     }
     if (p.settled) {
@@ -404,7 +417,21 @@ export class Session {
     this.tagged.clear();
     this.untagged.length = 0;
     for (const p of all) p.fail(error);
-    this.options.onClose?.(error);
+    guard(this.options.onClose, error);
+  }
+}
+
+/**
+ * Runs a caller's hook so that its exception cannot leave the decoder half-way through a chunk (the
+ * rest of the chunk would be lost and the stream desynchronised). The error is rethrown
+ * asynchronously, like an EventEmitter listener's, so bugs still surface.
+ */
+function guard<A>(hook: ((arg: A) => void) | undefined, arg: A): void {
+  if (!hook) return;
+  try {
+    hook(arg);
+  } catch (e) {
+    void Promise.reject(e);
   }
 }
 
@@ -458,7 +485,7 @@ export class CommandStream implements AsyncIterable<Reply> {
     const onReply = options.onReply;
     this.pending = session.open(words, options.raw ?? false, {
       onReply: (r) => {
-        if (onReply) onReply(r);
+        if (onReply) guard(onReply, r);
         else if (r.type !== ReplyType.Done && r.type !== ReplyType.Trap) this.buffer.push(r);
         this.wake();
       },
