@@ -1,0 +1,59 @@
+/**
+ * The explicit channel lists of the bridge (design.md §3). The preload builds one function per
+ * call from `CALL_CHANNELS`, the ipcMain wiring registers one handler per call, and the browser
+ * host accepts exactly these names. Each list comes from an object literal checked with
+ * `satisfies Record<…, true>`: a channel added to the contract and missing here (or a stray one
+ * here) is a compile error, so the lists cannot drift from `contract.ts`.
+ *
+ * No runtime imports: the sandboxed preload bundles this file and may `require` only `electron`
+ * (engineering-notes §2.1, "Sandboxed preload limits").
+ */
+import type { CallName, EventName } from '../common/contract';
+
+const CALLS = {
+  'app:info': true,
+  'settings:get': true,
+  'settings:set': true,
+  'connections:list': true,
+  'connections:save': true,
+  'connections:duplicate': true,
+  'connections:delete': true,
+  'connections:trust': true,
+  'link:connect': true,
+  'link:disconnect': true,
+  'link:states': true,
+  'console:send': true,
+  'console:cancel': true,
+  'console:history': true,
+  'table:start': true,
+  'table:stop': true,
+  'trace:get': true,
+  'trace:export': true,
+  'trace:import': true,
+  'trace:clear': true,
+} as const satisfies Record<CallName, true>;
+
+const EVENTS = {
+  'connections:changed': true,
+  'link:state': true,
+  'console:replies': true,
+  'console:end': true,
+  'table:patch': true,
+  'trace:entries': true,
+  'app:notice': true,
+} as const satisfies Record<EventName, true>;
+
+export const CALL_CHANNELS: readonly CallName[] = Object.freeze(Object.keys(CALLS) as CallName[]);
+export const EVENT_NAMES: readonly EventName[] = Object.freeze(Object.keys(EVENTS) as EventName[]);
+
+/**
+ * Own-property lookup only: a channel string from the renderer such as `__proto__` or
+ * `toString` must not match something inherited from `Object.prototype`.
+ */
+export function isCallName(value: unknown): value is CallName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(CALLS, value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(EVENTS, value);
+}

@@ -1,0 +1,23 @@
+/**
+ * What the shell and the host need from the services (`createServices()` in
+ * app-main/src/services): the handlers, an event subscription and a dispose. Kept structural so the
+ * wiring is testable with fake handlers.
+ */
+import type { BridgeError, BridgeHandlers, EventListener } from '../common/contract';
+
+export interface ServicesPort {
+  readonly handlers: BridgeHandlers;
+  /** Returns the unsubscribe function. */
+  subscribe(listener: EventListener): () => void;
+  /** Cancels tags, sends `/quit`, closes sockets (engineering-notes §6.2, "Clean shutdown"). */
+  dispose(): Promise<void>;
+}
+
+export interface ServicesFactoryOptions {
+  host: 'electron' | 'browser';
+  dataDir: string;
+}
+
+export type ServicesFactory = (options: ServicesFactoryOptions) => Promise<ServicesPort>;
+
+export type ErrorMapper = (error: unknown) => BridgeError;

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { CallName } from '../../src/common/contract';
+import { CALL_CHANNELS, EVENT_NAMES, isCallName, isEventName } from '../../src/bridge/channels';
+import { dispatch, fallbackToBridgeError, formatPath, isBridgeError } from '../../src/bridge/dispatch';
+import { FINGERPRINT, SAMPLE_ARGS, fakeServices } from './fixtures';
+
+const NO_ARG_CALLS: CallName[] = ['app:info', 'settings:get', 'connections:list', 'link:states'];
+
+describe('channel lists', () => {
+  it('hold every call and event of the contract exactly once', () => {
+    expect(new Set(CALL_CHANNELS).size).toBe(CALL_CHANNELS.length);
+    expect([...CALL_CHANNELS].sort()).toEqual(Object.keys(SAMPLE_ARGS).sort());
+    expect(EVENT_NAMES).toEqual(['connections:changed', 'link:state', 'console:replies', 'console:end', 'table:patch', 'trace:entries', 'app:notice']);
+  });
+
+  it('do not match inherited properties', () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '']) {
+      expect(isCallName(name)).toBe(false);
+      expect(isEventName(name)).toBe(false);
+    }
+    expect(isCallName(42)).toBe(false);
+    expect(isCallName('app:info')).toBe(true);
+  });
+});
+
+describe('dispatch', () => {
+  it('refuses unknown channels without calling any handler', async () => {
+    const services = fakeServices();
+    for (const channel of ['nope', '__proto__', 'toString', 'app:Info', 'app:info ', 7, null, undefined, {}]) {
+      const result = await dispatch(services.handlers, channel, {});
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe('VALIDATION');
+        expect(result.error.detail?.field).toBe('channel');
+        expect(result.error.message).toMatch(/Unknown bridge call/);
+      }
+    }
+    expect(services.calls).toHaveLength(0);
+  });
+
+  it('passes valid arguments of every call to its handler and wraps the value', async () => {
+    const services = fakeServices();
+    for (const channel of CALL_CHANNELS) {
+      const result = await dispatch(services.handlers, channel, SAMPLE_ARGS[channel]);
+      expect(result, channel).toEqual({ ok: true, value: { channel, args: SAMPLE_ARGS[channel] } });
+    }
+    expect(services.calls.map((c) => c.channel)).toEqual([...CALL_CHANNELS]);
+  });
+
+  it('refuses a non-object argument for every call that takes arguments, naming the field', async () => {
+    const services = fakeServices();
+    for (const channel of CALL_CHANNELS.filter((c) => !NO_ARG_CALLS.includes(c))) {
+      for (const bad of [null, 'x', 42, [], true]) {
+        const result = await dispatch(services.handlers, channel, bad);
+        expect(result.ok, `${channel} ${JSON.stringify(bad)}`).toBe(false);
+        if (!result.ok) {
+          expect(result.error.code).toBe('VALIDATION');
+          expect(result.error.message.startsWith(`${channel}: `)).toBe(true);
+          expect(typeof result.error.detail?.field).toBe('string');
+        }
+      }
+    }
+    expect(services.calls).toHaveLength(0);
+  });
+
+  it('accepts a missing argument for calls without arguments (JSON drops `args: undefined`)', async () => {
+    const services = fakeServices();
+    for (const channel of NO_ARG_CALLS) {
+      expect(await dispatch(services.handlers, channel, undefined)).toEqual({ ok: true, value: { channel, args: {} } });
+      expect((await dispatch(services.handlers, channel, 'nope')).ok).toBe(false);
+    }
+  });
+
+  it('names nested fields and array indices', async () => {
+    const { handlers } = fakeServices();
+    const cases: [CallName, unknown, string][] = [
+      ['connections:save', { input: { ...SAMPLE_ARGS['connections:save'].input, port: 70_000 } }, 'input.port'],
+      ['connections:save', { input: { ...SAMPLE_ARGS['connections:save'].input, port: 1.5 } }, 'input.port'],
+      ['connections:save', { input: { ...SAMPLE_ARGS['connections:save'].input, transport: 'ssh' } }, 'input.transport'],
+      ['connections:save', { input: { ...SAMPLE_ARGS['connections:save'].input, host: 'http://evil/' } }, 'input.host'],
+      ['connections:save', { input: { ...SAMPLE_ARGS['connections:save'].input, name: '' } }, 'input.name'],
+      ['connections:save', {}, 'input'],
+      ['console:send', { connectionId: 'c1', words: ['/x', 'ok', 5] }, 'words[2]'],
+      ['console:send', { connectionId: 'c1', words: [] }, 'words'],
+      ['console:send', { connectionId: 'c1', words: ['', 'x'] }, 'words'],
+      ['table:start', { connectionId: 'c1', path: 'interface' }, 'path'],
+      ['table:start', { connectionId: 'c1', path: '/interface', mode: 'poll' }, 'mode'],
+      ['trace:get', { connectionId: 'c1', sinceSeq: -1 }, 'sinceSeq'],
+      ['trace:export', { connectionId: 'c1', format: 'pdf' }, 'format'],
+      ['settings:set', { tableColumns: { '/interface': 'name' } }, 'tableColumns./interface'],
+      ['connections:trust', { id: 'c1', fingerprint256: 'AB:CD' }, 'fingerprint256'],
+      ['link:connect', { password: 'x' }, 'id'],
+    ];
+    for (const [channel, args, field] of cases) {
+      const result = await dispatch(handlers, channel, args);
+      expect(result.ok, `${channel} ${field}`).toBe(false);
+      if (!result.ok) {
+        expect(result.error).toMatchObject({ code: 'VALIDATION', detail: { channel, field } });
+        expect(result.error.message).toContain(`${channel}: ${field}: `);
+      }
+    }
+  });
+
+  it('never echoes a rejected value (it may be a password)', async () => {
+    const { handlers } = fakeServices();
+    const secret = 'hunter2-' + 'x'.repeat(2000);
+    for (const [channel, args] of [
+      ['link:connect', { id: 'c1', password: secret }],
+      ['connections:save', { input: { ...SAMPLE_ARGS['connections:save'].input, password: secret } }],
+      ['connections:save', { input: { ...SAMPLE_ARGS['connections:save'].input, port: 'hunter2' } }],
+    ] as const) {
+      const result = await dispatch(handlers, channel, args);
+      expect(result.ok).toBe(false);
+      expect(JSON.stringify(result)).not.toContain('hunter2');
+    }
+  });
+
+  it('strips keys that are not in the contract', async () => {
+    const services = fakeServices();
+    // JSON.parse makes `__proto__` an own key, as a WebSocket message would.
+    const args: unknown = JSON.parse('{"id":"c1","__proto__":{"polluted":1},"extra":"x"}');
+    const result = await dispatch(services.handlers, 'link:disconnect', args);
+    expect(result).toEqual({ ok: true, value: { channel: 'link:disconnect', args: { id: 'c1' } } });
+    expect(Object.keys(services.calls[0]!.args as object)).toEqual(['id']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('normalises certificate fingerprints to colon-separated upper case', async () => {
+    const services = fakeServices();
+    const bare = FINGERPRINT.replace(/:/g, '').toLowerCase();
+    const result = await dispatch(services.handlers, 'connections:trust', { id: 'c1', fingerprint256: bare });
+    expect(result).toEqual({ ok: true, value: { channel: 'connections:trust', args: { id: 'c1', fingerprint256: FINGERPRINT } } });
+  });
+
+  it('turns a throw into an error result with the supplied mapping', async () => {
+    const services = fakeServices();
+    services.behave('link:connect', async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8728'), { code: 'ECONNREFUSED' });
+    });
+    const mapped = await dispatch(services.handlers, 'link:connect', { id: 'c1' }, {
+      toBridgeError: (e) => ({ code: 'NETWORK', message: (e as Error).message, hint: 'Is the API service enabled?' }),
+    });
+    expect(mapped).toEqual({ ok: false, error: { code: 'NETWORK', message: 'connect ECONNREFUSED 127.0.0.1:8728', hint: 'Is the API service enabled?' } });
+
+    const fallback = await dispatch(services.handlers, 'link:connect', { id: 'c1' });
+    expect(fallback.ok === false && fallback.error.code).toBe('INTERNAL');
+
+    const broken = await dispatch(services.handlers, 'link:connect', { id: 'c1' }, {
+      toBridgeError: () => {
+        throw new Error('mapper bug');
+      },
+    });
+    expect(broken.ok === false && broken.error).toMatchObject({ code: 'INTERNAL', message: 'connect ECONNREFUSED 127.0.0.1:8728' });
+  });
+
+  it('passes a thrown BridgeError-shaped value through the fallback', async () => {
+    const services = fakeServices();
+    services.behave('connections:delete', async () => {
+      throw { code: 'NOT_FOUND', message: 'No saved connection c9', hint: 'Reload the list', detail: { id: 'c9' }, extra: 'dropped' };
+    });
+    expect(await dispatch(services.handlers, 'connections:delete', { id: 'c9' })).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'No saved connection c9', hint: 'Reload the list', detail: { id: 'c9' } },
+    });
+    expect(isBridgeError({ code: 'BOGUS', message: 'x' })).toBe(false);
+    expect(fallbackToBridgeError('plain string').code).toBe('INTERNAL');
+  });
+
+  it('formats zod paths', () => {
+    expect(formatPath(['input', 'port'])).toBe('input.port');
+    expect(formatPath(['words', 3])).toBe('words[3]');
+    expect(formatPath([0, 'a'])).toBe('[0].a');
+    expect(formatPath([])).toBe('');
+  });
+
+  it('settles every random call with a Result and calls handlers only with valid arguments (seeded)', async () => {
+    const services = fakeServices();
+    const channel = fc.oneof(fc.constantFrom(...CALL_CHANNELS), fc.string());
+    const args = fc.oneof(
+      fc.jsonValue(),
+      fc.constantFrom(...Object.values(SAMPLE_ARGS)),
+      fc.record({ id: fc.string(), connectionId: fc.string(), words: fc.array(fc.string()), path: fc.string(), input: fc.jsonValue() }, { requiredKeys: [] }),
+    );
+    await fc.assert(
+      fc.asyncProperty(channel, args, async (ch, a) => {
+        const before = services.calls.length;
+        const result = await dispatch(services.handlers, ch, a);
+        if (result.ok) {
+          expect(isCallName(ch)).toBe(true);
+          expect(services.calls.length).toBe(before + 1);
+        } else {
+          expect(result.error.code).toBe('VALIDATION');
+          expect(services.calls.length).toBe(before);
+        }
+      }),
+      { seed: 20_250_401, numRuns: 2000 },
+    );
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Test fixtures shared by the bridge, Electron and host tests: one valid argument object per call
+ * (typed, so the compiler demands an entry for every channel) and fake handlers that record calls.
+ */
+import type { BridgeHandlers, CallArgs, CallName, EventListener } from '../../src/common/contract';
+import { CALL_CHANNELS } from '../../src/bridge/channels';
+import type { ServicesPort } from '../../src/bridge/services-port';
+
+export const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':');
+
+export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
+  'app:info': {},
+  'settings:get': {},
+  'settings:set': { theme: 'dark', tableColumns: { '/interface': ['name', 'type'] } },
+  'connections:list': {},
+  'connections:save': {
+    input: { name: 'core-1', host: '192.0.2.1', port: 8729, transport: 'tls-pinned', fingerprint256: FINGERPRINT, user: 'admin', password: 'secret' },
+  },
+  'connections:duplicate': { id: 'c1' },
+  'connections:delete': { id: 'c1' },
+  'connections:trust': { id: 'c1', fingerprint256: FINGERPRINT },
+  'link:connect': { id: 'c1', password: 'for-this-run' },
+  'link:disconnect': { id: 'c1' },
+  'link:states': {},
+  'console:send': { connectionId: 'c1', words: ['/interface/print', '?type=ether', '.tag=mine'] },
+  'console:cancel': { commandId: 'cmd1' },
+  'console:history': { connectionId: 'c1', search: 'print', limit: 50 },
+  'table:start': { connectionId: 'c1', path: '/interface', query: ['?type=ether'], proplist: ['name'], mode: 'listen', resyncSeconds: 0 },
+  'table:stop': { tableId: 't1' },
+  'trace:get': { connectionId: 'c1', sinceSeq: 10, limit: 100 },
+  'trace:export': { connectionId: 'c1', format: 'pcapng' },
+  'trace:import': { fileName: 'trace.jsonl', content: '{"seq":1}\n' },
+  'trace:clear': { connectionId: 'c1' },
+};
+
+export interface RecordedCall {
+  channel: CallName;
+  args: unknown;
+}
+
+export interface FakeServices extends ServicesPort {
+  calls: RecordedCall[];
+  /** Pushes an event to every subscriber, as the services would. */
+  emit: EventListener;
+  listeners: Set<EventListener>;
+  disposed: number;
+  /** Replace a handler's behaviour. */
+  behave(channel: CallName, fn: (args: unknown) => Promise<unknown>): void;
+}
+
+/** Every handler answers `{ channel, args }` unless told otherwise. */
+export function fakeServices(): FakeServices {
+  const calls: RecordedCall[] = [];
+  const behaviour = new Map<CallName, (args: unknown) => Promise<unknown>>();
+  const listeners = new Set<EventListener>();
+  const handlers = Object.fromEntries(
+    CALL_CHANNELS.map((channel) => [
+      channel,
+      async (args: unknown) => {
+        calls.push({ channel, args });
+        const fn = behaviour.get(channel);
+        return fn ? fn(args) : { channel, args };
+      },
+    ]),
+  ) as unknown as BridgeHandlers;
+  const services: FakeServices = {
+    handlers,
+    calls,
+    listeners,
+    disposed: 0,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async dispose() {
+      services.disposed++;
+    },
+    emit: (event, payload) => {
+      for (const l of listeners) l(event, payload);
+    },
+    behave(channel, fn) {
+      behaviour.set(channel, fn);
+    },
+  };
+  return services;
+}
