@@ -1,0 +1,178 @@
+import { performance } from 'node:perf_hooks';
+import {
+  ConnectionClosedError,
+  FatalError,
+  TimeoutError,
+  TrapError,
+  UsageError,
+  type CommandStream,
+  type Session,
+} from '../../../protocol/src/index';
+import type { ConsoleCommandRef, ConsoleEnd, ConsoleOutcome, ConsoleReply, ConsoleSendArgs, HistoryEntry } from '../common/contract';
+import { BridgeFailure, notFound, toBridgeError, validationError } from './errors';
+import type { HistoryStore } from './history';
+import { redactTextWords } from './redact';
+import { Throttle } from './throttle';
+import { requireObject, requireString } from './validation';
+
+export interface ConsoleDeps {
+  session(connectionId: string): Session;
+  history: HistoryStore;
+  emitReplies(replies: ConsoleReply[]): void;
+  emitEnd(end: ConsoleEnd): void;
+  now(): number;
+  /** Minimum interval between two `console:replies` batches. */
+  batchMs: number;
+  /** A batch is sent at once when it reaches this many replies (bounded buffer for huge replies). */
+  maxBatch: number;
+}
+
+interface Running {
+  connectionId: string;
+  commandId: string;
+  stream: CommandStream;
+  started: number;
+  rows: number;
+  history: HistoryEntry;
+  cancelRequested: boolean;
+}
+
+export function validateConsoleWords(value: unknown): { connectionId: string; words: string[] } {
+  const a = requireObject(value, 'args') as Partial<Record<keyof ConsoleSendArgs, unknown>>;
+  const connectionId = requireString(a.connectionId, 'connectionId', { min: 1, max: 200 });
+  if (!Array.isArray(a.words)) throw validationError('words', 'words must be a list of words, one per line');
+  const words = a.words.map((w, i) => {
+    if (typeof w !== 'string') throw validationError(`words[${i}]`, `word ${i + 1} must be text`);
+    return w;
+  });
+  // Trailing empty lines are what an editor leaves behind; an empty word inside a sentence would
+  // end it early on the wire (protocol.md §3), so it is refused.
+  while (words.length > 0 && words[words.length - 1]!.trim() === '') words.pop();
+  if (words.length === 0) throw validationError('words', 'type a command first (e.g. /interface/print)');
+  words.forEach((w, i) => {
+    if (w === '') throw validationError(`words[${i}]`, `word ${i + 1} is empty; an empty word would end the sentence`, 'Remove the empty line.');
+  });
+  if (words.length > 10_000) throw validationError('words', 'too many words in one sentence (at most 10000)');
+  return { connectionId, words };
+}
+
+/**
+ * The raw console: any sentence, tagged automatically unless it carries its own `.tag=`; replies
+ * streamed in batches with their timing; `/cancel =tag=`; a persisted, searchable history.
+ */
+export class ConsoleService {
+  private readonly running = new Map<string, Running>();
+  private nextId = 1;
+  private buffer: ConsoleReply[] = [];
+  private readonly throttle: Throttle;
+
+  constructor(private readonly deps: ConsoleDeps) {
+    this.throttle = new Throttle(deps.batchMs, () => this.flush());
+  }
+
+  async send(args: unknown): Promise<ConsoleCommandRef> {
+    const { connectionId, words } = validateConsoleWords(args);
+    this.deps.session(connectionId); // NOT_CONNECTED before anything is recorded
+    const history = await this.deps.history.add(connectionId, redactTextWords(words, 'out'), new Date(this.deps.now()).toISOString());
+    const commandId = `c${this.nextId++}`;
+    let session: Session;
+    try {
+      session = this.deps.session(connectionId); // the link may have dropped meanwhile
+    } catch (e) {
+      history.outcome = 'failed';
+      void this.deps.history.changed(connectionId).catch(() => undefined);
+      throw e;
+    }
+    const run: Running = { connectionId, commandId, stream: undefined as unknown as CommandStream, started: performance.now(), rows: 0, history, cancelRequested: false };
+    // Registered before the sentence is written: replies may arrive in the same tick.
+    this.running.set(commandId, run);
+    const stream = session.stream(words, {
+      // Console commands include listen and monitors: no timeout; the user cancels.
+      timeoutMs: 0,
+      onReply: (r) => {
+        if (this.running.get(commandId) !== run) return;
+        if (r.type === '!re') run.rows++;
+        this.buffer.push({ connectionId, commandId, kind: r.type, words: r.texts(), elapsedMs: performance.now() - run.started });
+        if (this.buffer.length >= this.deps.maxBatch) this.throttle.now();
+        else this.throttle.request();
+      },
+    });
+    run.stream = stream;
+    if (stream.finished) {
+      // Refused before anything was written (duplicate tag, unencodable word, link gone).
+      this.running.delete(commandId);
+      history.outcome = 'failed';
+      void this.deps.history.changed(connectionId).catch(() => undefined);
+      const error = await stream.done.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (error instanceof UsageError) throw validationError('words', error.message);
+      if (error instanceof ConnectionClosedError && !error.outcomeUnknown) throw new BridgeFailure('NOT_CONNECTED', error.message, 'Connect to the router first.');
+      throw error instanceof Error ? error : new Error(String(error));
+    }
+    stream.done.then(
+      (end) => this.finish(run, end.cancelled || run.cancelRequested ? 'cancelled' : 'done'),
+      (e: unknown) => this.finish(run, outcomeOf(e, run.cancelRequested), e),
+    );
+    return { commandId, tag: stream.tag ?? '' };
+  }
+
+  async cancel(commandId: unknown): Promise<{ commandId: string }> {
+    const id = requireString(commandId, 'commandId', { min: 1, max: 100 });
+    const run = this.running.get(id);
+    if (!run) {
+      if (/^c\d+$/.test(id) && Number(id.slice(1)) < this.nextId) return { commandId: id }; // already finished
+      throw notFound('console command', id);
+    }
+    run.cancelRequested = true;
+    await run.stream.cancel().catch((e: unknown) => {
+      // The link dropped meanwhile: the command ends as outcome-unknown on its own.
+      if (!(e instanceof ConnectionClosedError) && !(e instanceof TrapError)) throw e;
+    });
+    return { commandId: id };
+  }
+
+  private finish(run: Running, outcome: ConsoleOutcome, error?: unknown): void {
+    if (!this.running.delete(run.commandId)) return;
+    // Replies first, then the end: the renderer must never see an end before the data.
+    this.throttle.now();
+    const elapsedMs = performance.now() - run.started;
+    const end: ConsoleEnd = { connectionId: run.connectionId, commandId: run.commandId, outcome, rows: run.rows, elapsedMs };
+    if (error !== undefined && outcome !== 'cancelled') end.error = toBridgeError(error);
+    this.deps.emitEnd(end);
+    run.history.outcome = outcome;
+    run.history.rows = run.rows;
+    run.history.elapsedMs = Math.round(elapsedMs * 1000) / 1000;
+    void this.deps.history.changed(run.connectionId).catch(() => undefined);
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.deps.emitReplies(batch);
+  }
+
+  /** Commands still running on a connection (for disconnect and dispose). */
+  runningOn(connectionId: string): string[] {
+    return [...this.running.values()].filter((r) => r.connectionId === connectionId).map((r) => r.commandId);
+  }
+
+  async cancelAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((id) => this.cancel(id).catch(() => undefined)));
+  }
+
+  dispose(): void {
+    this.throttle.now();
+    this.throttle.dispose();
+  }
+}
+
+function outcomeOf(e: unknown, cancelRequested: boolean): ConsoleOutcome {
+  if (e instanceof TrapError) return cancelRequested && e.category === 2 ? 'cancelled' : 'trap';
+  if (e instanceof FatalError) return 'fatal';
+  if (e instanceof ConnectionClosedError) return e.outcomeUnknown ? 'outcome-unknown' : 'failed';
+  if (e instanceof TimeoutError) return 'timeout';
+  return 'failed';
+}

@@ -1,0 +1,492 @@
+import { performance } from 'node:perf_hooks';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type {
+  AppInfo,
+  BridgeEvents,
+  BridgeHandlers,
+  EventListener,
+  EventName,
+  LinkState,
+  TraceSnapshot,
+} from '../common/contract';
+import { ConsoleService } from './console';
+import { ConnectionStore } from './connections';
+import { defaultDemoRouter } from './demo';
+import { BridgeFailure, notFound, toBridgeError, validationError } from './errors';
+import { HistoryStore } from './history';
+import { DEFAULT_TIMINGS, Link, type DemoRouter, type LinkTimings } from './link';
+import { classifyKeyringError, KeychainUnavailableError, KeyringCredentialStore, SecretVault, type CredentialStore } from './secrets';
+import { SettingsStore } from './settings';
+import type { AtomicWriteOptions } from './storage';
+import { LiveTable, validateTableArgs } from './tables';
+import { Throttle } from './throttle';
+import { TraceBuffer, type StoredEntry } from './trace';
+import { exportTrace, loadImported, parseJsonlTrace } from './trace-export';
+import { optionalInteger, requireId, requireObject, requireString } from './validation';
+
+export { BridgeFailure, toBridgeError } from './errors';
+export type { CredentialStore, KeychainStatus, KeychainReason } from './secrets';
+export { KeychainUnavailableError, KeyringCredentialStore, MemoryCredentialStore, probeSecretService } from './secrets';
+export type { DemoRouter, LinkTimings } from './link';
+export { DEFAULT_TIMINGS } from './link';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface ServicesOptions {
+  /** App data directory (Electron userData/…, or --data-dir of the browser host). */
+  dataDir: string;
+  host: 'electron' | 'browser';
+  /** Shown in app:info and exports; defaults to npm_package_version (or "0.0.0-dev"). */
+  appVersion?: string;
+  /** Injectable; default: the OS keychain via @napi-rs/keyring with the Linux D-Bus probe. */
+  credentialStore?: CredentialStore;
+  /** Epoch ms; injectable for tests. */
+  now?: () => number;
+  log?: (level: LogLevel, message: string) => void;
+  /** Keychain service name (default `com.tikscope.app`). */
+  keychainService?: string;
+  /** Reconnect, heartbeat and timeout settings (engineering-notes §6.2 defaults). */
+  timings?: Partial<LinkTimings>;
+  /** Trace ring buffer cap per connection, bytes (default 8 MiB). */
+  traceCapBytes?: number;
+  /** At most this many entries per `trace:entries` event; older ones stay fetchable (default 500). */
+  traceEventLimit?: number;
+  /** Minimum interval between table patches, trace batches and console batches (default 100 ms). */
+  batchIntervalMs?: number;
+  /** A console batch is sent at once at this many replies (default 2000). */
+  consoleMaxBatch?: number;
+  /** Console history entries kept per router (default 1000). */
+  historyLimit?: number;
+  /** Starts the Demo router; default: the simulator in-process on a free loopback port. */
+  demoRouter?: () => Promise<DemoRouter>;
+  /** Jitter source for the backoff (default Math.random). */
+  random?: () => number;
+  /** Test hook for the atomic writer of connections and settings. */
+  writeOptions?: AtomicWriteOptions;
+  /** Clean-quit deadline (default 2000 ms). */
+  disposeDeadlineMs?: number;
+}
+
+export interface Services {
+  handlers: BridgeHandlers;
+  subscribe(listener: EventListener): () => void;
+  /** Clean quit: cancel streams, /quit, close sockets (2 s deadline). Idempotent. */
+  dispose(): Promise<void>;
+}
+
+const APP_NAME = 'Tikscope';
+
+interface ImportedTrace {
+  buffer: TraceBuffer;
+  name: string;
+  host: string;
+  port: number;
+  transport: string;
+}
+
+/**
+ * Builds the main-process services: saved connections, secrets, links, console, live tables,
+ * traces and settings, behind the bridge contract. Plain Node — never imports electron
+ * (engineering-notes §5.1).
+ */
+export async function createServices(options: ServicesOptions): Promise<Services> {
+  const dataDir = resolve(options.dataDir);
+  const now = options.now ?? Date.now;
+  // Trace times: epoch with sub-millisecond resolution, unless a test drives the clock.
+  const traceNow = options.now ?? (() => performance.timeOrigin + performance.now());
+  const log = options.log ?? (() => undefined);
+  const timings: LinkTimings = { ...DEFAULT_TIMINGS, ...options.timings };
+  const traceCap = options.traceCapBytes ?? 8 * 1024 * 1024;
+  const traceEventLimit = options.traceEventLimit ?? 500;
+  const interval = options.batchIntervalMs ?? 100;
+  const random = options.random ?? Math.random;
+  const disposeDeadline = options.disposeDeadlineMs ?? 2000;
+  const appVersion = options.appVersion ?? process.env['npm_package_version'] ?? '0.0.0-dev';
+
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new BridgeFailure('STORAGE', `cannot create the data directory ${dataDir}: ${(e as Error).message}`, 'Choose a writable data directory.');
+  }
+
+  const listeners = new Set<EventListener>();
+  let disposed = false;
+  const emit = <E extends EventName>(event: E, payload: BridgeEvents[E]): void => {
+    for (const l of [...listeners]) {
+      try {
+        l(event, payload);
+      } catch (e) {
+        log('error', `event listener for ${event} threw: ${(e as Error).message}`);
+      }
+    }
+  };
+  const notify = (level: 'info' | 'warning' | 'error', message: string): void => {
+    log(level === 'warning' ? 'warn' : level, message);
+    emit('app:notice', { level, message });
+  };
+
+  const store = options.credentialStore ?? new KeyringCredentialStore({ service: options.keychainService ?? 'com.tikscope.app' });
+  const vault = new SecretVault(store);
+  const connections = new ConnectionStore({
+    dataDir,
+    vault,
+    now,
+    notify,
+    changed: (snapshot) => emit('connections:changed', snapshot),
+    ...(options.writeOptions ? { writeOptions: options.writeOptions } : {}),
+  });
+  const settings = new SettingsStore(dataDir, now, notify, options.writeOptions);
+  await connections.load();
+  await settings.load();
+  const history = new HistoryStore(join(dataDir, 'history'), options.historyLimit ?? 1000, (m) => notify('warning', m));
+
+  // ---- traces -------------------------------------------------------------------------------
+  const traces = new Map<string, TraceBuffer>();
+  const tracePending = new Map<string, { entries: StoredEntry[]; throttle: Throttle }>();
+  const imported = new Map<string, ImportedTrace>();
+  let importCount = 0;
+
+  const traceFor = (id: string): TraceBuffer => {
+    let t = traces.get(id);
+    if (!t) {
+      t = new TraceBuffer(id, traceCap, connections.has(id) ? connections.get(id).codePage : 'windows-1252');
+      traces.set(id, t);
+    }
+    return t;
+  };
+  const pushTrace = (id: string, entry: StoredEntry): void => {
+    let p = tracePending.get(id);
+    if (!p) {
+      const pending = { entries: [] as StoredEntry[], throttle: undefined as unknown as Throttle };
+      pending.throttle = new Throttle(interval, () => {
+        const list = pending.entries;
+        pending.entries = [];
+        if (list.length === 0) return;
+        const buffer = traces.get(id);
+        if (!buffer) return;
+        emit('trace:entries', { connectionId: id, entries: list.map((e) => buffer.toEntry(e)) });
+      });
+      p = pending;
+      tracePending.set(id, p);
+    }
+    p.entries.push(entry);
+    // Bounded: a flood (100k-row print) sends only the newest entries; the rest stays in trace:get.
+    if (p.entries.length > traceEventLimit * 2) p.entries = p.entries.slice(-traceEventLimit);
+    p.throttle.request();
+  };
+  const flushTraceEvents = (): void => {
+    for (const p of tracePending.values()) {
+      if (p.entries.length > traceEventLimit) p.entries = p.entries.slice(-traceEventLimit);
+      p.throttle.now();
+    }
+  };
+
+  // ---- links and tables -----------------------------------------------------------------------
+  const links = new Map<string, Link>();
+  const tables = new Map<string, LiveTable>();
+  let tableCount = 0;
+
+  const linkFor = (id: string): Link => {
+    let link = links.get(id);
+    if (link) return link;
+    const connection = connections.get(id); // NOT_FOUND for unknown ids
+    void connection;
+    link = new Link(id, {
+      connection: () => connections.get(id),
+      startDemo: options.demoRouter ?? defaultDemoRouter,
+      onSentence: (e) => {
+        const buffer = traceFor(id);
+        pushTrace(id, buffer.recordWords(e.direction, e.words, e.tag, e.time));
+      },
+      onSessionStart: () => {
+        const buffer = traceFor(id);
+        buffer.codePage = connections.get(id).codePage;
+        return ++buffer.session;
+      },
+      onState: (state) => emit('link:state', state),
+      onUp: (session) => {
+        for (const t of tables.values()) if (t.connectionId === id && !t.isEnded) t.start(session);
+      },
+      onDown: (reason, willRetry) => {
+        for (const [tid, t] of tables) {
+          if (t.connectionId !== id) continue;
+          t.linkDown(willRetry, reason);
+          if (t.isEnded) tables.delete(tid);
+        }
+      },
+      log,
+      timings,
+      now,
+      traceNow,
+      random,
+    });
+    links.set(id, link);
+    return link;
+  };
+
+  const sessionFor = (connectionId: string) => {
+    const link = links.get(connectionId);
+    if (!link) {
+      const c = connections.get(connectionId);
+      throw new BridgeFailure('NOT_CONNECTED', `${c.name} is not connected`, 'Connect to the router first; commands are never queued while offline.', { status: 'offline' });
+    }
+    return link.requireSession();
+  };
+
+  const consoleService = new ConsoleService({
+    session: sessionFor,
+    history,
+    emitReplies: (replies) => emit('console:replies', replies),
+    emitEnd: (end) => emit('console:end', end),
+    now,
+    batchMs: interval,
+    maxBatch: options.consoleMaxBatch ?? 2000,
+  });
+
+  const checkAlive = (): void => {
+    if (disposed) throw new BridgeFailure('INTERNAL', 'Tikscope is shutting down');
+  };
+
+  const keychainFailure = (e: unknown): BridgeFailure => {
+    const k = e instanceof KeychainUnavailableError ? e : classifyKeyringError(e);
+    return new BridgeFailure('KEYCHAIN_UNAVAILABLE', k.message, `${k.hint} You can also enter the password for this run only.`, { reason: k.reason });
+  };
+
+  const traceMeta = (connectionId: string) => {
+    const exportedAt = new Date(now()).toISOString();
+    const imp = imported.get(connectionId);
+    if (imp) return { name: imp.name, host: imp.host, port: imp.port, transport: imp.transport, appVersion: appVersion, exportedAt };
+    const c = connections.get(connectionId);
+    return { name: c.name, host: c.host, port: c.port, transport: c.transport, appVersion: appVersion, exportedAt };
+  };
+
+  const traceBufferFor = (connectionId: string): TraceBuffer => {
+    const imp = imported.get(connectionId);
+    if (imp) return imp.buffer;
+    if (!connections.has(connectionId) && !traces.has(connectionId)) throw notFound('trace of connection', connectionId);
+    return traceFor(connectionId);
+  };
+
+  const handlers: BridgeHandlers = {
+    'app:info': async () => {
+      const status = await store.status();
+      const keychain: AppInfo['keychain'] = { available: status.available };
+      if (status.reason) keychain.reason = status.reason;
+      if (status.hint) keychain.hint = status.hint;
+      return { name: APP_NAME, version: appVersion, host: options.host, platform: process.platform, dataDir, keychain };
+    },
+
+    'settings:get': async () => settings.get(),
+    'settings:set': async (args) => {
+      checkAlive();
+      return settings.set(args);
+    },
+
+    'connections:list': async () => connections.snapshot(),
+    'connections:save': async (args) => {
+      checkAlive();
+      const a = requireObject(args, 'args');
+      const id = a['id'] === undefined ? undefined : requireId(a['id']);
+      const saved = await connections.save(id, a['input']);
+      links.get(saved.id)?.refresh();
+      return saved;
+    },
+    'connections:duplicate': async (args) => {
+      checkAlive();
+      return connections.duplicate(requireId(requireObject(args, 'args')['id']));
+    },
+    'connections:delete': async (args) => {
+      checkAlive();
+      const id = requireId(requireObject(args, 'args')['id']);
+      connections.get(id); // NOT_FOUND first
+      const link = links.get(id);
+      if (link) {
+        await link.disconnect('the connection was deleted');
+        links.delete(id);
+      }
+      await connections.delete(id);
+      traces.delete(id);
+      tracePending.get(id)?.throttle.dispose();
+      tracePending.delete(id);
+      if (HistoryStore.isSafeId(id)) await history.remove(id).catch((e: unknown) => log('warn', `history of ${id} not removed: ${(e as Error).message}`));
+      return { id };
+    },
+    'connections:trust': async (args) => {
+      checkAlive();
+      const a = requireObject(args, 'args');
+      const saved = await connections.trust(requireId(a['id']), a['fingerprint256']);
+      links.get(saved.id)?.refresh();
+      return saved;
+    },
+
+    'link:connect': async (args) => {
+      checkAlive();
+      const a = requireObject(args, 'args');
+      const id = requireId(a['id']);
+      const c = connections.get(id);
+      let password: string;
+      if (a['password'] !== undefined) {
+        password = requireString(a['password'], 'password', { max: 1000, trim: false, controls: true });
+        // "For this run only": kept in memory so that reconnects work, never written anywhere.
+        vault.holdForRun(id, password);
+        emit('connections:changed', connections.snapshot());
+      } else if (c.demo) {
+        password = '';
+      } else {
+        try {
+          password = (await vault.get(id, connections.inKeychain(id))) ?? '';
+        } catch (e) {
+          throw keychainFailure(e);
+        }
+      }
+      return linkFor(id).connect(password);
+    },
+    'link:disconnect': async (args) => {
+      const id = requireId(requireObject(args, 'args')['id']);
+      const link = links.get(id);
+      if (!link) {
+        const c = connections.get(id);
+        return { connectionId: id, status: 'offline', transport: c.transport, encrypted: c.transport !== 'plain', authenticated: c.transport === 'tls-verify' || c.transport === 'tls-pinned' } satisfies LinkState;
+      }
+      return link.disconnect();
+    },
+    'link:states': async () => [...links.values()].map((l) => l.state),
+
+    'console:send': async (args) => {
+      checkAlive();
+      return consoleService.send(args);
+    },
+    'console:cancel': async (args) => consoleService.cancel(requireObject(args, 'args')['commandId']),
+    'console:history': async (args) => {
+      const a = requireObject(args, 'args');
+      const connectionId = requireId(a['connectionId'], 'connectionId');
+      connections.get(connectionId);
+      if (!HistoryStore.isSafeId(connectionId)) return [];
+      const search = a['search'] === undefined ? undefined : requireString(a['search'], 'search', { max: 1000 });
+      const limit = optionalInteger(a['limit'], 'limit', 1, 10_000) ?? 100;
+      return history.list(connectionId, search, limit);
+    },
+
+    'table:start': async (args) => {
+      checkAlive();
+      const v = validateTableArgs(args);
+      connections.get(v.connectionId);
+      const session = sessionFor(v.connectionId);
+      const tableId = `tbl${++tableCount}`;
+      const table = new LiveTable(tableId, v, {
+        emit: (patch) => emit('table:patch', patch),
+        log,
+        patchIntervalMs: interval,
+      });
+      tables.set(tableId, table);
+      table.start(session);
+      return { tableId };
+    },
+    'table:stop': async (args) => {
+      const tableId = requireString(requireObject(args, 'args')['tableId'], 'tableId', { min: 1, max: 100 });
+      const table = tables.get(tableId);
+      if (!table) {
+        if (/^tbl\d+$/.test(tableId) && Number(tableId.slice(3)) <= tableCount) return { tableId }; // already ended
+        throw notFound('table', tableId);
+      }
+      tables.delete(tableId);
+      await table.stop();
+      return { tableId };
+    },
+
+    'trace:get': async (args) => {
+      const a = requireObject(args, 'args');
+      const connectionId = requireString(a['connectionId'], 'connectionId', { min: 1, max: 200 });
+      const sinceSeq = optionalInteger(a['sinceSeq'], 'sinceSeq', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+      const limit = optionalInteger(a['limit'], 'limit', 1, 100_000) ?? 5000;
+      return traceBufferFor(connectionId).snapshot(sinceSeq, limit);
+    },
+    'trace:export': async (args) => {
+      const a = requireObject(args, 'args');
+      const connectionId = requireString(a['connectionId'], 'connectionId', { min: 1, max: 200 });
+      const format = a['format'];
+      if (format !== 'text' && format !== 'jsonl' && format !== 'pcapng') throw validationError('format', 'format must be text, jsonl or pcapng');
+      const buffer = traceBufferFor(connectionId);
+      return exportTrace(buffer, format, traceMeta(connectionId));
+    },
+    'trace:import': async (args) => {
+      checkAlive();
+      const a = requireObject(args, 'args');
+      const fileName = requireString(a['fileName'], 'fileName', { min: 1, max: 500 });
+      if (typeof a['content'] !== 'string') throw validationError('content', 'content must be the text of a JSON Lines trace');
+      const parsed = parseJsonlTrace(fileName, a['content']);
+      const id = `import:${++importCount}`;
+      const buffer = new TraceBuffer(id, traceCap, 'windows-1252');
+      loadImported(buffer, parsed.entries);
+      const c = parsed.header?.connection;
+      imported.set(id, {
+        buffer,
+        name: c?.name ?? fileName.replace(/\.jsonl$/i, ''),
+        host: c?.host ?? '127.0.0.1',
+        port: typeof c?.port === 'number' && c.port > 0 && c.port < 65536 ? c.port : 8728,
+        transport: c?.transport ?? 'plain',
+      });
+      const snapshot: TraceSnapshot = buffer.snapshot(0, 100_000);
+      return snapshot;
+    },
+    'trace:clear': async (args) => {
+      const connectionId = requireString(requireObject(args, 'args')['connectionId'], 'connectionId', { min: 1, max: 200 });
+      traceBufferFor(connectionId).clear();
+      const p = tracePending.get(connectionId);
+      if (p) p.entries = [];
+      return { connectionId };
+    },
+  };
+
+  // Every handler: expected failures stay BridgeFailure; everything else is logged once here.
+  const guarded = {} as Record<string, (args: unknown) => Promise<unknown>>;
+  for (const [name, fn] of Object.entries(handlers) as [string, (args: unknown) => Promise<unknown>][]) {
+    guarded[name] = async (args: unknown) => {
+      try {
+        return await fn(args ?? {});
+      } catch (e) {
+        if (!(e instanceof BridgeFailure)) {
+          const err = toBridgeError(e);
+          if (err.code === 'INTERNAL') log('error', `${name} failed: ${(e as Error).stack ?? String(e)}`);
+          throw new BridgeFailure(err.code, err.message, err.hint, err.detail);
+        }
+        throw e;
+      }
+    };
+  }
+
+  let disposing: Promise<void> | undefined;
+  const dispose = (): Promise<void> => {
+    disposing ??= (async () => {
+      disposed = true;
+      const graceful = (async () => {
+        const stops = [...tables.values()].map((t) => t.stop());
+        tables.clear();
+        await Promise.allSettled([...stops, consoleService.cancelAll()]);
+        await Promise.allSettled([...links.values()].map((l) => l.disconnect('Tikscope is quitting')));
+      })();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([graceful, new Promise<void>((r) => (timer = setTimeout(r, disposeDeadline)))]);
+      clearTimeout(timer);
+      // Past the deadline: no more politeness, sockets go now.
+      for (const l of links.values()) l.destroy();
+      consoleService.dispose();
+      flushTraceEvents();
+      for (const p of tracePending.values()) p.throttle.dispose();
+      await Promise.allSettled([history.flush(), settings.flush(), connections.flush()]);
+      vault.clearRunOnly();
+      listeners.clear();
+    })();
+    return disposing;
+  };
+
+  return {
+    handlers: guarded as unknown as BridgeHandlers,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dispose,
+  };
+}

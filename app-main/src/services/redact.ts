@@ -1,0 +1,93 @@
+import { bytesEqualAscii } from '../../../protocol/src/index';
+
+/**
+ * Redaction at capture: secrets never enter a trace, an export, the console history or a bridge
+ * event (design.md §5). Works on the bytes of each word, without decoding whole sentences, because
+ * it runs for every sentence of every connection (100k-row prints included).
+ *
+ * What counts as secret:
+ * - `/login`: `=password=` (plain login, RouterOS ≥ 6.43) and `=response=` (the MD5 challenge
+ *   answer, protocol.md §6.2 — replayable against the same challenge, and a password oracle).
+ * - Any attribute or query word whose property name contains `password`, `passphrase`, `secret`,
+ *   `psk`, `private-key` or `shared-key`: `/user/set =password=`, `/ppp/secret` `=password=`,
+ *   RADIUS and IPsec `=secret=`, wireless `=wpa2-pre-shared-key=`, WireGuard `=private-key=` and
+ *   `=preshared-key=`, SNMP `=authentication-password=`. Replies are scanned too, because
+ *   `/ppp/secret/print` returns passwords in clear.
+ */
+export const REDACTED = '********';
+const REDACTED_BYTES = new Uint8Array([0x2a, 0x2a, 0x2a, 0x2a, 0x2a, 0x2a, 0x2a, 0x2a]);
+const EQ = 0x3d;
+const Q = 0x3f;
+
+const PATTERNS = ['password', 'passphrase', 'secret', 'psk', 'private-key', 'shared-key'].map((p) => Array.from(p, (c) => c.charCodeAt(0)));
+const RESPONSE = Array.from('response', (c) => c.charCodeAt(0));
+
+function lower(b: number): number {
+  return b >= 0x41 && b <= 0x5a ? b + 0x20 : b;
+}
+
+function matchesAt(w: Uint8Array, i: number, end: number, pattern: number[]): boolean {
+  if (end - i < pattern.length) return false;
+  for (let k = 0; k < pattern.length; k++) if (lower(w[i + k]!) !== pattern[k]) return false;
+  return true;
+}
+
+function keyIsSecret(w: Uint8Array, start: number, end: number, login: boolean): boolean {
+  if (login && end - start === RESPONSE.length && matchesAt(w, start, end, RESPONSE)) return true;
+  for (let i = start; i < end; i++) {
+    for (const p of PATTERNS) if (matchesAt(w, i, end, p)) return true;
+  }
+  return false;
+}
+
+/**
+ * Where the value of a secret word starts (index of the first value byte), or -1 when the word
+ * is not secret. Handles `=name=value` and the query forms `?name=value`, `?=name=value`,
+ * `?<name=value`, `?>name=value`.
+ */
+function secretValueStart(w: Uint8Array, login: boolean): number {
+  if (w.length < 3) return -1;
+  let keyStart: number;
+  if (w[0] === EQ) keyStart = 1;
+  else if (w[0] === Q) {
+    const op = w[1];
+    keyStart = op === EQ || op === 0x3c || op === 0x3e ? 2 : 1;
+  } else return -1;
+  const split = w.indexOf(EQ, keyStart);
+  if (split <= keyStart) return -1;
+  return keyIsSecret(w, keyStart, split, login) ? split + 1 : -1;
+}
+
+/**
+ * Returns the words with secret values replaced by `********`, or `undefined` when nothing had to
+ * change (the common case: no copy). `direction` matters only for the `/login` rule.
+ */
+export function redactWords(words: readonly Uint8Array[], direction: 'in' | 'out'): Uint8Array[] | undefined {
+  const login = direction === 'out' && words.length > 0 && words[0]!.length === 6 && bytesEqualAscii(words[0]!, '/login');
+  let out: Uint8Array[] | undefined;
+  for (let i = direction === 'out' ? 1 : 0; i < words.length; i++) {
+    const w = words[i]!;
+    const first = w[0];
+    if (first !== EQ && first !== Q) continue;
+    const at = secretValueStart(w, login);
+    if (at < 0 || at === w.length) continue; // empty values reveal nothing
+    const replaced = new Uint8Array(at + REDACTED_BYTES.length);
+    replaced.set(w.subarray(0, at));
+    replaced.set(REDACTED_BYTES, at);
+    out ??= words.slice();
+    out[i] = replaced;
+  }
+  return out;
+}
+
+/** The same rules for words as text (console history, imported traces). */
+export function redactTextWords(words: readonly string[], direction: 'in' | 'out'): string[] {
+  const login = direction === 'out' && words[0] === '/login';
+  return words.map((word, i) => {
+    if ((direction === 'out' && i === 0) || (word[0] !== '=' && word[0] !== '?')) return word;
+    const bytes = Uint8Array.from(word.slice(0, Math.min(word.length, 256)), (c) => Math.min(c.charCodeAt(0), 0xff));
+    const at = secretValueStart(bytes, login);
+    if (at < 0 || at >= word.length) return word;
+    return word.slice(0, at) + REDACTED;
+  });
+}

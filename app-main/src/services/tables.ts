@@ -1,0 +1,393 @@
+import { ConnectionClosedError, FatalError, FramingError, type CommandStream, type Reply, type Session } from '../../../protocol/src/index';
+import type { BridgeError, Row, TablePatch, TableStartArgs, TableStatus } from '../common/contract';
+import { toBridgeError, validationError } from './errors';
+import { RateMeter, Throttle } from './throttle';
+import { optionalInteger, requireObject, requireString } from './validation';
+
+export interface ValidTableArgs {
+  connectionId: string;
+  path: string;
+  query: string[];
+  proplist: string[];
+  mode: 'listen' | 'follow';
+  resyncSeconds: number;
+}
+
+export function validateTableArgs(value: unknown): ValidTableArgs {
+  const a = requireObject(value, 'args') as Partial<Record<keyof TableStartArgs, unknown>>;
+  const connectionId = requireString(a.connectionId, 'connectionId', { min: 1, max: 200 });
+  let path = requireString(a.path, 'path', { min: 1, max: 300 });
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  if (!/^(\/[A-Za-z0-9][A-Za-z0-9._-]*)+$/.test(path)) {
+    throw validationError('path', `path "${path}" is not a menu path in API form`, 'Write it like /interface or /ip/address (slashes, no spaces, no command).');
+  }
+  if (/\/(print|listen|getall)$/.test(path)) throw validationError('path', `path "${path}" must name the menu, not a command`, 'Leave out /print or /listen.');
+  const query: string[] = [];
+  if (a.query !== undefined) {
+    if (!Array.isArray(a.query)) throw validationError('query', 'query must be a list of query words');
+    a.query.forEach((q, i) => {
+      const w = requireString(q, `query[${i}]`, { min: 1, max: 4096, trim: false });
+      if (!w.startsWith('?')) throw validationError(`query[${i}]`, `query word "${w}" must start with "?" (e.g. ?type=ether or ?#|)`);
+      query.push(w);
+    });
+  }
+  const proplist: string[] = [];
+  if (a.proplist !== undefined) {
+    if (!Array.isArray(a.proplist)) throw validationError('proplist', 'proplist must be a list of property names');
+    a.proplist.forEach((p, i) => {
+      const name = requireString(p, `proplist[${i}]`, { min: 1, max: 200 });
+      if (/[,=\s]/.test(name)) throw validationError(`proplist[${i}]`, `property name "${name}" must not contain commas, "=" or spaces`);
+      proplist.push(name);
+    });
+  }
+  let mode: 'listen' | 'follow' = 'listen';
+  if (a.mode !== undefined) {
+    if (a.mode !== 'listen' && a.mode !== 'follow') throw validationError('mode', 'mode must be "listen" or "follow"');
+    mode = a.mode;
+  }
+  const resyncSeconds = optionalInteger(a.resyncSeconds, 'resyncSeconds', 0, 86_400) ?? 0;
+  return { connectionId, path, query, proplist, mode, resyncSeconds };
+}
+
+export interface TableDeps {
+  emit(patch: TablePatch): void;
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+  /** Minimum interval between two patches (100 ms = at most 10 per second). */
+  patchIntervalMs: number;
+}
+
+function isDead(attrs: Record<string, string>): boolean {
+  const d = attrs['.dead'];
+  return d === 'yes' || d === 'true';
+}
+
+/**
+ * A live table: `print` plus `listen` (or `print =follow=`) merged by `.id` (design.md §2).
+ *
+ * - `listen` is started before the print and its changes are buffered until the print's `!done`,
+ *   then applied in order: nothing that changed in between is lost, and a change older than the
+ *   printed row is superseded by the later ones that follow it on the same stream.
+ * - A listen `!re` may carry only the changed properties: it is merged into the existing row.
+ * - `.dead=yes` (or `true`, protocol.md §5.4) removes the row.
+ * - Patches are coalesced by a Throttle: at most one per `patchIntervalMs`, each carrying the full
+ *   current row for every id changed since the previous one.
+ * - Rows are replaced, never mutated, so a patch already handed out never changes under its reader.
+ */
+export class LiveTable {
+  readonly connectionId: string;
+  private rows = new Map<string, Row>();
+  private columns: string[] = [];
+  private columnSet = new Set<string>();
+  private columnsChanged = false;
+  private pendingUpserts = new Set<string>();
+  private pendingRemoves = new Set<string>();
+  private pendingReset = false;
+  private statusChanged = false;
+  private statusValue: TableStatus = 'loading';
+  private error: BridgeError | undefined;
+  private loaded = 0;
+  private generation = 0;
+  private listen: CommandStream | undefined;
+  private print: CommandStream | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private readonly throttle: Throttle;
+  private readonly rate = new RateMeter();
+  private ended = false;
+  /** Listen changes that arrived during the current print (applied after its `!done`). */
+  private held: Record<string, string>[] | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly args: ValidTableArgs,
+    private readonly deps: TableDeps,
+  ) {
+    this.connectionId = args.connectionId;
+    this.throttle = new Throttle(deps.patchIntervalMs, () => this.flush());
+  }
+
+  get status(): TableStatus {
+    return this.statusValue;
+  }
+  get size(): number {
+    return this.rows.size;
+  }
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  private proplistWord(): string[] {
+    if (this.args.proplist.length === 0) return [];
+    // Rows are merged by .id, so it must come back even when the user did not ask for it.
+    const props = this.args.proplist.includes('.id') ? this.args.proplist : ['.id', ...this.args.proplist];
+    return [`=.proplist=${props.join(',')}`];
+  }
+
+  private setStatus(s: TableStatus, error?: BridgeError): void {
+    if (this.statusValue === s && !error) return;
+    this.statusValue = s;
+    this.error = error;
+    this.statusChanged = true;
+  }
+
+  /** Starts (or restarts after a reconnect) on a logged-in session. */
+  start(session: Session): void {
+    if (this.ended) return;
+    const gen = ++this.generation;
+    this.clearResync();
+    this.rows = new Map();
+    this.pendingUpserts.clear();
+    this.pendingRemoves.clear();
+    this.pendingReset = true;
+    this.loaded = 0;
+    this.setStatus('loading');
+    this.throttle.request();
+    if (this.args.mode === 'follow') this.startFollow(session, gen);
+    else this.startListen(session, gen);
+  }
+
+  private startListen(session: Session, gen: number): void {
+    const { path, query } = this.args;
+    this.held = [];
+    this.listen = session.stream([`${path}/listen`, ...query, ...this.proplistWord()], {
+      timeoutMs: 0,
+      onReply: (r) => {
+        if (gen !== this.generation || r.type !== '!re') return;
+        const attrs = r.attributes;
+        if (this.held) this.held.push(attrs);
+        else this.applyChange(attrs);
+      },
+    });
+    this.watchStream(this.listen, gen, 'listen');
+    void this.runPrint(session, gen, true);
+  }
+
+  private startFollow(session: Session, gen: number): void {
+    const { path, query } = this.args;
+    this.held = undefined;
+    this.listen = session.stream([`${path}/print`, '=follow=', ...query, ...this.proplistWord()], {
+      timeoutMs: 0,
+      onReply: (r) => {
+        if (gen !== this.generation || r.type !== '!re') return;
+        this.loaded++;
+        this.applyChange(r.attributes);
+        // `follow` gives no marker between the initial dump and later changes.
+        if (this.statusValue === 'loading') this.setStatus('live');
+      },
+    });
+    this.watchStream(this.listen, gen, 'print =follow=');
+  }
+
+  /** A listen/follow stream never ends on its own; if it does, the table says why. */
+  private watchStream(stream: CommandStream, gen: number, what: string): void {
+    stream.done.then(
+      () => {
+        if (gen !== this.generation || this.ended) return;
+        this.fail(gen, { code: 'INTERNAL', message: `the router ended ${this.args.path}/${what.split(' ')[0]} unexpectedly`, hint: 'Restart the table.' });
+      },
+      (e: unknown) => {
+        if (gen !== this.generation || this.ended) return;
+        // A dropped link is handled by the link (resubscribe); everything else stops the table.
+        if (e instanceof ConnectionClosedError || e instanceof FatalError || e instanceof FramingError) return;
+        this.fail(gen, toBridgeError(e));
+      },
+    );
+  }
+
+  private async runPrint(session: Session, gen: number, initial: boolean): Promise<void> {
+    const { path, query } = this.args;
+    const fresh = initial ? undefined : new Map<string, Row>();
+    if (!initial) this.held = [];
+    let index = 0;
+    this.print = session.stream([`${path}/print`, ...query, ...this.proplistWord()], {
+      timeoutMs: 0,
+      onReply: (r: Reply) => {
+        if (gen !== this.generation || r.type !== '!re') return;
+        const row = Object.assign(Object.create(null) as Row, r.attributes);
+        if (row['.id'] === undefined) row['.id'] = `#${index}`; // singleton menus have no .id
+        index++;
+        if (fresh) fresh.set(row['.id']!, row);
+        else {
+          this.loaded++;
+          this.put(row['.id']!, row);
+        }
+      },
+    });
+    try {
+      await this.print.done;
+    } catch (e) {
+      if (gen !== this.generation || this.ended) return;
+      if (e instanceof ConnectionClosedError || e instanceof FatalError || e instanceof FramingError) return;
+      this.fail(gen, toBridgeError(e));
+      return;
+    } finally {
+      if (gen === this.generation) this.print = undefined;
+    }
+    if (gen !== this.generation || this.ended) return;
+    const held = this.held ?? [];
+    this.held = undefined;
+    if (fresh) this.applyResync(fresh, held);
+    else for (const attrs of held) this.applyChange(attrs);
+    this.setStatus('live');
+    this.throttle.request();
+    this.scheduleResync(session, gen);
+  }
+
+  private scheduleResync(session: Session, gen: number): void {
+    this.clearResync();
+    if (this.args.resyncSeconds <= 0 || this.args.mode !== 'listen') return;
+    this.resyncTimer = setTimeout(() => {
+      this.resyncTimer = undefined;
+      if (gen === this.generation && !this.ended && !session.closed) void this.runPrint(session, gen, false);
+    }, this.args.resyncSeconds * 1000);
+  }
+
+  private clearResync(): void {
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    this.resyncTimer = undefined;
+  }
+
+  /** Re-sync: rows gone from the new print are removed, changed ones updated. */
+  private applyResync(fresh: Map<string, Row>, held: Record<string, string>[]): void {
+    for (const attrs of held) {
+      const id = attrs['.id'];
+      if (id === undefined) continue;
+      if (isDead(attrs)) fresh.delete(id);
+      else fresh.set(id, this.merged(fresh.get(id), attrs));
+    }
+    for (const id of [...this.rows.keys()]) if (!fresh.has(id)) this.remove(id);
+    for (const [id, row] of fresh) {
+      const old = this.rows.get(id);
+      if (!old || !sameRow(old, row)) this.put(id, row);
+    }
+  }
+
+  private merged(old: Row | undefined, attrs: Record<string, string>): Row {
+    // Null prototype: router data may name a property __proto__.
+    const row = Object.create(null) as Row;
+    if (old) for (const k in old) row[k] = old[k]!;
+    for (const k in attrs) if (k !== '.dead') row[k] = attrs[k]!;
+    return row;
+  }
+
+  /** One listen/follow `!re`: partial rows merge, `.dead` removes. */
+  private applyChange(attrs: Record<string, string>): void {
+    let id = attrs['.id'];
+    if (id === undefined) {
+      // Singleton menus (no .id): the change belongs to the one row there is.
+      if (this.rows.size !== 1) return;
+      id = this.rows.keys().next().value as string;
+    }
+    if (isDead(attrs)) this.remove(id);
+    else this.put(id, this.merged(this.rows.get(id), attrs));
+  }
+
+  private put(id: string, row: Row): void {
+    this.rows.set(id, row);
+    for (const k in row) {
+      if (!this.columnSet.has(k)) {
+        this.columnSet.add(k);
+        this.columns.push(k);
+        this.columnsChanged = true;
+      }
+    }
+    this.pendingRemoves.delete(id);
+    this.pendingUpserts.add(id);
+    this.rate.add(1);
+    this.throttle.request();
+  }
+
+  private remove(id: string): void {
+    if (!this.rows.delete(id)) return;
+    this.pendingUpserts.delete(id);
+    if (!this.pendingReset) this.pendingRemoves.add(id);
+    this.rate.add(1);
+    this.throttle.request();
+  }
+
+  private flush(): void {
+    if (!this.pendingReset && !this.statusChanged && !this.columnsChanged && this.pendingUpserts.size === 0 && this.pendingRemoves.size === 0) return;
+    const upserts: Row[] = [];
+    for (const id of this.pendingUpserts) {
+      const row = this.rows.get(id);
+      if (row) upserts.push(row);
+    }
+    const patch: TablePatch = {
+      tableId: this.id,
+      connectionId: this.connectionId,
+      reset: this.pendingReset,
+      upserts,
+      removes: [...this.pendingRemoves],
+      total: this.rows.size,
+      updatesPerSecond: this.rate.perSecond(),
+      status: this.statusValue,
+    };
+    if (this.columnsChanged || this.pendingReset) patch.columns = [...this.columns];
+    if (this.statusValue === 'loading') patch.loaded = this.loaded;
+    if (this.error) patch.error = this.error;
+    this.pendingReset = false;
+    this.statusChanged = false;
+    this.columnsChanged = false;
+    this.pendingUpserts = new Set();
+    this.pendingRemoves = new Set();
+    this.deps.emit(patch);
+  }
+
+  private fail(gen: number, error: BridgeError): void {
+    if (gen !== this.generation) return;
+    this.deps.log('warn', `table ${this.args.path} on ${this.connectionId}: ${error.message}`);
+    this.generation++;
+    this.clearResync();
+    const streams = [this.listen, this.print];
+    this.listen = undefined;
+    this.print = undefined;
+    for (const s of streams) if (s && !s.finished) void s.cancel().catch(() => undefined);
+    this.end('error', error);
+  }
+
+  /** The link dropped: wait for `start()` again (resubscribe), or end here. */
+  linkDown(willRetry: boolean, reason: string): void {
+    if (this.ended) return;
+    this.generation++;
+    this.clearResync();
+    this.listen = undefined;
+    this.print = undefined;
+    this.held = undefined;
+    if (willRetry) {
+      this.setStatus('resubscribing', { code: 'NOT_CONNECTED', message: `reconnecting: ${reason}` });
+      this.throttle.now();
+    } else {
+      this.end('stopped', { code: 'NOT_CONNECTED', message: `the router was disconnected (${reason})` });
+    }
+  }
+
+  /** Stops on the router (`/cancel =tag=`) and emits the final patch. */
+  async stop(): Promise<void> {
+    if (this.ended) return;
+    this.generation++;
+    const streams = [this.listen, this.print];
+    this.listen = undefined;
+    this.print = undefined;
+    this.end('stopped');
+    await Promise.all(streams.map((s) => (s && !s.finished ? s.cancel().catch(() => undefined) : undefined)));
+  }
+
+  private end(status: TableStatus, error?: BridgeError): void {
+    this.ended = true;
+    this.clearResync();
+    this.setStatus(status, error);
+    this.throttle.now();
+    this.throttle.dispose();
+    this.rows = new Map();
+  }
+}
+
+function sameRow(a: Row, b: Row): boolean {
+  let n = 0;
+  for (const k in a) {
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  let m = 0;
+  for (const _k in b) m++;
+  return n === m;
+}
