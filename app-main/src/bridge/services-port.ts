@@ -13,9 +13,14 @@ export interface ServicesPort {
   dispose(): Promise<void>;
 }
 
+export type ServicesLogLevel = 'debug' | 'info' | 'warn' | 'error';
+
 export interface ServicesFactoryOptions {
   host: 'electron' | 'browser';
   dataDir: string;
+  /** Reported by `app:info`. */
+  appVersion: string;
+  log?: (level: ServicesLogLevel, message: string) => void;
 }
 
 export type ServicesFactory = (options: ServicesFactoryOptions) => Promise<ServicesPort>;
