@@ -6,6 +6,7 @@
 //                           preload cannot load anything else, nor be ESM
 //   out/host/host.mjs       ESM for Node (`npm run web`); packages resolved from node_modules
 import { build as esbuild } from 'esbuild';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Native or Node-only modules the main bundle must not inline. */
@@ -56,5 +57,11 @@ export async function buildHost({ root, outDir }) {
 }
 
 export async function build(options) {
+  // Main and host need the services; until they exist in a checkout only the preload is built.
+  if (!existsSync(join(options.root, 'app-main/src/services/index.ts'))) {
+    console.warn('20-main: app-main/src/services/index.ts is missing; building the preload only');
+    await buildPreload(options);
+    return;
+  }
   await Promise.all([buildMain(options), buildPreload(options), buildHost(options)]);
 }
