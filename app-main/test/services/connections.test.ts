@@ -1,0 +1,236 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ConnectionInput } from '../../src/common/contract';
+import { createServices, KeychainUnavailableError, MemoryCredentialStore, type Services } from '../../src/services/index';
+import { EventLog, failure, readAllFiles, tempDir } from './helpers';
+
+const input = (over: Partial<ConnectionInput> = {}): ConnectionInput => ({
+  name: 'Core router',
+  host: '192.0.2.10',
+  port: 8729,
+  transport: 'tls-anonymous',
+  user: 'admin',
+  group: 'Site A',
+  notes: 'rack 3',
+  ...over,
+});
+
+let tmp: ReturnType<typeof tempDir>;
+let services: Services | undefined;
+let events: EventLog;
+let store: MemoryCredentialStore;
+
+async function start(credentialStore = store, extra: Partial<Parameters<typeof createServices>[0]> = {}): Promise<Services> {
+  services = await createServices({ dataDir: tmp.dir, host: 'browser', appVersion: '1.2.3', credentialStore, now: () => Date.UTC(2026, 4, 1), ...extra });
+  services.subscribe(events.listener);
+  return services;
+}
+
+beforeEach(() => {
+  tmp = tempDir();
+  events = new EventLog();
+  store = new MemoryCredentialStore();
+});
+afterEach(async () => {
+  await services?.dispose();
+  services = undefined;
+  tmp.cleanup();
+});
+
+describe('saved connections', () => {
+  it('first run holds the Demo router, in a versioned file', async () => {
+    const s = await start();
+    const snap = await s.handlers['connections:list']({});
+    expect(snap.notices).toEqual([]);
+    expect(snap.connections).toHaveLength(1);
+    expect(snap.connections[0]).toMatchObject({ name: 'Demo router', demo: true, hasPassword: false, transport: 'plain' });
+    const file = JSON.parse(readFileSync(join(tmp.dir, 'connections.json'), 'utf8')) as { version: number; connections: unknown[] };
+    expect(file.version).toBe(1);
+    expect(file.connections).toHaveLength(1);
+  });
+
+  it('saves, updates and lists connections; the password goes to the keychain only', async () => {
+    const s = await start();
+    const saved = await s.handlers['connections:save']({ input: input({ password: 'Sup3r-Secret!' }) });
+    expect(saved).toMatchObject({ name: 'Core router', host: '192.0.2.10', port: 8729, group: 'Site A', codePage: 'windows-1252', hasPassword: true });
+    expect(saved.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(store.items.get(saved.id)).toBe('Sup3r-Secret!');
+    const changed = await events.wait('connections:changed', (p) => p.connections.length === 2, 2000, true);
+    expect(changed.connections.map((c) => c.name)).toEqual(['Demo router', 'Core router']);
+
+    const updated = await s.handlers['connections:save']({ id: saved.id, input: input({ name: 'Core 2', host: 'Router.Example.NET' }) });
+    expect(updated).toMatchObject({ id: saved.id, name: 'Core 2', host: 'router.example.net', hasPassword: true });
+    expect(store.items.get(saved.id)).toBe('Sup3r-Secret!'); // undefined keeps it
+
+    await s.handlers['connections:save']({ id: saved.id, input: input({ password: null }) });
+    expect(store.items.has(saved.id)).toBe(false);
+    await s.dispose();
+    for (const f of readAllFiles(tmp.dir)) expect(f.content, f.path).not.toContain('Sup3r-Secret!');
+  });
+
+  it('refuses bad input with a message naming the field', async () => {
+    const s = await start();
+    const cases: [Partial<ConnectionInput> | Record<string, unknown>, string, RegExp][] = [
+      [{ name: '  ' }, 'name', /name is required/],
+      [{ host: 'bad host' }, 'host', /not a valid host name/],
+      [{ host: '300.1.1.1' }, 'host', /not a valid IPv4/],
+      [{ host: 'http://x' }, 'host', /not a valid host/],
+      [{ port: 0 }, 'port', /between 1 and 65535/],
+      [{ port: 70000 }, 'port', /between 1 and 65535/],
+      [{ port: 1.5 }, 'port', /whole number/],
+      [{ transport: 'ssh' as never }, 'transport', /transport must be one of/],
+      [{ user: '' }, 'user', /user is required/],
+      [{ fingerprint256: 'AB:CD' }, 'fingerprint256', /64 hex digits/],
+      [{ codePage: 'utf-16' as never }, 'codePage', /codePage must be one of/],
+    ];
+    for (const [over, field, message] of cases) {
+      const f = await failure(() => s.handlers['connections:save']({ input: input(over as Partial<ConnectionInput>) }));
+      expect(f.code, field).toBe('VALIDATION');
+      expect(f.detail?.['field']).toBe(field);
+      expect(f.message).toMatch(message);
+    }
+    // IPv6 with and without brackets.
+    expect((await s.handlers['connections:save']({ input: input({ host: '[FE80::1]' }) })).host).toBe('fe80::1');
+    expect((await failure(() => s.handlers['connections:save']({ id: 'nope', input: input() }))).code).toBe('NOT_FOUND');
+  });
+
+  it('duplicates with a new name and its own copy of the password', async () => {
+    const s = await start();
+    const a = await s.handlers['connections:save']({ input: input({ password: 'pw-a' }) });
+    const b = await s.handlers['connections:duplicate']({ id: a.id });
+    const c = await s.handlers['connections:duplicate']({ id: a.id });
+    expect(b).toMatchObject({ name: 'Core router (copy)', host: a.host, group: a.group, notes: a.notes, hasPassword: true });
+    expect(c.name).toBe('Core router (copy 2)');
+    expect(b.id).not.toBe(a.id);
+    expect(store.items.get(b.id)).toBe('pw-a');
+    // Independent secrets: removing one leaves the other.
+    await s.handlers['connections:delete']({ id: a.id });
+    expect(store.items.has(a.id)).toBe(false);
+    expect(store.items.get(b.id)).toBe('pw-a');
+  });
+
+  it('deleting a connection removes its secret and its history file', async () => {
+    const s = await start();
+    const a = await s.handlers['connections:save']({ input: input({ password: 'pw' }) });
+    await s.handlers['connections:delete']({ id: a.id });
+    expect(store.items.size).toBe(0);
+    expect((await s.handlers['connections:list']({})).connections.map((c) => c.id)).not.toContain(a.id);
+    expect((await failure(() => s.handlers['connections:delete']({ id: a.id }))).code).toBe('NOT_FOUND');
+  });
+
+  it('pins a certificate only on tls-pinned connections; moving the host drops the pin', async () => {
+    const s = await start();
+    const plain = await s.handlers['connections:save']({ input: input({ transport: 'plain', port: 8728 }) });
+    expect((await failure(() => s.handlers['connections:trust']({ id: plain.id, fingerprint256: 'AA'.repeat(32) }))).code).toBe('VALIDATION');
+    const pinned = await s.handlers['connections:save']({ input: input({ transport: 'tls-pinned' }) });
+    const trusted = await s.handlers['connections:trust']({ id: pinned.id, fingerprint256: 'ab'.repeat(32) });
+    expect(trusted.fingerprint256).toBe(Array(32).fill('AB').join(':'));
+    const same = await s.handlers['connections:save']({ id: pinned.id, input: input({ transport: 'tls-pinned', notes: 'x' }) });
+    expect(same.fingerprint256).toBe(trusted.fingerprint256);
+    const moved = await s.handlers['connections:save']({ id: pinned.id, input: input({ transport: 'tls-pinned', host: '192.0.2.99' }) });
+    expect(moved.fingerprint256).toBeUndefined();
+  });
+
+  it('survives a restart: same list, passwords still in the keychain', async () => {
+    const s = await start();
+    const a = await s.handlers['connections:save']({ input: input({ password: 'pw' }) });
+    await s.dispose();
+    const s2 = await start();
+    const list = (await s2.handlers['connections:list']({})).connections;
+    expect(list.map((c) => [c.name, c.hasPassword])).toEqual([
+      ['Demo router', false],
+      ['Core router', true],
+    ]);
+    expect(list[1]!.id).toBe(a.id);
+  });
+
+  it('moves a damaged file aside, reports it, never silently replaces it', async () => {
+    const file = join(tmp.dir, 'connections.json');
+    writeFileSync(file, '{"version":1,"connections":[{"id":"x"');
+    const s = await start();
+    const snap = await s.handlers['connections:list']({});
+    expect(snap.notices).toHaveLength(1);
+    expect(snap.notices[0]).toMatch(/could not be read .*kept as .*connections\.json\.damaged-/);
+    // The app:notice went out before anyone subscribed; the snapshot carries the notice instead.
+    const damaged = readdirSync(tmp.dir).filter((n) => n.startsWith('connections.json.damaged-'));
+    expect(damaged).toHaveLength(1);
+    expect(readFileSync(join(tmp.dir, damaged[0]!), 'utf8')).toBe('{"version":1,"connections":[{"id":"x"');
+    expect(existsSync(file)).toBe(true); // a fresh file with the Demo router
+  });
+
+  it('emits app:notice for a damaged file to early subscribers', async () => {
+    writeFileSync(join(tmp.dir, 'connections.json'), JSON.stringify({ version: 1, connections: [{ id: 'x', name: '' }] }));
+    const seen: string[] = [];
+    services = await createServices({
+      dataDir: tmp.dir,
+      host: 'browser',
+      appVersion: '1',
+      credentialStore: store,
+      log: (level, m) => level === 'error' && seen.push(m),
+    });
+    expect(seen.some((m) => /saved connections file could not be read \(connections\.0\.name/.test(m))).toBe(true);
+  });
+
+  it('without a keychain: the password is kept for this run only, with a notice', async () => {
+    const s = await start(new MemoryCredentialStore(new KeychainUnavailableError('no-secret-service', 'no Secret Service on the session bus')));
+    const a = await s.handlers['connections:save']({ input: input({ password: 'run-only-pw' }) });
+    expect(a.hasPassword).toBe(true);
+    const notice = await events.wait('app:notice', (n) => /kept for this run only/.test(n.message), 2000, true);
+    expect(notice.level).toBe('warning');
+    expect(notice.message).toMatch(/GNOME Keyring/);
+    const info = await s.handlers['app:info']({});
+    expect(info.keychain).toMatchObject({ available: false, reason: 'no-secret-service' });
+    await s.dispose();
+    for (const f of readAllFiles(tmp.dir)) expect(f.content, f.path).not.toContain('run-only-pw');
+    // The next run does not know the password.
+    const s2 = await start(new MemoryCredentialStore(new KeychainUnavailableError('no-secret-service', 'x')));
+    expect((await s2.handlers['connections:list']({})).connections[1]!.hasPassword).toBe(false);
+  });
+
+  it('connecting a connection whose password is in a keychain that went away fails with KEYCHAIN_UNAVAILABLE', async () => {
+    const s = await start();
+    const a = await s.handlers['connections:save']({ input: input({ password: 'pw' }) });
+    await s.dispose();
+    const s2 = await start(new MemoryCredentialStore(new KeychainUnavailableError('locked', 'the keyring is locked')));
+    const f = await failure(() => s2.handlers['link:connect']({ id: a.id }));
+    expect(f.code).toBe('KEYCHAIN_UNAVAILABLE');
+    expect(f.detail?.['reason']).toBe('locked');
+    expect(f.hint).toMatch(/for this run only/);
+  });
+});
+
+describe('settings and app info', () => {
+  it('reads defaults, validates, persists atomically', async () => {
+    const s = await start();
+    expect(await s.handlers['settings:get']({})).toEqual({ theme: 'system', tableColumns: {} });
+    const next = await s.handlers['settings:set']({ theme: 'dark', tableColumns: { '/interface': ['name', 'type'] } });
+    expect(next).toEqual({ theme: 'dark', tableColumns: { '/interface': ['name', 'type'] } });
+    const f = await failure(() => s.handlers['settings:set']({ theme: 'purple' as never }));
+    expect(f).toMatchObject({ code: 'VALIDATION', detail: { field: 'theme' } });
+    const g = await failure(() => s.handlers['settings:set']({ colour: 'x' } as never));
+    expect(g.message).toMatch(/unknown setting "colour"/);
+    await s.dispose();
+    const s2 = await start();
+    expect((await s2.handlers['settings:get']({})).theme).toBe('dark');
+  });
+
+  it('a damaged settings file is moved aside and defaults are used', async () => {
+    writeFileSync(join(tmp.dir, 'settings.json'), '[]');
+    const s = await start();
+    expect((await s.handlers['settings:get']({})).theme).toBe('system');
+    expect(readdirSync(tmp.dir).some((n) => n.startsWith('settings.json.damaged-'))).toBe(true);
+  });
+
+  it('app:info names the host, version, data dir and keychain state', async () => {
+    const s = await start();
+    expect(await s.handlers['app:info']({})).toEqual({
+      name: 'Tikscope',
+      version: '1.2.3',
+      host: 'browser',
+      platform: process.platform,
+      dataDir: tmp.dir,
+      keychain: { available: true },
+    });
+  });
+});

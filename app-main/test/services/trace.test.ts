@@ -1,0 +1,248 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeUtf8 } from '../../../protocol/src/index';
+import { buildPcapng, internetChecksum } from '../../src/services/pcapng';
+import { REDACTED, redactTextWords, redactWords } from '../../src/services/redact';
+import { ENTRY_OVERHEAD_BYTES, TraceBuffer } from '../../src/services/trace';
+import { escapeWord, exportTrace, loadImported, parseJsonlTrace, traceToJsonl, traceToText } from '../../src/services/trace-export';
+import { tempDir } from './helpers';
+
+const enc = (words: string[]): Uint8Array[] => words.map((w) => encodeUtf8(w));
+const dec = (words: readonly Uint8Array[]): string[] => words.map((w) => Buffer.from(w).toString('utf8'));
+const TSHARK = '/usr/bin/tshark';
+
+const meta = { name: 'Lab router', host: '10.0.0.1', port: 8728, transport: 'plain', appVersion: '9.9.9', exportedAt: '2026-01-01T00:00:00.000Z' };
+
+function sample(): TraceBuffer {
+  const t = new TraceBuffer('c1', 1024 * 1024);
+  t.session = 1;
+  let time = 1_767_225_600_000.25;
+  const rec = (d: 'in' | 'out', words: string[], tag?: string) => t.recordWords(d, enc(words), tag, (time += 1.5));
+  rec('out', ['/login', '=name=admin', '=password=hunter2']);
+  rec('in', ['!done']);
+  rec('out', ['/interface/print', '.tag=t1'], 't1');
+  rec('in', ['!re', '=.id=*1', '=name=ether1', '.tag=t1'], 't1');
+  rec('in', ['!re', '=.id=*2', '=name=wlan-ö', '=comment=a\\b\nc', '.tag=t1'], 't1');
+  rec('in', ['!done', '.tag=t1'], 't1');
+  return t;
+}
+
+describe('redaction at capture', () => {
+  const out = (...w: string[]) => redactWords(enc(w), 'out');
+  it('hides /login passwords and challenge responses', () => {
+    expect(dec(out('/login', '=name=admin', '=password=hunter2')!)).toEqual(['/login', '=name=admin', `=password=${REDACTED}`]);
+    expect(dec(out('/login', '=name=admin', '=response=00c7fd865183a43a772dde231f6d0bff13')!)).toEqual(['/login', '=name=admin', `=response=${REDACTED}`]);
+  });
+  it('hides secret-looking properties in any command, query or reply', () => {
+    expect(dec(out('/user/set', '=.id=*1', '=password=x1')!)).toEqual(['/user/set', '=.id=*1', `=password=${REDACTED}`]);
+    expect(dec(out('/interface/wireless/security-profiles/add', '=wpa2-pre-shared-key=abcdefgh')!)[1]).toBe(`=wpa2-pre-shared-key=${REDACTED}`);
+    expect(dec(out('/interface/wireguard/add', '=private-key=AAAA')!)[1]).toBe(`=private-key=${REDACTED}`);
+    expect(dec(out('/ppp/secret/print', '?password=guess')!)[1]).toBe(`?password=${REDACTED}`);
+    expect(dec(out('/radius/add', '=secret=s3')!)[1]).toBe(`=secret=${REDACTED}`);
+    expect(dec(redactWords(enc(['!re', '=name=bob', '=password=clear']), 'in')!)).toEqual(['!re', '=name=bob', `=password=${REDACTED}`]);
+  });
+  it('leaves everything else alone (no copy when nothing is secret)', () => {
+    expect(out('/ip/firewall/mangle/add', '=passthrough=yes', '=action=mark-connection')).toBeUndefined();
+    expect(out('/interface/print', '=.proplist=name,password')).toBeUndefined();
+    expect(out('/user/set', '=password=')).toBeUndefined(); // empty value reveals nothing
+    expect(out('/system/identity/set', '=name=response')).toBeUndefined();
+    // `=response=` is secret only in /login.
+    expect(out('/tool/fetch', '=response=x')).toBeUndefined();
+  });
+  it('text words follow the same rules', () => {
+    expect(redactTextWords(['/login', '=name=a', '=password=p'], 'out')).toEqual(['/login', '=name=a', `=password=${REDACTED}`]);
+    expect(redactTextWords(['/user/add', '=name=a', '=password=p', '=group=full'], 'out')).toEqual(['/user/add', '=name=a', `=password=${REDACTED}`, '=group=full']);
+  });
+  it('no password survives redaction (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('password', 'new-password', 'secret', 'wpa-pre-shared-key', 'private-key'), fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !s.includes('\u0000')), (key, value) => {
+        const r = redactWords(enc(['/x/set', `=${key}=${value}`]), 'out');
+        expect(r && dec(r)[1]).toBe(`=${key}=${REDACTED}`);
+      }),
+      { seed: 42, numRuns: 200 },
+    );
+  });
+});
+
+describe('TraceBuffer', () => {
+  it('records redacted sentences with seq, tag, time and wire bytes', () => {
+    const t = sample();
+    const snap = t.snapshot();
+    expect(snap.entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(snap.entries[0]!.words).toEqual(['/login', '=name=admin', `=password=${REDACTED}`]);
+    expect(snap.entries[3]).toMatchObject({ direction: 'in', tag: 't1', words: ['!re', '=.id=*1', '=name=ether1', '.tag=t1'] });
+    // bytes = prefixes + words + terminator: 3 + 1+6 + 1+7 + 1+8 + 1
+    expect(snap.entries[1]!.bytes).toBe(1 + 5 + 1);
+    expect(snap.entries[0]!.time % 1).not.toBe(0); // sub-millisecond resolution kept
+  });
+
+  it('keeps within its byte cap, dropping and counting the oldest entries', () => {
+    const cap = 4096;
+    const t = new TraceBuffer('c1', cap);
+    for (let i = 0; i < 1000; i++) t.recordWords('in', enc(['!re', `=.id=*${i}`, `=name=interface-${i}`]), undefined, i);
+    expect(t.heldBytes).toBeLessThanOrEqual(cap);
+    expect(t.dropped + t.size).toBe(1000);
+    expect(t.dropped).toBeGreaterThan(900);
+    const snap = t.snapshot();
+    expect(snap.entries.at(-1)!.words[1]).toBe('=.id=*999');
+    expect(snap.entries[0]!.seq).toBe(t.dropped + 1);
+    expect(snap.heldBytes).toBe(snap.entries.reduce((n, e) => n + e.bytes + ENTRY_OVERHEAD_BYTES, 0));
+  });
+
+  it('pages with sinceSeq and limit', () => {
+    const t = sample();
+    expect(t.snapshot(4).entries.map((e) => e.seq)).toEqual([5, 6]);
+    expect(t.snapshot(0, 2).entries.map((e) => e.seq)).toEqual([5, 6]);
+    t.clear();
+    t.recordWords('out', enc(['/quit']), undefined, 1);
+    expect(t.snapshot().entries.map((e) => e.seq)).toEqual([7]); // monotonic across clear
+  });
+});
+
+describe('text export', () => {
+  it('writes exactly the CLI format of design.md §4', () => {
+    const text = traceToText(sample());
+    expect(text).toBe(
+      [
+        '<<< /login',
+        '<<< =name=admin',
+        '<<< =password=********',
+        '<<< ',
+        '>>> !done',
+        '>>> ',
+        '<<< /interface/print',
+        '<<< .tag=t1',
+        '<<< ',
+        '>>> !re',
+        '>>> =.id=*1',
+        '>>> =name=ether1',
+        '>>> .tag=t1',
+        '>>> ',
+        '>>> !re',
+        '>>> =.id=*2',
+        '>>> =name=wlan-ö',
+        '>>> =comment=a\\\\b\\nc',
+        '>>> .tag=t1',
+        '>>> ',
+        '>>> !done',
+        '>>> .tag=t1',
+        '>>> ',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('escapes control characters and bytes that are not UTF-8', () => {
+    expect(escapeWord(Uint8Array.from([0x3d, 0x61, 0x01, 0x7f, 0xff, 0xc3, 0xb6, 0x5c]))).toBe('=a\\x01\\x7f\\xffö\\\\');
+  });
+});
+
+describe('JSON Lines export and import', () => {
+  it('round-trips: export, import, same words, tags and times', () => {
+    const t = sample();
+    const jsonl = traceToJsonl(t, meta);
+    const lines = jsonl.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ format: 'tikscope-trace', version: 1, connectionId: 'c1', connection: { name: 'Lab router', port: 8728 } });
+    expect(lines).toHaveLength(7);
+    const parsed = parseJsonlTrace('x.jsonl', jsonl);
+    const original = t.snapshot().entries;
+    expect(parsed.entries.map((e) => [e.seq, e.direction, e.tag, e.words, e.time])).toEqual(original.map((e) => [e.seq, e.direction, e.tag, e.words, e.time]));
+    const back = new TraceBuffer('import:1', 1024 * 1024);
+    loadImported(back, parsed.entries);
+    expect(back.snapshot().entries.map((e) => e.words)).toEqual(original.map((e) => e.words));
+    expect(back.snapshot().entries.map((e) => e.bytes)).toEqual(original.map((e) => e.bytes));
+  });
+
+  it('redacts again on import', () => {
+    const line = JSON.stringify({ seq: 1, connectionId: 'x', time: 1, direction: 'out', words: ['/login', '=name=a', '=password=oops'], bytes: 0 });
+    expect(parseJsonlTrace('x.jsonl', line).entries[0]!.words[2]).toBe(`=password=${REDACTED}`);
+  });
+
+  it('names the line and the problem in bad files', () => {
+    expect(() => parseJsonlTrace('t.jsonl', '{"format":"tikscope-trace","version":1,"connectionId":"a"}\n{"direction":"sideways","words":["!re"],"time":1}')).toThrow(/t\.jsonl line 2: "direction" must be "in" or "out"/);
+    expect(() => parseJsonlTrace('t.jsonl', 'not json')).toThrow(/t\.jsonl line 1 is not valid JSON/);
+    expect(() => parseJsonlTrace('t.jsonl', '{"format":"tikscope-trace","version":7}')).toThrow(/version 7 is not supported/);
+    expect(() => parseJsonlTrace('t.jsonl', '')).toThrow(/holds no trace entries/);
+    expect(() => parseJsonlTrace('t.jsonl', '{"direction":"in","words":[],"time":1}')).toThrow(/"words" must be a non-empty list/);
+  });
+});
+
+describe('pcapng export', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('computes internet checksums that verify to zero', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), (data) => {
+        const sum = internetChecksum([data]);
+        const withSum = new Uint8Array(data.length + (data.length % 2) + 2);
+        withSum.set(data);
+        withSum[withSum.length - 2] = sum >> 8;
+        withSum[withSum.length - 1] = sum & 0xff;
+        expect(internetChecksum([withSum])).toBe(0);
+      }),
+      { seed: 7, numRuns: 200 },
+    );
+  });
+
+  it('writes blocks with consistent lengths', () => {
+    const file = buildPcapng([{ time: 1, direction: 'out', payload: Uint8Array.from([1, 2, 3]), session: 1 }], { serverPort: 8728, application: 'test' });
+    const dv = new DataView(file.buffer);
+    let o = 0;
+    const types: number[] = [];
+    while (o < file.length) {
+      const type = dv.getUint32(o, true);
+      const len = dv.getUint32(o + 4, true);
+      expect(len % 4).toBe(0);
+      expect(dv.getUint32(o + len - 4, true)).toBe(len);
+      types.push(type);
+      o += len;
+    }
+    expect(o).toBe(file.length);
+    expect(types.slice(0, 2)).toEqual([0x0a0d0d0a, 1]);
+    expect(types.slice(2).every((t) => t === 6)).toBe(true);
+  });
+
+  it.skipIf(!existsSync(TSHARK))('opens in tshark: valid checksums, Follow TCP Stream shows the words', () => {
+    const t = sample();
+    // A reconnect: the second session becomes a second TCP stream.
+    t.session = 2;
+    t.recordWords('out', enc(['/system/identity/print', '.tag=t2']), 't2', 1_767_225_700_000);
+    t.recordWords('in', enc(['!re', `=name=${'x'.repeat(70_000)}`, '.tag=t2']), 't2', 1_767_225_700_001); // split over segments
+    t.recordWords('in', enc(['!done', '.tag=t2']), 't2', 1_767_225_700_002);
+    const exp = exportTrace(t, 'pcapng', meta);
+    expect(exp.encoding).toBe('base64');
+    expect(exp.fileName).toMatch(/^Lab_router-.*\.pcapng$/);
+    const file = join(tmp.dir, exp.fileName);
+    writeFileSync(file, Buffer.from(exp.data, 'base64'));
+
+    const run = (...args: string[]) => execFileSync(TSHARK, ['-n', '-r', file, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: tmp.dir } });
+    const statuses = run('-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-T', 'fields', '-e', 'ip.checksum.status', '-e', 'tcp.checksum.status')
+      .trim()
+      .split('\n');
+    // Wireshark's checksum status: 1 = good.
+    expect(statuses.length).toBeGreaterThan(10);
+    expect(new Set(statuses)).toEqual(new Set(['1\t1']));
+    // No retransmissions, lost segments or other TCP analysis complaints.
+    expect(run('-Y', 'tcp.analysis.flags && !tcp.analysis.window_update').trim()).toBe('');
+    expect(run('-T', 'fields', '-e', 'tcp.stream').trim().split('\n').map(Number).reduce((a, b) => Math.max(a, b), 0)).toBe(1);
+
+    const follow0 = run('-q', '-z', 'follow,tcp,ascii,0');
+    for (const w of ['/login', '=name=admin', '=password=********', '/interface/print', '=name=ether1', '!done']) expect(follow0).toContain(w);
+    expect(follow0).not.toContain('hunter2');
+    const follow1 = run('-q', '-z', 'follow,tcp,raw,1');
+    const hex = follow1
+      .split('\n')
+      .filter((l) => /^\s*[0-9a-f]+$/.test(l))
+      .map((l) => l.trim())
+      .join('');
+    expect(hex).toContain(Buffer.from('/system/identity/print').toString('hex'));
+    expect(hex.length / 2).toBe(t.snapshot().entries.filter((e) => e.seq >= 7).reduce((n, e) => n + e.bytes, 0));
+  });
+});
