@@ -70,7 +70,8 @@ function exitWhenFlushed(code: number, message?: string): void {
   const done = (): void => {
     if (--waiting === 0) process.exit(code);
   };
-  if (message) process.stderr.write(`error: ${message}\n`, done);
+  // One line, whatever the message (OpenSSL's can carry newlines).
+  if (message) process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`, done);
   else done();
   // A zero-length write's callback runs after every earlier write reached the OS.
   if (process.stdout.destroyed || !process.stdout.writable) done();

@@ -163,7 +163,7 @@ export function openSocket(options: SocketOptions): Promise<SocketTransport> {
     };
     const onError = (e: NodeJS.ErrnoException): void => {
       if (t && (e.code?.startsWith('ERR_SSL') || e.code?.startsWith('ERR_TLS') || /SSL|TLS|certificate/i.test(e.message))) {
-        fail(new TlsError(`TLS handshake with ${where} failed: ${e.message}`, undefined, e));
+        fail(new TlsError(`TLS handshake with ${where} failed: ${describeTlsError(e, t.mode)}`, undefined, e));
       } else {
         fail(new NetworkError(`cannot connect to ${where}: ${describeErrno(e)}`, e.code, e));
       }
@@ -220,6 +220,24 @@ export function openSocket(options: SocketOptions): Promise<SocketTransport> {
     else options.signal?.addEventListener('abort', onAbort, { once: true });
     cleanups.push(() => options.signal?.removeEventListener('abort', onAbort));
   });
+}
+
+/**
+ * One line for a failed handshake. OpenSSL's own message is a colon-separated record (library,
+ * function, reason, source file) that may end in a newline; its `reason` field is the readable part.
+ * A handshake failure usually means the two modes do not match (protocol.md §8: a router without a
+ * certificate only speaks anonymous DH, one with a certificate does not offer it).
+ */
+function describeTlsError(e: NodeJS.ErrnoException & { reason?: unknown }, mode: TlsMode['mode']): string {
+  const reason = typeof e.reason === 'string' && e.reason !== '' ? e.reason : e.message;
+  let text = reason.replace(/\s+/g, ' ').trim();
+  if (/handshake failure|no shared cipher|no cipher/i.test(text)) {
+    text +=
+      mode === 'anonymous'
+        ? ' (the service did not accept anonymous Diffie-Hellman: if it has a certificate, use certificate mode)'
+        : ' (if the api-ssl service has no certificate, use anonymous mode)';
+  }
+  return text;
 }
 
 function describeErrno(e: NodeJS.ErrnoException): string {
