@@ -37,6 +37,8 @@ export interface ElectronAppHandle {
   quitSequence(): QuitSequence | undefined;
 }
 
+export const PRODUCT_NAME = 'Tikscope';
+
 /** Set by scripts/start.mjs: one line on stdout once the window is on screen. */
 export const READY_LINE = 'tikscope: window shown';
 
@@ -48,6 +50,8 @@ export function runElectronApp(options: ElectronAppOptions): ElectronAppHandle |
   let quit: QuitSequence | undefined;
   let stateStore: WindowStateStore | undefined;
 
+  // package.json's `name` is lower-case; the profile folder, menus and window title use this one.
+  if (app.getName() !== PRODUCT_NAME) app.setName(PRODUCT_NAME);
   // Tests and portable setups point the whole profile elsewhere; must happen before `ready`.
   const userDataOverride = process.env.TIKSCOPE_USER_DATA;
   if (userDataOverride) app.setPath('userData', userDataOverride);

@@ -63,7 +63,7 @@ afterEach(() => {
 describe('before ready', () => {
   it('enables the sandbox and registers the app scheme before ready, then takes the lock', () => {
     start();
-    expect(app.calls.slice(0, 3)).toEqual(['enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
+    expect(app.calls.slice(0, 4)).toEqual(['setName:Tikscope', 'enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
     expect(protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
     expect(FakeBrowserWindow.all).toHaveLength(0);
   });

@@ -155,8 +155,13 @@ class FakeApp extends EventEmitter {
     this.calls.push(`setPath:${name}`);
     this.paths[name] = value;
   }
+  name = 'tikscope';
   getName(): string {
-    return 'Tikscope';
+    return this.name;
+  }
+  setName(name: string): void {
+    this.calls.push(`setName:${name}`);
+    this.name = name;
   }
   getVersion(): string {
     return '0.1.0';
@@ -167,6 +172,7 @@ class FakeApp extends EventEmitter {
     this.lock = true;
     this.isPackaged = false;
     this.exitCode = undefined;
+    this.name = 'tikscope';
     this.paths = { userData: '/tmp/tikscope-fake-user-data', logs: '/tmp/tikscope-fake-logs' };
     this.readyPromise = new Promise<void>((r) => (this.readyResolve = r));
   }

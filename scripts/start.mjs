@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// `npm start [-- --data-dir DIR] [--port N]` (design.md §4): builds, then starts the desktop app.
+// Where the Electron binary cannot be had — never downloaded (offline install), or it fails before
+// showing a window (no display, unsupported system) — it says so in one line and starts the
+// browser host instead, which prints its URL.
+//
+// The Electron binary is located the way node_modules/electron/index.js does it, but without
+// requiring that module: its require() starts a download when the binary is missing
+// (engineering-notes §5.1).
+//
+// TIKSCOPE_NO_ELECTRON=1 goes straight to the browser host.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** Printed by the main process once the window is on screen (app-main/src/electron/app.ts). */
+const READY_LINE = 'tikscope: window shown';
+
+function platformExecutable() {
+  if (process.platform === 'darwin') return 'Electron.app/Contents/MacOS/Electron';
+  if (process.platform === 'win32') return 'electron.exe';
+  return 'electron';
+}
+
+/** `{ exe }` or `{ missing: reason }`. */
+function findElectron(env) {
+  const pkgDir = join(root, 'node_modules', 'electron');
+  const pathFile = join(pkgDir, 'path.txt');
+  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : undefined;
+  if (env.ELECTRON_OVERRIDE_DIST_PATH) {
+    const exe = join(env.ELECTRON_OVERRIDE_DIST_PATH, relative || platformExecutable());
+    return existsSync(exe) ? { exe } : { missing: `${exe} (ELECTRON_OVERRIDE_DIST_PATH) does not exist` };
+  }
+  if (!existsSync(pkgDir)) return { missing: 'the electron package is not installed' };
+  if (!relative) return { missing: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing)' };
+  const exe = join(pkgDir, 'dist', relative);
+  return existsSync(exe) ? { exe } : { missing: `${exe} is missing` };
+}
+
+function parseArgs(argv) {
+  const out = { dataDir: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--data-dir') out.dataDir = argv[i + 1];
+    else if (arg.startsWith('--data-dir=')) out.dataDir = arg.slice('--data-dir='.length);
+  }
+  return out;
+}
+
+/** Forwards SIGINT/SIGTERM to the child so it can shut down cleanly (dispose, /quit). */
+function forwardSignals(child) {
+  const handlers = ['SIGINT', 'SIGTERM'].map((signal) => {
+    const handler = () => child.kill(signal);
+    process.on(signal, handler);
+    return [signal, handler];
+  });
+  return () => handlers.forEach(([signal, handler]) => process.off(signal, handler));
+}
+
+function startHost(argv) {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(root, 'out', 'host', 'host.mjs'), ...argv], { cwd: root, stdio: 'inherit' });
+    const release = forwardSignals(child);
+    child.on('error', (error) => {
+      release();
+      console.error(`tikscope: could not start the browser host: ${error.message}`);
+      done(1);
+    });
+    child.on('exit', (code, signal) => {
+      release();
+      done(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+/** Resolves `{ code }` when Electron ran, or `{ failed: reason }` when it never showed a window. */
+function runElectron(exe, argv, env) {
+  return new Promise((done) => {
+    const { dataDir } = parseArgs(argv);
+    const childEnv = { ...env, TIKSCOPE_REPORT_READY: '1' };
+    if (dataDir) childEnv.TIKSCOPE_USER_DATA = resolve(dataDir);
+    let shown = false;
+    let settled = false;
+    const finish = (value) => {
+      if (!settled) {
+        settled = true;
+        done(value);
+      }
+    };
+    const child = spawn(exe, [root], { cwd: root, env: childEnv, stdio: ['inherit', 'pipe', 'inherit'] });
+    const release = forwardSignals(child);
+    let pending = '';
+    child.stdout.on('data', (chunk) => {
+      pending += chunk.toString('utf8');
+      let nl;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (line.trim() === READY_LINE) shown = true;
+        else process.stdout.write(`${line}\n`);
+      }
+    });
+    child.on('error', (error) => {
+      release();
+      finish({ failed: `it could not be launched (${error.message})` });
+    });
+    child.on('exit', (code, signal) => {
+      release();
+      if (pending) process.stdout.write(pending);
+      if (shown || code === 0) finish({ code: code ?? 0 });
+      else finish({ failed: `it exited ${signal ? `on ${signal}` : `with code ${code}`} before showing a window` });
+    });
+  });
+}
+
+export async function launch(argv, env = process.env) {
+  if (env.TIKSCOPE_SKIP_BUILD !== '1') {
+    const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+    if (built.status !== 0) {
+      console.error('tikscope: the build failed; see above');
+      return 1;
+    }
+  }
+  const electron = env.TIKSCOPE_NO_ELECTRON === '1' ? { missing: 'TIKSCOPE_NO_ELECTRON=1 is set' } : findElectron(env);
+  if ('exe' in electron) {
+    const result = await runElectron(electron.exe, argv, env);
+    if ('code' in result) return result.code;
+    console.log(`Electron cannot start here: ${result.failed}; starting the browser host instead.`);
+  } else {
+    console.log(`Electron is not available: ${electron.missing}; starting the browser host instead.`);
+  }
+  return startHost(argv);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exit(await launch(process.argv.slice(2)));
+}
