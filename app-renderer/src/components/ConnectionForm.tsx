@@ -1,0 +1,272 @@
+import { useId, useState, type FormEvent } from 'react';
+import type { CodePage, ConnectionInput, SavedConnection, TransportKind } from '../../../app-main/src/common/contract';
+import { useShallow } from 'zustand/react/shallow';
+import { useApp } from '../hooks';
+import { DEFAULT_PORT } from '../lib/format';
+import { Modal } from './Modal';
+
+type Field = 'name' | 'host' | 'port' | 'transport' | 'user' | 'password' | 'fingerprint256' | 'group' | 'codePage' | 'notes';
+type Errors = Partial<Record<Field, string>>;
+
+interface Draft {
+  name: string;
+  host: string;
+  port: string;
+  transport: TransportKind;
+  user: string;
+  password: string;
+  removePassword: boolean;
+  fingerprint256: string;
+  group: string;
+  codePage: CodePage;
+  notes: string;
+}
+
+const TRANSPORTS: { value: TransportKind; label: string }[] = [
+  { value: 'plain', label: 'Plain TCP (8728) — unencrypted' },
+  { value: 'tls-verify', label: 'TLS, verify certificate (8729)' },
+  { value: 'tls-pinned', label: 'TLS, pinned certificate (8729)' },
+  { value: 'tls-anonymous', label: 'TLS, anonymous DH (8729) — not authenticated' },
+];
+
+const CODE_PAGES: CodePage[] = ['windows-1252', 'windows-1250', 'windows-1251', 'iso-8859-1'];
+
+/** Normalises a SHA-256 fingerprint to colon-separated upper-case hex; undefined when malformed. */
+export function normaliseFingerprint(text: string): string | undefined {
+  const hex = text.replace(/[\s:]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex)) return undefined;
+  return hex.match(/../g)?.join(':');
+}
+
+/** Client-side checks; the main process validates again and its VALIDATION errors name the field. */
+export function validateDraft(d: Draft): Errors {
+  const e: Errors = {};
+  if (!d.name.trim()) e.name = 'Give the router a name.';
+  else if (d.name.length > 100) e.name = 'Keep the name under 100 characters.';
+  const host = d.host.trim();
+  if (!host) e.host = 'Enter the router’s host name or IP address.';
+  else if (/\s/.test(host)) e.host = 'A host name cannot contain spaces.';
+  else if (!/^[A-Za-z0-9.:\-_%[\]]+$/.test(host)) e.host = 'Use a host name or an IPv4/IPv6 address, without "http://" or a path.';
+  const port = d.port.trim();
+  if (!/^\d+$/.test(port)) e.port = 'The port is a whole number, usually 8728 (API) or 8729 (API-SSL).';
+  else if (Number(port) < 1 || Number(port) > 65535) e.port = 'The port must be between 1 and 65535.';
+  if (!d.user.trim()) e.user = 'Enter the RouterOS user (it needs the "api" policy).';
+  if (d.transport === 'tls-pinned' && d.fingerprint256.trim() && !normaliseFingerprint(d.fingerprint256)) {
+    e.fingerprint256 = 'A SHA-256 fingerprint is 32 bytes in hex, e.g. AB:CD:… (leave empty to trust on first connect).';
+  }
+  return e;
+}
+
+function toDraft(c: SavedConnection | undefined): Draft {
+  return {
+    name: c?.name ?? '',
+    host: c?.host ?? '',
+    port: String(c?.port ?? 8728),
+    transport: c?.transport ?? 'plain',
+    user: c?.user ?? 'admin',
+    password: '',
+    removePassword: false,
+    fingerprint256: c?.fingerprint256 ?? '',
+    group: c?.group ?? '',
+    codePage: c?.codePage ?? 'windows-1252',
+    notes: c?.notes ?? '',
+  };
+}
+
+const FIELD_NAMES: readonly Field[] = ['name', 'host', 'port', 'transport', 'user', 'password', 'fingerprint256', 'group', 'codePage', 'notes'];
+
+export function ConnectionForm(props: { editId?: string }) {
+  const existing = useApp((s) => (props.editId ? s.connections.find((c) => c.id === props.editId) : undefined));
+  const groups = useApp(useShallow((s) => s.connections.map((c) => c.group)));
+  const keychain = useApp((s) => s.info?.keychain);
+  const save = useApp((s) => s.saveConnection);
+  const close = useApp((s) => s.openDialog);
+  const [d, setD] = useState<Draft>(() => toDraft(existing));
+  const [errors, setErrors] = useState<Errors>({});
+  const [summary, setSummary] = useState<{ message: string; hint?: string } | undefined>();
+  const [busy, setBusy] = useState(false);
+  const uid = useId();
+  const id = (f: string) => `${uid}-${f}`;
+  const editing = !!props.editId;
+
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
+    setD((x) => {
+      const next = { ...x, [k]: v };
+      // Follow the transport's usual port unless the user typed another one.
+      if (k === 'transport' && x.port === String(DEFAULT_PORT[x.transport])) next.port = String(DEFAULT_PORT[v as TransportKind]);
+      return next;
+    });
+    if (k in errors) setErrors((e) => ({ ...e, [k]: undefined }));
+  };
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    const found = validateDraft(d);
+    setErrors(found);
+    setSummary(undefined);
+    if (Object.values(found).some(Boolean)) {
+      document.getElementById(id(Object.keys(found)[0] as string))?.focus();
+      return;
+    }
+    const input: ConnectionInput = {
+      name: d.name.trim(),
+      host: d.host.trim(),
+      port: Number(d.port),
+      transport: d.transport,
+      user: d.user.trim(),
+      group: d.group.trim(),
+      codePage: d.codePage,
+      notes: d.notes,
+    };
+    if (d.transport === 'tls-pinned' && d.fingerprint256.trim()) input.fingerprint256 = normaliseFingerprint(d.fingerprint256) as string;
+    if (d.removePassword) input.password = null;
+    else if (d.password !== '') input.password = d.password;
+    setBusy(true);
+    const r = await save(props.editId, input);
+    setBusy(false);
+    if (r.ok) return;
+    const field = r.error.detail?.field;
+    if (typeof field === 'string' && (FIELD_NAMES as readonly string[]).includes(field)) {
+      setErrors((x) => ({ ...x, [field]: r.error.message }));
+      document.getElementById(id(field))?.focus();
+    } else setSummary({ message: r.error.message, ...(r.error.hint ? { hint: r.error.hint } : {}) });
+  };
+
+  const fieldProps = (f: Field) => ({
+    id: id(f),
+    'aria-invalid': errors[f] ? true : undefined,
+    'aria-describedby': errors[f] ? id(`${f}-error`) : id(`${f}-help`),
+  });
+  const err = (f: Field) =>
+    errors[f] ? (
+      <p id={id(`${f}-error`)} className="field-error">
+        {errors[f]}
+      </p>
+    ) : null;
+  const errorCount = Object.values(errors).filter(Boolean).length;
+
+  return (
+    <Modal title={editing ? `Edit ${existing?.name ?? 'connection'}` : 'Add connection'} onClose={() => close(undefined)} className="form-modal">
+      <form className="conn-form" onSubmit={(e) => void onSubmit(e)} noValidate>
+        {(summary || errorCount > 0) && (
+          <div role="alert" className="form-alert">
+            {summary ? (
+              <>
+                <strong>{summary.message}</strong>
+                {summary.hint && <span> {summary.hint}</span>}
+              </>
+            ) : (
+              `Please correct ${errorCount === 1 ? 'the marked field' : `${errorCount} marked fields`}.`
+            )}
+          </div>
+        )}
+        <div className="form-grid">
+          <div className="field span2">
+            <label htmlFor={id('name')}>Name</label>
+            <input className="input" {...fieldProps('name')} value={d.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" data-autofocus />
+            {err('name')}
+          </div>
+          <div className="field span2">
+            <label htmlFor={id('host')}>Host</label>
+            <input className="input mono" {...fieldProps('host')} value={d.host} onChange={(e) => set('host', e.target.value)} autoComplete="off" spellCheck={false} placeholder="192.168.88.1 or router.example.net" />
+            {err('host')}
+          </div>
+          <div className="field">
+            <label htmlFor={id('port')}>Port</label>
+            <input className="input mono" {...fieldProps('port')} inputMode="numeric" value={d.port} onChange={(e) => set('port', e.target.value)} autoComplete="off" />
+            {err('port')}
+          </div>
+          <div className="field span3">
+            <label htmlFor={id('transport')}>Transport</label>
+            <select className="input" {...fieldProps('transport')} value={d.transport} onChange={(e) => set('transport', e.target.value as TransportKind)}>
+              {TRANSPORTS.map((t) => (
+                <option key={t.value} value={t.value}>
+                  {t.label}
+                </option>
+              ))}
+            </select>
+            {err('transport')}
+            {d.transport === 'plain' && (
+              <p id={id('transport-help')} className="field-help warn-text">
+                The password crosses the network in clear text. Prefer API-SSL where you can.
+              </p>
+            )}
+            {d.transport === 'tls-anonymous' && (
+              <p id={id('transport-help')} className="field-help warn-text">
+                Encrypted, but the router’s identity is not checked (protocol.md §8).
+              </p>
+            )}
+          </div>
+          {d.transport === 'tls-pinned' && (
+            <div className="field span4">
+              <label htmlFor={id('fingerprint256')}>Certificate fingerprint (SHA-256)</label>
+              <input className="input mono" {...fieldProps('fingerprint256')} value={d.fingerprint256} onChange={(e) => set('fingerprint256', e.target.value)} placeholder="empty: trust on first connect" spellCheck={false} />
+              {err('fingerprint256')}
+            </div>
+          )}
+          <div className="field span2">
+            <label htmlFor={id('user')}>User</label>
+            <input className="input mono" {...fieldProps('user')} value={d.user} onChange={(e) => set('user', e.target.value)} autoComplete="off" spellCheck={false} />
+            {err('user')}
+          </div>
+          <div className="field span2">
+            <label htmlFor={id('password')}>Password</label>
+            <input
+              className="input mono"
+              {...fieldProps('password')}
+              type="password"
+              value={d.password}
+              disabled={d.removePassword}
+              onChange={(e) => set('password', e.target.value)}
+              autoComplete="new-password"
+              placeholder={existing?.hasPassword ? 'unchanged (stored)' : ''}
+            />
+            {err('password')}
+            <p id={id('password-help')} className="field-help">
+              {keychain && !keychain.available
+                ? `No OS keychain${keychain.reason ? ` (${keychain.reason})` : ''}: the password is kept for this run only.`
+                : 'Stored in the OS keychain, never in a file.'}
+            </p>
+            {existing?.hasPassword && !existing.demo && (
+              <label className="check">
+                <input type="checkbox" checked={d.removePassword} onChange={(e) => set('removePassword', e.target.checked)} /> Remove it from the keychain
+              </label>
+            )}
+          </div>
+          <div className="field span2">
+            <label htmlFor={id('group')}>Group</label>
+            <input className="input" {...fieldProps('group')} value={d.group} onChange={(e) => set('group', e.target.value)} list={id('groups')} placeholder="none" />
+            <datalist id={id('groups')}>
+              {[...new Set(groups.filter(Boolean))].map((g) => (
+                <option key={g} value={g} />
+              ))}
+            </datalist>
+            {err('group')}
+          </div>
+          <div className="field span2">
+            <label htmlFor={id('codePage')}>Code page for non-UTF-8 text</label>
+            <select className="input" {...fieldProps('codePage')} value={d.codePage} onChange={(e) => set('codePage', e.target.value as CodePage)}>
+              {CODE_PAGES.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field span4">
+            <label htmlFor={id('notes')}>Notes</label>
+            <textarea className="input" rows={2} {...fieldProps('notes')} value={d.notes} onChange={(e) => set('notes', e.target.value)} />
+          </div>
+        </div>
+        <div className="modal-actions">
+          <button type="button" className="btn" onClick={() => close(undefined)}>
+            Close
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Save
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,395 @@
+import { memo, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useShallow } from 'zustand/react/shallow';
+import type { ConsoleReply, HistoryEntry, Row } from '../../../app-main/src/common/contract';
+import { useApp, useNow, useRun } from '../hooks';
+import { looksLikeCli, translateCli, type CliTranslation } from '../lib/cli';
+import { COMMON_COMMANDS, suggest } from '../lib/completion';
+import { formatCount, formatElapsed, plural } from '../lib/format';
+import { replyKindClass, replyRow, sentenceWords, splitAttribute } from '../lib/words';
+import { emptyConsole } from '../store/console';
+import type { ConsoleCommand } from '../store/types';
+import { CompletionList, completionKey } from './Completion';
+import { DataGrid } from './DataGrid';
+
+const LINE_HEIGHT = 20;
+const NO_HISTORY: HistoryEntry[] = [];
+/** Replies shown before the list scrolls inside its card. */
+const VISIBLE_LINES = 16;
+
+const STATUS_LABEL: Record<ConsoleCommand['status'], string> = {
+  sending: 'sending…',
+  running: 'running…',
+  done: 'done',
+  trap: 'trap',
+  cancelled: 'cancelled',
+  timeout: 'timed out',
+  fatal: 'fatal',
+  'outcome-unknown': 'outcome unknown',
+  failed: 'failed',
+};
+
+/** One word of a reply, coloured by its part (reply word, attribute name/value, API attribute). */
+function Word({ word, index }: { word: string; index: number }) {
+  if (index === 0) return <span className={`w-kind ${replyKindClass(word)}`}>{word}</span>;
+  if (word.startsWith('.tag=')) return <span className="w-api">{word}</span>;
+  const a = splitAttribute(word);
+  if (a)
+    return (
+      <span className="w-attr">
+        <span className="w-name">={a[0]}=</span>
+        <span className="w-value">{a[1]}</span>
+      </span>
+    );
+  return <span className="w-other">{word}</span>;
+}
+
+const ReplyLine = memo(function ReplyLine({ reply, top }: { reply: ConsoleReply; top: number }) {
+  return (
+    <div role="listitem" className={`reply-line ${replyKindClass(reply.kind)}-line`} style={{ transform: `translateY(${top}px)` }}>
+      {reply.words.map((w, i) => (
+        <Word key={i} word={w} index={i} />
+      ))}
+    </div>
+  );
+});
+
+/** The reply sentences of one command as raw words, one sentence per line, virtualised. */
+function ReplyLines({ cmd }: { cmd: ConsoleCommand }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const count = cmd.log.length;
+  const v = useVirtualizer({ count, getScrollElement: () => ref.current, estimateSize: () => LINE_HEIGHT, overscan: 10 });
+  const height = Math.min(count, VISIBLE_LINES) * LINE_HEIGHT + 2;
+  // Follow the newest reply of a streaming command while the user has not scrolled up.
+  const atBottom = useRef(true);
+  useLayoutEffect(() => {
+    if (atBottom.current && count > VISIBLE_LINES) v.scrollToIndex(count - 1, { align: 'end' });
+  }, [cmd.version, count, v]);
+  return (
+    <div
+      ref={ref}
+      className="reply-scroll"
+      style={{ height }}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - LINE_HEIGHT * 2;
+      }}
+    >
+      <div role="list" aria-label={`Replies to ${cmd.words[0] ?? ''}`} className="reply-list" style={{ height: v.getTotalSize() }}>
+        {v.getVirtualItems().map((item) => {
+          const r = cmd.log.get(item.index);
+          return r ? <ReplyLine key={item.index + cmd.log.dropped} reply={r} top={item.start} /> : null;
+        })}
+      </div>
+    </div>
+  );
+}
+
+/** `!re` replies as a table (attribute names as columns). */
+function ReplyTable({ cmd }: { cmd: ConsoleCommand }) {
+  const [sorting, setSorting] = useState<{ id: string; desc: boolean }[]>([]);
+  const { rows, columns } = useMemo(() => {
+    const rows: Row[] = [];
+    const cols = new Set<string>();
+    for (let i = 0; i < cmd.log.length; i++) {
+      const r = cmd.log.get(i);
+      if (r?.kind !== '!re') continue;
+      const row = replyRow(r.words);
+      for (const k in row) cols.add(k);
+      rows.push(row);
+    }
+    return { rows, columns: [...cols] };
+    // The log is mutable; its version says when it changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cmd.log, cmd.version]);
+  if (!rows.length) return <p className="empty-note">No !re replies to show as a table.</p>;
+  return (
+    <div className="reply-table" style={{ height: Math.min(rows.length + 1, VISIBLE_LINES) * 22 + 18 }}>
+      <DataGrid label={`Rows of ${cmd.words[0] ?? ''}`} rows={rows} columns={columns} sorting={sorting} onSortingChange={setSorting} filter="" />
+    </div>
+  );
+}
+
+function Elapsed({ cmd }: { cmd: ConsoleCommand }) {
+  const running = cmd.status === 'running' || cmd.status === 'sending';
+  const now = useNow(200, running);
+  const ms = running ? Math.max(cmd.elapsedMs, now - cmd.startedAt) : cmd.elapsedMs;
+  return <span className="cmd-elapsed">{formatElapsed(ms)}</span>;
+}
+
+const CommandCard = memo(function CommandCard({ cmd, connectionId }: { cmd: ConsoleCommand; connectionId: string }) {
+  const cancel = useApp((s) => s.cancelCommand);
+  const toggle = useApp((s) => s.toggleCommandView);
+  const run = useRun();
+  const running = cmd.status === 'running' || cmd.status === 'sending';
+  const [first, ...rest] = cmd.words;
+  const dropped = cmd.log.dropped;
+  return (
+    <article className={`cmd cmd-${cmd.status}`} aria-label={`${first ?? ''} — ${STATUS_LABEL[cmd.status]}`}>
+      <header className="cmd-head">
+        <code className="cmd-words" title={cmd.words.join('\n')}>
+          <span className="cmd-command">{first}</span>
+          {rest.map((w, i) => (
+            <span key={i} className="cmd-arg">
+              {' '}
+              {w}
+            </span>
+          ))}
+        </code>
+        <span className="cmd-meta">
+          {cmd.tag !== undefined && <span className="cmd-tag" title="Tag on the wire">tag {cmd.tag}</span>}
+          <span className={`cmd-status s-${cmd.status}`}>{STATUS_LABEL[cmd.status]}</span>
+          <span className="cmd-rows">{plural(cmd.rows, 'row')}</span>
+          <Elapsed cmd={cmd} />
+          <button type="button" className="btn btn-small btn-ghost" aria-pressed={cmd.view === 'table'} onClick={() => toggle(connectionId, cmd.key)} disabled={cmd.rows === 0}>
+            Table view
+          </button>
+          {running && (
+            <button type="button" className="btn btn-small btn-danger" onClick={() => run(cancel(connectionId, cmd.key))} disabled={!cmd.commandId}>
+              Cancel
+            </button>
+          )}
+        </span>
+      </header>
+      {cmd.error && (
+        <p className="cmd-error" role={cmd.status === 'failed' || cmd.status === 'outcome-unknown' ? 'alert' : undefined}>
+          {cmd.error.message}
+          {cmd.error.hint && <span className="hint"> {cmd.error.hint}</span>}
+        </p>
+      )}
+      {dropped > 0 && <p className="cmd-note">{formatCount(dropped)} earlier replies were dropped to keep memory bounded; the row count still includes them.</p>}
+      {cmd.log.length > 0 && (cmd.view === 'table' ? <ReplyTable cmd={cmd} /> : <ReplyLines cmd={cmd} />)}
+    </article>
+  );
+});
+
+function CliHint({ t, error, onUse }: { t?: CliTranslation; error?: string; onUse: () => void }) {
+  return (
+    <section className="cli-hint" aria-label="API form">
+      {error ? (
+        <p>
+          This looks like CLI syntax, but it cannot be turned into API words: {error}
+        </p>
+      ) : t ? (
+        <>
+          <div className="cli-hint-head">
+            <span>
+              This looks like CLI syntax. The API wants one word per line: <strong>{t.words[0]}</strong>
+            </span>
+            <button type="button" className="btn btn-small btn-primary" onClick={onUse}>
+              Use API form
+            </button>
+          </div>
+          <ul className="cli-words">
+            {t.explanations.map((x, i) => (
+              <li key={i}>
+                <code>{x.word}</code> <span className="muted">{x.text}</span>
+              </li>
+            ))}
+          </ul>
+          {t.warnings.map((w) => (
+            <p key={w} className="warn-text">
+              {w}
+            </p>
+          ))}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function HistoryPanel({ connectionId, onPick }: { connectionId: string; onPick: (words: string[]) => void }) {
+  const history = useApp((s) => s.consoles[connectionId]?.history ?? NO_HISTORY);
+  const [q, setQ] = useState('');
+  const uid = useId();
+  const shown = useMemo(() => {
+    const s = q.toLowerCase();
+    return (s ? history.filter((h) => h.words.join(' ').toLowerCase().includes(s)) : history).slice(0, 200);
+  }, [history, q]);
+  return (
+    <div className="history-panel">
+      <input className="input" type="search" aria-label="Search history" placeholder="Search history" value={q} onChange={(e) => setQ(e.target.value)} />
+      <ul role="listbox" aria-label="Command history" className="history-list" id={`${uid}-list`}>
+        {shown.map((h) => (
+          <li
+            key={h.id}
+            role="option"
+            aria-selected={false}
+            tabIndex={0}
+            className="history-item"
+            onClick={() => onPick(h.words)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault();
+                onPick(h.words);
+              }
+            }}
+          >
+            <code>{h.words.join(' ')}</code>
+            <span className="muted">
+              {h.outcome ? ` ${h.outcome}` : ''}
+              {h.rows !== undefined ? ` · ${plural(h.rows, 'row')}` : ''}
+            </span>
+          </li>
+        ))}
+        {!shown.length && <li className="empty-note">{q ? 'Nothing in the history matches.' : 'No commands sent yet.'}</li>}
+      </ul>
+    </div>
+  );
+}
+
+export function ConsolePanel({ connectionId }: { connectionId: string }) {
+  const state = useApp((s) => s.consoles[connectionId]) ?? emptyConsole();
+  const actions = useApp(
+    useShallow((s) => ({ setDraft: s.setDraft, sendCommand: s.sendCommand, historyStep: s.historyStep, clearConsole: s.clearConsole })),
+  );
+  const run = useRun();
+  const uid = useId();
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  const logRef = useRef<HTMLDivElement>(null);
+  const [showHistory, setShowHistory] = useState(false);
+  const [active, setActive] = useState(-1);
+  const [closedFor, setClosedFor] = useState<string | null>(null);
+  const { draft, commands } = state;
+
+  const firstLine = draft.split('\n')[0] ?? '';
+  const historyCommands = useMemo(() => state.history.map((h) => h.words[0] ?? ''), [state.history]);
+  // Suggestions while the command itself is being typed (a single line, no CLI spaces).
+  const suggestions = !draft.includes('\n') && !looksLikeCli(firstLine) && closedFor !== firstLine ? suggest(firstLine.trim(), COMMON_COMMANDS, historyCommands) : [];
+
+  const cli = useMemo(() => {
+    if (!looksLikeCli(firstLine)) return undefined;
+    try {
+      const t = translateCli(firstLine);
+      const rest = sentenceWords(draft).slice(1);
+      return { t: { ...t, words: [...t.words, ...rest] } };
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
+  }, [firstLine, draft]);
+
+  // Keep the newest command in view, unless the user scrolled up to read.
+  const stick = useRef(true);
+  const totalVersion = commands.reduce((n, c) => n + c.version, commands.length);
+  useLayoutEffect(() => {
+    const el = logRef.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [totalVersion]);
+
+  const send = () => {
+    const words = sentenceWords(draft);
+    if (!words.length) return;
+    stick.current = true;
+    run(actions.sendCommand(connectionId, words));
+  };
+
+  const accept = (item: string) => {
+    const lines = draft.split('\n');
+    lines[0] = item;
+    actions.setDraft(connectionId, lines.join('\n'));
+    setActive(-1);
+    setClosedFor(item);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      send();
+      return;
+    }
+    if (completionKey(e, { open: suggestions.length > 0, count: suggestions.length, active }, { setActive, accept: (i) => accept(suggestions[i] ?? ''), close: () => setClosedFor(firstLine) })) return;
+    const el = e.currentTarget;
+    if (e.key === 'ArrowUp' && !e.shiftKey && !el.value.slice(0, el.selectionStart).includes('\n')) {
+      e.preventDefault();
+      actions.historyStep(connectionId, -1);
+    } else if (e.key === 'ArrowDown' && !e.shiftKey && !el.value.slice(el.selectionEnd).includes('\n')) {
+      e.preventDefault();
+      actions.historyStep(connectionId, 1);
+    }
+  };
+
+  const running = commands.some((c) => c.status === 'running' || c.status === 'sending');
+  const lines = draft ? draft.split('\n').length : 1;
+
+  return (
+    <div className="console">
+      <div
+        ref={logRef}
+        className="console-log"
+        role="log"
+        aria-live="off"
+        aria-label="Console replies"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          stick.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 40;
+        }}
+      >
+        {commands.length === 0 ? (
+          <div className="console-empty">
+            <p>
+              Type a sentence below: the command on the first line, then one word per line, e.g.
+            </p>
+            <pre className="example">{'/interface/print\n?type=ether\n=.proplist=name,running'}</pre>
+            <p className="muted">Ctrl+Enter sends. CLI syntax such as “/ip address print” is translated for you.</p>
+          </div>
+        ) : (
+          commands.map((c) => <CommandCard key={c.key} cmd={c} connectionId={connectionId} />)
+        )}
+      </div>
+      {cli && <CliHint t={cli.t} error={cli.error} onUse={() => cli.t && actions.setDraft(connectionId, cli.t.words.join('\n'))} />}
+      {showHistory && (
+        <HistoryPanel
+          connectionId={connectionId}
+          onPick={(w) => {
+            actions.setDraft(connectionId, w.join('\n'));
+            setShowHistory(false);
+            textRef.current?.focus();
+          }}
+        />
+      )}
+      <div className="composer">
+        <div className="composer-field">
+          <label htmlFor={`${uid}-sentence`} className="composer-label">
+            Sentence
+          </label>
+          <textarea
+            ref={textRef}
+            id={`${uid}-sentence`}
+            className="input mono sentence"
+            rows={Math.min(8, Math.max(3, lines))}
+            spellCheck={false}
+            autoCapitalize="off"
+            autoCorrect="off"
+            placeholder={'/interface/print\n=.proplist=name,type'}
+            value={draft}
+            aria-autocomplete="list"
+            aria-controls={suggestions.length ? `${uid}-complete` : undefined}
+            aria-activedescendant={active >= 0 && suggestions.length ? `${uid}-complete-${active}` : undefined}
+            aria-describedby={`${uid}-hint`}
+            onChange={(e) => {
+              actions.setDraft(connectionId, e.target.value);
+              setClosedFor(null);
+              setActive(-1);
+            }}
+            onKeyDown={onKeyDown}
+          />
+          <CompletionList id={`${uid}-complete`} label="Command suggestions" items={suggestions} active={active} onPick={accept} />
+        </div>
+        <div className="composer-actions">
+          <button type="button" className="btn btn-primary" onClick={send} disabled={!draft.trim()}>
+            Send
+          </button>
+          <button type="button" className="btn" aria-expanded={showHistory} onClick={() => setShowHistory((x) => !x)}>
+            History
+          </button>
+          <button type="button" className="btn btn-ghost" onClick={() => actions.clearConsole(connectionId)} disabled={!commands.length || commands.every((c) => c.status === 'running')}>
+            Clear
+          </button>
+          <span id={`${uid}-hint`} className="composer-hint">
+            Ctrl+Enter to send · ↑/↓ history{running ? ' · Ctrl+. cancels' : ''}
+          </span>
+        </div>
+      </div>
+    </div>
+  );
+}

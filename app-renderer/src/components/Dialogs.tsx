@@ -1,0 +1,101 @@
+import { useId, useState } from 'react';
+import { useApp, useRun } from '../hooks';
+import type { Dialog } from '../store/types';
+import { ConnectionForm } from './ConnectionForm';
+import { Modal } from './Modal';
+
+/** TLS trust on first use (tls-pinned): show what the router presented and ask. */
+function TrustDialog({ d }: { d: Extract<Dialog, { kind: 'trust' }> }) {
+  const conn = useApp((s) => s.connections.find((c) => c.id === d.connectionId));
+  const close = useApp((s) => s.openDialog);
+  const trust = useApp((s) => s.trust);
+  const run = useRun();
+  const descId = useId();
+  return (
+    <Modal title={d.changed ? 'The router’s certificate changed' : 'Trust this router’s certificate?'} onClose={() => close(undefined)} describedBy={descId}>
+      <div id={descId} className="modal-body">
+        {d.changed ? (
+          <p className="warn-text">
+            <strong>{conn?.name}</strong> presented a different certificate from the one you trusted before. This happens after a certificate renewal — or when
+            someone intercepts the connection. Trust it only if you know why it changed.
+          </p>
+        ) : (
+          <p>
+            <strong>{conn?.name}</strong> ({conn?.host}:{conn?.port}) presented a certificate Tikscope has not seen before. Compare its fingerprint with the one
+            on the router (<code>/certificate print detail</code>) before trusting it.
+          </p>
+        )}
+        <p className="fp-label">SHA-256 fingerprint</p>
+        <p className="fingerprint mono" aria-label="Presented fingerprint">
+          {d.fingerprint}
+        </p>
+      </div>
+      <div className="modal-actions">
+        <button type="button" className="btn" onClick={() => close(undefined)}>
+          Close
+        </button>
+        <button type="button" className="btn btn-primary" onClick={() => run(trust(d.connectionId, d.fingerprint))}>
+          Trust and connect
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+/** No keychain (or nothing stored): ask for a password used for this run only. */
+function PasswordDialog({ d }: { d: Extract<Dialog, { kind: 'password' }> }) {
+  const conn = useApp((s) => s.connections.find((c) => c.id === d.connectionId));
+  const keychain = useApp((s) => s.info?.keychain);
+  const close = useApp((s) => s.openDialog);
+  const connect = useApp((s) => s.connect);
+  const run = useRun();
+  const [pw, setPw] = useState('');
+  const uid = useId();
+  return (
+    <Modal title={`Password for ${conn?.name ?? 'the router'}`} onClose={() => close(undefined)}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          close(undefined);
+          run(connect(d.connectionId, pw));
+        }}
+      >
+        <div className="modal-body">
+          <p>{d.reason}</p>
+          <p className="field-help">
+            {keychain && !keychain.available
+              ? `There is no usable OS keychain${keychain.reason ? ` (${keychain.reason})` : ''}, so Tikscope cannot store passwords. ${keychain.hint ?? ''} The password you enter here is kept in memory for this run only.`
+              : 'The password you enter here is used for this run only; use Edit to store one in the keychain.'}
+          </p>
+          <div className="field">
+            <label htmlFor={`${uid}-pw`}>Password</label>
+            <input id={`${uid}-pw`} className="input mono" type="password" value={pw} onChange={(e) => setPw(e.target.value)} autoComplete="current-password" data-autofocus />
+          </div>
+        </div>
+        <div className="modal-actions">
+          <button type="button" className="btn" onClick={() => close(undefined)}>
+            Close
+          </button>
+          <button type="submit" className="btn btn-primary">
+            Connect for this run
+          </button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+export function Dialogs() {
+  const dialog = useApp((s) => s.dialog);
+  if (!dialog) return null;
+  switch (dialog.kind) {
+    case 'add':
+      return <ConnectionForm />;
+    case 'edit':
+      return <ConnectionForm editId={dialog.id} key={dialog.id} />;
+    case 'trust':
+      return <TrustDialog d={dialog} />;
+    case 'password':
+      return <PasswordDialog d={dialog} />;
+  }
+}

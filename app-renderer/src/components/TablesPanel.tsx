@@ -1,0 +1,281 @@
+import { useId, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { Row } from '../../../app-main/src/common/contract';
+import { useApp, useRun } from '../hooks';
+import { COMMON_MENUS, suggest } from '../lib/completion';
+import { downloadFile, fileSafe, rowsToCsv, rowsToJson } from '../lib/exporters';
+import { formatCount, plural } from '../lib/format';
+import { emptyTable } from '../store/tables';
+import type { TableView } from '../store/types';
+import { CompletionList, completionKey } from './Completion';
+import { DataGrid } from './DataGrid';
+
+/**
+ * The column choice for a path is stored as every known column in display order, hidden ones
+ * prefixed with "!" (not a character RouterOS uses in property names). A column that is not in the
+ * stored list appeared later and is shown, in its own column, at the end.
+ */
+export function visibleColumns(known: readonly string[], stored: readonly string[] | undefined): string[] {
+  if (!stored) return [...known];
+  const listed = new Set(stored.map((s) => (s.startsWith('!') ? s.slice(1) : s)));
+  const shown = stored.filter((s) => !s.startsWith('!') && known.includes(s));
+  return [...shown, ...known.filter((k) => !listed.has(k))];
+}
+
+export function toggleColumn(known: readonly string[], stored: readonly string[] | undefined, column: string, show: boolean): string[] {
+  const base = stored ? [...stored] : [...known];
+  const names = new Set(base.map((s) => (s.startsWith('!') ? s.slice(1) : s)));
+  for (const k of known) if (!names.has(k)) base.push(k);
+  return base.map((s) => {
+    const name = s.startsWith('!') ? s.slice(1) : s;
+    return name === column ? (show ? name : `!${name}`) : s;
+  });
+}
+
+const STATUS_TEXT: Record<TableView['status'], string> = {
+  idle: 'Not started',
+  starting: 'Starting…',
+  loading: 'Loading…',
+  live: 'Live',
+  resubscribing: 'Resubscribing…',
+  stopped: 'Stopped',
+  error: 'Error',
+};
+
+function ColumnChooser({ path, known, stored }: { path: string; known: string[]; stored: string[] | undefined }) {
+  const setChoice = useApp((s) => s.setColumnChoice);
+  const run = useRun();
+  const [open, setOpen] = useState(false);
+  const uid = useId();
+  const shown = new Set(visibleColumns(known, stored));
+  return (
+    <div className="chooser">
+      <button type="button" className="btn btn-small" aria-expanded={open} aria-controls={`${uid}-cols`} onClick={() => setOpen((x) => !x)} disabled={!known.length}>
+        Columns
+      </button>
+      {open && (
+        <fieldset id={`${uid}-cols`} className="chooser-pop" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+          <legend>Columns of {path}</legend>
+          <div className="chooser-list">
+            {known.map((c) => (
+              <label key={c} className="check">
+                <input type="checkbox" checked={shown.has(c)} onChange={(e) => run(setChoice(path, toggleColumn(known, stored, c, e.target.checked)))} /> {c}
+              </label>
+            ))}
+          </div>
+          <div className="chooser-actions">
+            <button type="button" className="btn btn-small btn-ghost" onClick={() => run(setChoice(path, undefined))}>
+              Show all
+            </button>
+            <button type="button" className="btn btn-small" onClick={() => setOpen(false)}>
+              Done
+            </button>
+          </div>
+        </fieldset>
+      )}
+    </div>
+  );
+}
+
+export function TablesPanel({ connectionId }: { connectionId: string }) {
+  const view = useApp((s) => s.tables[connectionId]) ?? emptyTable();
+  const stored = useApp((s) => (view.runPath ? s.settings.tableColumns[view.runPath] : undefined));
+  const actions = useApp(
+    useShallow((s) => ({
+      setField: s.setTableField,
+      start: s.startTable,
+      stop: s.stopTable,
+      setPaused: s.setPaused,
+      setSorting: s.setSorting,
+      setFilter: s.setTableFilter,
+    })),
+  );
+  const run = useRun();
+  const uid = useId();
+  const exportRef = useRef<(() => Row[]) | null>(null);
+  const [active, setActive] = useState(-1);
+  const [pathFocused, setPathFocused] = useState(false);
+  const [closedFor, setClosedFor] = useState<string | null>(null);
+  const columns = useMemo(() => visibleColumns(view.columns, stored), [view.columns, stored]);
+  const running = view.status === 'starting' || view.status === 'loading' || view.status === 'live' || view.status === 'resubscribing';
+  const filteredCount = useMemo(() => {
+    const f = view.filter.toLowerCase();
+    return f ? view.rows.filter((r) => columns.some((c) => (r[c] ?? '').toLowerCase().includes(f))).length : view.rows.length;
+  }, [view.rows, view.filter, columns]);
+  const suggestions = pathFocused && closedFor !== view.path ? suggest(view.path.trim(), COMMON_MENUS) : [];
+
+  const exportAs = (kind: 'csv' | 'json') => {
+    const rows = exportRef.current?.() ?? view.rows;
+    const base = `${fileSafe(view.runPath ?? view.path)}`;
+    if (kind === 'csv') downloadFile(`${base}.csv`, 'text/csv', rowsToCsv(columns, rows));
+    else downloadFile(`${base}.json`, 'application/json', rowsToJson(rows));
+  };
+
+  const fieldError = (f: 'path' | 'query' | 'proplist') =>
+    view.fieldErrors[f] ? (
+      <p id={`${uid}-${f}-error`} className="field-error">
+        {view.fieldErrors[f]}
+      </p>
+    ) : null;
+
+  const queued = view.queue ? view.queue.upserts.size + view.queue.removes.size : 0;
+
+  return (
+    <div className="tables">
+      <form
+        className="table-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          run(actions.start(connectionId));
+        }}
+      >
+        <div className="field path-field">
+          <label htmlFor={`${uid}-path`}>Path</label>
+          <input
+            id={`${uid}-path`}
+            className="input mono"
+            value={view.path}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="/interface"
+            aria-invalid={view.fieldErrors.path ? true : undefined}
+            aria-describedby={view.fieldErrors.path ? `${uid}-path-error` : undefined}
+            aria-autocomplete="list"
+            aria-controls={suggestions.length ? `${uid}-paths` : undefined}
+            aria-activedescendant={active >= 0 && suggestions.length ? `${uid}-paths-${active}` : undefined}
+            onFocus={() => setPathFocused(true)}
+            onBlur={() => setPathFocused(false)}
+            onChange={(e) => {
+              actions.setField(connectionId, 'path', e.target.value);
+              setActive(-1);
+              setClosedFor(null);
+            }}
+            onKeyDown={(e) =>
+              completionKey(
+                e,
+                { open: suggestions.length > 0, count: suggestions.length, active },
+                {
+                  setActive,
+                  accept: (i) => {
+                    const item = suggestions[i];
+                    if (item) actions.setField(connectionId, 'path', item);
+                    setClosedFor(item ?? null);
+                    setActive(-1);
+                  },
+                  close: () => setClosedFor(view.path),
+                },
+              )
+            }
+          />
+          <CompletionList
+            id={`${uid}-paths`}
+            label="Menu suggestions"
+            items={suggestions}
+            active={active}
+            onPick={(item) => {
+              actions.setField(connectionId, 'path', item);
+              setClosedFor(item);
+            }}
+          />
+          {fieldError('path')}
+        </div>
+        <div className="field">
+          <label htmlFor={`${uid}-query`}>Query</label>
+          <input
+            id={`${uid}-query`}
+            className="input mono"
+            value={view.queryText}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="?type=ether ?running=true"
+            aria-invalid={view.fieldErrors.query ? true : undefined}
+            aria-describedby={view.fieldErrors.query ? `${uid}-query-error` : undefined}
+            onChange={(e) => actions.setField(connectionId, 'queryText', e.target.value)}
+          />
+          {fieldError('query')}
+        </div>
+        <div className="field">
+          <label htmlFor={`${uid}-props`}>Properties</label>
+          <input
+            id={`${uid}-props`}
+            className="input mono"
+            value={view.proplistText}
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="all, or name,type,mtu"
+            aria-invalid={view.fieldErrors.proplist ? true : undefined}
+            aria-describedby={view.fieldErrors.proplist ? `${uid}-proplist-error` : undefined}
+            onChange={(e) => actions.setField(connectionId, 'proplistText', e.target.value)}
+          />
+          {fieldError('proplist')}
+        </div>
+        <div className="table-buttons">
+          <button type="submit" className="btn btn-primary">
+            Start
+          </button>
+          <button type="button" className="btn" disabled={!running} onClick={() => run(actions.stop(connectionId))}>
+            Stop
+          </button>
+        </div>
+      </form>
+      {view.error && view.status === 'error' && (
+        <p className="table-error" role="alert">
+          {view.error.message}
+          {view.error.hint && <span className="hint"> {view.error.hint}</span>}
+        </p>
+      )}
+      <div className="table-bar" role="toolbar" aria-label="Live table">
+        <span className={`pill pill-${view.status}`} role="status">
+          {view.status === 'loading' && view.loaded !== undefined ? `Loading… ${formatCount(view.loaded)} rows` : STATUS_TEXT[view.status]}
+          {view.runPath && view.status !== 'idle' ? ` · ${view.runPath}` : ''}
+        </span>
+        <span className="metric row-count">{view.filter ? `${formatCount(filteredCount)} of ${plural(view.rows.length, 'row')}` : plural(view.rows.length, 'row')}</span>
+        <span className="metric ups">
+          {formatCount(Math.round(view.updatesPerSecond))} updates/s
+        </span>
+        <button type="button" className="btn btn-small" aria-pressed={view.paused} onClick={() => actions.setPaused(connectionId, !view.paused)} disabled={view.status === 'idle'}>
+          {view.paused ? 'Resume' : 'Pause'}
+        </button>
+        {view.paused && <span className="metric warn-text">Paused · {plural(queued, 'queued change')}</span>}
+        <ColumnChooser path={view.runPath ?? view.path} known={view.columns} stored={stored} />
+        <input
+          className="input input-small"
+          type="search"
+          aria-label="Filter rows"
+          placeholder="Filter rows"
+          value={view.filter}
+          onChange={(e) => actions.setFilter(connectionId, e.target.value)}
+        />
+        <span className="spacer" />
+        <button type="button" className="btn btn-small" onClick={() => exportAs('csv')} disabled={!view.rows.length}>
+          Export CSV
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => exportAs('json')} disabled={!view.rows.length}>
+          Export JSON
+        </button>
+      </div>
+      <div className="table-area">
+        {view.status === 'idle' ? (
+          <div className="console-empty">
+            <p>
+              Enter a menu path such as <code>/interface</code> or <code>/ip/address</code> and press Start. The table is printed once, then kept live with{' '}
+              <code>listen</code>: changes flash, removed rows disappear.
+            </p>
+          </div>
+        ) : (
+          <DataGrid
+            label={`Live table ${view.runPath ?? view.path}`}
+            rows={view.rows}
+            columns={columns}
+            sorting={view.sorting}
+            onSortingChange={(s) => actions.setSorting(connectionId, s)}
+            filter={view.filter}
+            changed={view.changed}
+            exportRef={exportRef}
+            empty={view.status === 'loading' || view.status === 'starting' ? 'Loading…' : 'No rows.'}
+          />
+        )}
+      </div>
+    </div>
+  );
+}

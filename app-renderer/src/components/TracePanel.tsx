@@ -1,0 +1,212 @@
+import { memo, useEffect, useId, useMemo, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useShallow } from 'zustand/react/shallow';
+import type { TraceEntry, TraceFormat } from '../../../app-main/src/common/contract';
+import { useApp, useRun } from '../hooks';
+import { formatClock, formatCount, plural } from '../lib/format';
+import { replyKindClass, splitAttribute, wordKind } from '../lib/words';
+import { emptyTrace } from '../store/trace';
+import type { TraceFilters } from '../store/types';
+
+const WORD_HEIGHT = 18;
+const GAP = 6;
+
+export function entryHeight(e: TraceEntry): number {
+  return Math.max(1, e.words.length) * WORD_HEIGHT + GAP;
+}
+
+/** Indices of the entries that pass the filters; undefined when nothing is filtered. */
+export function filterTrace(get: (i: number) => TraceEntry | undefined, length: number, f: TraceFilters): number[] | undefined {
+  const text = f.text.trim().toLowerCase();
+  if (f.direction === 'all' && !f.tag && !text) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const e = get(i);
+    if (!e) continue;
+    if (f.direction !== 'all' && e.direction !== f.direction) continue;
+    if (f.tag && e.tag !== f.tag) continue;
+    if (text && !e.words.some((w) => w.toLowerCase().includes(text))) continue;
+    out.push(i);
+  }
+  return out;
+}
+
+function TraceWord({ word, index }: { word: string; index: number }) {
+  const kind = wordKind(word, index);
+  if (kind === 'reply') return <span className={`w-kind ${replyKindClass(word)}`}>{word}</span>;
+  if (kind === 'command') return <span className="w-command">{word}</span>;
+  if (kind === 'attribute') {
+    const a = splitAttribute(word) as [string, string];
+    return (
+      <span className="w-attr">
+        <span className="w-name">={a[0]}=</span>
+        <span className={a[1] === '********' ? 'w-value w-redacted' : 'w-value'}>{a[1]}</span>
+      </span>
+    );
+  }
+  if (kind === 'query') return <span className="w-query">{word}</span>;
+  if (kind === 'api-attribute') return <span className="w-api">{word}</span>;
+  return <span className="w-other">{word}</span>;
+}
+
+const TraceItem = memo(function TraceItem({ e, top, onFollow }: { e: TraceEntry; top: number; onFollow: (tag: string) => void }) {
+  const out = e.direction === 'out';
+  return (
+    <div role="listitem" className={`trace-item ${out ? 'dir-out' : 'dir-in'}`} style={{ transform: `translateY(${top}px)`, height: entryHeight(e) - GAP }}>
+      <span className="t-time">{formatClock(e.time)}</span>
+      <span className="t-dir" title={out ? 'sent to the router' : 'received from the router'}>
+        {out ? '<<<' : '>>>'}
+      </span>
+      <span className="t-tag">
+        {e.tag !== undefined ? (
+          <button type="button" className="tag-btn" onClick={() => onFollow(e.tag as string)} title={`Follow tag ${e.tag}`}>
+            {e.tag}
+          </button>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </span>
+      <span className="t-words">
+        {e.words.map((w, i) => (
+          <span className="t-word" key={i}>
+            <TraceWord word={w} index={i} />
+          </span>
+        ))}
+      </span>
+      <span className="t-bytes">{e.bytes} B</span>
+    </div>
+  );
+});
+
+const FORMATS: { format: TraceFormat; label: string }[] = [
+  { format: 'text', label: 'Export text' },
+  { format: 'jsonl', label: 'Export JSON Lines' },
+  { format: 'pcapng', label: 'Export pcapng' },
+];
+
+export function TracePanel({ connectionId, imported }: { connectionId: string; imported?: boolean }) {
+  const view = useApp((s) => s.traces[connectionId]) ?? emptyTrace();
+  const actions = useApp(
+    useShallow((s) => ({ setFilters: s.setTraceFilters, setFollow: s.setTraceFollow, exportTrace: s.exportTrace, clear: s.clearTrace })),
+  );
+  const run = useRun();
+  const uid = useId();
+  const ref = useRef<HTMLDivElement>(null);
+  const { log, version, filters } = view;
+  const indices = useMemo(
+    () => filterTrace((i) => log.get(i), log.length, filters),
+    // The log is mutable; `version` says when it changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [log, version, filters],
+  );
+  const count = indices ? indices.length : log.length;
+  const at = (i: number) => log.get(indices ? (indices[i] as number) : i);
+  const v = useVirtualizer({
+    count,
+    getScrollElement: () => ref.current,
+    estimateSize: (i) => {
+      const e = at(i);
+      return e ? entryHeight(e) : WORD_HEIGHT;
+    },
+    overscan: 8,
+    getItemKey: (i) => at(i)?.seq ?? i,
+  });
+  useEffect(() => {
+    if (view.follow && count > 0) v.scrollToIndex(count - 1, { align: 'end' });
+  }, [view.follow, count, version, v]);
+  // Sizes depend on the filtered entries: re-measure when the set changes.
+  useEffect(() => v.measure(), [indices, v]);
+
+  const tags = useMemo(() => {
+    const s = new Set<string>();
+    for (let i = Math.max(0, log.length - 2000); i < log.length; i++) {
+      const t = log.get(i)?.tag;
+      if (t !== undefined) s.add(t);
+    }
+    return [...s];
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [log, version]);
+
+  const follow = (tag: string) => actions.setFilters(connectionId, { tag });
+
+  return (
+    <div className="trace">
+      <div className="trace-bar" role="toolbar" aria-label="Trace filters and export">
+        <label className="inline-field">
+          <span>Direction</span>
+          <select className="input input-small" value={filters.direction} onChange={(e) => actions.setFilters(connectionId, { direction: e.target.value as TraceFilters['direction'] })}>
+            <option value="all">Both</option>
+            <option value="out">Sent</option>
+            <option value="in">Received</option>
+          </select>
+        </label>
+        <label className="inline-field">
+          <span>Tag</span>
+          <input
+            className="input input-small mono tag-input"
+            value={filters.tag}
+            list={`${uid}-tags`}
+            placeholder="any"
+            onChange={(e) => actions.setFilters(connectionId, { tag: e.target.value.trim() })}
+          />
+          <datalist id={`${uid}-tags`}>
+            {tags.map((t) => (
+              <option key={t} value={t} />
+            ))}
+          </datalist>
+        </label>
+        <label className="inline-field">
+          <span>Text</span>
+          <input className="input input-small" type="search" value={filters.text} placeholder="word or value" onChange={(e) => actions.setFilters(connectionId, { text: e.target.value })} />
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={view.follow} onChange={(e) => actions.setFollow(connectionId, e.target.checked)} /> Follow newest
+        </label>
+        {filters.tag && (
+          <span className="following">
+            Following tag <code>{filters.tag}</code>
+            <button type="button" className="btn btn-small btn-ghost" onClick={() => actions.setFilters(connectionId, { tag: '' })}>
+              Show all tags
+            </button>
+          </span>
+        )}
+        <span className="spacer" />
+        <span className="metric">
+          {indices ? `${formatCount(count)} of ${plural(log.length, 'sentence')}` : plural(log.length, 'sentence')}
+          {view.dropped > 0 ? ` · ${formatCount(view.dropped)} dropped` : ''}
+        </span>
+        {!imported &&
+          FORMATS.map((f) => (
+            <button key={f.format} type="button" className="btn btn-small" onClick={() => run(actions.exportTrace(connectionId, f.format))}>
+              {f.label}
+            </button>
+          ))}
+        {!imported && (
+          <button type="button" className="btn btn-small btn-ghost" onClick={() => run(actions.clear(connectionId))}>
+            Clear trace
+          </button>
+        )}
+      </div>
+      <div className="trace-head" aria-hidden="true">
+        <span className="t-time">time</span>
+        <span className="t-dir">dir</span>
+        <span className="t-tag">tag</span>
+        <span className="t-words">words</span>
+        <span className="t-bytes">bytes</span>
+      </div>
+      <div
+        ref={ref}
+        className="trace-scroll"
+        onWheel={() => view.follow && actions.setFollow(connectionId, false)}
+      >
+        <div role="list" aria-label={imported ? 'Imported trace' : 'Trace'} className="trace-list" style={{ height: v.getTotalSize() }}>
+          {v.getVirtualItems().map((item) => {
+            const e = at(item.index);
+            return e ? <TraceItem key={item.key} e={e} top={item.start} onFollow={follow} /> : null;
+          })}
+        </div>
+        {count === 0 && <p className="empty-note grid-empty">{log.length ? 'No sentence matches the filters.' : 'No sentences yet. Everything sent and received on this connection appears here.'}</p>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+/** Side-effect CSS imports are bundled by vite into plain stylesheet files (CSP `style-src 'self'`). */
+declare module '*.css';

@@ -1,0 +1,107 @@
+import type { ThemeSetting } from '../../../app-main/src/common/contract';
+import type { SliceContext } from './context';
+import type { AppStoreState, UiNotice } from './types';
+
+type Keys =
+  | 'phase'
+  | 'settings'
+  | 'bridgeStatus'
+  | 'notices'
+  | 'helpOpen'
+  | 'now'
+  | 'init'
+  | 'resync'
+  | 'notify'
+  | 'reportError'
+  | 'dismissNotice'
+  | 'setHelpOpen'
+  | 'setTheme'
+  | 'setBridgeStatus';
+
+/** At most this many notices stay on screen; older ones are dropped first. */
+const MAX_NOTICES = 6;
+
+export function appSlice({ set, get, api, now }: SliceContext): Pick<AppStoreState, Keys> {
+  let nextNotice = 1;
+  const push = (n: Omit<UiNotice, 'id'>) => {
+    set((s) => ({ notices: [...s.notices, { ...n, id: nextNotice++ }].slice(-MAX_NOTICES) }));
+  };
+  return {
+    phase: 'loading',
+    settings: { theme: 'system', tableColumns: {} },
+    bridgeStatus: 'open',
+    notices: [],
+    helpOpen: false,
+    now,
+
+    async init() {
+      const [info, settings, list, links] = await Promise.all([
+        api['app:info']({}),
+        api['settings:get']({}),
+        api['connections:list']({}),
+        api['link:states']({}),
+      ]);
+      // The bridge answered: whatever failed below is shown as a notice, the app is usable.
+      if (!info.ok) {
+        set({ phase: 'error', fatal: info.error });
+        return;
+      }
+      set({ info: info.value });
+      if (settings.ok) set({ settings: settings.value });
+      else get().reportError(settings.error, 'Reading settings');
+      if (list.ok) get().applyConnections(list.value.connections, list.value.notices);
+      else get().reportError(list.error, 'Reading saved connections');
+      if (links.ok) for (const l of links.value) get().applyLinkState(l);
+      else get().reportError(links.error, 'Reading connection states');
+      const remembered = settings.ok ? settings.value.lastSelectedConnectionId : undefined;
+      const conns = get().connections;
+      if (remembered && conns.some((c) => c.id === remembered)) set({ selectedId: remembered });
+      else if (!get().selectedId && conns[0]) set({ selectedId: conns[0].id });
+      if (!info.value.keychain.available) {
+        push({
+          level: 'warning',
+          message: `No OS keychain is available${info.value.keychain.reason ? ` (${info.value.keychain.reason})` : ''}: passwords are kept for this run only and asked for when you connect.`,
+          ...(info.value.keychain.hint ? { hint: info.value.keychain.hint } : {}),
+        });
+      }
+      set({ phase: 'ready' });
+    },
+
+    async resync() {
+      const [list, links] = await Promise.all([api['connections:list']({}), api['link:states']({})]);
+      if (list.ok) get().applyConnections(list.value.connections, []);
+      if (links.ok) for (const l of links.value) get().applyLinkState(l);
+    },
+
+    notify(level, message, hint) {
+      push(hint ? { level, message, hint } : { level, message });
+    },
+
+    reportError(error, context) {
+      push({
+        level: 'error',
+        message: context ? `${context}: ${error.message}` : error.message,
+        code: error.code,
+        ...(error.hint ? { hint: error.hint } : {}),
+      });
+    },
+
+    dismissNotice(id) {
+      set((s) => ({ notices: s.notices.filter((n) => n.id !== id) }));
+    },
+
+    setHelpOpen(open) {
+      set({ helpOpen: open });
+    },
+
+    async setTheme(theme: ThemeSetting) {
+      set((s) => ({ settings: { ...s.settings, theme } }));
+      const r = await api['settings:set']({ theme });
+      if (!r.ok) get().reportError(r.error, 'Saving the theme');
+    },
+
+    setBridgeStatus(s) {
+      set({ bridgeStatus: s });
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { Api } from '../../../app-main/src/common/contract';
+import { downloadFile } from '../lib/exporters';
+import { appSlice } from './app';
+import { connectionsSlice } from './connections';
+import type { SliceContext } from './context';
+import { consoleSlice } from './console';
+import { tablesSlice } from './tables';
+import { traceSlice } from './trace';
+import type { AppStoreState } from './types';
+import { workspacesSlice } from './workspaces';
+
+export type AppStore = StoreApi<AppStoreState>;
+
+export interface StoreOptions {
+  now?: () => number;
+  download?: SliceContext['download'];
+}
+
+/**
+ * One store for the whole window, made of slices (zustand's slices pattern, engineering-notes §1.4).
+ * Created per bridge so tests get an isolated store with a fake Api.
+ */
+export function createAppStore(api: Api, opts: StoreOptions = {}): AppStore {
+  return createStore<AppStoreState>()((set, get) => {
+    const ctx: SliceContext = { set, get, api, now: opts.now ?? (() => Date.now()), download: opts.download ?? downloadFile };
+    return {
+      ...appSlice(ctx),
+      ...connectionsSlice(ctx),
+      ...workspacesSlice(ctx),
+      ...consoleSlice(ctx),
+      ...tablesSlice(ctx),
+      ...traceSlice(ctx),
+    };
+  });
+}

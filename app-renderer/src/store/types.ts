@@ -1,0 +1,230 @@
+import type {
+  AppInfo,
+  BridgeError,
+  ConnectionInput,
+  ConsoleEnd,
+  ConsoleOutcome,
+  ConsoleReply,
+  HistoryEntry,
+  LinkState,
+  Row,
+  SavedConnection,
+  Settings,
+  TablePatch,
+  TableStatus,
+  ThemeSetting,
+  TraceEntry,
+  TraceFormat,
+} from '../../../app-main/src/common/contract';
+import type { RingLog } from '../lib/ring';
+
+export type AppPhase = 'loading' | 'ready' | 'error';
+
+export interface UiNotice {
+  id: number;
+  level: 'info' | 'warning' | 'error';
+  message: string;
+  hint?: string;
+  code?: string;
+}
+
+export type Dialog =
+  | { kind: 'add' }
+  | { kind: 'edit'; id: string }
+  | { kind: 'trust'; connectionId: string; fingerprint: string; changed: boolean }
+  | { kind: 'password'; connectionId: string; reason: string };
+
+export type PanelTab = 'console' | 'tables' | 'trace';
+
+export interface Workspace {
+  /** The connection id, or the pseudo id `import:<n>` of an imported trace. */
+  id: string;
+  kind: 'router' | 'import';
+  tab: PanelTab;
+  /** For imports: the file name. */
+  title?: string;
+}
+
+export type CommandStatus = 'sending' | 'running' | ConsoleOutcome;
+
+export interface ConsoleCommand {
+  /** Local key, stable from the moment Send is pressed. */
+  key: string;
+  commandId?: string;
+  tag?: string;
+  words: string[];
+  status: CommandStatus;
+  /** Number of `!re` replies (all of them, also those dropped from the bounded log). */
+  rows: number;
+  elapsedMs: number;
+  startedAt: number;
+  /** Reply sentences, bounded (oldest dropped). Mutable; `version` changes on every append. */
+  log: RingLog<ConsoleReply>;
+  version: number;
+  /** Count of reply sentences per reply word, e.g. `{ '!re': 3, '!done': 1 }`. */
+  kinds: Record<string, number>;
+  view: 'raw' | 'table';
+  error?: BridgeError;
+}
+
+export interface ConsoleState {
+  draft: string;
+  commands: ConsoleCommand[];
+  history: HistoryEntry[];
+  /** Position while stepping through history with ↑/↓; -1 is the draft being typed. */
+  historyIndex: number;
+  /** The draft as it was before ↑ started stepping. */
+  stash: string;
+}
+
+export interface ChangeMark {
+  /** Changes when the cell changes again, so the flash animation restarts. */
+  seq: number;
+  at: number;
+  cols: readonly string[];
+}
+
+export interface PatchQueue {
+  reset: boolean;
+  upserts: Map<string, Row>;
+  removes: Set<string>;
+  columns?: string[];
+  total: number;
+  updatesPerSecond: number;
+  status: TableStatus;
+  loaded?: number;
+  error?: BridgeError;
+  patches: number;
+}
+
+export type TableRunStatus = 'idle' | 'starting' | TableStatus;
+
+export interface TableView {
+  path: string;
+  queryText: string;
+  proplistText: string;
+  fieldErrors: Partial<Record<'path' | 'query' | 'proplist', string>>;
+  tableId?: string;
+  /** The path the running (or last) table was started with; column choices are keyed by it. */
+  runPath?: string;
+  status: TableRunStatus;
+  error?: BridgeError;
+  /** Rows in arrival order; unchanged rows keep their object identity across patches. */
+  rows: Row[];
+  index: Map<string, number>;
+  /** Every column seen, in first-seen order. */
+  columns: string[];
+  total: number;
+  updatesPerSecond: number;
+  loaded?: number;
+  changed: Map<string, ChangeMark>;
+  paused: boolean;
+  queue?: PatchQueue;
+  sorting: { id: string; desc: boolean }[];
+  filter: string;
+}
+
+export interface TraceFilters {
+  direction: 'all' | 'in' | 'out';
+  tag: string;
+  text: string;
+}
+
+export interface TraceView {
+  log: RingLog<TraceEntry>;
+  version: number;
+  loaded: boolean;
+  dropped: number;
+  filters: TraceFilters;
+  /** Keep the newest entry in view. */
+  follow: boolean;
+  fileName?: string;
+}
+
+export interface AppState {
+  // app
+  phase: AppPhase;
+  fatal?: BridgeError;
+  info?: AppInfo;
+  settings: Settings;
+  bridgeStatus: 'open' | 'reconnecting';
+  notices: UiNotice[];
+  helpOpen: boolean;
+  /** Wall clock, injectable for tests. */
+  now: () => number;
+
+  // connections
+  connections: SavedConnection[];
+  selectedId?: string;
+  search: string;
+  dialog?: Dialog;
+  links: Record<string, LinkState>;
+
+  // workspaces
+  workspaces: Workspace[];
+  activeWorkspaceId?: string;
+  layout: 'tabs' | 'split';
+
+  consoles: Record<string, ConsoleState>;
+  tables: Record<string, TableView>;
+  traces: Record<string, TraceView>;
+}
+
+export interface AppActions {
+  init(): Promise<void>;
+  resync(): Promise<void>;
+  notify(level: UiNotice['level'], message: string, hint?: string): void;
+  reportError(error: BridgeError, context?: string): void;
+  dismissNotice(id: number): void;
+  setHelpOpen(open: boolean): void;
+  setTheme(theme: ThemeSetting): Promise<void>;
+  setBridgeStatus(s: 'open' | 'reconnecting'): void;
+
+  select(id: string | undefined): void;
+  setSearch(text: string): void;
+  openDialog(d: Dialog | undefined): void;
+  saveConnection(id: string | undefined, input: ConnectionInput): Promise<{ ok: true; value: SavedConnection; runPasswordKept: boolean } | { ok: false; error: BridgeError }>;
+  duplicateConnection(id: string): Promise<void>;
+  deleteConnection(id: string): Promise<void>;
+  connect(id: string, password?: string): Promise<void>;
+  disconnect(id: string): Promise<void>;
+  trust(connectionId: string, fingerprint: string): Promise<void>;
+  applyConnections(list: SavedConnection[], notices: string[]): void;
+  applyLinkState(s: LinkState): void;
+
+  openWorkspace(id: string, kind?: Workspace['kind'], title?: string): void;
+  closeWorkspace(id: string): void;
+  focusWorkspace(id: string): void;
+  cycleWorkspace(delta: number): void;
+  setTab(workspaceId: string, tab: PanelTab): void;
+  setLayout(layout: 'tabs' | 'split'): void;
+
+  setDraft(connectionId: string, text: string): void;
+  sendCommand(connectionId: string, words: string[]): Promise<void>;
+  cancelCommand(connectionId: string, key: string): Promise<void>;
+  toggleCommandView(connectionId: string, key: string): void;
+  clearConsole(connectionId: string): void;
+  loadHistory(connectionId: string, search?: string): Promise<void>;
+  historyStep(connectionId: string, direction: -1 | 1): void;
+  applyConsoleReplies(batch: ConsoleReply[]): void;
+  applyConsoleEnd(end: ConsoleEnd): void;
+
+  setTableField(connectionId: string, field: 'path' | 'queryText' | 'proplistText', value: string): void;
+  startTable(connectionId: string): Promise<void>;
+  stopTable(connectionId: string): Promise<void>;
+  setPaused(connectionId: string, paused: boolean): void;
+  setSorting(connectionId: string, sorting: { id: string; desc: boolean }[]): void;
+  setTableFilter(connectionId: string, filter: string): void;
+  setColumnChoice(path: string, list: string[] | undefined): Promise<void>;
+  applyTablePatch(patch: TablePatch): void;
+
+  loadTrace(connectionId: string): Promise<void>;
+  applyTraceEntries(connectionId: string, entries: TraceEntry[]): void;
+  setTraceFilters(connectionId: string, filters: Partial<TraceFilters>): void;
+  setTraceFollow(connectionId: string, follow: boolean): void;
+  exportTrace(connectionId: string, format: TraceFormat): Promise<void>;
+  importTrace(fileName: string, content: string): Promise<void>;
+  clearTrace(connectionId: string): Promise<void>;
+}
+
+export type AppStoreState = AppState & AppActions;

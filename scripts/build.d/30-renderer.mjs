@@ -1,0 +1,34 @@
+// The renderer: vite + @vitejs/plugin-react → out/renderer/index.html and hashed assets. Relative
+// asset URLs (base './') so the same files load from the browser host and from Electron's app
+// protocol; no inline scripts or styles, so the strict CSP (style-src/script-src 'self') holds.
+import { build as viteBuild } from 'vite';
+import react from '@vitejs/plugin-react';
+import { join } from 'node:path';
+
+/** The vite configuration, shared with the renderer benchmark (which adds its own entry). */
+export function rendererConfig({ root, outDir, input, mode = 'production' }) {
+  return {
+    configFile: false,
+    root: join(root, 'app-renderer'),
+    base: './',
+    mode,
+    logLevel: 'warn',
+    plugins: [react()],
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'chrome120',
+      sourcemap: false,
+      // A stylesheet must never be inlined as a data: URL or <style> (CSP).
+      assetsInlineLimit: 0,
+      cssCodeSplit: false,
+      reportCompressedSize: false,
+      chunkSizeWarningLimit: 1500,
+      rollupOptions: input ? { input } : undefined,
+    },
+  };
+}
+
+export async function build({ root, outDir }) {
+  await viteBuild(rendererConfig({ root, outDir: join(outDir, 'renderer') }));
+}
