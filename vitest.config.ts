@@ -41,6 +41,16 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // Offline packaging smoke test and icon checks (engineering-notes §4.3).
+        test: {
+          name: 'packaging',
+          environment: 'node',
+          include: ['tests/packaging/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

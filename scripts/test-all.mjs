@@ -73,6 +73,7 @@ vitest('unit', 'unit');
 vitest('keychain', 'keychain', underSecretService);
 vitest('renderer', 'renderer');
 vitest('e2e', 'e2e');
+vitest('packaging', 'packaging');
 
 console.log('\n' + summary.join('\n'));
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -24,6 +24,9 @@ export async function buildMain({ root, outDir }) {
     // Electron 45 runs Node 24 in the main process.
     target: 'node22',
     external: MAIN_EXTERNAL,
+    // `await import('@napi-rs/keyring')` in the services becomes a require(): the native module is
+    // CommonJS and is loaded from app.asar.unpacked, which the CJS loader handles.
+    supported: { 'dynamic-import': false },
     // Bundled ESM code may read import.meta.url; in a CJS bundle it must come from __filename.
     define: { 'import.meta.url': '__tikscopeImportMetaUrl' },
     banner: { js: 'const __tikscopeImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
