@@ -15,10 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { extractFile, listPackage, statFile } from '@electron/asar';
-import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
+/** A fuse is one ASCII byte on the wire: '0' off, '1' on (@electron/fuses FuseState). */
+const OFF = '0'.charCodeAt(0);
+const ON = '1'.charCodeAt(0);
 let work: string;
 
 /** Runs a command to completion; rejects with its output when it fails. */
@@ -135,14 +138,14 @@ describe('packaged app (electron-builder --linux dir, offline)', () => {
       loadBrowserProcessSpecificV8Snapshot: wire[FuseV1Options.LoadBrowserProcessSpecificV8Snapshot],
       grantFileProtocolExtraPrivileges: wire[FuseV1Options.GrantFileProtocolExtraPrivileges],
     }).toEqual({
-      runAsNode: FuseState.DISABLE,
-      enableCookieEncryption: FuseState.ENABLE,
-      enableNodeOptionsEnvironmentVariable: FuseState.DISABLE,
-      enableNodeCliInspectArguments: FuseState.DISABLE,
-      enableEmbeddedAsarIntegrityValidation: FuseState.ENABLE,
-      onlyLoadAppFromAsar: FuseState.ENABLE,
-      loadBrowserProcessSpecificV8Snapshot: FuseState.DISABLE,
-      grantFileProtocolExtraPrivileges: FuseState.DISABLE,
+      runAsNode: OFF,
+      enableCookieEncryption: ON,
+      enableNodeOptionsEnvironmentVariable: OFF,
+      enableNodeCliInspectArguments: OFF,
+      enableEmbeddedAsarIntegrityValidation: ON,
+      onlyLoadAppFromAsar: ON,
+      loadBrowserProcessSpecificV8Snapshot: OFF,
+      grantFileProtocolExtraPrivileges: OFF,
     });
   });
 });
