@@ -50,6 +50,8 @@ export interface ServicesOptions {
   timings?: Partial<LinkTimings>;
   /** Trace ring buffer cap per connection, bytes (default 8 MiB). */
   traceCapBytes?: number;
+  /** Record traces (default true; the benchmark turns it off to measure its cost). */
+  traceCapture?: boolean;
   /** At most this many entries per `trace:entries` event; older ones stay fetchable (default 500). */
   traceEventLimit?: number;
   /** Minimum interval between table patches, trace batches and console batches (default 100 ms). */
@@ -98,6 +100,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const log = options.log ?? (() => undefined);
   const timings: LinkTimings = { ...DEFAULT_TIMINGS, ...options.timings };
   const traceCap = options.traceCapBytes ?? 8 * 1024 * 1024;
+  const traceCapture = options.traceCapture ?? true;
   const traceEventLimit = options.traceEventLimit ?? 500;
   const interval = options.batchIntervalMs ?? 100;
   const random = options.random ?? Math.random;
@@ -190,12 +193,12 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const linkFor = (id: string): Link => {
     let link = links.get(id);
     if (link) return link;
-    const connection = connections.get(id); // NOT_FOUND for unknown ids
-    void connection;
+    connections.get(id); // NOT_FOUND for unknown ids
     link = new Link(id, {
       connection: () => connections.get(id),
       startDemo: options.demoRouter ?? defaultDemoRouter,
       onSentence: (e) => {
+        if (!traceCapture) return;
         const buffer = traceFor(id);
         pushTrace(id, buffer.recordWords(e.direction, e.words, e.tag, e.time));
       },

@@ -1,0 +1,544 @@
+/**
+ * Services against the simulated router over loopback: links, reconnect, faults, console, live
+ * tables, traces. Every wait is on an event (link:state, console:end, table:patch …).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator/src/index';
+import type { LinkState, TablePatch } from '../../src/common/contract';
+import { createServices, MemoryCredentialStore, type LinkTimings, type Services, type ServicesOptions } from '../../src/services/index';
+import { EventLog, failure, tempDir } from './helpers';
+
+const FAST: Partial<LinkTimings> = {
+  connectTimeoutMs: 3000,
+  commandTimeoutMs: 3000,
+  heartbeatIntervalMs: 0,
+  heartbeatTimeoutMs: 300,
+  backoffStartMs: 20,
+  backoffCapMs: 200,
+  stableResetMs: 60_000,
+  quitTimeoutMs: 500,
+};
+
+let tmp: ReturnType<typeof tempDir>;
+let events: EventLog;
+let services: Services | undefined;
+const sims: Simulator[] = [];
+
+let simCount = 0;
+async function sim(options: SimulatorOptions = {}): Promise<Simulator> {
+  const s = await startSimulator({ password: 'pw', activity: false, identity: `sim-${++simCount}`, ...options });
+  sims.push(s);
+  return s;
+}
+
+async function start(options: Partial<ServicesOptions> = {}): Promise<Services> {
+  services = await createServices({
+    dataDir: tmp.dir,
+    host: 'browser',
+    appVersion: 'test',
+    credentialStore: new MemoryCredentialStore(),
+    timings: FAST,
+    random: () => 0.5,
+    ...options,
+  });
+  services.subscribe(events.listener);
+  return services;
+}
+
+async function save(s: Services, router: Simulator, name = 'R1', password = 'pw'): Promise<string> {
+  const c = await s.handlers['connections:save']({ input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password } });
+  return c.id;
+}
+
+const stateOf = (id: string, status: LinkState['status']) => (p: LinkState) => p.connectionId === id && p.status === status;
+
+beforeEach(() => {
+  simCount = 0;
+  tmp = tempDir();
+  events = new EventLog();
+});
+afterEach(async () => {
+  await services?.dispose();
+  services = undefined;
+  for (const s of sims.splice(0)) await s.close();
+  tmp.cleanup();
+});
+
+describe('links', () => {
+  it('connects, reads identity and version, and records a redacted trace of the login', async () => {
+    const router = await sim({ rosVersion: '7.20' });
+    const s = await start();
+    const id = await save(s, router);
+    const state = await s.handlers['link:connect']({ id });
+    expect(state).toMatchObject({ connectionId: id, status: 'online', transport: 'plain', encrypted: false, authenticated: false });
+    expect(state.router).toMatchObject({ identity: 'sim-1', version: expect.stringMatching(/^7\.20/) });
+    expect(events.of('link:state').map((p) => p.status)).toEqual(['connecting', 'online']);
+    const trace = await s.handlers['trace:get']({ connectionId: id });
+    expect(trace.entries[0]!.words).toEqual(['/login', '=name=admin', '=password=********']);
+    expect(JSON.stringify(trace)).not.toContain('=password=pw');
+    expect(trace.entries.some((e) => e.words[0] === '/system/resource/print')).toBe(true);
+    expect((await s.handlers['link:states']({}))[0]!.status).toBe('online');
+    const off = await s.handlers['link:disconnect']({ id });
+    expect(off.status).toBe('offline');
+    // The clean close sent /quit (protocol.md §6.4).
+    expect((await s.handlers['trace:get']({ connectionId: id })).entries.some((e) => e.words[0] === '/quit')).toBe(true);
+  });
+
+  it('keeps several routers connected at once, each with its own state', async () => {
+    const routers = await Promise.all([sim(), sim(), sim()]);
+    const s = await start();
+    const ids: string[] = [];
+    for (const [i, r] of routers.entries()) ids.push(await save(s, r, `R${i + 1}`));
+    const states = await Promise.all(ids.map((id) => s.handlers['link:connect']({ id })));
+    expect(states.map((st) => st.status)).toEqual(['online', 'online', 'online']);
+    expect(new Set(states.map((st) => st.router?.identity)).size).toBe(3);
+    // Commands on each link reach its own router.
+    const ends = ids.map((id) => events.wait('console:end', (e) => e.connectionId === id));
+    for (const id of ids) await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
+    await Promise.all(ends);
+    const replies = events.of('console:replies').flat();
+    for (const [i, id] of ids.entries()) {
+      expect(replies.find((r) => r.connectionId === id && r.kind === '!re')?.words).toContain(`=name=sim-${i + 1}`);
+    }
+    // One going away does not touch the others.
+    await s.handlers['link:disconnect']({ id: ids[1]! });
+    expect((await s.handlers['link:states']({})).map((st) => st.status).sort()).toEqual(['offline', 'online', 'online']);
+  });
+
+  it('fails at once with NOT_CONNECTED while offline (nothing is queued)', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await save(s, router);
+    expect((await failure(() => s.handlers['console:send']({ connectionId: id, words: ['/interface/print'] }))).code).toBe('NOT_CONNECTED');
+    expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface' }))).code).toBe('NOT_CONNECTED');
+    await s.handlers['link:connect']({ id });
+    await s.handlers['link:disconnect']({ id });
+    const f = await failure(() => s.handlers['console:send']({ connectionId: id, words: ['/interface/print'] }));
+    expect(f.code).toBe('NOT_CONNECTED');
+    expect(f.hint).toMatch(/never queued/);
+  });
+
+  it('a first connect to a closed port fails with NETWORK and does not retry', async () => {
+    const router = await sim();
+    const port = router.port!;
+    await router.close();
+    const s = await start();
+    const c = await s.handlers['connections:save']({ input: { name: 'gone', host: '127.0.0.1', port, transport: 'plain', user: 'admin' } });
+    const st = await s.handlers['link:connect']({ id: c.id });
+    expect(st).toMatchObject({ status: 'failed', errorCode: 'NETWORK' });
+    expect(st.reason).toMatch(/refused/);
+    expect(st.nextAttemptAt).toBeUndefined();
+  });
+
+  it('refused login → auth-failed, never retried', async () => {
+    const router = await sim({ faults: { refuseLogin: true } });
+    const s = await start();
+    const id = await save(s, router);
+    const st = await s.handlers['link:connect']({ id });
+    expect(st).toMatchObject({ status: 'auth-failed', errorCode: 'LOGIN_FAILED' });
+    expect(st.reason).toMatch(/invalid user name or password/);
+    expect(st.nextAttemptAt).toBeUndefined();
+  });
+
+  it('a login refused during a reconnect stops the retries (auth-failed)', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    router.faults.refuseLogin = true;
+    router.dropConnections();
+    const failed = await events.wait('link:state', stateOf(id, 'auth-failed'));
+    expect(failed.errorCode).toBe('LOGIN_FAILED');
+    const before = (await s.handlers['trace:get']({ connectionId: id })).entries.filter((e) => e.words[0] === '/login').length;
+    // Absence of a retry can only be shown by waiting: several backoff caps (200 ms) without one.
+    await new Promise((r) => setTimeout(r, 800));
+    expect((await s.handlers['trace:get']({ connectionId: id })).entries.filter((e) => e.words[0] === '/login').length).toBe(before);
+    expect(events.of('link:state').filter((p) => p.connectionId === id).at(-1)!.status).toBe('auth-failed');
+  });
+
+  it('simulator killed and restarted on the same port: reconnects and live tables resubscribe', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const { tableId } = await s.handlers['table:start']({ connectionId: id, path: '/interface' });
+    const live = await events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
+    const rows = live.total;
+    expect(rows).toBeGreaterThan(3);
+
+    await router.stop();
+    const backoff = await events.wait('link:state', stateOf(id, 'backoff'));
+    expect(backoff.errorCode).toBe('NETWORK');
+    expect(backoff.nextAttemptAt).toBeGreaterThan(0);
+    await events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'resubscribing', 5000, true);
+    expect((await failure(() => s.handlers['console:send']({ connectionId: id, words: ['/interface/print'] }))).code).toBe('NOT_CONNECTED');
+
+    const online = events.wait('link:state', stateOf(id, 'online'), 15_000);
+    const reset = events.wait('table:patch', (p) => p.tableId === tableId && p.reset && events.of('link:state').some(stateOf(id, 'backoff')));
+    await router.start();
+    await online;
+    const afterReset = await reset;
+    const relive = afterReset.status === 'live' ? afterReset : await events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live', 15_000);
+    expect(relive.total).toBe(rows);
+    // The resubscription reprinted and listens again: a change shows up.
+    const changed = events.wait('table:patch', (p) => p.tableId === tableId && p.upserts.some((r) => r['comment'] === 'after-restart'));
+    await s.handlers['console:send']({ connectionId: id, words: ['/interface/set', '=.id=ether2', '=comment=after-restart'] });
+    await changed;
+  });
+
+  it('split writes and latency do not change what arrives', async () => {
+    const router = await sim({ faults: { chunkBytes: 3, latencyMs: 20 } });
+    const s = await start();
+    const id = await save(s, router);
+    expect((await s.handlers['link:connect']({ id })).status).toBe('online');
+    const { tableId } = await s.handlers['table:start']({ connectionId: id, path: '/interface', proplist: ['name', 'type'] });
+    const live = await events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
+    const rows = new Map<string, Record<string, string>>();
+    for (const p of events.of('table:patch').filter((x) => x.tableId === tableId)) {
+      if (p.reset) rows.clear();
+      for (const r of p.upserts) rows.set(r['.id']!, r);
+    }
+    expect(rows.size).toBe(live.total);
+    expect([...rows.values()].every((r) => Object.keys(r).sort().join() === '.id,name,type')).toBe(true);
+    expect([...router.menu('interface').items()].map((i) => i.get('name')).sort()).toEqual([...rows.values()].map((r) => r['name']).sort());
+  });
+
+  it('stall: the heartbeat detects a half-open link and the link recovers', async () => {
+    const router = await sim();
+    const s = await start({ timings: { ...FAST, heartbeatIntervalMs: 100, heartbeatTimeoutMs: 300, connectTimeoutMs: 500 } });
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    router.faults.stall = true;
+    const down = await events.wait('link:state', stateOf(id, 'backoff'));
+    expect(down.errorCode).toBe('TIMEOUT');
+    expect(down.reason).toMatch(/heartbeat/);
+    router.faults.stall = false;
+    const up = await events.wait('link:state', stateOf(id, 'online'), 15_000);
+    expect(up.router?.identity).toBe('sim-1');
+  });
+
+  it('abrupt close with a command in flight: outcome unknown, never replayed', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/listen'] });
+    const end = events.wait('console:end', (e) => e.commandId === ref.commandId);
+    router.dropConnections();
+    const e = await end;
+    expect(e.outcome).toBe('outcome-unknown');
+    expect(e.error?.code).toBe('OUTCOME_UNKNOWN');
+    expect(e.error?.message).toMatch(/may or may not have run/);
+    await events.wait('link:state', stateOf(id, 'online'));
+    // Reconnected, and the listen was not sent again.
+    const trace = (await s.handlers['trace:get']({ connectionId: id })).entries;
+    expect(trace.filter((x) => x.direction === 'out' && x.words[0] === '/interface/listen')).toHaveLength(1);
+    const history = await s.handlers['console:history']({ connectionId: id });
+    expect(history[0]).toMatchObject({ words: ['/interface/listen'], outcome: 'outcome-unknown' });
+  });
+
+  it('close after N sentences (router reboot mid-reply): outcome unknown, link comes back', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    // Login, identity and resource took 5 sentences; cut after the first row of the next reply.
+    router.faults.closeAfterSentences = 6;
+    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/print'] });
+    const end = await events.wait('console:end', (x) => x.commandId === ref.commandId);
+    expect(end.outcome).toBe('outcome-unknown');
+    router.faults.closeAfterSentences = undefined;
+    await events.wait('link:state', stateOf(id, 'online'));
+  });
+
+  it('late sentences after /cancel are absorbed; the connection stays usable', async () => {
+    const router = await sim({ faults: { cancelLateSentences: 3, cancelLateDelayMs: 5 } });
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/listen'] });
+    await s.handlers['console:cancel']({ commandId: ref.commandId });
+    const end = await events.wait('console:end', (x) => x.commandId === ref.commandId, 5000, true);
+    expect(end.outcome).toBe('cancelled');
+    expect(end.error).toBeUndefined();
+    // The stray sentences for the cancelled tag arrive later and land only in the trace.
+    await events.wait('trace:entries', (b) => b.entries.some((e) => e.tag === ref.tag && e.direction === 'in' && e.words[0] === '!re'), 5000, true);
+    const next = await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
+    const done = await events.wait('console:end', (x) => x.commandId === next.commandId);
+    expect(done).toMatchObject({ outcome: 'done', rows: 1 });
+    expect(events.of('console:replies').flat().filter((r) => r.commandId === ref.commandId && r.kind === '!re')).toHaveLength(0);
+    expect(events.of('link:state').at(-1)!.status).toBe('online');
+  });
+
+  it('a reserved control byte (0xF8) puts the link into the framing error state', async () => {
+    const router = await sim();
+    const s = await start({ timings: { ...FAST, backoffStartMs: 500, backoffCapMs: 500 } });
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    router.faults.controlByteAfterSentences = 6;
+    await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
+    const st = await events.wait('link:state', stateOf(id, 'backoff'));
+    expect(st.errorCode).toBe('FRAMING');
+    expect(st.reason).toMatch(/cannot be read/);
+    router.faults.controlByteAfterSentences = undefined;
+    await events.wait('link:state', stateOf(id, 'online'), 15_000);
+  });
+
+  it('tls-pinned: trust on first use, then a changed certificate is refused loudly', async () => {
+    const router = await sim({ port: null, tlsCertPort: 0 });
+    const s = await start();
+    const c = await s.handlers['connections:save']({
+      input: { name: 'TLS', host: '127.0.0.1', port: router.tlsCertPort!, transport: 'tls-pinned', user: 'admin', password: 'pw' },
+    });
+    const first = await s.handlers['link:connect']({ id: c.id });
+    expect(first).toMatchObject({ status: 'failed', errorCode: 'TLS_UNTRUSTED', presentedFingerprint256: router.certificate!.fingerprint256 });
+    // Nothing was sent over the probe: no login in the trace.
+    expect((await s.handlers['trace:get']({ connectionId: c.id })).entries).toHaveLength(0);
+    await s.handlers['connections:trust']({ id: c.id, fingerprint256: first.presentedFingerprint256! });
+    const ok = await s.handlers['link:connect']({ id: c.id });
+    expect(ok).toMatchObject({ status: 'online', encrypted: true, authenticated: true });
+    await s.handlers['link:disconnect']({ id: c.id });
+    await s.handlers['connections:trust']({ id: c.id, fingerprint256: '00'.repeat(32) });
+    const changed = await s.handlers['link:connect']({ id: c.id });
+    expect(changed).toMatchObject({ status: 'failed', errorCode: 'TLS_UNTRUSTED', presentedFingerprint256: router.certificate!.fingerprint256 });
+    expect(changed.reason).toMatch(/CHANGED/);
+  });
+
+  it('tls-anonymous: encrypted but not authenticated', async () => {
+    const router = await sim({ port: null, tlsPort: 0 });
+    const s = await start();
+    const c = await s.handlers['connections:save']({ input: { name: 'ADH', host: '127.0.0.1', port: router.tlsPort!, transport: 'tls-anonymous', user: 'admin', password: 'pw' } });
+    expect(await s.handlers['link:connect']({ id: c.id })).toMatchObject({ status: 'online', encrypted: true, authenticated: false });
+  });
+
+  it('the Demo router starts the simulator on connect and stops it on disconnect', async () => {
+    const s = await start({ demoRouter: undefined });
+    const demo = (await s.handlers['connections:list']({})).connections.find((c) => c.demo)!;
+    const st = await s.handlers['link:connect']({ id: demo.id });
+    expect(st).toMatchObject({ status: 'online', router: { identity: 'Tikscope Demo' } });
+    await s.handlers['link:disconnect']({ id: demo.id });
+    // Connecting again starts a fresh simulator (the old one is gone).
+    expect((await s.handlers['link:connect']({ id: demo.id })).status).toBe('online');
+  });
+
+  it('dispose quits every link within the deadline', async () => {
+    const routers = await Promise.all([sim(), sim()]);
+    const s = await start();
+    const ids = [await save(s, routers[0]!, 'A'), await save(s, routers[1]!, 'B')];
+    for (const id of ids) await s.handlers['link:connect']({ id });
+    await s.handlers['table:start']({ connectionId: ids[0]!, path: '/interface' });
+    routers[1]!.faults.stall = true; // one router does not answer /quit
+    const t0 = performance.now();
+    await s.dispose();
+    expect(performance.now() - t0).toBeLessThan(3000);
+    services = undefined;
+    expect(routers[0]!.sessions()).toHaveLength(0);
+  });
+});
+
+describe('console', () => {
+  it('sends, streams replies in batches, ends after the last reply', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/print', '?type=ether', ''] });
+    expect(ref.tag).toMatch(/^t\d+$/);
+    const end = await events.wait('console:end', (e) => e.commandId === ref.commandId);
+    const replies = events.of('console:replies').flat().filter((r) => r.commandId === ref.commandId);
+    const ether = [...router.menu('interface').items()].filter((i) => i.get('type') === 'ether').length;
+    expect(end).toMatchObject({ outcome: 'done', rows: ether });
+    expect(replies.map((r) => r.kind)).toEqual([...Array(ether).fill('!re'), '!done']);
+    expect(replies.every((r, i) => i === 0 || r.elapsedMs >= replies[i - 1]!.elapsedMs)).toBe(true);
+    // console:end came after the batch with the !done.
+    const order = events.events.filter((e) => (e.event === 'console:end' && e.payload.commandId === ref.commandId) || (e.event === 'console:replies' && e.payload.some((r) => r.commandId === ref.commandId && r.kind === '!done')));
+    expect(order.map((e) => e.event)).toEqual(['console:replies', 'console:end']);
+  });
+
+  it('honours a .tag= the user typed, reports traps, refuses empty words', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/print', '.tag=mine'] });
+    expect(ref.tag).toBe('mine');
+    await events.wait('console:end', (e) => e.commandId === ref.commandId);
+    const bad = await s.handlers['console:send']({ connectionId: id, words: ['/interface/set', '=.id=nope', '=mtu=1400'] });
+    const end = await events.wait('console:end', (e) => e.commandId === bad.commandId);
+    expect(end.outcome).toBe('trap');
+    expect(end.error?.code).toBe('TRAP');
+    expect(events.of('console:replies').flat().some((r) => r.commandId === bad.commandId && r.kind === '!trap')).toBe(true);
+    const f = await failure(() => s.handlers['console:send']({ connectionId: id, words: ['/interface/print', '', '=x=y'] }));
+    expect(f).toMatchObject({ code: 'VALIDATION', detail: { field: 'words[1]' } });
+    expect((await failure(() => s.handlers['console:send']({ connectionId: id, words: [] }))).code).toBe('VALIDATION');
+  });
+
+  it('cancels a running command on the router', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/listen'] });
+    await s.handlers['console:cancel']({ commandId: ref.commandId });
+    expect((await events.wait('console:end', (e) => e.commandId === ref.commandId, 5000, true)).outcome).toBe('cancelled');
+    const out = (await s.handlers['trace:get']({ connectionId: id })).entries.filter((e) => e.direction === 'out').map((e) => e.words);
+    expect(out).toContainEqual(expect.arrayContaining(['/cancel', `=tag=${ref.tag}`]));
+    expect(router.sessions()[0]!.running).toBe(0);
+    expect((await failure(() => s.handlers['console:cancel']({ commandId: 'c999' }))).code).toBe('NOT_FOUND');
+  });
+
+  it('keeps a searchable, persisted, bounded history per router, without passwords', async () => {
+    const router = await sim();
+    const s = await start({ historyLimit: 5 });
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const sent: string[][] = [
+      ['/system/identity/print'],
+      ['/interface/print', '?type=ether'],
+      ['/user/set', '=.id=admin', '=password=NewSecret1'],
+      ['/ip/address/print'],
+      ['/interface/print', '=.proplist=name'],
+      ['/system/resource/print'],
+    ];
+    for (const words of sent) {
+      const ref = await s.handlers['console:send']({ connectionId: id, words });
+      await events.wait('console:end', (e) => e.commandId === ref.commandId);
+    }
+    const all = await s.handlers['console:history']({ connectionId: id });
+    expect(all).toHaveLength(5); // bounded: the oldest went
+    expect(all[0]!.words).toEqual(['/system/resource/print']);
+    expect(all.map((h) => h.outcome)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    expect(all[3]!.words).toEqual(['/user/set', '=.id=admin', '=password=********']);
+    expect((await s.handlers['console:history']({ connectionId: id, search: 'INTERFACE' })).map((h) => h.words[0])).toEqual(['/interface/print', '/interface/print']);
+    expect(await s.handlers['console:history']({ connectionId: id, limit: 1 })).toHaveLength(1);
+    await s.dispose();
+    services = undefined;
+    const s2 = await start({ historyLimit: 5 });
+    expect((await s2.handlers['console:history']({ connectionId: id })).map((h) => h.words[0])).toEqual(all.map((h) => h.words[0]));
+  });
+});
+
+describe('live tables', () => {
+  function model(tableId: string): Map<string, Record<string, string>> {
+    const rows = new Map<string, Record<string, string>>();
+    for (const p of events.of('table:patch').filter((x) => x.tableId === tableId)) {
+      if (p.reset) rows.clear();
+      for (const r of p.upserts) rows.set(r['.id']!, r);
+      for (const id of p.removes) rows.delete(id);
+      expect(p.total).toBe(rows.size);
+    }
+    return rows;
+  }
+
+  it('prints, then merges listen changes by .id; .dead removes', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const { tableId } = await s.handlers['table:start']({ connectionId: id, path: '/ip/address' });
+    const live = await events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
+    expect(live.columns).toEqual(expect.arrayContaining(['.id', 'address', 'interface']));
+    const before = model(tableId).size;
+
+    const added = events.wait('table:patch', (p) => p.tableId === tableId && p.upserts.some((r) => r['address'] === '10.9.9.1/24'));
+    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/ip/address/add', '=address=10.9.9.1/24', '=interface=ether3'] });
+    const addEnd = await events.wait('console:end', (e) => e.commandId === ref.commandId);
+    expect(addEnd.outcome).toBe('done');
+    await added;
+    const newId = [...model(tableId).values()].find((r) => r['address'] === '10.9.9.1/24')!['.id']!;
+
+    const commented = events.wait('table:patch', (p) => p.tableId === tableId && p.upserts.some((r) => r['.id'] === newId && r['comment'] === 'lab'));
+    await s.handlers['console:send']({ connectionId: id, words: ['/ip/address/set', `=.id=${newId}`, '=comment=lab'] });
+    const patch = await commented;
+    // The full row, not just the changed property.
+    expect(patch.upserts.find((r) => r['.id'] === newId)).toMatchObject({ address: '10.9.9.1/24', interface: 'ether3', comment: 'lab' });
+
+    const removed = events.wait('table:patch', (p) => p.tableId === tableId && p.removes.includes(newId));
+    await s.handlers['console:send']({ connectionId: id, words: ['/ip/address/remove', `=.id=${newId}`] });
+    await removed;
+    expect(model(tableId).size).toBe(before);
+    const stopped = events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'stopped');
+    await s.handlers['table:stop']({ tableId });
+    await stopped;
+    expect(router.sessions()[0]!.running).toBe(0); // /cancel reached the router
+    expect(await s.handlers['table:stop']({ tableId })).toEqual({ tableId }); // idempotent
+  });
+
+  it('batches a churning menu to at most 10 patches per second and stays consistent', async () => {
+    const router = await sim({ connections: 2000, churn: 40, activity: true, tickMs: 10, logEveryTicks: 0 });
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const { tableId } = await s.handlers['table:start']({ connectionId: id, path: '/ip/firewall/connection' });
+    await events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
+    let n = 0;
+    await events.wait('table:patch', (p) => p.tableId === tableId && ++n >= 15, 10_000);
+    const times = events.events.filter((e) => e.event === 'table:patch' && (e.payload as TablePatch).tableId === tableId).map((e) => e.at);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(95);
+    const last = events.of('table:patch').filter((p) => p.tableId === tableId).at(-1)!;
+    expect(last.updatesPerSecond).toBeGreaterThan(100);
+    await s.handlers['table:stop']({ tableId });
+    // What the patches describe is exactly the router's table at the time of the stop (± the
+    // changes of the last batch window, which the stop discards): compare ids.
+    const ours = model(tableId);
+    const theirs = new Set([...router.menu('ip/firewall/connection').items()].map((i) => i.id));
+    let missing = 0;
+    for (const rid of ours.keys()) if (!theirs.has(rid)) missing++;
+    expect(missing / theirs.size).toBeLessThan(0.1);
+  });
+
+  it('refuses bad table arguments by field', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: 'interface print' }))).detail).toEqual({ field: 'path' });
+    expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface/print' }))).message).toMatch(/menu, not a command/);
+    expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface', query: ['type=ether'] }))).detail).toEqual({ field: 'query[0]' });
+    expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface', proplist: ['a,b'] }))).detail).toEqual({ field: 'proplist[0]' });
+    expect((await failure(() => s.handlers['table:stop']({ tableId: 'nope' }))).code).toBe('NOT_FOUND');
+  });
+
+  it('a menu that does not exist ends the table with status error', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const { tableId } = await s.handlers['table:start']({ connectionId: id, path: '/no/such/menu' });
+    const p = await events.wait('table:patch', (x) => x.tableId === tableId && x.status === 'error');
+    expect(p.error?.code).toBe('TRAP');
+  });
+});
+
+describe('trace events and exports over a live link', () => {
+  it('pushes trace entries in batches of at most ~10 per second and exports what it holds', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    for (let i = 0; i < 20; i++) {
+      const ref = await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
+      await events.wait('console:end', (e) => e.commandId === ref.commandId);
+    }
+    await events.wait('trace:entries', (b) => b.entries.some((e) => e.words[0] === '!done' && e.seq >= 60), 5000, true);
+    const batches = events.events.filter((e) => e.event === 'trace:entries');
+    const gaps = batches.slice(1).map((b, i) => b.at - batches[i]!.at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(95);
+    const pushed = batches.flatMap((b) => (b.payload as { entries: { seq: number }[] }).entries.map((e) => e.seq));
+    expect(pushed).toEqual([...pushed].sort((a, b) => a - b));
+    const text = await s.handlers['trace:export']({ connectionId: id, format: 'text' });
+    expect(text.data).toContain('<<< /system/identity/print\n');
+    expect(text.data).toContain('<<< =password=********\n');
+    expect(text.data).not.toContain('=password=pw');
+    const jsonl = await s.handlers['trace:export']({ connectionId: id, format: 'jsonl' });
+    const imported = await s.handlers['trace:import']({ fileName: jsonl.fileName, content: jsonl.data });
+    expect(imported.connectionId).toMatch(/^import:\d+$/);
+    expect(imported.entries.map((e) => e.words)).toEqual((await s.handlers['trace:get']({ connectionId: id })).entries.map((e) => e.words).slice(0, imported.entries.length));
+    const pcap = await s.handlers['trace:export']({ connectionId: imported.connectionId, format: 'pcapng' });
+    expect(Buffer.from(pcap.data, 'base64').readUInt32LE(0)).toBe(0x0a0d0d0a);
+    await s.handlers['trace:clear']({ connectionId: id });
+    expect((await s.handlers['trace:get']({ connectionId: id })).entries).toHaveLength(0);
+    expect((await failure(() => s.handlers['trace:get']({ connectionId: 'import:999' }))).code).toBe('NOT_FOUND');
+  });
+});
