@@ -1,0 +1,130 @@
+/**
+ * `npm start` (scripts/start.mjs) in a scratch copy of the project layout: without an Electron
+ * binary, and with one that fails before showing a window, it says so in one line and starts the
+ * browser host, which prints its URL; with a working one it runs it and does not start the host.
+ * The "Electron" binaries here are shell scripts; the real package is never required.
+ * POSIX only (shell-script stand-ins for the binary).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { buildHost } from '../../../scripts/build.d/20-main.mjs';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+let project: string;
+let work: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'tikscope-start-'));
+  project = join(work, 'project');
+  mkdirSync(join(project, 'scripts'), { recursive: true });
+  copyFileSync(join(root, 'scripts', 'start.mjs'), join(project, 'scripts', 'start.mjs'));
+  writeFileSync(join(project, 'scripts', 'build.mjs'), "console.log('built (stub)');\n");
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'tikscope', version: '0.1.0', type: 'module' }));
+  // The real packages, except an electron package whose binary was never downloaded (no
+  // path.txt) — whatever this machine has.
+  mkdirSync(join(project, 'node_modules', 'electron'), { recursive: true });
+  writeFileSync(join(project, 'node_modules', 'electron', 'package.json'), JSON.stringify({ name: 'electron', version: '45.5.0' }));
+  for (const entry of readdirSync(join(root, 'node_modules'))) {
+    if (entry === 'electron' || entry.startsWith('.')) continue;
+    symlinkSync(join(root, 'node_modules', entry), join(project, 'node_modules', entry), 'dir');
+  }
+  await buildHost({ root, outDir: join(project, 'out') });
+  mkdirSync(join(project, 'out', 'renderer'), { recursive: true });
+  writeFileSync(join(project, 'out', 'renderer', 'index.html'), '<!doctype html><title>Tikscope</title>');
+}, 60_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function fakeElectron(name: string, script: string): string {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'electron'), `#!/bin/sh\n${script}\n`);
+  chmodSync(join(dir, 'electron'), 0o755);
+  return dir;
+}
+
+interface Started {
+  child: ChildProcess;
+  lines: string[];
+  /** Resolves with the first stdout line matching, or rejects when the process exits first. */
+  line(pattern: RegExp): Promise<string>;
+  exited: Promise<number | null>;
+}
+
+function npmStart(args: string[], env: NodeJS.ProcessEnv): Started {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const key of ['ELECTRON_OVERRIDE_DIST_PATH', 'TIKSCOPE_NO_ELECTRON', 'TIKSCOPE_SKIP_BUILD']) if (!(key in env)) delete childEnv[key];
+  const child = spawn(process.execPath, [join(project, 'scripts', 'start.mjs'), ...args], { cwd: project, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (l: string) => void; reject: (e: Error) => void }[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  createInterface({ input: child.stdout! }).on('line', (l) => {
+    lines.push(l);
+    for (const w of [...waiters]) {
+      if (!w.pattern.test(l)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(l);
+    }
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      for (const w of waiters.splice(0)) w.reject(new Error(`exited with ${code} before ${w.pattern}; stdout:\n${lines.join('\n')}\nstderr:\n${stderr}`));
+      resolve(code);
+    }),
+  );
+  return {
+    child,
+    lines,
+    exited,
+    line(pattern) {
+      const found = lines.find((l) => pattern.test(l));
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => waiters.push({ pattern, resolve, reject }));
+    },
+  };
+}
+
+function fetchStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => get(url, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject));
+}
+
+const URL_LINE = /^Tikscope is running at (http:\/\/127\.0\.0\.1:(\d+)\/)#token=[A-Za-z0-9_-]+$/;
+
+async function expectHostFallback(started: Started, notice: string): Promise<void> {
+  const urlLine = await started.line(URL_LINE);
+  const noticeLines = started.lines.filter((l) => /starting the browser host instead/.test(l));
+  expect(noticeLines).toEqual([notice]);
+  expect(started.lines.indexOf(notice)).toBeLessThan(started.lines.indexOf(urlLine));
+  expect(await fetchStatus(URL_LINE.exec(urlLine)![1]!)).toBe(200);
+  started.child.kill('SIGTERM');
+  expect(await started.exited).toBe(0);
+}
+
+describe('npm start', () => {
+  it('starts the browser host when the Electron binary was never downloaded', async () => {
+    const started = npmStart(['--port', '0', '--data-dir', join(work, 'data1')], {});
+    await expectHostFallback(
+      started,
+      'Electron is not available: the Electron binary was never downloaded (node_modules/electron/path.txt is missing); starting the browser host instead.',
+    );
+  });
+
+  it('starts the browser host when Electron fails before showing a window', async () => {
+    const dist = fakeElectron('failing', 'echo "Missing X server or $DISPLAY" >&2\nexit 1');
+    const started = npmStart(['--port', '0', '--data-dir', join(work, 'data2')], { ELECTRON_OVERRIDE_DIST_PATH: dist });
+    await expectHostFallback(started, 'Electron cannot start here: it exited with code 1 before showing a window; starting the browser host instead.');
+  });
+
+  it('runs a working Electron on the project, with the data dir, and no host', async () => {
+    const dist = fakeElectron('working', 'echo "app: $1"\necho "profile: $TIKSCOPE_USER_DATA"\n[ "$TIKSCOPE_REPORT_READY" = 1 ] && echo "tikscope: window shown"\nexit 0');
+    const started = npmStart(['--data-dir', join(work, 'data3')], { ELECTRON_OVERRIDE_DIST_PATH: dist });
+    expect(await started.exited).toBe(0);
+    expect(started.lines).toEqual(['built (stub)', `app: ${project}`, `profile: ${join(work, 'data3')}`]);
+  });
+});
