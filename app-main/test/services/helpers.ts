@@ -76,7 +76,7 @@ export async function failure(fn: () => Promise<unknown>): Promise<BridgeFailure
     await fn();
   } catch (e) {
     if (e instanceof BridgeFailure) return e;
-    throw new Error(`expected a BridgeFailure, got ${(e as Error)?.stack ?? String(e)}`);
+    throw new Error(`expected a BridgeFailure, got ${(e as Error)?.stack ?? String(e)}`, { cause: e });
   }
   throw new Error('expected a BridgeFailure, but the call succeeded');
 }
