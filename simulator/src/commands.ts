@@ -219,7 +219,7 @@ function* matching(menu: Menu, query: CompiledQuery): Generator<Item> {
     return;
   }
   const view = queryView(menu);
-  for (const item of menu.items()) if (query.matches(view(item))) yield item;
+  for (const item of menu.items()) if (query.matches(view(item), item.id)) yield item;
 }
 
 /** Items named by `=.id=` (or `=numbers=`): ids or names, comma-separated; all must exist. */
@@ -279,7 +279,7 @@ async function print(ctx: CommandContext, menu: Menu): Promise<void> {
 
   if (ctx.flag('count-only')) {
     let n = 0;
-    for (const item of menu.items()) if (query.size === 0 || query.matches(view(item))) n++;
+    for (const item of menu.items()) if (query.size === 0 || query.matches(view(item), item.id)) n++;
     ctx.out.done([['ret', String(n)]]);
     return;
   }
@@ -329,7 +329,7 @@ function changeStream(ctx: CommandContext, menu: Menu, query: CompiledQuery, enc
   const view = queryView(menu);
   subscription.off = menu.subscribe((change) => {
     if (!stream.active) return;
-    if (query.size > 0 && !query.matches(view(change.item))) return;
+    if (query.size > 0 && !query.matches(view(change.item), change.item.id)) return;
     stream.reBody(change.kind === 'remove' ? deadBody(menu.model, change.item) : encode(change.item));
   });
   return stream;

@@ -28,8 +28,8 @@ export class QueryError extends Error {}
 export type Normalize = (name: string, value: string) => string;
 
 export interface CompiledQuery {
-  /** True when the row passes every word. */
-  matches(row: Row): boolean;
+  /** True when the row passes every word; `id` answers queries on `.id`. */
+  matches(row: Row, id?: string): boolean;
   /** Number of words; 0 means "everything matches". */
   readonly size: number;
 }
@@ -43,7 +43,7 @@ const MATCH_ALL: CompiledQuery = { matches: () => true, size: 0 };
 export function compileQuery(words: readonly string[], normalize: Normalize = (_n, v) => v): CompiledQuery {
   if (words.length === 0) return MATCH_ALL;
   const steps = words.map((w) => parseWord(w, normalize));
-  return { matches: (row) => evaluate(steps, row), size: steps.length };
+  return { matches: (row, id) => evaluate(steps, row, id), size: steps.length };
 }
 
 function parseWord(word: string, normalize: Normalize): Step {
@@ -112,7 +112,8 @@ function parseOps(text: string, word: string): StackOp[] {
   return ops;
 }
 
-function evaluate(steps: readonly Step[], row: Row): boolean {
+function evaluate(steps: readonly Step[], row: Row, id: string | undefined): boolean {
+  const value = (name: string): string | undefined => (name === '.id' ? id : row[name]);
   const stack: boolean[] = [];
   // Below the real entries lies the unbounded floor of `true`.
   const pop = (): boolean => (stack.length > 0 ? stack.pop()! : true);
@@ -120,17 +121,17 @@ function evaluate(steps: readonly Step[], row: Row): boolean {
   for (const s of steps) {
     switch (s.t) {
       case 'has':
-        stack.push(row[s.name] !== undefined);
+        stack.push(value(s.name) !== undefined);
         break;
       case 'lacks':
-        stack.push(row[s.name] === undefined);
+        stack.push(value(s.name) === undefined);
         break;
       case 'eq':
-        stack.push(row[s.name] === s.value);
+        stack.push(value(s.name) === s.value);
         break;
       case 'lt':
       case 'gt': {
-        const v = row[s.name];
+        const v = value(s.name);
         if (v === undefined) stack.push(false);
         else {
           const c = compare(v, s.value);

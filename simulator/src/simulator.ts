@@ -174,6 +174,8 @@ class SimulatorImpl implements Simulator, ConnectionHost {
   certificate: { pem: string; fingerprint256: string } | undefined;
   inspectMode: InspectMode;
   private readonly connections = new Set<ApiConnection>();
+  /** Every accepted TCP socket (also TLS ones still in their handshake, and refused ones). */
+  private readonly sockets = new Set<net.Socket>();
   private readonly listeners: Listener[] = [];
   private readonly activity: Activity;
   private timer: NodeJS.Timeout | undefined;
@@ -255,6 +257,7 @@ class SimulatorImpl implements Simulator, ConnectionHost {
 
   dropConnections(): void {
     for (const c of [...this.connections]) c.destroy();
+    for (const s of [...this.sockets]) s.destroy();
   }
 
   /** @internal A listener accepted a socket. */
@@ -267,6 +270,8 @@ class SimulatorImpl implements Simulator, ConnectionHost {
       // The api service's max-sessions (protocol.md §10 leaves the router's exact answer open).
       this.log(`refused a ${service} connection: ${this.maxSessions} sessions already open`);
       socket.on('error', () => undefined);
+      // Read (and drop) what the client sends, so that its FIN is seen and the socket closes.
+      socket.resume();
       socket.end(frame(['!fatal', 'too many sessions']));
       return;
     }
@@ -283,6 +288,10 @@ class SimulatorImpl implements Simulator, ConnectionHost {
         const server = l.create();
         l.server = server;
         server.on('error', (e) => this.log(`${l.service} listener: ${e.message}`));
+        server.on('connection', (raw: net.Socket) => {
+          this.sockets.add(raw);
+          raw.on('close', () => this.sockets.delete(raw));
+        });
         await new Promise<void>((resolve, reject) => {
           const onError = (e: Error): void => reject(new Error(`cannot listen on ${this.host}:${l.port} (${l.service}): ${e.message}`));
           server.once('error', onError);
