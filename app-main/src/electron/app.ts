@@ -38,6 +38,8 @@ export interface ElectronAppHandle {
 }
 
 export const PRODUCT_NAME = 'Tikscope';
+/** Same as `appId` in electron-builder.yml. */
+export const APP_ID = 'com.tikscope.app';
 
 /** Set by scripts/start.mjs: one line on stdout once the window is on screen. */
 export const READY_LINE = 'tikscope: window shown';
@@ -52,6 +54,8 @@ export function runElectronApp(options: ElectronAppOptions): ElectronAppHandle |
 
   // package.json's `name` is lower-case; the profile folder, menus and window title use this one.
   if (app.getName() !== PRODUCT_NAME) app.setName(PRODUCT_NAME);
+  // Taskbar grouping and notifications on Windows follow the installer's appId.
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   // Tests and portable setups point the whole profile elsewhere; must happen before `ready`.
   const userDataOverride = process.env.TIKSCOPE_USER_DATA;
   if (userDataOverride) app.setPath('userData', userDataOverride);
@@ -87,6 +91,7 @@ export function runElectronApp(options: ElectronAppOptions): ElectronAppHandle |
     });
     windows.add(window);
     store.track(window);
+    window.webContents.on('render-process-gone', (_event, details) => log(`renderer: process gone (${details.reason}, exit code ${details.exitCode})`));
     window.on('closed', () => windows.delete(window));
     return window;
   };

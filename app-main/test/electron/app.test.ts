@@ -75,6 +75,12 @@ describe('before ready', () => {
     expect(app.listenerCount('second-instance')).toBe(0);
   });
 
+  it('uses the installer appId as the Windows app user model id', async () => {
+    const { APP_ID } = await import('../../src/electron/app');
+    const config = readFileSync(new URL('../../../electron-builder.yml', import.meta.url), 'utf8');
+    expect(config).toMatch(new RegExp(`^appId: ${APP_ID.replace(/\./g, '\\.')}$`, 'm'));
+  });
+
   it('moves the profile when TIKSCOPE_USER_DATA is set', () => {
     process.env.TIKSCOPE_USER_DATA = join(userData, 'elsewhere');
     start();

@@ -159,6 +159,9 @@ class FakeApp extends EventEmitter {
   getName(): string {
     return this.name;
   }
+  setAppUserModelId(id: string): void {
+    this.calls.push(`setAppUserModelId:${id}`);
+  }
   setName(name: string): void {
     this.calls.push(`setName:${name}`);
     this.name = name;
