@@ -14,6 +14,8 @@ export function rendererConfig({ root, outDir, input, mode = 'production' }) {
     mode,
     logLevel: 'warn',
     plugins: [react()],
+    // Whatever NODE_ENV the caller's shell has, the shipped bundle is React's production build.
+    define: { 'process.env.NODE_ENV': JSON.stringify(mode) },
     build: {
       outDir,
       emptyOutDir: true,

@@ -178,7 +178,7 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, { error?: 
         <div className="center-screen" role="alert">
           <h1>Something went wrong in this window</h1>
           <p className="mono">{this.state.error.message}</p>
-          <p>Your routers stay connected in the background. Reload the window to continue; please report this with the steps that led here.</p>
+          <p>Your router sessions keep running in the background. Reload the window to continue; please report this with the steps that led here.</p>
           <button type="button" className="btn btn-primary" onClick={() => location.reload()}>
             Reload
           </button>

@@ -5,8 +5,9 @@ import type { UiNotice } from '../store/types';
 function NoticeItem({ n }: { n: UiNotice }) {
   const dismiss = useApp((s) => s.dismissNotice);
   useEffect(() => {
-    if (n.level !== 'info') return;
-    const t = setTimeout(() => dismiss(n.id), 8000);
+    // Errors stay until dismissed; information and warnings step aside after a while.
+    if (n.level === 'error') return;
+    const t = setTimeout(() => dismiss(n.id), n.level === 'info' ? 8000 : 15000);
     return () => clearTimeout(t);
   }, [n, dismiss]);
   return (

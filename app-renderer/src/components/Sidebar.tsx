@@ -178,16 +178,16 @@ export function Sidebar() {
         <div role="toolbar" aria-label="Router actions" className="toolbar conn-actions">
           <button type="button" className="btn btn-primary" disabled={!canConnect} onClick={() => selected && run(actions.connect(selected.id))}>
             Connect
-          </button>
+          </button>{' '}
           <button type="button" className="btn" disabled={!canDisconnect} onClick={() => selected && run(actions.disconnect(selected.id))}>
             Disconnect
-          </button>
+          </button>{' '}
           <button type="button" className="btn" disabled={!selected} onClick={() => selected && actions.openDialog({ kind: 'edit', id: selected.id })}>
             Edit
-          </button>
+          </button>{' '}
           <button type="button" className="btn" disabled={!selected} onClick={() => selected && run(actions.duplicate(selected.id))}>
             Duplicate
-          </button>
+          </button>{' '}
           <button type="button" className="btn btn-danger" disabled={!selected} onClick={() => selected && run(actions.remove(selected.id))}>
             Delete
           </button>

@@ -11,8 +11,11 @@ import type { TraceFilters } from '../store/types';
 const WORD_HEIGHT = 18;
 const GAP = 6;
 
-export function entryHeight(e: TraceEntry): number {
-  return Math.max(1, e.words.length) * WORD_HEIGHT + GAP;
+const LINE_HEIGHT = 20;
+
+/** Exact height of an entry: known from its word count, so the virtualiser never measures. */
+export function entryHeight(e: TraceEntry, expanded: boolean): number {
+  return expanded ? Math.max(1, e.words.length) * WORD_HEIGHT + GAP : LINE_HEIGHT;
 }
 
 /** Indices of the entries that pass the filters; undefined when nothing is filtered. */
@@ -49,10 +52,14 @@ function TraceWord({ word, index }: { word: string; index: number }) {
   return <span className="w-other">{word}</span>;
 }
 
-const TraceItem = memo(function TraceItem({ e, top, onFollow }: { e: TraceEntry; top: number; onFollow: (tag: string) => void }) {
+const TraceItem = memo(function TraceItem({ e, top, expanded, onFollow }: { e: TraceEntry; top: number; expanded: boolean; onFollow: (tag: string) => void }) {
   const out = e.direction === 'out';
   return (
-    <div role="listitem" className={`trace-item ${out ? 'dir-out' : 'dir-in'}`} style={{ transform: `translateY(${top}px)`, height: entryHeight(e) - GAP }}>
+    <div
+      role="listitem"
+      className={`trace-item ${out ? 'dir-out' : 'dir-in'} ${expanded ? 'expanded' : 'compact'}`}
+      style={{ transform: `translateY(${top}px)`, height: expanded ? entryHeight(e, true) - GAP : LINE_HEIGHT }}
+    >
       <span className="t-time">{formatClock(e.time)}</span>
       <span className="t-dir" title={out ? 'sent to the router' : 'received from the router'}>
         {out ? '<<<' : '>>>'}
@@ -87,7 +94,7 @@ const FORMATS: { format: TraceFormat; label: string }[] = [
 export function TracePanel({ connectionId, imported }: { connectionId: string; imported?: boolean }) {
   const view = useApp((s) => s.traces[connectionId]) ?? emptyTrace();
   const actions = useApp(
-    useShallow((s) => ({ setFilters: s.setTraceFilters, setFollow: s.setTraceFollow, exportTrace: s.exportTrace, clear: s.clearTrace })),
+    useShallow((s) => ({ setFilters: s.setTraceFilters, setFollow: s.setTraceFollow, setExpanded: s.setTraceExpanded, exportTrace: s.exportTrace, clear: s.clearTrace })),
   );
   const run = useRun();
   const uid = useId();
@@ -106,7 +113,7 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
     getScrollElement: () => ref.current,
     estimateSize: (i) => {
       const e = at(i);
-      return e ? entryHeight(e) : WORD_HEIGHT;
+      return e ? entryHeight(e, view.expanded) : LINE_HEIGHT;
     },
     overscan: 8,
     getItemKey: (i) => at(i)?.seq ?? i,
@@ -114,8 +121,8 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
   useEffect(() => {
     if (view.follow && count > 0) v.scrollToIndex(count - 1, { align: 'end' });
   }, [view.follow, count, version, v]);
-  // Sizes depend on the filtered entries: re-measure when the set changes.
-  useEffect(() => v.measure(), [indices, v]);
+  // Sizes depend on the filtered entries and the layout: re-measure when either changes.
+  useEffect(() => v.measure(), [indices, view.expanded, v]);
 
   const tags = useMemo(() => {
     const s = new Set<string>();
@@ -162,6 +169,9 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
         <label className="check">
           <input type="checkbox" checked={view.follow} onChange={(e) => actions.setFollow(connectionId, e.target.checked)} /> Follow newest
         </label>
+        <label className="check">
+          <input type="checkbox" checked={view.expanded} onChange={(e) => actions.setExpanded(connectionId, e.target.checked)} /> One word per line
+        </label>
         {filters.tag && (
           <span className="following">
             Following tag <code>{filters.tag}</code>
@@ -202,7 +212,7 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
         <div role="list" aria-label={imported ? 'Imported trace' : 'Trace'} className="trace-list" style={{ height: v.getTotalSize() }}>
           {v.getVirtualItems().map((item) => {
             const e = at(item.index);
-            return e ? <TraceItem key={item.key} e={e} top={item.start} onFollow={follow} /> : null;
+            return e ? <TraceItem key={item.key} e={e} top={item.start} expanded={view.expanded} onFollow={follow} /> : null;
           })}
         </div>
         {count === 0 && <p className="empty-note grid-empty">{log.length ? 'No sentence matches the filters.' : 'No sentences yet. Everything sent and received on this connection appears here.'}</p>}

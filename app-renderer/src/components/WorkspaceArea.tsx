@@ -62,7 +62,7 @@ export function WorkspaceArea() {
               Select a router on the left — <strong>Demo router</strong> is a simulated RouterOS that runs inside Tikscope.
             </li>
             <li>
-              Press <strong>Connect</strong>. Each connected router opens here as a workspace with <strong>Console</strong>, <strong>Tables</strong> and <strong>Trace</strong>.
+              Press <strong>Connect</strong>. Each router you log in to opens here as a workspace with <strong>Console</strong>, <strong>Tables</strong> and <strong>Trace</strong>.
             </li>
             <li>Connect a second router and press <strong>Side by side</strong> to compare them.</li>
           </ol>

@@ -4,13 +4,13 @@ import { RingLog } from '../lib/ring';
 import type { SliceContext } from './context';
 import type { AppStoreState, TraceView } from './types';
 
-type Keys = 'traces' | 'loadTrace' | 'applyTraceEntries' | 'setTraceFilters' | 'setTraceFollow' | 'exportTrace' | 'importTrace' | 'clearTrace';
+type Keys = 'traces' | 'loadTrace' | 'applyTraceEntries' | 'setTraceFilters' | 'setTraceFollow' | 'setTraceExpanded' | 'exportTrace' | 'importTrace' | 'clearTrace';
 
 /** Trace entries kept per connection in the renderer (main holds its own byte-capped ring). */
 export const MAX_TRACE_ENTRIES = 50_000;
 
 export function emptyTrace(): TraceView {
-  return { log: new RingLog(MAX_TRACE_ENTRIES), version: 0, loaded: false, dropped: 0, filters: { direction: 'all', tag: '', text: '' }, follow: true };
+  return { log: new RingLog(MAX_TRACE_ENTRIES), version: 0, loaded: false, dropped: 0, filters: { direction: 'all', tag: '', text: '' }, follow: true, expanded: false };
 }
 
 export function traceSlice({ set, get, api, download }: SliceContext): Pick<AppStoreState, Keys> {
@@ -38,7 +38,16 @@ export function traceSlice({ set, get, api, download }: SliceContext): Pick<AppS
     applyTraceEntries(connectionId, entries) {
       if (!entries.length) return;
       update(connectionId, (t) => {
-        t.log.pushAll(entries);
+        const first = t.log.get(0)?.seq;
+        const last = t.log.get(t.log.length - 1)?.seq;
+        const incoming = entries[0]?.seq ?? 0;
+        // seq is monotonic per connection: anything at or below the newest held entry is already
+        // here (the snapshot and a batch can overlap). A seq below everything held means main
+        // started over (host restarted): start over too.
+        if (first !== undefined && incoming < first) t.log.clear();
+        const fresh = last === undefined || incoming < (first ?? 0) ? entries : entries.filter((e) => e.seq > last);
+        if (!fresh.length) return t;
+        t.log.pushAll(fresh);
         return { ...t, version: t.version + 1 };
       });
     },
@@ -49,6 +58,10 @@ export function traceSlice({ set, get, api, download }: SliceContext): Pick<AppS
 
     setTraceFollow(connectionId, follow) {
       update(connectionId, (t) => ({ ...t, follow }));
+    },
+
+    setTraceExpanded(connectionId, expanded) {
+      update(connectionId, (t) => ({ ...t, expanded }));
     },
 
     async exportTrace(connectionId, format) {

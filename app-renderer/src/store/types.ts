@@ -138,6 +138,8 @@ export interface TraceView {
   filters: TraceFilters;
   /** Keep the newest entry in view. */
   follow: boolean;
+  /** One word per line (the seed client's layout) instead of one sentence per line. */
+  expanded: boolean;
   fileName?: string;
 }
 
@@ -222,6 +224,7 @@ export interface AppActions {
   applyTraceEntries(connectionId: string, entries: TraceEntry[]): void;
   setTraceFilters(connectionId: string, filters: Partial<TraceFilters>): void;
   setTraceFollow(connectionId: string, follow: boolean): void;
+  setTraceExpanded(connectionId: string, expanded: boolean): void;
   exportTrace(connectionId: string, format: TraceFormat): Promise<void>;
   importTrace(fileName: string, content: string): Promise<void>;
   clearTrace(connectionId: string): Promise<void>;

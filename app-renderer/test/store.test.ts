@@ -1,0 +1,342 @@
+import './setup';
+import { describe, expect, it } from 'vitest';
+import type { Row, TablePatch } from '../../app-main/src/common/contract';
+import { createFakeApi } from '../src/bridge/fake';
+import { visibleColumns, toggleColumn } from '../src/components/TablesPanel';
+import { createAppStore } from '../src/store';
+import { applyPatch, emptyTable, normalisePath, parseProplist, parseQueryWords, queuePatch } from '../src/store/tables';
+import { bindBridgeEvents } from '../src/store/events';
+import { interceptApi, setup, until } from './helpers';
+
+const patch = (p: Partial<TablePatch>): TablePatch => ({
+  tableId: 't1',
+  connectionId: 'demo',
+  reset: false,
+  upserts: [],
+  removes: [],
+  total: 0,
+  updatesPerSecond: 0,
+  status: 'live',
+  ...p,
+});
+
+describe('table patches', () => {
+  const a: Row = { '.id': '*1', name: 'ether1', mtu: '1500' };
+  const b: Row = { '.id': '*2', name: 'ether2', mtu: '1500' };
+
+  it('keeps unchanged rows identical and marks changed cells', () => {
+    const v1 = applyPatch(emptyTable(), patch({ reset: true, upserts: [a, b], columns: ['.id', 'name', 'mtu'], total: 2 }), 1000, 1);
+    expect(v1.rows).toEqual([a, b]);
+    expect(v1.columns).toEqual(['.id', 'name', 'mtu']);
+    const b2 = { ...b, mtu: '9000' };
+    const v2 = applyPatch(v1, patch({ upserts: [b2], total: 2 }), 1100, 10);
+    expect(v2.rows[0]).toBe(a);
+    expect(v2.rows[1]).toBe(b2);
+    expect(v2.changed.get('*2')?.cols).toEqual(['mtu']);
+    expect(v2.changed.has('*1')).toBe(false);
+    // A new row array, so TanStack sees the change; the untouched row object is the same.
+    expect(v2.rows).not.toBe(v1.rows);
+  });
+
+  it('re-uses old objects on a reset when content is equal, and forgets old flashes', () => {
+    const v1 = applyPatch(emptyTable(), patch({ reset: true, upserts: [a, b] }), 0, 1);
+    const v2 = applyPatch(v1, patch({ reset: true, upserts: [{ ...a }, { ...b, name: 'wan' }] }), 100, 10);
+    expect(v2.rows[0]).toBe(a);
+    expect(v2.rows[1]).not.toBe(b);
+    expect(v2.changed.get('*2')?.cols).toEqual(['name']);
+    const v3 = applyPatch(v2, patch({}), 100 + 5000, 20);
+    expect(v3.changed.size).toBe(0);
+  });
+
+  it('removes rows, adds late columns at the end, never duplicates', () => {
+    const v1 = applyPatch(emptyTable(), patch({ reset: true, upserts: [a, b] }), 0, 1);
+    const v2 = applyPatch(v1, patch({ upserts: [{ '.id': '*3', name: 'vlan10', vlan: '10' }], removes: ['*1', '*404'] }), 10, 5);
+    expect(v2.rows.map((r) => r['.id'])).toEqual(['*2', '*3']);
+    expect(v2.index.get('*3')).toBe(1);
+    expect(v2.columns).toEqual(['.id', 'name', 'mtu', 'vlan']);
+    const v3 = applyPatch(v2, patch({ upserts: [{ '.id': '*2', name: 'ether2', mtu: '1500' }] }), 20, 9);
+    expect(v3.rows).toHaveLength(2);
+  });
+
+  it('queues patches while paused: later wins per row, a reset starts over', () => {
+    let q = queuePatch(undefined, patch({ upserts: [a], total: 1 }));
+    q = queuePatch(q, patch({ upserts: [{ ...a, mtu: '1' }], removes: ['*9'], total: 1 }));
+    q = queuePatch(q, patch({ removes: ['*1'], total: 0 }));
+    expect([...q.upserts.keys()]).toEqual([]);
+    expect([...q.removes]).toEqual(['*9', '*1']);
+    expect(q.patches).toBe(3);
+    q = queuePatch(q, patch({ reset: true, upserts: [b], total: 1 }));
+    expect(q.reset).toBe(true);
+    expect([...q.upserts.keys()]).toEqual(['*2']);
+    expect(q.removes.size).toBe(0);
+  });
+
+  it('validates the table inputs with messages that say what is wrong', () => {
+    expect(normalisePath('ip address')).toEqual({ path: '/ip/address' });
+    expect(normalisePath('/interface/print')).toEqual({ path: '/interface' });
+    expect(normalisePath('').error).toMatch(/Enter a menu path/);
+    expect(normalisePath('/ip/addr$ss').error).toMatch(/not a menu path/);
+    expect(parseQueryWords('?type=ether ?#|')).toEqual({ words: ['?type=ether', '?#|'] });
+    expect(parseQueryWords('type=ether').error).toMatch(/"type=ether" is not a query word/);
+    expect(parseProplist('name, type,mtu')).toEqual({ names: ['name', 'type', 'mtu'] });
+    expect(parseProplist('name=x').error).toMatch(/not a property name/);
+  });
+
+  it('stores the column choice with hidden columns marked, new columns shown', () => {
+    const known = ['.id', 'name', 'mtu'];
+    const stored = toggleColumn(known, undefined, 'mtu', false);
+    expect(stored).toEqual(['.id', 'name', '!mtu']);
+    expect(visibleColumns([...known, 'comment'], stored)).toEqual(['.id', 'name', 'comment']);
+    expect(visibleColumns(known, toggleColumn(known, stored, 'mtu', true))).toEqual(known);
+  });
+});
+
+describe('store with the fake bridge', () => {
+  it('initialises: ready, Demo router listed and selected', async () => {
+    const { s } = await setup();
+    expect(s().phase).toBe('ready');
+    expect(s().connections.map((c) => c.name)).toEqual(['Demo router']);
+    expect(s().selectedId).toBe('demo');
+  });
+
+  it('connects, opens a workspace, runs a command and ends it', async () => {
+    const { s } = await setup();
+    await s().connect('demo');
+    expect(s().links.demo?.status).toBe('online');
+    expect(s().workspaces.map((w) => w.id)).toEqual(['demo']);
+    await s().sendCommand('demo', ['/interface/print', '?type=ether']);
+    await until(() => expect(s().consoles.demo?.commands[0]?.status).toBe('done'));
+    const cmd = s().consoles.demo?.commands[0];
+    expect(cmd?.rows).toBe(5);
+    expect(cmd?.kinds).toEqual({ '!re': 5, '!done': 1 });
+    expect(cmd?.log.get(0)?.words).toContain('=name=ether1');
+    expect(s().consoles.demo?.history[0]?.words).toEqual(['/interface/print', '?type=ether']);
+  });
+
+  it('routes replies that arrive before the send result (no reply lost)', async () => {
+    const { api, backend } = createFakeApi({ batchMs: 0 });
+    let release: () => void = () => undefined;
+    const held = interceptApi(api, 'console:send', async (real) => {
+      const r = await real();
+      // Hold the result until the command has fully ended on the "router".
+      await new Promise<void>((res) => (release = res));
+      return r;
+    });
+    const store = createAppStore(held);
+    bindBridgeEvents(held, store);
+    await store.getState().init();
+    await store.getState().connect('demo');
+    const sending = store.getState().sendCommand('demo', ['/system/resource/print']);
+    await until(() => expect(backend.commands.size).toBe(0));
+    backend.flush();
+    expect(store.getState().consoles.demo?.commands[0]?.status).toBe('sending');
+    release();
+    await sending;
+    const cmd = store.getState().consoles.demo?.commands[0];
+    expect(cmd?.status).toBe('done');
+    expect(cmd?.log.length).toBe(2);
+    expect(cmd?.rows).toBe(1);
+  });
+
+  it('cancels a listen: interrupted trap, then done', async () => {
+    const { s, backend } = await setup();
+    await s().connect('demo');
+    await s().sendCommand('demo', ['/interface/listen']);
+    await until(() => expect(backend.commands.size).toBe(1));
+    backend.router('demo').set('/interface', 'ether1', { comment: 'x' });
+    await until(() => expect(s().consoles.demo?.commands[0]?.rows).toBe(1));
+    await s().cancelCommand('demo', s().consoles.demo?.commands[0]?.key as string);
+    await until(() => expect(s().consoles.demo?.commands[0]?.status).toBe('cancelled'));
+    const kinds = s().consoles.demo?.commands[0]?.kinds;
+    expect(kinds).toEqual({ '!re': 1, '!trap': 1, '!done': 1 });
+  });
+
+  it('gives the words back when sending fails (not connected)', async () => {
+    const { s } = await setup();
+    s().setDraft('demo', '/interface/print');
+    await s().sendCommand('demo', ['/interface/print']);
+    const cmd = s().consoles.demo?.commands[0];
+    expect(cmd?.status).toBe('failed');
+    expect(cmd?.error?.code).toBe('NOT_CONNECTED');
+    expect(s().consoles.demo?.draft).toBe('/interface/print');
+  });
+
+  it('steps through history with ↑/↓ and restores the draft', async () => {
+    const { s } = await setup();
+    await s().connect('demo');
+    await s().sendCommand('demo', ['/a/print']);
+    await s().sendCommand('demo', ['/b/print', '=x=1']);
+    s().setDraft('demo', 'typing');
+    s().historyStep('demo', -1);
+    expect(s().consoles.demo?.draft).toBe('/b/print\n=x=1');
+    s().historyStep('demo', -1);
+    expect(s().consoles.demo?.draft).toBe('/a/print');
+    s().historyStep('demo', -1);
+    expect(s().consoles.demo?.draft).toBe('/a/print');
+    s().historyStep('demo', 1);
+    s().historyStep('demo', 1);
+    expect(s().consoles.demo?.draft).toBe('typing');
+  });
+
+  it('runs a live table: rows, live change, removal, pause and resume', async () => {
+    const { s, backend } = await setup();
+    await s().connect('demo');
+    s().setTableField('demo', 'path', '/interface');
+    await s().startTable('demo');
+    await until(() => expect(s().tables.demo?.status).toBe('live'));
+    await until(() => expect(s().tables.demo?.rows.length).toBe(6));
+    const before = s().tables.demo?.rows[1];
+    backend.router('demo').set('/interface', 'ether1', { comment: 'hello' });
+    await until(() => expect(s().tables.demo?.rows[0]?.comment).toBe('hello'));
+    expect(s().tables.demo?.rows[1]).toBe(before);
+    expect(s().tables.demo?.changed.get('*1')?.cols).toEqual(['comment']);
+    s().setPaused('demo', true);
+    backend.router('demo').remove('/interface', 'ether5');
+    backend.router('demo').set('/interface', 'ether2', { mtu: '9000' });
+    await until(() => expect(s().tables.demo?.queue?.patches).toBeGreaterThan(0));
+    expect(s().tables.demo?.rows.length).toBe(6);
+    s().setPaused('demo', false);
+    expect(s().tables.demo?.rows.length).toBe(5);
+    expect(s().tables.demo?.rows.find((r) => r.name === 'ether2')?.mtu).toBe('9000');
+    await s().stopTable('demo');
+    expect(s().tables.demo?.status).toBe('stopped');
+  });
+
+  it('explains bad table input next to the field and sends nothing', async () => {
+    const { s, backend } = await setup();
+    await s().connect('demo');
+    s().setTableField('demo', 'path', '/interface');
+    s().setTableField('demo', 'queryText', 'type=ether');
+    await s().startTable('demo');
+    expect(s().tables.demo?.fieldErrors.query).toMatch(/not a query word/);
+    expect(backend.calls.some((c) => c.channel === 'table:start')).toBe(false);
+  });
+
+  it('applies patches that arrive before table:start returns', async () => {
+    const { api, backend } = createFakeApi({ batchMs: 0 });
+    let release: () => void = () => undefined;
+    const held = interceptApi(api, 'table:start', async (real) => {
+      const r = await real();
+      await new Promise<void>((res) => (release = res));
+      return r;
+    });
+    const store = createAppStore(held);
+    bindBridgeEvents(held, store);
+    await store.getState().init();
+    await store.getState().connect('demo');
+    store.getState().setTableField('demo', 'path', '/ip/address');
+    const starting = store.getState().startTable('demo');
+    await until(() => expect(backend.tables.size).toBe(1));
+    await new Promise((r) => setTimeout(r, 0));
+    backend.flush();
+    release();
+    await starting;
+    expect(store.getState().tables.demo?.rows.length).toBe(2);
+  });
+
+  it('saves connections; VALIDATION names the field', async () => {
+    const { s } = await setup();
+    const bad = await s().saveConnection(undefined, { name: 'r2', host: 'router two', port: 8728, transport: 'plain', user: 'admin' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.detail?.field).toBe('host');
+    const ok = await s().saveConnection(undefined, { name: 'r2', host: '10.0.0.2', port: 8728, transport: 'plain', user: 'admin', password: 'pw' });
+    expect(ok.ok).toBe(true);
+    expect(s().connections.map((c) => c.name)).toContain('r2');
+    expect(s().connections.find((c) => c.name === 'r2')?.hasPassword).toBe(true);
+    expect(s().dialog).toBeUndefined();
+  });
+
+  it('without a keychain: saves without the password and keeps it for this run', async () => {
+    const { s, backend } = await setup({ keychain: false });
+    expect(s().notices.some((n) => /No OS keychain/.test(n.message))).toBe(true);
+    const r = await s().saveConnection(undefined, { name: 'r2', host: '10.0.0.2', port: 8728, transport: 'plain', user: 'admin', password: 'pw' });
+    expect(r.ok && r.runPasswordKept).toBe(true);
+    const saved = s().connections.find((c) => c.name === 'r2');
+    expect(saved?.hasPassword).toBe(false);
+    expect(backend.passwords.size).toBe(0);
+    await s().connect(saved?.id as string);
+    expect(backend.runPasswords.get(saved?.id as string)).toBe('pw');
+    expect(s().links[saved?.id as string]?.status).toBe('online');
+  });
+
+  it('asks for a password when none is stored and login fails', async () => {
+    const { s } = await setup({ keychain: false });
+    const r = await s().saveConnection(undefined, { name: 'r3', host: '10.0.0.3', port: 8728, transport: 'plain', user: 'admin' });
+    const id = r.ok ? r.value.id : '';
+    await s().connect(id);
+    expect(s().dialog).toMatchObject({ kind: 'password', connectionId: id });
+    await s().connect(id, 'secret');
+    expect(s().links[id]?.status).toBe('online');
+  });
+
+  it('asks to trust a presented certificate (TLS_UNTRUSTED), then trusts and connects', async () => {
+    const { s, backend } = await setup();
+    const r = await s().saveConnection(undefined, { name: 'tls', host: '10.0.0.4', port: 8729, transport: 'tls-pinned', user: 'admin', password: 'x' });
+    const id = r.ok ? r.value.id : '';
+    const fp = Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0').toUpperCase()).join(':');
+    backend.connectFailures.set(id, { code: 'TLS_UNTRUSTED', message: 'The certificate is not trusted yet.', detail: { fingerprint256: fp } });
+    await s().connect(id);
+    expect(s().dialog).toEqual({ kind: 'trust', connectionId: id, fingerprint: fp, changed: false });
+    await s().trust(id, fp);
+    expect(s().connections.find((c) => c.id === id)?.fingerprint256).toBe(fp);
+    expect(s().links[id]?.status).toBe('online');
+  });
+
+  it('reports other connect failures in words with the hint', async () => {
+    const { s, backend } = await setup();
+    backend.connectFailures.set('demo', { code: 'NETWORK', message: 'Connection refused by 127.0.0.1:8728.', hint: 'Check that the API service is enabled.' });
+    await s().connect('demo');
+    const n = s().notices.at(-1);
+    expect(n?.level).toBe('error');
+    expect(n?.message).toBe('Connecting Demo router: Connection refused by 127.0.0.1:8728.');
+    expect(n?.hint).toBe('Check that the API service is enabled.');
+  });
+
+  it('duplicates and deletes; deleting closes the workspace', async () => {
+    const { s } = await setup();
+    await s().duplicateConnection('demo');
+    const copy = s().connections.find((c) => c.name === 'Demo router (copy)');
+    expect(s().selectedId).toBe(copy?.id);
+    await s().connect('demo');
+    await s().deleteConnection('demo');
+    expect(s().connections.map((c) => c.id)).toEqual([copy?.id]);
+    expect(s().workspaces).toEqual([]);
+  });
+
+  it('loads and follows the trace, filters nothing away by default, exports a download', async () => {
+    const { s, downloads } = await setup();
+    await s().connect('demo');
+    await until(() => expect(s().traces.demo?.loaded).toBe(true));
+    await s().sendCommand('demo', ['/system/identity/print']);
+    await until(() => expect(s().traces.demo?.log.toArray().some((e) => e.words[0] === '!done' && e.tag !== 'login')).toBe(true));
+    const seqs = s().traces.demo?.log.toArray().map((e) => e.seq) ?? [];
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(s().traces.demo?.log.toArray().find((e) => e.words[0] === '/login')?.words).toContain('=password=********');
+    await s().exportTrace('demo', 'pcapng');
+    expect(downloads[0]?.fileName).toBe('trace-demo.pcapng');
+    expect(downloads[0]?.data).toBeInstanceOf(Uint8Array);
+    await s().exportTrace('demo', 'jsonl');
+    expect(String(downloads[1]?.data).split('\n')[0]).toContain('"direction"');
+  });
+
+  it('imports a JSON Lines trace into its own workspace', async () => {
+    const { s } = await setup();
+    const line = JSON.stringify({ seq: 1, connectionId: 'x', time: 1, direction: 'out', words: ['/interface/print'], bytes: 18 });
+    await s().importTrace('capture.jsonl', line + '\n');
+    const ws = s().workspaces.find((w) => w.kind === 'import');
+    expect(ws?.title).toBe('capture.jsonl');
+    expect(ws?.tab).toBe('trace');
+    expect(s().traces[ws?.id as string]?.log.length).toBe(1);
+    await s().importTrace('broken.jsonl', 'not json\n');
+    expect(s().notices.at(-1)?.message).toMatch(/Importing broken.jsonl: broken.jsonl line 1 is not JSON/);
+  });
+
+  it('every event enters the store through bindBridgeEvents, and unbinding stops them', async () => {
+    const { s, backend, unbind } = await setup();
+    backend.emit('app:notice', { level: 'warning', message: 'hello from main' });
+    expect(s().notices.at(-1)?.message).toBe('hello from main');
+    unbind();
+    backend.emit('app:notice', { level: 'warning', message: 'not seen' });
+    expect(s().notices.at(-1)?.message).toBe('hello from main');
+  });
+});
