@@ -22,6 +22,7 @@ import { LIMITS } from '../bridge/schemas';
 import { contentSecurityPolicy, securityHeaders } from '../bridge/security';
 import type { ServicesFactory, ServicesPort } from '../bridge/services-port';
 import { resolveStaticFile } from '../bridge/static';
+import { toBridgeError as servicesToBridgeError } from '../services/errors';
 import { defaultDataDir, defaultRendererDir, readAppVersion } from './paths';
 
 /** The host never listens anywhere else. */
@@ -114,24 +115,11 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   const rendererDir = resolve(options.rendererDir ?? defaultRendererDir());
   const token = randomBytes(32).toString('base64url');
 
-  let services: ServicesPort;
+  const toBridgeError = options.toBridgeError ?? servicesToBridgeError;
+  const dispatchOptions = { toBridgeError };
+  // Set once listening; until then no page can know the token, and upgrades are refused anyway.
+  const live: { services?: ServicesPort } = {};
   let ownsServices = false;
-  if (options.services) {
-    services = options.services;
-  } else {
-    const factory = options.createServices ?? (await import('../services/index')).createServices;
-    services = await factory({
-      host: 'browser',
-      dataDir: resolve(options.dataDir ?? defaultDataDir()),
-      appVersion: readAppVersion(),
-      log: (level, message) => {
-        if (level === 'warn' || level === 'error') log(`${level}: ${message}`);
-      },
-    });
-    ownsServices = true;
-  }
-  const toBridgeError = options.toBridgeError ?? (options.services || options.createServices ? undefined : (await import('../services/index')).toBridgeError);
-  const dispatchOptions = toBridgeError ? { toBridgeError } : {};
 
   const clients = new Set<WebSocket>();
   // Filled in once listening: the origin and CSP depend on the port the OS gave us.
@@ -178,6 +166,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     const { path, query } = splitTarget(req.url);
     if (path !== BRIDGE_PATH) return refuseUpgrade(socket, 404, 'Not Found', `No WebSocket endpoint at ${path}`);
     if (req.headers.host !== hostHeader) return refuseUpgrade(socket, 403, 'Forbidden', 'Wrong Host header');
+    if (!live.services) return refuseUpgrade(socket, 503, 'Service Unavailable', 'Tikscope is starting');
     if (req.headers.origin !== origin) {
       log(`host: bridge connection from origin ${JSON.stringify(req.headers.origin ?? null)} refused`);
       return refuseUpgrade(socket, 403, 'Forbidden', `Only pages from ${origin} may use the bridge`);
@@ -221,7 +210,9 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
         send(ws, { type: 'result', id: call.id, result: failure({ code: 'VALIDATION', message: call.error, detail: { field: 'message' } }) });
         return;
       }
-      void dispatch(services.handlers, call.channel, call.args, dispatchOptions).then(
+      const current = live.services;
+      if (!current) return;
+      void dispatch(current.handlers, call.channel, call.args, dispatchOptions).then(
         (result: Result<unknown>) => send(ws, { type: 'result', id: call.id, result }),
         (error: unknown) => send(ws, { type: 'result', id: call.id, result: failure({ code: 'INTERNAL', message: String(error) }) }),
       );
@@ -241,8 +232,6 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       ws.send(text);
     }
   };
-  const unsubscribe = services.subscribe(forward);
-
   try {
     await new Promise<void>((resolveListen, rejectListen) => {
       server.once('error', rejectListen);
@@ -252,8 +241,6 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       });
     });
   } catch (error) {
-    unsubscribe();
-    if (ownsServices) await services.dispose().catch(() => undefined);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`Port ${requestedPort} on ${HOST_ADDRESS} is in use; pick another with --port N (or --port 0 for any free port)`, { cause: error });
     throw error;
@@ -267,6 +254,30 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
   hostHeader = `${HOST_ADDRESS}:${port}`;
   // `'self'` covers ws: of the same host in CSP 3; the explicit source keeps older engines working.
   headers = securityHeaders(contentSecurityPolicy({ connectSrc: [`ws://${HOST_ADDRESS}:${port}`] }));
+
+  // Services after the port: a taken port fails fast, before the data directory is opened.
+  let running: ServicesPort;
+  try {
+    if (options.services) {
+      running = options.services;
+    } else {
+      const factory = options.createServices ?? (await import('../services/index')).createServices;
+      running = await factory({
+        host: 'browser',
+        dataDir: resolve(options.dataDir ?? defaultDataDir()),
+        appVersion: readAppVersion(),
+        log: (level, message) => {
+          if (level === 'warn' || level === 'error') log(`${level}: ${message}`);
+        },
+      });
+      ownsServices = true;
+    }
+  } catch (error) {
+    await new Promise<void>((done) => server.close(() => done()));
+    throw error;
+  }
+  const unsubscribe = running.subscribe(forward);
+  live.services = running;
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -288,10 +299,10 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
         server.close(() => done());
         server.closeAllConnections();
       });
-      if (ownsServices) await services.dispose();
+      if (ownsServices) await running.dispose();
     })();
     return closing;
   };
 
-  return { url: `${origin}/#token=${token}`, port, address: address.address, token, services, close };
+  return { url: `${origin}/#token=${token}`, port, address: address.address, token, services: running, close };
 }

@@ -114,6 +114,31 @@ describe('startHost', () => {
     const { host } = await start();
     await expect(startHost({ services: fakeServices(), rendererDir, port: host.port })).rejects.toThrow(`Port ${host.port} on 127.0.0.1 is in use`);
     await expect(startHost({ services: fakeServices(), rendererDir, port: 70_000 })).rejects.toThrow(/port must be an integer/);
+    // A taken port fails before the services (and their data directory) are touched.
+    let created = 0;
+    const factory = async () => {
+      created++;
+      return fakeServices();
+    };
+    await expect(startHost({ createServices: factory, rendererDir, port: host.port })).rejects.toThrow(/in use/);
+    expect(created).toBe(0);
+  });
+
+  it('releases the port when the services cannot start', async () => {
+    const probe = await start();
+    const port = probe.host.port;
+    await probe.host.close();
+    const failing = startHost({
+      rendererDir,
+      port,
+      createServices: async () => {
+        throw new Error('cannot create the data directory /nope');
+      },
+    });
+    await expect(failing).rejects.toThrow('cannot create the data directory /nope');
+    const again = await startHost({ services: fakeServices(), rendererDir, port, log: () => undefined });
+    hosts.push(again);
+    expect(again.port).toBe(port);
   });
 });
 
