@@ -5,10 +5,13 @@
 // browser host instead, which prints its URL.
 //
 // The Electron binary is located the way node_modules/electron/index.js does it, but without
-// requiring that module: its require() starts a download when the binary is missing
-// (engineering-notes §5.1).
+// requiring that module: its require() starts a download when the binary is missing and throws
+// when that fails (engineering-notes §5.1). Electron 45 downloads lazily, so on the first run the
+// binary is fetched here, once, by the package's own install.js, with a time limit; when that
+// fails (offline machine) the browser host starts instead.
 //
-// TIKSCOPE_NO_ELECTRON=1 goes straight to the browser host.
+// TIKSCOPE_NO_ELECTRON=1 goes straight to the browser host; TIKSCOPE_NO_DOWNLOAD=1 (or
+// ELECTRON_SKIP_BINARY_DOWNLOAD=1) never downloads.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -24,7 +27,7 @@ function platformExecutable() {
   return 'electron';
 }
 
-/** `{ exe }` or `{ missing: reason }`. */
+/** `{ exe }`, or `{ missing: reason, download? }` (download: fetching the binary may help). */
 function findElectron(env) {
   const pkgDir = join(root, 'node_modules', 'electron');
   const pathFile = join(pkgDir, 'path.txt');
@@ -34,9 +37,9 @@ function findElectron(env) {
     return existsSync(exe) ? { exe } : { missing: `${exe} (ELECTRON_OVERRIDE_DIST_PATH) does not exist` };
   }
   if (!existsSync(pkgDir)) return { missing: 'the electron package is not installed' };
-  if (!relative) return { missing: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing)' };
+  if (!relative) return { missing: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing)', download: true };
   const exe = join(pkgDir, 'dist', relative);
-  return existsSync(exe) ? { exe } : { missing: `${exe} is missing` };
+  return existsSync(exe) ? { exe } : { missing: `${exe} is missing`, download: true };
 }
 
 function parseArgs(argv) {
@@ -47,6 +50,33 @@ function parseArgs(argv) {
     else if (arg.startsWith('--data-dir=')) out.dataDir = arg.slice('--data-dir='.length);
   }
   return out;
+}
+
+const DOWNLOAD_LIMIT_MS = 10 * 60 * 1000;
+
+/**
+ * Runs node_modules/electron/install.js once. Resolves undefined when it worked, a reason when it
+ * failed, null when there is nothing to run.
+ */
+function downloadElectron(env) {
+  const script = join(root, 'node_modules', 'electron', 'install.js');
+  if (!existsSync(script)) return Promise.resolve(null);
+  console.error('tikscope: the Electron binary is not downloaded yet; fetching it once (Ctrl+C to skip)…');
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [script], { cwd: dirname(script), env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const timer = setTimeout(() => child.kill('SIGTERM'), DOWNLOAD_LIMIT_MS);
+    const release = forwardSignals(child);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      release();
+      done(`its download could not start (${error.message})`);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      release();
+      done(code === 0 ? undefined : `its download failed (${signal ? `stopped by ${signal}` : `exit code ${code}`})`);
+    });
+  });
 }
 
 /** Forwards SIGINT/SIGTERM to the child so it can shut down cleanly (dispose, /quit). */
@@ -123,7 +153,13 @@ export async function launch(argv, env = process.env) {
       return 1;
     }
   }
-  const electron = env.TIKSCOPE_NO_ELECTRON === '1' ? { missing: 'TIKSCOPE_NO_ELECTRON=1 is set' } : findElectron(env);
+  let electron = env.TIKSCOPE_NO_ELECTRON === '1' ? { missing: 'TIKSCOPE_NO_ELECTRON=1 is set' } : findElectron(env);
+  const mayDownload = env.TIKSCOPE_NO_DOWNLOAD !== '1' && !env.ELECTRON_SKIP_BINARY_DOWNLOAD && !env.ELECTRON_OVERRIDE_DIST_PATH;
+  if (electron.download && mayDownload) {
+    const failed = await downloadElectron(env);
+    if (failed === undefined) electron = findElectron(env);
+    else if (failed !== null) electron = { missing: `the Electron binary is not downloaded and ${failed}` };
+  }
   if ('exe' in electron) {
     const result = await runElectron(electron.exe, argv, env);
     if ('code' in result) return result.code;

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +58,7 @@ interface Started {
 
 function npmStart(args: string[], env: NodeJS.ProcessEnv): Started {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const key of ['ELECTRON_OVERRIDE_DIST_PATH', 'TIKSCOPE_NO_ELECTRON', 'TIKSCOPE_SKIP_BUILD']) if (!(key in env)) delete childEnv[key];
+  for (const key of ['ELECTRON_OVERRIDE_DIST_PATH', 'ELECTRON_SKIP_BINARY_DOWNLOAD', 'TIKSCOPE_NO_ELECTRON', 'TIKSCOPE_NO_DOWNLOAD', 'TIKSCOPE_SKIP_BUILD']) if (!(key in env)) delete childEnv[key];
   const child = spawn(process.execPath, [join(project, 'scripts', 'start.mjs'), ...args], { cwd: project, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (l: string) => void; reject: (e: Error) => void }[] = [];
@@ -113,6 +113,47 @@ describe('npm start', () => {
       started,
       'Electron is not available: the Electron binary was never downloaded (node_modules/electron/path.txt is missing); starting the browser host instead.',
     );
+  });
+
+  it('fetches a missing binary once and starts the host when the download fails', async () => {
+    const marker = join(work, 'download-attempted');
+    writeFileSync(join(project, 'node_modules', 'electron', 'install.js'), `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x');\nconsole.error('getaddrinfo ENOTFOUND github.com');\nprocess.exit(1);\n`);
+    try {
+      const skipped = npmStart(['--port', '0', '--data-dir', join(work, 'data1b')], { TIKSCOPE_NO_DOWNLOAD: '1' });
+      await expectHostFallback(
+        skipped,
+        'Electron is not available: the Electron binary was never downloaded (node_modules/electron/path.txt is missing); starting the browser host instead.',
+      );
+      expect(existsSync(marker)).toBe(false);
+
+      const started = npmStart(['--port', '0', '--data-dir', join(work, 'data1c')], {});
+      await expectHostFallback(started, 'Electron is not available: the Electron binary is not downloaded and its download failed (exit code 1); starting the browser host instead.');
+      expect(existsSync(marker)).toBe(true);
+    } finally {
+      rmSync(join(project, 'node_modules', 'electron', 'install.js'), { force: true });
+    }
+  });
+
+  it('runs Electron after fetching the binary on the first start', async () => {
+    const pkg = join(project, 'node_modules', 'electron');
+    // Stands in for @electron/get: "downloads" a binary into dist/ and records its path.
+    writeFileSync(
+      join(pkg, 'install.js'),
+      [
+        "const fs = require('fs');",
+        "fs.mkdirSync(__dirname + '/dist', { recursive: true });",
+        "fs.writeFileSync(__dirname + '/dist/electron', '#!/bin/sh\\necho \"tikscope: window shown\"\\nexit 0\\n', { mode: 0o755 });",
+        "fs.writeFileSync(__dirname + '/path.txt', 'electron');",
+      ].join('\n'),
+    );
+    try {
+      const started = npmStart(['--data-dir', join(work, 'data1d')], {});
+      expect(await started.exited).toBe(0);
+      expect(started.lines).toEqual(['built (stub)']);
+      expect(existsSync(join(pkg, 'path.txt'))).toBe(true);
+    } finally {
+      for (const f of ['install.js', 'path.txt', 'dist']) rmSync(join(pkg, f), { recursive: true, force: true });
+    }
   });
 
   it('starts the browser host when Electron fails before showing a window', async () => {
