@@ -39,6 +39,8 @@ export interface ConnectionHost {
   readonly limits: ConnectionLimits;
   log(line: string): void;
   closed(connection: ApiConnection): void;
+  /** Numbers connections 1, 2, … per simulator (for logs and `sessions()`). */
+  nextConnectionId(): number;
 }
 
 export type Service = 'api' | 'api-ssl';
@@ -221,10 +223,8 @@ export class RunningCommand implements Stream {
   }
 }
 
-let nextConnectionId = 1;
-
 export class ApiConnection {
-  readonly id = nextConnectionId++;
+  readonly id: number;
   readonly out: Output;
   readonly running = new Set<RunningCommand>();
   readonly remoteAddress: string;
@@ -248,6 +248,7 @@ export class ApiConnection {
     readonly service: Service,
     private readonly host: ConnectionHost,
   ) {
+    this.id = host.nextConnectionId();
     this.remoteAddress = socket.remoteAddress ?? 'unknown';
     this.decoder = new SentenceDecoder({ maxWordBytes: host.limits.maxWordBytes, maxSentenceBytes: host.limits.maxSentenceBytes });
     this.out = new Output(socket, host.faults, {

@@ -132,12 +132,6 @@ class InterfaceLinks {
   }
 }
 
-let macSeq = 0x10;
-function nextMac(): string {
-  const b = macSeq++;
-  return `48:A9:8A:12:34:${b.toString(16).toUpperCase().padStart(2, '0')}`;
-}
-
 /** Adds a menu and its generic commands. */
 function menu(model: RouterModel, spec: MenuSpec): Menu {
   const m = model.addMenu(spec);
@@ -161,6 +155,9 @@ export interface DefaultRouterOptions {
 export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOptions): void {
   const b = (v: boolean): string => model.bool(v);
   const links = new InterfaceLinks(model);
+  // Per router, so that two simulators built from one seed are identical.
+  let macSeq = 0x10;
+  const nextMac = (): string => `48:A9:8A:12:34:${(macSeq++ & 0xff).toString(16).toUpperCase().padStart(2, '0')}`;
   const interfaceHooks = {
     afterSet: (m: Menu, item: Item, before: Readonly<Record<string, string>>) => links.sync(m, item, before),
     prepare: (_m: Menu, values: Record<string, string>, old: Item | undefined) => {

@@ -242,6 +242,11 @@ class SimulatorImpl implements Simulator, ConnectionHost {
     this.logLine(line);
   }
 
+  private connectionSeq = 0;
+  nextConnectionId(): number {
+    return ++this.connectionSeq;
+  }
+
   closed(connection: ApiConnection): void {
     this.connections.delete(connection);
   }
