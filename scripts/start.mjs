@@ -6,12 +6,12 @@
 //
 // The Electron binary is located the way node_modules/electron/index.js does it, but without
 // requiring that module: its require() starts a download when the binary is missing and throws
-// when that fails (engineering-notes §5.1). Electron 45 downloads lazily, so on the first run the
-// binary is fetched here, once, by the package's own install.js, with a time limit; when that
-// fails (offline machine) the browser host starts instead.
+// when that fails (engineering-notes §5.1). Electron 45 downloads its binary lazily; `npm start`
+// does not start a download on its own — on an offline machine that could hang for minutes
+// before the fallback — but says how to get it (`npx install-electron`), or fetches it once with
+// the package's own install.js when TIKSCOPE_FETCH_ELECTRON=1 is set.
 //
-// TIKSCOPE_NO_ELECTRON=1 goes straight to the browser host; TIKSCOPE_NO_DOWNLOAD=1 (or
-// ELECTRON_SKIP_BINARY_DOWNLOAD=1) never downloads.
+// TIKSCOPE_NO_ELECTRON=1 goes straight to the browser host.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -37,7 +37,9 @@ function findElectron(env) {
     return existsSync(exe) ? { exe } : { missing: `${exe} (ELECTRON_OVERRIDE_DIST_PATH) does not exist` };
   }
   if (!existsSync(pkgDir)) return { missing: 'the electron package is not installed' };
-  if (!relative) return { missing: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing)', download: true };
+  if (!relative) {
+    return { missing: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing; `npx install-electron` fetches it)', download: true };
+  }
   const exe = join(pkgDir, 'dist', relative);
   return existsSync(exe) ? { exe } : { missing: `${exe} is missing`, download: true };
 }
@@ -61,7 +63,7 @@ const DOWNLOAD_LIMIT_MS = 10 * 60 * 1000;
 function downloadElectron(env) {
   const script = join(root, 'node_modules', 'electron', 'install.js');
   if (!existsSync(script)) return Promise.resolve(null);
-  console.error('tikscope: the Electron binary is not downloaded yet; fetching it once (Ctrl+C to skip)…');
+  console.error('tikscope: fetching the Electron binary (Ctrl+C to skip)…');
   return new Promise((done) => {
     const child = spawn(process.execPath, [script], { cwd: dirname(script), env, stdio: ['ignore', 'inherit', 'inherit'] });
     const timer = setTimeout(() => child.kill('SIGTERM'), DOWNLOAD_LIMIT_MS);
@@ -154,7 +156,7 @@ export async function launch(argv, env = process.env) {
     }
   }
   let electron = env.TIKSCOPE_NO_ELECTRON === '1' ? { missing: 'TIKSCOPE_NO_ELECTRON=1 is set' } : findElectron(env);
-  const mayDownload = env.TIKSCOPE_NO_DOWNLOAD !== '1' && !env.ELECTRON_SKIP_BINARY_DOWNLOAD && !env.ELECTRON_OVERRIDE_DIST_PATH;
+  const mayDownload = env.TIKSCOPE_FETCH_ELECTRON === '1' && !env.ELECTRON_SKIP_BINARY_DOWNLOAD && !env.ELECTRON_OVERRIDE_DIST_PATH;
   if (electron.download && mayDownload) {
     const failed = await downloadElectron(env);
     if (failed === undefined) electron = findElectron(env);
