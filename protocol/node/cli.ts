@@ -27,6 +27,7 @@ const EXIT_OK = 0;
 const EXIT_FAILURE = 1;
 const EXIT_LOGIN_FAILED = 2;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const READ_BUFFER_BYTES = 1 << 20;
 
 const enc = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 const ascii = (s: string): Uint8Array => Buffer.from(s, 'latin1');
@@ -80,7 +81,9 @@ function exitWhenFlushed(code: number, message?: string): void {
 
 class Client {
   private readonly writer: LineWriter;
-  private readonly decoder = new SentenceDecoder();
+  // Plain TCP reads land in one reused buffer (no allocation per read), so the decoder copies the
+  // rare word that straddles two reads instead of keeping views.
+  private readonly decoder = new SentenceDecoder({ reusedChunks: true });
   private transport: SocketTransport | undefined;
   private finished = false;
   private flushScheduled = false;
@@ -123,7 +126,7 @@ class Client {
       this.finish(EXIT_FAILURE, e.code === 'EPIPE' ? 'standard output was closed' : `cannot write to standard output: ${e.message}`);
     });
     try {
-      this.transport = await openSocket({ host: o.host, port: o.port, tls: o.tls, connectTimeoutMs });
+      this.transport = await openSocket({ host: o.host, port: o.port, tls: o.tls, connectTimeoutMs, readBuffer: Buffer.allocUnsafe(READ_BUFFER_BYTES) });
     } catch (e) {
       this.finish(EXIT_FAILURE, (e as Error).message);
       return;
@@ -371,8 +374,10 @@ class Client {
     });
   }
 
-  private writeStdout(bytes: Uint8Array): void {
-    if (process.stdout.write(bytes) || this.stdoutBlocked) return;
+  /** Returns true when stdout took the bytes synchronously (files, /dev/null), so the buffer can be reused. */
+  private writeStdout(bytes: Uint8Array): boolean {
+    if (process.stdout.write(bytes)) return process.stdout.writableLength === 0;
+    if (this.stdoutBlocked) return false;
     // Backpressure: stop reading the socket (so the router's TCP window closes) until stdout drains.
     this.stdoutBlocked = true;
     this.transport?.socket.pause();
@@ -380,6 +385,7 @@ class Client {
       this.stdoutBlocked = false;
       if (!this.finished) this.transport?.socket.resume();
     });
+    return false;
   }
 
   finish(code: number, message?: string): void {

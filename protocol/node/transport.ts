@@ -1,7 +1,16 @@
+import { createRequire } from 'node:module';
 import net from 'node:net';
-import tls from 'node:tls';
-import { createHash, X509Certificate } from 'node:crypto';
+import type * as cryptoModule from 'node:crypto';
+import type * as tlsModule from 'node:tls';
 import type { Transport } from '../src/index';
+
+// node:tls and node:crypto are loaded on first use: together they cost a plain-TCP run of the CLI
+// about 15 ms of start-up CPU, which the benchmark against a raw socket drain notices.
+const lazyRequire = createRequire(import.meta.url);
+let tlsLib: typeof tlsModule | undefined;
+let cryptoLib: typeof cryptoModule | undefined;
+const tls = (): typeof tlsModule => (tlsLib ??= lazyRequire('node:tls') as typeof tlsModule);
+const crypto = (): typeof cryptoModule => (cryptoLib ??= lazyRequire('node:crypto') as typeof cryptoModule);
 
 /** TLS modes for API-SSL (protocol.md §8, engineering-notes §6.2). */
 export type TlsMode =
@@ -29,8 +38,15 @@ export interface SocketOptions {
   connectTimeoutMs?: number;
   /** TCP keepalive initial delay; 0 disables keepalive. */
   keepAliveMs?: number;
-  /** Outgoing bytes queued beyond the socket's buffer before write() waits. */
+  /** Aborts connecting. */
   signal?: AbortSignal;
+  /**
+   * Plain TCP only (ignored with TLS): read into this one buffer (net's `onread`) instead of a
+   * fresh Buffer per read — no allocation per read, and reads as large as the buffer. Chunks given
+   * to onData listeners are then views of it, valid only during the call: for consumers that copy
+   * what they keep (the CLI, with SentenceDecoder's `reusedChunks`), never for a Session.
+   */
+  readBuffer?: Uint8Array;
 }
 
 export class NetworkError extends Error {
@@ -67,11 +83,11 @@ export class SocketTransport implements Transport {
   private readonly closeListeners = new Set<(error?: Error) => void>();
   private closeError: Error | undefined;
   private ended = false;
+  /** Data that arrived before anyone listened (copied: a read buffer may be reused). */
+  private early: Uint8Array[] = [];
 
   constructor(readonly socket: net.Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      for (const l of this.dataListeners) l(chunk);
-    });
+    socket.on('data', (chunk: Buffer) => this.deliver(chunk));
     socket.on('error', (e) => {
       this.closeError ??= e;
     });
@@ -103,8 +119,23 @@ export class SocketTransport implements Transport {
     });
   }
 
+  /** @internal Hands a chunk to the listeners (from 'data' events or from a read buffer). */
+  deliver(chunk: Uint8Array): void {
+    if (this.dataListeners.size === 0) {
+      // A copy (new Uint8Array(view) copies; Buffer's slice() would not).
+      this.early.push(new Uint8Array(chunk));
+      return;
+    }
+    for (const l of this.dataListeners) l(chunk);
+  }
+
   onData(listener: (chunk: Uint8Array) => void): () => void {
     this.dataListeners.add(listener);
+    if (this.early.length > 0) {
+      const early = this.early;
+      this.early = [];
+      for (const chunk of early) listener(chunk);
+    }
     return () => this.dataListeners.delete(listener);
   }
 
@@ -140,6 +171,7 @@ export function openSocket(options: SocketOptions): Promise<SocketTransport> {
     let socket: net.Socket;
     const t = options.tls;
     let settled = false;
+    let transport: SocketTransport | undefined;
     const cleanups: (() => void)[] = [];
     const fail = (e: Error): void => {
       if (settled) return;
@@ -159,7 +191,8 @@ export function openSocket(options: SocketOptions): Promise<SocketTransport> {
       socket.removeListener('error', onError);
       socket.setNoDelay(true);
       if (keepAliveMs > 0) socket.setKeepAlive(true, keepAliveMs);
-      resolve(new SocketTransport(socket));
+      transport = new SocketTransport(socket);
+      resolve(transport);
     };
     const onError = (e: NodeJS.ErrnoException): void => {
       if (t && (e.code?.startsWith('ERR_SSL') || e.code?.startsWith('ERR_TLS') || /SSL|TLS|certificate/i.test(e.message))) {
@@ -170,10 +203,21 @@ export function openSocket(options: SocketOptions): Promise<SocketTransport> {
     };
 
     if (!t) {
-      socket = net.connect({ host: options.host, port: options.port });
+      const buffer = options.readBuffer;
+      // Nothing can arrive before `ready` (the router never speaks first), but deliver() keeps
+      // copies of anything that does until a listener is there.
+      const onread = buffer && {
+        buffer,
+        // Returning false would pause reading; backpressure goes through socket.pause() instead.
+        callback: (n: number, b: Uint8Array): boolean => {
+          transport?.deliver(b.subarray(0, n));
+          return true;
+        },
+      };
+      socket = net.connect({ host: options.host, port: options.port, ...(onread ? { onread } : {}) });
       socket.once('connect', ready);
     } else if (t.mode === 'anonymous') {
-      socket = tls.connect({
+      socket = tls().connect({
         host: options.host,
         port: options.port,
         ciphers: ANONYMOUS_DH_CIPHERS,
@@ -184,7 +228,7 @@ export function openSocket(options: SocketOptions): Promise<SocketTransport> {
       socket.once('secureConnect', ready);
     } else {
       const pin = t.fingerprint256 ? normalizeFingerprint(t.fingerprint256) : undefined;
-      const tlsSocket = tls.connect({
+      const tlsSocket = tls().connect({
         host: options.host,
         port: options.port,
         servername: t.mode === 'verify' && t.servername ? t.servername : net.isIP(options.host) ? undefined : options.host,
@@ -259,9 +303,9 @@ function describeErrno(e: NodeJS.ErrnoException): string {
 
 /** SHA-256 fingerprint of a PEM or DER certificate, colon-separated upper-case hex. */
 export function certificateFingerprint(cert: string | Buffer): string {
-  return new X509Certificate(cert).fingerprint256;
+  return new (crypto().X509Certificate)(cert).fingerprint256;
 }
 
 export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return crypto().createHash('sha256').update(bytes).digest('hex');
 }

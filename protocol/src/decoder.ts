@@ -16,6 +16,15 @@ export interface DecoderLimits {
   rejectNonMinimal?: boolean;
 }
 
+export interface DecoderOptions extends DecoderLimits {
+  /**
+   * The caller reuses its chunk memory (a static read buffer): the bytes of a word that straddles
+   * chunks are copied instead of kept as views, and words handed to a WordSink are valid only
+   * during the call. `push()` must not be used then — its words are views.
+   */
+  reusedChunks?: boolean;
+}
+
 /**
  * Receives decoded words as they complete, without a per-word allocation: the consumer reads
  * `bytes[start, end)` directly (the CLI formats them straight into its output buffer).
@@ -48,6 +57,7 @@ export class SentenceDecoder {
   private readonly maxWord: number;
   private readonly maxSentence: number;
   private readonly rejectNonMinimal: boolean;
+  private readonly reusedChunks: boolean;
 
   /** Words delivered for the sentence in progress, and their bytes including prefixes. */
   private sentenceWords = 0;
@@ -78,10 +88,11 @@ export class SentenceDecoder {
     },
   };
 
-  constructor(limits: DecoderLimits = {}) {
-    this.maxWord = limits.maxWordBytes ?? DEFAULT_MAX_WORD_BYTES;
-    this.maxSentence = limits.maxSentenceBytes ?? DEFAULT_MAX_SENTENCE_BYTES;
-    this.rejectNonMinimal = limits.rejectNonMinimal ?? false;
+  constructor(options: DecoderOptions = {}) {
+    this.maxWord = options.maxWordBytes ?? DEFAULT_MAX_WORD_BYTES;
+    this.maxSentence = options.maxSentenceBytes ?? DEFAULT_MAX_SENTENCE_BYTES;
+    this.rejectNonMinimal = options.rejectNonMinimal ?? false;
+    this.reusedChunks = options.reusedChunks ?? false;
   }
 
   /** Bytes received so far (the offset the next chunk starts at). */
@@ -128,7 +139,7 @@ export class SentenceDecoder {
     while (i < n) {
       if (this.bodyNeed > 0) {
         const take = Math.min(this.bodyNeed - this.bodyHave, n - i);
-        this.pieces.push(chunk.subarray(i, i + take));
+        this.pieces.push(this.reusedChunks ? copyOf(chunk, i, i + take) : chunk.subarray(i, i + take));
         this.bodyHave += take;
         i += take;
         if (this.bodyHave === this.bodyNeed) {
@@ -198,7 +209,7 @@ export class SentenceDecoder {
         i += len;
         sink.word(chunk, start, i);
       } else {
-        this.pieces.push(chunk.subarray(i));
+        this.pieces.push(this.reusedChunks ? copyOf(chunk, i, n) : chunk.subarray(i));
         this.bodyHave = n - i;
         this.bodyNeed = len;
         i = n;
@@ -220,6 +231,16 @@ function describeBadFirstByte(b: number): string {
   return b >= 0xf8
     ? `reserved control byte ${hex} where a length prefix was expected`
     : `undefined length prefix ${hex} (only 0xF0 starts the five-byte form)`;
+}
+
+/**
+ * A real copy. Not `chunk.slice()`: chunks are often Node Buffers, whose `slice` returns a view of
+ * the same memory — exactly what a reused read buffer must not leave behind.
+ */
+function copyOf(chunk: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(end - start);
+  out.set(chunk.subarray(start, end));
+  return out;
 }
 
 function concat(pieces: readonly Uint8Array[], total: number): Uint8Array {

@@ -9,7 +9,7 @@ const SEED = 20260804;
 /** What the CLI prints for one received word. */
 function shown(word: Uint8Array, capacity = 1 << 16): string {
   const out: Uint8Array[] = [];
-  const w = new LineWriter((b) => out.push(b), capacity);
+  const w = new LineWriter((b) => void out.push(b), capacity);
   w.word(RECEIVED_MARKER, word, 0, word.length);
   w.flush();
   return Buffer.from(concatBytes(...out)).toString('latin1');
@@ -18,7 +18,7 @@ function shown(word: Uint8Array, capacity = 1 << 16): string {
 /** The escaped word alone (without `>>> ` and the newline), as bytes. */
 function escapedBytes(word: Uint8Array): Uint8Array {
   const out: Uint8Array[] = [];
-  const w = new LineWriter((b) => out.push(b));
+  const w = new LineWriter((b) => void out.push(b));
   w.word(RECEIVED_MARKER, word, 0, word.length);
   w.flush();
   const all = concatBytes(...out);
@@ -56,7 +56,7 @@ describe('CLI output escapes (design.md §4)', () => {
 
   it('writes sentence ends as the marker and one space', () => {
     const out: Uint8Array[] = [];
-    const w = new LineWriter((b) => out.push(b));
+    const w = new LineWriter((b) => void out.push(b));
     w.sentence(SENT_MARKER, [Buffer.from('/interface/print')]);
     w.sentence(RECEIVED_MARKER, [Buffer.from('!done')]);
     w.flush();
@@ -65,7 +65,7 @@ describe('CLI output escapes (design.md §4)', () => {
 
   it('flushes full buffers and gives a word larger than the buffer a buffer of its own', () => {
     const out: Uint8Array[] = [];
-    const w = new LineWriter((b) => out.push(b), 16);
+    const w = new LineWriter((b) => void out.push(b), 16);
     const big = new Uint8Array(100).fill(0x41);
     w.word(RECEIVED_MARKER, Buffer.from('!re'), 0, 3);
     w.word(RECEIVED_MARKER, big, 0, big.length);

@@ -109,6 +109,51 @@ describe('SentenceDecoder: vectors split everywhere', () => {
   });
 });
 
+describe('SentenceDecoder: callers that reuse their chunk buffer', () => {
+  it('with reusedChunks, a word straddling reads survives the buffer being overwritten', () => {
+    const words = [ascii('!re'), patterned(300), ascii('=x=y'), patterned(5000)];
+    const stream = concatBytes(frameSentence(words), frame('!done'));
+    for (const size of [1, 7, 64, 1000]) {
+      const d = new SentenceDecoder({ reusedChunks: true });
+      // A Node Buffer, like socket reads: its slice() is a view, which once hid a bug here.
+      const buffer = Buffer.alloc(size);
+      const got: Uint8Array[][] = [];
+      let current: Uint8Array[] = [];
+      const sink: WordSink = {
+        // Words are only valid during the call: copy them, as a real consumer would format them.
+        word: (b, s, e) => current.push(new Uint8Array(b.subarray(s, e))),
+        end: () => {
+          got.push(current);
+          current = [];
+        },
+      };
+      for (let i = 0; i < stream.length; i += size) {
+        const n = Math.min(size, stream.length - i);
+        buffer.set(stream.subarray(i, i + n));
+        d.feed(buffer.subarray(0, n), sink);
+        buffer.fill(0xee);
+      }
+      sameSentences(got, [words, [ascii('!done')]]);
+    }
+  });
+
+  it('without it, the same overwriting corrupts the straddling word (which is why the option exists)', () => {
+    const words = [patterned(300)];
+    const stream = frameSentence(words);
+    const d = new SentenceDecoder();
+    const buffer = new Uint8Array(100);
+    const got: Uint8Array[] = [];
+    const sink: WordSink = { word: (b, s, e) => got.push(b.slice(s, e)), end: () => undefined };
+    for (let i = 0; i < stream.length; i += 100) {
+      const n = Math.min(100, stream.length - i);
+      buffer.set(stream.subarray(i, i + n));
+      d.feed(buffer.subarray(0, n), sink);
+      buffer.fill(0xee);
+    }
+    expect(equalBytes(got[0]!, words[0]!)).toBe(false);
+  });
+});
+
 describe('SentenceDecoder: limits and hostile input', () => {
   it('refuses a word above the cap from its prefix, before storing any of it', () => {
     const d = new SentenceDecoder({ maxWordBytes: 100 });

@@ -60,6 +60,36 @@ describe('TCP transport', () => {
     expect(await got).toBe('echo:hi');
   });
 
+  it('reads into one reused buffer when given readBuffer (plain TCP)', async () => {
+    const payload = Buffer.alloc(3 * 1024 * 1024, 0x61);
+    const port = await server(() => net.createServer(), (s) => s.end(payload));
+    const readBuffer = new Uint8Array(64 * 1024);
+    const t = track(await openSocket({ host: '127.0.0.1', port, readBuffer }));
+    let total = 0;
+    let views = 0;
+    let reads = 0;
+    t.onData((chunk) => {
+      reads++;
+      total += chunk.length;
+      if (chunk.buffer === readBuffer.buffer) views++;
+      expect(chunk.every((b) => b === 0x61)).toBe(true);
+    });
+    await new Promise<void>((resolve) => t.onClose(() => resolve()));
+    expect(total).toBe(payload.length);
+    expect(views).toBe(reads);
+  });
+
+  it('keeps data that arrives before anyone listens (a peer that speaks first)', async () => {
+    const port = await server(() => net.createServer(), (s) => s.write('hello'));
+    const readBuffer = new Uint8Array(1024);
+    const t = track(await openSocket({ host: '127.0.0.1', port, readBuffer }));
+    // Let the greeting arrive while nobody listens; the read buffer is reused meanwhile.
+    await vi.waitFor(() => expect((t as unknown as { early: Uint8Array[] }).early.length).toBeGreaterThan(0));
+    readBuffer.fill(0);
+    const got = await new Promise<string>((resolve) => t.onData((c) => resolve(Buffer.from(c).toString())));
+    expect(got).toBe('hello');
+  });
+
   it('write() waits for drain when the peer does not read (bounded outgoing queue)', async () => {
     let accepted!: (s: net.Socket) => void;
     const peer = new Promise<net.Socket>((resolve) => (accepted = resolve));

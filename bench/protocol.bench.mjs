@@ -1,0 +1,370 @@
+#!/usr/bin/env node
+// Protocol engine and CLI benchmark (`npm run bench`, or `node bench/protocol.bench.mjs`).
+//
+// A minimal local RouterOS API server on 127.0.0.1 serves a 100,000-row print (~20 MB). Three
+// clients fetch it, each as a whole process timed from spawn to exit, interleaved, several times:
+//   - our CLI (`node out/cli.mjs`), stdout to /dev/null (one extra run through a pipe checks the output);
+//   - a node-routeros script (connect, login, write('/interface/print'), print the row count);
+//   - a raw socket drain that sends the same sentences and reads until the expected byte count,
+//     parsing nothing — the floor any client can reach.
+// Medians and ratios go to stdout and to the "Protocol engine and CLI" section of docs/benchmarks.md,
+// with the machine and the date. Also measured: in-memory decoder throughput and peak RSS.
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
+const REPS = Number(process.env.BENCH_REPS ?? 7);
+const work = mkdtempSync(join(tmpdir(), 'tikscope-bench-'));
+
+// ---------------------------------------------------------------------------------------------
+// Wire helpers (independent of protocol/src, so the server does not share the code under test).
+
+function prefix(n) {
+  if (n < 0x80) return [n];
+  if (n < 0x4000) return [0x80 | (n >>> 8), n & 0xff];
+  if (n < 0x200000) return [0xc0 | (n >>> 16), (n >>> 8) & 0xff, n & 0xff];
+  if (n < 0x10000000) return [0xe0 | (n >>> 24), (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+  return [0xf0, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+}
+
+function sentence(words) {
+  const parts = [];
+  for (const w of words) {
+    const b = Buffer.from(w);
+    parts.push(Buffer.from(prefix(b.length)), b);
+  }
+  parts.push(Buffer.of(0));
+  return Buffer.concat(parts);
+}
+
+function rowWords(i) {
+  const mac = [0x4c, 0x5e, 0x0c, (i >>> 16) & 0xff, (i >>> 8) & 0xff, i & 0xff].map((b) => b.toString(16).padStart(2, '0')).join(':').toUpperCase();
+  return [
+    '!re',
+    `=.id=*${(i + 1).toString(16).toUpperCase()}`,
+    `=name=ether${i + 1}`,
+    `=default-name=ether${i + 1}`,
+    '=type=ether',
+    '=mtu=1500',
+    '=actual-mtu=1500',
+    `=mac-address=${mac}`,
+    '=last-link-up-time=2026-07-30 12:34:56',
+    `=rx-byte=${(i * 7919) % 1e12}`,
+    `=tx-byte=${(i * 104729) % 1e12}`,
+    '=running=true',
+    '=disabled=false',
+    `=comment=uplink ${i % 48} to rack ${i % 12}`,
+  ];
+}
+
+/** The print reply for a tag (undefined = untagged), cached: encoding is not what is timed. */
+const replies = new Map();
+function printReply(tag) {
+  let r = replies.get(tag ?? '');
+  if (!r) {
+    const extra = tag ? [`.tag=${tag}`] : [];
+    const parts = [];
+    for (let i = 0; i < ROWS; i++) parts.push(sentence([...rowWords(i), ...extra]));
+    parts.push(sentence(['!done', ...extra]));
+    r = Buffer.concat(parts);
+    replies.set(tag ?? '', r);
+  }
+  return r;
+}
+
+/** A tiny sentence reader for the server side: client sentences are short. */
+function reader(onSentence) {
+  let buf = Buffer.alloc(0);
+  let words = [];
+  return (chunk) => {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    let i = 0;
+    for (;;) {
+      if (i >= buf.length) break;
+      const b = buf[i];
+      let len;
+      let size;
+      if (b < 0x80) [len, size] = [b, 1];
+      else if (b < 0xc0) [len, size] = [((b & 0x3f) << 8) | buf[i + 1], 2];
+      else if (b < 0xe0) [len, size] = [((b & 0x1f) << 16) | (buf[i + 1] << 8) | buf[i + 2], 3];
+      else throw new Error('bench server: client word too long');
+      if (i + size + len > buf.length) break;
+      if (len === 0) {
+        if (words.length) onSentence(words);
+        words = [];
+      } else words.push(buf.subarray(i + size, i + size + len).toString());
+      i += size + len;
+    }
+    buf = buf.subarray(i);
+  };
+}
+
+async function startServer() {
+  const server = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    socket.on('error', () => undefined);
+    socket.on(
+      'data',
+      reader((words) => {
+        const tagWord = words.find((w) => w.startsWith('.tag='));
+        const tag = tagWord ? tagWord.slice(5) : undefined;
+        const extra = tagWord ? [tagWord] : [];
+        if (words[0] === '/login') socket.write(sentence(['!done', ...extra]));
+        else if (words[0] === '/interface/print') socket.write(printReply(tag));
+        else if (words[0] === '/quit') {
+          socket.write(sentence(['!fatal', 'session terminated on request']));
+          socket.end();
+        } else socket.write(Buffer.concat([sentence(['!trap', '=message=no such command prefix', ...extra]), sentence(['!done', ...extra])]));
+      }),
+    );
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: server.address().port };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients
+
+const PROBE = join(work, 'probe.mjs');
+// Reports the child's own peak RSS on fd 3 when it exits (however it exits).
+writeFileSync(
+  PROBE,
+  `import { writeSync } from 'node:fs';
+process.on('exit', () => { try { writeSync(3, String(process.resourceUsage().maxRSS * 1024)); } catch {} });
+`,
+);
+
+const NODE_ROUTEROS = join(work, 'node-routeros-client.mjs');
+writeFileSync(
+  NODE_ROUTEROS,
+  `import { createRequire } from 'node:module';
+const require = createRequire(${JSON.stringify(join(root, 'package.json'))});
+const { RouterOSAPI } = require('node-routeros');
+const [port] = process.argv.slice(2);
+const api = new RouterOSAPI({ host: '127.0.0.1', port: Number(port), user: 'admin', password: '', timeout: 120 });
+await api.connect();
+const rows = await api.write('/interface/print');
+console.log(rows.length);
+await api.close();
+process.exit(0);
+`,
+);
+
+const RAW_DRAIN = join(work, 'raw-drain.mjs');
+writeFileSync(
+  RAW_DRAIN,
+  `import net from 'node:net';
+const [port, expected, request] = process.argv.slice(2);
+let got = 0;
+const s = net.connect({ host: '127.0.0.1', port: Number(port) }, () => s.write(Buffer.from(request, 'hex')));
+s.on('data', (c) => { got += c.length; if (got >= Number(expected)) { console.log(got); s.destroy(); } });
+`,
+);
+
+const CLI = join(root, 'out', 'cli.mjs');
+
+function run(args, { stdin = '', stdout = 'ignore' } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, ['--import', pathToFileURL(PROBE).href, ...args], { stdio: ['pipe', stdout, 'pipe', 'pipe'] });
+    let err = '';
+    let rss = '';
+    const out = [];
+    child.stderr.on('data', (d) => (err += d));
+    child.stdio[3].on('data', (d) => (rss += d));
+    child.stdout?.on('data', (d) => out.push(d));
+    child.stdin.end(stdin);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${err}`));
+      else resolve({ ms, rss: Number(rss), stdout: Buffer.concat(out) });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const mb = (bytes) => bytes / 1e6;
+
+async function decoderThroughput(reply) {
+  const bundle = join(work, 'protocol.mjs');
+  await build({ entryPoints: [join(root, 'protocol/src/index.ts')], outfile: bundle, bundle: true, format: 'esm', platform: 'neutral', logLevel: 'warning' });
+  const { SentenceDecoder, Session } = await import(pathToFileURL(bundle).href);
+  const CHUNK = 64 * 1024;
+  const chunks = [];
+  for (let i = 0; i < reply.length; i += CHUNK) chunks.push(new Uint8Array(reply.buffer, reply.byteOffset + i, Math.min(CHUNK, reply.length - i)));
+  const time = (f) => {
+    const t = [];
+    for (let r = 0; r < 7; r++) {
+      globalThis.gc?.();
+      const s = process.hrtime.bigint();
+      f();
+      t.push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+    return median(t);
+  };
+  let words = 0;
+  const feedMs = time(() => {
+    const d = new SentenceDecoder();
+    const sink = { word: () => words++, end: () => undefined };
+    for (const c of chunks) d.feed(c, sink);
+  });
+  let sentences = 0;
+  const pushMs = time(() => {
+    const d = new SentenceDecoder();
+    for (const c of chunks) sentences += d.push(c).length;
+  });
+  // The whole engine: Session routing 100k !re into a command result (Reply objects, no text).
+  const sessionMs = [];
+  for (let r = 0; r < 5; r++) {
+    let deliver;
+    const transport = {
+      write: () => Promise.resolve(),
+      onData: (l) => ((deliver = l), () => undefined),
+      onClose: () => () => undefined,
+      close: () => undefined,
+    };
+    const session = new Session(transport, { commandTimeoutMs: 0 });
+    globalThis.gc?.();
+    const s = process.hrtime.bigint();
+    const p = session.command(['/interface/print'], { raw: true });
+    for (const c of chunks) deliver(c);
+    const result = await p;
+    sessionMs.push(Number(process.hrtime.bigint() - s) / 1e6);
+    if (result.replies.length !== ROWS) throw new Error(`session saw ${result.replies.length} rows`);
+  }
+  if (words === 0 || sentences === 0) throw new Error('decoder decoded nothing');
+  return { feed: mb(reply.length) / (feedMs / 1000), push: mb(reply.length) / (pushMs / 1000), session: mb(reply.length) / (median(sessionMs) / 1000) };
+}
+
+async function main() {
+  if (!existsSync(CLI)) {
+    await build({ entryPoints: [join(root, 'protocol/node/cli.ts')], outfile: CLI, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+  }
+  const { server, port } = await startServer();
+  const untagged = printReply(undefined);
+  const loginReply = sentence(['!done']);
+  const request = Buffer.concat([sentence(['/login', '=name=admin', '=password=']), sentence(['/interface/print'])]).toString('hex');
+  const expectedRaw = loginReply.length + untagged.length;
+  console.log(`print reply: ${ROWS} rows, ${mb(untagged.length).toFixed(1)} MB; ${REPS} runs each`);
+
+  const devnull = openSync('/dev/null', 'w');
+  const clients = {
+    cli: () => run([CLI, '127.0.0.1', 'admin', '--port', String(port)], { stdin: '/interface/print\n\n', stdout: devnull }),
+    'node-routeros': () => run([NODE_ROUTEROS, String(port)], { stdout: 'pipe' }),
+    'raw drain': () => run([RAW_DRAIN, String(port), String(expectedRaw), request], { stdout: 'pipe' }),
+  };
+
+  // Correctness first: the CLI's output through a pipe, and the peers' counts.
+  const check = await run([CLI, '127.0.0.1', 'admin', '--port', String(port)], { stdin: '/interface/print\n\n', stdout: 'pipe' });
+  const text = check.stdout.toString('latin1');
+  const reCount = text.split('\n>>> !re\n').length - 1;
+  if (reCount !== ROWS || !text.endsWith('>>> !done\n>>> \n')) throw new Error(`CLI output incomplete: ${reCount} rows`);
+  const nr = await clients['node-routeros']();
+  if (Number(nr.stdout.toString().trim()) !== ROWS) throw new Error(`node-routeros returned ${nr.stdout.toString().trim()} rows`);
+  await clients['raw drain']();
+  console.log(`CLI output: ${mb(check.stdout.length).toFixed(1)} MB, ${reCount} rows — complete`);
+
+  const results = Object.fromEntries(Object.keys(clients).map((k) => [k, { ms: [], rss: [] }]));
+  for (let r = 0; r < REPS; r++) {
+    for (const [name, f] of Object.entries(clients)) {
+      const x = await f();
+      results[name].ms.push(x.ms);
+      results[name].rss.push(x.rss);
+    }
+    process.stdout.write(`run ${r + 1}/${REPS}: ${Object.entries(results).map(([k, v]) => `${k} ${v.ms.at(-1).toFixed(0)} ms`).join(', ')}\n`);
+  }
+  closeSync(devnull);
+  server.close();
+
+  const decoder = await decoderThroughput(untagged);
+  const med = (k) => median(results[k].ms);
+  const rss = (k) => Math.max(...results[k].rss);
+  const rows = Object.keys(results).map((k) => ({
+    client: k,
+    median: med(k),
+    min: Math.min(...results[k].ms),
+    max: Math.max(...results[k].ms),
+    rss: rss(k),
+    mbps: mb(untagged.length) / (med(k) / 1000),
+  }));
+  const vsNodeRouteros = med('node-routeros') / med('cli');
+  const vsRaw = med('cli') / med('raw drain');
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch}`;
+  const date = new Date().toISOString().slice(0, 10);
+  const table = [
+    '| client (whole process) | median ms | min–max ms | MB/s (median) | peak RSS MB |',
+    '|---|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.client} | ${r.median.toFixed(0)} | ${r.min.toFixed(0)}–${r.max.toFixed(0)} | ${r.mbps.toFixed(0)} | ${(r.rss / 1e6).toFixed(0)} |`),
+  ].join('\n');
+  const section = `## Protocol engine and CLI
+
+<!-- protocol-bench:start (written by bench/protocol.bench.mjs; edit the script, not this text) -->
+Measured ${date} on ${machine}, by \`npm run bench\` (\`bench/protocol.bench.mjs\`).
+
+A local minimal API server on 127.0.0.1 answers \`/interface/print\` with ${ROWS.toLocaleString('en')} \`!re\` rows
+(${mb(untagged.length).toFixed(1)} MB on the wire). Each client is a whole process, timed from spawn to exit, ${REPS} interleaved runs;
+the CLI writes its ${mb(check.stdout.length).toFixed(1)} MB transcript to /dev/null (a separate run through a pipe checked that it is complete).
+The node-routeros script connects, logs in, awaits \`write('/interface/print')\` and prints the row count;
+the raw drain sends the same two sentences and reads until the expected byte count, parsing nothing.
+
+${table}
+
+- **CLI vs node-routeros: ${vsNodeRouteros.toFixed(1)}× faster** (target ≥ 15×).
+- **CLI vs raw drain: ${vsRaw.toFixed(2)}× the time** (target ≤ 2×).
+- In-memory decoding of the same reply in 64 KiB chunks (median of 7): \`SentenceDecoder.feed\` ${decoder.feed.toFixed(0)} MB/s,
+  \`SentenceDecoder.push\` ${decoder.push.toFixed(0)} MB/s, \`Session.command\` (decode, route, one \`Reply\` per row) ${decoder.session.toFixed(0)} MB/s.
+<!-- protocol-bench:end -->
+`;
+  console.log(`\n${table}\n`);
+  console.log(`CLI vs node-routeros: ${vsNodeRouteros.toFixed(1)}x faster (target >= 15x)`);
+  console.log(`CLI vs raw drain: ${vsRaw.toFixed(2)}x the time (target <= 2x)`);
+  console.log(`decoder: feed ${decoder.feed.toFixed(0)} MB/s, push ${decoder.push.toFixed(0)} MB/s, session ${decoder.session.toFixed(0)} MB/s`);
+
+  if (process.env.BENCH_NO_WRITE !== '1') writeSection(section);
+  rmSync(work, { recursive: true, force: true });
+  if (vsNodeRouteros < 15 || vsRaw > 2) {
+    console.log('target missed');
+    process.exitCode = 1;
+  }
+}
+
+/** Replaces this benchmark's section of docs/benchmarks.md, keeping every other section. */
+function writeSection(section) {
+  const file = join(root, 'docs', 'benchmarks.md');
+  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nResults of `npm run bench`. Each benchmark rewrites only its own section.\n';
+  const heading = '## Protocol engine and CLI';
+  const start = doc.indexOf(heading);
+  if (start >= 0) {
+    const endMarker = '<!-- protocol-bench:end -->';
+    const end = doc.indexOf(endMarker, start);
+    const next = doc.indexOf('\n## ', start + heading.length);
+    const stop = end >= 0 ? end + endMarker.length + 1 : next >= 0 ? next + 1 : doc.length;
+    doc = doc.slice(0, start) + section + doc.slice(stop).replace(/^\n*/, '\n');
+  } else {
+    doc = `${doc.replace(/\n*$/, '\n')}\n${section}`;
+  }
+  writeFileSync(file, doc.replace(/\n+$/, '\n'));
+  console.log(`wrote ${file}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  rmSync(work, { recursive: true, force: true });
+  process.exit(1);
+});
