@@ -15,13 +15,14 @@ import { ConnectionStore } from './connections';
 import { defaultDemoRouter } from './demo';
 import { BridgeFailure, notFound, toBridgeError, validationError } from './errors';
 import { HistoryStore } from './history';
+import { InboundScheduler } from './inbound';
 import { DEFAULT_TIMINGS, Link, type DemoRouter, type LinkTimings } from './link';
 import { classifyKeyringError, KeychainUnavailableError, KeyringCredentialStore, SecretVault, type CredentialStore } from './secrets';
 import { SettingsStore } from './settings';
 import type { AtomicWriteOptions } from './storage';
 import { LiveTable, validateTableArgs } from './tables';
 import { Throttle } from './throttle';
-import { TraceBuffer, type StoredEntry } from './trace';
+import { TraceBuffer } from './trace';
 import { exportTrace, loadImported, parseJsonlTrace } from './trace-export';
 import { optionalInteger, requireId, requireObject, requireString } from './validation';
 
@@ -146,7 +147,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
 
   // ---- traces -------------------------------------------------------------------------------
   const traces = new Map<string, TraceBuffer>();
-  const tracePending = new Map<string, { entries: StoredEntry[]; throttle: Throttle }>();
+  /** Per connection: the newest sequence number already pushed, and the batch timer. */
+  const tracePending = new Map<string, { sent: number; throttle: Throttle }>();
   const imported = new Map<string, ImportedTrace>();
   let importCount = 0;
 
@@ -158,35 +160,36 @@ export async function createServices(options: ServicesOptions): Promise<Services
     }
     return t;
   };
-  const pushTrace = (id: string, entry: StoredEntry): void => {
+  /**
+   * `trace:entries` per connection, at most one batch per interval. Bounded: a flood (a 100k-row
+   * print) sends only the newest `traceEventLimit` entries of each interval; the rest stays
+   * available through trace:get. Only sequence numbers are tracked, nothing is copied meanwhile.
+   */
+  const traceRecorded = (id: string, buffer: TraceBuffer): void => {
     let p = tracePending.get(id);
     if (!p) {
-      const pending = { entries: [] as StoredEntry[], throttle: undefined as unknown as Throttle };
+      const pending = { sent: buffer.lastSeq - 1, throttle: undefined as unknown as Throttle };
       pending.throttle = new Throttle(interval, () => {
-        const list = pending.entries;
-        pending.entries = [];
-        if (list.length === 0) return;
-        const buffer = traces.get(id);
-        if (!buffer) return;
-        emit('trace:entries', { connectionId: id, entries: list.map((e) => buffer.toEntry(e)) });
+        const b = traces.get(id);
+        if (!b || b.lastSeq <= pending.sent) return;
+        const from = Math.max(pending.sent, b.lastSeq - traceEventLimit);
+        pending.sent = b.lastSeq;
+        const entries = [];
+        for (const v of b.iterate(from)) entries.push(b.toEntry(v));
+        if (entries.length > 0) emit('trace:entries', { connectionId: id, entries });
       });
       p = pending;
       tracePending.set(id, p);
     }
-    p.entries.push(entry);
-    // Bounded: a flood (100k-row print) sends only the newest entries; the rest stays in trace:get.
-    if (p.entries.length > traceEventLimit * 2) p.entries = p.entries.slice(-traceEventLimit);
     p.throttle.request();
   };
   const flushTraceEvents = (): void => {
-    for (const p of tracePending.values()) {
-      if (p.entries.length > traceEventLimit) p.entries = p.entries.slice(-traceEventLimit);
-      p.throttle.now();
-    }
+    for (const p of tracePending.values()) p.throttle.now();
   };
 
   // ---- links and tables -----------------------------------------------------------------------
   const links = new Map<string, Link>();
+  const inbound = new InboundScheduler();
   const tables = new Map<string, LiveTable>();
   let tableCount = 0;
 
@@ -200,7 +203,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
       onSentence: (e) => {
         if (!traceCapture) return;
         const buffer = traceFor(id);
-        pushTrace(id, buffer.recordWords(e.direction, e.words, e.tag, e.time));
+        buffer.recordWords(e.direction, e.words, e.time);
+        traceRecorded(id, buffer);
       },
       onSessionStart: () => {
         const buffer = traceFor(id);
@@ -219,6 +223,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         }
       },
       log,
+      inbound,
       timings,
       now,
       traceNow,
@@ -435,9 +440,10 @@ export async function createServices(options: ServicesOptions): Promise<Services
     },
     'trace:clear': async (args) => {
       const connectionId = requireString(requireObject(args, 'args')['connectionId'], 'connectionId', { min: 1, max: 200 });
-      traceBufferFor(connectionId).clear();
+      const buffer = traceBufferFor(connectionId);
+      buffer.clear();
       const p = tracePending.get(connectionId);
-      if (p) p.entries = [];
+      if (p) p.sent = buffer.lastSeq;
       return { connectionId };
     },
   };

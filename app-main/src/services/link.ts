@@ -1,8 +1,8 @@
-import { ConnectionClosedError, FatalError, FramingError, LoginError, TimeoutError, TrapError, type Session, type SentenceEvent } from '../../../protocol/src/index';
-import { connect } from '../../../protocol/node/connect';
-import { formatFingerprint, normalizeFingerprint, TlsError, type SocketTransport, type TlsMode } from '../../../protocol/node/transport';
+import { ConnectionClosedError, FatalError, FramingError, login, LoginError, Session, TimeoutError, TrapError, type SentenceEvent } from '../../../protocol/src/index';
+import { formatFingerprint, normalizeFingerprint, openSocket, TlsError, type TlsMode } from '../../../protocol/node/transport';
 import type { ErrorCode, LinkState, RouterInfo, SavedConnection } from '../common/contract';
 import { BridgeFailure, toBridgeError } from './errors';
+import { SlicedTransport, type InboundScheduler } from './inbound';
 import { presentedFingerprint } from './tls-probe';
 
 /** Reliability timings (engineering-notes §6.2). All configurable so tests run in milliseconds. */
@@ -63,6 +63,8 @@ export interface LinkDeps {
   /** The session is gone; `willRetry` tells whether a reconnect is scheduled. */
   onDown(reason: string, willRetry: boolean): void;
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
+  /** Shared time-sliced delivery of received bytes (inbound.ts). */
+  inbound: InboundScheduler;
   timings: LinkTimings;
   now(): number;
   traceNow(): number;
@@ -90,7 +92,7 @@ interface Failure {
 export class Link {
   private stateValue: LinkState;
   private session: Session | undefined;
-  private transport: SocketTransport | undefined;
+  private transport: SlicedTransport | undefined;
   private generation = 0;
   private attempts = 0;
   private wanted = false;
@@ -199,16 +201,18 @@ export class Link {
       const sessionNo = this.deps.onSessionStart();
       this.sessionNo = sessionNo;
       const t = this.deps.timings;
-      const { session, transport } = await connect({
-        host,
-        port,
-        ...(tlsMode ? { tls: tlsMode } : {}),
-        user,
-        password: pass,
-        connectTimeoutMs: t.connectTimeoutMs,
+      // connect() of protocol/node, with the socket behind the inbound scheduler. The 10 s budget
+      // covers TCP, TLS and login together (engineering-notes §6.2).
+      const started = this.deps.now();
+      const socket = await openSocket({ host, port, ...(tlsMode ? { tls: tlsMode } : {}), connectTimeoutMs: t.connectTimeoutMs, signal: abort.signal });
+      const transport = new SlicedTransport(socket, this.deps.inbound);
+      if (gen !== this.generation) {
+        transport.destroy();
+        return this.stateValue;
+      }
+      const session = new Session(transport, {
         commandTimeoutMs: t.commandTimeoutMs,
         codePage: conn.codePage,
-        signal: abort.signal,
         now: this.deps.traceNow,
         onSentence: (e) => {
           if (e.direction === 'in') this.lastInbound = this.deps.now();
@@ -216,6 +220,13 @@ export class Link {
         },
         onClose: (error) => this.onSessionClosed(gen, error),
       });
+      try {
+        await login(session, { user, password: pass, timeoutMs: Math.max(1, t.connectTimeoutMs - (this.deps.now() - started)) });
+      } catch (e) {
+        session.close();
+        transport.destroy();
+        throw e;
+      }
       if (gen !== this.generation) {
         session.close();
         transport.destroy();

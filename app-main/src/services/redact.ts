@@ -19,8 +19,11 @@ const REDACTED_BYTES = new Uint8Array([0x2a, 0x2a, 0x2a, 0x2a, 0x2a, 0x2a, 0x2a,
 const EQ = 0x3d;
 const Q = 0x3f;
 
-const PATTERNS = ['password', 'passphrase', 'secret', 'psk', 'private-key', 'shared-key'].map((p) => Array.from(p, (c) => c.charCodeAt(0)));
-const RESPONSE = Array.from('response', (c) => c.charCodeAt(0));
+const bytesOf = (p: string): number[] => Array.from(p, (c) => c.charCodeAt(0));
+// Grouped by first letter: the scan only tries patterns where a 'p' or an 's' stands.
+const P_PATTERNS = ['password', 'passphrase', 'psk', 'private-key'].map(bytesOf);
+const S_PATTERNS = ['secret', 'shared-key'].map(bytesOf);
+const RESPONSE = bytesOf('response');
 
 function lower(b: number): number {
   return b >= 0x41 && b <= 0x5a ? b + 0x20 : b;
@@ -28,34 +31,45 @@ function lower(b: number): number {
 
 function matchesAt(w: Uint8Array, i: number, end: number, pattern: number[]): boolean {
   if (end - i < pattern.length) return false;
-  for (let k = 0; k < pattern.length; k++) if (lower(w[i + k]!) !== pattern[k]) return false;
+  for (let k = 1; k < pattern.length; k++) if (lower(w[i + k]!) !== pattern[k]) return false;
   return true;
 }
 
-function keyIsSecret(w: Uint8Array, start: number, end: number, login: boolean): boolean {
-  if (login && end - start === RESPONSE.length && matchesAt(w, start, end, RESPONSE)) return true;
-  for (let i = start; i < end; i++) {
-    for (const p of PATTERNS) if (matchesAt(w, i, end, p)) return true;
-  }
+/** True when the pattern (first letter already matched) continues at `i` within `end`. */
+function anyAt(w: Uint8Array, i: number, end: number, patterns: number[][]): boolean {
+  for (const p of patterns) if (matchesAt(w, i, end, p)) return true;
   return false;
 }
 
 /**
  * Where the value of a secret word starts (index of the first value byte), or -1 when the word
  * is not secret. Handles `=name=value` and the query forms `?name=value`, `?=name=value`,
- * `?<name=value`, `?>name=value`.
+ * `?<name=value`, `?>name=value`. One pass over the name: it stops at the `=` and tries the
+ * patterns only where a 'p' or an 's' stands.
  */
 function secretValueStart(w: Uint8Array, login: boolean): number {
-  if (w.length < 3) return -1;
+  const n = w.length;
+  if (n < 3) return -1;
   let keyStart: number;
   if (w[0] === EQ) keyStart = 1;
   else if (w[0] === Q) {
     const op = w[1];
     keyStart = op === EQ || op === 0x3c || op === 0x3e ? 2 : 1;
   } else return -1;
-  const split = w.indexOf(EQ, keyStart);
+  let split = -1;
+  for (let i = keyStart; i < n; i++) {
+    if (w[i] === EQ) {
+      split = i;
+      break;
+    }
+  }
   if (split <= keyStart) return -1;
-  return keyIsSecret(w, keyStart, split, login) ? split + 1 : -1;
+  if (login && split - keyStart === RESPONSE.length && lower(w[keyStart]!) === 0x72 && matchesAt(w, keyStart, split, RESPONSE)) return split + 1;
+  for (let i = keyStart; i < split; i++) {
+    const c = w[i]! | 0x20;
+    if ((c === 0x70 && anyAt(w, i, split, P_PATTERNS)) || (c === 0x73 && anyAt(w, i, split, S_PATTERNS))) return split + 1;
+  }
+  return -1;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { TraceEntry, TraceExport, TraceFormat } from '../common/contract';
 import { validationError } from './errors';
 import { buildPcapng } from './pcapng';
 import { redactTextWords } from './redact';
-import { entryFrame, entryWords, type TraceBuffer } from './trace';
+import { frameWords, tagOf, type TraceBuffer } from './trace';
 
 const utf8Decoder = new TextDecoder();
 
@@ -56,7 +56,7 @@ export function traceToText(buffer: TraceBuffer): string {
   const lines: string[] = [];
   for (const e of buffer.iterate()) {
     const marker = e.direction === 'out' ? '<<<' : '>>>';
-    for (const w of entryWords(e)) lines.push(`${marker} ${escapeWord(w)}`);
+    for (const w of frameWords(e.frame, 0, e.frame.length)) lines.push(`${marker} ${escapeWord(w)}`);
     lines.push(`${marker} `);
   }
   return lines.length ? lines.join('\n') + '\n' : '';
@@ -96,12 +96,13 @@ export function traceToJsonl(buffer: TraceBuffer, meta: TraceMeta): string {
 export function traceToPcapng(buffer: TraceBuffer, meta: TraceMeta): Uint8Array {
   function* segments() {
     for (const e of buffer.iterate()) {
+      const tag = tagOf(frameWords(e.frame, 0, e.frame.length), buffer.codePage);
       yield {
         time: e.time,
         direction: e.direction,
-        payload: entryFrame(e),
+        payload: e.frame,
         session: e.session,
-        comment: `seq ${e.seq}${e.tag !== undefined ? ` tag ${e.tag}` : ''}`,
+        comment: `seq ${e.seq}${tag !== undefined ? ` tag ${tag}` : ''}`,
       };
     }
   }
@@ -201,6 +202,6 @@ export function parseJsonlTrace(fileName: string, content: string): ParsedImport
 export function loadImported(buffer: TraceBuffer, entries: readonly TraceEntry[]): void {
   for (const e of entries) {
     const frame = frameSentence(e.words.map((w) => encodeUtf8(w)));
-    buffer.recordFrame(e.direction, frame, e.tag, e.time);
+    buffer.recordFrame(e.direction, frame, e.time);
   }
 }

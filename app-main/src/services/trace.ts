@@ -1,40 +1,54 @@
-import { decodeText, frameSentence, prefixSizeFromFirstByte, readLengthPrefix, type CodePage } from '../../../protocol/src/index';
+import { bytesEqualAscii, decodeText, lengthPrefixSize, prefixSizeFromFirstByte, readLengthPrefix, writeLengthPrefix, type CodePage } from '../../../protocol/src/index';
 import type { TraceEntry, TraceSnapshot } from '../common/contract';
 import { redactWords } from './redact';
 
-/** Bookkeeping charged per entry on top of its wire bytes, so that tiny sentences are bounded too. */
-export const ENTRY_OVERHEAD_BYTES = 64;
+/**
+ * Bookkeeping charged per entry on top of its wire bytes (the metadata columns below take 21
+ * bytes), so that a flood of tiny sentences is bounded by the cap too.
+ */
+export const ENTRY_OVERHEAD_BYTES = 24;
 
-/** One recorded sentence. Its words live as framed bytes inside a slab (no object per word). */
-export interface StoredEntry {
+/** One recorded sentence, as handed out for reading (exports, snapshots). */
+export interface TraceView {
   seq: number;
+  /** Epoch ms with sub-millisecond fraction. */
   time: number;
   direction: 'in' | 'out';
-  tag: string | undefined;
   /** Which session (login) of the connection; a reconnect starts a new one (pcapng: new TCP stream). */
   session: number;
-  slab: Slab;
-  offset: number;
-  length: number;
+  /** The framed sentence: length prefixes, words, terminating zero. */
+  frame: Uint8Array;
 }
 
-interface Slab {
-  bytes: Uint8Array;
-  used: number;
-  live: number;
-}
+const IN = 0;
+const OUT = 1;
 
 /**
  * The trace of one connection: a ring buffer with a byte cap (wire bytes plus a fixed overhead per
- * entry). Sentences are copied, already redacted and framed, into large slabs, so that a 100k-row
- * print costs one small object per sentence and the memory held is what the cap says; the oldest
- * entries are dropped and counted.
+ * entry); the oldest entries are dropped and counted.
+ *
+ * Memory layout, chosen because this runs for every sentence of every connection (a 100k-row print
+ * included) and lives for hours: the framed, already redacted sentences are copied into large
+ * byte slabs, and the per-entry metadata lives in typed-array columns — no JavaScript object per
+ * entry, so the garbage collector has nothing to trace. Tags are not stored: they are in the words
+ * (`.tag=`) and parsed when an entry is read.
  */
 export class TraceBuffer {
-  private entries: StoredEntry[] = [];
-  private head = 0;
   private slabs: Slab[] = [];
-  private nextSeq = 1;
+  /** Slab number of `slabs[0]`. */
+  private firstSlab = 0;
+  // Metadata columns, a ring of `capacity` rows starting at `head`.
+  private capacity = 1024;
+  private head = 0;
+  private count = 0;
+  private times = new Float64Array(this.capacity);
+  private slabNos = new Uint32Array(this.capacity);
+  private offsets = new Uint32Array(this.capacity);
+  private lengths = new Uint32Array(this.capacity);
+  private sessions = new Uint32Array(this.capacity);
+  private dirs = new Uint8Array(this.capacity);
+  /** Sequence number of the oldest entry held (or of the next one when empty). */
+  private firstSeq = 1;
   private held = 0;
   private droppedCount = 0;
   private readonly slabSize: number;
@@ -55,95 +69,192 @@ export class TraceBuffer {
     return this.held;
   }
   get size(): number {
-    return this.entries.length - this.head;
+    return this.count;
   }
   get lastSeq(): number {
-    return this.nextSeq - 1;
+    return this.firstSeq + this.count - 1;
   }
 
-  /** Records a sentence given as words (redacted here, at capture). */
-  recordWords(direction: 'in' | 'out', words: readonly Uint8Array[], tag: string | undefined, time: number): StoredEntry {
+  /**
+   * Records a sentence given as words, redacted here (at capture), framed straight into a slab.
+   * Returns its sequence number.
+   */
+  recordWords(direction: 'in' | 'out', words: readonly Uint8Array[], time: number): number {
     const safe = redactWords(words, direction) ?? words;
-    return this.recordFrame(direction, frameSentence(safe), tag, time);
+    let length = 1;
+    for (const w of safe) if (w.length > 0) length += lengthPrefixSize(w.length) + w.length;
+    const slab = this.slabFor(length);
+    const offset = slab.used;
+    const bytes = slab.bytes;
+    let o = offset;
+    for (const w of safe) {
+      const n = w.length;
+      if (n === 0) continue;
+      if (n < 0x80) {
+        bytes[o++] = n;
+        // Most words are short; a plain loop beats TypedArray#set's per-call overhead there.
+        if (n <= 48) for (let i = 0; i < n; i++) bytes[o + i] = w[i]!;
+        else bytes.set(w, o);
+      } else {
+        o = writeLengthPrefix(bytes, o, n);
+        bytes.set(w, o);
+      }
+      o += n;
+    }
+    bytes[o++] = 0;
+    slab.used = o;
+    return this.add(direction, time, slab, offset, o - offset);
   }
 
-  /** Records an already framed (and already redacted) sentence. */
-  recordFrame(direction: 'in' | 'out', frame: Uint8Array, tag: string | undefined, time: number): StoredEntry {
+  /** Records an already framed (and already redacted) sentence. Returns its sequence number. */
+  recordFrame(direction: 'in' | 'out', frame: Uint8Array, time: number): number {
     const slab = this.slabFor(frame.length);
     const offset = slab.used;
     slab.bytes.set(frame, offset);
     slab.used += frame.length;
+    return this.add(direction, time, slab, offset, frame.length);
+  }
+
+  private add(direction: 'in' | 'out', time: number, slab: Slab, offset: number, length: number): number {
+    if (this.count === this.capacity) this.grow();
+    const i = (this.head + this.count) % this.capacity;
+    this.times[i] = time;
+    this.slabNos[i] = slab.no;
+    this.offsets[i] = offset;
+    this.lengths[i] = length;
+    this.sessions[i] = this.session;
+    this.dirs[i] = direction === 'out' ? OUT : IN;
+    this.count++;
     slab.live++;
-    const entry: StoredEntry = { seq: this.nextSeq++, time, direction, tag, session: this.session, slab, offset, length: frame.length };
-    this.entries.push(entry);
-    this.held += frame.length + ENTRY_OVERHEAD_BYTES;
-    while (this.held > this.capBytes && this.size > 1) this.evictOldest();
-    return entry;
+    this.held += length + ENTRY_OVERHEAD_BYTES;
+    while (this.held > this.capBytes && this.count > 1) this.evictOldest();
+    return this.firstSeq + this.count - 1;
+  }
+
+  private grow(): void {
+    const cap = this.capacity * 2;
+    const order = (a: Float64Array | Uint32Array | Uint8Array, b: Float64Array | Uint32Array | Uint8Array): void => {
+      for (let k = 0; k < this.count; k++) b[k] = a[(this.head + k) % this.capacity]!;
+    };
+    const times = new Float64Array(cap);
+    const slabNos = new Uint32Array(cap);
+    const offsets = new Uint32Array(cap);
+    const lengths = new Uint32Array(cap);
+    const sessions = new Uint32Array(cap);
+    const dirs = new Uint8Array(cap);
+    order(this.times, times);
+    order(this.slabNos, slabNos);
+    order(this.offsets, offsets);
+    order(this.lengths, lengths);
+    order(this.sessions, sessions);
+    order(this.dirs, dirs);
+    this.times = times;
+    this.slabNos = slabNos;
+    this.offsets = offsets;
+    this.lengths = lengths;
+    this.sessions = sessions;
+    this.dirs = dirs;
+    this.capacity = cap;
+    this.head = 0;
   }
 
   private slabFor(length: number): Slab {
     const last = this.slabs[this.slabs.length - 1];
     if (last && last.bytes.length - last.used >= length) return last;
-    const slab: Slab = { bytes: new Uint8Array(Math.max(this.slabSize, length)), used: 0, live: 0 };
+    const slab: Slab = { no: this.firstSlab + this.slabs.length, bytes: new Uint8Array(Math.max(this.slabSize, length)), used: 0, live: 0 };
     this.slabs.push(slab);
     return slab;
   }
 
   private evictOldest(): void {
-    const e = this.entries[this.head]!;
-    this.entries[this.head] = undefined as unknown as StoredEntry;
-    this.head++;
-    this.held -= e.length + ENTRY_OVERHEAD_BYTES;
+    const i = this.head;
+    this.held -= this.lengths[i]! + ENTRY_OVERHEAD_BYTES;
+    this.slab(this.slabNos[i]!).live--;
+    this.head = (this.head + 1) % this.capacity;
+    this.count--;
+    this.firstSeq++;
     this.droppedCount++;
-    e.slab.live--;
     // Slabs fill and empty in order: free the leading ones once nothing in them is alive.
-    while (this.slabs.length > 1 && this.slabs[0]!.live === 0) this.slabs.shift();
-    if (this.head > 4096 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head);
-      this.head = 0;
+    while (this.slabs.length > 1 && this.slabs[0]!.live === 0) {
+      this.slabs.shift();
+      this.firstSlab++;
     }
   }
 
+  private slab(no: number): Slab {
+    return this.slabs[no - this.firstSlab]!;
+  }
+
   clear(): void {
-    this.entries = [];
+    this.firstSeq += this.count;
+    this.count = 0;
     this.head = 0;
     this.slabs = [];
+    this.firstSlab = 0;
     this.held = 0;
     this.droppedCount = 0;
   }
 
-  /** Entries in order, oldest first. */
-  *iterate(sinceSeq = 0): Generator<StoredEntry> {
-    let i = this.head;
-    // Sequence numbers are dense inside the buffer: jump straight to the first wanted one.
-    const first = this.entries[this.head];
-    if (first && sinceSeq >= first.seq) i = this.head + (sinceSeq - first.seq) + 1;
-    for (; i < this.entries.length; i++) yield this.entries[i]!;
+  private view(k: number): TraceView {
+    const i = (this.head + k) % this.capacity;
+    const offset = this.offsets[i]!;
+    return {
+      seq: this.firstSeq + k,
+      time: this.times[i]!,
+      direction: this.dirs[i] === OUT ? 'out' : 'in',
+      session: this.sessions[i]!,
+      frame: this.slab(this.slabNos[i]!).bytes.subarray(offset, offset + this.lengths[i]!),
+    };
   }
 
-  toEntry(e: StoredEntry): TraceEntry {
-    const words = frameWords(e.slab.bytes, e.offset, e.offset + e.length).map((w) => decodeText(w, this.codePage));
-    const out: TraceEntry = { seq: e.seq, connectionId: this.connectionId, time: e.time, direction: e.direction, words, bytes: e.length };
-    if (e.tag !== undefined) out.tag = e.tag;
+  /** Entries with `seq > sinceSeq`, oldest first (sequence numbers are dense). */
+  *iterate(sinceSeq = 0): Generator<TraceView> {
+    for (let k = Math.max(0, sinceSeq - this.firstSeq + 1); k < this.count; k++) yield this.view(k);
+  }
+
+  /** The entry with this sequence number, if still held. */
+  get(seq: number): TraceView | undefined {
+    const k = seq - this.firstSeq;
+    return k >= 0 && k < this.count ? this.view(k) : undefined;
+  }
+
+  toEntry(v: TraceView): TraceEntry {
+    const raw = frameWords(v.frame, 0, v.frame.length);
+    const out: TraceEntry = { seq: v.seq, connectionId: this.connectionId, time: v.time, direction: v.direction, words: raw.map((w) => decodeText(w, this.codePage)), bytes: v.frame.length };
+    const tag = tagOf(raw, this.codePage);
+    if (tag !== undefined) out.tag = tag;
     return out;
   }
 
   /** Snapshot of the newest `limit` entries after `sinceSeq`. */
   snapshot(sinceSeq = 0, limit = 5000): TraceSnapshot {
-    const all: StoredEntry[] = [];
-    for (const e of this.iterate(sinceSeq)) all.push(e);
-    const picked = all.length > limit ? all.slice(all.length - limit) : all;
-    return {
-      connectionId: this.connectionId,
-      entries: picked.map((e) => this.toEntry(e)),
-      dropped: this.droppedCount,
-      heldBytes: this.held,
-      capBytes: this.capBytes,
-    };
+    const from = Math.max(sinceSeq, this.lastSeq - limit);
+    const entries: TraceEntry[] = [];
+    for (const v of this.iterate(from)) entries.push(this.toEntry(v));
+    return { connectionId: this.connectionId, entries, dropped: this.droppedCount, heldBytes: this.held, capBytes: this.capBytes };
   }
 }
 
-/** Splits a framed sentence (minimal length prefixes, trailing zero byte) back into words. */
+interface Slab {
+  no: number;
+  bytes: Uint8Array;
+  used: number;
+  live: number;
+}
+
+/** The `.tag=` of a sentence, wherever it sits (protocol.md §3); undefined when absent or empty. */
+export function tagOf(words: readonly Uint8Array[], codePage: CodePage): string | undefined {
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i]!;
+    if (w[0] === 0x2e && bytesEqualAscii(w, '.tag=')) {
+      const t = decodeText(w, codePage, 5);
+      return t === '' ? undefined : t;
+    }
+  }
+  return undefined;
+}
+
+/** Splits a framed sentence (length prefixes, trailing zero byte) back into words. */
 export function frameWords(bytes: Uint8Array, start: number, end: number): Uint8Array[] {
   const words: Uint8Array[] = [];
   let i = start;
@@ -156,12 +267,4 @@ export function frameWords(bytes: Uint8Array, start: number, end: number): Uint8
     i += n;
   }
   return words;
-}
-
-export function entryWords(e: StoredEntry): Uint8Array[] {
-  return frameWords(e.slab.bytes, e.offset, e.offset + e.length);
-}
-
-export function entryFrame(e: StoredEntry): Uint8Array {
-  return e.slab.bytes.subarray(e.offset, e.offset + e.length);
 }

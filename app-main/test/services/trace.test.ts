@@ -20,7 +20,7 @@ function sample(): TraceBuffer {
   const t = new TraceBuffer('c1', 1024 * 1024);
   t.session = 1;
   let time = 1_767_225_600_000.25;
-  const rec = (d: 'in' | 'out', words: string[], tag?: string) => t.recordWords(d, enc(words), tag, (time += 1.5));
+  const rec = (d: 'in' | 'out', words: string[], _tag?: string) => t.recordWords(d, enc(words), (time += 1.5));
   rec('out', ['/login', '=name=admin', '=password=hunter2']);
   rec('in', ['!done']);
   rec('out', ['/interface/print', '.tag=t1'], 't1');
@@ -82,7 +82,7 @@ describe('TraceBuffer', () => {
   it('keeps within its byte cap, dropping and counting the oldest entries', () => {
     const cap = 4096;
     const t = new TraceBuffer('c1', cap);
-    for (let i = 0; i < 1000; i++) t.recordWords('in', enc(['!re', `=.id=*${i}`, `=name=interface-${i}`]), undefined, i);
+    for (let i = 0; i < 1000; i++) t.recordWords('in', enc(['!re', `=.id=*${i}`, `=name=interface-${i}`]), i);
     expect(t.heldBytes).toBeLessThanOrEqual(cap);
     expect(t.dropped + t.size).toBe(1000);
     expect(t.dropped).toBeGreaterThan(900);
@@ -90,6 +90,19 @@ describe('TraceBuffer', () => {
     expect(snap.entries.at(-1)!.words[1]).toBe('=.id=*999');
     expect(snap.entries[0]!.seq).toBe(t.dropped + 1);
     expect(snap.heldBytes).toBe(snap.entries.reduce((n, e) => n + e.bytes + ENTRY_OVERHEAD_BYTES, 0));
+    expect(snap.heldBytes).toBeGreaterThan(cap - 100);
+  });
+
+  it('grows its columns and keeps order across wrap-around', () => {
+    const t = new TraceBuffer('c1', 64 * 1024);
+    for (let i = 0; i < 5000; i++) t.recordWords(i % 2 ? 'in' : 'out', enc([i % 2 ? '!re' : '/x', `=n=${i}`, `.tag=${i % 7}`]), i);
+    const snap = t.snapshot(0, 100_000);
+    expect(snap.entries.length).toBe(t.size);
+    expect(snap.entries.every((e, k) => k === 0 || e.seq === snap.entries[k - 1]!.seq + 1)).toBe(true);
+    const last = snap.entries.at(-1)!;
+    expect(last).toMatchObject({ seq: 5000, direction: 'in', words: ['!re', '=n=4999', '.tag=1'], tag: '1', time: 4999 });
+    expect(t.get(last.seq)?.frame.length).toBe(last.bytes);
+    expect(t.get(1)).toBeUndefined();
   });
 
   it('pages with sinceSeq and limit', () => {
@@ -97,7 +110,7 @@ describe('TraceBuffer', () => {
     expect(t.snapshot(4).entries.map((e) => e.seq)).toEqual([5, 6]);
     expect(t.snapshot(0, 2).entries.map((e) => e.seq)).toEqual([5, 6]);
     t.clear();
-    t.recordWords('out', enc(['/quit']), undefined, 1);
+    t.recordWords('out', enc(['/quit']), 1);
     expect(t.snapshot().entries.map((e) => e.seq)).toEqual([7]); // monotonic across clear
   });
 });
@@ -213,9 +226,9 @@ describe('pcapng export', () => {
     const t = sample();
     // A reconnect: the second session becomes a second TCP stream.
     t.session = 2;
-    t.recordWords('out', enc(['/system/identity/print', '.tag=t2']), 't2', 1_767_225_700_000);
-    t.recordWords('in', enc(['!re', `=name=${'x'.repeat(70_000)}`, '.tag=t2']), 't2', 1_767_225_700_001); // split over segments
-    t.recordWords('in', enc(['!done', '.tag=t2']), 't2', 1_767_225_700_002);
+    t.recordWords('out', enc(['/system/identity/print', '.tag=t2']), 1_767_225_700_000);
+    t.recordWords('in', enc(['!re', `=name=${'x'.repeat(70_000)}`, '.tag=t2']), 1_767_225_700_001); // split over segments
+    t.recordWords('in', enc(['!done', '.tag=t2']), 1_767_225_700_002);
     const exp = exportTrace(t, 'pcapng', meta);
     expect(exp.encoding).toBe('base64');
     expect(exp.fileName).toMatch(/^Lab_router-.*\.pcapng$/);

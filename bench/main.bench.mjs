@@ -1,0 +1,456 @@
+#!/usr/bin/env node
+// Main-process services benchmark (`npm run bench`, or `node bench/main.bench.mjs [options]`).
+//
+// 1. Load: N simulated routers (default 20, in a separate process) with a churning 10,000-row
+//    /ip/firewall/connection each; the services (in their own process, like Electron's main) connect
+//    to all of them and keep two live tables per router. Every event is JSON-serialised as the
+//    bridge would. Measured over --duration seconds after warm-up: event-loop delay p50/p99/max
+//    (perf_hooks.monitorEventLoopDelay), table patches and row updates per second, memory every
+//    5 s (RSS, heap) with the trace ring buffers capped (8 MiB per router by default).
+// 2. Trace capture overhead on a 100,000-row print from a minimal API server (another process):
+//    the same print with and without the trace recorder, interleaved, medians — through the
+//    services' console and live table, and through the bare engine (Session.command) with and
+//    without recording. node-routeros fetches the same print as the peer.
+//
+// Options: --duration S (default 60) --routers N (20) --rows N (10000) --print-rows N (100000)
+//          --reps N (5) --trace-cap-mib N (8) --no-write (leave docs/benchmarks.md alone)
+// Results go to stdout and to the "Main process" section of docs/benchmarks.md.
+import { spawn } from 'node:child_process';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { build } from 'esbuild';
+
+const root = new URL('..', import.meta.url).pathname;
+const argv = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(argv[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) {
+    console.error(`--${name} needs a positive number`);
+    process.exit(2);
+  }
+  return v;
+};
+const DURATION = opt('duration', 60);
+const ROUTERS = opt('routers', 20);
+const ROWS = opt('rows', 10_000);
+const PRINT_ROWS = opt('print-rows', 100_000);
+const REPS = opt('reps', 5);
+const TRACE_CAP_MIB = opt('trace-cap-mib', 8);
+const WRITE = !argv.includes('--no-write') && process.env.BENCH_NO_WRITE !== '1';
+const work = mkdtempSync(join(tmpdir(), 'tikscope-main-bench-'));
+
+// ---------------------------------------------------------------------------------------------
+// Child programs (bundled with esbuild so that they run without tsx).
+
+const SIMS = `
+import { startSimulator } from './simulator/src/index';
+const [n, rows] = process.argv.slice(2).map(Number);
+const sims = [];
+for (let i = 0; i < n; i++) {
+  sims.push(await startSimulator({ password: 'bench', connections: rows, identity: 'bench-' + (i + 1), seed: i + 1, logEveryTicks: 0 }));
+}
+process.stdout.write(JSON.stringify(sims.map((s) => s.port)) + '\\n');
+process.stdin.resume();
+process.stdin.on('end', async () => {
+  for (const s of sims) await s.close();
+  process.exit(0);
+});
+`;
+
+const LOAD = `
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServices, MemoryCredentialStore } from './app-main/src/services/index';
+
+const [portsJson, durationS, capMiB] = process.argv.slice(2);
+const ports = JSON.parse(portsJson);
+const dataDir = mkdtempSync(join(tmpdir(), 'tikscope-load-'));
+const services = await createServices({ dataDir, host: 'electron', appVersion: 'bench', credentialStore: new MemoryCredentialStore(), traceCapBytes: Number(capMiB) * 1024 * 1024 });
+let patches = 0, rowUpdates = 0, eventBytes = 0, liveTables = 0, traceBatches = 0;
+const tableStatus = new Map();
+services.subscribe((event, payload) => {
+  // What the bridge does with every event: serialise it.
+  eventBytes += JSON.stringify(payload).length;
+  if (event === 'table:patch') {
+    patches++;
+    rowUpdates += payload.upserts.length + payload.removes.length;
+    const was = tableStatus.get(payload.tableId);
+    if (payload.status === 'live' && was !== 'live') liveTables++;
+    tableStatus.set(payload.tableId, payload.status);
+  } else if (event === 'trace:entries') traceBatches++;
+});
+const t0 = performance.now();
+const ids = [];
+for (const [i, port] of ports.entries()) {
+  const c = await services.handlers['connections:save']({ input: { name: 'R' + (i + 1), host: '127.0.0.1', port, transport: 'plain', user: 'admin', password: 'bench' } });
+  ids.push(c.id);
+}
+const states = await Promise.all(ids.map((id) => services.handlers['link:connect']({ id })));
+const offline = states.filter((s) => s.status !== 'online');
+if (offline.length) throw new Error('not online: ' + JSON.stringify(offline[0]));
+for (const id of ids) {
+  await services.handlers['table:start']({ connectionId: id, path: '/ip/firewall/connection' });
+  await services.handlers['table:start']({ connectionId: id, path: '/ip/firewall/connection', proplist: ['src-address', 'dst-address', 'protocol', 'tcp-state', 'orig-bytes', 'repl-bytes'] });
+}
+while (liveTables < ids.length * 2) await new Promise((r) => setTimeout(r, 50));
+const loadedMs = performance.now() - t0;
+// Warm-up: let the initial prints' garbage go.
+await new Promise((r) => setTimeout(r, 3000));
+global.gc?.();
+const h = monitorEventLoopDelay({ resolution: 1 });
+h.enable();
+patches = 0; rowUpdates = 0; eventBytes = 0; traceBatches = 0;
+const samples = [];
+const started = performance.now();
+const sample = async () => {
+  const m = process.memoryUsage();
+  let traceHeld = 0;
+  for (const id of ids) traceHeld += (await services.handlers['trace:get']({ connectionId: id, limit: 1 })).heldBytes;
+  samples.push({ t: (performance.now() - started) / 1000, rss: m.rss, heap: m.heapUsed, traceHeld });
+};
+await sample();
+const end = started + Number(durationS) * 1000;
+while (performance.now() < end) {
+  await new Promise((r) => setTimeout(r, Math.min(5000, end - performance.now())));
+  await sample();
+}
+h.disable();
+const elapsed = (performance.now() - started) / 1000;
+const result = {
+  routers: ids.length, tables: ids.length * 2, loadedMs, elapsed,
+  lag: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6 },
+  patchesPerS: patches / elapsed, rowUpdatesPerS: rowUpdates / elapsed, eventMBPerS: eventBytes / elapsed / 1e6, traceBatchesPerS: traceBatches / elapsed,
+  samples,
+};
+await services.dispose();
+rmSync(dataDir, { recursive: true, force: true });
+process.stdout.write(JSON.stringify(result) + '\\n');
+process.exit(0);
+`;
+
+// A minimal RouterOS API server: any login, identity/resource, a cached N-row /interface/print,
+// /cancel and /quit. Independent of protocol/src and the simulator, so that serving costs nothing.
+const SERVER = `
+import net from 'node:net';
+const ROWS = Number(process.argv[2]);
+function prefix(n) {
+  if (n < 0x80) return [n];
+  if (n < 0x4000) return [0x80 | (n >>> 8), n & 0xff];
+  if (n < 0x200000) return [0xc0 | (n >>> 16), (n >>> 8) & 0xff, n & 0xff];
+  return [0xe0 | (n >>> 24), (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+}
+const word = (w) => { const b = Buffer.from(w); return Buffer.concat([Buffer.from(prefix(b.length)), b]); };
+const sentence = (words, tag) => Buffer.concat([...words.map(word), ...(tag ? [word('.tag=' + tag)] : []), Buffer.of(0)]);
+const rowBodies = [];
+for (let i = 0; i < ROWS; i++) {
+  const mac = [0x4c, 0x5e, 0x0c, (i >>> 16) & 0xff, (i >>> 8) & 0xff, i & 0xff].map((b) => b.toString(16).padStart(2, '0')).join(':').toUpperCase();
+  rowBodies.push(Buffer.concat(['!re', '=.id=*' + (i + 1).toString(16).toUpperCase(), '=name=ether' + (i + 1), '=type=ether', '=mtu=1500', '=mac-address=' + mac,
+    '=rx-byte=' + ((i * 7919) % 1e12), '=tx-byte=' + ((i * 104729) % 1e12), '=running=true', '=disabled=false', '=comment=uplink ' + (i % 48) + ' to rack ' + (i % 12)].map(word)));
+}
+function print(tag) {
+  const end = Buffer.concat([...(tag ? [word('.tag=' + tag)] : []), Buffer.of(0)]);
+  const parts = [];
+  for (const b of rowBodies) parts.push(b, end);
+  parts.push(sentence(['!done'], tag));
+  return Buffer.concat(parts);
+}
+const server = net.createServer((socket) => {
+  socket.setNoDelay(true);
+  let buf = Buffer.alloc(0);
+  let words = [];
+  const running = new Set();
+  socket.on('error', () => undefined);
+  socket.on('data', (chunk) => {
+    buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+    let i = 0;
+    for (;;) {
+      if (i >= buf.length) break;
+      const b = buf[i];
+      const size = b < 0x80 ? 1 : b < 0xc0 ? 2 : b < 0xe0 ? 3 : 4;
+      if (i + size > buf.length) break;
+      let n = size === 1 ? b : size === 2 ? ((b & 0x3f) << 8) | buf[i + 1] : size === 3 ? ((b & 0x1f) << 16) | (buf[i + 1] << 8) | buf[i + 2] : ((b & 0x0f) << 24) | (buf[i + 1] << 16) | (buf[i + 2] << 8) | buf[i + 3];
+      if (i + size + n > buf.length) break;
+      const w = buf.subarray(i + size, i + size + n).toString('latin1');
+      i += size + n;
+      if (n > 0) { words.push(w); continue; }
+      const s = words; words = [];
+      const tag = s.find((x) => x.startsWith('.tag='))?.slice(5);
+      const cmd = s[0];
+      if (cmd === '/login') socket.write(sentence(['!done'], tag));
+      else if (cmd === '/system/identity/print') socket.write(Buffer.concat([sentence(['!re', '=name=bench'], tag), sentence(['!done'], tag)]));
+      else if (cmd === '/system/resource/print') socket.write(Buffer.concat([sentence(['!re', '=version=7.20 (stable)', '=board-name=bench'], tag), sentence(['!done'], tag)]));
+      else if (cmd === '/interface/print') socket.write(print(tag));
+      else if (cmd === '/interface/listen') running.add(tag);
+      else if (cmd === '/cancel') {
+        const victim = s.find((x) => x.startsWith('=tag='))?.slice(5);
+        if (running.delete(victim)) socket.write(Buffer.concat([sentence(['!trap', '=category=2', '=message=interrupted'], victim), sentence(['!done'], tag), sentence(['!done'], victim)]));
+        else socket.write(sentence(['!done'], tag));
+      } else if (cmd === '/quit') { socket.end(sentence(['!fatal', 'session terminated on request'])); }
+      else socket.write(Buffer.concat([sentence(['!trap', '=message=no such command'], tag), sentence(['!done'], tag)]));
+    }
+    buf = buf.subarray(i);
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify(server.address().port) + '\\n'));
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
+`;
+
+const OVERHEAD = `
+import { performance } from 'node:perf_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServices, MemoryCredentialStore } from './app-main/src/services/index';
+import { connect } from './protocol/node/connect';
+import { TraceBuffer } from './app-main/src/services/trace';
+
+const [port, reps, rows] = process.argv.slice(2).map(Number);
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+
+async function servicesRun(traceCapture) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tikscope-ovh-'));
+  const s = await createServices({ dataDir, host: 'electron', appVersion: 'bench', credentialStore: new MemoryCredentialStore(), traceCapture });
+  const waiters = [];
+  s.subscribe((event, payload) => {
+    JSON.stringify(payload);
+    for (const w of [...waiters]) if (w.test(event, payload)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(payload); }
+  });
+  const wait = (test) => new Promise((resolve) => waiters.push({ test, resolve }));
+  const c = await s.handlers['connections:save']({ input: { name: 'bench', host: '127.0.0.1', port, transport: 'plain', user: 'admin', password: 'x' } });
+  await s.handlers['link:connect']({ id: c.id });
+  global.gc?.();
+  let t = performance.now();
+  const ended = wait((e, p) => e === 'console:end');
+  await s.handlers['console:send']({ connectionId: c.id, words: ['/interface/print'] });
+  const end = await ended;
+  const consoleMs = performance.now() - t;
+  if (end.rows !== rows) throw new Error('console rows ' + end.rows);
+  global.gc?.();
+  t = performance.now();
+  const live = wait((e, p) => e === 'table:patch' && p.status === 'live');
+  await s.handlers['table:start']({ connectionId: c.id, path: '/interface' });
+  const p = await live;
+  const tableMs = performance.now() - t;
+  if (p.total !== rows) throw new Error('table rows ' + p.total);
+  const trace = await s.handlers['trace:get']({ connectionId: c.id, limit: 1 });
+  await s.dispose();
+  rmSync(dataDir, { recursive: true, force: true });
+  return { consoleMs, tableMs, held: trace.heldBytes, dropped: trace.dropped };
+}
+
+async function engineRun(record) {
+  const buffer = new TraceBuffer('bench', 8 * 1024 * 1024);
+  const { session } = await connect({ host: '127.0.0.1', port, user: 'admin', password: 'x', ...(record ? { onSentence: (e) => buffer.recordWords(e.direction, e.words, e.tag, e.time) } : {}) });
+  global.gc?.();
+  const t = performance.now();
+  const r = await session.command(['/interface/print'], { timeoutMs: 0 });
+  const ms = performance.now() - t;
+  if (r.replies.length !== rows) throw new Error('engine rows');
+  await session.quit(500);
+  return ms;
+}
+
+const res = { on: { console: [], table: [] }, off: { console: [], table: [] }, engineOn: [], engineOff: [], held: 0, dropped: 0 };
+await servicesRun(true); await engineRun(true); // warm-up (JIT)
+for (let i = 0; i < reps; i++) {
+  const order = i % 2 === 0 ? [true, false] : [false, true];
+  for (const on of order) {
+    const r = await servicesRun(on);
+    const k = on ? 'on' : 'off';
+    res[k].console.push(r.consoleMs); res[k].table.push(r.tableMs);
+    if (on) { res.held = r.held; res.dropped = r.dropped; }
+    (on ? res.engineOn : res.engineOff).push(await engineRun(on));
+  }
+}
+process.stdout.write(JSON.stringify({
+  consoleOn: median(res.on.console), consoleOff: median(res.off.console),
+  tableOn: median(res.on.table), tableOff: median(res.off.table),
+  engineOn: median(res.engineOn), engineOff: median(res.engineOff),
+  held: res.held, dropped: res.dropped,
+}) + '\\n');
+process.exit(0);
+`;
+
+const PEER = `
+import { performance } from 'node:perf_hooks';
+import { RouterOSAPI } from 'node-routeros';
+const [port, reps, rows] = process.argv.slice(2).map(Number);
+const times = [];
+for (let i = 0; i < reps + 1; i++) {
+  const api = new RouterOSAPI({ host: '127.0.0.1', port, user: 'admin', password: 'x', timeout: 120 });
+  await api.connect();
+  const t = performance.now();
+  const r = await api.write('/interface/print');
+  const ms = performance.now() - t;
+  if (r.length !== rows) throw new Error('node-routeros rows ' + r.length);
+  if (i > 0) times.push(ms);
+  await api.close().catch(() => undefined);
+}
+times.sort((a, b) => a - b);
+process.stdout.write(JSON.stringify(times[Math.floor(times.length / 2)]) + '\\n');
+process.exit(0);
+`;
+
+async function bundle(name, source) {
+  const outfile = join(work, `${name}.mjs`);
+  await build({
+    stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: `${name}.ts` },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    external: ['@napi-rs/keyring', 'dbus-next', 'node-routeros'],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+/** Runs a child; resolves with its first stdout line (JSON) and keeps it alive until `stop()`. */
+function child(file, args, { keepAlive = false, profile = false } = {}) {
+  // BENCH_PROF=DIR writes a CPU profile of the measured process there (for finding hot spots).
+  const prof = profile && process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+  const p = spawn(process.execPath, ['--expose-gc', ...prof, file, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_PATH: join(root, 'node_modules') } });
+  const first = new Promise((resolve, reject) => {
+    const rl = createInterface({ input: p.stdout });
+    rl.once('line', (line) => resolve(JSON.parse(line)));
+    p.once('exit', (code) => reject(new Error(`${file} exited with ${code} before answering`)));
+    p.once('error', reject);
+  });
+  const exited = new Promise((resolve) => p.once('exit', resolve));
+  if (!keepAlive) p.stdin.end();
+  return {
+    first,
+    stop: async () => {
+      p.stdin.end();
+      await exited;
+    },
+  };
+}
+
+const mb = (b) => (b / 1024 / 1024).toFixed(0);
+
+async function main() {
+  const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}`;
+  const date = new Date().toISOString().slice(0, 10);
+  console.log(`machine: ${machine}`);
+  const [simsFile, loadFile, serverFile, overheadFile, peerFile] = await Promise.all([
+    bundle('sims', SIMS),
+    bundle('load', LOAD),
+    bundle('server', SERVER),
+    bundle('overhead', OVERHEAD),
+    bundle('peer', PEER.replace("from 'node-routeros'", `from '${join(root, 'node_modules/node-routeros/dist/index.js')}'`)),
+  ]);
+
+  // --- 2. trace overhead (first: it is short) --------------------------------------------------
+  console.log(`\ntrace overhead: ${PRINT_ROWS} rows, ${REPS} interleaved reps`);
+  const server = child(serverFile, [String(PRINT_ROWS)], { keepAlive: true });
+  const port = await server.first;
+  const ovh = await child(overheadFile, [String(port), String(REPS), String(PRINT_ROWS)], { profile: true }).first;
+  const peerMs = await child(peerFile, [String(port), String(Math.min(REPS, 3)), String(PRINT_ROWS)]).first;
+  await server.stop();
+  const pct = (on, off) => ((on / off - 1) * 100);
+  console.log(ovh, { peerMs });
+
+  // --- 1. load ----------------------------------------------------------------------------------
+  console.log(`\nload: ${ROUTERS} routers x 2 live tables on ${ROWS} churning rows, ${DURATION} s`);
+  const sims = child(simsFile, [String(ROUTERS), String(ROWS)], { keepAlive: true });
+  const ports = await sims.first;
+  const load = await child(loadFile, [JSON.stringify(ports), String(DURATION), String(TRACE_CAP_MIB)], { profile: true }).first;
+  await sims.stop();
+  const s0 = load.samples[0];
+  const sN = load.samples.at(-1);
+  const peakRss = Math.max(...load.samples.map((s) => s.rss));
+  const slope = load.samples.length > 2 ? ((sN.rss - load.samples[1].rss) / 1024 / 1024) / ((sN.t - load.samples[1].t) / 60) : 0;
+  console.log({ ...load, samples: load.samples.length });
+
+  const memRows = load.samples
+    .map((s) => `| ${s.t.toFixed(0)} | ${mb(s.rss)} | ${mb(s.heap)} | ${mb(s.traceHeld)} |`)
+    .join('\n');
+  const lagOk = load.lag.p99 < 25;
+  const ovhTable = pct(ovh.tableOn, ovh.tableOff);
+  const ovhConsole = pct(ovh.consoleOn, ovh.consoleOff);
+  const ovhEngine = pct(ovh.engineOn, ovh.engineOff);
+  const section = `## Main process
+
+Measured by \`bench/main.bench.mjs\` on ${date}; machine: ${machine}. The machine was shared with
+other work, so absolute times are indicative; ratios come from interleaved runs in the same process.
+
+**Load** — ${load.routers} simulated routers (one separate process) with a churning ${ROWS}-row
+\`/ip/firewall/connection\` each; the services (own process) hold ${load.tables} live tables (two per
+router, one with a \`.proplist\`), record traces (cap ${TRACE_CAP_MIB} MiB per router) and every event
+is JSON-serialised as the bridge would. All tables loaded in ${(load.loadedMs / 1000).toFixed(1)} s;
+then ${load.elapsed.toFixed(0)} s measured (\`--duration ${DURATION}\`; the issue asks for 5 minutes:
+\`node bench/main.bench.mjs --duration 300\`).
+
+| metric | value | target |
+|---|---|---|
+| event-loop delay p50 / p99 / max | ${load.lag.p50.toFixed(1)} / ${load.lag.p99.toFixed(1)} / ${load.lag.max.toFixed(1)} ms | p99 < 25 ms ${lagOk ? '(met)' : '(**missed**)'} |
+| table patches per second (all tables) | ${load.patchesPerS.toFixed(0)} (${(load.patchesPerS / load.tables).toFixed(1)} per table) | ≤ 10 per table |
+| row updates per second delivered | ${load.rowUpdatesPerS.toFixed(0)} | |
+| event payload serialised | ${load.eventMBPerS.toFixed(1)} MB/s | |
+| RSS first sample → last / peak | ${mb(s0.rss)} → ${mb(sN.rss)} / ${mb(peakRss)} MiB (${slope >= 0 ? '+' : ''}${slope.toFixed(1)} MiB/min after the first 5 s) | flat |
+
+Memory over time (s, RSS MiB, heap MiB, trace bytes held MiB):
+
+| t | RSS | heap | traces |
+|---|---|---|---|
+${memRows}
+
+**Trace capture overhead** on a ${PRINT_ROWS.toLocaleString('en-US')}-row print (~${(PRINT_ROWS * 200 / 1e6).toFixed(0)} MB) from a minimal
+local API server; medians of ${REPS} interleaved runs with and without the trace recorder
+(target < 10 %):
+
+| path | trace off | trace on | overhead |
+|---|---|---|---|
+| services: live table \`/interface\` until \`live\` | ${ovh.tableOff.toFixed(0)} ms | ${ovh.tableOn.toFixed(0)} ms | ${ovhTable.toFixed(1)} % |
+| services: console \`/interface/print\` until \`console:end\` | ${ovh.consoleOff.toFixed(0)} ms | ${ovh.consoleOn.toFixed(0)} ms | ${ovhConsole.toFixed(1)} % |
+| engine only: \`Session.command\` | ${ovh.engineOff.toFixed(0)} ms | ${ovh.engineOn.toFixed(0)} ms | ${ovhEngine.toFixed(1)} % |
+
+The trace held ${mb(ovh.held)} MiB after the print (cap 8 MiB) and had dropped ${ovh.dropped.toLocaleString('en-US')} older
+entries. Peer: node-routeros fetches the same print in ${peerMs.toFixed(0)} ms — the services'
+live table (with tracing) takes ${(ovh.tableOn / peerMs).toFixed(2)}x that time, the bare engine with tracing
+${(ovh.engineOn / peerMs).toFixed(2)}x.
+<!-- main-bench:end -->
+`;
+  console.log(`\n${section}`);
+  if (WRITE) writeSection(section);
+  rmSync(work, { recursive: true, force: true });
+  if (!lagOk || ovhTable >= 10) {
+    console.log('target missed');
+    process.exitCode = 1;
+  }
+}
+
+/** Replaces this benchmark's section of docs/benchmarks.md, keeping every other section. */
+function writeSection(section) {
+  const file = join(root, 'docs', 'benchmarks.md');
+  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nResults of `npm run bench`. Each benchmark rewrites only its own section.\n';
+  const heading = '## Main process';
+  const start = doc.indexOf(heading);
+  if (start >= 0) {
+    const endMarker = '<!-- main-bench:end -->';
+    const end = doc.indexOf(endMarker, start);
+    const next = doc.indexOf('\n## ', start + heading.length);
+    const stop = end >= 0 ? end + endMarker.length + 1 : next >= 0 ? next + 1 : doc.length;
+    doc = doc.slice(0, start) + section + doc.slice(stop).replace(/^\n*/, '\n');
+  } else {
+    doc = `${doc.replace(/\n*$/, '\n')}\n${section}`;
+  }
+  writeFileSync(file, doc.replace(/\n+$/, '\n'));
+  console.log(`wrote ${file}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  rmSync(work, { recursive: true, force: true });
+  process.exit(1);
+});
