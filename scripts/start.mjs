@@ -6,10 +6,10 @@
 //
 // The Electron binary is located the way node_modules/electron/index.js does it, but without
 // requiring that module: its require() starts a download when the binary is missing and throws
-// when that fails (engineering-notes §5.1). Electron 45 downloads its binary lazily; `npm start`
-// does not start a download on its own — on an offline machine that could hang for minutes
-// before the fallback — but says how to get it (`npx install-electron`), or fetches it once with
-// the package's own install.js when TIKSCOPE_FETCH_ELECTRON=1 is set.
+// when that fails (engineering-notes §5.1). Electron 45 downloads its binary lazily, so on first
+// run `npm start` fetches it once with the package's own install.js (time-limited; on a closed
+// network the fetch is refused within a second and the browser host starts instead).
+// TIKSCOPE_FETCH_ELECTRON=0 skips the fetch.
 //
 // TIKSCOPE_NO_ELECTRON=1 goes straight to the browser host.
 import { spawn, spawnSync } from 'node:child_process';
@@ -54,7 +54,7 @@ function parseArgs(argv) {
   return out;
 }
 
-const DOWNLOAD_LIMIT_MS = 10 * 60 * 1000;
+const DOWNLOAD_LIMIT_MS = 5 * 60 * 1000;
 
 /**
  * Runs node_modules/electron/install.js once. Resolves undefined when it worked, a reason when it
@@ -156,7 +156,7 @@ export async function launch(argv, env = process.env) {
     }
   }
   let electron = env.TIKSCOPE_NO_ELECTRON === '1' ? { missing: 'TIKSCOPE_NO_ELECTRON=1 is set' } : findElectron(env);
-  const mayDownload = env.TIKSCOPE_FETCH_ELECTRON === '1' && !env.ELECTRON_SKIP_BINARY_DOWNLOAD && !env.ELECTRON_OVERRIDE_DIST_PATH;
+  const mayDownload = env.TIKSCOPE_FETCH_ELECTRON !== '0' && !env.ELECTRON_SKIP_BINARY_DOWNLOAD && !env.ELECTRON_OVERRIDE_DIST_PATH;
   if (electron.download && mayDownload) {
     const failed = await downloadElectron(env);
     if (failed === undefined) electron = findElectron(env);

@@ -111,20 +111,20 @@ async function expectHostFallback(started: Started, notice: string): Promise<voi
 
 describe('npm start', () => {
   it('starts the browser host when the Electron binary was never downloaded', async () => {
-    const started = npmStart(['--port', '0', '--data-dir', join(work, 'data1')], {});
+    const started = npmStart(['--port', '0', '--data-dir', join(work, 'data1')], { TIKSCOPE_FETCH_ELECTRON: '0' });
     await expectHostFallback(started, NEVER_DOWNLOADED);
   });
 
-  it('fetches a missing binary only when asked, and starts the host when the download fails', async () => {
+  it('fetches a missing binary once by default (not with TIKSCOPE_FETCH_ELECTRON=0), and starts the host when the download fails', async () => {
     const marker = join(work, 'download-attempted');
     writeFileSync(join(project, 'node_modules', 'electron', 'install.js'), `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x');\nconsole.error('getaddrinfo ENOTFOUND github.com');\nprocess.exit(1);\n`);
     try {
-      // Not without being asked: an offline download could hang before the fallback.
-      const skipped = npmStart(['--port', '0', '--data-dir', join(work, 'data1b')], {});
+      // Opted out: no download attempt at all.
+      const skipped = npmStart(['--port', '0', '--data-dir', join(work, 'data1b')], { TIKSCOPE_FETCH_ELECTRON: '0' });
       await expectHostFallback(skipped, NEVER_DOWNLOADED);
       expect(existsSync(marker)).toBe(false);
 
-      const started = npmStart(['--port', '0', '--data-dir', join(work, 'data1c')], { TIKSCOPE_FETCH_ELECTRON: '1' });
+      const started = npmStart(['--port', '0', '--data-dir', join(work, 'data1c')], {});
       await expectHostFallback(started, 'Electron is not available: the Electron binary is not downloaded and its download failed (exit code 1); starting the browser host instead.');
       expect(existsSync(marker)).toBe(true);
     } finally {
@@ -145,7 +145,7 @@ describe('npm start', () => {
       ].join('\n'),
     );
     try {
-      const started = npmStart(['--data-dir', join(work, 'data1d')], { TIKSCOPE_FETCH_ELECTRON: '1' });
+      const started = npmStart(['--data-dir', join(work, 'data1d')], {});
       expect(await started.exited).toBe(0);
       expect(started.lines).toEqual(['built (stub)']);
       expect(existsSync(join(pkg, 'path.txt'))).toBe(true);
