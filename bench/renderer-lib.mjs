@@ -30,9 +30,8 @@ export async function serveStatic(dir) {
  * out/renderer-bench. Never part of the shipped build.
  */
 export async function buildBenchRenderer(root) {
-  const { build } = await import('vite');
-  const { rendererConfig } = await import(join(root, 'scripts/build.d/30-renderer.mjs'));
+  const { buildRenderer } = await import(join(root, 'scripts/build.d/30-renderer.mjs'));
   const outDir = join(root, 'out', 'renderer-bench');
-  await build(rendererConfig({ root, outDir, input: { bench: join(root, 'app-renderer', 'bench.html') } }));
+  await buildRenderer({ root, outDir, input: { bench: join(root, 'app-renderer', 'bench.html') } });
   return outDir;
 }

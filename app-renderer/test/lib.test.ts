@@ -139,6 +139,7 @@ describe('format', () => {
     expect(linkStatusText({ ...base, status: 'online' }, 0)).toBe('Connected');
     expect(linkStatusText({ ...base, status: 'backoff', nextAttemptAt: 4000 }, 200)).toBe('Reconnecting in 4 s…');
     expect(linkStatusText({ ...base, status: 'auth-failed', reason: 'invalid user name or password (6)' }, 0)).toBe('Login failed: invalid user name or password (6)');
+    expect(linkStatusText({ ...base, status: 'auth-failed', reason: 'login failed: invalid user name or password (6)' }, 0)).toBe('Login failed: invalid user name or password (6)');
     expect(linkStatusText({ ...base, status: 'failed', reason: 'connection refused' }, 0)).toBe('Failed: connection refused');
     expect(linkStatusText(undefined, 0)).toBe('Offline');
   });

@@ -31,6 +31,22 @@ export function rendererConfig({ root, outDir, input, mode = 'production' }) {
   };
 }
 
+/**
+ * Runs vite with NODE_ENV set to the mode for the duration of the build: vite and the React plugin
+ * read it (not the mode) to choose production JSX, and test runners set it to "test".
+ */
+export async function buildRenderer(options) {
+  const mode = options.mode ?? 'production';
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = mode;
+  try {
+    await viteBuild(rendererConfig({ ...options, mode }));
+  } finally {
+    if (before === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = before;
+  }
+}
+
 export async function build({ root, outDir }) {
-  await viteBuild(rendererConfig({ root, outDir: join(outDir, 'renderer') }));
+  await buildRenderer({ root, outDir: join(outDir, 'renderer') });
 }

@@ -28,7 +28,7 @@ export function Notices() {
   const notices = useApp((s) => s.notices);
   const bridge = useApp((s) => s.bridgeStatus);
   return (
-    <div className="notices" aria-label="Notifications">
+    <div className="notices" role="region" aria-label="Notifications">
       {bridge === 'reconnecting' && (
         <div className="notice notice-warning" role="status">
           <div className="notice-text">

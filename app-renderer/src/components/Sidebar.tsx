@@ -30,6 +30,7 @@ export function Sidebar() {
       remove: s.deleteConnection,
     })),
   );
+  const keychainOk = useApp((s) => s.info?.keychain.available ?? true);
   const run = useRun();
   const anyBackoff = Object.values(links).some((l) => l.status === 'backoff');
   const now = useNow(500, anyBackoff);
@@ -85,7 +86,7 @@ export function Sidebar() {
         className="input search"
         type="search"
         aria-label="Search connections"
-        placeholder="Search name, host, group…  (Ctrl+K)"
+        placeholder="Search routers  (Ctrl+K)"
         value={search}
         onChange={(e) => actions.setSearch(e.target.value)}
       />
@@ -164,7 +165,7 @@ export function Sidebar() {
               <dt>User</dt>
               <dd className="mono">{selected.user || '—'}</dd>
               <dt>Password</dt>
-              <dd>{selected.demo ? 'not needed' : selected.hasPassword ? 'stored' : 'none stored'}</dd>
+              <dd>{selected.demo ? 'built in' : !selected.hasPassword ? 'none stored' : keychainOk ? 'in the keychain' : 'for this run only'}</dd>
             </dl>
             {selectedLink?.status === 'online' && selectedLink.router && (
               <p className="details-note">

@@ -36,6 +36,10 @@ export const DEFAULT_PORT: Record<TransportKind, number> = {
   'tls-anonymous': 8729,
 };
 
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 /**
  * The words the sidebar shows for a link: "Connected" when logged in, otherwise why not. These
  * strings are part of the product (issue 5) — tests look for them.
@@ -54,10 +58,12 @@ export function linkStatusText(link: LinkState | undefined, now: number): string
     }
     case 'auth-failed': {
       const r = link.reason ?? 'the router refused the user name or password';
-      return /^login failed/i.test(r) ? r : `Login failed: ${r}`;
+      const m = /^login failed:?\s*/i.exec(r);
+      return `Login failed: ${m ? r.slice(m[0].length) : r}`;
     }
     case 'failed':
-      return link.reason ? (/^(connection )?failed/i.test(link.reason) ? link.reason : `Failed: ${link.reason}`) : 'Failed';
+      if (!link.reason) return 'Failed';
+      return /^(connection )?failed/i.test(link.reason) ? capitalise(link.reason) : `Failed: ${link.reason}`;
     default:
       return 'Offline';
   }

@@ -110,8 +110,26 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
       const pw = password ?? runPasswords.get(id);
       const r = await api['link:connect'](pw !== undefined ? { id, password: pw } : { id });
       if (r.ok) {
-        get().applyLinkState(r.value);
-        if (r.value.status === 'online') get().openWorkspace(id);
+        const state = r.value;
+        get().applyLinkState(state);
+        if (state.status === 'online') get().openWorkspace(id);
+        else if (state.status === 'auth-failed') {
+          const conn = get().connections.find((c) => c.id === id);
+          if (conn && !conn.hasPassword && pw === undefined) {
+            set({ dialog: { kind: 'password', connectionId: id, reason: state.reason ?? 'The router refused the login.' } });
+            return;
+          }
+          if (password === undefined) runPasswords.delete(id);
+          get().reportError(
+            { code: state.errorCode ?? 'LOGIN_FAILED', message: state.reason ?? 'the router refused the login', hint: 'Check the user name and password (Edit); the user needs the "api" policy.' },
+            `Connecting ${nameOf(id)}`,
+          );
+        } else if (state.status === 'failed') {
+          get().reportError(
+            { code: state.errorCode ?? 'NETWORK', message: state.reason ?? 'the connection failed', hint: 'Check the address, port and transport, and that the API service is enabled on the router (/ip service).' },
+            `Connecting ${nameOf(id)}`,
+          );
+        }
         return;
       }
       const e = r.error;

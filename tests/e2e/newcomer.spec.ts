@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer, launchBrowser, openApp, SCREENSHOTS, type AppUnderTest } from './fixtures';
+
+/**
+ * The newcomer path of issue 5: Demo router → Connect → Console → Tables → a set from the Console
+ * shows up live → the Trace shows the live table's own sentences. Plus Cancel and the exports.
+ */
+describe('newcomer path on the Demo router', () => {
+  let browser: Browser;
+  let renderer: Awaited<ReturnType<typeof buildRenderer>>;
+  let t: AppUnderTest | undefined;
+
+  beforeAll(async () => {
+    [renderer, browser] = await Promise.all([buildRenderer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await renderer?.dispose();
+  });
+  afterEach(async () => {
+    const errors = t?.app.errors ?? [];
+    await t?.close();
+    t = undefined;
+    expect(errors).toEqual([]);
+  });
+
+  it('connects, prints, watches a live table change and finds its own sentences in the trace', async () => {
+    t = await openApp(browser, renderer.dir);
+    const { app } = t;
+    await expect(app.router('Demo router').isVisible()).resolves.toBe(true);
+    const ws = await app.connect('Demo router');
+    await expect(ws.tab('Console').getAttribute('aria-selected')).resolves.toBe('true');
+
+    await ws.send(['/system/resource/print']);
+    const card = await ws.waitForOutcome('/system/resource/print', 'done');
+    await ws.replyKind(card, '!re').first().waitFor();
+    await ws.replyKind(card, '!done').waitFor();
+    // A fuller console for the screenshot: a query with a property list, a trap, and CLI syntax.
+    await ws.send(['/interface/print', '?type=ether', '=.proplist=.id,name,type,running,rx-byte']);
+    await ws.waitForOutcome('/interface/print', 'done');
+    await ws.send(['/ip/adress/print']);
+    await ws.waitForOutcome('/ip/adress/print', 'trap');
+    await ws.sentence().fill('/ip address print where interface=ether1 and disabled=no');
+    await ws.region.getByRole('region', { name: 'API form' }).waitFor();
+    await app.screenshot(join(SCREENSHOTS, 'console.png'));
+    await ws.sentence().fill('');
+
+    const table = await ws.startTable('/interface');
+    await ws.cell(table, 'ether1').waitFor();
+
+    await ws.send(['/interface/set', '=.id=ether1', '=comment=hello']);
+    await ws.waitForOutcome('/interface/set', 'done');
+    await ws.open('Tables');
+    await ws.cell(ws.table('/interface'), 'hello').waitFor();
+    await app.screenshot(join(SCREENSHOTS, 'tables.png'));
+
+    await ws.open('Trace');
+    await ws.filterTrace('/interface/listen');
+    const listen = ws.traceItem('/interface/listen').first();
+    await listen.waitFor();
+    // The table's own listen went out on the wire with its tag.
+    await expect(listen.locator('.t-dir').textContent()).resolves.toBe('<<<');
+    await ws.filterTrace('');
+    await app.screenshot(join(SCREENSHOTS, 'trace.png'));
+  });
+
+  it('cancels a running /interface/listen with Cancel', async () => {
+    t = await openApp(browser, renderer.dir);
+    const ws = await t.app.connect('Demo router');
+    await ws.send(['/interface/listen']);
+    const card = ws.command('/interface/listen');
+    const cancel = card.getByRole('button', { name: 'Cancel', exact: true });
+    await card.locator('.cmd-status').getByText('running…', { exact: true }).waitFor();
+    await cancel.click();
+    await ws.waitForOutcome('/interface/listen', 'cancelled');
+    await expect(cancel.count()).resolves.toBe(0);
+    // The router's answer to /cancel: the interrupted trap, then done (protocol.md §7.2).
+    await ws.replyKind(card, '!trap').waitFor();
+    await ws.replyKind(card, '!done').waitFor();
+  });
+
+  it('exports the live table as CSV and JSON and the trace as JSON Lines and pcapng', async () => {
+    t = await openApp(browser, renderer.dir);
+    const ws = await t.app.connect('Demo router');
+    const table = await ws.startTable('/interface');
+    await ws.cell(table, 'ether1').waitFor();
+
+    const csv = await ws.download('Export CSV');
+    expect(csv.suggestedFilename()).toBe('interface.csv');
+    const csvText = await readFile(await csv.path(), 'utf8');
+    const [head, ...lines] = csvText.trim().split('\r\n');
+    expect(head?.split(',')).toContain('name');
+    expect(lines.some((l) => l.split(',').includes('ether1'))).toBe(true);
+
+    const json = await ws.download('Export JSON');
+    const rows = JSON.parse(await readFile(await json.path(), 'utf8')) as Record<string, string>[];
+    expect(rows.map((r) => r.name)).toContain('ether1');
+
+    await ws.open('Trace');
+    const jsonl = await ws.download('Export JSON Lines');
+    const jsonlText = await readFile(await jsonl.path(), 'utf8');
+    // A header line first, then one entry per line.
+    const entries = jsonlText
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { direction?: string; words?: string[] })
+      .filter((e): e is { direction: string; words: string[] } => Array.isArray(e.words));
+    expect(entries.some((e) => e.direction === 'out' && e.words[0] === '/interface/listen')).toBe(true);
+    // Main redacts; the export never carries the Demo router's password.
+    expect(entries.some((e) => e.words.includes('=password=demo'))).toBe(false);
+
+    const pcap = await ws.download('Export pcapng');
+    expect(pcap.suggestedFilename()).toMatch(/\.pcapng$/);
+    const bytes = await readFile(await pcap.path());
+    expect([...bytes.subarray(0, 4)]).toEqual([0x0a, 0x0d, 0x0d, 0x0a]);
+
+    // And back: the exported JSON Lines open read-only in their own workspace (trace:import).
+    const imported = await t.app.importTrace('capture.jsonl', jsonlText);
+    await imported.filterTrace('/interface/listen');
+    await imported.traceItem('/interface/listen').first().waitFor();
+  });
+});
