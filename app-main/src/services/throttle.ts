@@ -30,8 +30,13 @@ export class Throttle {
 
   private run(): void {
     this.timer = undefined;
-    this.last = performance.now();
-    this.flush();
+    try {
+      this.flush();
+    } finally {
+      // Measured from the end of the flush: a batch that took long to build still keeps the
+      // next one a full interval away.
+      this.last = performance.now();
+    }
   }
 
   dispose(): void {
