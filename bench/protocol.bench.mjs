@@ -50,17 +50,15 @@ function rowWords(i) {
     '!re',
     `=.id=*${(i + 1).toString(16).toUpperCase()}`,
     `=name=ether${i + 1}`,
-    `=default-name=ether${i + 1}`,
     '=type=ether',
     '=mtu=1500',
-    '=actual-mtu=1500',
     `=mac-address=${mac}`,
     '=last-link-up-time=2026-07-30 12:34:56',
     `=rx-byte=${(i * 7919) % 1e12}`,
     `=tx-byte=${(i * 104729) % 1e12}`,
     '=running=true',
     '=disabled=false',
-    `=comment=uplink ${i % 48} to rack ${i % 12}`,
+    `=comment=rack ${i % 12} port ${i % 48}`,
   ];
 }
 
@@ -133,11 +131,18 @@ async function startServer() {
 // Clients
 
 const PROBE = join(work, 'probe.mjs');
-// Reports the child's own peak RSS on fd 3 when it exits (however it exits).
+// Reports the child's own peak RSS and CPU time on fd 3 when it exits (however it exits). Peak RSS
+// comes from VmHWM: getrusage's maxrss survives exec on Linux and would report the bench process's
+// own size for every child.
 writeFileSync(
   PROBE,
-  `import { writeSync } from 'node:fs';
-process.on('exit', () => { try { writeSync(3, String(process.resourceUsage().maxRSS * 1024)); } catch {} });
+  `import { readFileSync, writeSync } from 'node:fs';
+process.on('exit', () => {
+  let rss = process.resourceUsage().maxRSS * 1024;
+  try { rss = Number(/VmHWM:\\s+(\\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) * 1024; } catch {}
+  const u = process.resourceUsage();
+  try { writeSync(3, JSON.stringify({ rss, cpu: (u.userCPUTime + u.systemCPUTime) / 1000 })); } catch {}
+});
 `,
 );
 
@@ -154,6 +159,19 @@ const rows = await api.write('/interface/print');
 console.log(rows.length);
 await api.close();
 process.exit(0);
+`,
+);
+
+const RAW_DRAIN_STATIC = join(work, 'raw-drain-static.mjs');
+writeFileSync(
+  RAW_DRAIN_STATIC,
+  `import net from 'node:net';
+const [port, expected, request] = process.argv.slice(2);
+let got = 0;
+const s = net.connect({
+  host: '127.0.0.1', port: Number(port),
+  onread: { buffer: Buffer.allocUnsafe(1 << 20), callback: (n) => { got += n; if (got >= Number(expected)) { console.log(got); s.destroy(); } return true; } },
+}, () => s.write(Buffer.from(request, 'hex')));
 `,
 );
 
@@ -175,17 +193,20 @@ function run(args, { stdin = '', stdout = 'ignore' } = {}) {
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, ['--import', pathToFileURL(PROBE).href, ...args], { stdio: ['pipe', stdout, 'pipe', 'pipe'] });
     let err = '';
-    let rss = '';
+    let probe = '';
     const out = [];
     child.stderr.on('data', (d) => (err += d));
-    child.stdio[3].on('data', (d) => (rss += d));
+    child.stdio[3].on('data', (d) => (probe += d));
     child.stdout?.on('data', (d) => out.push(d));
     child.stdin.end(stdin);
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${err}`));
-      else resolve({ ms, rss: Number(rss), stdout: Buffer.concat(out) });
+      else {
+        const { rss, cpu } = JSON.parse(probe || '{"rss":0,"cpu":0}');
+        resolve({ ms, rss, cpu, stdout: Buffer.concat(out) });
+      }
     });
   });
 }
@@ -267,6 +288,7 @@ async function main() {
     cli: () => run([CLI, '127.0.0.1', 'admin', '--port', String(port)], { stdin: '/interface/print\n\n', stdout: devnull }),
     'node-routeros': () => run([NODE_ROUTEROS, String(port)], { stdout: 'pipe' }),
     'raw drain': () => run([RAW_DRAIN, String(port), String(expectedRaw), request], { stdout: 'pipe' }),
+    'raw drain, one read buffer': () => run([RAW_DRAIN_STATIC, String(port), String(expectedRaw), request], { stdout: 'pipe' }),
   };
 
   // Correctness first: the CLI's output through a pipe, and the peers' counts.
@@ -277,14 +299,16 @@ async function main() {
   const nr = await clients['node-routeros']();
   if (Number(nr.stdout.toString().trim()) !== ROWS) throw new Error(`node-routeros returned ${nr.stdout.toString().trim()} rows`);
   await clients['raw drain']();
+  await clients['raw drain, one read buffer']();
   console.log(`CLI output: ${mb(check.stdout.length).toFixed(1)} MB, ${reCount} rows — complete`);
 
-  const results = Object.fromEntries(Object.keys(clients).map((k) => [k, { ms: [], rss: [] }]));
+  const results = Object.fromEntries(Object.keys(clients).map((k) => [k, { ms: [], rss: [], cpu: [] }]));
   for (let r = 0; r < REPS; r++) {
     for (const [name, f] of Object.entries(clients)) {
       const x = await f();
       results[name].ms.push(x.ms);
       results[name].rss.push(x.rss);
+      results[name].cpu.push(x.cpu);
     }
     process.stdout.write(`run ${r + 1}/${REPS}: ${Object.entries(results).map(([k, v]) => `${k} ${v.ms.at(-1).toFixed(0)} ms`).join(', ')}\n`);
   }
@@ -300,17 +324,23 @@ async function main() {
     min: Math.min(...results[k].ms),
     max: Math.max(...results[k].ms),
     rss: rss(k),
+    cpu: median(results[k].cpu),
     mbps: mb(untagged.length) / (med(k) / 1000),
   }));
   const vsNodeRouteros = med('node-routeros') / med('cli');
   const vsRaw = med('cli') / med('raw drain');
+  const vsRawStatic = med('cli') / med('raw drain, one read buffer');
+  const cpuOf = (k) => median(results[k].cpu);
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch}`;
   const date = new Date().toISOString().slice(0, 10);
   const table = [
-    '| client (whole process) | median ms | min–max ms | MB/s (median) | peak RSS MB |',
-    '|---|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.client} | ${r.median.toFixed(0)} | ${r.min.toFixed(0)}–${r.max.toFixed(0)} | ${r.mbps.toFixed(0)} | ${(r.rss / 1e6).toFixed(0)} |`),
+    '| client (whole process) | median wall ms | min–max wall ms | median CPU ms | MB/s (median wall) | peak RSS MB |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows.map(
+      (r) =>
+        `| ${r.client} | ${r.median.toFixed(0)} | ${r.min.toFixed(0)}–${r.max.toFixed(0)} | ${r.cpu.toFixed(0)} | ${r.mbps.toFixed(0)} | ${(r.rss / 1e6).toFixed(0)} |`,
+    ),
   ].join('\n');
   const section = `## Protocol engine and CLI
 
@@ -321,19 +351,23 @@ A local minimal API server on 127.0.0.1 answers \`/interface/print\` with ${ROWS
 (${mb(untagged.length).toFixed(1)} MB on the wire). Each client is a whole process, timed from spawn to exit, ${REPS} interleaved runs;
 the CLI writes its ${mb(check.stdout.length).toFixed(1)} MB transcript to /dev/null (a separate run through a pipe checked that it is complete).
 The node-routeros script connects, logs in, awaits \`write('/interface/print')\` and prints the row count;
-the raw drain sends the same two sentences and reads until the expected byte count, parsing nothing.
+the raw drain sends the same two sentences and reads until the expected byte count, parsing nothing (with Node's
+default \`'data'\` events, and once more reading into one reused buffer, as the CLI does). Wall time is what the
+targets are about; CPU time (user + system, from the process itself) is shown because this machine is shared and
+wall times move with its load.
 
 ${table}
 
-- **CLI vs node-routeros: ${vsNodeRouteros.toFixed(1)}× faster** (target ≥ 15×).
-- **CLI vs raw drain: ${vsRaw.toFixed(2)}× the time** (target ≤ 2×).
+- **CLI vs node-routeros: ${vsNodeRouteros.toFixed(1)}× faster** (target ≥ 15×); by CPU time ${(cpuOf('node-routeros') / cpuOf('cli')).toFixed(1)}×.
+- **CLI vs raw drain: ${vsRaw.toFixed(2)}× the time** (target ≤ 2×); by CPU time ${(cpuOf('cli') / cpuOf('raw drain')).toFixed(2)}×.
+  Against the stricter floor of a drain that also reads into one reused buffer, as the CLI does: ${vsRawStatic.toFixed(2)}×.
 - In-memory decoding of the same reply in 64 KiB chunks (median of 7): \`SentenceDecoder.feed\` ${decoder.feed.toFixed(0)} MB/s,
   \`SentenceDecoder.push\` ${decoder.push.toFixed(0)} MB/s, \`Session.command\` (decode, route, one \`Reply\` per row) ${decoder.session.toFixed(0)} MB/s.
 <!-- protocol-bench:end -->
 `;
   console.log(`\n${table}\n`);
   console.log(`CLI vs node-routeros: ${vsNodeRouteros.toFixed(1)}x faster (target >= 15x)`);
-  console.log(`CLI vs raw drain: ${vsRaw.toFixed(2)}x the time (target <= 2x)`);
+  console.log(`CLI vs raw drain: ${vsRaw.toFixed(2)}x the time (target <= 2x); vs a one-buffer drain ${vsRawStatic.toFixed(2)}x`);
   console.log(`decoder: feed ${decoder.feed.toFixed(0)} MB/s, push ${decoder.push.toFixed(0)} MB/s, session ${decoder.session.toFixed(0)} MB/s`);
 
   if (process.env.BENCH_NO_WRITE !== '1') writeSection(section);

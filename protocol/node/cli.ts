@@ -56,6 +56,18 @@ function startsWithAt(bytes: Uint8Array, start: number, end: number, prefix: Uin
   return true;
 }
 
+/** The reply word's kind; `!re`, by far the most frequent, is settled by its length alone. */
+function replyKind(bytes: Uint8Array, start: number, end: number): Kind {
+  switch (end - start) {
+    case 5:
+      return equalsAt(bytes, start, end, DONE) ? Kind.Done : equalsAt(bytes, start, end, TRAP) ? Kind.Trap : Kind.Other;
+    case 6:
+      return equalsAt(bytes, start, end, FATAL) ? Kind.Fatal : Kind.Other;
+    default:
+      return Kind.Other;
+  }
+}
+
 /** Tag keys are compared byte for byte; latin1 maps each byte to one character. */
 function tagKey(bytes: Uint8Array, start: number, end: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
@@ -275,13 +287,7 @@ class Client {
       if (this.finished) return;
       this.writer.word(RECEIVED_MARKER, bytes, start, end);
       if (this.wordIndex++ === 0) {
-        this.kind = equalsAt(bytes, start, end, DONE)
-          ? Kind.Done
-          : equalsAt(bytes, start, end, TRAP)
-            ? Kind.Trap
-            : equalsAt(bytes, start, end, FATAL)
-              ? Kind.Fatal
-              : Kind.Other;
+        this.kind = replyKind(bytes, start, end);
         return;
       }
       const first = bytes[start];
