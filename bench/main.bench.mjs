@@ -109,6 +109,11 @@ patches = 0; rowUpdates = 0; eventBytes = 0; traceBatches = 0;
 const samples = [];
 const started = performance.now();
 const sample = async () => {
+  // Live memory, not garbage: collect first, with the delay monitor paused so that the forced
+  // collection does not count as event-loop lag.
+  h.disable();
+  global.gc?.();
+  h.enable();
   const m = process.memoryUsage();
   let traceHeld = 0;
   for (const id of ids) traceHeld += (await services.handlers['trace:get']({ connectionId: id, limit: 1 })).heldBytes;
@@ -213,6 +218,9 @@ import { TraceBuffer } from './app-main/src/services/trace';
 
 const [port, reps, rows] = process.argv.slice(2).map(Number);
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+// CPU time of this process (all threads, GC included): what the recorder costs, whatever else the
+// shared machine is doing meanwhile.
+const cpuMs = (since) => { const d = process.cpuUsage(since); return (d.user + d.system) / 1000; };
 
 async function servicesRun(traceCapture) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tikscope-ovh-'));
@@ -225,54 +233,74 @@ async function servicesRun(traceCapture) {
   const wait = (test) => new Promise((resolve) => waiters.push({ test, resolve }));
   const c = await s.handlers['connections:save']({ input: { name: 'bench', host: '127.0.0.1', port, transport: 'plain', user: 'admin', password: 'x' } });
   await s.handlers['link:connect']({ id: c.id });
-  global.gc?.();
+  await settle();
   let t = performance.now();
+  let cpu = process.cpuUsage();
   const ended = wait((e, p) => e === 'console:end');
   await s.handlers['console:send']({ connectionId: c.id, words: ['/interface/print'] });
   const end = await ended;
   const consoleMs = performance.now() - t;
+  const consoleCpu = cpuMs(cpu);
   if (end.rows !== rows) throw new Error('console rows ' + end.rows);
-  global.gc?.();
+  await settle();
   t = performance.now();
+  cpu = process.cpuUsage();
   const live = wait((e, p) => e === 'table:patch' && p.status === 'live');
   await s.handlers['table:start']({ connectionId: c.id, path: '/interface' });
   const p = await live;
   const tableMs = performance.now() - t;
+  const tableCpu = cpuMs(cpu);
   if (p.total !== rows) throw new Error('table rows ' + p.total);
   const trace = await s.handlers['trace:get']({ connectionId: c.id, limit: 1 });
   await s.dispose();
   rmSync(dataDir, { recursive: true, force: true });
-  return { consoleMs, tableMs, held: trace.heldBytes, dropped: trace.dropped };
+  return { consoleMs, tableMs, consoleCpu, tableCpu, held: trace.heldBytes, dropped: trace.dropped };
 }
 
 async function engineRun(record) {
   const buffer = new TraceBuffer('bench', 8 * 1024 * 1024);
-  const { session } = await connect({ host: '127.0.0.1', port, user: 'admin', password: 'x', ...(record ? { onSentence: (e) => buffer.recordWords(e.direction, e.words, e.tag, e.time) } : {}) });
-  global.gc?.();
+  const { session } = await connect({ host: '127.0.0.1', port, user: 'admin', password: 'x', ...(record ? { onSentence: (e) => buffer.recordWords(e.direction, e.words, e.time) } : {}) });
+  await settle();
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const r = await session.command(['/interface/print'], { timeoutMs: 0 });
   const ms = performance.now() - t;
+  const c = cpuMs(cpu);
   if (r.replies.length !== rows) throw new Error('engine rows');
   await session.quit(500);
-  return ms;
+  return { ms, cpu: c };
 }
 
-const res = { on: { console: [], table: [] }, off: { console: [], table: [] }, engineOn: [], engineOff: [], held: 0, dropped: 0 };
+const res = { on: { console: [], table: [], consoleCpu: [], tableCpu: [] }, off: { console: [], table: [], consoleCpu: [], tableCpu: [] }, engineOn: [], engineOff: [], engineOnCpu: [], engineOffCpu: [], held: 0, dropped: 0 };
+// Let the collector's background threads finish before a measurement, so that one run's garbage
+// is not billed to the next (cpuUsage counts every thread).
+const settle = async () => { global.gc?.(); await new Promise((r) => setTimeout(r, 200)); };
 await servicesRun(true); await engineRun(true); // warm-up (JIT)
 for (let i = 0; i < reps; i++) {
-  const order = i % 2 === 0 ? [true, false] : [false, true];
-  for (const on of order) {
+  for (const on of i % 2 === 0 ? [true, false] : [false, true]) {
+    await settle();
     const r = await servicesRun(on);
     const k = on ? 'on' : 'off';
     res[k].console.push(r.consoleMs); res[k].table.push(r.tableMs);
+    res[k].consoleCpu.push(r.consoleCpu); res[k].tableCpu.push(r.tableCpu);
     if (on) { res.held = r.held; res.dropped = r.dropped; }
-    (on ? res.engineOn : res.engineOff).push(await engineRun(on));
+  }
+}
+for (let i = 0; i < reps; i++) {
+  for (const on of i % 2 === 0 ? [true, false] : [false, true]) {
+    await settle();
+    const e = await engineRun(on);
+    (on ? res.engineOn : res.engineOff).push(e.ms);
+    (on ? res.engineOnCpu : res.engineOffCpu).push(e.cpu);
   }
 }
 process.stdout.write(JSON.stringify({
   consoleOn: median(res.on.console), consoleOff: median(res.off.console),
   tableOn: median(res.on.table), tableOff: median(res.off.table),
   engineOn: median(res.engineOn), engineOff: median(res.engineOff),
+  consoleOnCpu: median(res.on.consoleCpu), consoleOffCpu: median(res.off.consoleCpu),
+  tableOnCpu: median(res.on.tableCpu), tableOffCpu: median(res.off.tableCpu),
+  engineOnCpu: median(res.engineOnCpu), engineOffCpu: median(res.engineOffCpu),
   held: res.held, dropped: res.dropped,
 }) + '\\n');
 process.exit(0);
@@ -376,9 +404,9 @@ async function main() {
     .map((s) => `| ${s.t.toFixed(0)} | ${mb(s.rss)} | ${mb(s.heap)} | ${mb(s.traceHeld)} |`)
     .join('\n');
   const lagOk = load.lag.p99 < 25;
-  const ovhTable = pct(ovh.tableOn, ovh.tableOff);
-  const ovhConsole = pct(ovh.consoleOn, ovh.consoleOff);
-  const ovhEngine = pct(ovh.engineOn, ovh.engineOff);
+  const ovhTable = pct(ovh.tableOnCpu, ovh.tableOffCpu);
+  const ovhConsole = pct(ovh.consoleOnCpu, ovh.consoleOffCpu);
+  const ovhEngine = pct(ovh.engineOnCpu, ovh.engineOffCpu);
   const section = `## Main process
 
 Measured by \`bench/main.bench.mjs\` on ${date}; machine: ${machine}. The machine was shared with
@@ -409,12 +437,14 @@ ${memRows}
 local API server; medians of ${REPS} interleaved runs with and without the trace recorder
 (target < 10 %):
 
-| path | trace off | trace on | overhead |
-|---|---|---|---|
-| services: live table \`/interface\` until \`live\` | ${ovh.tableOff.toFixed(0)} ms | ${ovh.tableOn.toFixed(0)} ms | ${ovhTable.toFixed(1)} % |
-| services: console \`/interface/print\` until \`console:end\` | ${ovh.consoleOff.toFixed(0)} ms | ${ovh.consoleOn.toFixed(0)} ms | ${ovhConsole.toFixed(1)} % |
-| engine only: \`Session.command\` | ${ovh.engineOff.toFixed(0)} ms | ${ovh.engineOn.toFixed(0)} ms | ${ovhEngine.toFixed(1)} % |
+| path | CPU trace off | CPU trace on | overhead (CPU) | wall off / on |
+|---|---|---|---|---|
+| services: live table \`/interface\` until \`live\` | ${ovh.tableOffCpu.toFixed(0)} ms | ${ovh.tableOnCpu.toFixed(0)} ms | ${ovhTable.toFixed(1)} % | ${ovh.tableOff.toFixed(0)} / ${ovh.tableOn.toFixed(0)} ms |
+| services: console \`/interface/print\` until \`console:end\` | ${ovh.consoleOffCpu.toFixed(0)} ms | ${ovh.consoleOnCpu.toFixed(0)} ms | ${ovhConsole.toFixed(1)} % | ${ovh.consoleOff.toFixed(0)} / ${ovh.consoleOn.toFixed(0)} ms |
+| engine only: \`Session.command\` | ${ovh.engineOffCpu.toFixed(0)} ms | ${ovh.engineOnCpu.toFixed(0)} ms | ${ovhEngine.toFixed(1)} % | ${ovh.engineOff.toFixed(0)} / ${ovh.engineOn.toFixed(0)} ms |
 
+CPU time is the process's own (all threads, GC included), so it is not inflated by the other
+work on the machine; wall times are given for reference.
 The trace held ${mb(ovh.held)} MiB after the print (cap 8 MiB) and had dropped ${ovh.dropped.toLocaleString('en-US')} older
 entries. Peer: node-routeros fetches the same print in ${peerMs.toFixed(0)} ms — the services'
 live table (with tracing) takes ${(ovh.tableOn / peerMs).toFixed(2)}x that time, the bare engine with tracing

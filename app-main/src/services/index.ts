@@ -53,7 +53,7 @@ export interface ServicesOptions {
   traceCapBytes?: number;
   /** Record traces (default true; the benchmark turns it off to measure its cost). */
   traceCapture?: boolean;
-  /** At most this many entries per `trace:entries` event; older ones stay fetchable (default 500). */
+  /** At most this many entries per `trace:entries` event; older ones stay fetchable (default 100). */
   traceEventLimit?: number;
   /** Minimum interval between table patches, trace batches and console batches (default 100 ms). */
   batchIntervalMs?: number;
@@ -102,7 +102,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const timings: LinkTimings = { ...DEFAULT_TIMINGS, ...options.timings };
   const traceCap = options.traceCapBytes ?? 8 * 1024 * 1024;
   const traceCapture = options.traceCapture ?? true;
-  const traceEventLimit = options.traceEventLimit ?? 500;
+  const traceEventLimit = options.traceEventLimit ?? 100;
   const interval = options.batchIntervalMs ?? 100;
   const random = options.random ?? Math.random;
   const disposeDeadline = options.disposeDeadlineMs ?? 2000;

@@ -103,7 +103,8 @@ export class Link {
   private abort: AbortController | undefined;
   private demo: DemoRouter | undefined;
   private demoStarting: Promise<DemoRouter> | undefined;
-  private lastInbound = 0;
+  /** Sentences received on the current session: a heartbeat that sees this move is not dead. */
+  private received = 0;
   private dropReason: { code: ErrorCode; reason: string } | undefined;
   private sessionNo = 0;
   /** Held while the link is wanted, for reconnects; forgotten on disconnect. */
@@ -215,7 +216,7 @@ export class Link {
         codePage: conn.codePage,
         now: this.deps.traceNow,
         onSentence: (e) => {
-          if (e.direction === 'in') this.lastInbound = this.deps.now();
+          if (e.direction === 'in') this.received++;
           this.deps.onSentence(e, sessionNo);
         },
         onClose: (error) => this.onSessionClosed(gen, error),
@@ -416,12 +417,12 @@ export class Link {
     const session = this.session;
     if (gen !== this.generation || !session || session.closed) return;
     const t = this.deps.timings;
-    const started = this.deps.now();
+    const before = this.received;
     try {
       await session.command(['/system/identity/print'], { timeoutMs: t.heartbeatTimeoutMs });
     } catch (e) {
       if (gen !== this.generation || session.closed) return;
-      if (e instanceof TimeoutError && this.lastInbound <= started) {
+      if (e instanceof TimeoutError && this.received === before) {
         this.dropReason = {
           code: 'TIMEOUT',
           reason: `no answer from the router for ${t.heartbeatTimeoutMs} ms (heartbeat); the link looks half-open`,

@@ -35,6 +35,8 @@ const OUT = 1;
  */
 export class TraceBuffer {
   private slabs: Slab[] = [];
+  /** An emptied slab kept for reuse: a full ring recycles its memory instead of allocating. */
+  private spare: Uint8Array | undefined;
   /** Slab number of `slabs[0]`. */
   private firstSlab = 0;
   // Metadata columns, a ring of `capacity` rows starting at `head`.
@@ -161,7 +163,12 @@ export class TraceBuffer {
   private slabFor(length: number): Slab {
     const last = this.slabs[this.slabs.length - 1];
     if (last && last.bytes.length - last.used >= length) return last;
-    const slab: Slab = { no: this.firstSlab + this.slabs.length, bytes: new Uint8Array(Math.max(this.slabSize, length)), used: 0, live: 0 };
+    let bytes: Uint8Array;
+    if (this.spare && length <= this.spare.length) {
+      bytes = this.spare;
+      this.spare = undefined;
+    } else bytes = new Uint8Array(Math.max(this.slabSize, length));
+    const slab: Slab = { no: this.firstSlab + this.slabs.length, bytes, used: 0, live: 0 };
     this.slabs.push(slab);
     return slab;
   }
@@ -176,7 +183,8 @@ export class TraceBuffer {
     this.droppedCount++;
     // Slabs fill and empty in order: free the leading ones once nothing in them is alive.
     while (this.slabs.length > 1 && this.slabs[0]!.live === 0) {
-      this.slabs.shift();
+      const freed = this.slabs.shift()!;
+      if (freed.bytes.length === this.slabSize) this.spare = freed.bytes;
       this.firstSlab++;
     }
   }
@@ -190,6 +198,7 @@ export class TraceBuffer {
     this.count = 0;
     this.head = 0;
     this.slabs = [];
+    this.spare = undefined;
     this.firstSlab = 0;
     this.held = 0;
     this.droppedCount = 0;
