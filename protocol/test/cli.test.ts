@@ -344,9 +344,10 @@ describe('CLI failures and exit codes', () => {
 
   it('--timeout bounds the final wait after the end of input', async () => {
     const peer = await router({ commands: { '/never': () => undefined } });
-    const r = await runCli(['127.0.0.1', 'admin', '--port', String(peer.port), '--timeout', '0.5'], '/never\n\n');
+    // Long enough for the login to finish on a loaded machine; the command then never ends.
+    const r = await runCli(['127.0.0.1', 'admin', '--port', String(peer.port), '--timeout', '2'], '/never\n\n');
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('error: timed out after 0.5 s waiting for the final reply to 1 command\n');
+    expect(r.stderr).toBe('error: timed out after 2 s waiting for the final reply to 1 command\n');
     expect(r.stdout.toString()).toMatch(/<<< \/never\n<<< \n$/);
   });
 
