@@ -3,8 +3,8 @@
  * generic menu commands (print, getall, listen, add, set, remove, enable, disable, get, unset)
  * and the row encoders they share.
  */
-import { encodeAttributes } from './encode';
-import { CommandError, Errors, type Item, type Menu, type Policy, type RouterModel, type TreeNode } from './model';
+import { attributeKey, encodeAttributes, encodeFields } from './encode';
+import { CommandError, Errors, valueOf, type Item, type Menu, type Policy, type RouterModel, type TreeNode } from './model';
 import { compileQuery, QueryError, type CompiledQuery, type Normalize } from './query';
 import { normalizeValue, parseBool, parseDuration, ValueError, T, type PropType } from './types';
 
@@ -147,9 +147,35 @@ export function rowPairs(menu: Menu, item: Item): [string, string][] {
   return pairs;
 }
 
-/** The whole row, framed once and cached on the item until it changes (fast prints, fan-out). */
+/** Printed properties of a menu and their `=name=` keys, computed once per menu. */
+interface RowLayout {
+  readonly names: readonly string[];
+  readonly keys: readonly Uint8Array[];
+}
+const layouts = new WeakMap<Menu, RowLayout>();
+function layoutOf(menu: Menu): RowLayout {
+  let l = layouts.get(menu);
+  if (!l) {
+    const names = menu.spec.props.filter((p) => !p.writeOnly).map((p) => p.name);
+    l = { names, keys: [...(menu.spec.singleton ? [] : [attributeKey('.id')]), ...names.map(attributeKey)] };
+    layouts.set(menu, l);
+  }
+  return l;
+}
+
+/**
+ * The whole row, framed once and cached on the item until it changes: a 100k-row print is then
+ * three copies per row (encode.ts SentenceBatch), and a change fanned out to many listeners is
+ * encoded once.
+ */
 export function rowBody(menu: Menu, item: Item): Buffer {
-  return (item.body ??= encodeAttributes(rowPairs(menu, item)));
+  if (item.body) return item.body;
+  const { names, keys } = layoutOf(menu);
+  const values: (string | undefined)[] = menu.spec.singleton ? [] : [item.id];
+  const v = item.values;
+  // Schema names only, so a plain read is safe here (no inherited members among them).
+  for (let i = 0; i < names.length; i++) values.push(v[names[i]!]);
+  return (item.body = encodeFields(keys, values));
 }
 
 /** Only the properties a `.proplist` names, in its order; missing ones are left out (§4.3). */
@@ -161,7 +187,7 @@ export function selectedBody(menu: Menu, item: Item, names: readonly string[]): 
       continue;
     }
     if (menu.props.get(n)?.writeOnly) continue;
-    const v = item.values[n];
+    const v = valueOf(item.values, n);
     if (v !== undefined) pairs.push([n, v]);
   }
   return encodeAttributes(pairs);

@@ -10,10 +10,65 @@ export function wordSize(word: string): number {
   return lengthPrefixSize(word.length) + word.length;
 }
 
+/**
+ * Copies a byte string into `target` at `offset`; returns the offset after it. Short strings are
+ * copied in a plain loop: most words are a few bytes, and a call into Buffer.write costs more
+ * than the copy itself.
+ */
+export function writeBytes(target: Uint8Array, offset: number, s: string): number {
+  const n = s.length;
+  if (n > 64) return offset + (target as Buffer).write(s, offset, n, 'latin1');
+  for (let i = 0; i < n; i++) target[offset + i] = s.charCodeAt(i);
+  return offset + n;
+}
+
 /** Writes prefix + word at `offset`; returns the offset after it. */
 export function writeWord(target: Buffer, offset: number, word: string): number {
-  const o = writeLengthPrefix(target, offset, word.length);
-  return o + target.write(word, o, word.length, 'latin1');
+  return writeBytes(target, writeLengthPrefix(target, offset, word.length), word);
+}
+
+function copyInto(target: Uint8Array, offset: number, source: Uint8Array): number {
+  const n = source.length;
+  if (n > 32) target.set(source, offset);
+  else for (let i = 0; i < n; i++) target[offset + i] = source[i]!;
+  return offset + n;
+}
+
+/** The bytes of `=name=`, cached: attribute names repeat in every row. */
+const keyBytes = new Map<string, Uint8Array>();
+export function attributeKey(name: string): Uint8Array {
+  let k = keyBytes.get(name);
+  if (!k) {
+    k = Buffer.from(`=${name}=`, 'latin1');
+    // Property names come from a fixed schema; the cap only guards against unbounded growth.
+    if (keyBytes.size < 4096) keyBytes.set(name, k);
+  }
+  return k;
+}
+
+/**
+ * Attribute words from parallel lists of `=name=` keys and values (undefined values are left
+ * out): sizes first, then one allocation and plain copies.
+ */
+export function encodeFields(keys: readonly Uint8Array[], values: readonly (string | undefined)[]): Buffer {
+  let size = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const v = values[i];
+    if (v === undefined) continue;
+    const len = keys[i]!.length + v.length;
+    size += lengthPrefixSize(len) + len;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let o = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const v = values[i];
+    if (v === undefined) continue;
+    const k = keys[i]!;
+    o = writeLengthPrefix(out, o, k.length + v.length);
+    o = copyInto(out, o, k);
+    o = writeBytes(out, o, v);
+  }
+  return out;
 }
 
 /** One sentence: the words, an optional `.tag=` word, and the terminating empty word (§3). */
@@ -32,12 +87,10 @@ export function frame(words: readonly string[], tag?: string): Buffer {
 
 /** `=name=value` words for a list of pairs, already framed (no reply word, no terminator). */
 export function encodeAttributes(pairs: readonly (readonly [string, string])[]): Buffer {
-  let size = 0;
-  for (const [k, v] of pairs) size += wordSize(`=${k}=${v}`);
-  const out = Buffer.allocUnsafe(size);
-  let o = 0;
-  for (const [k, v] of pairs) o = writeWord(out, o, `=${k}=${v}`);
-  return out;
+  return encodeFields(
+    pairs.map(([k]) => attributeKey(k)),
+    pairs.map(([, v]) => v),
+  );
 }
 
 /** The framed word `!re`, shared by every data row. */
@@ -78,21 +131,19 @@ export class SentenceBatch {
   private flushed = 0;
 
   /** Appends a row: `!re`, a pre-framed body, the command's tail. */
-  addRow(body: Buffer, tail: Buffer): void {
+  addRow(body: Uint8Array, tail: Uint8Array): void {
     const need = RE_WORD.length + body.length + tail.length;
     const b = this.room(need);
-    let o = this.used;
-    o += RE_WORD.copy(b, o);
-    o += body.copy(b, o);
-    o += tail.copy(b, o);
-    this.used = o;
+    let o = copyInto(b, this.used, RE_WORD);
+    o = copyInto(b, o, body);
+    this.used = copyInto(b, o, tail);
     this.count++;
   }
 
   /** Appends an already framed sentence. */
-  addFramed(sentence: Buffer): void {
+  addFramed(sentence: Uint8Array): void {
     const b = this.room(sentence.length);
-    this.used += sentence.copy(b, this.used);
+    this.used = copyInto(b, this.used, sentence);
     this.count++;
   }
 

@@ -113,7 +113,12 @@ function parseOps(text: string, word: string): StackOp[] {
 }
 
 function evaluate(steps: readonly Step[], row: Row, id: string | undefined): boolean {
-  const value = (name: string): string | undefined => (name === '.id' ? id : row[name]);
+  // Own string values only: a query for `constructor` must not find Object.prototype's.
+  const value = (name: string): string | undefined => {
+    if (name === '.id') return id;
+    const v = row[name];
+    return typeof v === 'string' && Object.prototype.hasOwnProperty.call(row, name) ? v : undefined;
+  };
   const stack: boolean[] = [];
   // Below the real entries lies the unbounded floor of `true`.
   const pop = (): boolean => (stack.length > 0 ? stack.pop()! : true);
