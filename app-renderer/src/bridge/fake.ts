@@ -369,7 +369,8 @@ export class FakeBackend {
       this.replyQueue = [];
       this.emit('console:replies', batch);
     }
-    for (const [connectionId, entries] of this.traceQueue) this.emit('trace:entries', { connectionId, entries });
+    // Like main: at most 500 entries per event, the newest; older ones stay fetchable (trace:get).
+    for (const [connectionId, entries] of this.traceQueue) this.emit('trace:entries', { connectionId, entries: entries.slice(-500) });
     this.traceQueue.clear();
     for (const t of this.tables.values()) this.flushTable(t);
   }
@@ -388,9 +389,10 @@ export class FakeBackend {
       ...(tag !== undefined ? { tag } : {}),
     };
     t.entries.push(entry);
-    if (t.entries.length > 20_000) {
+    // Trim in steps, not per entry: a splice per push would make long prints quadratic.
+    if (t.entries.length > 25_000) {
+      t.dropped += t.entries.length - 20_000;
       t.entries.splice(0, t.entries.length - 20_000);
-      t.dropped++;
     }
     let q = this.traceQueue.get(connectionId);
     if (!q) this.traceQueue.set(connectionId, (q = []));
@@ -426,8 +428,13 @@ export class FakeBackend {
     if (!t.reset && !t.pendingUpserts.size && !t.pendingRemoves.size && !t.pendingColumns) return;
     const now = this.now();
     const changed = t.pendingUpserts.size + t.pendingRemoves.size;
-    for (let i = 0; i < changed && t.updateTimes.length < 100_000; i++) t.updateTimes.push(now);
-    while (t.updateTimes.length && (t.updateTimes[0] as number) < now - 1000) t.updateTimes.shift();
+    // One [time, count] pair per flush: the rate over the last second without a per-update array.
+    t.updateTimes.push(now, changed);
+    let drop = 0;
+    while (drop < t.updateTimes.length && (t.updateTimes[drop] as number) < now - 1000) drop += 2;
+    if (drop) t.updateTimes.splice(0, drop);
+    let perSecond = 0;
+    for (let i = 1; i < t.updateTimes.length; i += 2) perSecond += t.updateTimes[i] as number;
     const patch = {
       tableId: t.tableId,
       connectionId: t.connectionId,
@@ -436,7 +443,7 @@ export class FakeBackend {
       removes: [...t.pendingRemoves],
       ...(t.pendingColumns ? { columns: [...t.columns] } : {}),
       total: t.rows.size,
-      updatesPerSecond: t.updateTimes.length,
+      updatesPerSecond: perSecond,
       status: t.status,
       ...(t.loaded !== undefined ? { loaded: t.loaded } : {}),
     };

@@ -1,4 +1,4 @@
-import { memo, useEffect, useId, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useShallow } from 'zustand/react/shallow';
 import type { TraceEntry, TraceFormat } from '../../../app-main/src/common/contract';
@@ -107,7 +107,9 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
     [log, version, filters],
   );
   const count = indices ? indices.length : log.length;
-  const at = (i: number) => log.get(indices ? (indices[i] as number) : i);
+  const at = useCallback((i: number) => log.get(indices ? (indices[i] as number) : i), [log, indices]);
+  // A stable key function: the virtualiser rebuilds its measurements whenever it changes identity.
+  const getItemKey = useCallback((i: number) => at(i)?.seq ?? i, [at]);
   const v = useVirtualizer({
     count,
     getScrollElement: () => ref.current,
@@ -116,7 +118,7 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
       return e ? entryHeight(e, view.expanded) : LINE_HEIGHT;
     },
     overscan: 8,
-    getItemKey: (i) => at(i)?.seq ?? i,
+    getItemKey,
   });
   useEffect(() => {
     if (view.follow && count > 0) v.scrollToIndex(count - 1, { align: 'end' });
@@ -135,6 +137,12 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
   }, [log, version]);
 
   const follow = (tag: string) => actions.setFilters(connectionId, { tag });
+  // Live batches are capped by main; opening the Trace fills any gaps from main's ring buffer.
+  const load = useApp((s) => s.loadTrace);
+  useEffect(() => {
+    if (!imported) run(load(connectionId));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [connectionId, imported]);
 
   return (
     <div className="trace">

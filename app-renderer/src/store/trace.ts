@@ -25,12 +25,26 @@ export function traceSlice({ set, get, api, download }: SliceContext): Pick<AppS
       if (!r.ok) return get().reportError(r.error, 'Loading the trace');
       const snap = r.value;
       update(connectionId, (t) => {
-        // Entries pushed while the snapshot was on its way are already in the log: merge by seq.
+        // Entries pushed while the snapshot was on its way, and batches main trimmed (it sends
+        // at most a few hundred entries per event), are merged by seq: both lists are sorted.
         const live = t.log.toArray();
-        const firstLive = live[0]?.seq ?? Infinity;
+        const merged: TraceEntry[] = [];
+        let i = 0;
+        let j = 0;
+        while (i < snap.entries.length || j < live.length) {
+          const a = snap.entries[i];
+          const b = live[j];
+          if (b === undefined || (a !== undefined && a.seq < b.seq)) {
+            merged.push(a as TraceEntry);
+            i++;
+          } else {
+            if (a !== undefined && a.seq === b.seq) i++;
+            merged.push(b);
+            j++;
+          }
+        }
         const log = new RingLog<TraceEntry>(MAX_TRACE_ENTRIES);
-        log.pushAll(snap.entries.filter((e) => e.seq < firstLive));
-        log.pushAll(live);
+        log.pushAll(merged);
         return { ...t, log, version: t.version + 1, loaded: true, dropped: snap.dropped };
       });
     },
