@@ -54,8 +54,12 @@ for (let i = 0; i < n; i++) {
   sims.push(await startSimulator({ password: 'bench', connections: rows, identity: 'bench-' + (i + 1), seed: i + 1, logEveryTicks: 0 }));
 }
 process.stdout.write(JSON.stringify(sims.map((s) => s.port)) + '\\n');
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
 process.stdin.resume();
 process.stdin.on('end', async () => {
+  const c = process.cpuUsage(cpu0);
+  process.stdout.write(JSON.stringify({ cpuPercent: ((c.user + c.system) / 1000 / (performance.now() - t0)) * 100 }) + '\\n');
   for (const s of sims) await s.close();
   process.exit(0);
 });
@@ -103,17 +107,17 @@ const loadedMs = performance.now() - t0;
 // Warm-up: let the initial prints' garbage go.
 await new Promise((r) => setTimeout(r, 3000));
 global.gc?.();
+const liveHeap = () => { global.gc?.(); return process.memoryUsage().heapUsed; };
+const heapBefore = liveHeap();
 const h = monitorEventLoopDelay({ resolution: 1 });
 h.enable();
 patches = 0; rowUpdates = 0; eventBytes = 0; traceBatches = 0;
 const samples = [];
 const started = performance.now();
+const cpuStart = process.cpuUsage();
+// No forced collection inside the measured window (it would count as lag): samples show RSS and
+// the heap as it is; the live heap is measured before and after.
 const sample = async () => {
-  // Live memory, not garbage: collect first, with the delay monitor paused so that the forced
-  // collection does not count as event-loop lag.
-  h.disable();
-  global.gc?.();
-  h.enable();
   const m = process.memoryUsage();
   let traceHeld = 0;
   for (const id of ids) traceHeld += (await services.handlers['trace:get']({ connectionId: id, limit: 1 })).heldBytes;
@@ -127,9 +131,13 @@ while (performance.now() < end) {
 }
 h.disable();
 const elapsed = (performance.now() - started) / 1000;
+const cpuUsed = process.cpuUsage(cpuStart);
+const cpuPercent = ((cpuUsed.user + cpuUsed.system) / 1000 / (elapsed * 1000)) * 100;
+const heapAfter = liveHeap();
 const result = {
   routers: ids.length, tables: ids.length * 2, loadedMs, elapsed,
   lag: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6 },
+  heapBefore, heapAfter, cpuPercent,
   patchesPerS: patches / elapsed, rowUpdatesPerS: rowUpdates / elapsed, eventMBPerS: eventBytes / elapsed / 1e6, traceBatchesPerS: traceBatches / elapsed,
   samples,
 };
@@ -347,9 +355,13 @@ function child(file, args, { keepAlive = false, profile = false } = {}) {
   // BENCH_PROF=DIR writes a CPU profile of the measured process there (for finding hot spots).
   const prof = profile && process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
   const p = spawn(process.execPath, ['--expose-gc', ...prof, file, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_PATH: join(root, 'node_modules') } });
+  const lines = [];
   const first = new Promise((resolve, reject) => {
     const rl = createInterface({ input: p.stdout });
-    rl.once('line', (line) => resolve(JSON.parse(line)));
+    rl.on('line', (line) => {
+      lines.push(JSON.parse(line));
+      if (lines.length === 1) resolve(lines[0]);
+    });
     p.once('exit', (code) => reject(new Error(`${file} exited with ${code} before answering`)));
     p.once('error', reject);
   });
@@ -357,9 +369,11 @@ function child(file, args, { keepAlive = false, profile = false } = {}) {
   if (!keepAlive) p.stdin.end();
   return {
     first,
+    /** Ends the child's stdin, waits for it to exit, returns every JSON line it printed. */
     stop: async () => {
       p.stdin.end();
       await exited;
+      return lines;
     },
   };
 }
@@ -393,7 +407,7 @@ async function main() {
   const sims = child(simsFile, [String(ROUTERS), String(ROWS)], { keepAlive: true });
   const ports = await sims.first;
   const load = await child(loadFile, [JSON.stringify(ports), String(DURATION), String(TRACE_CAP_MIB)], { profile: true }).first;
-  await sims.stop();
+  const simsCpu = (await sims.stop()).at(-1)?.cpuPercent ?? NaN;
   const s0 = load.samples[0];
   const sN = load.samples.at(-1);
   const peakRss = Math.max(...load.samples.map((s) => s.rss));
@@ -425,7 +439,9 @@ then ${load.elapsed.toFixed(0)} s measured (\`--duration ${DURATION}\`; the issu
 | table patches per second (all tables) | ${load.patchesPerS.toFixed(0)} (${(load.patchesPerS / load.tables).toFixed(1)} per table) | ≤ 10 per table |
 | row updates per second delivered | ${load.rowUpdatesPerS.toFixed(0)} | |
 | event payload serialised | ${load.eventMBPerS.toFixed(1)} MB/s | |
+| CPU: services process / simulators process | ${load.cpuPercent.toFixed(0)} % / ${simsCpu.toFixed(0)} % of one core | |
 | RSS first sample → last / peak | ${mb(s0.rss)} → ${mb(sN.rss)} / ${mb(peakRss)} MiB (${slope >= 0 ? '+' : ''}${slope.toFixed(1)} MiB/min after the first 5 s) | flat |
+| live heap (after a full GC) before → after | ${mb(load.heapBefore)} → ${mb(load.heapAfter)} MiB | flat |
 
 Memory over time (s, RSS MiB, heap MiB, trace bytes held MiB):
 

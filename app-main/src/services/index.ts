@@ -55,6 +55,12 @@ export interface ServicesOptions {
   traceCapture?: boolean;
   /** At most this many entries per `trace:entries` event; older ones stay fetchable (default 100). */
   traceEventLimit?: number;
+  /**
+   * Entries per second pushed in `trace:entries` across all connections together (default 2000):
+   * with many busy routers each batch shrinks (to no fewer than 10) instead of the trace events
+   * costing as much as the traffic they describe.
+   */
+  traceEventBudget?: number;
   /** Minimum interval between table patches, trace batches and console batches (default 100 ms). */
   batchIntervalMs?: number;
   /** A console batch is sent at once at this many replies (default 2000). */
@@ -103,6 +109,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const traceCap = options.traceCapBytes ?? 8 * 1024 * 1024;
   const traceCapture = options.traceCapture ?? true;
   const traceEventLimit = options.traceEventLimit ?? 100;
+  const traceEventBudget = options.traceEventBudget ?? 2000;
   const interval = options.batchIntervalMs ?? 100;
   const random = options.random ?? Math.random;
   const disposeDeadline = options.disposeDeadlineMs ?? 2000;
@@ -172,7 +179,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
       pending.throttle = new Throttle(interval, () => {
         const b = traces.get(id);
         if (!b || b.lastSeq <= pending.sent) return;
-        const from = Math.max(pending.sent, b.lastSeq - traceEventLimit);
+        // Connections with traffic right now share the budget.
+        let busy = 0;
+        for (const [cid, q] of tracePending) if ((traces.get(cid)?.lastSeq ?? 0) > q.sent) busy++;
+        const perBatch = Math.max(10, Math.min(traceEventLimit, Math.floor((traceEventBudget * interval) / 1000 / Math.max(1, busy))));
+        const from = Math.max(pending.sent, b.lastSeq - perBatch);
         pending.sent = b.lastSeq;
         const entries = [];
         for (const v of b.iterate(from)) entries.push(b.toEntry(v));

@@ -107,6 +107,8 @@ export class Link {
   private received = 0;
   private dropReason: { code: ErrorCode; reason: string } | undefined;
   private sessionNo = 0;
+  /** The socket of an attempt that is logging in. */
+  private loggingIn: SlicedTransport | undefined;
   /** Held while the link is wanted, for reconnects; forgotten on disconnect. */
   private password = '';
 
@@ -211,6 +213,8 @@ export class Link {
         transport.destroy();
         return this.stateValue;
       }
+      // A disconnect during the login closes this socket at once (see disconnect()).
+      this.loggingIn = transport;
       const session = new Session(transport, {
         commandTimeoutMs: t.commandTimeoutMs,
         codePage: conn.codePage,
@@ -227,6 +231,8 @@ export class Link {
         session.close();
         transport.destroy();
         throw e;
+      } finally {
+        if (this.loggingIn === transport) this.loggingIn = undefined;
       }
       if (gen !== this.generation) {
         session.close();
@@ -457,6 +463,7 @@ export class Link {
     this.clearBackoff();
     this.stopHeartbeat();
     this.abort?.abort();
+    this.loggingIn?.destroy();
     const s = this.session;
     const tr = this.transport;
     this.session = undefined;
@@ -477,6 +484,7 @@ export class Link {
     this.generation++;
     this.clearBackoff();
     this.abort?.abort();
+    this.loggingIn?.destroy();
     this.closeSession();
     if (this.stateValue.status !== 'offline') this.setState(this.base('offline'));
     void this.stopDemo();

@@ -46,22 +46,28 @@ export class Throttle {
   }
 }
 
-/** Row updates per second over the last second, in 100 ms buckets. */
+/**
+ * Row updates per second over the last second, in 100 ms buckets. `add` only counts (it runs for
+ * every row update); the clock is read when the rate is asked for, once per patch.
+ */
 export class RateMeter {
   private readonly buckets = new Float64Array(10);
-  private bucketAt = 0;
+  private bucketAt = Math.floor(performance.now() / 100);
+  private pending = 0;
 
   private roll(): void {
     const nowBucket = Math.floor(performance.now() / 100);
     const gap = nowBucket - this.bucketAt;
-    if (gap <= 0) return;
-    for (let i = 1; i <= Math.min(gap, 10); i++) this.buckets[(this.bucketAt + i) % 10] = 0;
-    this.bucketAt = nowBucket;
+    if (gap > 0) {
+      for (let i = 1; i <= Math.min(gap, 10); i++) this.buckets[(this.bucketAt + i) % 10] = 0;
+      this.bucketAt = nowBucket;
+    }
+    this.buckets[this.bucketAt % 10]! += this.pending;
+    this.pending = 0;
   }
 
   add(n = 1): void {
-    this.roll();
-    this.buckets[this.bucketAt % 10]! += n;
+    this.pending += n;
   }
 
   perSecond(): number {

@@ -304,6 +304,27 @@ describe('links', () => {
     expect(changed.reason).toMatch(/CHANGED/);
   });
 
+  it('tls-verify against a self-signed certificate fails with TLS and a hint', async () => {
+    const router = await sim({ port: null, tlsCertPort: 0 });
+    const s = await start();
+    const c = await s.handlers['connections:save']({ input: { name: 'V', host: '127.0.0.1', port: router.tlsCertPort!, transport: 'tls-verify', user: 'admin', password: 'pw' } });
+    const st = await s.handlers['link:connect']({ id: c.id });
+    expect(st).toMatchObject({ status: 'failed', errorCode: 'TLS' });
+    expect(st.reason).toMatch(/certificate/i);
+  });
+
+  it('disconnect while logging in closes the socket and stays offline', async () => {
+    const router = await sim({ faults: { stallAfterSentences: 0 } });
+    const s = await start();
+    const id = await save(s, router);
+    const attempt = s.handlers['link:connect']({ id });
+    await events.wait('link:state', stateOf(id, 'connecting'), 5000, true);
+    await s.handlers['link:disconnect']({ id });
+    expect((await attempt).status).toBe('offline');
+    await events.wait('link:state', stateOf(id, 'offline'), 5000, true);
+    expect(events.of('link:state').filter((p) => p.connectionId === id).at(-1)!.status).toBe('offline');
+  });
+
   it('tls-anonymous: encrypted but not authenticated', async () => {
     const router = await sim({ port: null, tlsPort: 0 });
     const s = await start();
