@@ -251,6 +251,24 @@ describe('<App> with the fake bridge', () => {
     expect(set).toHaveBeenCalledWith({ theme: 'dark' });
   });
 
+  it('keyboard: Enter in the router list connects, Alt+2 opens Tables, Ctrl+. cancels the running command', async () => {
+    await renderApp();
+    const list = screen.getByRole('listbox', { name: 'Routers' });
+    fireEvent.keyDown(list, { key: 'Enter' });
+    await screen.findByText('Connected');
+    const ws = screen.getByRole('region', { name: 'Demo router' });
+    fireEvent.keyDown(window, { key: '2', altKey: true });
+    expect(within(ws).getByRole('tab', { name: 'Tables' }).getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(window, { key: '1', altKey: true });
+    const box = within(ws).getByRole('textbox', { name: 'Sentence' });
+    fireEvent.change(box, { target: { value: '/interface/listen' } });
+    fireEvent.keyDown(box, { key: 'Enter', metaKey: true });
+    const cancel = await within(ws).findByRole('button', { name: 'Cancel' });
+    await until(() => expect((cancel as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.keyDown(window, { key: '.', ctrlKey: true });
+    await within(ws).findByRole('article', { name: /\/interface\/listen — cancelled/ });
+  });
+
   it('shows errors as alerts with the hint', async () => {
     const { backend } = await renderApp();
     backend.connectFailures.set('demo', { code: 'NETWORK', message: 'Connection refused.', hint: 'Is the API service enabled?' });

@@ -141,6 +141,7 @@ describe('format', () => {
     expect(linkStatusText({ ...base, status: 'auth-failed', reason: 'invalid user name or password (6)' }, 0)).toBe('Login failed: invalid user name or password (6)');
     expect(linkStatusText({ ...base, status: 'auth-failed', reason: 'login failed: invalid user name or password (6)' }, 0)).toBe('Login failed: invalid user name or password (6)');
     expect(linkStatusText({ ...base, status: 'failed', reason: 'connection refused' }, 0)).toBe('Failed: connection refused');
+    expect(linkStatusText({ ...base, status: 'failed', errorCode: 'TLS_UNTRUSTED', reason: 'r1 presented a certificate that is not trusted yet (SHA-256 AB:CD)' }, 0)).toBe('Failed: certificate not trusted yet');
     expect(linkStatusText(undefined, 0)).toBe('Offline');
   });
 

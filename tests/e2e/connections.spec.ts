@@ -94,6 +94,28 @@ describe('saved connections', () => {
     expect(names).toEqual(['Demo router']);
   });
 
+  it('asks to trust a TLS certificate on first use, shows its fingerprint, and connects once trusted', async () => {
+    sim = await startRouter({ port: null, tlsCertPort: 0, user: 'admin', password: 'tls-pw' });
+    t = await openApp(browser, renderer.dir);
+    const { app } = t;
+    await app.addConnection({ name: 'tls-router', host: '127.0.0.1', transport: 'tls-pinned', port: sim.tlsCertPort as number, user: 'admin', password: 'tls-pw' });
+    await app.select('tls-router');
+    await app.action('Connect').click();
+    const dialog = app.dialog('Trust this router’s certificate?');
+    await dialog.waitFor();
+    const shown = await dialog.getByLabel('Presented fingerprint').textContent();
+    const hex = (s: string | null | undefined) => (s ?? '').replace(/[^0-9a-f]/gi, '').toUpperCase();
+    expect(hex(shown)).toBe(hex(sim.certificate?.fingerprint256));
+    await app.screenshot(join(SCREENSHOTS, 'trust-certificate.png'));
+    await dialog.getByRole('button', { name: 'Trust and connect', exact: true }).click();
+    await app.waitForState('tls-router', 'Connected');
+    const ws = app.workspace('tls-router');
+    await expect(ws.header().textContent()).resolves.toContain('TLS (pinned certificate)');
+    await expect(ws.header().getByRole('note').count()).resolves.toBe(0);
+    const saved = (await t.host.services.handlers['connections:list']({})).connections.find((c) => c.name === 'tls-router');
+    expect(hex(saved?.fingerprint256)).toBe(hex(sim.certificate?.fingerprint256));
+  });
+
   it('shows a login failure in words, with the router state', async () => {
     sim = await startRouter({ user: 'admin', password: 'right' });
     t = await openApp(browser, renderer.dir);

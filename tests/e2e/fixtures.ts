@@ -44,8 +44,12 @@ export interface AppUnderTest {
 }
 
 /** A fresh host (own data directory) and a fresh browser context on it, page ready. */
-export async function openApp(browser: Browser, rendererDir: string, opts: { colorScheme?: 'dark' | 'light' } = {}): Promise<AppUnderTest> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'tikscope-e2e-data-'));
+export async function openApp(
+  browser: Browser,
+  rendererDir: string,
+  opts: { colorScheme?: 'dark' | 'light'; /** Re-use a data directory (a restart); it is then left in place on close. */ dataDir?: string } = {},
+): Promise<AppUnderTest> {
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'tikscope-e2e-data-')));
   const host = await startHost({ port: 0, dataDir, rendererDir, log: () => undefined });
   const info = await host.services.handlers['app:info']({});
   const app = await AppPage.open(browser, host.url, { colorScheme: opts.colorScheme ?? 'dark' });
@@ -57,7 +61,7 @@ export async function openApp(browser: Browser, rendererDir: string, opts: { col
     async close() {
       await app.close();
       await host.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

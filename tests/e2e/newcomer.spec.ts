@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +66,29 @@ describe('newcomer path on the Demo router', () => {
     await expect(listen.locator('.t-dir').textContent()).resolves.toBe('<<<');
     await ws.filterTrace('');
     await app.screenshot(join(SCREENSHOTS, 'trace.png'));
+  });
+
+  it('keeps the console history across a restart (↑ recalls the last sentence)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tikscope-e2e-restart-'));
+    try {
+      t = await openApp(browser, renderer.dir, { dataDir });
+      let ws = await t.app.connect('Demo router');
+      await ws.send(['/ip/address/print', '?interface=ether1']);
+      await ws.waitForOutcome('/ip/address/print', 'done');
+      const errors = t.app.errors;
+      await t.close();
+      expect(errors).toEqual([]);
+
+      t = await openApp(browser, renderer.dir, { dataDir });
+      ws = await t.app.connect('Demo router');
+      await ws.sentence().click();
+      await ws.sentence().press('ArrowUp');
+      await expect(ws.sentence().inputValue()).resolves.toBe('/ip/address/print\n?interface=ether1');
+    } finally {
+      await t?.close();
+      t = undefined;
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('cancels a running /interface/listen with Cancel', async () => {

@@ -137,7 +137,7 @@ export function Sidebar() {
                       {c.user ? `${c.user}@` : ''}
                       {c.host}:{c.port}
                     </span>
-                    <span id={`conn-${c.id}-state`} className={`conn-state st-${link?.status ?? 'offline'}`} aria-live="polite">
+                    <span id={`conn-${c.id}-state`} className={`conn-state st-${link?.status ?? 'offline'}`} aria-live="polite" title={link?.reason}>
                       {text}
                     </span>
                   </span>

@@ -62,6 +62,8 @@ export function linkStatusText(link: LinkState | undefined, now: number): string
       return `Login failed: ${m ? r.slice(m[0].length) : r}`;
     }
     case 'failed':
+      // The full reason (with the fingerprint) is in the trust dialog; the list stays short.
+      if (link.errorCode === 'TLS_UNTRUSTED') return /changed/i.test(link.reason ?? '') ? 'Failed: the certificate CHANGED' : 'Failed: certificate not trusted yet';
       if (!link.reason) return 'Failed';
       return /^(connection )?failed/i.test(link.reason) ? capitalise(link.reason) : `Failed: ${link.reason}`;
     default:

@@ -113,7 +113,11 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
         const state = r.value;
         get().applyLinkState(state);
         if (state.status === 'online') get().openWorkspace(id);
-        else if (state.status === 'auth-failed') {
+        else if (state.status === 'failed' && state.errorCode === 'TLS_UNTRUSTED' && state.presentedFingerprint256) {
+          // Trust on first use (or a changed certificate): show what was presented and ask.
+          const conn = get().connections.find((c) => c.id === id);
+          set({ dialog: { kind: 'trust', connectionId: id, fingerprint: state.presentedFingerprint256, changed: !!conn?.fingerprint256 } });
+        } else if (state.status === 'auth-failed') {
           const conn = get().connections.find((c) => c.id === id);
           if (conn && !conn.hasPassword && pw === undefined) {
             set({ dialog: { kind: 'password', connectionId: id, reason: state.reason ?? 'The router refused the login.' } });
@@ -135,7 +139,7 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
       const e = r.error;
       const conn = get().connections.find((c) => c.id === id);
       if (e.code === 'TLS_UNTRUSTED') {
-        const fp = e.detail?.fingerprint256 ?? get().links[id]?.presentedFingerprint256;
+        const fp = e.detail?.fingerprint256 ?? e.detail?.presentedFingerprint256 ?? get().links[id]?.presentedFingerprint256;
         if (typeof fp === 'string' && fp) {
           set({ dialog: { kind: 'trust', connectionId: id, fingerprint: fp, changed: !!conn?.fingerprint256 } });
           return;
