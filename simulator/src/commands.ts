@@ -328,7 +328,7 @@ async function print(ctx: CommandContext, menu: Menu): Promise<void> {
     };
     await round();
     if (stream.active) {
-      timer = setInterval(() => void round(), ms);
+      timer = setInterval(() => round().catch((e: unknown) => ctx.model.onError(e)), ms);
       timer.unref();
     }
     return;

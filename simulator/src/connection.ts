@@ -494,7 +494,6 @@ export class ApiConnection {
         this.host.log(`connection ${this.id}: command ${p.command} failed: ${(e as Error).stack ?? String(e)}`);
         reply.trap(`failure: ${(e as Error).message}`, 4);
       }
-      reply.state = 'open';
       reply.done();
       return;
     }
@@ -533,6 +532,7 @@ export class ApiConnection {
     if (late > 0 && victims.length > 0) {
       reply.done();
       const t = setTimeout(() => {
+        if (this.ended) return;
         for (const v of victims) {
           v.reply.trap('interrupted', 2);
           end(v);

@@ -366,7 +366,13 @@ export class Menu {
     // Deferred, so a command's own `!done` goes out before the `listen` rows it caused (the
     // order of the manual's /interface/listen example).
     queueMicrotask(() => {
-      for (const l of this.listeners) l(change);
+      for (const l of this.listeners) {
+        try {
+          l(change);
+        } catch (e) {
+          this.model.onError(e);
+        }
+      }
     });
   }
 }
@@ -412,6 +418,11 @@ export class RouterModel {
   private readonly menus = new Map<string, Menu>();
   /** @internal Hooks the simulator installs (e.g. reboot). */
   readonly actions: { reboot?: () => void } = {};
+  /**
+   * Where errors thrown by change listeners and timers go. They must never escape into the host
+   * process (the simulator runs inside the app's main process as the Demo router).
+   */
+  onError: (error: unknown) => void = () => undefined;
 
   /** What value validation needs to know about this router. */
   readonly values: ValueContext = {

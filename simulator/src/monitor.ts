@@ -34,7 +34,12 @@ function runRounds(ctx: CommandContext, rounds: Rounds): void {
   let section = 0;
   const emit = (): void => {
     if (!stream.active) return;
-    for (const row of rounds.round(section)) stream.re(explicit !== undefined ? [...row, ['.section', String(section)]] : row);
+    try {
+      for (const row of rounds.round(section)) stream.re(explicit !== undefined ? [...row, ['.section', String(section)]] : row);
+    } catch (e) {
+      ctx.model.onError(e);
+      stream.fail('failure: monitor stopped', 4);
+    }
     section++;
   };
   emit();
@@ -161,7 +166,14 @@ export function registerMonitors(model: RouterModel, traffic: Traffic): void {
       };
       send();
       if (stream.active) {
-        timer = setInterval(send, ms);
+        timer = setInterval(() => {
+          try {
+            send();
+          } catch (e) {
+            model.onError(e);
+            stream.fail('failure: ping stopped', 4);
+          }
+        }, ms);
         timer.unref();
       }
     },

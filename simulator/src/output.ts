@@ -65,7 +65,7 @@ export class Output {
     }
     this.queue.push({ buf, count, due: Date.now() + this.faults.latencyMs });
     this.queuedBytes += buf.length;
-    void this.pump();
+    this.pump().catch(() => this.socket.destroy());
   }
 
   /** True when producers should wait for drain() before writing more. */

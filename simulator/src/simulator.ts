@@ -207,7 +207,10 @@ class SimulatorImpl implements Simulator, ConnectionHost {
     const traffic = new Traffic(this.model);
     registerMonitors(this.model, traffic);
     registerInspect(this.model, () => this.inspectMode);
-    this.model.actions.reboot = () => void this.restart();
+    this.model.onError = (e) => this.log(`internal error: ${(e as Error)?.stack ?? String(e)}`);
+    this.model.actions.reboot = () => {
+      this.restart().catch((e: unknown) => this.log(`reboot: ${(e as Error).message}`));
+    };
     const connections = options.connections ?? 120;
     this.activity = new Activity(this.model, traffic, {
       tickMs,
@@ -312,7 +315,13 @@ class SimulatorImpl implements Simulator, ConnectionHost {
       throw e;
     }
     if (this.activityOn && !this.timer) {
-      this.timer = setInterval(() => this.activity.tick(), this.tickMs);
+      this.timer = setInterval(() => {
+        try {
+          this.activity.tick();
+        } catch (e) {
+          this.model.onError(e);
+        }
+      }, this.tickMs);
       this.timer.unref();
     }
     const api = this.model.menu('ip/service');
