@@ -398,7 +398,7 @@ export class ApiConnection {
     const badLogin = quirks.plainLogin ? 'invalid user name or password (6)' : 'cannot log in';
     const refuse = (): void => {
       this.host.log(`connection ${this.id}: login failed for ${name ?? '(no name)'}`);
-      this.model.log('system,error,critical', `login failure for user ${name ?? ''} from ${this.remoteAddress} via api`);
+      this.model.log('system,error,critical', `login failure for user ${name ?? ''} from ${this.remoteAddress} via ${this.service}`);
       reply.trap(badLogin);
       reply.done();
     };
@@ -444,7 +444,7 @@ export class ApiConnection {
     reply.done();
     if (!first) return;
     this.host.log(`connection ${this.id}: ${name} logged in from ${this.remoteAddress} (${this.service})`);
-    this.model.log('system,info,account', `user ${name} logged in from ${this.remoteAddress} via api`);
+    this.model.log('system,info,account', `user ${name} logged in from ${this.remoteAddress} via ${this.service}`);
     if (this.model.hasMenu('user/active')) {
       const group = this.model.menu('user').findByName(name)?.get('group') ?? '';
       this.activeEntry = this.model.menu('user/active').insert({
@@ -594,7 +594,7 @@ export class ApiConnection {
     if (this.activeEntry) {
       this.model.menu('user/active').delete(this.activeEntry);
       this.activeEntry = undefined;
-      this.model.log('system,info,account', `user ${this.user ?? ''} logged out from ${this.remoteAddress} via api`);
+      this.model.log('system,info,account', `user ${this.user ?? ''} logged out from ${this.remoteAddress} via ${this.service}`);
     }
     this.host.closed(this);
   }

@@ -72,6 +72,33 @@ export async function until(check: () => boolean, ms: number, what: string): Pro
   }
 }
 
+export type RawMode = 'tcp' | 'anonymous' | 'certificate';
+
+/**
+ * The three ways to reach the simulator: plain TCP and API-SSL in both modes. Command tests run
+ * once per way.
+ */
+export interface Way {
+  readonly name: string;
+  /** Simulator options that open the listener. */
+  readonly options: SimulatorOptions;
+  port(s: Simulator): number;
+  connect(s: Simulator): Partial<ConnectOptions>;
+  readonly raw: RawMode;
+}
+
+export const WAYS: readonly Way[] = [
+  { name: 'TCP', options: {}, port: (s) => s.port!, connect: () => ({}), raw: 'tcp' },
+  { name: 'TLS anonymous DH', options: { tlsPort: 0 }, port: (s) => s.tlsPort!, connect: (s) => ({ port: s.tlsPort!, tls: { mode: 'anonymous' } }), raw: 'anonymous' },
+  {
+    name: 'TLS certificate',
+    options: { tlsCertPort: 0 },
+    port: (s) => s.tlsCertPort!,
+    connect: (s) => ({ port: s.tlsCertPort!, tls: { mode: 'pinned', fingerprint256: s.certificate!.fingerprint256 } }),
+    raw: 'certificate',
+  },
+];
+
 /**
  * A client without the engine: exact bytes out, sentences in, in arrival order. `chunks` counts
  * socket reads (for split-write faults).
@@ -110,12 +137,14 @@ export class RawClient {
     });
   }
 
-  static open(port: number, mode: 'tcp' | 'anonymous' = 'tcp'): Promise<RawClient> {
+  static open(port: number, mode: RawMode = 'tcp'): Promise<RawClient> {
     return new Promise((resolve, reject) => {
       const socket =
         mode === 'tcp'
           ? net.connect({ host: '127.0.0.1', port })
-          : tls.connect({ host: '127.0.0.1', port, ciphers: ANONYMOUS_DH_CIPHERS, maxVersion: 'TLSv1.2', rejectUnauthorized: false });
+          : mode === 'anonymous'
+            ? tls.connect({ host: '127.0.0.1', port, ciphers: ANONYMOUS_DH_CIPHERS, maxVersion: 'TLSv1.2', rejectUnauthorized: false })
+            : tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
       socket.once(mode === 'tcp' ? 'connect' : 'secureConnect', () => {
         socket.off('error', reject);
         resolve(new RawClient(socket));
@@ -125,8 +154,8 @@ export class RawClient {
   }
 
   /** Opens a connection and logs in with the plain form. */
-  static async loggedIn(res: Resources, port: number, user = 'admin', password = ''): Promise<RawClient> {
-    const c = await RawClient.open(port);
+  static async loggedIn(res: Resources, port: number, user = 'admin', password = '', mode: RawMode = 'tcp'): Promise<RawClient> {
+    const c = await RawClient.open(port, mode);
     res.add(() => c.close());
     c.send(['/login', `=name=${user}`, `=password=${password}`]);
     const r = await c.next();
