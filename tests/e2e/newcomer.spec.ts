@@ -56,7 +56,25 @@ describe('newcomer path on the Demo router', () => {
     await ws.waitForOutcome('/interface/set', 'done');
     await ws.open('Tables');
     await ws.cell(ws.table('/interface'), 'hello').waitFor();
-    await app.screenshot(join(SCREENSHOTS, 'tables.png'));
+    // The column chooser: hidden columns go, the choice is saved per path (settings:set).
+    const hidden = ['default-name', 'actual-mtu', 'l2mtu', 'max-l2mtu', 'last-link-up-time', 'link-downs'];
+    await ws.hideColumns(hidden);
+    const headers = await ws.columnHeaders(ws.table('/interface')).allTextContents();
+    expect(headers.some((h) => h.startsWith('comment'))).toBe(true);
+    expect(headers.some((h) => h.startsWith('l2mtu'))).toBe(false);
+    const settings = await t.host.services.handlers['settings:get']({});
+    expect(settings.tableColumns['/interface']).toEqual(expect.arrayContaining(hidden.map((h) => `!${h}`)));
+    // A readable table for the screenshot, with a change flashing in it.
+    await ws.showOnlyColumns(['.id', 'name', 'type', 'mtu', 'mac-address', 'running', 'disabled', 'comment', 'rx-byte', 'tx-byte', 'rx-packet', 'tx-packet']);
+    await ws.send(['/interface/set', '=.id=ether2', '=comment=to core-1']);
+    await ws.waitForOutcome('/interface/set', 'done');
+    await ws.open('Tables');
+    await ws.cell(ws.table('/interface'), 'to core-1').waitFor();
+    await app.screenshot(join(SCREENSHOTS, 'tables.png'), { animations: 'allow' });
+    // The theme follows the OS unless chosen; the choice applies at once.
+    await app.setTheme('light');
+    await app.screenshot(join(SCREENSHOTS, 'tables-light.png'));
+    await app.setTheme('system');
 
     await ws.open('Trace');
     await ws.filterTrace('/interface/listen');
@@ -89,6 +107,16 @@ describe('newcomer path on the Demo router', () => {
       t = undefined;
       await rm(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('explains how to start the app when the address has no token', async () => {
+    t = await openApp(browser, renderer.dir);
+    const page = await t.app.context.newPage();
+    await page.goto(t.host.url.replace(/#.*$/, ''));
+    await page.locator('[data-app-state="no-bridge"]').waitFor();
+    await page.getByRole('heading', { name: 'Tikscope needs its host' }).waitFor();
+    await page.getByText('npm run web', { exact: true }).waitFor();
+    await page.close();
   });
 
   it('cancels a running /interface/listen with Cancel', async () => {

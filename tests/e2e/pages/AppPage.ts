@@ -158,14 +158,22 @@ export class AppPage {
     return ws;
   }
 
+  /** Picks a theme in the top bar and waits until the window shows it. */
+  async setTheme(theme: 'system' | 'light' | 'dark'): Promise<void> {
+    await this.page.getByRole('combobox', { name: 'Theme', exact: true }).selectOption(theme);
+    const expected = theme === 'system' ? await this.page.evaluate(() => (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')) : theme;
+    await this.page.locator(`[data-app-state="ready"][data-theme="${expected}"]`).waitFor();
+  }
+
   /** Closes every notification (so screenshots show the app, not the toasts). */
   async dismissNotices(): Promise<void> {
     const buttons = this.page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: /^Dismiss/ });
     while ((await buttons.count()) > 0) await buttons.first().click();
   }
 
-  async screenshot(path: string): Promise<void> {
+  /** `animations: 'allow'` keeps a running flash visible; by default they are finished first. */
+  async screenshot(path: string, opts: { animations?: 'allow' | 'disabled' } = {}): Promise<void> {
     await this.dismissNotices();
-    await this.page.screenshot({ path, animations: 'disabled' });
+    await this.page.screenshot({ path, animations: opts.animations ?? 'disabled' });
   }
 }

@@ -63,6 +63,32 @@ export class WorkspacePage {
     return this.region.getByRole('table', { name: `Live table ${path}` });
   }
 
+  /** Hides columns with the column chooser (remembered per path by the app). */
+  async hideColumns(names: string[]): Promise<void> {
+    await this.region.getByRole('button', { name: 'Columns', exact: true }).click();
+    const chooser = this.region.getByRole('group', { name: /^Columns of / });
+    for (const n of names) await chooser.getByRole('checkbox', { name: n, exact: true }).uncheck();
+    await chooser.getByRole('button', { name: 'Done', exact: true }).click();
+  }
+
+  /** Keeps only these columns visible (in the chooser's order). */
+  async showOnlyColumns(keep: string[]): Promise<void> {
+    await this.region.getByRole('button', { name: 'Columns', exact: true }).click();
+    const chooser = this.region.getByRole('group', { name: /^Columns of / });
+    const boxes = chooser.getByRole('checkbox');
+    for (let i = 0; i < (await boxes.count()); i++) {
+      const box = boxes.nth(i);
+      const label = ((await box.locator('xpath=..').textContent()) ?? '').trim();
+      if (keep.includes(label)) await box.check();
+      else await box.uncheck();
+    }
+    await chooser.getByRole('button', { name: 'Done', exact: true }).click();
+  }
+
+  columnHeaders(table: Locator): Locator {
+    return table.getByRole('columnheader');
+  }
+
   cell(table: Locator, text: string): Locator {
     return table.getByRole('cell', { name: text, exact: true }).first();
   }
