@@ -164,6 +164,8 @@ class CommandReply implements CommandOutput {
 export class RunningCommand implements Stream {
   private isActive = true;
   rowsSent = 0;
+  /** `!empty` was sent already (an empty first `=interval=` round). */
+  emptySent = false;
 
   constructor(
     readonly reply: CommandReply,
@@ -198,7 +200,9 @@ export class RunningCommand implements Stream {
   }
 
   empty(): void {
-    if (this.isActive) this.reply.empty();
+    if (!this.isActive) return;
+    this.emptySent = true;
+    this.reply.empty();
   }
 
   finish(pairs?: Pairs): void {
@@ -525,7 +529,7 @@ export class ApiConnection {
     const victims = [...this.running].filter((r) => target === undefined || r.tag === target);
     for (const v of victims) v.stop();
     const end = (v: RunningCommand): void => {
-      if (v.rowsSent === 0) v.reply.empty();
+      if (v.rowsSent === 0 && !v.emptySent) v.reply.empty();
       v.reply.done();
     };
     const late = this.host.faults.cancelLateSentences;

@@ -36,6 +36,11 @@ describe.each(WAYS)('over $name', (way) => {
       c.send(['/log/print', '=follow-only=', '.tag=f']);
       c.send(['/cancel', '=tag=f', '.tag=c']);
       expect([await c.next(), await c.next(), await c.next(), await c.next()].map(shape)).toEqual(['!trap:f', '!done:c', '!empty:f', '!done:f']);
+      // An empty =interval= print said !empty at once; its end does not repeat it.
+      c.send(['/ip/address/print', '=interval=1h', '?comment=none', '.tag=i']);
+      expect(shape(await c.next())).toBe('!empty:i');
+      c.send(['/cancel', '=tag=i', '.tag=j']);
+      expect([await c.next(), await c.next(), await c.next()].map(shape)).toEqual(['!trap:i', '!done:j', '!done:i']);
       c.send(['/system/identity/print', '=follow=', '.tag=g']);
       expect(shape(await c.next())).toBe('!re:g');
       c.send(['/cancel', '=tag=g', '.tag=d']);
