@@ -212,7 +212,7 @@ describe('<App> with the fake bridge', () => {
 
   it('puts a VALIDATION error from main next to its field', async () => {
     const { api } = await renderApp();
-    const save = vi.spyOn(api, 'connections:save').mockResolvedValue({ ok: false, error: { code: 'VALIDATION', message: 'Host is not a valid name.', detail: { field: 'host' } } });
+    const save = vi.spyOn(api, 'connections:save').mockResolvedValue({ ok: false, error: { code: 'VALIDATION', message: 'Host is not a valid name.', detail: { channel: 'connections:save', field: 'input.host' } } });
     fireEvent.click(screen.getByRole('button', { name: 'Add connection' }));
     const dialog = screen.getByRole('dialog', { name: 'Add connection' });
     fireEvent.change(within(dialog).getByLabelText('Name'), { target: { value: 'x' } });

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { looksLikeCli, tokenize, translateCli } from '../src/lib/cli';
 import { suggest } from '../src/lib/completion';
+import { errorField } from '../src/lib/errors';
 import { base64ToBytes, fileSafe, rowsToCsv, rowsToJson } from '../src/lib/exporters';
 import { formatElapsed, linkStatusText, linkWarning } from '../src/lib/format';
 import { RingLog } from '../src/lib/ring';
@@ -91,6 +92,15 @@ describe('words', () => {
 
   it('reads one word per line, dropping blank lines and CRs', () => {
     expect(sentenceWords('/interface/print\r\n\n=.proplist=name\n')).toEqual(['/interface/print', '=.proplist=name']);
+  });
+});
+
+describe('errorField', () => {
+  it('maps bridge argument paths and plain service names to the form field', () => {
+    expect(errorField({ code: 'VALIDATION', message: '', detail: { field: 'input.host' } })).toBe('host');
+    expect(errorField({ code: 'VALIDATION', message: '', detail: { field: 'query[2]' } })).toBe('query');
+    expect(errorField({ code: 'VALIDATION', message: '', detail: { field: 'port' } })).toBe('port');
+    expect(errorField({ code: 'NETWORK', message: '' })).toBeUndefined();
   });
 });
 

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { CodePage, ConnectionInput, SavedConnection, TransportKind } from '../../../app-main/src/common/contract';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../hooks';
+import { errorField } from '../lib/errors';
 import { DEFAULT_PORT } from '../lib/format';
 import { Modal } from './Modal';
 
@@ -125,8 +126,8 @@ export function ConnectionForm(props: { editId?: string }) {
     const r = await save(props.editId, input);
     setBusy(false);
     if (r.ok) return;
-    const field = r.error.detail?.field;
-    if (typeof field === 'string' && (FIELD_NAMES as readonly string[]).includes(field)) {
+    const field = errorField(r.error);
+    if (field && (FIELD_NAMES as readonly string[]).includes(field)) {
       setErrors((x) => ({ ...x, [field]: r.error.message }));
       document.getElementById(id(field))?.focus();
     } else setSummary({ message: r.error.message, ...(r.error.hint ? { hint: r.error.hint } : {}) });

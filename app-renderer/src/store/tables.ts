@@ -1,4 +1,5 @@
 import type { Row, TablePatch } from '../../../app-main/src/common/contract';
+import { errorField } from '../lib/errors';
 import type { SliceContext } from './context';
 import type { AppStoreState, ChangeMark, PatchQueue, TableView } from './types';
 
@@ -233,12 +234,13 @@ export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStore
       });
       if (!r.ok) {
         const error = r.error;
-        const field = error.detail?.field;
+        const raw = errorField(error);
+        const field = raw === 'proplist' || raw === 'query' || raw === 'path' ? raw : undefined;
         update(connectionId, (x) => ({
           ...x,
           status: 'error',
           error,
-          fieldErrors: field === 'path' || field === 'query' || field === 'proplist' ? { [field]: error.message } : x.fieldErrors,
+          fieldErrors: field ? { [field]: error.message } : x.fieldErrors,
         }));
         return;
       }
