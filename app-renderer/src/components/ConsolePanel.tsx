@@ -58,6 +58,7 @@ const ReplyLine = memo(function ReplyLine({ reply, top }: { reply: ConsoleReply;
 function ReplyLines({ cmd }: { cmd: ConsoleCommand }) {
   const ref = useRef<HTMLDivElement>(null);
   const count = cmd.log.length;
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; TanStack Virtual is used as documented.
   const v = useVirtualizer({ count, getScrollElement: () => ref.current, estimateSize: () => LINE_HEIGHT, overscan: 10 });
   const height = Math.min(count, VISIBLE_LINES) * LINE_HEIGHT + 2;
   // Follow the newest reply of a streaming command while the user has not scrolled up.

@@ -100,6 +100,7 @@ export function DataGrid(props: DataGridProps) {
   );
   const order = useMemo(() => displayOrder(rows, columns, sorting, filter), [rows, columns, sorting, filter]);
   if (props.exportRef) props.exportRef.current = () => [...order];
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; TanStack Virtual is used as documented.
   const virtualizer = useVirtualizer({
     count: order.length,
     getScrollElement: () => scrollRef.current,

@@ -110,6 +110,7 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
   const at = useCallback((i: number) => log.get(indices ? (indices[i] as number) : i), [log, indices]);
   // A stable key function: the virtualiser rebuilds its measurements whenever it changes identity.
   const getItemKey = useCallback((i: number) => at(i)?.seq ?? i, [at]);
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; TanStack Virtual is used as documented.
   const v = useVirtualizer({
     count,
     getScrollElement: () => ref.current,
