@@ -68,7 +68,7 @@ process.stdin.on('end', async () => {
 const LOAD = `
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, MemoryCredentialStore } from './app-main/src/services/index';
 
@@ -133,11 +133,13 @@ h.disable();
 const elapsed = (performance.now() - started) / 1000;
 const cpuUsed = process.cpuUsage(cpuStart);
 const cpuPercent = ((cpuUsed.user + cpuUsed.system) / 1000 / (elapsed * 1000)) * 100;
+// The machine's 1-minute load average at the end: other work competes for the same cores.
+const machineLoad = loadavg()[0];
 const heapAfter = liveHeap();
 const result = {
   routers: ids.length, tables: ids.length * 2, loadedMs, elapsed,
   lag: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, mean: h.mean / 1e6 },
-  heapBefore, heapAfter, cpuPercent,
+  heapBefore, heapAfter, cpuPercent, machineLoad,
   patchesPerS: patches / elapsed, rowUpdatesPerS: rowUpdates / elapsed, eventMBPerS: eventBytes / elapsed / 1e6, traceBatchesPerS: traceBatches / elapsed,
   samples,
 };
@@ -354,12 +356,21 @@ async function bundle(name, source) {
 function child(file, args, { keepAlive = false, profile = false } = {}) {
   // BENCH_PROF=DIR writes a CPU profile of the measured process there (for finding hot spots).
   const prof = profile && process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
+  // BENCH_NODE_FLAGS adds V8/Node flags to the measured processes (e.g. --trace-gc).
+  if (profile && process.env.BENCH_NODE_FLAGS) prof.push(...process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean));
   const p = spawn(process.execPath, ['--expose-gc', ...prof, file, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_PATH: join(root, 'node_modules') } });
   const lines = [];
   const first = new Promise((resolve, reject) => {
     const rl = createInterface({ input: p.stdout });
     rl.on('line', (line) => {
-      lines.push(JSON.parse(line));
+      let value;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        process.stderr.write(`${line}\n`); // diagnostics (e.g. --trace-gc), not a result
+        return;
+      }
+      lines.push(value);
       if (lines.length === 1) resolve(lines[0]);
     });
     p.once('exit', (code) => reject(new Error(`${file} exited with ${code} before answering`)));
@@ -440,6 +451,7 @@ then ${load.elapsed.toFixed(0)} s measured (\`--duration ${DURATION}\`; the issu
 | row updates per second delivered | ${load.rowUpdatesPerS.toFixed(0)} | |
 | event payload serialised | ${load.eventMBPerS.toFixed(1)} MB/s | |
 | CPU: services process / simulators process | ${load.cpuPercent.toFixed(0)} % / ${simsCpu.toFixed(0)} % of one core | |
+| machine load average (1 min) at the end, ${cpus().length} cores | ${load.machineLoad.toFixed(1)} | |
 | RSS first sample → last / peak | ${mb(s0.rss)} → ${mb(sN.rss)} / ${mb(peakRss)} MiB (${slope >= 0 ? '+' : ''}${slope.toFixed(1)} MiB/min after the first 5 s) | flat |
 | live heap (after a full GC) before → after | ${mb(load.heapBefore)} → ${mb(load.heapAfter)} MiB | flat |
 

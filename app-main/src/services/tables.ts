@@ -75,7 +75,13 @@ function isDead(attrs: Record<string, string>): boolean {
  */
 export class LiveTable {
   readonly connectionId: string;
-  private rows = new Map<string, Row>();
+  /**
+   * Rows by `.id`, each held as its JSON text: one string per row instead of an object plus a
+   * string per property. Forty 10k-row tables are 400k rows; as objects they are millions of heap
+   * objects that every major collection has to mark (measured: marking steps of 100+ ms on the
+   * main thread). Rows become objects again only when a patch carries them.
+   */
+  private rows = new Map<string, string>();
   private columns: string[] = [];
   private columnSet = new Set<string>();
   private columnsChanged = false;
@@ -252,17 +258,19 @@ export class LiveTable {
       const id = attrs['.id'];
       if (id === undefined) continue;
       if (isDead(attrs)) fresh.delete(id);
-      else fresh.set(id, this.merged(fresh.get(id), attrs));
+      else {
+        const before = fresh.get(id);
+        fresh.set(id, this.merged(before === undefined ? undefined : JSON.stringify(before), attrs));
+      }
     }
     for (const id of [...this.rows.keys()]) if (!fresh.has(id)) this.remove(id);
     for (const [id, row] of fresh) {
-      const old = this.rows.get(id);
-      if (!old || !sameRow(old, row)) this.put(id, row);
+      if (this.rows.get(id) !== JSON.stringify(row)) this.put(id, row);
     }
   }
 
-  private merged(old: Row | undefined, attrs: Record<string, string>): Row {
-    const row = old ? Object.assign({}, old) : {};
+  private merged(old: string | undefined, attrs: Record<string, string>): Row {
+    const row: Row = old === undefined ? {} : (JSON.parse(old) as Row);
     for (const k in attrs) if (k !== '.dead' && k !== '__proto__') row[k] = attrs[k]!;
     return row;
   }
@@ -280,7 +288,7 @@ export class LiveTable {
   }
 
   private put(id: string, row: Row): void {
-    this.rows.set(id, row);
+    this.rows.set(id, JSON.stringify(row));
     for (const k in row) {
       if (!this.columnSet.has(k)) {
         this.columnSet.add(k);
@@ -307,7 +315,7 @@ export class LiveTable {
     const upserts: Row[] = [];
     for (const id of this.pendingUpserts) {
       const row = this.rows.get(id);
-      if (row) upserts.push(row);
+      if (row !== undefined) upserts.push(JSON.parse(row) as Row);
     }
     const patch: TablePatch = {
       tableId: this.id,
@@ -389,15 +397,4 @@ function plainRow(attrs: Record<string, string>): Row {
   const row: Row = {};
   for (const k in attrs) if (k !== '__proto__') row[k] = attrs[k]!;
   return row;
-}
-
-function sameRow(a: Row, b: Row): boolean {
-  let n = 0;
-  for (const k in a) {
-    if (a[k] !== b[k]) return false;
-    n++;
-  }
-  let m = 0;
-  for (const _k in b) m++;
-  return n === m;
 }
