@@ -3,7 +3,7 @@
  * integration and end-to-end test. See docs/simulator.md.
  */
 export { startSimulator, SIMULATOR_ADH_CIPHERS } from './simulator';
-export type { Simulator, SimulatorOptions, SimulatorUser, SessionInfo } from './simulator';
+export type { Simulator, SimulatorEvents, SimulatorOptions, SimulatorUser, SessionInfo } from './simulator';
 export type { Faults } from './faults';
 export type { InspectMode } from './inspect';
 export type { ConnectionLimits } from './connection';

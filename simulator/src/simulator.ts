@@ -90,6 +90,18 @@ export interface SessionInfo {
   readonly running: number;
 }
 
+/** What `Simulator.on()` reports. */
+export interface SimulatorEvents {
+  /** Listening (after `startSimulator`, `start()`, `restart()`). */
+  listening: () => void;
+  /** Stopped listening and dropped every connection. */
+  stopped: () => void;
+  /** A client connected (before login). */
+  'session-opened': (session: SessionInfo) => void;
+  /** A connection ended, for whatever reason. */
+  'session-closed': (session: SessionInfo) => void;
+}
+
 /** A running simulator; see `startSimulator`. */
 export interface Simulator {
   readonly host: string;
@@ -114,6 +126,8 @@ export interface Simulator {
   menu(path: string): Menu;
   /** Open connections. */
   sessions(): SessionInfo[];
+  /** Subscribes to lifecycle events; returns the unsubscribe function. */
+  on<E extends keyof SimulatorEvents>(event: E, listener: SimulatorEvents[E]): () => void;
   /** Runs background activity `count` times (default 1), whether or not the timer runs. */
   tick(count?: number): void;
   /** Closes every connection abruptly (no `!fatal`), as a router that lost power. */
@@ -245,17 +259,41 @@ class SimulatorImpl implements Simulator, ConnectionHost {
     this.logLine(line);
   }
 
+  private readonly eventListeners = new Map<keyof SimulatorEvents, Set<(info?: SessionInfo) => void>>();
+
+  on<E extends keyof SimulatorEvents>(event: E, listener: SimulatorEvents[E]): () => void {
+    let set = this.eventListeners.get(event);
+    if (!set) this.eventListeners.set(event, (set = new Set()));
+    const l = listener as (info?: SessionInfo) => void;
+    set.add(l);
+    return () => set.delete(l);
+  }
+
+  private emit(event: keyof SimulatorEvents, info?: SessionInfo): void {
+    for (const l of [...(this.eventListeners.get(event) ?? [])]) {
+      try {
+        l(info);
+      } catch (e) {
+        this.model.onError(e);
+      }
+    }
+  }
+
+  private info(c: ApiConnection): SessionInfo {
+    return { id: c.id, service: c.service, remoteAddress: c.remoteAddress, user: c.user, running: c.running.size };
+  }
+
   private connectionSeq = 0;
   nextConnectionId(): number {
     return ++this.connectionSeq;
   }
 
   closed(connection: ApiConnection): void {
-    this.connections.delete(connection);
+    if (this.connections.delete(connection)) this.emit('session-closed', this.info(connection));
   }
 
   sessions(): SessionInfo[] {
-    return [...this.connections].map((c) => ({ id: c.id, service: c.service, remoteAddress: c.remoteAddress, user: c.user, running: c.running.size }));
+    return [...this.connections].map((c) => this.info(c));
   }
 
   tick(count = 1): void {
@@ -285,6 +323,7 @@ class SimulatorImpl implements Simulator, ConnectionHost {
     }
     const c = new ApiConnection(socket, service, this);
     this.connections.add(c);
+    this.emit('session-opened', this.info(c));
   }
 
   async start(): Promise<void> {
@@ -330,6 +369,7 @@ class SimulatorImpl implements Simulator, ConnectionHost {
     const ssl = api.findByName('api-ssl');
     const sslPort = this.tlsPort ?? this.tlsCertPort;
     if (ssl && sslPort !== undefined) api.update(ssl, { port: String(sslPort), disabled: this.model.bool(false) });
+    this.emit('listening');
   }
 
   async stop(): Promise<void> {
@@ -345,6 +385,7 @@ class SimulatorImpl implements Simulator, ConnectionHost {
     );
     this.dropConnections();
     await Promise.all(closing);
+    this.emit('stopped');
   }
 
   async restart(): Promise<void> {

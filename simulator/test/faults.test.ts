@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionClosedError, FramingError, LoginError, TimeoutError, type Reply } from '../../protocol/src/index';
 import { startSimulator } from '../src/index';
-import { Resources, RawClient, login, shape, sim, until, within } from './helpers';
+import { Resources, RawClient, login, shape, sim, within } from './helpers';
 
 const res = new Resources();
 afterEach(() => res.run());
@@ -84,11 +84,17 @@ describe('faults', () => {
     expect(got).toEqual(['!done:c', '!trap:l', '!empty:l', '!done:l', '!re:l', '!re:l']);
 
     const stray: Reply[] = [];
-    const { session } = await login(res, s, { onUntaggedReply: (r) => stray.push(r) });
+    let strayDone!: () => void;
+    const bothStray = new Promise<void>((resolve) => (strayDone = resolve));
+    const { session } = await login(res, s, {
+      onUntaggedReply: (r) => {
+        if (stray.push(r) === 2) strayDone();
+      },
+    });
     const st = session.stream(['/ip/address/listen']);
     const end = await st.cancel();
     expect(end?.cancelled).toBe(true);
-    await until(() => stray.length === 2, 2000, 'the two stray sentences');
+    await within(bothStray, 2000, 'the two stray sentences');
     expect(stray.map((r) => r.tag)).toEqual([st.tag, st.tag]);
     expect((await session.command(['/system/identity/print'])).rows).toHaveLength(1);
   });

@@ -63,15 +63,6 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   });
 }
 
-/** Polls `check` until it returns true or the deadline passes (for state of another party). */
-export async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 export type RawMode = 'tcp' | 'anonymous' | 'certificate';
 
 /**

@@ -7,7 +7,7 @@ import { RouterOSAPI } from 'node-routeros';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ANONYMOUS_DH_CIPHERS } from '../../protocol/node/transport';
 import type { Simulator } from '../src/index';
-import { Resources, sim, until, within } from './helpers';
+import { Resources, sim, within } from './helpers';
 
 const res = new Resources();
 afterEach(() => res.run());
@@ -74,16 +74,20 @@ describe('node-routeros', () => {
   it('listens, sees a change, and stops (cancel) cleanly', async () => {
     const s = await sim(res, { rosVersion: '7.17', password: 'pw' });
     const api = await client(s);
-    const rows: Row[] = [];
+    let row!: (r: Row) => void;
+    const first = new Promise<Row>((resolve) => (row = resolve));
     const stream = api.stream(['/interface/listen'], (err: Error | null, packet: Row) => {
-      if (!err && packet && packet['name']) rows.push(packet);
+      if (!err && packet && packet['name']) row(packet);
     });
-    await until(() => s.sessions()[0]?.running === 1, 3000, 'the listen to run');
+    // node-routeros writes in order on one socket and the router handles them in order: once
+    // this print is answered, the listen runs.
+    await api.write('/system/identity/print');
+    expect(s.sessions()[0]!.running).toBe(1);
     await api.write('/interface/set', ['=.id=ether3', '=comment=seen by node-routeros']);
-    await until(() => rows.length > 0, 3000, 'a listen row');
-    expect(rows[0]).toMatchObject({ name: 'ether3', comment: 'seen by node-routeros' });
+    expect(await within(first, 3000, 'a listen row')).toMatchObject({ name: 'ether3', comment: 'seen by node-routeros' });
     await within(stream.stop(), 3000, 'stop() to finish');
-    await until(() => s.sessions()[0]?.running === 0, 3000, 'the listen to end on the router');
+    // The router ended the listen before it answered the /cancel that stop() waited for.
+    expect(s.sessions()[0]!.running).toBe(0);
     expect(((await api.write('/system/identity/print')) as Row[])[0]!['name']).toBe('MikroTik');
   });
 

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { toText } from '../src/bytes';
 import { startSimulator, type Simulator } from '../src/index';
-import { Resources, login, sim, until, within } from './helpers';
+import { Resources, login, sim, within } from './helpers';
 
 const res = new Resources();
 afterEach(() => res.run());
@@ -86,9 +86,13 @@ describe('default router', () => {
 
   it('stops its timers and sockets on close(), and refuses to start again', async () => {
     const s = await startSimulator({ tickMs: 10, connections: 10 });
-    const { session } = await login(res, s);
+    let closed!: (e: Error) => void;
+    const gone = new Promise<Error>((resolve) => (closed = resolve));
+    await login(res, s, { onClose: (e) => closed(e) });
+    const stopped = new Promise<void>((resolve) => s.on('stopped', () => resolve()));
     await s.close();
-    await until(() => session.closed !== undefined, 2000, 'the session to close');
+    await within(Promise.all([gone, stopped]), 2000, 'the session to close');
+    expect(s.listening).toBe(false);
     const log = s.menu('/log').size;
     const uptime = s.menu('/system/resource').first()!.get('uptime');
     await within(new Promise((r) => setTimeout(r, 60)), 1000, 'a pause');

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FatalError, LoginError, TrapError } from '../../protocol/src/index';
 import type { SimulatorOptions } from '../src/index';
-import { Resources, RawClient, WAYS, login as loginTcp, shape, sim as simTcp, until, within } from './helpers';
+import { Resources, RawClient, WAYS, login as loginTcp, shape, sim as simTcp, within } from './helpers';
 
 const res = new Resources();
 afterEach(() => res.run());
@@ -70,7 +70,9 @@ describe.each(WAYS)('over $name', (way) => {
       const s = await sim(res);
       const { session } = await login(res, s);
       const streams = [session.stream(['/interface/listen']), session.stream(['/log/print', '=follow-only=']), session.stream(['/interface/monitor-traffic', '=interface=ether1'])];
-      await until(() => s.sessions()[0]?.running === 3, 2000, 'three running commands');
+      // One connection's sentences are handled in order: once this is answered, all three run.
+      await session.command(['/system/identity/print']);
+      expect(s.sessions()[0]!.running).toBe(3);
       const ends = await Promise.all(streams.map((st) => st.cancel()));
       for (const e of ends) expect(e?.cancelled).toBe(true);
       expect(session.pendingCount).toBe(0);
@@ -92,9 +94,11 @@ describe.each(WAYS)('over $name', (way) => {
     it('makes the engine\'s quit() end cleanly', async () => {
       const s = await sim(res);
       const { session } = await login(res, s);
+      const dropped = new Promise((resolve) => s.on('session-closed', resolve));
       await session.quit();
       expect(session.closed).toBeInstanceOf(Error);
-      await until(() => s.sessions().length === 0, 2000, 'the server to drop the session');
+      await within(dropped, 2000, 'the server to drop the session');
+      expect(s.sessions()).toEqual([]);
     });
 
     it('answers the first commands before login with !trap + !done, then !fatal and closes', async () => {
@@ -223,13 +227,16 @@ describe.each(WAYS)('over $name', (way) => {
       const s = await sim(res);
       const port = s.port;
       const { session } = await login(res, s);
-      const other = await login(res, s);
+      let otherClosed!: (e: Error) => void;
+      const otherGone = new Promise<Error>((resolve) => (otherClosed = resolve));
+      await login(res, s, { onClose: (e) => otherClosed(e) });
+      const back = new Promise<void>((resolve) => s.on('listening', () => resolve()));
       const pending = session.command(['/system/reboot'], { timeoutMs: 0 }).catch((e: unknown) => e);
       const err = await within(pending, 3000, 'the reboot to drop the connection');
       expect((err as Error).message).toMatch(/connection/);
-      await until(() => other.session.closed !== undefined, 2000, 'the other connection to drop');
+      expect(await within(otherGone, 2000, 'the other connection to drop')).toBeInstanceOf(Error);
+      await within(back, 2000, 'the simulator to listen again');
       expect(s.port).toBe(port);
-      await until(() => s.listening, 2000, 'the simulator to listen again');
       const again = await login(res, s);
       expect((await again.session.command(['/system/identity/print'])).rows).toHaveLength(1);
     });
@@ -299,7 +306,8 @@ describe.each(WAYS)('over $name', (way) => {
       expect((await session.command(['/console/inspect', '=request=child', '=path=ip'])).rows).toEqual([]);
       s.inspectMode = 'stall';
       const st = session.stream(['/console/inspect', '=request=child', '=path=ip']);
-      await until(() => s.sessions()[0]?.running === 1, 2000, 'the stalled inspect to run');
+      await session.command(['/system/identity/print']);
+      expect(s.sessions()[0]!.running).toBe(1);
       expect(st.finished).toBe(false);
       const end = await st.cancel();
       expect(end?.cancelled).toBe(true);
