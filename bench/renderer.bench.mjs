@@ -18,7 +18,7 @@
 // Functions passed to page.evaluate run in the browser, hence the browser globals.
 /* global window, document, performance, requestAnimationFrame, MutationObserver, PerformanceObserver */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { buildBenchRenderer, serveStatic } from './renderer-lib.mjs';
@@ -270,6 +270,7 @@ function writeSection(section) {
 }
 
 async function main() {
+  const load = loadavg()[0];
   console.log('building the bench renderer (fake bridge)…');
   const dir = await buildBenchRenderer(root);
   const server = await serveStatic(dir);
@@ -293,7 +294,7 @@ async function main() {
     const errors = [...lt.errors, ...cl.errors];
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
 
-    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Chromium ${version} headless, Node ${process.version}, ${process.platform}/${process.arch}`;
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Chromium ${version} headless, Node ${process.version}, ${process.platform}/${process.arch} (load average ${load.toFixed(1)} when it started: the machine is shared)`;
     const date = new Date().toISOString().slice(0, 10);
     const fpsOk = lt.fps >= 55;
     // Flat: no more than 2 MB of growth per minute of retained heap, and end within 5 MB of the warm start.

@@ -292,6 +292,17 @@ describe('store with the fake bridge', () => {
     expect(n?.hint).toBe('Check that the API service is enabled.');
   });
 
+  it('closing a workspace disconnects its router; Disconnect keeps the workspace', async () => {
+    const { s } = await setup();
+    await s().connect('demo');
+    await s().disconnect('demo');
+    expect(s().workspaces.map((w) => w.id)).toEqual(['demo']);
+    await s().connect('demo');
+    s().closeWorkspace('demo');
+    await until(() => expect(s().links.demo?.status).toBe('offline'));
+    expect(s().workspaces).toEqual([]);
+  });
+
   it('duplicates and deletes; deleting closes the workspace', async () => {
     const { s } = await setup();
     await s().duplicateConnection('demo');

@@ -33,7 +33,10 @@ export function Notices() {
         <div className="notice notice-warning" role="status">
           <div className="notice-text">
             <span className="notice-message">Lost the connection to the Tikscope host; reconnecting…</span>
-            <span className="notice-hint">Check that “npm run web” is still running. The page reconnects by itself.</span>
+            <span className="notice-hint">
+              Check that “npm run web” is still running; the page reconnects by itself. If the host was restarted, open the new address it printed (the
+              token changes on every start).
+            </span>
           </div>
         </div>
       )}

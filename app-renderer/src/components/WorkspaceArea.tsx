@@ -35,7 +35,7 @@ export function WorkspaceArea() {
             selected={active}
             onSelect={actions.focus}
             after={(item) => (
-              <button type="button" className="tab-close" aria-label={`Close ${item.name}`} title="Close workspace" onClick={() => actions.close(item.key)}>
+              <button type="button" className="tab-close" aria-label={`Close ${item.name}`} title="Close (disconnects the router)" onClick={() => actions.close(item.key)}>
                 ×
               </button>
             )}

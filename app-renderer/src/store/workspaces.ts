@@ -24,6 +24,10 @@ export function workspacesSlice({ set, get }: SliceContext): Pick<AppStoreState,
     },
 
     closeWorkspace(id) {
+      // A workspace is a connected router: closing it disconnects (Disconnect keeps it open, offline,
+      // so its console can still be read).
+      const status = get().links[id]?.status;
+      if (status && status !== 'offline' && status !== 'failed' && status !== 'auth-failed') void get().disconnect(id);
       const table = get().tables[id];
       if (table?.tableId && (table.status === 'live' || table.status === 'loading' || table.status === 'resubscribing')) void get().stopTable(id);
       set((s) => {
