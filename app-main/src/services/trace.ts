@@ -82,9 +82,14 @@ export class TraceBuffer {
    * Returns its sequence number.
    */
   recordWords(direction: 'in' | 'out', words: readonly Uint8Array[], time: number): number {
-    const safe = redactWords(words, direction) ?? words;
+    const redacted = redactWords(words, direction);
+    const safe = redacted ?? words;
     let length = 1;
     for (const w of safe) if (w.length > 0) length += lengthPrefixSize(w.length) + w.length;
+    if (!redacted && direction === 'in' && safe.length > 0) {
+      const region = framedRegion(safe, length);
+      if (region) return this.recordFrame(direction, region, time);
+    }
     const slab = this.slabFor(length);
     const offset = slab.used;
     const bytes = slab.bytes;
@@ -249,6 +254,28 @@ interface Slab {
   bytes: Uint8Array;
   used: number;
   live: number;
+}
+
+/**
+ * Received words are views into the socket's buffer, back to back after their length prefixes:
+ * then the framed sentence is already there and one copy takes it. True only when the first and
+ * last word share a buffer, the distance between them is exactly what the words and their shortest
+ * prefixes need (so nothing else lies in between — the decoder hands words out in order and never
+ * overlapping), the byte before the first word is its one-byte prefix or a longer prefix's last
+ * byte, and a zero terminator follows the last word.
+ */
+function framedRegion(words: readonly Uint8Array[], length: number): Uint8Array | undefined {
+  const first = words[0]!;
+  const last = words[words.length - 1]!;
+  const buffer = first.buffer;
+  if (last.buffer !== buffer) return undefined;
+  const start = first.byteOffset - lengthPrefixSize(first.length);
+  const end = last.byteOffset + last.length; // the terminator's position
+  if (start < 0 || end + 1 - start !== length || end >= buffer.byteLength) return undefined;
+  const region = new Uint8Array(buffer, start, length);
+  if (region[length - 1] !== 0) return undefined;
+  if (first.length < 0x80 && region[0] !== first.length) return undefined;
+  return region;
 }
 
 /** The `.tag=` of a sentence, wherever it sits (protocol.md §3); undefined when absent or empty. */

@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeUtf8 } from '../../../protocol/src/index';
+import { encodeUtf8, frameSentence } from '../../../protocol/src/index';
 import { buildPcapng, internetChecksum } from '../../src/services/pcapng';
 import { REDACTED, redactTextWords, redactWords } from '../../src/services/redact';
 import { ENTRY_OVERHEAD_BYTES, TraceBuffer } from '../../src/services/trace';
@@ -103,6 +103,25 @@ describe('TraceBuffer', () => {
     expect(last).toMatchObject({ seq: 5000, direction: 'in', words: ['!re', '=n=4999', '.tag=1'], tag: '1', time: 4999 });
     expect(t.get(last.seq)?.frame.length).toBe(last.bytes);
     expect(t.get(1)).toBeUndefined();
+  });
+
+  it('records received words straight from the socket buffer, and only when they are exactly that', () => {
+    const wire = Buffer.concat([Buffer.from([9, 9]), Buffer.from(frameSentence(enc(['!re', '=name=a', '.tag=7']))), Buffer.from([5])]);
+    // Views as the decoder makes them: back to back after their prefixes.
+    const words = [wire.subarray(3, 6), wire.subarray(7, 14), wire.subarray(15, 21)];
+    const t = new TraceBuffer('c', 1 << 20);
+    t.recordWords('in', words, 1);
+    expect(Buffer.from(t.get(1)!.frame)).toEqual(Buffer.from(frameSentence(enc(['!re', '=name=a', '.tag=7']))));
+    // Same buffer, same total length, but not contiguous: the words are re-framed instead.
+    const gap = Buffer.from([3, 0x21, 0x72, 0x65, 0xff, 7, ...Buffer.from('=name=a'), 6, ...Buffer.from('.tag=7'), 0]);
+    const odd = [gap.subarray(1, 4), gap.subarray(6, 13), gap.subarray(14, 20)];
+    t.recordWords('in', odd, 2);
+    expect(t.toEntry(t.get(2)!).words).toEqual(['!re', '=name=a', '.tag=7']);
+    expect(Buffer.from(t.get(2)!.frame)).toEqual(Buffer.from(frameSentence(enc(['!re', '=name=a', '.tag=7']))));
+    // A secret in a received sentence is never copied from the wire.
+    const secret = Buffer.from(frameSentence(enc(['!re', '=password=s3cr3t'])));
+    t.recordWords('in', [secret.subarray(1, 4), secret.subarray(5, 21)], 3);
+    expect(t.toEntry(t.get(3)!).words).toEqual(['!re', `=password=${REDACTED}`]);
   });
 
   it('pages with sinceSeq and limit', () => {
