@@ -151,6 +151,22 @@ describe('store with the fake bridge', () => {
     expect(kinds).toEqual({ '!re': 1, '!trap': 1, '!done': 1 });
   });
 
+  it('bounds the console: at most 100,000 replies per command, 250,000 per console', async () => {
+    const { s, backend } = await setup();
+    await s().connect('demo');
+    backend.router('demo').seed('/big', 120_000);
+    for (let i = 0; i < 3; i++) {
+      await s().sendCommand('demo', ['/big/print']);
+      await until(() => expect(s().consoles.demo?.commands.at(-1)?.status).toBe('done'));
+    }
+    const cmds = s().consoles.demo?.commands ?? [];
+    expect(cmds.every((c) => c.log.length <= 100_000)).toBe(true);
+    expect(cmds.at(-1)?.rows).toBe(120_000);
+    expect(cmds.at(-1)?.log.dropped).toBe(20_001);
+    expect(cmds.reduce((n, c) => n + c.log.length, 0)).toBeLessThanOrEqual(250_000);
+    expect(cmds).toHaveLength(2);
+  }, 30_000);
+
   it('gives the words back when sending fails (not connected)', async () => {
     const { s } = await setup();
     s().setDraft('demo', '/interface/print');

@@ -19,6 +19,8 @@ type Keys =
 export const MAX_REPLIES_PER_COMMAND = 100_000;
 /** Commands kept per console; the oldest finished ones go first. */
 export const MAX_COMMANDS = 100;
+/** Reply sentences kept per console over all its commands; the oldest finished commands go first. */
+export const MAX_REPLIES_PER_CONSOLE = 250_000;
 /** Replies for command ids not known yet (the send result is still on its way). */
 const MAX_ORPHANS = 50_000;
 
@@ -27,6 +29,24 @@ export function emptyConsole(): ConsoleState {
 }
 
 const RUNNING = new Set(['sending', 'running']);
+
+/** Drops the oldest finished commands while the console holds more than its reply budget. */
+function withinBudget(commands: ConsoleCommand[], forget: (c: ConsoleCommand) => void): ConsoleCommand[] {
+  let total = commands.reduce((n, c) => n + c.log.length, 0);
+  if (total <= MAX_REPLIES_PER_CONSOLE) return commands;
+  const out = [...commands];
+  for (let i = 0; i < out.length - 1 && total > MAX_REPLIES_PER_CONSOLE; ) {
+    const c = out[i] as ConsoleCommand;
+    if (RUNNING.has(c.status)) {
+      i++;
+      continue;
+    }
+    total -= c.log.length;
+    forget(c);
+    out.splice(i, 1);
+  }
+  return out;
+}
 
 export function consoleSlice({ set, get, api, now }: SliceContext): Pick<AppStoreState, Keys> {
   let nextKey = 1;
@@ -180,7 +200,7 @@ export function consoleSlice({ set, get, api, now }: SliceContext): Pick<AppStor
             const last = replies[replies.length - 1] as ConsoleReply;
             return { ...cmd, kinds, rows, elapsedMs: last.elapsedMs, version: cmd.version + 1, status: cmd.status === 'sending' ? 'running' : cmd.status } satisfies ConsoleCommand;
           });
-          consoles = { ...consoles, [loc.connectionId]: { ...c, commands } };
+          consoles = { ...consoles, [loc.connectionId]: { ...c, commands: withinBudget(commands, forget) } };
         }
         return consoles === s.consoles ? s : { consoles };
       });
