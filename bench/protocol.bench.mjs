@@ -10,7 +10,7 @@
 // Medians and ratios go to stdout and to the "Protocol engine and CLI" section of docs/benchmarks.md,
 // with the machine and the date. Also measured: in-memory decoder throughput and peak RSS.
 import { spawn } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -276,6 +276,7 @@ async function main() {
   if (!existsSync(CLI)) {
     await build({ entryPoints: [join(root, 'protocol/node/cli.ts')], outfile: CLI, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
   }
+  const loadBefore = loadavg()[0];
   const { server, port } = await startServer();
   const untagged = printReply(undefined);
   const loginReply = sentence(['!done']);
@@ -332,7 +333,8 @@ async function main() {
   const vsRawStatic = med('cli') / med('raw drain, one read buffer');
   const cpuOf = (k) => median(results[k].cpu);
 
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch}`;
+  const load = `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch} (${load})`;
   const date = new Date().toISOString().slice(0, 10);
   const table = [
     '| client (whole process) | median wall ms | min–max wall ms | median CPU ms | MB/s (median wall) | peak RSS MB |',
