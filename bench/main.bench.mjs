@@ -13,7 +13,8 @@
 //    without recording. node-routeros fetches the same print as the peer.
 //
 // Options: --duration S (default 60) --routers N (20) --rows N (10000) --print-rows N (100000)
-//          --reps N (5) --trace-cap-mib N (8) --no-write (leave docs/benchmarks.md alone)
+//          --reps N (7) --trace-cap-mib N (8) --no-write (leave docs/benchmarks.md alone)
+//          A second, smaller load run (a quarter of the routers, half the time) shows the scaling.
 // Results go to stdout and to the "Main process" section of docs/benchmarks.md.
 import { spawn } from 'node:child_process';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -38,7 +39,7 @@ const DURATION = opt('duration', 60);
 const ROUTERS = opt('routers', 20);
 const ROWS = opt('rows', 10_000);
 const PRINT_ROWS = opt('print-rows', 100_000);
-const REPS = opt('reps', 5);
+const REPS = opt('reps', 7);
 const TRACE_CAP_MIB = opt('trace-cap-mib', 8);
 const WRITE = !argv.includes('--no-write') && process.env.BENCH_NO_WRITE !== '1';
 const work = mkdtempSync(join(tmpdir(), 'tikscope-main-bench-'));
@@ -414,18 +415,28 @@ async function main() {
   console.log(ovh, { peerMs });
 
   // --- 1. load ----------------------------------------------------------------------------------
-  console.log(`\nload: ${ROUTERS} routers x 2 live tables on ${ROWS} churning rows, ${DURATION} s`);
-  const sims = child(simsFile, [String(ROUTERS), String(ROWS)], { keepAlive: true });
-  const ports = await sims.first;
-  const load = await child(loadFile, [JSON.stringify(ports), String(DURATION), String(TRACE_CAP_MIB)], { profile: true }).first;
-  const simsCpu = (await sims.stop()).at(-1)?.cpuPercent ?? NaN;
+  const runLoad = async (routers, duration) => {
+    console.log(`\nload: ${routers} routers x 2 live tables on ${ROWS} churning rows, ${duration} s`);
+    const sims = child(simsFile, [String(routers), String(ROWS)], { keepAlive: true });
+    const ports = await sims.first;
+    const result = await child(loadFile, [JSON.stringify(ports), String(duration), String(TRACE_CAP_MIB)], { profile: routers === ROUTERS }).first;
+    result.simsCpu = (await sims.stop()).at(-1)?.cpuPercent ?? NaN;
+    console.log({ ...result, samples: result.samples.length });
+    return result;
+  };
+  const smallRouters = Math.max(1, Math.round(ROUTERS / 4));
+  const small = await runLoad(smallRouters, Math.max(10, Math.round(DURATION / 2)));
+  const load = await runLoad(ROUTERS, DURATION);
+  const simsCpu = load.simsCpu;
   const s0 = load.samples[0];
   const sN = load.samples.at(-1);
   const peakRss = Math.max(...load.samples.map((s) => s.rss));
   const slope = load.samples.length > 2 ? ((sN.rss - load.samples[1].rss) / 1024 / 1024) / ((sN.t - load.samples[1].t) / 60) : 0;
-  console.log({ ...load, samples: load.samples.length });
 
+  // At most ~13 rows: every k-th sample, and the last.
+  const every = Math.max(1, Math.ceil(load.samples.length / 12));
   const memRows = load.samples
+    .filter((_, i, all) => i % every === 0 || i === all.length - 1)
     .map((s) => `| ${s.t.toFixed(0)} | ${mb(s.rss)} | ${mb(s.heap)} | ${mb(s.traceHeld)} |`)
     .join('\n');
   const lagOk = load.lag.p99 < 25;
@@ -447,6 +458,7 @@ then ${load.elapsed.toFixed(0)} s measured (\`--duration ${DURATION}\`; the issu
 | metric | value | target |
 |---|---|---|
 | event-loop delay p50 / p99 / max | ${load.lag.p50.toFixed(1)} / ${load.lag.p99.toFixed(1)} / ${load.lag.max.toFixed(1)} ms | p99 < 25 ms ${lagOk ? '(met)' : '(**missed**)'} |
+| same with ${small.routers} routers (${small.elapsed.toFixed(0)} s) | ${small.lag.p50.toFixed(1)} / ${small.lag.p99.toFixed(1)} / ${small.lag.max.toFixed(1)} ms, ${small.rowUpdatesPerS.toFixed(0)} row updates/s, CPU ${small.cpuPercent.toFixed(0)} % | |
 | table patches per second (all tables) | ${load.patchesPerS.toFixed(0)} (${(load.patchesPerS / load.tables).toFixed(1)} per table) | ≤ 10 per table |
 | row updates per second delivered | ${load.rowUpdatesPerS.toFixed(0)} | |
 | event payload serialised | ${load.eventMBPerS.toFixed(1)} MB/s | |

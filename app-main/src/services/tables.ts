@@ -79,9 +79,10 @@ export class LiveTable {
    * Rows by `.id`, each held as its JSON text: one string per row instead of an object plus a
    * string per property. Forty 10k-row tables are 400k rows; as objects they are millions of heap
    * objects that every major collection has to mark (measured: marking steps of 100+ ms on the
-   * main thread). Rows become objects again only when a patch carries them.
+   * main thread). A row changed since the last patch stays an object (not yet handed out, so it
+   * may be merged in place) and becomes text once the patch has carried it.
    */
-  private rows = new Map<string, string>();
+  private rows = new Map<string, string | Row>();
   private columns: string[] = [];
   private columnSet = new Set<string>();
   private columnsChanged = false;
@@ -258,19 +259,22 @@ export class LiveTable {
       const id = attrs['.id'];
       if (id === undefined) continue;
       if (isDead(attrs)) fresh.delete(id);
-      else {
-        const before = fresh.get(id);
-        fresh.set(id, this.merged(before === undefined ? undefined : JSON.stringify(before), attrs));
-      }
+      else fresh.set(id, this.merged(fresh.get(id), attrs));
     }
     for (const id of [...this.rows.keys()]) if (!fresh.has(id)) this.remove(id);
     for (const [id, row] of fresh) {
-      if (this.rows.get(id) !== JSON.stringify(row)) this.put(id, row);
+      const old = this.rows.get(id);
+      if (old === undefined || (typeof old === 'string' ? old : JSON.stringify(old)) !== JSON.stringify(row)) this.put(id, row);
     }
   }
 
-  private merged(old: string | undefined, attrs: Record<string, string>): Row {
-    const row: Row = old === undefined ? {} : (JSON.parse(old) as Row);
+  /**
+   * The row after a change. A row still waiting for the next patch has not been handed out and is
+   * merged in place; a row already sent is rebuilt from its text, so nothing a listener holds ever
+   * changes.
+   */
+  private merged(old: string | Row | undefined, attrs: Record<string, string>): Row {
+    const row: Row = old === undefined ? {} : typeof old === 'string' ? (JSON.parse(old) as Row) : old;
     for (const k in attrs) if (k !== '.dead' && k !== '__proto__') row[k] = attrs[k]!;
     return row;
   }
@@ -288,7 +292,7 @@ export class LiveTable {
   }
 
   private put(id: string, row: Row): void {
-    this.rows.set(id, JSON.stringify(row));
+    this.rows.set(id, row);
     for (const k in row) {
       if (!this.columnSet.has(k)) {
         this.columnSet.add(k);
@@ -315,7 +319,12 @@ export class LiveTable {
     const upserts: Row[] = [];
     for (const id of this.pendingUpserts) {
       const row = this.rows.get(id);
-      if (row !== undefined) upserts.push(JSON.parse(row) as Row);
+      if (row === undefined) continue;
+      if (typeof row === 'string') upserts.push(JSON.parse(row) as Row);
+      else {
+        upserts.push(row);
+        this.rows.set(id, JSON.stringify(row)); // handed out now: keep it as text from here on
+      }
     }
     const patch: TablePatch = {
       tableId: this.id,
