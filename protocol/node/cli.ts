@@ -29,6 +29,7 @@ const EXIT_LOGIN_FAILED = 2;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 // Fits in L2 next to the output buffer; large enough that a fast router fills few reads per MB.
 const READ_BUFFER_BYTES = 256 * 1024;
+const OUTPUT_BUFFER_BYTES = 1 << 20;
 
 const enc = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 const ascii = (s: string): Uint8Array => Buffer.from(s, 'latin1');
@@ -101,6 +102,8 @@ class Client {
   private finished = false;
   private flushScheduled = false;
   private stdoutBlocked = false;
+  /** Output buffers whose write has completed, for reuse: memory stays flat however large the reply. */
+  private readonly spare: Buffer[] = [];
 
   private phase: 'connecting' | 'login' | 'session' = 'connecting';
   private loginStep: 'plain' | 'challenge' = 'plain';
@@ -126,8 +129,8 @@ class Client {
   constructor(private readonly options: CliOptions) {
     this.writer = new LineWriter(
       (bytes) => this.writeStdout(bytes),
-      1 << 20,
-      (size) => Buffer.allocUnsafe(size),
+      OUTPUT_BUFFER_BYTES,
+      (size) => (size === OUTPUT_BUFFER_BYTES ? this.spare.pop() : undefined) ?? Buffer.allocUnsafe(size),
     );
   }
 
@@ -381,9 +384,14 @@ class Client {
     });
   }
 
-  /** Returns true when stdout took the bytes synchronously (files, /dev/null), so the buffer can be reused. */
-  private writeStdout(bytes: Uint8Array): boolean {
-    if (process.stdout.write(bytes)) return process.stdout.writableLength === 0;
+  /** The buffer is not handed back to the writer: it returns to `spare` once its write completed. */
+  private writeStdout(bytes: Uint8Array): false {
+    const whole = bytes.buffer;
+    const recycle = (): void => {
+      // Full-size buffers come from allocUnsafe above the pool size: each owns its ArrayBuffer.
+      if (whole.byteLength === OUTPUT_BUFFER_BYTES && this.spare.length < 4) this.spare.push(Buffer.from(whole as ArrayBuffer));
+    };
+    if (process.stdout.write(bytes, recycle)) return false;
     if (this.stdoutBlocked) return false;
     // Backpressure: stop reading the socket (so the router's TCP window closes) until stdout drains.
     this.stdoutBlocked = true;
