@@ -467,6 +467,9 @@ then ${load.elapsed.toFixed(0)} s measured (\`--duration ${DURATION}\`; the issu
 | RSS first sample → last / peak | ${mb(s0.rss)} → ${mb(sN.rss)} / ${mb(peakRss)} MiB (${slope >= 0 ? '+' : ''}${slope.toFixed(1)} MiB/min after the first 5 s) | flat |
 | live heap (after a full GC) before → after | ${mb(load.heapBefore)} → ${mb(load.heapAfter)} MiB | flat |
 
+Event-loop delay includes the time the process waits for a core: read it together with the
+services' CPU share and the machine's load average (the simulators run on the same machine).
+
 Memory over time (s, RSS MiB, heap MiB, trace bytes held MiB):
 
 | t | RSS | heap | traces |
@@ -484,7 +487,9 @@ local API server; medians of ${REPS} interleaved runs with and without the trace
 | engine only: \`Session.command\` | ${ovh.engineOffCpu.toFixed(0)} ms | ${ovh.engineOnCpu.toFixed(0)} ms | ${ovhEngine.toFixed(1)} % | ${ovh.engineOff.toFixed(0)} / ${ovh.engineOn.toFixed(0)} ms |
 
 CPU time is the process's own (all threads, GC included), so it is not inflated by the other
-work on the machine; wall times are given for reference.
+work on the machine; wall times are given for reference. The recorder costs about the same per
+sentence on every path (a redaction scan and one copy into the ring), so the lighter the path, the
+larger the percentage: the live table does the most work per row, the bare engine the least.
 The trace held ${mb(ovh.held)} MiB after the print (cap 8 MiB) and had dropped ${ovh.dropped.toLocaleString('en-US')} older
 entries. Peer: node-routeros fetches the same print in ${peerMs.toFixed(0)} ms — the services'
 live table (with tracing) takes ${(ovh.tableOn / peerMs).toFixed(2)}x that time, the bare engine with tracing
