@@ -67,6 +67,22 @@ function underSecretService(cmd) {
   return status;
 }
 
+// Name the system packages a suite needs before it fails on their absence (Debian names; `.ci/run`
+// installs them), so a newcomer reads one line instead of a stack trace.
+{
+  const needs = [
+    ['/usr/bin/chromium', 'chromium', 'the end-to-end suite'],
+    ['/usr/bin/python3', 'python3-librouteros', 'the librouteros interop tests'],
+    ['/usr/bin/dbus-run-session', 'dbus', 'the keychain suite'],
+    ['/usr/bin/gnome-keyring-daemon', 'gnome-keyring', 'the keychain suite'],
+    ['/usr/bin/tshark', 'tshark', 'the pcapng export test'],
+  ];
+  const missing = needs.filter(([bin]) => !existsSync(bin));
+  const lib = spawnSync('/usr/bin/python3', ['-c', 'import librouteros'], { stdio: 'ignore' });
+  if (existsSync('/usr/bin/python3') && lib.status !== 0) missing.push(['librouteros', 'python3-librouteros', 'the librouteros interop tests']);
+  for (const [bin, pkg, who] of missing) console.log(`missing: ${bin} (Debian package ${pkg}) — needed by ${who}; those tests will fail`);
+}
+
 check('typecheck', 'npx', ['tsc', '-b']);
 check('lint', 'npx', ['eslint', '.']);
 if (!only.length || only.includes('build')) check('build', 'node', ['scripts/build.mjs']);
