@@ -14,6 +14,7 @@
 //
 // Options: --duration S (default 60) --routers N (20) --rows N (10000) --print-rows N (100000)
 //          --reps N (7) --trace-cap-mib N (8) --no-write (leave docs/benchmarks.md alone)
+//          --trace-only (only part 2, nothing written)
 //          A second, smaller load run (a quarter of the routers, half the time) shows the scaling.
 // Results go to stdout and to the "Main process" section of docs/benchmarks.md.
 import { spawn } from 'node:child_process';
@@ -413,6 +414,8 @@ async function main() {
   await server.stop();
   const pct = (on, off) => ((on / off - 1) * 100);
   console.log(ovh, { peerMs });
+  // --trace-only: stop after the overhead measurement (for profiling the recorder; writes nothing).
+  if (argv.includes('--trace-only')) return;
 
   // --- 1. load ----------------------------------------------------------------------------------
   const runLoad = async (routers, duration) => {
