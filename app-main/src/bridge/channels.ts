@@ -31,6 +31,8 @@ const CALLS = {
   'trace:export': true,
   'trace:import': true,
   'trace:clear': true,
+  'complete:children': true,
+  'complete:values': true,
 } as const satisfies Record<CallName, true>;
 
 const EVENTS = {

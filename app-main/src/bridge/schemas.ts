@@ -36,6 +36,9 @@ export const LIMITS = {
   traceContent: 64 * 1024 * 1024,
   columns: 1000,
   columnMenus: 1000,
+  /** Segments of an inspect path; RouterOS menus are at most a handful deep. */
+  pathSegments: 32,
+  pathSegment: 128,
 } as const;
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
@@ -113,6 +116,13 @@ const consoleWords = z
   .max(LIMITS.words, `must hold at most ${LIMITS.words} words`)
   .refine((words) => (words[0] ?? '').length > 0, 'the first word (the command) must not be empty');
 
+/**
+ * One segment of a `/console/inspect` path. The path travels as `=path=a,b,c` (landscape.md §4.1),
+ * so a comma, `/`, `=` or whitespace inside a segment would change which node is asked about.
+ */
+const inspectSegment = nonEmpty(LIMITS.pathSegment).regex(/^[^\s,/=]+$/, 'must be one menu, command or argument name, without "/", ",", "=" or spaces');
+const inspectPath = z.array(inspectSegment).max(LIMITS.pathSegments, `must hold at most ${LIMITS.pathSegments} segments`);
+
 export const callSchemas = {
   'app:info': noArgs,
   'settings:get': noArgs,
@@ -157,6 +167,13 @@ export const callSchemas = {
     content: text(LIMITS.traceContent),
   }),
   'trace:clear': z.object({ connectionId: id }),
+
+  'complete:children': z.object({ connectionId: id, path: inspectPath }),
+  'complete:values': z.object({
+    connectionId: id,
+    path: inspectPath.min(1, 'must name the command, e.g. ["ip", "address", "add"]'),
+    argument: inspectSegment,
+  }),
 } satisfies { [K in CallName]: z.ZodType<CallArgs<K>, unknown> };
 
 export type CallSchemas = typeof callSchemas;

@@ -16,6 +16,7 @@ import { defaultDemoRouter } from './demo';
 import { BridgeFailure, notFound, toBridgeError, validationError } from './errors';
 import { HistoryStore } from './history';
 import { InboundScheduler } from './inbound';
+import { InspectService, type InspectOptions } from './inspect';
 import { DEFAULT_TIMINGS, Link, type DemoRouter, type LinkTimings } from './link';
 import { classifyKeyringError, KeychainUnavailableError, KeyringCredentialStore, SecretVault, type CredentialStore } from './secrets';
 import { SettingsStore } from './settings';
@@ -75,10 +76,14 @@ export interface ServicesOptions {
   writeOptions?: AtomicWriteOptions;
   /** Clean-quit deadline (default 2000 ms). */
   disposeDeadlineMs?: number;
+  /** Completion from /console/inspect: time-out, cool-down after a failure, value passes. */
+  inspect?: InspectOptions;
 }
 
 export interface Services {
   handlers: BridgeHandlers;
+  /** Completion from the router (for tests and the benchmark: request counters, cache sizes). */
+  inspect: InspectService;
   subscribe(listener: EventListener): () => void;
   /** Clean quit: cancel streams, /quit, close sockets (2 s deadline). Idempotent. */
   dispose(): Promise<void>;
@@ -263,6 +268,16 @@ export async function createServices(options: ServicesOptions): Promise<Services
     maxBatch: options.consoleMaxBatch ?? 2000,
   });
 
+  const inspect = new InspectService(
+    {
+      session: sessionFor,
+      version: (connectionId) => links.get(connectionId)?.state.router?.version ?? '',
+      now,
+      log,
+    },
+    options.inspect,
+  );
+
   const checkAlive = (): void => {
     if (disposed) throw new BridgeFailure('INTERNAL', 'Tikscope is shutting down');
   };
@@ -326,6 +341,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       }
       await connections.delete(id);
       traces.delete(id);
+      inspect.forget(id);
       tracePending.get(id)?.throttle.dispose();
       tracePending.delete(id);
       if (HistoryStore.isSafeId(id)) await history.remove(id).catch((e: unknown) => log('warn', `history of ${id} not removed: ${(e as Error).message}`));
@@ -457,6 +473,22 @@ export async function createServices(options: ServicesOptions): Promise<Services
       if (p) p.sent = buffer.lastSeq;
       return { connectionId };
     },
+
+    'complete:children': async (args) => {
+      checkAlive();
+      const a = requireObject(args, 'args');
+      const connectionId = requireId(a['connectionId'], 'connectionId');
+      connections.get(connectionId); // NOT_FOUND for unknown ids
+      return inspect.children(connectionId, a['path'] as string[]);
+    },
+    'complete:values': async (args) => {
+      checkAlive();
+      const a = requireObject(args, 'args');
+      const connectionId = requireId(a['connectionId'], 'connectionId');
+      connections.get(connectionId);
+      const argument = requireString(a['argument'], 'argument', { min: 1, max: 128 });
+      return inspect.values(connectionId, a['path'] as string[], argument);
+    },
   };
 
   // Every handler: expected failures stay BridgeFailure; everything else is logged once here.
@@ -503,6 +535,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
 
   return {
     handlers: guarded as unknown as BridgeHandlers,
+    inspect,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

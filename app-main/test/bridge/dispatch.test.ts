@@ -91,6 +91,11 @@ describe('dispatch', () => {
       ['settings:set', { tableColumns: { '/interface': 'name' } }, 'tableColumns./interface'],
       ['connections:trust', { id: 'c1', fingerprint256: 'AB:CD' }, 'fingerprint256'],
       ['link:connect', { password: 'x' }, 'id'],
+      // A comma or slash inside a segment would change which inspect node is asked about.
+      ['complete:children', { connectionId: 'c1', path: ['ip,firewall'] }, 'path[0]'],
+      ['complete:children', { connectionId: 'c1', path: ['ip', 'fire wall'] }, 'path[1]'],
+      ['complete:values', { connectionId: 'c1', path: [], argument: 'action' }, 'path'],
+      ['complete:values', { connectionId: 'c1', path: ['ip', 'address', 'add'], argument: 'interface=' }, 'argument'],
     ];
     for (const [channel, args, field] of cases) {
       const result = await dispatch(handlers, channel, args);

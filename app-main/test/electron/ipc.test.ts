@@ -56,6 +56,8 @@ describe('ipcMain wiring', () => {
       'trace:export',
       'trace:import',
       'trace:clear',
+      'complete:children',
+      'complete:values',
     ]);
   });
 

@@ -25,6 +25,8 @@ const ALL: Record<CallName, true> = {
   'trace:export': true,
   'trace:import': true,
   'trace:clear': true,
+  'complete:children': true,
+  'complete:values': true,
 };
 
 export const CALL_NAMES = Object.keys(ALL) as CallName[];

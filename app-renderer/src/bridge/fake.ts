@@ -648,6 +648,10 @@ export class FakeBackend {
       this.traces.delete(connectionId);
       return { connectionId };
     },
+    // The fake router has no /console/inspect: the console falls back to its own suggestions,
+    // exactly as with a real router that lacks it.
+    'complete:children': () => ({ available: false, reason: 'the fake bridge has no /console/inspect', nodes: [], version: this.rosVersion, cached: false }),
+    'complete:values': () => ({ available: false, reason: 'the fake bridge has no /console/inspect', values: [], mayBeIncomplete: true }),
   };
 
   private linkStateQuiet(c: SavedConnection): LinkState {
