@@ -1,5 +1,8 @@
-/** The suggestion list under a text box: role listbox with options, driven by aria-activedescendant. */
-export function CompletionList(props: { id: string; label: string; items: string[]; active: number; onPick: (item: string) => void }) {
+/**
+ * The suggestion list under a text box: role listbox with options, driven by aria-activedescendant.
+ * `details` (same order as `items`) adds the router's explanation next to an option.
+ */
+export function CompletionList(props: { id: string; label: string; items: string[]; details?: (string | undefined)[]; active: number; onPick: (item: string) => void }) {
   if (!props.items.length) return null;
   return (
     <ul role="listbox" id={props.id} aria-label={props.label} className="completion">
@@ -16,7 +19,14 @@ export function CompletionList(props: { id: string; label: string; items: string
             props.onPick(item);
           }}
         >
-          {item}
+          {props.details?.[i] ? (
+            <>
+              <span className="completion-name">{item}</span>
+              <span className="completion-detail"> {props.details[i]}</span>
+            </>
+          ) : (
+            item
+          )}
         </li>
       ))}
     </ul>

@@ -4,13 +4,14 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ConsoleReply, HistoryEntry, Row } from '../../../app-main/src/common/contract';
 import { useApp, useNow, useRun } from '../hooks';
 import { looksLikeCli, translateCli, type CliTranslation } from '../lib/cli';
-import { COMMON_COMMANDS, suggest } from '../lib/completion';
+import { COMMON_COMMANDS, replaceLine, suggest } from '../lib/completion';
 import { formatCount, formatElapsed, plural } from '../lib/format';
 import { replyKindClass, replyRow, sentenceWords, splitAttribute } from '../lib/words';
 import { emptyConsole } from '../store/console';
 import type { ConsoleCommand } from '../store/types';
 import { CompletionList, completionKey } from './Completion';
 import { DataGrid } from './DataGrid';
+import { useRouterCompletion } from './RouterCompletion';
 
 const LINE_HEIGHT = 20;
 const NO_HISTORY: HistoryEntry[] = [];
@@ -252,11 +253,35 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
   const [active, setActive] = useState(-1);
   const [closedFor, setClosedFor] = useState<string | null>(null);
   const { draft, commands } = state;
+  // Where the caret is: completion from the router depends on the line being typed.
+  const [caret, setCaret] = useState(draft.length);
+  const pendingCaret = useRef<number | null>(null);
 
   const firstLine = draft.split('\n')[0] ?? '';
   const historyCommands = useMemo(() => state.history.map((h) => h.words[0] ?? ''), [state.history]);
-  // Suggestions while the command itself is being typed (a single line, no CLI spaces).
-  const suggestions = !draft.includes('\n') && !looksLikeCli(firstLine) && closedFor !== firstLine ? suggest(firstLine.trim(), COMMON_COMMANDS, historyCommands) : [];
+  const router = useRouterCompletion(connectionId, draft, caret);
+  const listKey = `${draft}\u0000${caret}`;
+  // The router's own options when it answered for this line; otherwise the built-in suggestions
+  // while the command itself is being typed (a single line, no CLI spaces), exactly as before.
+  const fromRouter = router.answered;
+  const routerItems = fromRouter && closedFor !== listKey ? router.items : [];
+  const suggestions = fromRouter
+    ? routerItems.map((i) => i.label)
+    : !draft.includes('\n') && !looksLikeCli(firstLine) && closedFor !== firstLine
+      ? suggest(firstLine.trim(), COMMON_COMMANDS, historyCommands)
+      : [];
+
+  // Keep the caret state in step with the text box (history recall and "Use API form" replace
+  // the draft from outside), and put it after an accepted completion.
+  useLayoutEffect(() => {
+    const el = textRef.current;
+    if (!el) return;
+    if (pendingCaret.current !== null) {
+      el.setSelectionRange(pendingCaret.current, pendingCaret.current);
+      pendingCaret.current = null;
+    }
+    setCaret(el.selectionStart);
+  }, [draft]);
 
   const cli = useMemo(() => {
     if (!looksLikeCli(firstLine)) return undefined;
@@ -285,6 +310,17 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
   };
 
   const accept = (item: string) => {
+    if (fromRouter && router.ctx) {
+      const picked = routerItems.find((i) => i.label === item);
+      if (!picked) return;
+      const next = replaceLine(draft, router.ctx.line, picked.line);
+      pendingCaret.current = next.caret;
+      actions.setDraft(connectionId, next.draft);
+      setActive(-1);
+      setClosedFor(null);
+      textRef.current?.focus();
+      return;
+    }
     const lines = draft.split('\n');
     lines[0] = item;
     actions.setDraft(connectionId, lines.join('\n'));
@@ -298,7 +334,7 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
       send();
       return;
     }
-    if (completionKey(e, { open: suggestions.length > 0, count: suggestions.length, active }, { setActive, accept: (i) => accept(suggestions[i] ?? ''), close: () => setClosedFor(firstLine) })) return;
+    if (completionKey(e, { open: suggestions.length > 0, count: suggestions.length, active }, { setActive, accept: (i) => accept(suggestions[i] ?? ''), close: () => setClosedFor(fromRouter ? listKey : firstLine) })) return;
     const el = e.currentTarget;
     if (e.key === 'ArrowUp' && !e.shiftKey && !el.value.slice(0, el.selectionStart).includes('\n')) {
       e.preventDefault();
@@ -369,12 +405,37 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
             aria-describedby={`${uid}-hint`}
             onChange={(e) => {
               actions.setDraft(connectionId, e.target.value);
+              setCaret(e.target.selectionStart);
               setClosedFor(null);
               setActive(-1);
             }}
+            onSelect={(e) => {
+              const at = e.currentTarget.selectionStart;
+              if (at !== caret) {
+                setCaret(at);
+                setActive(-1);
+              }
+            }}
             onKeyDown={onKeyDown}
           />
-          <CompletionList id={`${uid}-complete`} label="Command suggestions" items={suggestions} active={active} onPick={accept} />
+          <CompletionList
+            id={`${uid}-complete`}
+            label={fromRouter ? 'Completions from the router' : 'Command suggestions'}
+            items={suggestions}
+            details={fromRouter ? routerItems.map((i) => i.description) : undefined}
+            active={active}
+            onPick={accept}
+          />
+          {fromRouter && router.mayBeIncomplete && routerItems.length > 0 && (
+            <p className="complete-note">Values suggested by the router; the list may be incomplete.</p>
+          )}
+          <div className="complete-warnings" role="status" aria-label="Sentence check">
+            {router.warnings.map((w) => (
+              <p key={`${w.line}:${w.name}`} className="warn-text">
+                {w.message}
+              </p>
+            ))}
+          </div>
         </div>
         <div className="composer-actions">
           <button type="button" className="btn btn-primary" onClick={send} disabled={!draft.trim()}>
@@ -389,6 +450,12 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
           <span id={`${uid}-hint`} className="composer-hint">
             Ctrl+Enter to send · ↑/↓ history{running ? ' · Ctrl+. cancels' : ''}
           </span>
+          {router.unavailable && (
+            // Quiet on purpose: a router without /console/inspect is normal, not an error.
+            <span className="complete-off" title={router.unavailable}>
+              No completion from this router ({router.unavailable}).
+            </span>
+          )}
         </div>
       </div>
     </div>

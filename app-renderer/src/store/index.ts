@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Api } from '../../../app-main/src/common/contract';
 import { downloadFile } from '../lib/exporters';
 import { appSlice } from './app';
+import { completionSlice } from './completion';
 import { connectionsSlice } from './connections';
 import type { SliceContext } from './context';
 import { consoleSlice } from './console';
@@ -31,6 +32,7 @@ export function createAppStore(api: Api, opts: StoreOptions = {}): AppStore {
       ...consoleSlice(ctx),
       ...tablesSlice(ctx),
       ...traceSlice(ctx),
+      ...completionSlice(ctx),
     };
   });
 }

@@ -17,6 +17,7 @@ import type {
   TraceFormat,
 } from '../../../app-main/src/common/contract';
 import type { RingLog } from '../lib/ring';
+import type { CompletionActions } from './completion';
 
 export type AppPhase = 'loading' | 'ready' | 'error';
 
@@ -230,4 +231,4 @@ export interface AppActions {
   clearTrace(connectionId: string): Promise<void>;
 }
 
-export type AppStoreState = AppState & AppActions;
+export type AppStoreState = AppState & AppActions & CompletionActions;

@@ -1,0 +1,91 @@
+import type { CompletionNode, CompletionNodeKind } from '../../../app-main/src/common/contract';
+import type { SliceContext } from './context';
+
+/** One question to the router's /console/inspect, as the console asks it. */
+export type CompletionRequest =
+  | { kind: 'children'; connectionId: string; version: string; path: string[] }
+  | { kind: 'values'; connectionId: string; version: string; path: string[]; argument: string };
+
+export interface CompletionAnswer {
+  available: boolean;
+  /** Why the router cannot complete (a quiet hint); undefined for a plain failure such as offline. */
+  reason?: string;
+  /** What the path is, for `children`; undefined when the router does not know it. */
+  node?: CompletionNodeKind;
+  nodes: CompletionNode[];
+  values: string[];
+  mayBeIncomplete: boolean;
+}
+
+export interface CompletionActions {
+  /** The cached answer, `'loading'` while it is being asked, or undefined (not asked yet). */
+  peekCompletion(req: CompletionRequest): CompletionAnswer | 'loading' | undefined;
+  /** Asks main (which asks the router or its own cache); resolves when the answer is cached here. */
+  loadCompletion(req: CompletionRequest): Promise<CompletionAnswer>;
+}
+
+/** An unavailable or failed answer is asked again after this long (main has its own cool-down). */
+const RETRY_MS = 10_000;
+
+function keyOf(req: CompletionRequest): string {
+  const base = `${req.kind}\u0000${req.connectionId}\u0000${req.version}\u0000${req.path.join('/')}`;
+  return req.kind === 'values' ? `${base}\u0000${req.argument}` : base;
+}
+
+/**
+ * Answers of complete:children / complete:values, kept outside the reactive state: a keystroke
+ * must not re-render the whole window, and the component that asked re-renders itself when its
+ * promise settles. Main caches per RouterOS version; this cache only saves the bridge round trip.
+ */
+export function completionSlice(ctx: SliceContext): CompletionActions {
+  const cache = new Map<string, { answer: CompletionAnswer; at: number }>();
+  const loading = new Map<string, Promise<CompletionAnswer>>();
+
+  const fresh = (key: string): CompletionAnswer | undefined => {
+    const hit = cache.get(key);
+    if (!hit) return undefined;
+    if (!hit.answer.available && ctx.now() - hit.at > RETRY_MS) {
+      cache.delete(key);
+      return undefined;
+    }
+    return hit.answer;
+  };
+
+  return {
+    peekCompletion(req) {
+      const key = keyOf(req);
+      return fresh(key) ?? (loading.has(key) ? 'loading' : undefined);
+    },
+    loadCompletion(req) {
+      const key = keyOf(req);
+      const hit = fresh(key);
+      if (hit) return Promise.resolve(hit);
+      const running = loading.get(key);
+      if (running) return running;
+      const p = (async (): Promise<CompletionAnswer> => {
+        let answer: CompletionAnswer;
+        try {
+          if (req.kind === 'children') {
+            const r = await ctx.api['complete:children']({ connectionId: req.connectionId, path: req.path });
+            answer = r.ok
+              ? { available: r.value.available, nodes: r.value.nodes, values: [], mayBeIncomplete: false, ...(r.value.reason ? { reason: r.value.reason } : {}), ...(r.value.kind ? { node: r.value.kind } : {}) }
+              : { available: false, nodes: [], values: [], mayBeIncomplete: false };
+          } else {
+            const r = await ctx.api['complete:values']({ connectionId: req.connectionId, path: req.path, argument: req.argument });
+            answer = r.ok
+              ? { available: r.value.available, nodes: [], values: r.value.values, mayBeIncomplete: r.value.mayBeIncomplete, ...(r.value.reason ? { reason: r.value.reason } : {}) }
+              : { available: false, nodes: [], values: [], mayBeIncomplete: true };
+          }
+        } catch {
+          // Completion is a convenience: a failed bridge call falls back quietly to typing by hand.
+          answer = { available: false, nodes: [], values: [], mayBeIncomplete: true };
+        }
+        cache.set(key, { answer, at: ctx.now() });
+        loading.delete(key);
+        return answer;
+      })();
+      loading.set(key, p);
+      return p;
+    },
+  };
+}
