@@ -63,7 +63,10 @@ export function useRouterCompletion(connectionId: string, draft: string, caret: 
     for (const key of [ctxKey, checkKey]) {
       if (!key) continue;
       const req = JSON.parse(key) as CompletionRequest;
-      if (peek(req) !== undefined) continue;
+      const known = peek(req);
+      if (known !== undefined && known !== 'loading') continue;
+      // Also while loading: the promise may have been started by an earlier render whose effect
+      // is gone, and this render must still learn when it settles.
       void load(req).then(() => {
         if (live) answered();
       });

@@ -1,0 +1,189 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Locator } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startHost, type RunningHost } from '../../app-main/src/host/index';
+import { createServices, type Services } from '../../app-main/src/services/index';
+import type { Simulator } from '../../simulator/src/index';
+import { buildRenderer, launchBrowser, SCREENSHOTS, startRouter } from './fixtures';
+import { AppPage } from './pages/AppPage';
+import type { WorkspacePage } from './pages/WorkspacePage';
+
+/**
+ * Completion from the router's own /console/inspect, in Chromium against several simulated
+ * routers with different versions and data: path, command, argument and value; an unknown
+ * argument flagged before sending; the per-version cache (a second 7.20 router sends no inspect
+ * at all); and the quiet fallback for routers whose inspect is disabled or stalls.
+ */
+describe('autocomplete from the router', () => {
+  let browser: Browser;
+  let renderer: Awaited<ReturnType<typeof buildRenderer>>;
+  let host: RunningHost | undefined;
+  let services: Services | undefined;
+  let app: AppPage | undefined;
+  let dataDir: string | undefined;
+  const sims: Simulator[] = [];
+
+  beforeAll(async () => {
+    [renderer, browser] = await Promise.all([buildRenderer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await renderer?.dispose();
+  });
+  afterEach(async () => {
+    const errors = app?.errors ?? [];
+    await app?.close();
+    await host?.close();
+    for (const s of sims.splice(0)) await s.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    app = host = services = dataDir = undefined;
+    expect(errors).toEqual([]);
+  });
+
+  /** The real host, with services whose inspect time-out is short enough for a test (1.5 s). */
+  async function open(): Promise<AppPage> {
+    dataDir = await mkdtemp(join(tmpdir(), 'tikscope-e2e-complete-'));
+    host = await startHost({
+      port: 0,
+      dataDir,
+      rendererDir: renderer.dir,
+      log: () => undefined,
+      createServices: async (o) => (services = await createServices({ ...o, inspect: { timeoutMs: 1500 } })),
+    });
+    app = await AppPage.open(browser, host.url, { colorScheme: 'dark' });
+    return app;
+  }
+
+  async function router(name: string, opts: Parameters<typeof startRouter>[0]): Promise<Simulator> {
+    const sim = await startRouter({ user: 'admin', password: `pw-${name}`, identity: name, ...opts });
+    sims.push(sim);
+    await app!.addConnection({ name, host: '127.0.0.1', port: sim.port as number, transport: 'plain', user: 'admin', password: `pw-${name}` });
+    return sim;
+  }
+
+  const routerList = (ws: WorkspacePage): Locator => ws.region.getByRole('listbox', { name: 'Completions from the router' });
+  const option = (ws: WorkspacePage, name: RegExp): Locator => routerList(ws).getByRole('option', { name });
+
+  async function inspectSent(connectionName: string): Promise<number> {
+    const snapshot = await services!.handlers['connections:list']({});
+    const id = snapshot.connections.find((c) => c.name === connectionName)!.id;
+    const trace = await services!.handlers['trace:get']({ connectionId: id });
+    return trace.entries.filter((e) => e.direction === 'out' && e.words[0] === '/console/inspect').length;
+  }
+
+  it('completes path, command, argument and value; flags an unknown argument; reuses the cache per version', async () => {
+    await open();
+    await router('core-720', { rosVersion: '7.20' });
+    const edge = await router('edge-720', { rosVersion: '7.20' });
+    edge.menu('interface/vlan').add({ name: 'vlan-edge', 'vlan-id': '77', interface: 'ether1' });
+    await router('old-649', { rosVersion: '6.49' });
+
+    const core = await app!.connect('core-720');
+    await core.open('Console');
+    const box = core.sentence();
+    await expect(box.getAttribute('aria-autocomplete')).resolves.toBe('list');
+
+    // A path: /ip/fi → /ip/firewall/ (Tab), then the next level opens by itself.
+    await box.fill('/ip/fi');
+    await option(core, /^firewall\//).waitFor();
+    await expect(box.getAttribute('aria-controls')).resolves.toBe(await routerList(core).getAttribute('id'));
+    await box.press('Tab');
+    await expect(box.inputValue()).resolves.toBe('/ip/firewall/');
+    await option(core, /^filter\//).click(); // mouse
+    await expect(box.inputValue()).resolves.toBe('/ip/firewall/filter/');
+
+    // A command, with ↓ and Enter; aria-activedescendant follows the highlighted option.
+    await box.pressSequentially('ad');
+    await option(core, /^add/).waitFor();
+    await box.press('ArrowDown');
+    const active = await box.getAttribute('aria-activedescendant');
+    await expect(option(core, /^add/).getAttribute('id')).resolves.toBe(active);
+    await box.press('Enter');
+    await expect(box.inputValue()).resolves.toBe('/ip/firewall/filter/add');
+
+    // An argument name with the router's explanation, then an enumerated value.
+    await box.press('Enter');
+    await box.pressSequentially('=ac');
+    await expect(option(core, /^=action=/).textContent()).resolves.toContain('what to do with a matching packet');
+    await app!.screenshot(join(SCREENSHOTS, 'completion-list.png'));
+    await box.press('Tab');
+    await expect(box.inputValue()).resolves.toBe('/ip/firewall/filter/add\n=action=');
+    await option(core, /^drop$/).waitFor();
+    await option(core, /^accept$/).waitFor();
+    await core.region.getByText('Values suggested by the router; the list may be incomplete.').waitFor();
+    await box.pressSequentially('dr');
+    await box.press('Tab');
+    await expect(box.inputValue()).resolves.toBe('/ip/firewall/filter/add\n=action=drop');
+
+    // An unknown argument is flagged before sending, naming the word; sending is still allowed.
+    await box.press('Enter');
+    await box.pressSequentially('=chain=input');
+    await box.press('Enter');
+    await box.pressSequentially('=protocl=tcp');
+    const check = core.region.getByRole('status', { name: 'Sentence check' });
+    await check.getByText(/^=protocl= is not an argument of \/ip\/firewall\/filter\/add\. Did you mean =protocol=\?/).waitFor();
+    await expect(check.textContent()).resolves.not.toContain('=chain=');
+    await app!.screenshot(join(SCREENSHOTS, 'completion.png'));
+    await box.press('Control+Enter');
+    await core.waitForOutcome('/ip/firewall/filter/add', 'trap');
+    const sentByCore = await inspectSent('core-720');
+    expect(sentByCore).toBeGreaterThan(0);
+
+    // The second 7.20 router completes from the cache: not one inspect request on its wire.
+    const second = await app!.connect('edge-720');
+    await second.open('Console');
+    await second.sentence().fill('/ip/fi');
+    await option(second, /^firewall\//).waitFor();
+    await second.sentence().press('Tab');
+    await option(second, /^filter\//).waitFor();
+    expect(await inspectSent('edge-720')).toBe(0);
+    expect(services!.inspect.stats().maxInFlight).toBe(1);
+    // Live values are per router, though: edge-720's own VLAN is offered for an interface.
+    await second.sentence().fill('/ip/address/add\n=interface=vlan-');
+    await option(second, /^vlan-edge$/).waitFor();
+
+    // A 6.49 router has its own cache entry and asks for itself.
+    const old = await app!.connect('old-649');
+    await old.open('Console');
+    await old.sentence().fill('/ip/fi');
+    await option(old, /^firewall\//).waitFor();
+    expect(await inspectSent('old-649')).toBeGreaterThan(0);
+    expect(Object.keys(services!.inspect.stats().cache).sort()).toEqual(['6.49 (stable)', '7.20 (stable)']);
+  });
+
+  it('falls back quietly: a router without inspect and one whose inspect stalls', async () => {
+    await open();
+    await router('no-inspect', { rosVersion: '7.18', inspect: 'disabled' });
+    const stallSim = await router('stalling', { rosVersion: '7.16', inspect: 'stall' });
+
+    const none = await app!.connect('no-inspect');
+    await none.open('Console');
+    await none.sentence().fill('/system/ident');
+    await none.region.getByText(/^No completion from this router \(the router has no usable \/console\/inspect/).waitFor();
+    // The built-in suggestions work as before.
+    const builtIn = none.region.getByRole('listbox', { name: 'Command suggestions' });
+    await builtIn.getByRole('option', { name: '/system/identity/print' }).waitFor();
+    await none.sentence().press('Tab');
+    await none.sentence().press('Control+Enter');
+    await none.waitForOutcome('/system/identity/print', 'done');
+    await expect(none.region.getByRole('alert').count()).resolves.toBe(0);
+
+    const stall = await app!.connect('stalling');
+    await stall.open('Console');
+    await stall.sentence().fill('/ip/fi');
+    // The console is not held up while inspect hangs: a command completes meanwhile.
+    await stall.send(['/system/identity/print']);
+    await stall.waitForOutcome('/system/identity/print', 'done');
+    await stall.sentence().fill('/ip/fi');
+    await stall.region.getByText(/^No completion from this router \(the router did not answer \/console\/inspect within 1500 ms\)/).waitFor();
+    await expect(routerList(stall).count()).resolves.toBe(0);
+    await expect(stall.region.getByRole('alert').count()).resolves.toBe(0);
+    // Fixed live, it stays off during the cool-down (no second stalled request piles up).
+    stallSim.inspectMode = 'normal';
+    await stall.sentence().fill('/ip/a');
+    await stall.region.getByText(/^No completion from this router/).waitFor();
+    expect(await inspectSent('stalling')).toBe(1);
+  });
+});
