@@ -33,6 +33,8 @@ const CALLS = {
   'trace:clear': true,
   'complete:children': true,
   'complete:values': true,
+  'broadcast:send': true,
+  'diff:fetch': true,
 } as const satisfies Record<CallName, true>;
 
 const EVENTS = {

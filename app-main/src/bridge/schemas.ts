@@ -39,6 +39,12 @@ export const LIMITS = {
   /** Segments of an inspect path; RouterOS menus are at most a handful deep. */
   pathSegments: 32,
   pathSegment: 128,
+  /** Routers in one broadcast. */
+  broadcastRouters: 100,
+  /** Per-router time limit of a broadcast command or a diff print, seconds. */
+  routerTimeoutSeconds: 3600,
+  /** Routers in one diff. */
+  diffRouters: 20,
 } as const;
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
@@ -123,6 +129,14 @@ const consoleWords = z
 const inspectSegment = nonEmpty(LIMITS.pathSegment).regex(/^[^\s,/=]+$/, 'must be one menu, command or argument name, without "/", ",", "=" or spaces');
 const inspectPath = z.array(inspectSegment).max(LIMITS.pathSegments, `must hold at most ${LIMITS.pathSegments} segments`);
 
+/** Distinct connection ids: the same router twice would send the command twice. */
+const connectionIdList = (min: number, max: number) =>
+  z
+    .array(id)
+    .min(min, min === 1 ? 'must name at least one router' : `must name at least ${min} routers`)
+    .max(max, `must name at most ${max} routers`)
+    .refine((ids) => new Set(ids).size === ids.length, 'must not name the same router twice');
+
 export const callSchemas = {
   'app:info': noArgs,
   'settings:get': noArgs,
@@ -173,6 +187,20 @@ export const callSchemas = {
     connectionId: id,
     path: inspectPath.min(1, 'must name the command, e.g. ["ip", "address", "add"]'),
     argument: inspectSegment,
+  }),
+  'broadcast:send': z.object({
+    connectionIds: connectionIdList(1, LIMITS.broadcastRouters),
+    words: consoleWords,
+    stopOnFirstError: z.boolean().optional(),
+    confirmed: z.boolean().optional(),
+    timeoutSeconds: int(1, LIMITS.routerTimeoutSeconds).optional(),
+  }),
+  'diff:fetch': z.object({
+    connectionIds: connectionIdList(2, LIMITS.diffRouters),
+    path: menuPath,
+    query: z.array(nonEmpty(LIMITS.word)).max(LIMITS.queryWords, `must hold at most ${LIMITS.queryWords} words`).optional(),
+    proplist: z.array(nonEmpty(LIMITS.name)).max(LIMITS.proplist, `must hold at most ${LIMITS.proplist} names`).optional(),
+    timeoutSeconds: int(1, LIMITS.routerTimeoutSeconds).optional(),
   }),
 } satisfies { [K in CallName]: z.ZodType<CallArgs<K>, unknown> };
 

@@ -359,6 +359,114 @@ export interface CompletionValues {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Broadcast: one sentence to many routers
+
+export interface BroadcastSendArgs {
+  /** The routers to send to, in the order the result lists them (1 to 100, no repeats). */
+  connectionIds: string[];
+  /** Words exactly as typed, as for `console:send` (each router gets its own tag). */
+  words: string[];
+  /** One router after another, and the rest `skipped` after the first that does not end `done`. Default: all at once. */
+  stopOnFirstError?: boolean;
+  /**
+   * The user confirmed a command that changes things. Without it a command that is not read-only
+   * is not sent anywhere: the answer is `needs-confirmation`.
+   */
+  confirmed?: boolean;
+  /** Per router: a command still running after this long is cancelled and ends `timeout` (default 15). */
+  timeoutSeconds?: number;
+}
+
+export type BroadcastOutcome = 'done' | 'trap' | 'fatal' | 'outcome-unknown' | 'not-connected' | 'skipped' | 'timeout' | 'cancelled' | 'failed';
+
+/** One reply sentence of one router, as in the console. */
+export interface BroadcastReply {
+  kind: string;
+  words: string[];
+  elapsedMs: number;
+}
+
+export interface BroadcastRouterResult {
+  connectionId: string;
+  /** The saved connection's name. */
+  name: string;
+  /** From the router's `/system/identity` and `/system/resource` when it is online. */
+  identity?: string;
+  version?: string;
+  outcome: BroadcastOutcome;
+  /** The console command id and wire tag (the same command shows in the router's trace and history). */
+  commandId?: string;
+  tag?: string;
+  /** Number of `!re` replies. */
+  rows: number;
+  /** Reply sentences, bounded (the first `!re` rows and every other reply word). */
+  replies: BroadcastReply[];
+  /** Replies received but not kept in `replies`. */
+  repliesDropped: number;
+  elapsedMs: number;
+  /** Why it did not end `done`, in words (trap message, "skipped: …"). */
+  error?: BridgeError;
+}
+
+export interface BroadcastResult {
+  broadcastId: string;
+  words: string[];
+  /** True when the command is read-only (no confirmation was needed). */
+  readOnly: boolean;
+  stopOnFirstError: boolean;
+  /** Epoch ms. */
+  startedAt: number;
+  elapsedMs: number;
+  results: BroadcastRouterResult[];
+}
+
+export type BroadcastAnswer =
+  /** Nothing was sent: the command changes things and `confirmed` was not set. */
+  | { status: 'needs-confirmation'; command: string; reason: string; routers: string[] }
+  | { status: 'sent'; result: BroadcastResult };
+
+// ---------------------------------------------------------------------------------------------
+// Cross-router table diff: one print per router; matching and highlighting happen in the window
+
+export interface DiffFetchArgs {
+  /** Two to twenty routers. */
+  connectionIds: string[];
+  /** Menu path in API form, e.g. `/ip/address`. */
+  path: string;
+  /** Query words for the print (`?disabled=false`). */
+  query?: string[];
+  /** `.proplist` properties; empty for all. */
+  proplist?: string[];
+  /** Per router print time limit (default 30). */
+  timeoutSeconds?: number;
+}
+
+export interface DiffRouterRows {
+  connectionId: string;
+  name: string;
+  identity?: string;
+  version?: string;
+  outcome: 'done' | 'trap' | 'fatal' | 'outcome-unknown' | 'not-connected' | 'timeout' | 'failed';
+  /** The `!re` rows as printed (`.id` included; the window never matches on it). */
+  rows: Row[];
+  /** More rows than the cap: the print was cancelled and only the first rows are here. */
+  truncated: boolean;
+  elapsedMs: number;
+  error?: BridgeError;
+}
+
+export interface DiffFetchResult {
+  path: string;
+  query: string[];
+  proplist: string[];
+  /** Epoch ms. */
+  fetchedAt: number;
+  /** Rows kept per router at most. */
+  rowCap: number;
+  routers: DiffRouterRows[];
+}
+
+// ---------------------------------------------------------------------------------------------
 // The maps
 
 /** Calls: channel → arguments and result. Channel names are `area:verb`. */
@@ -396,6 +504,10 @@ export interface BridgeCalls {
   'complete:children': { args: CompleteChildrenArgs; result: CompletionChildren };
   /** Values of a command argument (enumerations, live names), cached per router. */
   'complete:values': { args: CompleteValuesArgs; result: CompletionValues };
+  /** One sentence to several routers; a command that changes things needs `confirmed`. */
+  'broadcast:send': { args: BroadcastSendArgs; result: BroadcastAnswer };
+  /** One print of the same menu on each router, for the cross-router diff. */
+  'diff:fetch': { args: DiffFetchArgs; result: DiffFetchResult };
 }
 
 /** Events: name → payload. */

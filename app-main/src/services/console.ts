@@ -27,7 +27,18 @@ export interface ConsoleDeps {
   maxBatch: number;
 }
 
+/**
+ * For services that run console commands on the user's behalf (broadcast): the command's replies
+ * and its end go to the tap instead of `console:replies` / `console:end`, while the history and
+ * the trace record it exactly like a typed command.
+ */
+export interface ConsoleTap {
+  onReply(reply: ConsoleReply): void;
+  onEnd(end: ConsoleEnd): void;
+}
+
 interface Running {
+  tap?: ConsoleTap;
   connectionId: string;
   commandId: string;
   stream: CommandStream;
@@ -70,7 +81,7 @@ export class ConsoleService {
     this.throttle = new Throttle(deps.batchMs, () => this.flush());
   }
 
-  async send(args: unknown): Promise<ConsoleCommandRef> {
+  async send(args: unknown, tap?: ConsoleTap): Promise<ConsoleCommandRef> {
     const { connectionId, words } = validateConsoleWords(args);
     this.deps.session(connectionId); // NOT_CONNECTED before anything is recorded
     const history = await this.deps.history.add(connectionId, redactTextWords(words, 'out'), new Date(this.deps.now()).toISOString());
@@ -84,6 +95,7 @@ export class ConsoleService {
       throw e;
     }
     const run: Running = { connectionId, commandId, stream: undefined as unknown as CommandStream, started: performance.now(), rows: 0, history, cancelRequested: false };
+    if (tap) run.tap = tap;
     // Registered before the sentence is written: replies may arrive in the same tick.
     this.running.set(commandId, run);
     const stream = session.stream(words, {
@@ -92,7 +104,9 @@ export class ConsoleService {
       onReply: (r) => {
         if (this.running.get(commandId) !== run) return;
         if (r.type === '!re') run.rows++;
-        this.buffer.push({ connectionId, commandId, kind: r.type, words: r.texts(), elapsedMs: performance.now() - run.started });
+        const reply: ConsoleReply = { connectionId, commandId, kind: r.type, words: r.texts(), elapsedMs: performance.now() - run.started };
+        if (run.tap) return run.tap.onReply(reply);
+        this.buffer.push(reply);
         if (this.buffer.length >= this.deps.maxBatch) this.throttle.now();
         else this.throttle.request();
       },
@@ -140,7 +154,8 @@ export class ConsoleService {
     const elapsedMs = performance.now() - run.started;
     const end: ConsoleEnd = { connectionId: run.connectionId, commandId: run.commandId, outcome, rows: run.rows, elapsedMs };
     if (error !== undefined && outcome !== 'cancelled') end.error = toBridgeError(error);
-    this.deps.emitEnd(end);
+    if (run.tap) run.tap.onEnd(end);
+    else this.deps.emitEnd(end);
     run.history.outcome = outcome;
     run.history.rows = run.rows;
     run.history.elapsedMs = Math.round(elapsedMs * 1000) / 1000;

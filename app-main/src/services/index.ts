@@ -10,7 +10,9 @@ import type {
   LinkState,
   TraceSnapshot,
 } from '../common/contract';
+import { BroadcastService } from './broadcast';
 import { ConsoleService } from './console';
+import { DiffService } from './diff';
 import { ConnectionStore } from './connections';
 import { defaultDemoRouter } from './demo';
 import { BridgeFailure, notFound, toBridgeError, validationError } from './errors';
@@ -277,6 +279,14 @@ export async function createServices(options: ServicesOptions): Promise<Services
     },
     options.inspect,
   );
+  /** Name and, when online, identity and version of a saved connection (NOT_FOUND otherwise). */
+  const routerInfo = (connectionId: string): { name: string; identity?: string; version?: string } => {
+    const c = connections.get(connectionId);
+    const r = links.get(connectionId)?.state.router;
+    return r ? { name: c.name, identity: r.identity, version: r.version } : { name: c.name };
+  };
+  const broadcastService = new BroadcastService({ console: consoleService, routerInfo, now });
+  const diffService = new DiffService({ session: sessionFor, routerInfo, now });
 
   const checkAlive = (): void => {
     if (disposed) throw new BridgeFailure('INTERNAL', 'Tikscope is shutting down');
@@ -488,6 +498,14 @@ export async function createServices(options: ServicesOptions): Promise<Services
       connections.get(connectionId);
       const argument = requireString(a['argument'], 'argument', { min: 1, max: 128 });
       return inspect.values(connectionId, a['path'] as string[], argument);
+    },
+    'broadcast:send': async (args) => {
+      checkAlive();
+      return broadcastService.send(args);
+    },
+    'diff:fetch': async (args) => {
+      checkAlive();
+      return diffService.fetch(args);
     },
   };
 

@@ -33,6 +33,8 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   'trace:clear': { connectionId: 'c1' },
   'complete:children': { connectionId: 'c1', path: ['ip', 'firewall'] },
   'complete:values': { connectionId: 'c1', path: ['ip', 'firewall', 'filter', 'add'], argument: 'action' },
+  'broadcast:send': { connectionIds: ['c1', 'c2'], words: ['/system/identity/print'], stopOnFirstError: true, confirmed: false, timeoutSeconds: 15 },
+  'diff:fetch': { connectionIds: ['c1', 'c2'], path: '/ip/address', query: ['?disabled=false'], proplist: ['address', 'interface'], timeoutSeconds: 30 },
 };
 
 export interface RecordedCall {

@@ -27,6 +27,8 @@ const ALL: Record<CallName, true> = {
   'trace:clear': true,
   'complete:children': true,
   'complete:values': true,
+  'broadcast:send': true,
+  'diff:fetch': true,
 };
 
 export const CALL_NAMES = Object.keys(ALL) as CallName[];

@@ -3,11 +3,16 @@ import type {
   AppInfo,
   BridgeError,
   BridgeEvents,
+  BroadcastAnswer,
+  BroadcastRouterResult,
   CallArgs,
   CallName,
   CallResult,
   ConnectionInput,
+  ConsoleEnd,
   ConsoleReply,
+  DiffFetchResult,
+  DiffRouterRows,
   EventName,
   HistoryEntry,
   LinkState,
@@ -257,6 +262,8 @@ interface CommandRun {
   rows: number;
   ended: boolean;
   stop?: () => void;
+  /** Broadcast: replies and the end go here instead of the console events. */
+  tap?: { onReply(r: ConsoleReply): void; onEnd(end: ConsoleEnd): void };
 }
 
 export class FakeBackend {
@@ -406,7 +413,9 @@ export class FakeBackend {
     this.trace(run.connectionId, 'in', full);
     const kind = words[0] ?? '';
     if (kind === '!re') run.rows++;
-    this.replyQueue.push({ connectionId: run.connectionId, commandId: run.commandId, kind, words: full, elapsedMs: this.now() - run.started });
+    const reply: ConsoleReply = { connectionId: run.connectionId, commandId: run.commandId, kind, words: full, elapsedMs: this.now() - run.started };
+    if (run.tap) return run.tap.onReply(reply);
+    this.replyQueue.push(reply);
     this.schedule();
   }
 
@@ -418,7 +427,9 @@ export class FakeBackend {
     const elapsedMs = this.now() - run.started;
     const hist = this.history.get(run.connectionId)?.find((h) => h.id === run.commandId);
     if (hist) Object.assign(hist, { outcome, rows: run.rows, elapsedMs });
-    this.emit('console:end', { connectionId: run.connectionId, commandId: run.commandId, outcome, rows: run.rows, elapsedMs, ...(error ? { error } : {}) });
+    const end: ConsoleEnd = { connectionId: run.connectionId, commandId: run.commandId, outcome, rows: run.rows, elapsedMs, ...(error ? { error } : {}) };
+    if (run.tap) run.tap.onEnd(end);
+    else this.emit('console:end', end);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -652,7 +663,67 @@ export class FakeBackend {
     // exactly as with a real router that lacks it.
     'complete:children': () => ({ available: false, reason: 'the fake bridge has no /console/inspect', nodes: [], version: this.rosVersion, cached: false }),
     'complete:values': () => ({ available: false, reason: 'the fake bridge has no /console/inspect', values: [], mayBeIncomplete: true }),
+    'broadcast:send': (args) => this.broadcast(args),
+    'diff:fetch': (args) => this.diffFetch(args),
   };
+
+  /**
+   * The real rule lives in the main process (services/broadcast.ts); this is the same allow-list of
+   * read verbs, kept small, so the confirmation step can be exercised without a host.
+   */
+  private async broadcast(args: CallArgs<'broadcast:send'>): Promise<BroadcastAnswer> {
+    const names = args.connectionIds.map((id) => this.conn(id).name);
+    const command = args.words[0] ?? '';
+    const verb = command.slice(command.lastIndexOf('/') + 1);
+    const readOnly = ['print', 'getall', 'get', 'listen', 'monitor', 'monitor-traffic'].includes(verb) || command === '/console/inspect';
+    if (!readOnly && !args.confirmed) return { status: 'needs-confirmation', command, reason: `"${verb}" is not a read-only command`, routers: names };
+    const started = this.now();
+    const runOne = (id: string): Promise<BroadcastRouterResult> =>
+      new Promise((resolve) => {
+        const c = this.conn(id);
+        const base: BroadcastRouterResult = { connectionId: id, name: c.name, outcome: 'failed', rows: 0, replies: [], repliesDropped: 0, elapsedMs: 0 };
+        if (this.links.get(id)?.status !== 'online') {
+          resolve({ ...base, outcome: 'not-connected', error: { code: 'NOT_CONNECTED', message: `${c.name} is not connected.`, hint: 'Connect it first.' } });
+          return;
+        }
+        const ref = this.send(id, args.words, {
+          onReply: (r) => base.replies.push({ kind: r.kind, words: r.words, elapsedMs: r.elapsedMs }),
+          onEnd: (end) => resolve({ ...base, commandId: ref.commandId, tag: ref.tag, outcome: end.outcome, rows: end.rows, elapsedMs: end.elapsedMs, ...(end.error ? { error: end.error } : {}) }),
+        });
+      });
+    const results: BroadcastRouterResult[] = [];
+    if (args.stopOnFirstError) {
+      let stopper: BroadcastRouterResult | undefined;
+      for (const id of args.connectionIds) {
+        if (stopper) {
+          results.push({ connectionId: id, name: this.conn(id).name, outcome: 'skipped', rows: 0, replies: [], repliesDropped: 0, elapsedMs: 0, error: { code: 'CANCELLED', message: `not sent: ${stopper.name} ended ${stopper.outcome}` } });
+          continue;
+        }
+        const r = await runOne(id);
+        results.push(r);
+        if (r.outcome !== 'done') stopper = r;
+      }
+    } else results.push(...(await Promise.all(args.connectionIds.map(runOne))));
+    return { status: 'sent', result: { broadcastId: `b${this.nextCommand}`, words: args.words, readOnly, stopOnFirstError: !!args.stopOnFirstError, startedAt: started, elapsedMs: this.now() - started, results } };
+  }
+
+  private diffFetch(args: CallArgs<'diff:fetch'>): DiffFetchResult {
+    const path = args.path.replace(/\/+$/, '');
+    const routers = args.connectionIds.map((id): DiffRouterRows => {
+      const c = this.conn(id);
+      const base: DiffRouterRows = { connectionId: id, name: c.name, outcome: 'done', rows: [], truncated: false, elapsedMs: 1 };
+      if (this.links.get(id)?.status !== 'online') return { ...base, outcome: 'not-connected', error: { code: 'NOT_CONNECTED', message: `${c.name} is not connected.`, hint: 'Connect it first.' } };
+      const router = this.router(id);
+      const menu = router.menus.get(path);
+      if (!menu) return { ...base, outcome: 'trap', error: { code: 'TRAP', message: `${c.name}: no such command or directory (${path.split('/').pop()})` } };
+      const props = args.proplist ?? [];
+      const rows = [...menu.rows.values()]
+        .filter((r) => matchesQuery(r, args.query ?? []))
+        .map((r) => (props.length ? Object.fromEntries(Object.entries(r).filter(([k]) => props.includes(k))) : { ...r }));
+      return { ...base, identity: router.identity, version: this.rosVersion, rows };
+    });
+    return { path, query: args.query ?? [], proplist: args.proplist ?? [], fetchedAt: this.now(), rowCap: 50_000, routers };
+  }
 
   private linkStateQuiet(c: SavedConnection): LinkState {
     return { connectionId: c.id, status: 'offline', transport: c.transport, encrypted: c.transport !== 'plain', authenticated: c.transport === 'tls-verify' || c.transport === 'tls-pinned' };
@@ -700,7 +771,7 @@ export class FakeBackend {
     return { ...c };
   }
 
-  private send(connectionId: string, words: string[]): { commandId: string; tag: string } {
+  private send(connectionId: string, words: string[], tap?: CommandRun['tap']): { commandId: string; tag: string } {
     this.online(connectionId);
     if (!words.length || !words[0]?.startsWith('/')) {
       throw { code: 'VALIDATION', message: 'The first word must be a command starting with "/".', hint: 'Write the command on the first line, e.g. /interface/print.', detail: { field: 'words' } } satisfies BridgeError;
@@ -709,7 +780,7 @@ export class FakeBackend {
     const userTag = words.find((w) => w.startsWith('.tag='))?.slice(5);
     const tag = userTag || `c${this.nextCommand}`;
     const sent = userTag ? words : [...words, `.tag=${tag}`];
-    const run: CommandRun = { commandId, connectionId, tag, started: this.now(), rows: 0, ended: false };
+    const run: CommandRun = { commandId, connectionId, tag, started: this.now(), rows: 0, ended: false, ...(tap ? { tap } : {}) };
     this.commands.set(commandId, run);
     let h = this.history.get(connectionId);
     if (!h) this.history.set(connectionId, (h = []));

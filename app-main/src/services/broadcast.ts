@@ -1,0 +1,265 @@
+import { performance } from 'node:perf_hooks';
+import type {
+  BridgeError,
+  BroadcastAnswer,
+  BroadcastOutcome,
+  BroadcastReply,
+  BroadcastRouterResult,
+  BroadcastSendArgs,
+  ConsoleCommandRef,
+  ConsoleEnd,
+  ConsoleOutcome,
+  ConsoleReply,
+} from '../common/contract';
+import type { ConsoleTap } from './console';
+import { validateConsoleWords } from './console';
+import { toBridgeError, validationError } from './errors';
+import { optionalInteger, requireObject, requireString } from './validation';
+
+// ---------------------------------------------------------------------------------------------
+// Which commands change things
+
+/**
+ * Commands that only read, by the last segment of the command word (`/ip/address/print` →
+ * `print`). Anything else — add, set, remove, enable, disable, unset, move, reset, reset-counters,
+ * run, ping, import, export (it can write a file), `/cancel` — changes the router or its
+ * surroundings and needs a confirmation before it goes to several routers at once. The list is an
+ * allow-list on purpose: a verb we do not know is treated as a write.
+ */
+export const READ_ONLY_VERBS: ReadonlySet<string> = new Set(['print', 'getall', 'get', 'listen', 'monitor', 'monitor-traffic']);
+
+/** Whole commands that are read-only although their last segment is not a read verb. */
+export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['/console/inspect']);
+
+/**
+ * Never broadcast: `/login` would log in again on a live session and `/quit` ends it (the router
+ * answers `!fatal` and closes, protocol.md §6.4) — neither is "one sentence to many routers".
+ */
+const REFUSED_COMMANDS: ReadonlySet<string> = new Set(['/login', '/quit']);
+
+export interface CommandClass {
+  /** The command word as typed. */
+  command: string;
+  readOnly: boolean;
+  /** Why, in words (shown in the confirmation). */
+  reason: string;
+  /** Set when the command must never be broadcast. */
+  refused?: string;
+}
+
+/**
+ * Classifies a sentence for the confirmation step. The command word's last path segment decides
+ * (`print`, `get`, `listen`, … are read-only); a read verb that carries `=file=` writes a file on
+ * the router (`/interface/print =file=x`), so it counts as a change.
+ */
+export function classifyCommand(words: readonly string[]): CommandClass {
+  const command = words[0] ?? '';
+  const normalised = command.toLowerCase().replace(/\/+$/, '');
+  if (REFUSED_COMMANDS.has(normalised)) {
+    return {
+      command,
+      readOnly: false,
+      reason: `${command} acts on the API session itself`,
+      refused: `${command} cannot be broadcast: it would ${normalised === '/quit' ? 'close' : 'log in again on'} each router's session`,
+    };
+  }
+  if (READ_ONLY_COMMANDS.has(normalised)) return { command, readOnly: true, reason: `${command} only reads` };
+  const verb = normalised.slice(normalised.lastIndexOf('/') + 1);
+  if (READ_ONLY_VERBS.has(verb)) {
+    const file = words.slice(1).find((w) => w.startsWith('=file='));
+    if (file !== undefined) return { command, readOnly: false, reason: `${command} with ${file.split('=', 3).slice(0, 2).join('=')}= writes a file on each router` };
+    return { command, readOnly: true, reason: `"${verb}" only reads` };
+  }
+  return { command, readOnly: false, reason: verb ? `"${verb}" is not a read-only command (print, get, getall, listen, monitor, monitor-traffic)` : `${command} is not a read-only command` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The service
+
+export interface BroadcastConsole {
+  send(args: unknown, tap?: ConsoleTap): Promise<ConsoleCommandRef>;
+  cancel(commandId: unknown): Promise<{ commandId: string }>;
+}
+
+export interface BroadcastDeps {
+  /** The console service: the commands are console commands (history, trace) with a tap. */
+  console: BroadcastConsole;
+  /** Name and router identity of a saved connection; throws NOT_FOUND for an unknown id. */
+  routerInfo(connectionId: string): { name: string; identity?: string; version?: string };
+  now(): number;
+  /** `!re` replies kept per router (default 500); the count stays exact. */
+  maxRows?: number;
+  /** Other reply sentences kept per router (default 200). */
+  maxOther?: number;
+  /** After a time-out's `/cancel`, how long to wait for the router's `!done` (default 3000 ms). */
+  cancelGraceMs?: number;
+}
+
+export const DEFAULT_BROADCAST_TIMEOUT_SECONDS = 15;
+
+interface ValidBroadcast {
+  connectionIds: string[];
+  words: string[];
+  stopOnFirstError: boolean;
+  confirmed: boolean;
+  timeoutMs: number;
+}
+
+export function validateBroadcastArgs(value: unknown): ValidBroadcast {
+  const a = requireObject(value, 'args') as Partial<Record<keyof BroadcastSendArgs, unknown>>;
+  if (!Array.isArray(a.connectionIds) || a.connectionIds.length === 0) throw validationError('connectionIds', 'choose at least one router to send to');
+  if (a.connectionIds.length > 100) throw validationError('connectionIds', `at most 100 routers per broadcast (got ${a.connectionIds.length})`);
+  const connectionIds = a.connectionIds.map((id, i) => requireString(id, `connectionIds[${i}]`, { min: 1, max: 200 }));
+  if (new Set(connectionIds).size !== connectionIds.length) throw validationError('connectionIds', 'the same router is listed twice; it would get the command twice');
+  // The same word rules as the console (trailing empty lines dropped, empty words refused).
+  const { words } = validateConsoleWords({ connectionId: connectionIds[0], words: a.words });
+  const flag = (v: unknown, field: string): boolean => {
+    if (v === undefined) return false;
+    if (typeof v !== 'boolean') throw validationError(field, `${field} must be true or false`);
+    return v;
+  };
+  const timeoutSeconds = optionalInteger(a.timeoutSeconds, 'timeoutSeconds', 1, 3600) ?? DEFAULT_BROADCAST_TIMEOUT_SECONDS;
+  return { connectionIds, words, stopOnFirstError: flag(a.stopOnFirstError, 'stopOnFirstError'), confirmed: flag(a.confirmed, 'confirmed'), timeoutMs: timeoutSeconds * 1000 };
+}
+
+function fromConsole(outcome: ConsoleOutcome, error: BridgeError | undefined): BroadcastOutcome {
+  // A write refused because the link had already gone: the sentence never left, so "not connected".
+  if (outcome === 'failed' && error?.code === 'NOT_CONNECTED') return 'not-connected';
+  return outcome;
+}
+
+/**
+ * One sentence to many routers. Each router's command is an ordinary console command — its own
+ * tag on its own session, recorded in that router's trace and history — whose replies come back
+ * here through a tap instead of the console events. Concurrent by default; with
+ * `stopOnFirstError` one after another, the rest `skipped` after the first that does not end
+ * `done`. Every router settles: done, trap, fatal, outcome unknown (the link dropped after the
+ * write; never repeated), not connected (nothing was sent), or timeout (cancelled with `/cancel`).
+ */
+export class BroadcastService {
+  private nextId = 1;
+  private readonly maxRows: number;
+  private readonly maxOther: number;
+  private readonly cancelGraceMs: number;
+
+  constructor(private readonly deps: BroadcastDeps) {
+    this.maxRows = deps.maxRows ?? 500;
+    this.maxOther = deps.maxOther ?? 200;
+    this.cancelGraceMs = deps.cancelGraceMs ?? 3000;
+  }
+
+  async send(args: unknown): Promise<BroadcastAnswer> {
+    const v = validateBroadcastArgs(args);
+    // Unknown ids fail the whole call before anything is sent (NOT_FOUND names the id).
+    const infos = v.connectionIds.map((id) => ({ id, ...this.deps.routerInfo(id) }));
+    const cls = classifyCommand(v.words);
+    if (cls.refused) throw validationError('words', cls.refused, 'Send it to one router from its console instead.');
+    if (!cls.readOnly && !v.confirmed) {
+      return { status: 'needs-confirmation', command: cls.command, reason: cls.reason, routers: infos.map((i) => i.name) };
+    }
+    const broadcastId = `b${this.nextId++}`;
+    const startedAt = this.deps.now();
+    const t0 = performance.now();
+    let results: BroadcastRouterResult[];
+    if (v.stopOnFirstError) {
+      results = [];
+      let stopper: BroadcastRouterResult | undefined;
+      for (const info of infos) {
+        if (stopper) {
+          results.push(this.skipped(info, stopper));
+          continue;
+        }
+        const r = await this.runOne(info, v.words, v.timeoutMs);
+        results.push(r);
+        if (r.outcome !== 'done') stopper = r;
+      }
+    } else {
+      results = await Promise.all(infos.map((info) => this.runOne(info, v.words, v.timeoutMs)));
+    }
+    return {
+      status: 'sent',
+      result: { broadcastId, words: v.words, readOnly: cls.readOnly, stopOnFirstError: v.stopOnFirstError, startedAt, elapsedMs: performance.now() - t0, results },
+    };
+  }
+
+  private base(info: { id: string; name: string; identity?: string; version?: string }): BroadcastRouterResult {
+    const r: BroadcastRouterResult = { connectionId: info.id, name: info.name, outcome: 'failed', rows: 0, replies: [], repliesDropped: 0, elapsedMs: 0 };
+    if (info.identity !== undefined) r.identity = info.identity;
+    if (info.version !== undefined) r.version = info.version;
+    return r;
+  }
+
+  private skipped(info: { id: string; name: string; identity?: string; version?: string }, stopper: BroadcastRouterResult): BroadcastRouterResult {
+    const r = this.base(info);
+    r.outcome = 'skipped';
+    r.error = {
+      code: 'CANCELLED',
+      message: `not sent: ${stopper.name} ended ${stopper.outcome} and "stop on first error" is on`,
+      hint: 'Fix the problem on that router and send again, or turn "stop on first error" off to send to every router.',
+    };
+    return r;
+  }
+
+  private runOne(info: { id: string; name: string; identity?: string; version?: string }, words: string[], timeoutMs: number): Promise<BroadcastRouterResult> {
+    const result = this.base(info);
+    let rows = 0;
+    let other = 0;
+    const keep = (r: ConsoleReply): void => {
+      const isRow = r.kind === '!re';
+      if (isRow ? rows++ < this.maxRows : other++ < this.maxOther) {
+        const reply: BroadcastReply = { kind: r.kind, words: r.words, elapsedMs: r.elapsedMs };
+        result.replies.push(reply);
+      } else result.repliesDropped++;
+    };
+    return new Promise<BroadcastRouterResult>((resolve) => {
+      let settled = false;
+      let timedOut = false;
+      let timer: NodeJS.Timeout | undefined;
+      let grace: NodeJS.Timeout | undefined;
+      const sentAt = performance.now();
+      const settle = (outcome: BroadcastOutcome, elapsedMs: number, error?: BridgeError): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        clearTimeout(grace);
+        result.outcome = outcome;
+        result.rows = Math.max(result.rows, rows);
+        result.elapsedMs = elapsedMs;
+        if (error) result.error = error;
+        resolve(result);
+      };
+      const timeoutError = (): BridgeError => ({
+        code: 'TIMEOUT',
+        message: `no final reply within ${timeoutMs / 1000} s; the command was cancelled with /cancel`,
+        hint: 'listen and monitor commands run until cancelled: add =once= or =duration=, or raise the time limit.',
+        detail: { timeoutMs },
+      });
+      const tap: ConsoleTap = {
+        onReply: keep,
+        onEnd: (end: ConsoleEnd) => {
+          result.rows = end.rows;
+          if (timedOut) settle('timeout', end.elapsedMs, timeoutError());
+          else settle(fromConsole(end.outcome, end.error), end.elapsedMs, end.error);
+        },
+      };
+      this.deps.console.send({ connectionId: info.id, words }, tap).then(
+        (ref) => {
+          result.commandId = ref.commandId;
+          result.tag = ref.tag;
+          if (settled) return;
+          timer = setTimeout(() => {
+            timedOut = true;
+            // The router's own !done after /cancel ends it; if even that does not come (a stalled
+            // router), the row still settles after a grace period — never a hang.
+            grace = setTimeout(() => settle('timeout', performance.now() - sentAt, timeoutError()), this.cancelGraceMs);
+            this.deps.console.cancel(ref.commandId).catch(() => undefined);
+          }, timeoutMs);
+        },
+        (e: unknown) => {
+          const error = toBridgeError(e);
+          settle(error.code === 'NOT_CONNECTED' ? 'not-connected' : 'failed', 0, error);
+        },
+      );
+    });
+  }
+}
