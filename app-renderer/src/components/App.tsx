@@ -127,7 +127,8 @@ function FatalScreen() {
 
 export function App() {
   const { phase, themeSetting, dialogOpen, helpOpen } = useApp(
-    useShallow((s) => ({ phase: s.phase, themeSetting: s.settings.theme, dialogOpen: !!s.dialog, helpOpen: s.helpOpen })),
+    // A broadcast confirmation is a dialog too (rendered in a portal, outside the inert shell).
+    useShallow((s) => ({ phase: s.phase, themeSetting: s.settings.theme, dialogOpen: !!s.dialog || !!s.broadcast.confirm, helpOpen: s.helpOpen })),
   );
   const systemDark = useSystemDark();
   const theme = themeSetting === 'system' ? (systemDark ? 'dark' : 'light') : themeSetting;

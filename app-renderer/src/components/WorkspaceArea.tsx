@@ -2,6 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../hooks';
 import { statusClass } from './Sidebar';
 import { Tabs } from './Tabs';
+import { ToolArea, ToolButtons } from './Tools';
 import { WorkspaceView, workspaceTitle } from './Workspace';
 
 /** Open workspaces as tabs, or all of them side by side. */
@@ -9,7 +10,8 @@ export function WorkspaceArea() {
   const { workspaces, active, layout, connections, links } = useApp(
     useShallow((s) => ({ workspaces: s.workspaces, active: s.activeWorkspaceId, layout: s.layout, connections: s.connections, links: s.links })),
   );
-  const actions = useApp(useShallow((s) => ({ focus: s.focusWorkspace, close: s.closeWorkspace, setLayout: s.setLayout })));
+  const actions = useApp(useShallow((s) => ({ focus: s.focusWorkspace, close: s.closeWorkspace, setLayout: s.setLayout, openTool: s.openTool })));
+  const tool = useApp((s) => s.tool);
   const nameOf = (id: string) => connections.find((c) => c.id === id)?.name;
   const shown = layout === 'split' ? workspaces : workspaces.filter((w) => w.id === active);
   const idOf = (id: string) => `ws-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -33,7 +35,10 @@ export function WorkspaceArea() {
               panelId: idOf(w.id),
             }))}
             selected={active}
-            onSelect={actions.focus}
+            onSelect={(id) => {
+              actions.openTool(undefined);
+              actions.focus(id);
+            }}
             after={(item) => (
               <button type="button" className="tab-close" aria-label={`Close ${item.name}`} title="Close (disconnects the router)" onClick={() => actions.close(item.key)}>
                 ×
@@ -52,8 +57,11 @@ export function WorkspaceArea() {
         >
           Side by side
         </button>
+        <ToolButtons />
       </div>
-      {shown.length === 0 ? (
+      {tool ? (
+        <ToolArea />
+      ) : shown.length === 0 ? (
         <div className="welcome">
           <h1>Tikscope</h1>
           <p>A workbench for the RouterOS API: sentences, live tables and exact wire traces.</p>

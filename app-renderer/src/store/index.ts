@@ -6,6 +6,7 @@ import { completionSlice } from './completion';
 import { connectionsSlice } from './connections';
 import type { SliceContext } from './context';
 import { consoleSlice } from './console';
+import { multiSlice } from './multi';
 import { tablesSlice } from './tables';
 import { traceSlice } from './trace';
 import type { AppStoreState } from './types';
@@ -33,6 +34,7 @@ export function createAppStore(api: Api, opts: StoreOptions = {}): AppStore {
       ...tablesSlice(ctx),
       ...traceSlice(ctx),
       ...completionSlice(ctx),
+      ...multiSlice(ctx),
     };
   });
 }

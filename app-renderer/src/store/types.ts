@@ -18,6 +18,7 @@ import type {
 } from '../../../app-main/src/common/contract';
 import type { RingLog } from '../lib/ring';
 import type { CompletionActions } from './completion';
+import type { MultiActions, MultiState } from './multi';
 
 export type AppPhase = 'loading' | 'ready' | 'error';
 
@@ -231,4 +232,4 @@ export interface AppActions {
   clearTrace(connectionId: string): Promise<void>;
 }
 
-export type AppStoreState = AppState & AppActions & CompletionActions;
+export type AppStoreState = AppState & AppActions & CompletionActions & MultiState & MultiActions;

@@ -1,0 +1,43 @@
+import { useShallow } from 'zustand/react/shallow';
+import { useApp } from '../hooks';
+import type { ToolView } from '../store/multi';
+import { BroadcastPanel } from './BroadcastPanel';
+import { DiffPanel } from './DiffPanel';
+
+const TOOLS: { tool: ToolView; label: string; title: string }[] = [
+  { tool: 'broadcast', label: 'Broadcast', title: 'Send one sentence to several connected routers' },
+  { tool: 'diff', label: 'Compare tables', title: 'Compare the same menu across connected routers' },
+];
+
+/** Toggle buttons for the multi-router tools, shown once a router is connected. */
+export function ToolButtons() {
+  const { tool, anyOnline } = useApp(useShallow((s) => ({ tool: s.tool, anyOnline: Object.values(s.links).some((l) => l.status === 'online') })));
+  const open = useApp((s) => s.openTool);
+  if (!anyOnline && !tool) return null;
+  return (
+    <span className="tool-buttons" role="group" aria-label="Multi-router tools">
+      {TOOLS.map((t) => (
+        <button key={t.tool} type="button" className="btn btn-small" aria-pressed={tool === t.tool} title={t.title} onClick={() => open(tool === t.tool ? undefined : t.tool)}>
+          {t.label}
+        </button>
+      ))}
+    </span>
+  );
+}
+
+/** The open tool, in place of the workspaces (their state is kept; closing the tool shows them again). */
+export function ToolArea() {
+  const tool = useApp((s) => s.tool);
+  const open = useApp((s) => s.openTool);
+  if (!tool) return null;
+  return (
+    <div className="tool-area" role="region" aria-label={tool === 'broadcast' ? 'Broadcast' : 'Compare tables'}>
+      <div className="tool-close">
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => open(undefined)}>
+          Back to workspaces
+        </button>
+      </div>
+      {tool === 'broadcast' ? <BroadcastPanel /> : <DiffPanel />}
+    </div>
+  );
+}

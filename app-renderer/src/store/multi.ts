@@ -1,0 +1,255 @@
+import type { BridgeError, BroadcastResult, DiffFetchResult } from '../../../app-main/src/common/contract';
+import { computeDiff, diffToCsv, diffToJson, isVolatileColumn, keyCandidates, type DiffResult, type DiffRow, type DiffSource } from '../lib/diff';
+import { fileSafe } from '../lib/exporters';
+import { sentenceWords } from '../lib/words';
+import type { SliceContext } from './context';
+import { normalisePath, parseProplist, parseQueryWords } from './tables';
+
+/**
+ * Multi-router tools: Broadcast (one sentence to many routers) and Compare tables (cross-router
+ * diff). Their state lives here, beside the per-router slices, so switching views keeps it.
+ */
+
+export type ToolView = 'broadcast' | 'diff';
+
+export interface BroadcastConfirm {
+  command: string;
+  reason: string;
+  /** Router names as the main process listed them. */
+  routers: string[];
+  words: string[];
+  connectionIds: string[];
+}
+
+export interface BroadcastView {
+  selected: string[];
+  text: string;
+  stopOnFirstError: boolean;
+  /** As typed; validated on send. */
+  timeoutText: string;
+  status: 'idle' | 'checking' | 'confirming' | 'sending';
+  confirm?: BroadcastConfirm;
+  result?: BroadcastResult;
+  error?: BridgeError;
+  fieldErrors: Partial<Record<'routers' | 'sentence' | 'timeout', string>>;
+  /** Connection ids whose replies are expanded in the result grid. */
+  expanded: string[];
+}
+
+export interface DiffView {
+  selected: string[];
+  path: string;
+  queryText: string;
+  proplistText: string;
+  status: 'idle' | 'loading' | 'ready';
+  fetched?: DiffFetchResult;
+  error?: BridgeError;
+  fieldErrors: Partial<Record<'routers' | 'path' | 'query' | 'proplist', string>>;
+  /** Key property, and an optional second one for a composite key. */
+  key: string;
+  key2: string;
+  /** Columns left out of the comparison. */
+  ignored: string[];
+  onlyDifferences: boolean;
+}
+
+export interface MultiState {
+  tool?: ToolView;
+  broadcast: BroadcastView;
+  diff: DiffView;
+}
+
+export interface MultiActions {
+  openTool(tool: ToolView | undefined): void;
+  setBroadcast(patch: Partial<Pick<BroadcastView, 'text' | 'stopOnFirstError' | 'timeoutText'>>): void;
+  toggleBroadcastRouter(id: string, on: boolean): void;
+  toggleBroadcastReplies(id: string): void;
+  /** Sends the typed sentence; a command that changes things first asks (status `confirming`). */
+  sendBroadcast(): Promise<void>;
+  confirmBroadcast(): Promise<void>;
+  cancelBroadcastConfirm(): void;
+  exportBroadcast(format: 'csv' | 'json'): void;
+
+  setDiff(patch: Partial<Pick<DiffView, 'path' | 'queryText' | 'proplistText' | 'key' | 'key2' | 'onlyDifferences'>>): void;
+  toggleDiffRouter(id: string, on: boolean): void;
+  setDiffIgnored(columns: string[]): void;
+  fetchDiff(): Promise<void>;
+  /** Saves the diff as shown (the "only differences" filter applies). */
+  exportDiff(format: 'csv' | 'json'): void;
+}
+
+export function emptyBroadcast(): BroadcastView {
+  return { selected: [], text: '', stopOnFirstError: false, timeoutText: '15', status: 'idle', fieldErrors: {}, expanded: [] };
+}
+
+export function emptyDiff(): DiffView {
+  return { selected: [], path: '/interface', queryText: '', proplistText: '', status: 'idle', fieldErrors: {}, key: '', key2: '', ignored: [], onlyDifferences: false };
+}
+
+/** The diff for the current key and ignored columns, and the rows the filter shows; undefined when there is nothing to compare. */
+export function currentDiff(d: DiffView): { diff: DiffResult; shown: DiffRow[] } | undefined {
+  const sources = diffSources(d.fetched);
+  if (sources.length < 2 || !d.key) return undefined;
+  const diff = computeDiff(sources, { key: [d.key, ...(d.key2 && d.key2 !== d.key ? [d.key2] : [])], ignore: d.ignored });
+  return { diff, shown: d.onlyDifferences ? diff.rows.filter((r) => r.status !== 'same') : diff.rows };
+}
+
+/** Rows of the routers that printed, as the pure diff wants them. */
+export function diffSources(f: DiffFetchResult | undefined): DiffSource[] {
+  return (f?.routers ?? []).filter((r) => r.outcome === 'done').map((r) => ({ id: r.connectionId, name: r.name, rows: r.rows }));
+}
+
+function csvField(v: string): string {
+  return /[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+/** The result grid as CSV: one line per router, replies as their words. */
+export function broadcastToCsv(r: BroadcastResult): string {
+  const lines = [['router', 'identity', 'version', 'outcome', 'rows', 'time ms', 'tag', 'message', 'replies'].join(',')];
+  for (const x of r.results) {
+    const replies = x.replies.map((rep) => rep.words.join(' ')).join('\n');
+    lines.push([x.name, x.identity ?? '', x.version ?? '', x.outcome, String(x.rows), x.elapsedMs.toFixed(1), x.tag ?? '', x.error?.message ?? '', replies].map(csvField).join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+export function multiSlice({ set, get, api, now, download }: SliceContext): MultiState & MultiActions {
+  const updB = (fn: (b: BroadcastView) => BroadcastView) => set((s) => ({ broadcast: fn(s.broadcast) }));
+  const updD = (fn: (d: DiffView) => DiffView) => set((s) => ({ diff: fn(s.diff) }));
+
+  const send = async (confirmed: boolean): Promise<void> => {
+    const b = get().broadcast;
+    const words = confirmed && b.confirm ? b.confirm.words : sentenceWords(b.text);
+    // Selected routers that went offline are still sent to: the grid then says "not connected".
+    const known = new Set(get().connections.map((c) => c.id));
+    const connectionIds = confirmed && b.confirm ? b.confirm.connectionIds : b.selected.filter((id) => known.has(id));
+    const fieldErrors: BroadcastView['fieldErrors'] = {};
+    if (connectionIds.length === 0) fieldErrors.routers = 'Choose at least one router to send to.';
+    if (words.length === 0) fieldErrors.sentence = 'Type a sentence first, e.g. /system/identity/print.';
+    else if (!words[0]!.startsWith('/')) fieldErrors.sentence = `The first line must be a command starting with "/", e.g. /interface/print (got "${words[0]}").`;
+    const timeout = Number(b.timeoutText);
+    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600) fieldErrors.timeout = 'Time limit must be a whole number of seconds from 1 to 3600.';
+    if (Object.keys(fieldErrors).length > 0) {
+      updB((x) => ({ ...x, fieldErrors, status: 'idle', confirm: undefined }));
+      return;
+    }
+    updB((x) => ({ ...x, fieldErrors: {}, error: undefined, status: confirmed ? 'sending' : 'checking' }));
+    const r = await api['broadcast:send']({ connectionIds, words, stopOnFirstError: b.stopOnFirstError, timeoutSeconds: timeout, ...(confirmed ? { confirmed: true } : {}) });
+    if (!r.ok) {
+      const error = r.error;
+      const field = error.detail?.['field'];
+      updB((x) => ({
+        ...x,
+        status: 'idle',
+        confirm: undefined,
+        ...(typeof field === 'string' && field.startsWith('words') ? { fieldErrors: { sentence: error.message } } : { error }),
+      }));
+      return;
+    }
+    const answer = r.value;
+    if (answer.status === 'needs-confirmation') {
+      updB((x) => ({ ...x, status: 'confirming', confirm: { command: answer.command, reason: answer.reason, routers: answer.routers, words, connectionIds } }));
+      return;
+    }
+    updB((x) => ({ ...x, status: 'idle', confirm: undefined, result: answer.result, expanded: [] }));
+  };
+
+  return {
+    tool: undefined,
+    broadcast: emptyBroadcast(),
+    diff: emptyDiff(),
+
+    openTool(tool) {
+      set({ tool });
+    },
+
+    setBroadcast(patch) {
+      updB((b) => ({ ...b, ...patch, fieldErrors: {} }));
+    },
+    toggleBroadcastRouter(id, on) {
+      updB((b) => ({ ...b, fieldErrors: {}, selected: on ? [...new Set([...b.selected, id])] : b.selected.filter((x) => x !== id) }));
+    },
+    toggleBroadcastReplies(id) {
+      updB((b) => ({ ...b, expanded: b.expanded.includes(id) ? b.expanded.filter((x) => x !== id) : [...b.expanded, id] }));
+    },
+    sendBroadcast: () => send(false),
+    confirmBroadcast: () => send(true),
+    cancelBroadcastConfirm() {
+      updB((b) => ({ ...b, status: 'idle', confirm: undefined }));
+    },
+    exportBroadcast(format) {
+      const r = get().broadcast.result;
+      if (!r) return;
+      const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
+      const base = `broadcast-${fileSafe(r.words[0] ?? 'command')}-${stamp}`;
+      if (format === 'csv') download(`${base}.csv`, 'text/csv', broadcastToCsv(r));
+      else download(`${base}.json`, 'application/json', JSON.stringify({ format: 'tikscope-broadcast', version: 1, ...r, startedAt: new Date(r.startedAt).toISOString() }, null, 2) + '\n');
+    },
+
+    setDiff(patch) {
+      updD((d) => ({ ...d, ...patch, fieldErrors: {} }));
+    },
+    toggleDiffRouter(id, on) {
+      updD((d) => ({ ...d, fieldErrors: {}, selected: on ? [...new Set([...d.selected, id])] : d.selected.filter((x) => x !== id) }));
+    },
+    setDiffIgnored(columns) {
+      updD((d) => ({ ...d, ignored: [...new Set(columns)] }));
+    },
+    async fetchDiff() {
+      const d = get().diff;
+      const known = new Set(get().connections.map((c) => c.id));
+      const connectionIds = d.selected.filter((id) => known.has(id));
+      const fieldErrors: DiffView['fieldErrors'] = {};
+      if (connectionIds.length < 2) fieldErrors.routers = 'Choose at least two routers to compare.';
+      const path = normalisePath(d.path);
+      if (path.error) fieldErrors.path = path.error;
+      const query = parseQueryWords(d.queryText);
+      if (query.error) fieldErrors.query = query.error;
+      const props = parseProplist(d.proplistText);
+      if (props.error) fieldErrors.proplist = props.error;
+      if (Object.keys(fieldErrors).length > 0) {
+        updD((x) => ({ ...x, fieldErrors }));
+        return;
+      }
+      updD((x) => ({ ...x, status: 'loading', error: undefined, fieldErrors: {}, path: path.path }));
+      const r = await api['diff:fetch']({
+        connectionIds,
+        path: path.path,
+        ...(query.words.length ? { query: query.words } : {}),
+        ...(props.names.length ? { proplist: props.names } : {}),
+      });
+      if (!r.ok) {
+        const error = r.error;
+        const field = error.detail?.['field'];
+        const local = field === 'path' || field === 'query' || field === 'proplist' ? { fieldErrors: { [field]: error.message } } : { error };
+        updD((x) => ({ ...x, status: x.fetched ? 'ready' : 'idle', ...local }));
+        return;
+      }
+      const fetched = r.value;
+      updD((x) => {
+        // Keep the user's key and ignored columns when they still exist; otherwise pick the best key
+        // and ignore the counters by default (they differ on every router, every second).
+        const candidates = keyCandidates(diffSources(fetched));
+        const names = new Set(candidates.map((c) => c.name));
+        const key = names.has(x.key) ? x.key : (candidates[0]?.name ?? '');
+        const key2 = names.has(x.key2) && x.key2 !== key ? x.key2 : '';
+        const samePath = x.fetched?.path === fetched.path;
+        const ignored = samePath ? x.ignored.filter((c) => names.has(c)) : [...names].filter(isVolatileColumn);
+        return { ...x, status: 'ready', fetched, key, key2, ignored };
+      });
+    },
+    exportDiff(format) {
+      const d = get().diff;
+      const cur = currentDiff(d);
+      if (!cur || !d.fetched) return;
+      const f = d.fetched;
+      const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
+      const base = `diff-${fileSafe(f.path)}-${stamp}`;
+      if (format === 'csv') download(`${base}.csv`, 'text/csv', diffToCsv(cur.diff, cur.shown));
+      else {
+        const versions = Object.fromEntries(f.routers.map((r) => [r.connectionId, r.version]));
+        download(`${base}.json`, 'application/json', diffToJson(cur.diff, { path: f.path, query: f.query, proplist: f.proplist, fetchedAt: f.fetchedAt, versions }, cur.shown));
+      }
+    },
+  };
+}
