@@ -1,0 +1,206 @@
+import './setup';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { SavedConnection } from '../../app-main/src/common/contract';
+import { demoConnection } from '../src/bridge/fake';
+import { App } from '../src/components/App';
+import { StoreContext } from '../src/hooks';
+import { broadcastToCsv } from '../src/store/multi';
+import { setup, until } from './helpers';
+
+/** Two simulated routers in the fake: "Core" and "Edge". */
+function twoRouters(): SavedConnection[] {
+  const base = demoConnection(0);
+  return [
+    { ...base, id: 'core', name: 'Core', demo: false },
+    { ...base, id: 'edge', name: 'Edge', demo: false },
+  ];
+}
+
+async function renderApp() {
+  const ctx = await setup({ connections: twoRouters() });
+  render(
+    <StoreContext.Provider value={ctx.store}>
+      <App />
+    </StoreContext.Provider>,
+  );
+  for (const id of ['core', 'edge']) await ctx.s().connect(id);
+  await screen.findAllByText('Connected');
+  return ctx;
+}
+
+function openTool(name: 'Broadcast' | 'Compare tables') {
+  fireEvent.click(screen.getByRole('button', { name }));
+  return screen.getByRole('region', { name });
+}
+
+describe('Broadcast panel', () => {
+  it('is offered once a router is connected and sends a read-only print to the chosen routers', async () => {
+    const { backend } = await renderApp();
+    const panel = openTool('Broadcast');
+    const picker = within(panel).getByRole('group', { name: 'Send to' });
+    fireEvent.click(within(picker).getByRole('checkbox', { name: /^Core/ }));
+    fireEvent.click(within(picker).getByRole('checkbox', { name: /^Edge/ }));
+    fireEvent.change(within(panel).getByRole('textbox', { name: 'Sentence' }), { target: { value: '/system/identity/print' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
+    const grid = await within(panel).findByRole('table', { name: 'Broadcast results' });
+    const rows = within(grid).getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getAllByRole('cell')[1]!.textContent)).toEqual(['done', 'done']);
+    expect(within(rows[0]!).getByRole('cell', { name: /^Core/ })).toBeTruthy();
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    // Replies expand per router.
+    fireEvent.click(within(grid).getByRole('button', { name: 'Show replies of Edge' }));
+    const replies = within(grid).getByRole('list', { name: 'Replies from Edge' });
+    expect(replies.textContent).toContain('=name=edge');
+    expect(backend.calls.filter((c) => c.channel === 'broadcast:send')).toHaveLength(1);
+  });
+
+  it('asks before a write, names the command and the routers, and sends nothing when cancelled', async () => {
+    const { backend } = await renderApp();
+    const panel = openTool('Broadcast');
+    fireEvent.click(within(panel).getByRole('button', { name: 'Select all connected' }));
+    fireEvent.change(within(panel).getByRole('textbox', { name: 'Sentence' }), { target: { value: '/interface/set\n=.id=ether2\n=comment=fleet' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Send /interface/set to 2 routers?' });
+    expect(within(dialog).getByRole('list').textContent).toBe('CoreEdge');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(backend.router('core').find('/interface', 'ether2')!['comment']).toBeUndefined();
+    expect(backend.commands.size + (backend.history.get('core')?.length ?? 0)).toBe(0);
+
+    // Again, and confirm: both routers changed.
+    fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
+    const again = await screen.findByRole('alertdialog');
+    fireEvent.click(within(again).getByRole('button', { name: 'Send to 2 routers' }));
+    await within(panel).findByRole('table', { name: 'Broadcast results' });
+    expect(backend.router('core').find('/interface', 'ether2')!['comment']).toBe('fleet');
+    expect(backend.router('edge').find('/interface', 'ether2')!['comment']).toBe('fleet');
+  });
+
+  it('stop on first error: the rest are skipped, and the grid says why', async () => {
+    await renderApp();
+    const panel = openTool('Broadcast');
+    fireEvent.click(within(panel).getByRole('button', { name: 'Select all connected' }));
+    fireEvent.click(within(panel).getByRole('checkbox', { name: 'Stop on first error' }));
+    fireEvent.change(within(panel).getByRole('textbox', { name: 'Sentence' }), { target: { value: '/ip/nothing/print' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
+    const grid = await within(panel).findByRole('table', { name: 'Broadcast results' });
+    const outcomes = within(grid)
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => within(r).getAllByRole('cell')[1]!.textContent);
+    expect(outcomes[0]).toMatch(/^trap/);
+    expect(outcomes[1]).toMatch(/^skipped not sent: Core ended trap/);
+  });
+
+  it('explains bad input next to the field', async () => {
+    await renderApp();
+    const panel = openTool('Broadcast');
+    fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
+    expect((await within(panel).findAllByRole('alert')).map((a) => a.textContent)).toEqual(['Choose at least one router to send to.', 'Type a sentence first, e.g. /system/identity/print.']);
+    fireEvent.click(within(panel).getByRole('checkbox', { name: /^Core/ }));
+    fireEvent.change(within(panel).getByRole('textbox', { name: 'Sentence' }), { target: { value: 'interface print' } });
+    expect(within(panel).getByRole('status').textContent).toMatch(/looks like CLI syntax/);
+    fireEvent.click(within(panel).getByRole('button', { name: 'Use API form' }));
+    expect((within(panel).getByRole('textbox', { name: 'Sentence' }) as HTMLTextAreaElement).value).toBe('/interface/print');
+    fireEvent.change(within(panel).getByLabelText('Time limit (s)'), { target: { value: '0' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
+    expect((await within(panel).findByRole('alert')).textContent).toMatch(/Time limit must be a whole number of seconds from 1 to 3600/);
+  });
+
+  it('exports the grid as CSV and JSON', async () => {
+    const { downloads, s } = await renderApp();
+    const panel = openTool('Broadcast');
+    fireEvent.click(within(panel).getByRole('button', { name: 'Select all connected' }));
+    fireEvent.change(within(panel).getByRole('textbox', { name: 'Sentence' }), { target: { value: '/system/identity/print' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
+    await within(panel).findByRole('table', { name: 'Broadcast results' });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export CSV' }));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export JSON' }));
+    expect(downloads.map((d) => d.fileName)).toEqual([expect.stringMatching(/^broadcast-system-identity-print-.*\.csv$/), expect.stringMatching(/\.json$/)]);
+    expect(String(downloads[0]!.data).split('\r\n')[0]).toBe('router,identity,version,outcome,rows,time ms,tag,message,replies');
+    expect(JSON.parse(String(downloads[1]!.data))).toMatchObject({ format: 'tikscope-broadcast', results: [{ name: 'Core', outcome: 'done' }, { name: 'Edge', outcome: 'done' }] });
+    expect(broadcastToCsv(s().broadcast.result!)).toContain('Core,');
+  });
+});
+
+describe('Compare tables panel', () => {
+  it('matches by name, marks the differing cell and the missing row, filters to differences and exports', async () => {
+    const { backend, downloads } = await renderApp();
+    backend.router('edge').set('/interface', 'ether1', { comment: 'WAN', mtu: '9000' });
+    backend.router('edge').remove('/interface', 'ether5');
+    const panel = openTool('Compare tables');
+    fireEvent.click(within(panel).getByRole('button', { name: 'Select all connected' }));
+    fireEvent.change(within(panel).getByRole('textbox', { name: 'Path' }), { target: { value: 'interface' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Compare' }));
+    const table = await within(panel).findByRole('table', { name: 'Diff /interface' });
+    // Counters are ignored by default; the key offered first is name.
+    expect((within(panel).getByRole('combobox', { name: 'Match rows by' }) as HTMLSelectElement).value).toBe('name');
+    expect(within(table).queryByRole('columnheader', { name: 'rx-byte' })).toBeNull();
+    const differs = within(table).getAllByRole('cell', { name: /\(differs\)$/ });
+    expect(differs.map((c) => c.textContent)).toEqual(['1500 (differs)', 'uplink (differs)', '9000 (differs)', 'WAN (differs)']);
+    expect(differs.every((c) => c.getAttribute('aria-description') === 'differs')).toBe(true);
+    // The status of the row, and the row of the router that lacks it.
+    expect(within(table).getAllByRole('cell', { name: 'missing on Edge' }).map((c) => c.getAttribute('data-diff'))).toEqual([null, 'missing']);
+    expect(within(table).getByRole('cell', { name: 'differs: mtu, comment' })).toBeTruthy();
+
+    fireEvent.click(within(panel).getByRole('checkbox', { name: 'Only differences' }));
+    await until(() => expect(within(table).getAllByRole('rowheader').map((h) => h.textContent)).toEqual(['ether1', 'ether5']));
+
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export CSV' }));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Export JSON' }));
+    const csv = String(downloads[0]!.data).split('\r\n');
+    expect(downloads[0]!.fileName).toMatch(/^diff-interface-.*\.csv$/);
+    expect(csv).toHaveLength(1 + 2 * 2 + 1);
+    expect(csv[1]).toMatch(/^ether1,1,differs,,mtu comment,Core,yes,/);
+    const doc = JSON.parse(String(downloads[1]!.data));
+    expect(doc).toMatchObject({ format: 'tikscope-diff', path: '/interface', key: ['name'], counts: { missing: 1, differs: 1 } });
+    expect(doc.ignoredColumns).toEqual(['rx-byte', 'tx-byte']);
+  });
+
+  it('explains duplicate keys instead of dropping rows, and offers no .id key', async () => {
+    await renderApp();
+    const panel = openTool('Compare tables');
+    fireEvent.click(within(panel).getByRole('button', { name: 'Select all connected' }));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Compare' }));
+    await within(panel).findByRole('table');
+    const key = within(panel).getByRole('combobox', { name: 'Match rows by' }) as HTMLSelectElement;
+    expect([...key.options].map((o) => o.value)).not.toContain('.id');
+    fireEvent.change(key, { target: { value: 'type' } });
+    const note = within(panel).getByRole('note', { name: 'Duplicate keys' });
+    expect(note.textContent).toMatch(/The key type is not unique: Core has 5 rows with “ether”/);
+    expect(note.textContent).toMatch(/paired in print order/);
+    expect(within(panel).getAllByRole('rowheader').map((h) => h.textContent)).toEqual(['ether #1', 'ether #2', 'ether #3', 'ether #4', 'ether #5', 'bridge']);
+  });
+
+  it('ignore columns: unchecking a column removes its differences', async () => {
+    const { backend } = await renderApp();
+    backend.router('edge').set('/interface', 'ether2', { mtu: '1400' });
+    const panel = openTool('Compare tables');
+    fireEvent.click(within(panel).getByRole('button', { name: 'Select all connected' }));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Compare' }));
+    await within(panel).findByRole('table');
+    expect(within(panel).getAllByRole('cell', { name: /\(differs\)$/ })).toHaveLength(2);
+    fireEvent.click(within(panel).getByRole('button', { name: /^Compared columns/ }));
+    fireEvent.click(within(within(panel).getByRole('group', { name: 'Compared columns' })).getByRole('checkbox', { name: 'mtu' }));
+    expect(within(panel).queryAllByRole('cell', { name: /\(differs\)$/ })).toHaveLength(0);
+    // Compare all: mtu is compared again (the counters are equal in the fake, so they add nothing).
+    fireEvent.click(within(panel).getByRole('button', { name: 'Compare all' }));
+    expect(within(panel).getAllByRole('cell', { name: /\(differs\)$/ })).toHaveLength(2);
+  });
+
+  it('a router that cannot print is named with what to do; one router is not enough', async () => {
+    const { s } = await renderApp();
+    const panel = openTool('Compare tables');
+    fireEvent.click(within(panel).getByRole('checkbox', { name: /^Core/ }));
+    fireEvent.click(within(panel).getByRole('button', { name: 'Compare' }));
+    expect((await within(panel).findByRole('alert')).textContent).toBe('Choose at least two routers to compare.');
+    fireEvent.click(within(panel).getByRole('checkbox', { name: /^Edge/ }));
+    await s().disconnect('edge');
+    fireEvent.click(within(panel).getByRole('button', { name: 'Compare' }));
+    const alert = await within(panel).findByRole('alert');
+    expect(alert.textContent).toMatch(/Not compared: Edge is not connected/);
+    expect(alert.textContent).toMatch(/Connect the router and press Refresh/);
+    expect(within(panel).getByText('At least two routers must print the menu to compare it.')).toBeTruthy();
+  });
+});
