@@ -96,6 +96,13 @@ describe('dispatch', () => {
       ['complete:children', { connectionId: 'c1', path: ['ip', 'fire wall'] }, 'path[1]'],
       ['complete:values', { connectionId: 'c1', path: [], argument: 'action' }, 'path'],
       ['complete:values', { connectionId: 'c1', path: ['ip', 'address', 'add'], argument: 'interface=' }, 'argument'],
+      ['broadcast:send', { connectionIds: [], words: ['/x/print'] }, 'connectionIds'],
+      ['broadcast:send', { connectionIds: ['c1', 'c1'], words: ['/x/print'] }, 'connectionIds'],
+      ['broadcast:send', { connectionIds: ['c1'], words: ['/x/print'], confirmed: 'yes' }, 'confirmed'],
+      ['broadcast:send', { connectionIds: ['c1'], words: ['/x/print'], timeoutSeconds: 0 }, 'timeoutSeconds'],
+      ['diff:fetch', { connectionIds: ['c1'], path: '/ip/address' }, 'connectionIds'],
+      ['diff:fetch', { connectionIds: ['c1', 'c2'], path: 'ip address' }, 'path'],
+      ['diff:fetch', { connectionIds: ['c1', 'c2'], path: '/ip/address', proplist: [''] }, 'proplist[0]'],
     ];
     for (const [channel, args, field] of cases) {
       const result = await dispatch(handlers, channel, args);

@@ -58,6 +58,8 @@ describe('ipcMain wiring', () => {
       'trace:clear',
       'complete:children',
       'complete:values',
+      'broadcast:send',
+      'diff:fetch',
     ]);
   });
 
