@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../app-main/src/common/contract';
-import { computeDiff, diffToCsv, diffToJson, isVolatileColumn, keyCandidates, type DiffSource } from '../src/lib/diff';
+import { computeDiff, diffToCsv, diffToJson, displayColumns, isVolatileColumn, keyCandidates, type DiffSource } from '../src/lib/diff';
 
 const A: DiffSource = {
   id: 'a',
@@ -41,6 +41,12 @@ describe('computeDiff', () => {
     ]);
     expect(d.counts).toEqual({ total: 4, same: 1, differs: 1, missing: 2 });
     expect(d.rows[0]!.rows.map((r) => r?.['.id'])).toEqual(['*1', '*A']);
+  });
+
+  it('shows differing columns first and leaves out key columns that never differ', () => {
+    const d = computeDiff([A, B], { key: ['name'], ignore: ['rx-byte'] });
+    expect(d.differingColumns).toEqual(['comment']);
+    expect(displayColumns(d)).toEqual(['comment', 'mtu']);
   });
 
   it('compares counters unless they are ignored', () => {
@@ -138,6 +144,7 @@ describe('computeDiff properties (seeded)', () => {
         expect(d.counts.same + d.counts.differs + d.counts.missing).toBe(d.counts.total);
         expect(d.counts.total).toBe(d.rows.length);
         expect(d.columns).not.toContain('.id');
+        expect(new Set(d.differingColumns)).toEqual(new Set(d.rows.flatMap((r) => r.differing)));
       }),
       params,
     );

@@ -91,9 +91,9 @@ function ResultRow({ r, expanded, onToggle }: { r: BroadcastRouterResult; expand
       {expanded && (
         <tr className="bc-replies-row">
           <td colSpan={5} id={repliesId}>
-            <ol className="reply-list mono" aria-label={`Replies from ${r.name}`}>
+            <ol className="bc-replies mono" aria-label={`Replies from ${r.name}`}>
               {r.replies.map((rep, i) => (
-                <li key={i} className="reply-line">
+                <li key={i}>
                   <span className={`w-kind ${replyKindClass(rep.kind)}`}>{rep.kind}</span> {rep.words.slice(1).join(' ')}
                 </li>
               ))}

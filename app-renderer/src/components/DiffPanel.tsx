@@ -2,7 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Row } from '../../../app-main/src/common/contract';
 import { useApp, useRun } from '../hooks';
-import { isVolatileColumn, keyCandidates, type DiffResult, type DiffRow } from '../lib/diff';
+import { displayColumns, isVolatileColumn, keyCandidates, type DiffResult, type DiffRow } from '../lib/diff';
 import { formatElapsed } from '../lib/format';
 import { currentDiff, diffSources } from '../store/multi';
 import { RouterPicker } from './RouterPicker';
@@ -134,6 +134,7 @@ export function DiffPanel() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [view.fetched, view.key, view.key2, view.ignored, view.onlyDifferences]);
   const diff = current.value?.diff;
+  const shownColumns = useMemo(() => (diff ? displayColumns(diff) : []), [diff]);
   const shown = current.value?.shown ?? [];
   const nameOf = (id: string) => diff?.sources.find((s) => s.id === id)?.name ?? id;
   const failed = (view.fetched?.routers ?? []).filter((r) => r.outcome !== 'done');
@@ -315,7 +316,7 @@ export function DiffPanel() {
                       <th scope="col">{diff.key.join(' + ')}</th>
                       <th scope="col">Status</th>
                       <th scope="col">Router</th>
-                      {diff.columns.map((c) => (
+                      {shownColumns.map((c) => (
                         <th scope="col" key={c}>
                           {c}
                         </th>
@@ -323,7 +324,7 @@ export function DiffPanel() {
                     </tr>
                   </thead>
                   {shown.slice(0, limit).map((r) => (
-                    <DiffGroup key={r.id} r={r} diff={diff} columns={diff.columns} nameOf={nameOf} />
+                    <DiffGroup key={r.id} r={r} diff={diff} columns={shownColumns} nameOf={nameOf} />
                   ))}
                 </table>
                 {shown.length === 0 && <p className="empty-note">{view.onlyDifferences ? 'No differences: every row is the same on every router.' : 'No rows.'}</p>}

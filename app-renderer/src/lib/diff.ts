@@ -66,6 +66,8 @@ export interface DiffResult {
   columns: string[];
   /** Columns present in the data but ignored. */
   ignored: string[];
+  /** Compared columns that differ in at least one row, in `columns` order. */
+  differingColumns: string[];
   rows: DiffRow[];
   duplicates: DuplicateKey[];
   counts: { total: number; same: number; differs: number; missing: number };
@@ -151,7 +153,9 @@ export function computeDiff(sources: readonly DiffSource[], options: DiffOptions
       rows.push({ id: `${k}#${occ + 1}`, keyValues: values, keyText, occurrence: occ + 1, duplicate, rows: perSource, missingOn, differing, status });
     }
   }
-  return { sources: sources.map((s) => ({ id: s.id, name: s.name })), key, columns, ignored, rows, duplicates, counts };
+  const anyDiff = new Set(rows.flatMap((r) => r.differing));
+  const differingColumns = columns.filter((c) => anyDiff.has(c));
+  return { sources: sources.map((s) => ({ id: s.id, name: s.name })), key, columns, ignored, differingColumns, rows, duplicates, counts };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,6 +252,17 @@ export interface DiffExportMeta {
   proplist: readonly string[];
   fetchedAt: number;
   versions?: Record<string, string | undefined>;
+}
+
+/**
+ * Columns in the order the grid shows them: those that differ somewhere first (what the user is
+ * looking for should not sit off-screen to the right), then the rest; key columns that never
+ * differ are left out (the key is already the first column).
+ */
+export function displayColumns(d: DiffResult): string[] {
+  const differing = new Set(d.differingColumns);
+  const key = new Set(d.key);
+  return [...d.differingColumns, ...d.columns.filter((c) => !differing.has(c) && !key.has(c))];
 }
 
 /** The diff as a JSON document: what was compared, how, and each row's values per router. */

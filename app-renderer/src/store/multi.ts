@@ -133,7 +133,8 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       updB((x) => ({ ...x, fieldErrors, status: 'idle', confirm: undefined }));
       return;
     }
-    updB((x) => ({ ...x, fieldErrors: {}, error: undefined, status: confirmed ? 'sending' : 'checking' }));
+    // The previous grid goes: a result on screen always belongs to the sentence just sent.
+    updB((x) => ({ ...x, fieldErrors: {}, error: undefined, result: undefined, status: confirmed ? 'sending' : 'checking' }));
     const r = await api['broadcast:send']({ connectionIds, words, stopOnFirstError: b.stopOnFirstError, timeoutSeconds: timeout, ...(confirmed ? { confirmed: true } : {}) });
     if (!r.ok) {
       const error = r.error;
