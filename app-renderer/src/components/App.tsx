@@ -39,7 +39,7 @@ function useShortcuts() {
         s.setHelpOpen(!s.helpOpen);
         return;
       }
-      if (s.dialog || s.helpOpen) return;
+      if (s.dialog || s.helpOpen || s.broadcast.confirm) return;
       const ws = s.workspaces.find((w) => w.id === s.activeWorkspaceId);
       if (mod && (e.key === 'k' || e.key === 'K')) {
         e.preventDefault();
