@@ -35,6 +35,9 @@ const CALLS = {
   'complete:values': true,
   'broadcast:send': true,
   'diff:fetch': true,
+  'replay:plan': true,
+  'replay:run': true,
+  'repro:export': true,
 } as const satisfies Record<CallName, true>;
 
 const EVENTS = {
@@ -45,6 +48,7 @@ const EVENTS = {
   'table:patch': true,
   'trace:entries': true,
   'app:notice': true,
+  'replay:progress': true,
 } as const satisfies Record<EventName, true>;
 
 export const CALL_CHANNELS: readonly CallName[] = Object.freeze(Object.keys(CALLS) as CallName[]);

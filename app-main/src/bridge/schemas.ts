@@ -45,6 +45,10 @@ export const LIMITS = {
   routerTimeoutSeconds: 3600,
   /** Routers in one diff. */
   diffRouters: 20,
+  /** Sentences in one replay (the plan lists at most 5000). */
+  replaySentences: 5000,
+  /** A repro bundle's description. */
+  description: 10_000,
 } as const;
 
 const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
@@ -202,6 +206,25 @@ export const callSchemas = {
     proplist: z.array(nonEmpty(LIMITS.name)).max(LIMITS.proplist, `must hold at most ${LIMITS.proplist} names`).optional(),
     timeoutSeconds: int(1, LIMITS.routerTimeoutSeconds).optional(),
   }),
+  'replay:plan': z.object({ sourceId: id }),
+  'replay:run': z.object({
+    sourceId: id,
+    targetId: id,
+    seqs: z
+      .array(int(1, Number.MAX_SAFE_INTEGER))
+      .min(1, 'select at least one sentence to replay')
+      .max(LIMITS.replaySentences, `must hold at most ${LIMITS.replaySentences} sentences`),
+    confirmedWrites: z.array(int(1, Number.MAX_SAFE_INTEGER)).max(LIMITS.replaySentences, `must hold at most ${LIMITS.replaySentences} sentences`),
+    options: z
+      .object({
+        maxStreamReplies: int(1, 10_000).optional(),
+        maxStreamMs: int(100, 600_000).optional(),
+        timeoutMs: int(100, 600_000).optional(),
+        ignoreVolatile: z.boolean().optional(),
+      })
+      .optional(),
+  }),
+  'repro:export': z.object({ connectionId: id, description: text(LIMITS.description) }),
 } satisfies { [K in CallName]: z.ZodType<CallArgs<K>, unknown> };
 
 export type CallSchemas = typeof callSchemas;

@@ -265,6 +265,8 @@ export interface TraceSnapshot {
   /** Bytes currently held. */
   heldBytes: number;
   capBytes: number;
+  /** Set when the imported file was a repro bundle (`trace:import` reads both). */
+  repro?: ReproBundleInfo;
 }
 
 export type TraceFormat = 'text' | 'jsonl' | 'pcapng';
@@ -467,6 +469,119 @@ export interface DiffFetchResult {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Replay and repro bundles
+
+/**
+ * How a command ended, in a recorded trace or on replay. `empty`: `!empty` then `!done` with no
+ * `!re` (RouterOS ≥ 7.18). `open`: no `!done` in the trace (still running, or dropped from the
+ * ring). `timeout`/`failed`: replay only.
+ */
+export type ReplayOutcome = 'done' | 'trap' | 'empty' | 'fatal' | 'cancelled' | 'open' | 'timeout' | 'failed';
+
+/** One sentence the client sent, reconstructed from a trace. */
+export interface ReplaySentence {
+  /** `seq` of the recorded sentence in its trace: how `replay:run` names it. */
+  seq: number;
+  /** The words as sent, without the `.tag=` word (a new tag is given on replay). */
+  words: string[];
+  /** The recorded tag, if any. */
+  tag?: string;
+  /** Read-only by the rule of its command's last path segment (docs/main-process.md). */
+  readOnly: boolean;
+  /** listen, `=follow=`, `=follow-only=`, `=interval=`, monitors: bounded and cancelled on replay. */
+  streaming: boolean;
+  /** Why it cannot be replayed (e.g. a redacted secret), or undefined. */
+  blocked?: string;
+  /** Sent by Tikscope itself (login reads, heartbeat): listed, not selected by default. */
+  background: boolean;
+  recorded: { outcome: ReplayOutcome; replies: number; message?: string };
+}
+
+export interface ReplayPlan {
+  sourceId: string;
+  sentences: ReplaySentence[];
+  /** Sentences left out: `/login` (redacted), `/cancel` of recorded tags, `/quit`, older than the newest `limit`. */
+  skipped: { login: number; cancel: number; quit: number; older: number };
+}
+
+export interface ReplayOptions {
+  /** A streaming command is cancelled after this many `!re` (default 20). */
+  maxStreamReplies?: number;
+  /** …or after this many ms (default 3000). */
+  maxStreamMs?: number;
+  /** Any other command is cancelled after this many ms (default 15000). */
+  timeoutMs?: number;
+  /** Leave counters, uptimes, load and times out of the field comparison (default true). */
+  ignoreVolatile?: boolean;
+}
+
+export interface ReplayRunArgs {
+  /** A connection id or an imported trace (`import:<n>`). */
+  sourceId: string;
+  /** A connected router: the same one or another. */
+  targetId: string;
+  /** `seq`s of the sentences to send, in trace order. */
+  seqs: number[];
+  /** `seq`s of the write sentences the user confirmed; every selected write must be here. */
+  confirmedWrites: number[];
+  options?: ReplayOptions;
+}
+
+export interface ReplayDifference {
+  kind: 'outcome' | 'replies' | 'row-missing' | 'row-extra' | 'field' | 'ret' | 'message';
+  /** The row: `.id` value or `#position`. */
+  key?: string;
+  field?: string;
+  recorded?: string;
+  replayed?: string;
+}
+
+export interface ReplayRow {
+  seq: number;
+  words: string[];
+  readOnly: boolean;
+  streaming: boolean;
+  recorded: { outcome: ReplayOutcome; replies: number; message?: string };
+  replayed: { outcome: ReplayOutcome; replies: number; elapsedMs: number; bounded: boolean; message?: string };
+  verdict: 'same' | 'differs';
+  differences: ReplayDifference[];
+  /** Said, not counted as a difference (e.g. `!empty` on one side only, a bounded stream). */
+  notes: string[];
+}
+
+export interface ReplayResult {
+  replayId: string;
+  sourceId: string;
+  targetId: string;
+  startedAt: number;
+  elapsedMs: number;
+  rows: ReplayRow[];
+  same: number;
+  differs: number;
+}
+
+export interface ReplayProgress {
+  replayId: string;
+  sourceId: string;
+  targetId: string;
+  done: number;
+  total: number;
+  /** The command being sent now. */
+  command?: string;
+}
+
+/** What a repro bundle says besides its trace (docs/main-process.md, "Repro bundles"). */
+export interface ReproBundleInfo {
+  version: number;
+  createdAt: string;
+  description: string;
+  appVersion: string;
+  platform: string;
+  connection: { name: string; host: string; port: number; transport: string; user?: string; codePage?: string; fingerprint256?: string };
+  router: { known: true; identity: string; version: string; board?: string; architecture?: string } | { known: false; reason: string };
+}
+
+// ---------------------------------------------------------------------------------------------
 // The maps
 
 /** Calls: channel → arguments and result. Channel names are `area:verb`. */
@@ -508,6 +623,12 @@ export interface BridgeCalls {
   'broadcast:send': { args: BroadcastSendArgs; result: BroadcastAnswer };
   /** One print of the same menu on each router, for the cross-router diff. */
   'diff:fetch': { args: DiffFetchArgs; result: DiffFetchResult };
+  /** The sentences a trace's client sent, with the read-only rule applied. */
+  'replay:plan': { args: { sourceId: string }; result: ReplayPlan };
+  /** Re-sends sentences to a connected router and compares the replies; progress as `replay:progress`. */
+  'replay:run': { args: ReplayRunArgs; result: ReplayResult };
+  /** A repro bundle (JSON): trace, settings without secrets, versions, description. */
+  'repro:export': { args: { connectionId: string; description: string }; result: TraceExport };
 }
 
 /** Events: name → payload. */
@@ -521,6 +642,7 @@ export interface BridgeEvents {
   /** Batched trace entries of one connection. */
   'trace:entries': { connectionId: string; entries: TraceEntry[] };
   'app:notice': Notice;
+  'replay:progress': ReplayProgress;
 }
 
 export type CallName = keyof BridgeCalls;

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { mkdir } from 'node:fs/promises';
+import { arch, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import type {
   AppInfo,
@@ -8,6 +9,8 @@ import type {
   EventListener,
   EventName,
   LinkState,
+  ReproBundleInfo,
+  RouterInfo,
   TraceSnapshot,
 } from '../common/contract';
 import { BroadcastService } from './broadcast';
@@ -27,6 +30,8 @@ import { LiveTable, validateTableArgs } from './tables';
 import { Throttle } from './throttle';
 import { TraceBuffer } from './trace';
 import { exportTrace, loadImported, parseJsonlTrace } from './trace-export';
+import { ReplayService } from './replay';
+import { buildReproBundle, parseReproBundle } from './repro';
 import { optionalInteger, requireId, requireObject, requireString } from './validation';
 
 export { BridgeFailure, toBridgeError } from './errors';
@@ -99,6 +104,8 @@ interface ImportedTrace {
   host: string;
   port: number;
   transport: string;
+  /** Set when the file was a repro bundle. */
+  repro?: ReproBundleInfo;
 }
 
 /**
@@ -207,6 +214,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
 
   // ---- links and tables -----------------------------------------------------------------------
   const links = new Map<string, Link>();
+  const lastRouter = new Map<string, RouterInfo>();
   const inbound = new InboundScheduler();
   const tables = new Map<string, LiveTable>();
   let tableCount = 0;
@@ -229,7 +237,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
         buffer.codePage = connections.get(id).codePage;
         return ++buffer.session;
       },
-      onState: (state) => emit('link:state', state),
+      onState: (state) => {
+        // Kept past a disconnect: a repro bundle names the RouterOS version last seen.
+        if (state.router) lastRouter.set(id, state.router);
+        emit('link:state', state);
+      },
       onUp: (session) => {
         for (const t of tables.values()) if (t.connectionId === id && !t.isEnded) t.start(session);
       },
@@ -311,6 +323,16 @@ export async function createServices(options: ServicesOptions): Promise<Services
     if (!connections.has(connectionId) && !traces.has(connectionId)) throw notFound('trace of connection', connectionId);
     return traceFor(connectionId);
   };
+
+  const replay = new ReplayService({
+    session: sessionFor,
+    *lines(sourceId) {
+      const buffer = traceBufferFor(sourceId);
+      for (const v of buffer.iterate()) yield buffer.toEntry(v);
+    },
+    emitProgress: (p) => emit('replay:progress', p),
+    now,
+  });
 
   const handlers: BridgeHandlers = {
     'app:info': async () => {
@@ -460,19 +482,24 @@ export async function createServices(options: ServicesOptions): Promise<Services
       const a = requireObject(args, 'args');
       const fileName = requireString(a['fileName'], 'fileName', { min: 1, max: 500 });
       if (typeof a['content'] !== 'string') throw validationError('content', 'content must be the text of a JSON Lines trace');
-      const parsed = parseJsonlTrace(fileName, a['content']);
+      // A repro bundle (one JSON document) carries a JSON Lines trace; anything else is one.
+      const bundle = parseReproBundle(fileName, a['content']);
+      const parsed = bundle ? bundle.parsed : parseJsonlTrace(fileName, a['content']);
       const id = `import:${++importCount}`;
       const buffer = new TraceBuffer(id, traceCap, 'windows-1252');
       loadImported(buffer, parsed.entries);
       const c = parsed.header?.connection;
-      imported.set(id, {
+      const entry: ImportedTrace = {
         buffer,
         name: c?.name ?? fileName.replace(/\.jsonl$/i, ''),
         host: c?.host ?? '127.0.0.1',
         port: typeof c?.port === 'number' && c.port > 0 && c.port < 65536 ? c.port : 8728,
         transport: c?.transport ?? 'plain',
-      });
+      };
+      if (bundle) entry.repro = bundle.info;
+      imported.set(id, entry);
       const snapshot: TraceSnapshot = buffer.snapshot(0, 100_000);
+      if (bundle) snapshot.repro = bundle.info;
       return snapshot;
     },
     'trace:clear': async (args) => {
@@ -506,6 +533,62 @@ export async function createServices(options: ServicesOptions): Promise<Services
     'diff:fetch': async (args) => {
       checkAlive();
       return diffService.fetch(args);
+    },
+    'replay:plan': async (args) => replay.plan(args),
+    'replay:run': async (args) => {
+      checkAlive();
+      return replay.run(args);
+    },
+    'repro:export': async (args) => {
+      const a = requireObject(args, 'args');
+      const connectionId = requireString(a['connectionId'], 'connectionId', { min: 1, max: 200 });
+      const description = requireString(a['description'] ?? '', 'description', { max: 10_000, trim: false, controls: true });
+      const buffer = traceBufferFor(connectionId);
+      const imp = imported.get(connectionId);
+      let connection: Parameters<typeof buildReproBundle>[0]['connection'];
+      let router: RouterInfo | undefined;
+      let unknownReason: string;
+      const secrets: string[] = [];
+      if (imp) {
+        connection = imp.repro?.connection ?? { name: imp.name, host: imp.host, port: imp.port, transport: imp.transport };
+        const r = imp.repro?.router;
+        router = r?.known ? { identity: r.identity, version: r.version, ...(r.board ? { board: r.board } : {}), ...(r.architecture ? { architecture: r.architecture } : {}) } : undefined;
+        unknownReason = r && !r.known ? r.reason : 'an imported trace: the router was not connected from here';
+      } else {
+        const c = connections.get(connectionId);
+        // Settings without secrets: never the password, not even whether one is stored.
+        connection = { name: c.name, host: c.host, port: c.port, transport: c.transport, user: c.user, codePage: c.codePage };
+        if (c.fingerprint256) connection.fingerprint256 = c.fingerprint256;
+        router = links.get(connectionId)?.state.router ?? lastRouter.get(connectionId);
+        unknownReason = router
+          ? 'the router did not let this user read /system/resource (no "read" policy)'
+          : 'not connected since Tikscope started, so /system/resource was not read';
+        if (!c.demo) {
+          // Only to check the bundle once more; a keychain that cannot be read skips the check.
+          const pw = await vault.get(connectionId, connections.inKeychain(connectionId)).catch(() => null);
+          if (pw) secrets.push(pw);
+        }
+      }
+      const entries = (function* () {
+        for (const v of buffer.iterate()) yield buffer.toEntry(v);
+      })();
+      const system = { platform: process.platform, arch: arch(), release: release(), node: process.versions.node, ...(process.versions['electron'] ? { electron: process.versions['electron'] } : {}) };
+      const { file } = buildReproBundle({
+        connectionId,
+        description,
+        connection,
+        router,
+        routerUnknownReason: unknownReason,
+        appVersion,
+        host: options.host,
+        system,
+        createdAt: new Date(now()).toISOString(),
+        codePage: buffer.codePage,
+        dropped: buffer.dropped,
+        entries,
+        secrets,
+      });
+      return file;
     },
   };
 

@@ -11,7 +11,7 @@ describe('channel lists', () => {
   it('hold every call and event of the contract exactly once', () => {
     expect(new Set(CALL_CHANNELS).size).toBe(CALL_CHANNELS.length);
     expect([...CALL_CHANNELS].sort()).toEqual(Object.keys(SAMPLE_ARGS).sort());
-    expect(EVENT_NAMES).toEqual(['connections:changed', 'link:state', 'console:replies', 'console:end', 'table:patch', 'trace:entries', 'app:notice']);
+    expect(EVENT_NAMES).toEqual(['connections:changed', 'link:state', 'console:replies', 'console:end', 'table:patch', 'trace:entries', 'app:notice', 'replay:progress']);
   });
 
   it('do not match inherited properties', () => {

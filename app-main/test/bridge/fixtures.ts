@@ -35,6 +35,9 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   'complete:values': { connectionId: 'c1', path: ['ip', 'firewall', 'filter', 'add'], argument: 'action' },
   'broadcast:send': { connectionIds: ['c1', 'c2'], words: ['/system/identity/print'], stopOnFirstError: true, confirmed: false, timeoutSeconds: 15 },
   'diff:fetch': { connectionIds: ['c1', 'c2'], path: '/ip/address', query: ['?disabled=false'], proplist: ['address', 'interface'], timeoutSeconds: 30 },
+  'replay:plan': { sourceId: 'c1' },
+  'replay:run': { sourceId: 'c1', targetId: 'c2', seqs: [3, 7], confirmedWrites: [7], options: { maxStreamReplies: 5, maxStreamMs: 1000, timeoutMs: 5000, ignoreVolatile: true } },
+  'repro:export': { connectionId: 'c1', description: 'print shows the wrong MTU' },
 };
 
 export interface RecordedCall {

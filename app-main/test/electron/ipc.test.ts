@@ -60,6 +60,9 @@ describe('ipcMain wiring', () => {
       'complete:values',
       'broadcast:send',
       'diff:fetch',
+      'replay:plan',
+      'replay:run',
+      'repro:export',
     ]);
   });
 

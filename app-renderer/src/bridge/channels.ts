@@ -29,6 +29,9 @@ const ALL: Record<CallName, true> = {
   'complete:values': true,
   'broadcast:send': true,
   'diff:fetch': true,
+  'replay:plan': true,
+  'replay:run': true,
+  'repro:export': true,
 };
 
 export const CALL_NAMES = Object.keys(ALL) as CallName[];

@@ -16,6 +16,8 @@ import type {
   EventName,
   HistoryEntry,
   LinkState,
+  ReplayRow,
+  ReplaySentence,
   Result,
   Row,
   SavedConnection,
@@ -665,6 +667,38 @@ export class FakeBackend {
     'complete:values': () => ({ available: false, reason: 'the fake bridge has no /console/inspect', values: [], mayBeIncomplete: true }),
     'broadcast:send': (args) => this.broadcast(args),
     'diff:fetch': (args) => this.diffFetch(args),
+    'replay:plan': ({ sourceId }) => ({ sourceId, sentences: this.replaySentences(sourceId), skipped: { login: 0, cancel: 0, quit: 0, older: 0 } }),
+    'replay:run': ({ sourceId, targetId, seqs, confirmedWrites }) => {
+      const target = this.conn(targetId);
+      if (this.links.get(targetId)?.status !== 'online') throw { code: 'NOT_CONNECTED', message: `${target.name} is not connected`, hint: 'Connect to the router first.' } satisfies BridgeError;
+      const chosen = this.replaySentences(sourceId).filter((s) => seqs.includes(s.seq));
+      const unconfirmed = chosen.filter((s) => !s.readOnly && !confirmedWrites.includes(s.seq));
+      if (unconfirmed.length) {
+        throw { code: 'VALIDATION', message: `${unconfirmed.length} selected sentences change the router and were not confirmed. Nothing was sent.`, detail: { field: 'confirmedWrites' } } satisfies BridgeError;
+      }
+      // The stand-in sends the words and answers every one as recorded.
+      const rows: ReplayRow[] = chosen.map((s, i) => {
+        this.emit('replay:progress', { replayId: 'r1', sourceId, targetId, done: i, total: chosen.length, command: s.words[0] as string });
+        this.trace(targetId, 'out', [...s.words, `.tag=r${i}`]);
+        this.trace(targetId, 'in', ['!done', `.tag=r${i}`]);
+        return { seq: s.seq, words: s.words, readOnly: s.readOnly, streaming: s.streaming, recorded: s.recorded, replayed: { ...s.recorded, elapsedMs: 1, bounded: false }, verdict: 'same', differences: [], notes: [] };
+      });
+      this.emit('replay:progress', { replayId: 'r1', sourceId, targetId, done: rows.length, total: rows.length });
+      return { replayId: 'r1', sourceId, targetId, startedAt: this.now(), elapsedMs: rows.length, rows, same: rows.length, differs: 0 };
+    },
+    'repro:export': ({ connectionId, description }) => {
+      const c = this.connections.find((x) => x.id === connectionId);
+      const t = this.traces.get(connectionId) ?? { seq: 0, entries: [], dropped: 0 };
+      const bundle = {
+        format: 'tikscope-repro',
+        version: 1,
+        description,
+        connection: c ? { name: c.name, host: c.host, port: c.port, transport: c.transport, user: c.user, codePage: c.codePage } : { name: connectionId },
+        router: { known: true, version: this.rosVersion },
+        trace: t.entries,
+      };
+      return { fileName: `${c?.name ?? 'trace'}.tikscope-repro.json`, mime: 'application/json', data: JSON.stringify(bundle, null, 2), encoding: 'utf-8' };
+    },
   };
 
   /**
@@ -723,6 +757,31 @@ export class FakeBackend {
       return { ...base, identity: router.identity, version: this.rosVersion, rows };
     });
     return { path, query: args.query ?? [], proplist: args.proplist ?? [], fetchedAt: this.now(), rowCap: 50_000, routers };
+  }
+
+  /** A small stand-in for main's replay-core: out sentences, read-only by the last path segment. */
+  private replaySentences(sourceId: string): ReplaySentence[] {
+    const entries = this.traces.get(sourceId)?.entries ?? [];
+    const out: ReplaySentence[] = [];
+    for (const e of entries) {
+      const command = e.words[0] ?? '';
+      if (e.direction !== 'out' || ['/login', '/cancel', '/quit'].includes(command)) continue;
+      const words = e.words.filter((w) => !w.startsWith('.tag='));
+      const replies = entries.filter((r) => r.direction === 'in' && r.tag !== undefined && r.tag === e.tag);
+      const trap = replies.find((r) => r.words[0] === '!trap');
+      const done = replies.some((r) => r.words[0] === '!done');
+      const s: ReplaySentence = {
+        seq: e.seq,
+        words,
+        readOnly: /\/(print|getall|get|listen|monitor|monitor-traffic|inspect)$/.test(command) && !words.some((w) => w.startsWith('=file=')),
+        streaming: command.endsWith('/listen') || words.some((w) => /^=(follow|follow-only|interval)=/.test(w)),
+        background: false,
+        recorded: { outcome: trap ? 'trap' : done ? 'done' : 'open', replies: replies.filter((r) => r.words[0] === '!re').length },
+      };
+      if (e.tag !== undefined) s.tag = e.tag;
+      out.push(s);
+    }
+    return out;
   }
 
   private linkStateQuiet(c: SavedConnection): LinkState {
