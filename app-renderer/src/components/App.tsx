@@ -85,7 +85,7 @@ function TopBar() {
         <input
           type="file"
           className="visually-hidden"
-          accept=".jsonl,.ndjson,application/x-ndjson,application/jsonl"
+          accept=".jsonl,.ndjson,.json,application/x-ndjson,application/jsonl,application/json"
           aria-label="Import JSON Lines trace"
           onChange={(e) => {
             const file = e.target.files?.[0];

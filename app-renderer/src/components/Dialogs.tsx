@@ -3,6 +3,7 @@ import { useApp, useRun } from '../hooks';
 import type { Dialog } from '../store/types';
 import { ConnectionForm } from './ConnectionForm';
 import { Modal } from './Modal';
+import { ReplayDialog, ReproDialog } from './ReplayDialog';
 
 /** TLS trust on first use (tls-pinned): show what the router presented and ask. */
 function TrustDialog({ d }: { d: Extract<Dialog, { kind: 'trust' }> }) {
@@ -97,5 +98,9 @@ export function Dialogs() {
       return <TrustDialog d={dialog} />;
     case 'password':
       return <PasswordDialog d={dialog} />;
+    case 'replay':
+      return <ReplayDialog sourceId={dialog.sourceId} key={dialog.sourceId} />;
+    case 'repro':
+      return <ReproDialog sourceId={dialog.sourceId} key={dialog.sourceId} />;
   }
 }

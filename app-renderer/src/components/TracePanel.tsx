@@ -1,7 +1,7 @@
 import { memo, useCallback, useEffect, useId, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useShallow } from 'zustand/react/shallow';
-import type { TraceEntry, TraceFormat } from '../../../app-main/src/common/contract';
+import type { ReproBundleInfo, TraceEntry, TraceFormat } from '../../../app-main/src/common/contract';
 import { useApp, useRun } from '../hooks';
 import { formatClock, formatCount, plural } from '../lib/format';
 import { replyKindClass, splitAttribute, wordKind } from '../lib/words';
@@ -85,6 +85,34 @@ const TraceItem = memo(function TraceItem({ e, top, expanded, onFollow }: { e: T
   );
 });
 
+/** What an imported repro bundle says besides its trace. */
+function ReproSummary({ info }: { info: ReproBundleInfo }) {
+  const r = info.router;
+  const c = info.connection;
+  return (
+    <section className="repro-summary" aria-label="Repro bundle">
+      <dl>
+        <dt>Description</dt>
+        <dd className="repro-description">{info.description || <span className="muted">(none given)</span>}</dd>
+        <dt>Router</dt>
+        <dd>
+          {r.known ? `${r.identity || 'unnamed'} — RouterOS ${r.version}${r.board ? `, ${r.board}` : ''}${r.architecture ? ` (${r.architecture})` : ''}` : `unknown: ${r.reason}`}
+        </dd>
+        <dt>Connection</dt>
+        <dd className="mono">
+          {c.name} — {c.host}:{c.port}, {c.transport}
+          {c.user ? `, user ${c.user}` : ''}
+          {c.codePage ? `, ${c.codePage}` : ''}
+        </dd>
+        <dt>Made with</dt>
+        <dd>
+          Tikscope {info.appVersion} on {info.platform}, {info.createdAt}
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
 const FORMATS: { format: TraceFormat; label: string }[] = [
   { format: 'text', label: 'Export text' },
   { format: 'jsonl', label: 'Export JSON Lines' },
@@ -94,7 +122,15 @@ const FORMATS: { format: TraceFormat; label: string }[] = [
 export function TracePanel({ connectionId, imported }: { connectionId: string; imported?: boolean }) {
   const view = useApp((s) => s.traces[connectionId]) ?? emptyTrace();
   const actions = useApp(
-    useShallow((s) => ({ setFilters: s.setTraceFilters, setFollow: s.setTraceFollow, setExpanded: s.setTraceExpanded, exportTrace: s.exportTrace, clear: s.clearTrace })),
+    useShallow((s) => ({
+      setFilters: s.setTraceFilters,
+      setFollow: s.setTraceFollow,
+      setExpanded: s.setTraceExpanded,
+      exportTrace: s.exportTrace,
+      clear: s.clearTrace,
+      openReplay: s.openReplay,
+      openRepro: s.openReproExport,
+    })),
   );
   const run = useRun();
   const uid = useId();
@@ -205,7 +241,14 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
             Clear trace
           </button>
         )}
+        <button type="button" className="btn btn-small" onClick={() => run(actions.openReplay(connectionId))}>
+          Replay…
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => actions.openRepro(connectionId)}>
+          Export repro bundle…
+        </button>
       </div>
+      {view.repro && <ReproSummary info={view.repro} />}
       <div className="trace-head" aria-hidden="true">
         <span className="t-time">time</span>
         <span className="t-dir">dir</span>

@@ -15,6 +15,7 @@ export function bindBridgeEvents(api: Api, store: AppStore): () => void {
     api.on('table:patch', (patch) => s().applyTablePatch(patch)),
     api.on('trace:entries', ({ connectionId, entries }) => s().applyTraceEntries(connectionId, entries)),
     api.on('app:notice', (n) => s().notify(n.level, n.message)),
+    api.on('replay:progress', (p) => s().applyReplayProgress(p)),
   ];
   return () => {
     for (const off of offs) off();

@@ -9,6 +9,7 @@ import { consoleSlice } from './console';
 import { multiSlice } from './multi';
 import { tablesSlice } from './tables';
 import { traceSlice } from './trace';
+import { replaySlice } from './replay';
 import type { AppStoreState } from './types';
 import { workspacesSlice } from './workspaces';
 
@@ -35,6 +36,7 @@ export function createAppStore(api: Api, opts: StoreOptions = {}): AppStore {
       ...traceSlice(ctx),
       ...completionSlice(ctx),
       ...multiSlice(ctx),
+      ...replaySlice(ctx),
     };
   });
 }

@@ -93,7 +93,7 @@ export function traceSlice({ set, get, api, download }: SliceContext): Pick<AppS
       const log = new RingLog<TraceEntry>(MAX_TRACE_ENTRIES);
       log.pushAll(snap.entries);
       set((s) => ({
-        traces: { ...s.traces, [snap.connectionId]: { ...emptyTrace(), log, loaded: true, dropped: snap.dropped, fileName, follow: false } },
+        traces: { ...s.traces, [snap.connectionId]: { ...emptyTrace(), log, loaded: true, dropped: snap.dropped, fileName, follow: false, ...(snap.repro ? { repro: snap.repro } : {}) } },
       }));
       get().openWorkspace(snap.connectionId, 'import', fileName);
     },

@@ -15,10 +15,13 @@ import type {
   ThemeSetting,
   TraceEntry,
   TraceFormat,
+  ReplayProgress,
+  ReproBundleInfo,
 } from '../../../app-main/src/common/contract';
 import type { RingLog } from '../lib/ring';
 import type { CompletionActions } from './completion';
 import type { MultiActions, MultiState } from './multi';
+import type { ReplayView } from './replay';
 
 export type AppPhase = 'loading' | 'ready' | 'error';
 
@@ -34,7 +37,9 @@ export type Dialog =
   | { kind: 'add' }
   | { kind: 'edit'; id: string }
   | { kind: 'trust'; connectionId: string; fingerprint: string; changed: boolean }
-  | { kind: 'password'; connectionId: string; reason: string };
+  | { kind: 'password'; connectionId: string; reason: string }
+  | { kind: 'replay'; sourceId: string }
+  | { kind: 'repro'; sourceId: string };
 
 export type PanelTab = 'console' | 'tables' | 'trace';
 
@@ -143,6 +148,8 @@ export interface TraceView {
   /** One word per line (the seed client's layout) instead of one sentence per line. */
   expanded: boolean;
   fileName?: string;
+  /** An imported repro bundle: what it says besides the trace. */
+  repro?: ReproBundleInfo;
 }
 
 export interface AppState {
@@ -172,6 +179,8 @@ export interface AppState {
   consoles: Record<string, ConsoleState>;
   tables: Record<string, TableView>;
   traces: Record<string, TraceView>;
+  /** Replay dialogs, by source trace id. */
+  replays: Record<string, ReplayView>;
 }
 
 export interface AppActions {
@@ -230,6 +239,20 @@ export interface AppActions {
   exportTrace(connectionId: string, format: TraceFormat): Promise<void>;
   importTrace(fileName: string, content: string): Promise<void>;
   clearTrace(connectionId: string): Promise<void>;
+
+  openReplay(sourceId: string): Promise<void>;
+  closeReplay(sourceId: string): void;
+  setReplaySelected(sourceId: string, seq: number, selected: boolean): void;
+  selectReplaySentences(sourceId: string, which: 'read-only' | 'all' | 'none'): void;
+  setReplayTarget(sourceId: string, targetId: string): void;
+  setReplayOptions(sourceId: string, options: Partial<Pick<ReplayView, 'ignoreVolatile' | 'maxStreamReplies' | 'maxStreamSeconds'>>): void;
+  startReplay(sourceId: string): Promise<void>;
+  confirmReplayWrites(sourceId: string): Promise<void>;
+  cancelReplayConfirm(sourceId: string): void;
+  toggleReplayDetails(sourceId: string, seq: number): void;
+  applyReplayProgress(p: ReplayProgress): void;
+  openReproExport(sourceId: string): void;
+  exportRepro(sourceId: string, description: string): Promise<boolean>;
 }
 
 export type AppStoreState = AppState & AppActions & CompletionActions & MultiState & MultiActions;
