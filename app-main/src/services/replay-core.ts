@@ -319,6 +319,8 @@ export function attributesOf(words: readonly string[]): Map<string, string> {
 export interface CompareSide {
   outcome: ReplayOutcome;
   replies: readonly ReplyRecord[];
+  /** The `!re` count when more replies arrived than `replies` holds (stored lists are bounded). */
+  count?: number;
   /** `!trap` message, when the outcome is trap. */
   message?: string;
 }
@@ -432,13 +434,16 @@ export function compareReplies(rec: CompareSide, rep: CompareSide, o: CompareOpt
     if (a !== b) add({ kind: 'ret', field: 'ret', recorded: a ?? ABSENT, replayed: b ?? ABSENT });
   }
 
+  const recCount = rec.count ?? recRows.length;
+  const repCount = rep.count ?? repRows.length;
   if (o.streaming) {
-    if (recRows.length !== repRows.length) {
-      notes.push(`stream: ${recRows.length} !re recorded, ${repRows.length} on replay${o.bounded ? ' (stopped at the replay bound)' : ''}; counts of streams are not compared`);
+    if (recCount !== repCount) {
+      notes.push(`stream: ${recCount} !re recorded, ${repCount} on replay${o.bounded ? ' (stopped at the replay bound)' : ''}; counts of streams are not compared`);
     }
-  } else if (recRows.length !== repRows.length) {
-    add({ kind: 'replies', recorded: String(recRows.length), replayed: String(repRows.length) });
+  } else if (recCount !== repCount) {
+    add({ kind: 'replies', recorded: String(recCount), replayed: String(repCount) });
   }
+  if (recRows.length < recCount || repRows.length < repCount) notes.push(`rows beyond the first ${Math.min(recRows.length, repRows.length)} were counted, not compared field by field`);
 
   const byId = matchById(recRows, repRows);
   if (!byId && recRows.length > 0 && repRows.length > 0 && recRows.every((r) => r.has('.id')) && repRows.every((r) => r.has('.id'))) {

@@ -52,7 +52,7 @@ export class ReplayService {
 
   plan(args: unknown): ReplayPlan {
     const sourceId = requireId(requireObject(args, 'args')['sourceId'], 'sourceId');
-    const { sentences, skipped } = extractSentences(this.deps.lines(sourceId));
+    const { sentences, skipped } = extractSentences(this.deps.lines(sourceId), { maxStoredReplies: 0 });
     // The recorded replies stay in main; the plan carries only what the list shows.
     return { sourceId, sentences: sentences.map(({ replies: _replies, ...s }) => s), skipped };
   }
@@ -134,8 +134,8 @@ export class ReplayService {
   }
 
   private row(s: RecordedSentence, sent: Sent, ignoreVolatile: boolean): ReplayRow {
-    const rec = { outcome: s.recorded.outcome, replies: s.replies, ...(s.recorded.message !== undefined ? { message: s.recorded.message } : {}) };
-    const rep = { outcome: sent.outcome, replies: sent.replies, ...(sent.message !== undefined ? { message: sent.message } : {}) };
+    const rec = { outcome: s.recorded.outcome, replies: s.replies, count: s.recorded.replies, ...(s.recorded.message !== undefined ? { message: s.recorded.message } : {}) };
+    const rep = { outcome: sent.outcome, replies: sent.replies, count: sent.re, ...(sent.message !== undefined ? { message: sent.message } : {}) };
     const c = compareReplies(rec, rep, { streaming: s.streaming, bounded: sent.bounded, ignoreVolatile });
     const replayed: ReplayRow['replayed'] = { outcome: sent.outcome, replies: sent.re, elapsedMs: sent.elapsedMs, bounded: sent.bounded };
     if (sent.message !== undefined) replayed.message = sent.message;

@@ -355,3 +355,12 @@ describe('compareReplies', () => {
     ]);
   });
 });
+
+describe('compareReplies with bounded reply lists', () => {
+  it('judges the !re count by the full count, not by the rows it kept', () => {
+    const kept = [re('=.id=*1', '=name=a')];
+    const c = compareReplies({ outcome: 'done', replies: kept, count: 30_000 }, { outcome: 'done', replies: kept, count: 29_999 }, { streaming: false, bounded: false, ignoreVolatile: true });
+    expect(c.differences).toEqual([{ kind: 'replies', recorded: '30000', replayed: '29999' }]);
+    expect(c.notes.join()).toMatch(/counted, not compared field by field/);
+  });
+});
