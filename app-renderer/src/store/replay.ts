@@ -80,8 +80,13 @@ export function replaySlice({ set, get, api, download }: SliceContext): Pick<App
     replays: {},
 
     async openReplay(sourceId) {
-      const targets = onlineTargets();
       const previous = get().replays[sourceId];
+      if (previous?.status === 'running' || previous?.status === 'confirming') {
+        // Closed while it ran: show the same run again, not a fresh list.
+        get().openDialog({ kind: 'replay', sourceId });
+        return;
+      }
+      const targets = onlineTargets();
       const targetId = previous?.targetId && targets.includes(previous.targetId) ? previous.targetId : targets.includes(sourceId) ? sourceId : targets[0];
       set((s) => ({ replays: { ...s.replays, [sourceId]: { ...emptyView(), ...(targetId ? { targetId } : {}) } } }));
       get().openDialog({ kind: 'replay', sourceId });
