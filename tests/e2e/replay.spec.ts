@@ -79,8 +79,11 @@ describe('trace replay and repro bundles', () => {
     for (const words of [identity, interfaces, address, listen]) expect(await replay.sentence(words).isChecked()).toBe(true);
     expect(await replay.sentence(write).isChecked()).toBe(false);
     expect(await replay.sentenceRow(write).getByRole('cell', { name: 'write', exact: true }).count()).toBe(1);
-    // The link's own reads at login are listed, not selected.
+    // Tikscope's own reads (login, completion) are hidden; shown on request, never selected.
+    expect(await replay.sentence(['/system/resource/print']).count()).toBe(0);
+    await replay.showBackground(true);
     expect(await replay.sentence(['/system/resource/print']).isChecked()).toBe(false);
+    await replay.showBackground(false);
 
     // Select the write, press Replay: an alertdialog names it, and Back sends nothing.
     const traceBBefore = (await host.services.handlers['trace:get']({ connectionId: idB })).entries.length;

@@ -100,8 +100,12 @@ export function blockedReason(words: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** The link's own reads (at login and the heartbeat, docs/main-process.md): not the user's work. */
-function isBackground(words: readonly string[]): boolean {
+/**
+ * Tikscope's own reads, not the user's work: the link's identity and resource prints at login and
+ * the heartbeat (docs/main-process.md), and the console's completion asking `/console/inspect`.
+ */
+export function isBackground(words: readonly string[]): boolean {
+  if (words[0] === '/console/inspect') return true;
   return words.length === 1 && (words[0] === '/system/identity/print' || words[0] === '/system/resource/print');
 }
 

@@ -7,6 +7,7 @@ import {
   compareReplies,
   describeDifference,
   extractSentences,
+  isBackground,
   isReadOnly,
   isStreaming,
   isVolatileField,
@@ -84,6 +85,17 @@ describe('streaming commands', () => {
     [['/ip/address/add', '=address=10.0.0.1/24'], false],
   ])('%j → %s', (words, expected) => {
     expect(isStreaming(words)).toBe(expected);
+  });
+});
+
+describe('background sentences', () => {
+  it('are the link’s own reads and the completion’s /console/inspect', () => {
+    expect(isBackground(['/system/identity/print'])).toBe(true);
+    expect(isBackground(['/system/resource/print'])).toBe(true);
+    expect(isBackground(['/console/inspect', '=request=child', '=path=ip'])).toBe(true);
+    // What the user typed with more words is theirs.
+    expect(isBackground(['/system/identity/print', '=.proplist=name'])).toBe(false);
+    expect(isBackground(['/interface/print'])).toBe(false);
   });
 });
 

@@ -47,8 +47,10 @@ function kindLabel(s: Pick<ReplaySentence, 'readOnly' | 'streaming' | 'backgroun
 
 function SentenceList({ sourceId, v }: { sourceId: string; v: ReplayView }) {
   const setSelected = useApp((s) => s.setReplaySelected);
-  const sentences = v.plan?.sentences ?? [];
-  if (sentences.length === 0) return <p className="empty-note">This trace holds no sentence the client sent, other than /login and /cancel.</p>;
+  const all = v.plan?.sentences ?? [];
+  // A hidden sentence is never sent unless it was ticked while shown.
+  const sentences = v.showBackground ? all : all.filter((s) => !s.background || v.selected[s.seq]);
+  if (sentences.length === 0) return <p className="empty-note">This trace holds no sentence the client sent, other than /login, /cancel and Tikscope’s own reads.</p>;
   return (
     <div className="replay-scroll">
       <table className="replay-table" aria-label="Sentences to replay">
@@ -335,6 +337,10 @@ export function ReplayDialog({ sourceId }: { sourceId: string }) {
                 {skipped && skipped.older > 0 ? ` · ${skipped.older} older not listed` : ''}
               </span>
             </div>
+            <label className="check">
+              <input type="checkbox" checked={v.showBackground} disabled={busy} onChange={(e) => actions.setOptions(sourceId, { showBackground: e.target.checked })} /> Show
+              sentences Tikscope sent itself ({v.plan.sentences.filter((s) => s.background).length}: login reads, heartbeat, completion)
+            </label>
             <SentenceList sourceId={sourceId} v={v} />
           </>
         )}

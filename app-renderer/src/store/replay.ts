@@ -10,6 +10,8 @@ export interface ReplayView {
   selected: Record<number, boolean>;
   targetId?: string;
   ignoreVolatile: boolean;
+  /** List the sentences Tikscope sent itself (login reads, heartbeat, completion); hidden by default. */
+  showBackground: boolean;
   maxStreamReplies: number;
   maxStreamSeconds: number;
   progress?: { done: number; total: number; command?: string };
@@ -46,7 +48,7 @@ export function selectedWrites(v: ReplayView): ReplaySentence[] {
 }
 
 function emptyView(): ReplayView {
-  return { status: 'loading', selected: {}, ignoreVolatile: true, maxStreamReplies: 20, maxStreamSeconds: 3, expanded: {} };
+  return { status: 'loading', selected: {}, ignoreVolatile: true, showBackground: false, maxStreamReplies: 20, maxStreamSeconds: 3, expanded: {} };
 }
 
 export function replaySlice({ set, get, api, download }: SliceContext): Pick<AppStoreState, ReplayKeys> {

@@ -245,7 +245,7 @@ export interface AppActions {
   setReplaySelected(sourceId: string, seq: number, selected: boolean): void;
   selectReplaySentences(sourceId: string, which: 'read-only' | 'all' | 'none'): void;
   setReplayTarget(sourceId: string, targetId: string): void;
-  setReplayOptions(sourceId: string, options: Partial<Pick<ReplayView, 'ignoreVolatile' | 'maxStreamReplies' | 'maxStreamSeconds'>>): void;
+  setReplayOptions(sourceId: string, options: Partial<Pick<ReplayView, 'ignoreVolatile' | 'showBackground' | 'maxStreamReplies' | 'maxStreamSeconds'>>): void;
   startReplay(sourceId: string): Promise<void>;
   confirmReplayWrites(sourceId: string): Promise<void>;
   cancelReplayConfirm(sourceId: string): void;

@@ -41,6 +41,10 @@ export class ReplayPage {
     await this.dialog().getByRole('combobox', { name: 'Target router' }).selectOption({ label: name });
   }
 
+  async showBackground(show: boolean): Promise<void> {
+    await this.dialog().getByRole('checkbox', { name: /^Show sentences Tikscope sent itself/ }).setChecked(show);
+  }
+
   async setStreamSeconds(seconds: number): Promise<void> {
     await this.dialog().getByRole('spinbutton', { name: '…or after (seconds)' }).fill(String(seconds));
   }
