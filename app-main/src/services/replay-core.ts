@@ -7,6 +7,7 @@
  * command; replies are `!re`, `!done`, `!trap`, `!empty`, `!fatal`; `.tag=` routes them.
  */
 import type { ReplayDifference, ReplayOutcome, ReplaySentence } from '../common/contract';
+import { classifyCommand } from './command-class';
 import { REDACTED } from './redact';
 
 /** What replay needs of a trace entry (a `TraceEntry`, or a line of a JSON Lines trace). */
@@ -31,15 +32,6 @@ export interface RecordedSentence extends ReplaySentence {
 
 // ---------------------------------------------------------------------------------------------
 // The read-only rule
-
-/**
- * Commands that only read, by the last segment of the command word's path. These are what a
- * RouterOS user with only the `read` policy may run ("console commands that do not alter the
- * configuration"); everything else — add, set, remove, enable, disable, unset, move,
- * reset-counters, and the `test` policy's ping, fetch, bandwidth-test — counts as a write.
- * `getall` is an alias of print (protocol.md §4.1); `inspect` is /console/inspect.
- */
-export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(['print', 'getall', 'get', 'listen', 'monitor', 'monitor-traffic', 'inspect']);
 
 /** Monitors and probes that run until cancelled unless told to stop (`=once=`, `=count=`, `=duration=`). */
 const RUNNING_COMMANDS: ReadonlySet<string> = new Set(['monitor', 'monitor-traffic', 'torch', 'ping', 'sniffer', 'bandwidth-test', 'traceroute']);
@@ -66,15 +58,17 @@ function hasAttribute(words: readonly string[], name: string): boolean {
 }
 
 /**
- * True when replaying the sentence cannot change the router. By the command's last path segment
- * (`READ_ONLY_COMMANDS`), with one exception: `=file=` makes print (and monitors) write their
- * output to a file on the router, so a sentence with it is a write.
+ * True when replaying the sentence cannot change the router: the app's one read-only rule
+ * (`classifyCommand` in command-class.ts, shared with the broadcast): the command's last path
+ * segment is print, getall, get, listen, monitor or monitor-traffic — what a RouterOS user with
+ * only the `read` policy may run — or the command is /console/inspect; `=file=` makes print write
+ * its output to a file on the router, so a sentence with it is a write. A first word that is not a
+ * command (no leading `/`) is never read-only.
  */
 export function isReadOnly(words: readonly string[]): boolean {
   const command = words[0] ?? '';
   if (!command.startsWith('/')) return false;
-  if (!READ_ONLY_COMMANDS.has(lastSegment(command))) return false;
-  return !hasAttribute(words, 'file');
+  return classifyCommand(words).readOnly;
 }
 
 /**
