@@ -17,27 +17,19 @@
 // Results go to stdout and to the "Renderer" section of docs/benchmarks.md.
 // Functions passed to page.evaluate run in the browser, hence the browser globals.
 /* global window, document, performance, requestAnimationFrame, MutationObserver, PerformanceObserver */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { machine as machineLine, numberOption as arg, root, runMain, shouldWrite, today, writeSection } from './lib.mjs';
 import { buildBenchRenderer, serveStatic } from './renderer-lib.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
-const args = process.argv.slice(2);
-const arg = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  if (i < 0) return def;
-  const v = Number(args[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number, got ${JSON.stringify(args[i + 1])}`);
-  return v;
-};
 const DURATION_S = arg('duration', 10);
 const ROWS = arg('rows', 10_000);
 const RATE = arg('rate', 2000);
 const LINES = arg('lines', 100_000);
 const REPS = arg('reps', 5);
-const WRITE = !args.includes('--no-write');
+const WRITE = shouldWrite();
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'];
 
@@ -251,24 +243,6 @@ async function consoleLines(browser, url) {
   return { empty, full, receiveMs, rows, loadingFps: loading.frames / loading.seconds, heapDeltaMb: (heapAfter - heapBefore) / 1e6, scroll, scrollPeer, domLines, errors };
 }
 
-function writeSection(section) {
-  const file = join(root, 'docs', 'benchmarks.md');
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nResults of `npm run bench`. Each benchmark rewrites only its own section.\n';
-  const heading = '## Renderer';
-  const start = doc.indexOf(`${heading}\n`);
-  if (start >= 0) {
-    const endMarker = '<!-- renderer-bench:end -->';
-    const end = doc.indexOf(endMarker, start);
-    const next = doc.indexOf('\n## ', start + heading.length);
-    const stop = end >= 0 ? end + endMarker.length + 1 : next >= 0 ? next + 1 : doc.length;
-    doc = doc.slice(0, start) + section + doc.slice(stop).replace(/^\n*/, '\n');
-  } else {
-    doc = `${doc.replace(/\n*$/, '\n')}\n${section}`;
-  }
-  writeFileSync(file, doc.replace(/\n+$/, '\n'));
-  console.log(`wrote ${file}`);
-}
-
 async function main() {
   const load = loadavg()[0];
   console.log('building the bench renderer (fake bridge)…');
@@ -294,8 +268,8 @@ async function main() {
     const errors = [...lt.errors, ...cl.errors];
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
 
-    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Chromium ${version} headless, Node ${process.version}, ${process.platform}/${process.arch} (load average ${load.toFixed(1)} when it started: the machine is shared)`;
-    const date = new Date().toISOString().slice(0, 10);
+    const machine = `${machineLine([`Chromium ${version} headless`])} (load average ${load.toFixed(1)} when it started: the machine is shared)`;
+    const date = today();
     const fpsOk = lt.fps >= 55;
     // Flat: no more than 2 MB of growth per minute of retained heap, and end within 5 MB of the warm start.
     const heapFlat = lt.slopeMbPerMin < 2 && lt.heapEndMb - lt.heapStartMb < 5;
@@ -329,7 +303,7 @@ the same run.
 - The duration is an argument (\`--duration 60\` for the one-minute run of the issue); this run used ${DURATION_S} s.
 <!-- renderer-bench:end -->
 `;
-    if (WRITE) writeSection(section);
+    if (WRITE) writeSection(section, { heading: '## Renderer', endMarker: '<!-- renderer-bench:end -->' });
     if (!fpsOk || !heapFlat) process.exitCode = 1;
   } finally {
     await browser.close();
@@ -337,7 +311,4 @@ the same run.
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runMain(main);
