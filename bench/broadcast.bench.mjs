@@ -12,41 +12,19 @@
 //
 // Options: --routers N (10) --reps N (15) --rows N (10000) --latency-ms N (20) --no-write (leave docs/benchmarks.md alone)
 // Results go to stdout and to the "Broadcast and diff" section of docs/benchmarks.md.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
+import { bundle as bundleIn, child, machine, numberOption as opt, runMain, shouldWrite, today, workDir, writeSection } from './lib.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(argv[i + 1]);
-};
 const ROUTERS = opt('routers', 10);
 const REPS = opt('reps', 15);
 const ROWS = opt('rows', 10_000);
 const LATENCY = opt('latency-ms', 20);
-const WRITE = !argv.includes('--no-write');
-const work = mkdtempSync(join(tmpdir(), 'tikscope-bench-broadcast-'));
+const WRITE = shouldWrite();
+const work = workDir('broadcast');
 
-async function bundle(name, source) {
-  const outfile = join(work, `${name}.mjs`);
-  await build({
-    stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: `${name}.ts` },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    external: ['@napi-rs/keyring', 'dbus-next', 'node-routeros'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'error',
-  });
-  return outfile;
-}
+const bundle = (name, source) => bundleIn(work, name, source);
 
 const SIMS = `
 import { startSimulator } from './simulator/src/index';
@@ -122,19 +100,15 @@ await s.dispose();
 console.log(JSON.stringify(out));
 `;
 
-function lines(child) {
-  return createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-}
-
 /** Starts the routers (with a reply latency), runs the measurements against them, stops them. */
 async function measure(simFile, runFile, latencyMs, mode) {
-  const sims = spawn(process.execPath, [simFile, String(ROUTERS), String(latencyMs)], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
-  const ports = JSON.parse((await lines(sims).next()).value);
-  const run = spawn(process.execPath, [runFile, JSON.stringify(ports), String(REPS), String(ROWS), join(work, `data-${latencyMs}`), mode], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  let text = '';
-  for await (const l of lines(run)) text = l;
-  sims.stdin.end();
-  return JSON.parse(text);
+  const sims = child(simFile, [String(ROUTERS), String(latencyMs)], { keepAlive: true });
+  const ports = await sims.first;
+  const run = child(runFile, [JSON.stringify(ports), String(REPS), String(ROWS), join(work, `data-${latencyMs}`), mode]);
+  // The run's result is its last JSON line.
+  const result = (await run.stop()).at(-1);
+  await sims.stop();
+  return result;
 }
 
 async function main() {
@@ -144,12 +118,11 @@ async function main() {
   // A WAN-like reply latency, where running the routers concurrently pays off.
   const wan = await measure(simFile, runFile, LATENCY, 'identity-only');
   const ms = (x) => `${x < 10 ? x.toFixed(1) : Math.round(x)} ms`;
-  const date = new Date().toISOString().slice(0, 10);
-  const cpu = cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
+  const date = today();
   const section = `## Broadcast and diff
 
 <!-- broadcast-bench:start (written by bench/broadcast.bench.mjs; edit the script, not this text) -->
-Measured ${date} on ${cpus().length} × ${cpu}, Node ${process.version}, ${process.platform}/${process.arch} (load average ${load0.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after), by \`npm run bench\` (\`bench/broadcast.bench.mjs\`).
+Measured ${date} on ${machine()} (load average ${load0.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after), by \`npm run bench\` (\`bench/broadcast.bench.mjs\`).
 ${ROUTERS} simulated routers (RouterOS 7.20 and 7.16 alternately) in a child process on 127.0.0.1; the services in this process; medians of ${REPS} runs after 2 warm-up runs.
 
 | what | whole call | slowest router |
@@ -171,31 +144,8 @@ ${r.pureDiffCounts.differs} differing and ${r.pureDiffCounts.missing} missing of
 <!-- broadcast-bench:end -->
 `;
   console.log(section);
-  if (WRITE) writeSection(section);
+  if (WRITE) writeSection(section, { heading: '## Broadcast and diff', endMarker: '<!-- broadcast-bench:end -->' });
   rmSync(work, { recursive: true, force: true });
 }
 
-/** Replaces this benchmark's section of docs/benchmarks.md (appended at the end the first time). */
-function writeSection(section) {
-  const file = join(root, 'docs', 'benchmarks.md');
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const heading = '## Broadcast and diff';
-  const start = doc.indexOf(heading);
-  if (start >= 0) {
-    const endMarker = '<!-- broadcast-bench:end -->';
-    const end = doc.indexOf(endMarker, start);
-    const next = doc.indexOf('\n## ', start + heading.length);
-    const stop = end >= 0 ? end + endMarker.length + 1 : next >= 0 ? next + 1 : doc.length;
-    doc = doc.slice(0, start) + section + doc.slice(stop).replace(/^\n*/, '\n');
-  } else {
-    doc = `${doc.replace(/\n*$/, '\n')}\n${section}`;
-  }
-  writeFileSync(file, doc.replace(/\n+$/, '\n'));
-  console.log(`wrote ${file}`);
-}
-
-main().catch((e) => {
-  console.error(e);
-  rmSync(work, { recursive: true, force: true });
-  process.exit(1);
-});
+runMain(main, work);

@@ -17,30 +17,15 @@
 //
 // Options: --rounds N (cold rounds, default 30) --warm N (warm rounds, default 200)
 //          --timeout-ms N (inspect time-out for the stall case, default 500) --no-write
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { bundle as bundleIn, child, machine as machineLine, numberOption as opt, runMain, shouldWrite, workDir, writeSection } from './lib.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) {
-    console.error(`--${name} needs a positive number`);
-    process.exit(2);
-  }
-  return v;
-};
 const ROUNDS = opt('rounds', 30);
 const WARM = opt('warm', 200);
 const TIMEOUT_MS = opt('timeout-ms', 500);
-const WRITE = !argv.includes('--no-write') && process.env.BENCH_NO_WRITE !== '1';
-const work = mkdtempSync(join(tmpdir(), 'tikscope-complete-bench-'));
+const WRITE = shouldWrite();
+const work = workDir('complete');
 
 // ---------------------------------------------------------------------------------------------
 // Child programs (bundled with esbuild so that they run without tsx).
@@ -133,39 +118,7 @@ process.stdout.write(JSON.stringify(out) + '\\n');
 process.exit(0);
 `;
 
-async function bundle(name, source) {
-  const outfile = join(work, `${name}.mjs`);
-  await build({
-    stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: `${name}.ts` },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    external: ['@napi-rs/keyring', 'dbus-next'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'error',
-  });
-  return outfile;
-}
-
-/** Runs a child; resolves with its first stdout line (JSON); `stop()` ends its stdin and waits. */
-function child(file, args) {
-  const p = spawn(process.execPath, [file, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_PATH: join(root, 'node_modules') } });
-  const first = new Promise((resolve, reject) => {
-    createInterface({ input: p.stdout }).once('line', (line) => resolve(JSON.parse(line)));
-    p.once('exit', (code) => reject(new Error(`${file} exited with ${code} before answering`)));
-    p.once('error', reject);
-  });
-  const exited = new Promise((resolve) => p.once('exit', resolve));
-  return {
-    first,
-    stop: async () => {
-      p.stdin.end();
-      await exited;
-    },
-  };
-}
+const bundle = (name, source) => bundleIn(work, name, source);
 
 function stats(samples) {
   const s = [...samples].sort((a, b) => a - b);
@@ -177,9 +130,9 @@ const ms = (v) => (v < 0.1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : v.toFixed(0)
 async function main() {
   const simsFile = await bundle('sims', SIMS);
   const measureFile = await bundle('measure', MEASURE);
-  const sims = child(simsFile, []);
+  const sims = child(simsFile, [], { keepAlive: true });
   const ports = await sims.first;
-  const m = child(measureFile, [JSON.stringify(ports), String(ROUNDS), String(WARM), String(TIMEOUT_MS)]);
+  const m = child(measureFile, [JSON.stringify(ports), String(ROUNDS), String(WARM), String(TIMEOUT_MS)], { keepAlive: true });
   const r = await m.first;
   await m.stop();
   await sims.stop();
@@ -193,7 +146,7 @@ async function main() {
     [`stalled inspect: first answer (time-out ${TIMEOUT_MS} ms)`, stats(r.stallFirst)],
     ['stalled inspect: answers during the cool-down', stats(r.stallAfter)],
   ];
-  const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}`;
+  const machine = machineLine();
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   const load = loadavg()[0];
   console.log(`machine: ${machine}; load average ${load.toFixed(1)}`);
@@ -223,31 +176,8 @@ from it). A router whose inspect stalls costs one time-out, after which completi
 "unavailable" at once for the cool-down instead of queueing more requests behind the stalled one.
 <!-- complete-bench:end -->
 `;
-  if (WRITE) writeSection(section);
+  if (WRITE) writeSection(section, { heading: '## Autocomplete', endMarker: '<!-- complete-bench:end -->' });
   rmSync(work, { recursive: true, force: true });
 }
 
-/** Replaces this benchmark's section of docs/benchmarks.md, keeping every other section. */
-function writeSection(section) {
-  const file = join(root, 'docs', 'benchmarks.md');
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nResults of `npm run bench`. Each benchmark rewrites only its own section.\n';
-  const heading = '## Autocomplete';
-  const start = doc.indexOf(heading);
-  if (start >= 0) {
-    const endMarker = '<!-- complete-bench:end -->';
-    const end = doc.indexOf(endMarker, start);
-    const next = doc.indexOf('\n## ', start + heading.length);
-    const stop = end >= 0 ? end + endMarker.length + 1 : next >= 0 ? next + 1 : doc.length;
-    doc = doc.slice(0, start) + section + doc.slice(stop).replace(/^\n*/, '\n');
-  } else {
-    doc = `${doc.replace(/\n*$/, '\n')}\n${section}`;
-  }
-  writeFileSync(file, doc.replace(/\n+$/, '\n'));
-  console.log(`wrote ${file}`);
-}
-
-main().catch((e) => {
-  console.error(e);
-  rmSync(work, { recursive: true, force: true });
-  process.exit(1);
-});
+runMain(main, work);

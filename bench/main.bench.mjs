@@ -17,33 +17,19 @@
 //          --trace-only (only part 2, nothing written)
 //          A second, smaller load run (a quarter of the routers, half the time) shows the scaling.
 // Results go to stdout and to the "Main process" section of docs/benchmarks.md.
-import { spawn } from 'node:child_process';
-import { cpus, totalmem, tmpdir } from 'node:os';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
+import { bundle as bundleIn, child as childProcess, hasFlag, machine as machineLine, numberOption as opt, root, runMain, shouldWrite, today, workDir, writeSection } from './lib.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) {
-    console.error(`--${name} needs a positive number`);
-    process.exit(2);
-  }
-  return v;
-};
 const DURATION = opt('duration', 60);
 const ROUTERS = opt('routers', 20);
 const ROWS = opt('rows', 10_000);
 const PRINT_ROWS = opt('print-rows', 100_000);
 const REPS = opt('reps', 7);
 const TRACE_CAP_MIB = opt('trace-cap-mib', 8);
-const WRITE = !argv.includes('--no-write') && process.env.BENCH_NO_WRITE !== '1';
-const work = mkdtempSync(join(tmpdir(), 'tikscope-main-bench-'));
+const WRITE = shouldWrite();
+const work = workDir('main');
 
 // ---------------------------------------------------------------------------------------------
 // Child programs (bundled with esbuild so that they run without tsx).
@@ -338,64 +324,22 @@ process.stdout.write(JSON.stringify(times[Math.floor(times.length / 2)]) + '\\n'
 process.exit(0);
 `;
 
-async function bundle(name, source) {
-  const outfile = join(work, `${name}.mjs`);
-  await build({
-    stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: `${name}.ts` },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    external: ['@napi-rs/keyring', 'dbus-next', 'node-routeros'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'error',
-  });
-  return outfile;
-}
+const bundle = (name, source) => bundleIn(work, name, source);
 
-/** Runs a child; resolves with its first stdout line (JSON) and keeps it alive until `stop()`. */
+/** Runs a measured child with gc exposed; see lib.mjs `child`. */
 function child(file, args, { keepAlive = false, profile = false } = {}) {
   // BENCH_PROF=DIR writes a CPU profile of the measured process there (for finding hot spots).
   const prof = profile && process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [];
   // BENCH_NODE_FLAGS adds V8/Node flags to the measured processes (e.g. --trace-gc).
   if (profile && process.env.BENCH_NODE_FLAGS) prof.push(...process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean));
-  const p = spawn(process.execPath, ['--expose-gc', ...prof, file, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_PATH: join(root, 'node_modules') } });
-  const lines = [];
-  const first = new Promise((resolve, reject) => {
-    const rl = createInterface({ input: p.stdout });
-    rl.on('line', (line) => {
-      let value;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        process.stderr.write(`${line}\n`); // diagnostics (e.g. --trace-gc), not a result
-        return;
-      }
-      lines.push(value);
-      if (lines.length === 1) resolve(lines[0]);
-    });
-    p.once('exit', (code) => reject(new Error(`${file} exited with ${code} before answering`)));
-    p.once('error', reject);
-  });
-  const exited = new Promise((resolve) => p.once('exit', resolve));
-  if (!keepAlive) p.stdin.end();
-  return {
-    first,
-    /** Ends the child's stdin, waits for it to exit, returns every JSON line it printed. */
-    stop: async () => {
-      p.stdin.end();
-      await exited;
-      return lines;
-    },
-  };
+  return childProcess(file, args, { keepAlive, nodeFlags: ['--expose-gc', ...prof] });
 }
 
 const mb = (b) => (b / 1024 / 1024).toFixed(0);
 
 async function main() {
-  const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}, ${process.platform}`;
-  const date = new Date().toISOString().slice(0, 10);
+  const machine = machineLine();
+  const date = today();
   console.log(`machine: ${machine}`);
   const [simsFile, loadFile, serverFile, overheadFile, peerFile] = await Promise.all([
     bundle('sims', SIMS),
@@ -415,7 +359,7 @@ async function main() {
   const pct = (on, off) => ((on / off - 1) * 100);
   console.log(ovh, { peerMs });
   // --trace-only: stop after the overhead measurement (for profiling the recorder; writes nothing).
-  if (argv.includes('--trace-only')) return;
+  if (hasFlag('trace-only')) return;
 
   // --- 1. load ----------------------------------------------------------------------------------
   const runLoad = async (routers, duration) => {
@@ -500,7 +444,7 @@ ${(ovh.engineOn / peerMs).toFixed(2)}x.
 <!-- main-bench:end -->
 `;
   console.log(`\n${section}`);
-  if (WRITE) writeSection(section);
+  if (WRITE) writeSection(section, { heading: '## Main process', endMarker: '<!-- main-bench:end -->' });
   rmSync(work, { recursive: true, force: true });
   if (!lagOk || ovhTable >= 10) {
     console.log('target missed');
@@ -508,27 +452,4 @@ ${(ovh.engineOn / peerMs).toFixed(2)}x.
   }
 }
 
-/** Replaces this benchmark's section of docs/benchmarks.md, keeping every other section. */
-function writeSection(section) {
-  const file = join(root, 'docs', 'benchmarks.md');
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nResults of `npm run bench`. Each benchmark rewrites only its own section.\n';
-  const heading = '## Main process';
-  const start = doc.indexOf(heading);
-  if (start >= 0) {
-    const endMarker = '<!-- main-bench:end -->';
-    const end = doc.indexOf(endMarker, start);
-    const next = doc.indexOf('\n## ', start + heading.length);
-    const stop = end >= 0 ? end + endMarker.length + 1 : next >= 0 ? next + 1 : doc.length;
-    doc = doc.slice(0, start) + section + doc.slice(stop).replace(/^\n*/, '\n');
-  } else {
-    doc = `${doc.replace(/\n*$/, '\n')}\n${section}`;
-  }
-  writeFileSync(file, doc.replace(/\n+$/, '\n'));
-  console.log(`wrote ${file}`);
-}
-
-main().catch((e) => {
-  console.error(e);
-  rmSync(work, { recursive: true, force: true });
-  process.exit(1);
-});
+runMain(main, work);

@@ -10,39 +10,21 @@
 // Medians and ratios go to stdout and to the "Protocol engine and CLI" section of docs/benchmarks.md,
 // with the machine and the date. Also measured: in-memory decoder throughput and peak RSS.
 import { spawn } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { machine as machineLine, root, runMain, sentence, shouldWrite, today, workDir, writeSection } from './lib.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const REPS = Number(process.env.BENCH_REPS ?? 7);
-const work = mkdtempSync(join(tmpdir(), 'tikscope-bench-'));
+const work = workDir('protocol');
 
 // ---------------------------------------------------------------------------------------------
-// Wire helpers (independent of protocol/src, so the server does not share the code under test).
-
-function prefix(n) {
-  if (n < 0x80) return [n];
-  if (n < 0x4000) return [0x80 | (n >>> 8), n & 0xff];
-  if (n < 0x200000) return [0xc0 | (n >>> 16), (n >>> 8) & 0xff, n & 0xff];
-  if (n < 0x10000000) return [0xe0 | (n >>> 24), (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
-  return [0xf0, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
-}
-
-function sentence(words) {
-  const parts = [];
-  for (const w of words) {
-    const b = Buffer.from(w);
-    parts.push(Buffer.from(prefix(b.length)), b);
-  }
-  parts.push(Buffer.of(0));
-  return Buffer.concat(parts);
-}
+// The server's replies (wire encoding from lib.mjs, independent of protocol/src, so that the server
+// does not share the code under test).
 
 function rowWords(i) {
   const mac = [0x4c, 0x5e, 0x0c, (i >>> 16) & 0xff, (i >>> 8) & 0xff, i & 0xff].map((b) => b.toString(16).padStart(2, '0')).join(':').toUpperCase();
@@ -334,8 +316,8 @@ async function main() {
   const cpuOf = (k) => median(results[k].cpu);
 
   const load = `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`;
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch} (${load})`;
-  const date = new Date().toISOString().slice(0, 10);
+  const machine = `${machineLine()} (${load})`;
+  const date = today();
   const table = [
     '| client (whole process) | median wall ms | min–max wall ms | median CPU ms | MB/s (median wall) | peak RSS MB |',
     '|---|---:|---:|---:|---:|---:|',
@@ -378,7 +360,7 @@ ${table}
   console.log(`CLI vs raw drain: ${vsRaw.toFixed(2)}x the time (target <= 2x); vs a one-buffer drain ${vsRawStatic.toFixed(2)}x`);
   console.log(`decoder: feed ${decoder.feed.toFixed(0)} MB/s, push ${decoder.push.toFixed(0)} MB/s, session ${decoder.session.toFixed(0)} MB/s`);
 
-  if (process.env.BENCH_NO_WRITE !== '1') writeSection(section);
+  if (shouldWrite()) writeSection(section, { heading: '## Protocol engine and CLI', endMarker: '<!-- protocol-bench:end -->' });
   rmSync(work, { recursive: true, force: true });
   if (vsNodeRouteros < 15 || vsRaw > 2) {
     console.log('target missed');
@@ -386,27 +368,4 @@ ${table}
   }
 }
 
-/** Replaces this benchmark's section of docs/benchmarks.md, keeping every other section. */
-function writeSection(section) {
-  const file = join(root, 'docs', 'benchmarks.md');
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nResults of `npm run bench`. Each benchmark rewrites only its own section.\n';
-  const heading = '## Protocol engine and CLI';
-  const start = doc.indexOf(heading);
-  if (start >= 0) {
-    const endMarker = '<!-- protocol-bench:end -->';
-    const end = doc.indexOf(endMarker, start);
-    const next = doc.indexOf('\n## ', start + heading.length);
-    const stop = end >= 0 ? end + endMarker.length + 1 : next >= 0 ? next + 1 : doc.length;
-    doc = doc.slice(0, start) + section + doc.slice(stop).replace(/^\n*/, '\n');
-  } else {
-    doc = `${doc.replace(/\n*$/, '\n')}\n${section}`;
-  }
-  writeFileSync(file, doc.replace(/\n+$/, '\n'));
-  console.log(`wrote ${file}`);
-}
-
-main().catch((e) => {
-  console.error(e);
-  rmSync(work, { recursive: true, force: true });
-  process.exit(1);
-});
+runMain(main, work);

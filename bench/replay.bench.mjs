@@ -5,12 +5,9 @@
 // replay:run of the small ones and of the big print on the other router, and compareReplies alone
 // on REPLAY_ROWS rows. Results go to stdout and to the "Trace replay" section of docs/benchmarks.md.
 import { spawnSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { machine, root, shouldWrite, today, writeSection } from './lib.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
-const write = !process.argv.includes('--no-write');
 const r = spawnSync('node', ['--import', 'tsx', join('bench', 'replay-run.ts')], { cwd: root, encoding: 'utf8', env: { ...process.env } });
 if (r.status !== 0) {
   console.error(r.stderr);
@@ -24,18 +21,11 @@ const rows = [
   ['replay:run, one big print, A → B', `${m.bigRows} rows, verdict ${m.bigVerdict}`, ms(m.bigMs)],
   ['compareReplies alone (matched by .id, one field changed per row)', `${m.compareRows} rows, ${m.compareDifferences} differences listed`, ms(m.compareMs)],
 ];
-const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${process.platform}`;
-const date = new Date().toISOString().slice(0, 10);
 const table = ['| what | size | time |', '|---|---|---|', ...rows.map((x) => `| ${x.join(' | ')} |`)].join('\n');
 console.log(table);
-if (write) {
-  const file = join(root, 'docs', 'benchmarks.md');
+if (shouldWrite()) {
   const start = '<!-- replay-bench:start (written by bench/replay.bench.mjs; edit the script, not this text) -->';
-  const end = '<!-- replay-bench:end -->';
-  const section = `${start}\n\nMeasured ${date} on ${machine}. The replay's own cost (extracting the trace's sentences and\nrouting the recorded replies, then comparing) next to the loopback round trips it waits for.\n\n${table}\n\n${end}`;
-  let text = readFileSync(file, 'utf8');
-  const i = text.indexOf(start);
-  const j = text.indexOf(end);
-  text = i >= 0 && j > i ? text.slice(0, i) + section + text.slice(j + end.length) : `${text.trimEnd()}\n\n## Trace replay\n\n${section}\n`;
-  writeFileSync(file, text);
+  const endMarker = '<!-- replay-bench:end -->';
+  const section = `## Trace replay\n\n${start}\n\nMeasured ${today()} on ${machine()}. The replay's own cost (extracting the trace's sentences and\nrouting the recorded replies, then comparing) next to the loopback round trips it waits for.\n\n${table}\n\n${endMarker}\n`;
+  writeSection(section, { heading: '## Trace replay', endMarker });
 }

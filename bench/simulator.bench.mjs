@@ -15,38 +15,20 @@
 //      each row with the protocol codec's encodeSentence — the ratio that justifies the cache.
 // Results with the machine and the date go to the "Simulator" section of docs/benchmarks.md.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { machine, root, runMain, sentence, shouldWrite, today, writeSection } from './lib.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const LISTENERS = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 100);
 
 // ---------------------------------------------------------------------------------------------
-// Minimal wire helpers, independent of the code under test.
-
-function prefix(n) {
-  if (n < 0x80) return [n];
-  if (n < 0x4000) return [0x80 | (n >>> 8), n & 0xff];
-  if (n < 0x200000) return [0xc0 | (n >>> 16), (n >>> 8) & 0xff, n & 0xff];
-  return [0xe0 | (n >>> 24), (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
-}
-
-function sentence(words) {
-  const parts = [];
-  for (const w of words) {
-    const b = Buffer.from(w);
-    parts.push(Buffer.from(prefix(b.length)), b);
-  }
-  parts.push(Buffer.of(0));
-  return Buffer.concat(parts);
-}
+// Minimal wire helpers, independent of the code under test (sentences are encoded by lib.mjs).
 
 /**
  * Splits a byte stream into sentences without building strings for every word: `onSentence`
@@ -426,8 +408,7 @@ async function main() {
   const max = Math.max(...d);
   const perEntry = (print.idle.rss - memory.base.rss) / ROWS;
 
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}/${process.arch}`;
-  const date = new Date().toISOString().slice(0, 10);
+  const date = today();
   const table = [
     '| client of the simulator | median ms | min–max ms | rows/s | MB/s |',
     '|---|---:|---:|---:|---:|',
@@ -436,7 +417,7 @@ async function main() {
   const section = `## Simulator
 
 <!-- simulator-bench:start (written by bench/simulator.bench.mjs; edit the script, not this text) -->
-Measured ${date} on ${machine}, by \`npm run bench\` (\`bench/simulator.bench.mjs\`). The simulator runs as its own
+Measured ${date} on ${machine()}, by \`npm run bench\` (\`bench/simulator.bench.mjs\`). The simulator runs as its own
 process (\`node out/sim.mjs\`, what \`npm run sim\` runs); the clients run in the benchmark process. The machine is shared
 with other work, so single numbers wobble; medians of ${REPS} interleaved runs.
 
@@ -472,33 +453,11 @@ About ${Math.round(perEntry).toLocaleString('en')} bytes per connection-tracking
   console.log(`fan-out: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms, missing ${fanout.missing}`);
   console.log(`memory: base ${mb(memory.base.rss).toFixed(0)} MB, ${ROWS} entries ${mb(print.idle.rss).toFixed(0)} MB idle, ${mb(print.afterPrint.rss).toFixed(0)} MB after prints, churn ${(memory.cpu * 100).toFixed(0)}% CPU`);
   console.log(`framing: warm ${framing.warm.toFixed(0)} ms, cold ${framing.cold.toFixed(0)} ms, per-row encodeSentence ${framing.naive.toFixed(0)} ms`);
-  if (process.env.BENCH_NO_WRITE !== '1') writeSection(section);
+  if (shouldWrite()) writeSection(section, { heading: '## Simulator', endMarker: '<!-- simulator-bench:end -->' });
   if (max > 50 || fanout.missing > 0) {
     console.log('target missed: fan-out above 50 ms');
     process.exitCode = 1;
   }
 }
 
-/** Replaces this benchmark's section of docs/benchmarks.md, keeping every other section. */
-function writeSection(section) {
-  const file = join(root, 'docs', 'benchmarks.md');
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nResults of `npm run bench`. Each benchmark rewrites only its own section.\n';
-  const heading = '## Simulator';
-  const start = doc.indexOf(`${heading}\n`);
-  if (start >= 0) {
-    const endMarker = '<!-- simulator-bench:end -->';
-    const end = doc.indexOf(endMarker, start);
-    const next = doc.indexOf('\n## ', start + heading.length);
-    const stop = end >= 0 ? end + endMarker.length + 1 : next >= 0 ? next + 1 : doc.length;
-    doc = doc.slice(0, start) + section + doc.slice(stop).replace(/^\n*/, '\n');
-  } else {
-    doc = `${doc.replace(/\n*$/, '\n')}\n${section}`;
-  }
-  writeFileSync(file, doc.replace(/\n+$/, '\n'));
-  console.log(`wrote ${file}`);
-}
-
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runMain(main);
