@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../simulator/src/index';
-import { buildRenderer, launchBrowser, openApp, SCREENSHOTS, startRouter, type AppUnderTest } from './fixtures';
+import { e2eSuite, SCREENSHOTS, type AppUnderTest } from './fixtures';
 import { ToolsPage } from './pages/ToolsPage';
 
 /**
@@ -12,8 +11,7 @@ import { ToolsPage } from './pages/ToolsPage';
  * stop-on-first-error skips the routers after one that traps (a read-only user).
  */
 describe('broadcast to many routers', () => {
-  let browser: Browser;
-  let renderer: Awaited<ReturnType<typeof buildRenderer>>;
+  const suite = e2eSuite({ scope: 'all' });
   let t: AppUnderTest;
   let tools: ToolsPage;
   let core: Simulator;
@@ -26,10 +24,9 @@ describe('broadcast to many routers', () => {
   };
 
   beforeAll(async () => {
-    [renderer, browser] = await Promise.all([buildRenderer(), launchBrowser()]);
-    core = await startRouter({ identity: 'core-a', rosVersion: '7.20', user: 'admin', password: 'core-pass', users: [{ name: 'viewer', password: 'view-pass', group: 'read' }] });
-    edge = await startRouter({ identity: 'edge-b', rosVersion: '7.12', user: 'admin', password: 'edge-pass' });
-    t = await openApp(browser, renderer.dir);
+    core = await suite.router({ identity: 'core-a', rosVersion: '7.20', user: 'admin', password: 'core-pass', users: [{ name: 'viewer', password: 'view-pass', group: 'read' }] });
+    edge = await suite.router({ identity: 'edge-b', rosVersion: '7.12', user: 'admin', password: 'edge-pass' });
+    t = await suite.open();
     const { app } = t;
     await app.addConnection({ name: 'Core A', host: '127.0.0.1', port: core.port!, user: 'admin', password: 'core-pass' });
     await app.addConnection({ name: 'Edge B', host: '127.0.0.1', port: edge.port!, user: 'admin', password: 'edge-pass' });
@@ -38,16 +35,6 @@ describe('broadcast to many routers', () => {
     const list = await t.host.services.handlers['connections:list']({});
     for (const c of list.connections) ids[c.name] = c.id;
     tools = new ToolsPage(app);
-  });
-
-  afterAll(async () => {
-    const errors = t?.app.errors ?? [];
-    await t?.close();
-    await core?.close();
-    await edge?.close();
-    await browser?.close();
-    await renderer?.dispose();
-    expect(errors).toEqual([]);
   });
 
   it('sends a read-only print to two routers at once: one row per router with outcome, replies and time', async () => {

@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startHost, type RunningHost } from '../../app-main/src/host/index';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../app-main/src/services/index';
-import type { Simulator } from '../../simulator/src/index';
-import { buildRenderer, launchBrowser, SCREENSHOTS, startRouter } from './fixtures';
-import { AppPage } from './pages/AppPage';
+import type { Simulator, SimulatorOptions } from '../../simulator/src/index';
+import { e2eSuite, SCREENSHOTS } from './fixtures';
+import type { AppPage } from './pages/AppPage';
 import type { WorkspacePage } from './pages/WorkspacePage';
 
 /**
@@ -17,48 +14,19 @@ import type { WorkspacePage } from './pages/WorkspacePage';
  * at all); and the quiet fallback for routers whose inspect is disabled or stalls.
  */
 describe('autocomplete from the router', () => {
-  let browser: Browser;
-  let renderer: Awaited<ReturnType<typeof buildRenderer>>;
-  let host: RunningHost | undefined;
-  let services: Services | undefined;
+  const suite = e2eSuite();
   let app: AppPage | undefined;
-  let dataDir: string | undefined;
-  const sims: Simulator[] = [];
-
-  beforeAll(async () => {
-    [renderer, browser] = await Promise.all([buildRenderer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await renderer?.dispose();
-  });
-  afterEach(async () => {
-    const errors = app?.errors ?? [];
-    await app?.close();
-    await host?.close();
-    for (const s of sims.splice(0)) await s.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    app = host = services = dataDir = undefined;
-    expect(errors).toEqual([]);
-  });
+  let services: Services | undefined;
 
   /** The real host, with services whose inspect time-out is short enough for a test (1.5 s). */
   async function open(): Promise<AppPage> {
-    dataDir = await mkdtemp(join(tmpdir(), 'tikscope-e2e-complete-'));
-    host = await startHost({
-      port: 0,
-      dataDir,
-      rendererDir: renderer.dir,
-      log: () => undefined,
-      createServices: async (o) => (services = await createServices({ ...o, inspect: { timeoutMs: 1500 } })),
-    });
-    app = await AppPage.open(browser, host.url, { colorScheme: 'dark' });
+    const t = await suite.open({ createServices: async (o) => (services = await createServices({ ...o, inspect: { timeoutMs: 1500 } })) });
+    app = t.app;
     return app;
   }
 
-  async function router(name: string, opts: Parameters<typeof startRouter>[0]): Promise<Simulator> {
-    const sim = await startRouter({ user: 'admin', password: `pw-${name}`, identity: name, ...opts });
-    sims.push(sim);
+  async function router(name: string, opts: SimulatorOptions): Promise<Simulator> {
+    const sim = await suite.router({ user: 'admin', password: `pw-${name}`, identity: name, ...opts });
     await app!.addConnection({ name, host: '127.0.0.1', port: sim.port as number, transport: 'plain', user: 'admin', password: `pw-${name}` });
     return sim;
   }

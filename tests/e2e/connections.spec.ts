@@ -1,8 +1,6 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../simulator/src/index';
-import { buildRenderer, filesContaining, launchBrowser, openApp, SCREENSHOTS, startRouter, type AppUnderTest } from './fixtures';
+import { describe, expect, it } from 'vitest';
+import { e2eSuite, filesContaining, SCREENSHOTS } from './fixtures';
 
 /**
  * Saved connections with a password. Where the password goes depends on the machine: with a
@@ -11,31 +9,12 @@ import { buildRenderer, filesContaining, launchBrowser, openApp, SCREENSHOTS, st
  * directory — that is checked byte for byte. The test reports which case it exercised.
  */
 describe('saved connections', () => {
-  let browser: Browser;
-  let renderer: Awaited<ReturnType<typeof buildRenderer>>;
-  let t: AppUnderTest | undefined;
-  let sim: Simulator | undefined;
-
-  beforeAll(async () => {
-    [renderer, browser] = await Promise.all([buildRenderer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await renderer?.dispose();
-  });
-  afterEach(async () => {
-    const errors = t?.app.errors ?? [];
-    await t?.close();
-    await sim?.close();
-    t = undefined;
-    sim = undefined;
-    expect(errors).toEqual([]);
-  });
+  const suite = e2eSuite();
 
   it('adds, edits and deletes a connection with a password that never reaches the data directory', async () => {
     const password = 'e2e-Pa55-word-7f3a';
-    sim = await startRouter({ user: 'netops', password, identity: 'core-1' });
-    t = await openApp(browser, renderer.dir);
+    const sim = await suite.router({ user: 'netops', password, identity: 'core-1' });
+    const t = await suite.open();
     const { app, dataDir, keychain } = t;
     console.info(`keychain in this run: ${keychain.available ? 'available — checking the keychain path' : `unavailable (${keychain.reason}) — checking the run-only path`}`);
 
@@ -76,7 +55,7 @@ describe('saved connections', () => {
   });
 
   it('explains invalid input next to the field and saves nothing', async () => {
-    t = await openApp(browser, renderer.dir, { colorScheme: 'light' });
+    const t = await suite.open({ colorScheme: 'light' });
     const { app } = t;
     await app.page.getByRole('button', { name: 'Add connection', exact: true }).click();
     const dialog = app.dialog('Add connection');
@@ -95,8 +74,8 @@ describe('saved connections', () => {
   });
 
   it('asks to trust a TLS certificate on first use, shows its fingerprint, and connects once trusted', async () => {
-    sim = await startRouter({ port: null, tlsCertPort: 0, user: 'admin', password: 'tls-pw' });
-    t = await openApp(browser, renderer.dir);
+    const sim = await suite.router({ port: null, tlsCertPort: 0, user: 'admin', password: 'tls-pw' });
+    const t = await suite.open();
     const { app } = t;
     await app.addConnection({ name: 'tls-router', host: '127.0.0.1', transport: 'tls-pinned', port: sim.tlsCertPort as number, user: 'admin', password: 'tls-pw' });
     await app.select('tls-router');
@@ -117,8 +96,8 @@ describe('saved connections', () => {
   });
 
   it('shows a login failure in words, with the router state', async () => {
-    sim = await startRouter({ user: 'admin', password: 'right' });
-    t = await openApp(browser, renderer.dir);
+    const sim = await suite.router({ user: 'admin', password: 'right' });
+    const t = await suite.open();
     const { app } = t;
     await app.addConnection({ name: 'wrong-pw', host: '127.0.0.1', port: sim.port as number, user: 'admin', password: 'wrong' });
     await app.select('wrong-pw');

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../simulator/src/index';
-import { buildRenderer, launchBrowser, openApp, SCREENSHOTS, startRouter, type AppUnderTest } from './fixtures';
+import { e2eSuite, SCREENSHOTS, type AppUnderTest } from './fixtures';
 import { ToolsPage } from './pages/ToolsPage';
 
 /**
@@ -13,21 +12,19 @@ import { ToolsPage } from './pages/ToolsPage';
  * row marked, "only differences", and the diff exported as CSV and JSON.
  */
 describe('cross-router table diff', () => {
-  let browser: Browser;
-  let renderer: Awaited<ReturnType<typeof buildRenderer>>;
+  const suite = e2eSuite({ scope: 'all' });
   let t: AppUnderTest;
   let tools: ToolsPage;
   let siteA: Simulator;
   let siteB: Simulator;
 
   beforeAll(async () => {
-    [renderer, browser] = await Promise.all([buildRenderer(), launchBrowser()]);
-    siteA = await startRouter({ identity: 'site-a', rosVersion: '7.20', password: 'a-pass' });
-    siteB = await startRouter({ identity: 'site-b', rosVersion: '7.16', password: 'b-pass' });
+    siteA = await suite.router({ identity: 'site-a', rosVersion: '7.20', password: 'a-pass' });
+    siteB = await suite.router({ identity: 'site-b', rosVersion: '7.16', password: 'b-pass' });
     // Site B's ether1 got a different comment (the router's model, as another admin would).
     const ifaces = siteB.menu('/interface');
     ifaces.set(ifaces.findByName('ether1')!, { comment: 'changed on site-b' });
-    t = await openApp(browser, renderer.dir);
+    t = await suite.open();
     const { app } = t;
     await app.addConnection({ name: 'Site A', host: '127.0.0.1', port: siteA.port!, user: 'admin', password: 'a-pass' });
     await app.addConnection({ name: 'Site B', host: '127.0.0.1', port: siteB.port!, user: 'admin', password: 'b-pass' });
@@ -37,16 +34,6 @@ describe('cross-router table diff', () => {
     await b.send(['/ip/address/add', '=address=10.55.0.1/24', '=interface=ether3']);
     await b.waitForOutcome('/ip/address/add', 'done');
     tools = new ToolsPage(app);
-  });
-
-  afterAll(async () => {
-    const errors = t?.app.errors ?? [];
-    await t?.close();
-    await siteA?.close();
-    await siteB?.close();
-    await browser?.close();
-    await renderer?.dispose();
-    expect(errors).toEqual([]);
   });
 
   it('/interface by name: the differing comment cell is marked, counters are ignored by default', async () => {

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { startHost, type RunningHost } from '../../app-main/src/host/index';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { startHost, type HostOptions, type RunningHost } from '../../app-main/src/host/index';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/src/index';
 import { AppPage } from './pages/AppPage';
 
@@ -43,14 +44,22 @@ export interface AppUnderTest {
   close(): Promise<void>;
 }
 
+export interface OpenAppOptions {
+  colorScheme?: 'dark' | 'light';
+  /** Re-use a data directory (a restart); it is then left in place on close. */
+  dataDir?: string;
+  /** Services made by the test (e.g. with a short inspect time-out) instead of the host's default. */
+  createServices?: HostOptions['createServices'];
+}
+
 /** A fresh host (own data directory) and a fresh browser context on it, page ready. */
 export async function openApp(
   browser: Browser,
   rendererDir: string,
-  opts: { colorScheme?: 'dark' | 'light'; /** Re-use a data directory (a restart); it is then left in place on close. */ dataDir?: string } = {},
+  opts: OpenAppOptions = {},
 ): Promise<AppUnderTest> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'tikscope-e2e-data-')));
-  const host = await startHost({ port: 0, dataDir, rendererDir, log: () => undefined });
+  const host = await startHost({ port: 0, dataDir, rendererDir, log: () => undefined, ...(opts.createServices ? { createServices: opts.createServices } : {}) });
   const info = await host.services.handlers['app:info']({});
   const app = await AppPage.open(browser, host.url, { colorScheme: opts.colorScheme ?? 'dark' });
   return {
@@ -70,16 +79,97 @@ export async function startRouter(opts: SimulatorOptions = {}): Promise<Simulato
   return startSimulator({ host: '127.0.0.1', port: 0, activity: false, ...opts });
 }
 
-/** Every file under `dir` whose bytes contain `needle` (the "grep the data dir" check). */
+/**
+ * Every file under `dir` whose bytes contain `needle` (the "grep the data dir" check). The app
+ * writes files atomically (a temp file renamed over the old one), so a file listed can be gone when
+ * it is read; then the whole walk starts again, so that the renamed file's bytes are read too.
+ */
 export async function filesContaining(dir: string, needle: string): Promise<string[]> {
-  const hits: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if ((await readFile(p)).includes(Buffer.from(needle, 'utf8'))) hits.push(p);
+  for (let attempt = 1; ; attempt++) {
+    const hits: string[] = [];
+    const walk = async (d: string): Promise<void> => {
+      for (const e of await readdir(d, { withFileTypes: true })) {
+        const p = join(d, e.name);
+        if (e.isDirectory()) await walk(p);
+        else if ((await readFile(p)).includes(Buffer.from(needle, 'utf8'))) hits.push(p);
+      }
+    };
+    try {
+      await walk(dir);
+      return hits;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw e;
     }
+  }
+}
+
+export interface E2eSuite {
+  readonly browser: Browser;
+  readonly rendererDir: string;
+  /** Opens the app (see `openApp`); the suite closes it and checks it logged no page errors. */
+  open(opts?: OpenAppOptions): Promise<AppUnderTest>;
+  /** Closes the open app now without the page-error check (a test that restarts the app). */
+  closeApp(): Promise<void>;
+  /** Starts a simulated router (see `startRouter`) that the suite closes. */
+  router(opts?: SimulatorOptions): Promise<Simulator>;
+}
+
+/**
+ * The setup every e2e file shares: the renderer built once and one Chromium for the file; the app
+ * and routers a test opens are closed after each test (`scope: 'each'`) or, for files whose tests
+ * share one app, after the last (`'all'`) — then the page must have logged no errors.
+ */
+export function e2eSuite({ scope = 'each' }: { scope?: 'each' | 'all' } = {}): E2eSuite {
+  let browser: Browser | undefined;
+  let renderer: Awaited<ReturnType<typeof buildRenderer>> | undefined;
+  let current: AppUnderTest | undefined;
+  const sims: Simulator[] = [];
+
+  /** Closes the app and the routers; returns the page errors the app had logged. */
+  const cleanUp = async (): Promise<string[]> => {
+    const errors = current?.app.errors ?? [];
+    await current?.close();
+    for (const s of sims.splice(0)) await s.close();
+    current = undefined;
+    return errors;
   };
-  await walk(dir);
-  return hits;
+
+  beforeAll(async () => {
+    [renderer, browser] = await Promise.all([buildRenderer(), launchBrowser()]);
+  });
+  if (scope === 'each') {
+    afterEach(async () => {
+      expect(await cleanUp()).toEqual([]);
+    });
+  }
+  afterAll(async () => {
+    const errors = scope === 'all' ? await cleanUp() : [];
+    await browser?.close();
+    await renderer?.dispose();
+    expect(errors).toEqual([]);
+  });
+
+  return {
+    get browser() {
+      if (!browser) throw new Error('the browser starts in beforeAll');
+      return browser;
+    },
+    get rendererDir() {
+      if (!renderer) throw new Error('the renderer is built in beforeAll');
+      return renderer.dir;
+    },
+    async open(opts = {}) {
+      current = await openApp(this.browser, this.rendererDir, opts);
+      return current;
+    },
+    async closeApp() {
+      await current?.close();
+      current = undefined;
+    },
+    async router(opts = {}) {
+      const sim = await startRouter(opts);
+      sims.push(sim);
+      return sim;
+    },
+  };
 }

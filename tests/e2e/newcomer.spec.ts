@@ -1,35 +1,18 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderer, launchBrowser, openApp, SCREENSHOTS, type AppUnderTest } from './fixtures';
+import { describe, expect, it } from 'vitest';
+import { e2eSuite, SCREENSHOTS } from './fixtures';
 
 /**
  * The newcomer path of issue 5: Demo router → Connect → Console → Tables → a set from the Console
  * shows up live → the Trace shows the live table's own sentences. Plus Cancel and the exports.
  */
 describe('newcomer path on the Demo router', () => {
-  let browser: Browser;
-  let renderer: Awaited<ReturnType<typeof buildRenderer>>;
-  let t: AppUnderTest | undefined;
-
-  beforeAll(async () => {
-    [renderer, browser] = await Promise.all([buildRenderer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await renderer?.dispose();
-  });
-  afterEach(async () => {
-    const errors = t?.app.errors ?? [];
-    await t?.close();
-    t = undefined;
-    expect(errors).toEqual([]);
-  });
+  const suite = e2eSuite();
 
   it('connects, prints, watches a live table change and finds its own sentences in the trace', async () => {
-    t = await openApp(browser, renderer.dir);
+    const t = await suite.open();
     const { app } = t;
     await expect(app.router('Demo router').isVisible()).resolves.toBe(true);
     const ws = await app.connect('Demo router');
@@ -89,7 +72,7 @@ describe('newcomer path on the Demo router', () => {
   it('keeps the console history across a restart (↑ recalls the last sentence)', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'tikscope-e2e-restart-'));
     try {
-      t = await openApp(browser, renderer.dir, { dataDir });
+      let t = await suite.open({ dataDir });
       let ws = await t.app.connect('Demo router');
       await ws.send(['/ip/address/print', '?interface=ether1']);
       await ws.waitForOutcome('/ip/address/print', 'done');
@@ -97,20 +80,19 @@ describe('newcomer path on the Demo router', () => {
       await t.close();
       expect(errors).toEqual([]);
 
-      t = await openApp(browser, renderer.dir, { dataDir });
+      t = await suite.open({ dataDir });
       ws = await t.app.connect('Demo router');
       await ws.sentence().click();
       await ws.sentence().press('ArrowUp');
       await expect(ws.sentence().inputValue()).resolves.toBe('/ip/address/print\n?interface=ether1');
     } finally {
-      await t?.close();
-      t = undefined;
+      await suite.closeApp();
       await rm(dataDir, { recursive: true, force: true });
     }
   });
 
   it('explains how to start the app when the address has no token', async () => {
-    t = await openApp(browser, renderer.dir);
+    const t = await suite.open();
     const page = await t.app.context.newPage();
     await page.goto(t.host.url.replace(/#.*$/, ''));
     await page.locator('[data-app-state="no-bridge"]').waitFor();
@@ -120,7 +102,7 @@ describe('newcomer path on the Demo router', () => {
   });
 
   it('cancels a running /interface/listen with Cancel', async () => {
-    t = await openApp(browser, renderer.dir);
+    const t = await suite.open();
     const ws = await t.app.connect('Demo router');
     await ws.send(['/interface/listen']);
     const card = ws.command('/interface/listen');
@@ -135,7 +117,7 @@ describe('newcomer path on the Demo router', () => {
   });
 
   it('exports the live table as CSV and JSON and the trace as JSON Lines and pcapng', async () => {
-    t = await openApp(browser, renderer.dir);
+    const t = await suite.open();
     const ws = await t.app.connect('Demo router');
     const table = await ws.startTable('/interface');
     await ws.cell(table, 'ether1').waitFor();

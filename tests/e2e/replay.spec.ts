@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../simulator/src/index';
-import { buildRenderer, launchBrowser, openApp, SCREENSHOTS, startRouter, type AppUnderTest } from './fixtures';
+import { describe, expect, it } from 'vitest';
+import { e2eSuite, SCREENSHOTS } from './fixtures';
 import { ReplayPage } from './pages/ReplayPage';
 
 /**
@@ -14,37 +12,18 @@ import { ReplayPage } from './pages/ReplayPage';
  * exported and read byte for byte.
  */
 describe('trace replay and repro bundles', () => {
-  let browser: Browser;
-  let renderer: Awaited<ReturnType<typeof buildRenderer>>;
-  let t: AppUnderTest | undefined;
-  const sims: Simulator[] = [];
-
-  beforeAll(async () => {
-    [renderer, browser] = await Promise.all([buildRenderer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await renderer?.dispose();
-  });
-  afterEach(async () => {
-    const errors = t?.app.errors ?? [];
-    await t?.close();
-    for (const s of sims.splice(0)) await s.close();
-    t = undefined;
-    expect(errors).toEqual([]);
-  });
+  const suite = e2eSuite();
 
   it('replays A’s trace on B: writes only after confirmation, differences shown; exports a bundle without passwords', async () => {
     const pwA = 'e2e-replay-A-9c1f';
     const pwB = 'e2e-replay-B-42d7';
-    const simA = await startRouter({ rosVersion: '7.20', identity: 'core-A', password: pwA });
-    const simB = await startRouter({ rosVersion: '7.16', identity: 'edge-B', password: pwB });
-    sims.push(simA, simB);
+    const simA = await suite.router({ rosVersion: '7.20', identity: 'core-A', password: pwA });
+    const simB = await suite.router({ rosVersion: '7.16', identity: 'edge-B', password: pwB });
     // B's data differs from A's: its LAN address carries another comment.
     const lanB = simB.menu('/ip/address').items().next().value!;
     simB.menu('/ip/address').update(lanB, { comment: 'lab copy' });
 
-    t = await openApp(browser, renderer.dir);
+    const t = await suite.open();
     const { app, host } = t;
     await app.addConnection({ name: 'router-A', host: '127.0.0.1', port: simA.port as number, transport: 'plain', user: 'admin', password: pwA });
     await app.addConnection({ name: 'router-B', host: '127.0.0.1', port: simB.port as number, transport: 'plain', user: 'admin', password: pwB });

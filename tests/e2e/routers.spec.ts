@@ -1,35 +1,14 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../../simulator/src/index';
-import { buildRenderer, launchBrowser, openApp, SCREENSHOTS, startRouter, type AppUnderTest } from './fixtures';
+import { describe, expect, it } from 'vitest';
+import { e2eSuite, SCREENSHOTS } from './fixtures';
 
 /** Several routers: a second simulator added through the form, side by side; reconnect after a restart. */
 describe('several routers', () => {
-  let browser: Browser;
-  let renderer: Awaited<ReturnType<typeof buildRenderer>>;
-  let t: AppUnderTest | undefined;
-  let sim: Simulator | undefined;
-
-  beforeAll(async () => {
-    [renderer, browser] = await Promise.all([buildRenderer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await renderer?.dispose();
-  });
-  afterEach(async () => {
-    const errors = t?.app.errors ?? [];
-    await t?.close();
-    await sim?.close();
-    t = undefined;
-    sim = undefined;
-    expect(errors).toEqual([]);
-  });
+  const suite = e2eSuite();
 
   it('shows two routers side by side, each with its own Console, Tables and Trace', async () => {
-    sim = await startRouter({ user: 'admin', password: 'edge-pass', identity: 'edge-2', rosVersion: '7.18' });
-    t = await openApp(browser, renderer.dir);
+    const sim = await suite.router({ user: 'admin', password: 'edge-pass', identity: 'edge-2', rosVersion: '7.18' });
+    const t = await suite.open();
     const { app } = t;
     const demo = await app.connect('Demo router');
     await app.addConnection({ name: 'edge-2', host: '127.0.0.1', port: sim.port as number, transport: 'plain', user: 'admin', password: 'edge-pass', group: 'lab' });
@@ -59,8 +38,8 @@ describe('several routers', () => {
   });
 
   it('reconnects after the router restarts: Reconnecting…, then Connected again', async () => {
-    sim = await startRouter({ user: 'admin', password: 'pw-restart', identity: 'restarting' });
-    t = await openApp(browser, renderer.dir);
+    const sim = await suite.router({ user: 'admin', password: 'pw-restart', identity: 'restarting' });
+    const t = await suite.open();
     const { app } = t;
     await app.addConnection({ name: 'flaky', host: '127.0.0.1', port: sim.port as number, user: 'admin', password: 'pw-restart' });
     const ws = await app.connect('flaky');
