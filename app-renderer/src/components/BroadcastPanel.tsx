@@ -6,6 +6,7 @@ import { useApp, useRun } from '../hooks';
 import { looksLikeCli, translateCli } from '../lib/cli';
 import { formatElapsed } from '../lib/format';
 import { replyKindClass } from '../lib/words';
+import { FieldError, RequestError } from './FormParts';
 import { Modal } from './Modal';
 import { RouterPicker } from './RouterPicker';
 
@@ -191,23 +192,14 @@ export function BroadcastPanel() {
               onChange={(e) => actions.set({ timeoutText: e.target.value })}
             />
           </label>
-          {view.fieldErrors.timeout && (
-            <p id={`${uid}-timeout-error`} className="field-error" role="alert">
-              {view.fieldErrors.timeout}
-            </p>
-          )}
+          <FieldError id={`${uid}-timeout-error`} message={view.fieldErrors.timeout} alert />
           <span className="spacer" />
           <button type="submit" className="btn btn-primary" disabled={busy}>
             {view.status === 'sending' ? 'Sending…' : 'Send to selected'}
           </button>
         </div>
       </form>
-      {view.error && (
-        <p className="table-error" role="alert">
-          {view.error.message}
-          {view.error.hint && <span className="hint"> {view.error.hint}</span>}
-        </p>
-      )}
+      <RequestError error={view.error} />
       {view.status === 'sending' && (
         <p role="status" className="muted">
           Sending to {view.confirm?.connectionIds.length ?? view.selected.length} router(s)…

@@ -5,6 +5,7 @@ import { useApp, useRun } from '../hooks';
 import { displayColumns, isVolatileColumn, keyCandidates, type DiffResult, type DiffRow } from '../lib/diff';
 import { formatElapsed } from '../lib/format';
 import { currentDiff, diffSources } from '../store/multi';
+import { RequestError, TextField } from './FormParts';
 import { RouterPicker } from './RouterPicker';
 
 /** Rows drawn at first; "Show more" adds this many again (a 10k-row menu stays responsive). */
@@ -139,12 +140,6 @@ export function DiffPanel() {
   const nameOf = (id: string) => diff?.sources.find((s) => s.id === id)?.name ?? id;
   const failed = (view.fetched?.routers ?? []).filter((r) => r.outcome !== 'done');
   const truncated = (view.fetched?.routers ?? []).filter((r) => r.truncated);
-  const fieldError = (k: keyof typeof view.fieldErrors) =>
-    view.fieldErrors[k] && (
-      <p id={`${uid}-${k}-error`} className="field-error" role="alert">
-        {view.fieldErrors[k]}
-      </p>
-    );
   const candidateLabel = (c: (typeof candidates)[number]) => {
     const n = sources.length;
     if (c.uniqueIn === n && c.presentIn === n) return `${c.name} (unique on every router)`;
@@ -167,51 +162,9 @@ export function DiffPanel() {
       >
         <RouterPicker label="Compare" connections={connections} links={links} selected={view.selected} onToggle={actions.toggle} error={view.fieldErrors.routers} errorId={`${uid}-routers-error`} />
         <div className="table-form">
-          <div className="field path-field">
-            <label htmlFor={`${uid}-path`}>Path</label>
-            <input
-              id={`${uid}-path`}
-              className="input mono"
-              value={view.path}
-              spellCheck={false}
-              autoComplete="off"
-              placeholder="/ip/address"
-              aria-invalid={view.fieldErrors.path ? true : undefined}
-              aria-describedby={view.fieldErrors.path ? `${uid}-path-error` : undefined}
-              onChange={(e) => actions.set({ path: e.target.value })}
-            />
-            {fieldError('path')}
-          </div>
-          <div className="field">
-            <label htmlFor={`${uid}-query`}>Query</label>
-            <input
-              id={`${uid}-query`}
-              className="input mono"
-              value={view.queryText}
-              spellCheck={false}
-              autoComplete="off"
-              placeholder="?disabled=false"
-              aria-invalid={view.fieldErrors.query ? true : undefined}
-              aria-describedby={view.fieldErrors.query ? `${uid}-query-error` : undefined}
-              onChange={(e) => actions.set({ queryText: e.target.value })}
-            />
-            {fieldError('query')}
-          </div>
-          <div className="field">
-            <label htmlFor={`${uid}-props`}>Properties</label>
-            <input
-              id={`${uid}-props`}
-              className="input mono"
-              value={view.proplistText}
-              spellCheck={false}
-              autoComplete="off"
-              placeholder="all, or name,mtu,comment"
-              aria-invalid={view.fieldErrors.proplist ? true : undefined}
-              aria-describedby={view.fieldErrors.proplist ? `${uid}-proplist-error` : undefined}
-              onChange={(e) => actions.set({ proplistText: e.target.value })}
-            />
-            {fieldError('proplist')}
-          </div>
+          <TextField className="field path-field" id={`${uid}-path`} label="Path" value={view.path} placeholder="/ip/address" error={view.fieldErrors.path} errorId={`${uid}-path-error`} alertError onChange={(path) => actions.set({ path })} />
+          <TextField id={`${uid}-query`} label="Query" value={view.queryText} placeholder="?disabled=false" error={view.fieldErrors.query} errorId={`${uid}-query-error`} alertError onChange={(queryText) => actions.set({ queryText })} />
+          <TextField id={`${uid}-props`} label="Properties" value={view.proplistText} placeholder="all, or name,mtu,comment" error={view.fieldErrors.proplist} errorId={`${uid}-proplist-error`} alertError onChange={(proplistText) => actions.set({ proplistText })} />
           <div className="table-buttons">
             <button type="submit" className="btn btn-primary" disabled={view.status === 'loading'}>
               {view.fetched ? 'Refresh' : 'Compare'}
@@ -224,12 +177,7 @@ export function DiffPanel() {
           Printing {view.path} on {view.selected.length} routers…
         </p>
       )}
-      {view.error && (
-        <p className="table-error" role="alert">
-          {view.error.message}
-          {view.error.hint && <span className="hint"> {view.error.hint}</span>}
-        </p>
-      )}
+      <RequestError error={view.error} />
       {failed.length > 0 && (
         <div className="table-error" role="alert">
           <p>

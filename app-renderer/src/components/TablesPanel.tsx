@@ -9,6 +9,7 @@ import { emptyTable } from '../store/tables';
 import type { TableView } from '../store/types';
 import { CompletionList, completionKey } from './Completion';
 import { DataGrid } from './DataGrid';
+import { FieldError, RequestError, TextField } from './FormParts';
 
 /**
  * The column choice for a path is stored as every known column in display order, hidden ones
@@ -111,13 +112,6 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
     else downloadFile(`${base}.json`, 'application/json', rowsToJson(rows));
   };
 
-  const fieldError = (f: 'path' | 'query' | 'proplist') =>
-    view.fieldErrors[f] ? (
-      <p id={`${uid}-${f}-error`} className="field-error">
-        {view.fieldErrors[f]}
-      </p>
-    ) : null;
-
   const queued = view.queue ? view.queue.upserts.size + view.queue.removes.size : 0;
 
   return (
@@ -177,38 +171,10 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
               setClosedFor(item);
             }}
           />
-          {fieldError('path')}
+          <FieldError id={`${uid}-path-error`} message={view.fieldErrors.path} />
         </div>
-        <div className="field">
-          <label htmlFor={`${uid}-query`}>Query</label>
-          <input
-            id={`${uid}-query`}
-            className="input mono"
-            value={view.queryText}
-            spellCheck={false}
-            autoComplete="off"
-            placeholder="?type=ether ?running=true"
-            aria-invalid={view.fieldErrors.query ? true : undefined}
-            aria-describedby={view.fieldErrors.query ? `${uid}-query-error` : undefined}
-            onChange={(e) => actions.setField(connectionId, 'queryText', e.target.value)}
-          />
-          {fieldError('query')}
-        </div>
-        <div className="field">
-          <label htmlFor={`${uid}-props`}>Properties</label>
-          <input
-            id={`${uid}-props`}
-            className="input mono"
-            value={view.proplistText}
-            spellCheck={false}
-            autoComplete="off"
-            placeholder="all, or name,type,mtu"
-            aria-invalid={view.fieldErrors.proplist ? true : undefined}
-            aria-describedby={view.fieldErrors.proplist ? `${uid}-proplist-error` : undefined}
-            onChange={(e) => actions.setField(connectionId, 'proplistText', e.target.value)}
-          />
-          {fieldError('proplist')}
-        </div>
+        <TextField id={`${uid}-query`} label="Query" value={view.queryText} placeholder="?type=ether ?running=true" error={view.fieldErrors.query} errorId={`${uid}-query-error`} onChange={(v) => actions.setField(connectionId, 'queryText', v)} />
+        <TextField id={`${uid}-props`} label="Properties" value={view.proplistText} placeholder="all, or name,type,mtu" error={view.fieldErrors.proplist} errorId={`${uid}-proplist-error`} onChange={(v) => actions.setField(connectionId, 'proplistText', v)} />
         <div className="table-buttons">
           <button type="submit" className="btn btn-primary">
             Start
@@ -218,12 +184,7 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
           </button>
         </div>
       </form>
-      {view.error && view.status === 'error' && (
-        <p className="table-error" role="alert">
-          {view.error.message}
-          {view.error.hint && <span className="hint"> {view.error.hint}</span>}
-        </p>
-      )}
+      <RequestError error={view.status === 'error' ? view.error : undefined} />
       <div className="table-bar" role="toolbar" aria-label="Live table">
         <span className={`pill pill-${view.status}`} role="status">
           {view.status === 'loading' && view.loaded !== undefined ? `Loading… ${formatCount(view.loaded)} rows` : STATUS_TEXT[view.status]}
