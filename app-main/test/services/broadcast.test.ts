@@ -4,13 +4,13 @@
  * writes need a confirmation, stop-on-first-error skips the rest, traces and history record each
  * router's command. A scripted console covers the cases a simulator does not produce on demand.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator/src/index';
+import { describe, expect, it } from 'vitest';
+import type { Simulator } from '../../../simulator/src/index';
 import type { BroadcastAnswer, BroadcastResult, ConsoleEnd, ConsoleReply } from '../../src/common/contract';
 import { BroadcastService, classifyCommand, validateBroadcastArgs, type BroadcastConsole } from '../../src/services/broadcast';
 import type { ConsoleTap } from '../../src/services/console';
-import { BridgeFailure, createServices, MemoryCredentialStore, type LinkTimings, type Services } from '../../src/services/index';
-import { EventLog, failure, tempDir } from './helpers';
+import { BridgeFailure, type LinkTimings, type Services } from '../../src/services/index';
+import { failure, servicesRig } from './helpers';
 
 describe('classifyCommand (the confirmation rule)', () => {
   it.each([
@@ -248,22 +248,8 @@ describe('BroadcastService (scripted console)', () => {
 
 const FAST: Partial<LinkTimings> = { connectTimeoutMs: 3000, commandTimeoutMs: 3000, heartbeatIntervalMs: 0, backoffStartMs: 20, backoffCapMs: 200, quitTimeoutMs: 500 };
 
-let tmp: ReturnType<typeof tempDir>;
-let events: EventLog;
-let services: Services | undefined;
-const sims: Simulator[] = [];
-
-async function sim(options: SimulatorOptions): Promise<Simulator> {
-  const s = await startSimulator({ password: 'pw', activity: false, ...options });
-  sims.push(s);
-  return s;
-}
-
-async function start(): Promise<Services> {
-  services = await createServices({ dataDir: tmp.dir, host: 'browser', appVersion: 'test', credentialStore: new MemoryCredentialStore(), timings: FAST, random: () => 0.5 });
-  services.subscribe(events.listener);
-  return services;
-}
+const rig = servicesRig({ services: { timings: FAST, random: () => 0.5 }, sim: () => ({ password: 'pw' }) });
+const { sim, start } = rig;
 
 async function connect(s: Services, router: Simulator, name: string, user = 'admin', password = 'pw'): Promise<string> {
   const c = await s.handlers['connections:save']({ input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user, password } });
@@ -274,17 +260,6 @@ async function connect(s: Services, router: Simulator, name: string, user = 'adm
 async function traceWords(s: Services, id: string): Promise<string[][]> {
   return (await s.handlers['trace:get']({ connectionId: id })).entries.map((e) => e.words);
 }
-
-beforeEach(() => {
-  tmp = tempDir();
-  events = new EventLog();
-});
-afterEach(async () => {
-  await services?.dispose();
-  services = undefined;
-  for (const s of sims.splice(0)) await s.close();
-  tmp.cleanup();
-});
 
 describe('broadcast against simulated routers', () => {
   it('a read-only print reaches two routers of different versions; each command is in its own trace and history, not in the console events', async () => {
@@ -310,8 +285,8 @@ describe('broadcast against simulated routers', () => {
     }
     // The tap: the window's consoles do not receive replies for commands they did not send.
     const ids = new Set(r.results.map((x) => x.commandId));
-    expect(events.of('console:replies').flat().some((x) => ids.has(x.commandId))).toBe(false);
-    expect(events.of('console:end').some((x) => ids.has(x.commandId))).toBe(false);
+    expect(rig.events.of('console:replies').flat().some((x) => ids.has(x.commandId))).toBe(false);
+    expect(rig.events.of('console:end').some((x) => ids.has(x.commandId))).toBe(false);
   });
 
   it('a write is not sent without confirmation, and is sent to every router with it', async () => {
@@ -383,7 +358,7 @@ describe('broadcast against simulated routers', () => {
     const idb = await connect(s, b, 'B');
     // A stops answering; once the print is on the wire to A, A loses power.
     a.faults.stall = true;
-    const onWire = events.wait('trace:entries', (e) => e.connectionId === ida && e.entries.some((x) => x.words[0] === '/system/identity/print'));
+    const onWire = rig.events.wait('trace:entries', (e) => e.connectionId === ida && e.entries.some((x) => x.words[0] === '/system/identity/print'));
     const answer = s.handlers['broadcast:send']({ connectionIds: [ida, idb], words: ['/system/identity/print'], timeoutSeconds: 30 });
     await onWire;
     a.dropConnections();

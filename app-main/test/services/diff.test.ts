@@ -3,45 +3,23 @@
  * tables' argument rules, a row cap that cancels the print, and every router settling with an
  * outcome of its own (done, trap, not connected).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator/src/index';
-import { BridgeFailure, createServices, MemoryCredentialStore, type LinkTimings, type Services } from '../../src/services/index';
+import { describe, expect, it } from 'vitest';
+import type { Simulator } from '../../../simulator/src/index';
+import { BridgeFailure, type LinkTimings, type Services } from '../../src/services/index';
 import { DiffService, validateDiffArgs } from '../../src/services/diff';
 import { connect as rawConnect } from '../../../protocol/node/connect';
-import { failure, tempDir } from './helpers';
+import { failure, servicesRig } from './helpers';
 
 const FAST: Partial<LinkTimings> = { connectTimeoutMs: 3000, commandTimeoutMs: 3000, heartbeatIntervalMs: 0, backoffStartMs: 20, backoffCapMs: 200, quitTimeoutMs: 500 };
 
-let tmp: ReturnType<typeof tempDir>;
-let services: Services | undefined;
-const sims: Simulator[] = [];
-
-async function sim(options: SimulatorOptions): Promise<Simulator> {
-  const s = await startSimulator({ password: 'pw', activity: false, ...options });
-  sims.push(s);
-  return s;
-}
-
-async function start(): Promise<Services> {
-  services = await createServices({ dataDir: tmp.dir, host: 'browser', appVersion: 'test', credentialStore: new MemoryCredentialStore(), timings: FAST, random: () => 0.5 });
-  return services;
-}
+const rig = servicesRig({ services: { timings: FAST, random: () => 0.5 }, sim: () => ({ password: 'pw' }) });
+const { sim, start } = rig;
 
 async function connect(s: Services, router: Simulator, name: string): Promise<string> {
   const c = await s.handlers['connections:save']({ input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password: 'pw' } });
   await s.handlers['link:connect']({ id: c.id });
   return c.id;
 }
-
-beforeEach(() => {
-  tmp = tempDir();
-});
-afterEach(async () => {
-  await services?.dispose();
-  services = undefined;
-  for (const s of sims.splice(0)) await s.close();
-  tmp.cleanup();
-});
 
 describe('validateDiffArgs', () => {
   const bad = (args: unknown): string => {

@@ -1,9 +1,14 @@
-/** Shared fixtures for the services tests: temp data dirs, an event recorder that waits on events. */
+/**
+ * Shared fixtures for the services tests: temp data dirs, an event recorder that waits on events,
+ * and the per-test rig of real services and simulated routers.
+ */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator/src/index';
 import type { BridgeEvents, EventName } from '../../src/common/contract';
-import { BridgeFailure } from '../../src/services/index';
+import { BridgeFailure, createServices, MemoryCredentialStore, type Services, type ServicesOptions } from '../../src/services/index';
 
 export function tempDir(prefix = 'tikscope-services-'): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -89,4 +94,79 @@ export async function until(test: () => boolean | Promise<boolean>, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+export interface ServicesRig {
+  /** This test's data directory (fresh for every test, removed after it). */
+  readonly dir: string;
+  /** This test's events: the services started by `start` report to it. */
+  readonly events: EventLog;
+  /** A simulated router on 127.0.0.1 port 0, stopped after the test. */
+  sim(options?: SimulatorOptions): Promise<Simulator>;
+  /** The real services on this test's data directory, disposed after the test. */
+  start(options?: Partial<ServicesOptions>): Promise<Services>;
+  /** The test disposed the services itself (so they are not disposed twice). */
+  disposed(): void;
+}
+
+/**
+ * The per-test setup of the tests that run the real services against simulated routers: registers
+ * beforeEach/afterEach for the file. `services` are the file's defaults for createServices (on top
+ * of a browser host, version "test" and an in-memory credential store); `sim(n)` gives the defaults
+ * of the test's n-th router (1-based), so that identities can follow the order they are started in.
+ */
+export function servicesRig(
+  defaults: { services?: Partial<ServicesOptions>; sim?: (n: number) => SimulatorOptions } = {},
+): ServicesRig {
+  let tmp: ReturnType<typeof tempDir> | undefined;
+  let events = new EventLog();
+  let services: Services | undefined;
+  const sims: Simulator[] = [];
+  /** Routers asked for in this test, counted when asked (not when started: they may start together). */
+  let simCount = 0;
+
+  beforeEach(() => {
+    simCount = 0;
+    tmp = tempDir();
+    events = new EventLog();
+  });
+  afterEach(async () => {
+    await services?.dispose();
+    services = undefined;
+    for (const s of sims.splice(0)) await s.close();
+    tmp?.cleanup();
+  });
+
+  const dir = (): string => {
+    if (!tmp) throw new Error('the data directory is made in beforeEach');
+    return tmp.dir;
+  };
+  return {
+    get dir() {
+      return dir();
+    },
+    get events() {
+      return events;
+    },
+    async sim(options = {}) {
+      const s = await startSimulator({ activity: false, ...defaults.sim?.(++simCount), ...options });
+      sims.push(s);
+      return s;
+    },
+    async start(options = {}) {
+      services = await createServices({
+        dataDir: dir(),
+        host: 'browser',
+        appVersion: 'test',
+        credentialStore: new MemoryCredentialStore(),
+        ...defaults.services,
+        ...options,
+      });
+      services.subscribe(events.listener);
+      return services;
+    },
+    disposed() {
+      services = undefined;
+    },
+  };
 }

@@ -4,39 +4,24 @@
  * quiet fallback for routers whose inspect is disabled, empty or stalled (switched live through
  * the simulator's `inspectMode`).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator/src/index';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Simulator } from '../../../simulator/src/index';
 import type { TraceEntry } from '../../src/common/contract';
-import { createServices, MemoryCredentialStore, type Services, type ServicesOptions } from '../../src/services/index';
-import { EventLog, failure, tempDir } from './helpers';
+import type { Services } from '../../src/services/index';
+import { failure, servicesRig } from './helpers';
 
-let tmp: ReturnType<typeof tempDir>;
-let events: EventLog;
-let services: Services | undefined;
-const sims: Simulator[] = [];
 /** Added to the services' clock, to step over the cool-down without sleeping. */
 let skew = 0;
 
-async function sim(options: SimulatorOptions = {}): Promise<Simulator> {
-  const s = await startSimulator({ password: 'pw', activity: false, identity: `sim-${sims.length + 1}`, ...options });
-  sims.push(s);
-  return s;
-}
-
-async function start(options: Partial<ServicesOptions> = {}): Promise<Services> {
-  services = await createServices({
-    dataDir: tmp.dir,
-    host: 'browser',
-    appVersion: 'test',
-    credentialStore: new MemoryCredentialStore(),
+const rig = servicesRig({
+  services: {
     timings: { heartbeatIntervalMs: 0, backoffStartMs: 20, backoffCapMs: 200, quitTimeoutMs: 500 },
     random: () => 0.5,
     now: () => Date.now() + skew,
-    ...options,
-  });
-  services.subscribe(events.listener);
-  return services;
-}
+  },
+  sim: (n) => ({ password: 'pw', identity: `sim-${n}` }),
+});
+const { sim, start } = rig;
 
 async function connect(s: Services, router: Simulator, name: string): Promise<string> {
   const c = await s.handlers['connections:save']({ input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password: 'pw' } });
@@ -52,14 +37,6 @@ async function inspectTrace(s: Services, id: string): Promise<TraceEntry[]> {
 
 beforeEach(() => {
   skew = 0;
-  tmp = tempDir();
-  events = new EventLog();
-});
-afterEach(async () => {
-  await services?.dispose();
-  services = undefined;
-  for (const s of sims.splice(0)) await s.close();
-  tmp.cleanup();
 });
 
 describe('completion from /console/inspect', () => {
@@ -179,7 +156,7 @@ describe('completion from /console/inspect', () => {
     expect((await s.handlers['complete:children']({ connectionId: id, path: ['interface'] })).available).toBe(false);
     expect((await s.handlers['complete:values']({ connectionId: id, path: ['ip', 'address', 'add'], argument: 'interface' })).available).toBe(false);
     expect(s.inspect.stats().requests).toBe(requests);
-    expect(events.of('app:notice')).toEqual([]);
+    expect(rig.events.of('app:notice')).toEqual([]);
     // Switched on live: after the cool-down the router is asked again.
     router.inspectMode = 'normal';
     skew = 61_000;
@@ -215,7 +192,7 @@ describe('completion from /console/inspect', () => {
     expect(trace.some((e) => e.direction === 'out' && e.words[0] === '/cancel' && e.words.includes(`=tag=${inspectTag}`))).toBe(true);
     // The console works meanwhile.
     const ref = await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
-    const end = await events.wait('console:end', (e) => e.commandId === ref.commandId);
+    const end = await rig.events.wait('console:end', (e) => e.commandId === ref.commandId);
     expect(end.outcome).toBe('done');
     // Fixed live: still off during the cool-down, asked again after it.
     router.inspectMode = 'normal';

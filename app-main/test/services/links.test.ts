@@ -2,11 +2,11 @@
  * Services against the simulated router over loopback: links, reconnect, faults, console, live
  * tables, traces. Every wait is on an event (link:state, console:end, table:patch …).
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator/src/index';
+import { describe, expect, it } from 'vitest';
+import type { Simulator } from '../../../simulator/src/index';
 import type { LinkState, TablePatch } from '../../src/common/contract';
-import { createServices, MemoryCredentialStore, type LinkTimings, type Services, type ServicesOptions } from '../../src/services/index';
-import { EventLog, failure, tempDir } from './helpers';
+import type { LinkTimings, Services } from '../../src/services/index';
+import { failure, servicesRig } from './helpers';
 
 const FAST: Partial<LinkTimings> = {
   connectTimeoutMs: 3000,
@@ -19,31 +19,8 @@ const FAST: Partial<LinkTimings> = {
   quitTimeoutMs: 500,
 };
 
-let tmp: ReturnType<typeof tempDir>;
-let events: EventLog;
-let services: Services | undefined;
-const sims: Simulator[] = [];
-
-let simCount = 0;
-async function sim(options: SimulatorOptions = {}): Promise<Simulator> {
-  const s = await startSimulator({ password: 'pw', activity: false, identity: `sim-${++simCount}`, ...options });
-  sims.push(s);
-  return s;
-}
-
-async function start(options: Partial<ServicesOptions> = {}): Promise<Services> {
-  services = await createServices({
-    dataDir: tmp.dir,
-    host: 'browser',
-    appVersion: 'test',
-    credentialStore: new MemoryCredentialStore(),
-    timings: FAST,
-    random: () => 0.5,
-    ...options,
-  });
-  services.subscribe(events.listener);
-  return services;
-}
+const rig = servicesRig({ services: { timings: FAST, random: () => 0.5 }, sim: (n) => ({ password: 'pw', identity: `sim-${n}` }) });
+const { sim, start } = rig;
 
 async function save(s: Services, router: Simulator, name = 'R1', password = 'pw'): Promise<string> {
   const c = await s.handlers['connections:save']({ input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password } });
@@ -51,18 +28,6 @@ async function save(s: Services, router: Simulator, name = 'R1', password = 'pw'
 }
 
 const stateOf = (id: string, status: LinkState['status']) => (p: LinkState) => p.connectionId === id && p.status === status;
-
-beforeEach(() => {
-  simCount = 0;
-  tmp = tempDir();
-  events = new EventLog();
-});
-afterEach(async () => {
-  await services?.dispose();
-  services = undefined;
-  for (const s of sims.splice(0)) await s.close();
-  tmp.cleanup();
-});
 
 describe('links', () => {
   it('connects, reads identity and version, and records a redacted trace of the login', async () => {
@@ -72,7 +37,7 @@ describe('links', () => {
     const state = await s.handlers['link:connect']({ id });
     expect(state).toMatchObject({ connectionId: id, status: 'online', transport: 'plain', encrypted: false, authenticated: false });
     expect(state.router).toMatchObject({ identity: 'sim-1', version: expect.stringMatching(/^7\.20/) });
-    expect(events.of('link:state').map((p) => p.status)).toEqual(['connecting', 'online']);
+    expect(rig.events.of('link:state').map((p) => p.status)).toEqual(['connecting', 'online']);
     const trace = await s.handlers['trace:get']({ connectionId: id });
     expect(trace.entries[0]!.words).toEqual(['/login', '=name=admin', '=password=********']);
     expect(JSON.stringify(trace)).not.toContain('=password=pw');
@@ -93,10 +58,10 @@ describe('links', () => {
     expect(states.map((st) => st.status)).toEqual(['online', 'online', 'online']);
     expect(new Set(states.map((st) => st.router?.identity)).size).toBe(3);
     // Commands on each link reach its own router.
-    const ends = ids.map((id) => events.wait('console:end', (e) => e.connectionId === id));
+    const ends = ids.map((id) => rig.events.wait('console:end', (e) => e.connectionId === id));
     for (const id of ids) await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
     await Promise.all(ends);
-    const replies = events.of('console:replies').flat();
+    const replies = rig.events.of('console:replies').flat();
     for (const [i, id] of ids.entries()) {
       expect(replies.find((r) => r.connectionId === id && r.kind === '!re')?.words).toContain(`=name=sim-${i + 1}`);
     }
@@ -147,13 +112,13 @@ describe('links', () => {
     await s.handlers['link:connect']({ id });
     router.faults.refuseLogin = true;
     router.dropConnections();
-    const failed = await events.wait('link:state', stateOf(id, 'auth-failed'));
+    const failed = await rig.events.wait('link:state', stateOf(id, 'auth-failed'));
     expect(failed.errorCode).toBe('LOGIN_FAILED');
     const before = (await s.handlers['trace:get']({ connectionId: id })).entries.filter((e) => e.words[0] === '/login').length;
     // Absence of a retry can only be shown by waiting: several backoff caps (200 ms) without one.
     await new Promise((r) => setTimeout(r, 800));
     expect((await s.handlers['trace:get']({ connectionId: id })).entries.filter((e) => e.words[0] === '/login').length).toBe(before);
-    expect(events.of('link:state').filter((p) => p.connectionId === id).at(-1)!.status).toBe('auth-failed');
+    expect(rig.events.of('link:state').filter((p) => p.connectionId === id).at(-1)!.status).toBe('auth-failed');
   });
 
   it('simulator killed and restarted on the same port: reconnects and live tables resubscribe', async () => {
@@ -162,26 +127,26 @@ describe('links', () => {
     const id = await save(s, router);
     await s.handlers['link:connect']({ id });
     const { tableId } = await s.handlers['table:start']({ connectionId: id, path: '/interface' });
-    const live = await events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
+    const live = await rig.events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
     const rows = live.total;
     expect(rows).toBeGreaterThan(3);
 
     await router.stop();
-    const backoff = await events.wait('link:state', stateOf(id, 'backoff'));
+    const backoff = await rig.events.wait('link:state', stateOf(id, 'backoff'));
     expect(backoff.errorCode).toBe('NETWORK');
     expect(backoff.nextAttemptAt).toBeGreaterThan(0);
-    await events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'resubscribing', 5000, true);
+    await rig.events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'resubscribing', 5000, true);
     expect((await failure(() => s.handlers['console:send']({ connectionId: id, words: ['/interface/print'] }))).code).toBe('NOT_CONNECTED');
 
-    const online = events.wait('link:state', stateOf(id, 'online'), 15_000);
-    const reset = events.wait('table:patch', (p) => p.tableId === tableId && p.reset && events.of('link:state').some(stateOf(id, 'backoff')));
+    const online = rig.events.wait('link:state', stateOf(id, 'online'), 15_000);
+    const reset = rig.events.wait('table:patch', (p) => p.tableId === tableId && p.reset && rig.events.of('link:state').some(stateOf(id, 'backoff')));
     await router.start();
     await online;
     const afterReset = await reset;
-    const relive = afterReset.status === 'live' ? afterReset : await events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live', 15_000);
+    const relive = afterReset.status === 'live' ? afterReset : await rig.events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live', 15_000);
     expect(relive.total).toBe(rows);
     // The resubscription reprinted and listens again: a change shows up.
-    const changed = events.wait('table:patch', (p) => p.tableId === tableId && p.upserts.some((r) => r['comment'] === 'after-restart'));
+    const changed = rig.events.wait('table:patch', (p) => p.tableId === tableId && p.upserts.some((r) => r['comment'] === 'after-restart'));
     await s.handlers['console:send']({ connectionId: id, words: ['/interface/set', '=.id=ether2', '=comment=after-restart'] });
     await changed;
   });
@@ -192,9 +157,9 @@ describe('links', () => {
     const id = await save(s, router);
     expect((await s.handlers['link:connect']({ id })).status).toBe('online');
     const { tableId } = await s.handlers['table:start']({ connectionId: id, path: '/interface', proplist: ['name', 'type'] });
-    const live = await events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
+    const live = await rig.events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
     const rows = new Map<string, Record<string, string>>();
-    for (const p of events.of('table:patch').filter((x) => x.tableId === tableId)) {
+    for (const p of rig.events.of('table:patch').filter((x) => x.tableId === tableId)) {
       if (p.reset) rows.clear();
       for (const r of p.upserts) rows.set(r['.id']!, r);
     }
@@ -209,11 +174,11 @@ describe('links', () => {
     const id = await save(s, router);
     await s.handlers['link:connect']({ id });
     router.faults.stall = true;
-    const down = await events.wait('link:state', stateOf(id, 'backoff'));
+    const down = await rig.events.wait('link:state', stateOf(id, 'backoff'));
     expect(down.errorCode).toBe('TIMEOUT');
     expect(down.reason).toMatch(/heartbeat/);
     router.faults.stall = false;
-    const up = await events.wait('link:state', stateOf(id, 'online'), 15_000);
+    const up = await rig.events.wait('link:state', stateOf(id, 'online'), 15_000);
     expect(up.router?.identity).toBe('sim-1');
   });
 
@@ -223,13 +188,13 @@ describe('links', () => {
     const id = await save(s, router);
     await s.handlers['link:connect']({ id });
     const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/listen'] });
-    const end = events.wait('console:end', (e) => e.commandId === ref.commandId);
+    const end = rig.events.wait('console:end', (e) => e.commandId === ref.commandId);
     router.dropConnections();
     const e = await end;
     expect(e.outcome).toBe('outcome-unknown');
     expect(e.error?.code).toBe('OUTCOME_UNKNOWN');
     expect(e.error?.message).toMatch(/may or may not have run/);
-    await events.wait('link:state', stateOf(id, 'online'));
+    await rig.events.wait('link:state', stateOf(id, 'online'));
     // Reconnected, and the listen was not sent again.
     const trace = (await s.handlers['trace:get']({ connectionId: id })).entries;
     expect(trace.filter((x) => x.direction === 'out' && x.words[0] === '/interface/listen')).toHaveLength(1);
@@ -245,10 +210,10 @@ describe('links', () => {
     // Login, identity and resource took 5 sentences; cut after the first row of the next reply.
     router.faults.closeAfterSentences = 6;
     const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/print'] });
-    const end = await events.wait('console:end', (x) => x.commandId === ref.commandId);
+    const end = await rig.events.wait('console:end', (x) => x.commandId === ref.commandId);
     expect(end.outcome).toBe('outcome-unknown');
     router.faults.closeAfterSentences = undefined;
-    await events.wait('link:state', stateOf(id, 'online'));
+    await rig.events.wait('link:state', stateOf(id, 'online'));
   });
 
   it('late sentences after /cancel are absorbed; the connection stays usable', async () => {
@@ -258,16 +223,16 @@ describe('links', () => {
     await s.handlers['link:connect']({ id });
     const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/listen'] });
     await s.handlers['console:cancel']({ commandId: ref.commandId });
-    const end = await events.wait('console:end', (x) => x.commandId === ref.commandId, 5000, true);
+    const end = await rig.events.wait('console:end', (x) => x.commandId === ref.commandId, 5000, true);
     expect(end.outcome).toBe('cancelled');
     expect(end.error).toBeUndefined();
     // The stray sentences for the cancelled tag arrive later and land only in the trace.
-    await events.wait('trace:entries', (b) => b.entries.some((e) => e.tag === ref.tag && e.direction === 'in' && e.words[0] === '!re'), 5000, true);
+    await rig.events.wait('trace:entries', (b) => b.entries.some((e) => e.tag === ref.tag && e.direction === 'in' && e.words[0] === '!re'), 5000, true);
     const next = await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
-    const done = await events.wait('console:end', (x) => x.commandId === next.commandId);
+    const done = await rig.events.wait('console:end', (x) => x.commandId === next.commandId);
     expect(done).toMatchObject({ outcome: 'done', rows: 1 });
-    expect(events.of('console:replies').flat().filter((r) => r.commandId === ref.commandId && r.kind === '!re')).toHaveLength(0);
-    expect(events.of('link:state').at(-1)!.status).toBe('online');
+    expect(rig.events.of('console:replies').flat().filter((r) => r.commandId === ref.commandId && r.kind === '!re')).toHaveLength(0);
+    expect(rig.events.of('link:state').at(-1)!.status).toBe('online');
   });
 
   it('a reserved control byte (0xF8) puts the link into the framing error state', async () => {
@@ -277,11 +242,11 @@ describe('links', () => {
     await s.handlers['link:connect']({ id });
     router.faults.controlByteAfterSentences = 6;
     await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
-    const st = await events.wait('link:state', stateOf(id, 'backoff'));
+    const st = await rig.events.wait('link:state', stateOf(id, 'backoff'));
     expect(st.errorCode).toBe('FRAMING');
     expect(st.reason).toMatch(/cannot be read/);
     router.faults.controlByteAfterSentences = undefined;
-    await events.wait('link:state', stateOf(id, 'online'), 15_000);
+    await rig.events.wait('link:state', stateOf(id, 'online'), 15_000);
   });
 
   it('tls-pinned: trust on first use, then a changed certificate is refused loudly', async () => {
@@ -318,11 +283,11 @@ describe('links', () => {
     const s = await start();
     const id = await save(s, router);
     const attempt = s.handlers['link:connect']({ id });
-    await events.wait('link:state', stateOf(id, 'connecting'), 5000, true);
+    await rig.events.wait('link:state', stateOf(id, 'connecting'), 5000, true);
     await s.handlers['link:disconnect']({ id });
     expect((await attempt).status).toBe('offline');
-    await events.wait('link:state', stateOf(id, 'offline'), 5000, true);
-    expect(events.of('link:state').filter((p) => p.connectionId === id).at(-1)!.status).toBe('offline');
+    await rig.events.wait('link:state', stateOf(id, 'offline'), 5000, true);
+    expect(rig.events.of('link:state').filter((p) => p.connectionId === id).at(-1)!.status).toBe('offline');
   });
 
   it('tls-anonymous: encrypted but not authenticated', async () => {
@@ -352,7 +317,7 @@ describe('links', () => {
     const t0 = performance.now();
     await s.dispose();
     expect(performance.now() - t0).toBeLessThan(3000);
-    services = undefined;
+    rig.disposed();
     expect(routers[0]!.sessions()).toHaveLength(0);
   });
 });
@@ -365,14 +330,14 @@ describe('console', () => {
     await s.handlers['link:connect']({ id });
     const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/print', '?type=ether', ''] });
     expect(ref.tag).toMatch(/^t\d+$/);
-    const end = await events.wait('console:end', (e) => e.commandId === ref.commandId);
-    const replies = events.of('console:replies').flat().filter((r) => r.commandId === ref.commandId);
+    const end = await rig.events.wait('console:end', (e) => e.commandId === ref.commandId);
+    const replies = rig.events.of('console:replies').flat().filter((r) => r.commandId === ref.commandId);
     const ether = [...router.menu('interface').items()].filter((i) => i.get('type') === 'ether').length;
     expect(end).toMatchObject({ outcome: 'done', rows: ether });
     expect(replies.map((r) => r.kind)).toEqual([...Array(ether).fill('!re'), '!done']);
     expect(replies.every((r, i) => i === 0 || r.elapsedMs >= replies[i - 1]!.elapsedMs)).toBe(true);
     // console:end came after the batch with the !done.
-    const order = events.events.filter((e) => (e.event === 'console:end' && e.payload.commandId === ref.commandId) || (e.event === 'console:replies' && e.payload.some((r) => r.commandId === ref.commandId && r.kind === '!done')));
+    const order = rig.events.events.filter((e) => (e.event === 'console:end' && e.payload.commandId === ref.commandId) || (e.event === 'console:replies' && e.payload.some((r) => r.commandId === ref.commandId && r.kind === '!done')));
     expect(order.map((e) => e.event)).toEqual(['console:replies', 'console:end']);
   });
 
@@ -383,12 +348,12 @@ describe('console', () => {
     await s.handlers['link:connect']({ id });
     const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/print', '.tag=mine'] });
     expect(ref.tag).toBe('mine');
-    await events.wait('console:end', (e) => e.commandId === ref.commandId);
+    await rig.events.wait('console:end', (e) => e.commandId === ref.commandId);
     const bad = await s.handlers['console:send']({ connectionId: id, words: ['/interface/set', '=.id=nope', '=mtu=1400'] });
-    const end = await events.wait('console:end', (e) => e.commandId === bad.commandId);
+    const end = await rig.events.wait('console:end', (e) => e.commandId === bad.commandId);
     expect(end.outcome).toBe('trap');
     expect(end.error?.code).toBe('TRAP');
-    expect(events.of('console:replies').flat().some((r) => r.commandId === bad.commandId && r.kind === '!trap')).toBe(true);
+    expect(rig.events.of('console:replies').flat().some((r) => r.commandId === bad.commandId && r.kind === '!trap')).toBe(true);
     const f = await failure(() => s.handlers['console:send']({ connectionId: id, words: ['/interface/print', '', '=x=y'] }));
     expect(f).toMatchObject({ code: 'VALIDATION', detail: { field: 'words[1]' } });
     expect((await failure(() => s.handlers['console:send']({ connectionId: id, words: [] }))).code).toBe('VALIDATION');
@@ -401,7 +366,7 @@ describe('console', () => {
     await s.handlers['link:connect']({ id });
     const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/listen'] });
     await s.handlers['console:cancel']({ commandId: ref.commandId });
-    expect((await events.wait('console:end', (e) => e.commandId === ref.commandId, 5000, true)).outcome).toBe('cancelled');
+    expect((await rig.events.wait('console:end', (e) => e.commandId === ref.commandId, 5000, true)).outcome).toBe('cancelled');
     const out = (await s.handlers['trace:get']({ connectionId: id })).entries.filter((e) => e.direction === 'out').map((e) => e.words);
     expect(out).toContainEqual(expect.arrayContaining(['/cancel', `=tag=${ref.tag}`]));
     expect(router.sessions()[0]!.running).toBe(0);
@@ -423,7 +388,7 @@ describe('console', () => {
     ];
     for (const words of sent) {
       const ref = await s.handlers['console:send']({ connectionId: id, words });
-      await events.wait('console:end', (e) => e.commandId === ref.commandId);
+      await rig.events.wait('console:end', (e) => e.commandId === ref.commandId);
     }
     const all = await s.handlers['console:history']({ connectionId: id });
     expect(all).toHaveLength(5); // bounded: the oldest went
@@ -433,7 +398,7 @@ describe('console', () => {
     expect((await s.handlers['console:history']({ connectionId: id, search: 'INTERFACE' })).map((h) => h.words[0])).toEqual(['/interface/print', '/interface/print']);
     expect(await s.handlers['console:history']({ connectionId: id, limit: 1 })).toHaveLength(1);
     await s.dispose();
-    services = undefined;
+    rig.disposed();
     const s2 = await start({ historyLimit: 5 });
     expect((await s2.handlers['console:history']({ connectionId: id })).map((h) => h.words[0])).toEqual(all.map((h) => h.words[0]));
   });
@@ -442,7 +407,7 @@ describe('console', () => {
 describe('live tables', () => {
   function model(tableId: string): Map<string, Record<string, string>> {
     const rows = new Map<string, Record<string, string>>();
-    for (const p of events.of('table:patch').filter((x) => x.tableId === tableId)) {
+    for (const p of rig.events.of('table:patch').filter((x) => x.tableId === tableId)) {
       if (p.reset) rows.clear();
       for (const r of p.upserts) rows.set(r['.id']!, r);
       for (const id of p.removes) rows.delete(id);
@@ -457,28 +422,28 @@ describe('live tables', () => {
     const id = await save(s, router);
     await s.handlers['link:connect']({ id });
     const { tableId } = await s.handlers['table:start']({ connectionId: id, path: '/ip/address' });
-    const live = await events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
+    const live = await rig.events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
     expect(live.columns).toEqual(expect.arrayContaining(['.id', 'address', 'interface']));
     const before = model(tableId).size;
 
-    const added = events.wait('table:patch', (p) => p.tableId === tableId && p.upserts.some((r) => r['address'] === '10.9.9.1/24'));
+    const added = rig.events.wait('table:patch', (p) => p.tableId === tableId && p.upserts.some((r) => r['address'] === '10.9.9.1/24'));
     const ref = await s.handlers['console:send']({ connectionId: id, words: ['/ip/address/add', '=address=10.9.9.1/24', '=interface=ether3'] });
-    const addEnd = await events.wait('console:end', (e) => e.commandId === ref.commandId);
+    const addEnd = await rig.events.wait('console:end', (e) => e.commandId === ref.commandId);
     expect(addEnd.outcome).toBe('done');
     await added;
     const newId = [...model(tableId).values()].find((r) => r['address'] === '10.9.9.1/24')!['.id']!;
 
-    const commented = events.wait('table:patch', (p) => p.tableId === tableId && p.upserts.some((r) => r['.id'] === newId && r['comment'] === 'lab'));
+    const commented = rig.events.wait('table:patch', (p) => p.tableId === tableId && p.upserts.some((r) => r['.id'] === newId && r['comment'] === 'lab'));
     await s.handlers['console:send']({ connectionId: id, words: ['/ip/address/set', `=.id=${newId}`, '=comment=lab'] });
     const patch = await commented;
     // The full row, not just the changed property.
     expect(patch.upserts.find((r) => r['.id'] === newId)).toMatchObject({ address: '10.9.9.1/24', interface: 'ether3', comment: 'lab' });
 
-    const removed = events.wait('table:patch', (p) => p.tableId === tableId && p.removes.includes(newId));
+    const removed = rig.events.wait('table:patch', (p) => p.tableId === tableId && p.removes.includes(newId));
     await s.handlers['console:send']({ connectionId: id, words: ['/ip/address/remove', `=.id=${newId}`] });
     await removed;
     expect(model(tableId).size).toBe(before);
-    const stopped = events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'stopped');
+    const stopped = rig.events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'stopped');
     await s.handlers['table:stop']({ tableId });
     await stopped;
     expect(router.sessions()[0]!.running).toBe(0); // /cancel reached the router
@@ -491,23 +456,23 @@ describe('live tables', () => {
     const id = await save(s, router);
     await s.handlers['link:connect']({ id });
     const { tableId } = await s.handlers['table:start']({ connectionId: id, path: '/ip/firewall/connection' });
-    await events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
+    await rig.events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
     // 40 connections replaced every 10 ms: about 8000 listen sentences per second.
     const churn = setInterval(() => router.tick(), 10);
     try {
       let n = 0;
-      await events.wait('table:patch', (p) => p.tableId === tableId && ++n >= 15, 10_000);
+      await rig.events.wait('table:patch', (p) => p.tableId === tableId && ++n >= 15, 10_000);
     } finally {
       clearInterval(churn);
     }
-    const times = events.events.filter((e) => e.event === 'table:patch' && (e.payload as TablePatch).tableId === tableId).map((e) => e.at);
+    const times = rig.events.events.filter((e) => e.event === 'table:patch' && (e.payload as TablePatch).tableId === tableId).map((e) => e.at);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(95);
-    const rates = events.of('table:patch').filter((p) => p.tableId === tableId).map((p) => p.updatesPerSecond);
+    const rates = rig.events.of('table:patch').filter((p) => p.tableId === tableId).map((p) => p.updatesPerSecond);
     expect(Math.max(...rates)).toBeGreaterThan(1000);
     // Once the churn stops, the rows the patches describe are exactly the router's table.
     const theirs = () => [...router.menu('ip/firewall/connection').items()].map((i) => i.id).sort().join();
-    await events.wait('table:patch', (p) => p.tableId === tableId && [...model(tableId).keys()].sort().join() === theirs(), 10_000, true);
+    await rig.events.wait('table:patch', (p) => p.tableId === tableId && [...model(tableId).keys()].sort().join() === theirs(), 10_000, true);
     const ours = model(tableId);
     const item = [...router.menu('ip/firewall/connection').items()][0]!;
     expect(ours.get(item.id)?.['dst-address']).toBe(item.get('dst-address'));
@@ -531,7 +496,7 @@ describe('live tables', () => {
     const id = await save(s, router);
     await s.handlers['link:connect']({ id });
     const { tableId } = await s.handlers['table:start']({ connectionId: id, path: '/no/such/menu' });
-    const p = await events.wait('table:patch', (x) => x.tableId === tableId && x.status === 'error');
+    const p = await rig.events.wait('table:patch', (x) => x.tableId === tableId && x.status === 'error');
     expect(p.error?.code).toBe('TRAP');
   });
 });
@@ -544,10 +509,10 @@ describe('trace events and exports over a live link', () => {
     await s.handlers['link:connect']({ id });
     for (let i = 0; i < 20; i++) {
       const ref = await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
-      await events.wait('console:end', (e) => e.commandId === ref.commandId);
+      await rig.events.wait('console:end', (e) => e.commandId === ref.commandId);
     }
-    await events.wait('trace:entries', (b) => b.entries.some((e) => e.words[0] === '!done' && e.seq >= 60), 5000, true);
-    const batches = events.events.filter((e) => e.event === 'trace:entries');
+    await rig.events.wait('trace:entries', (b) => b.entries.some((e) => e.words[0] === '!done' && e.seq >= 60), 5000, true);
+    const batches = rig.events.events.filter((e) => e.event === 'trace:entries');
     const gaps = batches.slice(1).map((b, i) => b.at - batches[i]!.at);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(95);
     const pushed = batches.flatMap((b) => (b.payload as { entries: { seq: number }[] }).entries.map((e) => e.seq));

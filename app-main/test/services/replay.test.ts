@@ -3,32 +3,18 @@
  * RouterOS versions): capture on A, replay on A and B, bounded streams, refused writes, bundles.
  * Every wait is on a bridge event or a call's own answer.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator/src/index';
+import { describe, expect, it } from 'vitest';
+import type { Simulator } from '../../../simulator/src/index';
 import type { ReplayRow, TraceEntry } from '../../src/common/contract';
-import { createServices, MemoryCredentialStore, type LinkTimings, type Services } from '../../src/services/index';
-import { EventLog, failure, tempDir } from './helpers';
+import type { LinkTimings, Services } from '../../src/services/index';
+import { failure, servicesRig } from './helpers';
 
 const FAST: Partial<LinkTimings> = { connectTimeoutMs: 3000, commandTimeoutMs: 3000, heartbeatIntervalMs: 0, quitTimeoutMs: 500 };
 const PASSWORD_A = 'replay-secret-A1';
 const PASSWORD_B = 'replay-secret-B2';
 
-let tmp: ReturnType<typeof tempDir>;
-let events: EventLog;
-let services: Services | undefined;
-const sims: Simulator[] = [];
-
-async function sim(options: SimulatorOptions): Promise<Simulator> {
-  const s = await startSimulator({ activity: false, ...options });
-  sims.push(s);
-  return s;
-}
-
-async function start(): Promise<Services> {
-  services = await createServices({ dataDir: tmp.dir, host: 'browser', appVersion: '9.9.9-test', credentialStore: new MemoryCredentialStore(), timings: FAST });
-  services.subscribe(events.listener);
-  return services;
-}
+const rig = servicesRig({ services: { appVersion: '9.9.9-test', timings: FAST } });
+const { sim, start } = rig;
 
 async function connect(s: Services, router: Simulator, name: string, password: string): Promise<string> {
   const c = await s.handlers['connections:save']({ input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password } });
@@ -39,23 +25,12 @@ async function connect(s: Services, router: Simulator, name: string, password: s
 /** Sends one console sentence and waits for its end. */
 async function run(s: Services, connectionId: string, words: string[]): Promise<void> {
   const ref = await s.handlers['console:send']({ connectionId, words });
-  await events.wait('console:end', (e) => e.commandId === ref.commandId);
+  await rig.events.wait('console:end', (e) => e.commandId === ref.commandId);
 }
 
 const rowOf = (rows: ReplayRow[], command: string, n = 0) => rows.filter((r) => r.words[0] === command)[n]!;
 const addresses = (router: Simulator) => [...router.menu('/ip/address').items()].map((i) => i.get('address'));
 const sentOut = (entries: TraceEntry[]) => entries.filter((e) => e.direction === 'out').map((e) => e.words[0]);
-
-beforeEach(() => {
-  tmp = tempDir();
-  events = new EventLog();
-});
-afterEach(async () => {
-  await services?.dispose();
-  services = undefined;
-  for (const s of sims.splice(0)) await s.close();
-  tmp.cleanup();
-});
 
 describe('trace replay', () => {
   let s: Services;
@@ -85,9 +60,9 @@ describe('trace replay', () => {
     const listen = await s.handlers['console:send']({ connectionId: a, words: ['/interface/listen'] });
     // The router handles one connection's commands in order: this set reaches the listen.
     await run(s, a, ['/interface/set', '=.id=ether2', '=comment=flap']);
-    await events.wait('console:replies', (batch) => batch.some((r) => r.commandId === listen.commandId && r.kind === '!re'), 15_000, true);
+    await rig.events.wait('console:replies', (batch) => batch.some((r) => r.commandId === listen.commandId && r.kind === '!re'), 15_000, true);
     await s.handlers['console:cancel']({ commandId: listen.commandId });
-    await events.wait('console:end', (e) => e.commandId === listen.commandId, 15_000, true);
+    await rig.events.wait('console:end', (e) => e.commandId === listen.commandId, 15_000, true);
     await run(s, a, ['/ip/address/add', '=address=10.99.0.1/24', '=interface=ether3']);
   }
 
@@ -141,7 +116,7 @@ describe('trace replay', () => {
     const listenTag = traceB.find((e) => e.words[0] === '/interface/listen')!.tag;
     expect(traceB.some((e) => e.direction === 'in' && e.tag === listenTag && e.words[0] === '!done')).toBe(true);
     // Progress: from 0 to the total, for this replay.
-    const progress = events.of('replay:progress').filter((p) => p.replayId === result.replayId);
+    const progress = rig.events.of('replay:progress').filter((p) => p.replayId === result.replayId);
     expect(progress[0]).toMatchObject({ done: 0, total: 5, command: '/interface/print' });
     expect(progress[progress.length - 1]).toMatchObject({ done: 5, total: 5 });
   });
@@ -193,9 +168,9 @@ describe('trace replay', () => {
   it('bounds a follow stream by its reply count and cancels it', async () => {
     await twoRouters();
     const follow = await s.handlers['console:send']({ connectionId: a, words: ['/interface/print', '=follow='] });
-    await events.wait('console:replies', (batch) => batch.some((r) => r.commandId === follow.commandId && r.kind === '!re'), 15_000, true);
+    await rig.events.wait('console:replies', (batch) => batch.some((r) => r.commandId === follow.commandId && r.kind === '!re'), 15_000, true);
     await s.handlers['console:cancel']({ commandId: follow.commandId });
-    await events.wait('console:end', (e) => e.commandId === follow.commandId, 15_000, true);
+    await rig.events.wait('console:end', (e) => e.commandId === follow.commandId, 15_000, true);
     const plan = await s.handlers['replay:plan']({ sourceId: a });
     const seq = plan.sentences.find((x) => x.streaming)!.seq;
     const result = await s.handlers['replay:run']({ sourceId: a, targetId: b, seqs: [seq], confirmedWrites: [], options: { maxStreamReplies: 3, maxStreamMs: 60_000 } });
