@@ -186,3 +186,38 @@ describe('<ConsolePanel> completion from the router', () => {
     expect(within(ws).queryByRole('alert')).toBeNull();
   });
 });
+
+describe('<TablesPanel> Path completion from the router', () => {
+  async function pathBox(mode: 'normal' | 'unavailable') {
+    const r = await renderWithInspect(mode);
+    fireEvent.click(within(r.ws).getByRole('tab', { name: 'Tables' }));
+    const path = within(r.ws).getByRole('textbox', { name: 'Path' }) as HTMLInputElement;
+    fireEvent.focus(path);
+    return { ...r, path, typePath: (value: string) => fireEvent.change(path, { target: { value } }) };
+  }
+
+  it('offers the router’s menus (never its commands) with their explanations; Tab opens the next level', async () => {
+    const { ws, path, typePath, calls } = await pathBox('normal');
+    typePath('/ip/fi');
+    const list = await within(ws).findByRole('listbox', { name: 'Menus from the router' });
+    expect(within(list).getAllByRole('option').map((o) => o.textContent)).toEqual(['/ip/firewall/ firewall']);
+    expect(path.getAttribute('aria-controls')).toBe(list.id);
+    fireEvent.keyDown(path, { key: 'ArrowDown' });
+    fireEvent.keyDown(path, { key: 'Tab' });
+    expect(path.value).toBe('/ip/firewall/');
+    await until(() => expect(within(ws).getByRole('option', { name: /^\/ip\/firewall\/filter\// })).toBeTruthy());
+    expect(calls).toContain('children ip/firewall');
+    // /ip/firewall/filter holds only commands (add, print): nothing to offer for a table path.
+    typePath('/ip/firewall/filter/');
+    await until(() => expect(calls).toContain('children ip/firewall/filter'));
+    expect(within(ws).queryByRole('listbox', { name: 'Menus from the router' })).toBeNull();
+  });
+
+  it('falls back to the built-in menu list when the router cannot complete', async () => {
+    const { ws, typePath } = await pathBox('unavailable');
+    typePath('/ip/fi');
+    const list = await within(ws).findByRole('listbox', { name: 'Menu suggestions' });
+    expect(within(list).getAllByRole('option')[0]?.textContent).toMatch(/^\/ip\/firewall\//);
+    expect(within(ws).queryByRole('alert')).toBeNull();
+  });
+});

@@ -119,6 +119,19 @@ describe('autocomplete from the router', () => {
     await option(old, /^firewall\//).waitFor();
     expect(await inspectSent('old-649')).toBeGreaterThan(0);
     expect(Object.keys(services!.inspect.stats().cache).sort()).toEqual(['6.49 (stable)', '7.20 (stable)']);
+
+    // The Tables Path box completes menus from the same router (menus only, never commands).
+    await old.open('Tables');
+    const path = old.region.getByRole('textbox', { name: 'Path', exact: true });
+    const menus = old.region.getByRole('listbox', { name: 'Menus from the router' });
+    await path.fill('/ip/fi');
+    await menus.getByRole('option', { name: /^\/ip\/firewall\// }).waitFor();
+    await path.press('Tab');
+    await expect(path.inputValue()).resolves.toBe('/ip/firewall/');
+    await menus.getByRole('option', { name: /^\/ip\/firewall\/filter\// }).click();
+    await expect(path.inputValue()).resolves.toBe('/ip/firewall/filter/');
+    await old.region.getByRole('button', { name: 'Start' }).click();
+    await old.table('/ip/firewall/filter').waitFor();
   });
 
   it('falls back quietly: a router without inspect and one whose inspect stalls', async () => {

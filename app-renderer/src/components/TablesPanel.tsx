@@ -8,6 +8,7 @@ import { formatCount, plural } from '../lib/format';
 import { emptyTable } from '../store/tables';
 import type { TableView } from '../store/types';
 import { CompletionList, completionKey } from './Completion';
+import { useRouterCompletion } from './RouterCompletion';
 import { DataGrid } from './DataGrid';
 import { FieldError, RequestError, TextField } from './FormParts';
 
@@ -103,7 +104,20 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
     const f = view.filter.toLowerCase();
     return f ? view.rows.filter((r) => columns.some((c) => (r[c] ?? '').toLowerCase().includes(f))).length : view.rows.length;
   }, [view.rows, view.filter, columns]);
-  const suggestions = pathFocused && closedFor !== view.path ? suggest(view.path.trim(), COMMON_MENUS) : [];
+  // Menus from the connected router's own /console/inspect (the console's completion, issue 6),
+  // asked only while the box has focus; the built-in list when the router cannot answer.
+  const typed = pathFocused ? view.path.trim() : '';
+  const fromRouter = useRouterCompletion(connectionId, typed, typed.length);
+  const routerMenus = fromRouter.answered && fromRouter.ctx?.kind === 'path' ? fromRouter.items.filter((i) => i.kind === 'dir' || i.kind === 'path') : undefined;
+  const open = pathFocused && closedFor !== view.path;
+  const suggestions = !open ? [] : routerMenus ? routerMenus.map((i) => i.line) : suggest(typed, COMMON_MENUS);
+  const details = routerMenus?.map((i) => i.description);
+  // A menu accepted from the router ends in "/": keep the list open on its children.
+  const acceptPath = (item: string) => {
+    actions.setField(connectionId, 'path', item);
+    setClosedFor(routerMenus && item.endsWith('/') ? null : item);
+    setActive(-1);
+  };
 
   const exportAs = (kind: 'csv' | 'json') => {
     const rows = exportRef.current?.() ?? view.rows;
@@ -152,9 +166,11 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
                   setActive,
                   accept: (i) => {
                     const item = suggestions[i];
-                    if (item) actions.setField(connectionId, 'path', item);
-                    setClosedFor(item ?? null);
-                    setActive(-1);
+                    if (item) acceptPath(item);
+                    else {
+                      setClosedFor(null);
+                      setActive(-1);
+                    }
                   },
                   close: () => setClosedFor(view.path),
                 },
@@ -163,13 +179,11 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
           />
           <CompletionList
             id={`${uid}-paths`}
-            label="Menu suggestions"
+            label={routerMenus ? 'Menus from the router' : 'Menu suggestions'}
             items={suggestions}
+            {...(details ? { details } : {})}
             active={active}
-            onPick={(item) => {
-              actions.setField(connectionId, 'path', item);
-              setClosedFor(item);
-            }}
+            onPick={acceptPath}
           />
           <FieldError id={`${uid}-path-error`} message={view.fieldErrors.path} />
         </div>
