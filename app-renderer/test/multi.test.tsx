@@ -1,12 +1,14 @@
 import './setup';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { SavedConnection } from '../../app-main/src/common/contract';
-import { demoConnection } from '../src/bridge/fake';
+import type { BroadcastAnswer, BroadcastSendArgs, Result, SavedConnection } from '../../app-main/src/common/contract';
+import { createFakeApi, demoConnection } from '../src/bridge/fake';
 import { App } from '../src/components/App';
 import { StoreContext } from '../src/hooks';
 import { broadcastToCsv } from '../src/store/multi';
-import { setup, until } from './helpers';
+import { createAppStore } from '../src/store';
+import { bindBridgeEvents } from '../src/store/events';
+import { interceptApi, setup, until } from './helpers';
 
 /** Two simulated routers in the fake: "Core" and "Edge". */
 function twoRouters(): SavedConnection[] {
@@ -75,6 +77,51 @@ describe('Broadcast panel', () => {
     await within(panel).findByRole('table', { name: 'Broadcast results' });
     expect(backend.router('core').find('/interface', 'ether2')!['comment']).toBe('fleet');
     expect(backend.router('edge').find('/interface', 'ether2')!['comment']).toBe('fleet');
+  });
+
+  it('Cancel broadcast names the running broadcast; the grid then shows what was cancelled', async () => {
+    const { api: fake } = createFakeApi({ batchMs: 0, connections: twoRouters() });
+    const sends: BroadcastSendArgs[] = [];
+    const cancels: unknown[] = [];
+    let release!: () => void;
+    const cancelled = new Promise<void>((r) => (release = r));
+    // A broadcast that runs until it is cancelled (the fake answers at once otherwise).
+    let api = interceptApi(fake, 'broadcast:send', async (real, args) => {
+      sends.push(args as BroadcastSendArgs);
+      await cancelled;
+      const r = (await real()) as Result<BroadcastAnswer>;
+      if (!r.ok || r.value.status !== 'sent') return r;
+      return { ok: true, value: { ...r.value, result: { ...r.value.result, results: r.value.result.results.map((x) => ({ ...x, outcome: 'cancelled' as const })) } } };
+    });
+    api = interceptApi(api, 'broadcast:cancel', async (_real, args) => {
+      cancels.push(args);
+      release();
+      return { ok: true, value: { broadcastId: (args as { broadcastId: string }).broadcastId, running: true } };
+    });
+    const store = createAppStore(api, { download: () => undefined });
+    bindBridgeEvents(api, store);
+    await store.getState().init();
+    render(
+      <StoreContext.Provider value={store}>
+        <App />
+      </StoreContext.Provider>,
+    );
+    for (const id of ['core', 'edge']) await store.getState().connect(id);
+    await screen.findAllByText('Connected');
+    const panel = openTool('Broadcast');
+    fireEvent.click(within(panel).getByRole('button', { name: 'Select all connected' }));
+    // Held back by the intercept until Cancel, as a long-running command would be.
+    fireEvent.change(within(panel).getByRole('textbox', { name: 'Sentence' }), { target: { value: '/system/identity/print' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
+    const cancel = await within(panel).findByRole('button', { name: 'Cancel broadcast' });
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.broadcastId).toMatch(/^ui-/);
+    fireEvent.click(cancel);
+    const grid = await within(panel).findByRole('table', { name: 'Broadcast results' });
+    expect(cancels).toEqual([{ broadcastId: sends[0]!.broadcastId }]);
+    const rows = within(grid).getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getAllByRole('cell')[1]!.textContent)).toEqual(['cancelled', 'cancelled']);
+    expect(within(panel).queryByRole('button', { name: 'Cancel broadcast' })).toBeNull();
   });
 
   it('stop on first error: the rest are skipped, and the grid says why', async () => {

@@ -34,6 +34,7 @@ const CALLS = {
   'complete:children': true,
   'complete:values': true,
   'broadcast:send': true,
+  'broadcast:cancel': true,
   'diff:fetch': true,
   'replay:plan': true,
   'replay:run': true,

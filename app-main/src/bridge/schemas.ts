@@ -198,7 +198,9 @@ export const callSchemas = {
     stopOnFirstError: z.boolean().optional(),
     confirmed: z.boolean().optional(),
     timeoutSeconds: int(1, LIMITS.routerTimeoutSeconds).optional(),
+    broadcastId: id.optional(),
   }),
+  'broadcast:cancel': z.object({ broadcastId: id }),
   'diff:fetch': z.object({
     connectionIds: connectionIdList(2, LIMITS.diffRouters),
     path: menuPath,

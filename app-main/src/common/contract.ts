@@ -377,6 +377,11 @@ export interface BroadcastSendArgs {
   confirmed?: boolean;
   /** Per router: a command still running after this long is cancelled and ends `timeout` (default 15). */
   timeoutSeconds?: number;
+  /**
+   * Chosen by the caller, so that `broadcast:cancel` can name this broadcast while `broadcast:send`
+   * is still running; generated when absent. Must not be the id of a broadcast still running.
+   */
+  broadcastId?: string;
 }
 
 export type BroadcastOutcome = 'done' | 'trap' | 'fatal' | 'outcome-unknown' | 'not-connected' | 'skipped' | 'timeout' | 'cancelled' | 'failed';
@@ -621,6 +626,12 @@ export interface BridgeCalls {
   'complete:values': { args: CompleteValuesArgs; result: CompletionValues };
   /** One sentence to several routers; a command that changes things needs `confirmed`. */
   'broadcast:send': { args: BroadcastSendArgs; result: BroadcastAnswer };
+  /**
+   * Stops a running broadcast: commands still running get `/cancel` (outcome `cancelled`), routers
+   * not yet sent to are `skipped`; its `broadcast:send` then answers as usual. `running` is false
+   * when no such broadcast is running (already finished, or never started).
+   */
+  'broadcast:cancel': { args: { broadcastId: string }; result: { broadcastId: string; running: boolean } };
   /** One print of the same menu on each router, for the cross-router diff. */
   'diff:fetch': { args: DiffFetchArgs; result: DiffFetchResult };
   /** The sentences a trace's client sent, with the read-only rule applied. */

@@ -47,6 +47,7 @@ export interface BroadcastDeps {
 export const DEFAULT_BROADCAST_TIMEOUT_SECONDS = 15;
 
 interface ValidBroadcast {
+  broadcastId?: string;
   connectionIds: string[];
   words: string[];
   stopOnFirstError: boolean;
@@ -68,7 +69,8 @@ export function validateBroadcastArgs(value: unknown): ValidBroadcast {
     return v;
   };
   const timeoutSeconds = optionalInteger(a.timeoutSeconds, 'timeoutSeconds', 1, 3600) ?? DEFAULT_BROADCAST_TIMEOUT_SECONDS;
-  return { connectionIds, words, stopOnFirstError: flag(a.stopOnFirstError, 'stopOnFirstError'), confirmed: flag(a.confirmed, 'confirmed'), timeoutMs: timeoutSeconds * 1000 };
+  const broadcastId = a.broadcastId === undefined ? undefined : requireString(a.broadcastId, 'broadcastId', { min: 1, max: 200 });
+  return { ...(broadcastId !== undefined ? { broadcastId } : {}), connectionIds, words, stopOnFirstError: flag(a.stopOnFirstError, 'stopOnFirstError'), confirmed: flag(a.confirmed, 'confirmed'), timeoutMs: timeoutSeconds * 1000 };
 }
 
 function fromConsole(outcome: ConsoleOutcome, error: BridgeError | undefined): BroadcastOutcome {
@@ -85,8 +87,16 @@ function fromConsole(outcome: ConsoleOutcome, error: BridgeError | undefined): B
  * `done`. Every router settles: done, trap, fatal, outcome unknown (the link dropped after the
  * write; never repeated), not connected (nothing was sent), or timeout (cancelled with `/cancel`).
  */
+/** A broadcast in flight: what `cancel()` needs to stop it. */
+interface Running {
+  cancelled: boolean;
+  /** One per router whose command is running now: stops it. */
+  cancellers: Set<() => void>;
+}
+
 export class BroadcastService {
   private nextId = 1;
+  private readonly running = new Map<string, Running>();
   private readonly maxRows: number;
   private readonly maxOther: number;
   private readonly cancelGraceMs: number;
@@ -106,29 +116,63 @@ export class BroadcastService {
     if (!cls.readOnly && !v.confirmed) {
       return { status: 'needs-confirmation', command: cls.command, reason: cls.reason, routers: infos.map((i) => i.name) };
     }
-    const broadcastId = `b${this.nextId++}`;
+    let broadcastId = v.broadcastId ?? `b${this.nextId++}`;
+    while (v.broadcastId === undefined && this.running.has(broadcastId)) broadcastId = `b${this.nextId++}`;
+    if (this.running.has(broadcastId)) throw validationError('broadcastId', `a broadcast with the id "${broadcastId}" is still running`, 'Use a new id for each broadcast.');
+    const run: Running = { cancelled: false, cancellers: new Set() };
+    this.running.set(broadcastId, run);
     const startedAt = this.deps.now();
     const t0 = performance.now();
     let results: BroadcastRouterResult[];
-    if (v.stopOnFirstError) {
-      results = [];
-      let stopper: BroadcastRouterResult | undefined;
-      for (const info of infos) {
-        if (stopper) {
-          results.push(this.skipped(info, stopper));
-          continue;
+    try {
+      if (v.stopOnFirstError) {
+        results = [];
+        let stopper: BroadcastRouterResult | undefined;
+        for (const info of infos) {
+          if (run.cancelled) {
+            results.push(this.cancelledBeforeSending(info));
+            continue;
+          }
+          if (stopper) {
+            results.push(this.skipped(info, stopper));
+            continue;
+          }
+          const r = await this.runOne(info, v.words, v.timeoutMs, run);
+          results.push(r);
+          if (r.outcome !== 'done') stopper = r;
         }
-        const r = await this.runOne(info, v.words, v.timeoutMs);
-        results.push(r);
-        if (r.outcome !== 'done') stopper = r;
+      } else {
+        results = await Promise.all(infos.map((info) => this.runOne(info, v.words, v.timeoutMs, run)));
       }
-    } else {
-      results = await Promise.all(infos.map((info) => this.runOne(info, v.words, v.timeoutMs)));
+    } finally {
+      this.running.delete(broadcastId);
     }
     return {
       status: 'sent',
       result: { broadcastId, words: v.words, readOnly: cls.readOnly, stopOnFirstError: v.stopOnFirstError, startedAt, elapsedMs: performance.now() - t0, results },
     };
+  }
+
+  /**
+   * Stops a running broadcast: `/cancel` for every command still running (those routers end
+   * `cancelled` once the router confirms, or after the grace period), and no router not yet sent
+   * to gets the command (`skipped`). What already went out is not undone.
+   */
+  async cancel(args: unknown): Promise<{ broadcastId: string; running: boolean }> {
+    const a = requireObject(args, 'args') as { broadcastId?: unknown };
+    const broadcastId = requireString(a.broadcastId, 'broadcastId', { min: 1, max: 200 });
+    const run = this.running.get(broadcastId);
+    if (!run) return { broadcastId, running: false };
+    run.cancelled = true;
+    for (const stop of [...run.cancellers]) stop();
+    return { broadcastId, running: true };
+  }
+
+  private cancelledBeforeSending(info: { id: string; name: string; identity?: string; version?: string }): BroadcastRouterResult {
+    const r = this.base(info);
+    r.outcome = 'skipped';
+    r.error = { code: 'CANCELLED', message: 'not sent: the broadcast was cancelled before this router', hint: 'Send again to reach the routers that were skipped.' };
+    return r;
   }
 
   private base(info: { id: string; name: string; identity?: string; version?: string }): BroadcastRouterResult {
@@ -149,7 +193,7 @@ export class BroadcastService {
     return r;
   }
 
-  private runOne(info: { id: string; name: string; identity?: string; version?: string }, words: string[], timeoutMs: number): Promise<BroadcastRouterResult> {
+  private runOne(info: { id: string; name: string; identity?: string; version?: string }, words: string[], timeoutMs: number, run: Running): Promise<BroadcastRouterResult> {
     const result = this.base(info);
     let rows = 0;
     let other = 0;
@@ -166,9 +210,11 @@ export class BroadcastService {
       let timer: NodeJS.Timeout | undefined;
       let grace: NodeJS.Timeout | undefined;
       const sentAt = performance.now();
+      let stop: (() => void) | undefined;
       const settle = (outcome: BroadcastOutcome, elapsedMs: number, error?: BridgeError): void => {
         if (settled) return;
         settled = true;
+        if (stop) run.cancellers.delete(stop);
         clearTimeout(timer);
         clearTimeout(grace);
         result.outcome = outcome;
@@ -196,6 +242,24 @@ export class BroadcastService {
           result.commandId = ref.commandId;
           result.tag = ref.tag;
           if (settled) return;
+          // Cancel by the user: /cancel, and the router's own !done ends the row `cancelled`; a
+          // router that does not answer even that still settles after the grace period.
+          stop = () => {
+            if (settled) return;
+            clearTimeout(timer);
+            clearTimeout(grace);
+            grace = setTimeout(
+              () => settle('cancelled', performance.now() - sentAt, { code: 'CANCELLED', message: 'cancelled by the user; the router did not confirm the /cancel', hint: 'Check the router: the command may still be running there.' }),
+              this.cancelGraceMs,
+            );
+            this.deps.console.cancel(ref.commandId).catch(() => undefined);
+          };
+          run.cancellers.add(stop);
+          // Cancelled while this router's command was being written: stop it at once.
+          if (run.cancelled) {
+            stop();
+            return;
+          }
           timer = setTimeout(() => {
             timedOut = true;
             // The router's own !done after /cancel ends it; if even that does not come (a stalled

@@ -530,6 +530,10 @@ export async function createServices(options: ServicesOptions): Promise<Services
       checkAlive();
       return broadcastService.send(args);
     },
+    'broadcast:cancel': async (args) => {
+      checkAlive();
+      return broadcastService.cancel(args);
+    },
     'diff:fetch': async (args) => {
       checkAlive();
       return diffService.fetch(args);

@@ -59,6 +59,7 @@ describe('ipcMain wiring', () => {
       'complete:children',
       'complete:values',
       'broadcast:send',
+      'broadcast:cancel',
       'diff:fetch',
       'replay:plan',
       'replay:run',

@@ -215,6 +215,46 @@ describe('BroadcastService (scripted console)', () => {
     expect(console.commands[0]!.cancelled).toBe(true);
   });
 
+  it('cancel: the running command gets /cancel and ends cancelled; routers not yet reached are skipped', async () => {
+    const { console, service } = scripted();
+    let firstSent!: (c: ScriptedCommand) => void;
+    const onWire = new Promise<ScriptedCommand>((r) => (firstSent = r));
+    console.onSend = (c) => firstSent(c); // runs until cancelled
+    const pending = service.send({ connectionIds: ['a', 'b'], words: ['/interface/listen'], stopOnFirstError: true, broadcastId: 'ui-1' });
+    const a = await onWire;
+    // The same id cannot start twice while it runs.
+    await expect(service.send({ connectionIds: ['b'], words: ['/x/print'], broadcastId: 'ui-1' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(service.cancel({ broadcastId: 'ui-1' })).resolves.toEqual({ broadcastId: 'ui-1', running: true });
+    expect(a.cancelled).toBe(true);
+    a.end('cancelled'); // the router confirms the /cancel
+    const r = sent(await pending);
+    expect(r.results.map((x) => [x.name, x.outcome])).toEqual([
+      ['R-a', 'cancelled'],
+      ['R-b', 'skipped'],
+    ]);
+    expect(r.results[1]!.error?.message).toBe('not sent: the broadcast was cancelled before this router');
+    expect(console.commands.map((c) => c.connectionId)).toEqual(['a']); // b never got it
+    await expect(service.cancel({ broadcastId: 'ui-1' })).resolves.toEqual({ broadcastId: 'ui-1', running: false });
+    await expect(service.cancel({ broadcastId: 'never' })).resolves.toEqual({ broadcastId: 'never', running: false });
+    await expect(service.cancel({ broadcastId: '' })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('cancel settles a router that never confirms the /cancel after the grace period', async () => {
+    const { console, service } = scripted({ cancelGraceMs: 30 });
+    let sentAll!: () => void;
+    const bothSent = new Promise<void>((r) => (sentAll = r));
+    console.onSend = () => {
+      if (console.commands.length === 2) sentAll();
+    };
+    const pending = service.send({ connectionIds: ['a', 'b'], words: ['/interface/listen'], broadcastId: 'ui-2' });
+    await bothSent;
+    await service.cancel({ broadcastId: 'ui-2' });
+    const r = sent(await pending);
+    expect(r.results.map((x) => x.outcome)).toEqual(['cancelled', 'cancelled']);
+    expect(r.results[0]!.error).toMatchObject({ code: 'CANCELLED', message: 'cancelled by the user; the router did not confirm the /cancel' });
+    expect(console.commands.every((c) => c.cancelled)).toBe(true);
+  });
+
   it('needs a confirmation for a write, sends nothing without it', async () => {
     const { console, service } = scripted();
     const a = await service.send({ connectionIds: ['a', 'b'], words: ['/ip/address/add', '=address=10.9.9.9/32', '=interface=ether1'] });
@@ -348,6 +388,26 @@ describe('broadcast against simulated routers', () => {
     expect(words.some((w) => w[0] === '/cancel' && w.includes(`=tag=${r.results[0]!.tag}`))).toBe(true);
     const again = sent(await s.handlers['broadcast:send']({ connectionIds: [id], words: ['/system/identity/print'] }));
     expect(again.results[0]!.outcome).toBe('done');
+  });
+
+  it('cancel stops a listen running on two routers: both end cancelled, each with /cancel on its own wire', async () => {
+    const [a, b] = [await sim({ identity: 'a' }), await sim({ identity: 'b', rosVersion: '7.16' })];
+    const s = await start();
+    const ida = await connect(s, a, 'A');
+    const idb = await connect(s, b, 'B');
+    const listening = Promise.all(
+      [ida, idb].map((id) => rig.events.wait('trace:entries', (e) => e.connectionId === id && e.entries.some((x) => x.direction === 'out' && x.words[0] === '/interface/listen'))),
+    );
+    const pending = s.handlers['broadcast:send']({ connectionIds: [ida, idb], words: ['/interface/listen'], timeoutSeconds: 60, broadcastId: 'ui-listen' });
+    await listening;
+    await expect(s.handlers['broadcast:cancel']({ broadcastId: 'ui-listen' })).resolves.toEqual({ broadcastId: 'ui-listen', running: true });
+    const r = sent(await pending);
+    expect(r.broadcastId).toBe('ui-listen');
+    expect(r.results.map((x) => x.outcome)).toEqual(['cancelled', 'cancelled']);
+    for (const x of r.results) {
+      const words = await traceWords(s, x.connectionId);
+      expect(words.some((w) => w[0] === '/cancel' && w.includes(`=tag=${x.tag}`))).toBe(true);
+    }
   });
 
   it('a link that drops with the command in flight: outcome-unknown for that router only', async () => {

@@ -28,6 +28,7 @@ const ALL: Record<CallName, true> = {
   'complete:children': true,
   'complete:values': true,
   'broadcast:send': true,
+  'broadcast:cancel': true,
   'diff:fetch': true,
   'replay:plan': true,
   'replay:run': true,

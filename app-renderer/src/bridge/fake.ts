@@ -666,6 +666,8 @@ export class FakeBackend {
     'complete:children': () => ({ available: false, reason: 'the fake bridge has no /console/inspect', nodes: [], version: this.rosVersion, cached: false }),
     'complete:values': () => ({ available: false, reason: 'the fake bridge has no /console/inspect', values: [], mayBeIncomplete: true }),
     'broadcast:send': (args) => this.broadcast(args),
+    // The fake answers a broadcast in one go, so there is never one running to cancel.
+    'broadcast:cancel': ({ broadcastId }) => ({ broadcastId, running: false }),
     'diff:fetch': (args) => this.diffFetch(args),
     'replay:plan': ({ sourceId }) => ({ sourceId, sentences: this.replaySentences(sourceId), skipped: { login: 0, cancel: 0, quit: 0, older: 0 } }),
     'replay:run': ({ sourceId, targetId, seqs, confirmedWrites }) => {

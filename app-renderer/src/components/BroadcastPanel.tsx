@@ -114,7 +114,7 @@ function ResultRow({ r, expanded, onToggle }: { r: BroadcastRouterResult; expand
 export function BroadcastPanel() {
   const { view, connections, links } = useApp(useShallow((s) => ({ view: s.broadcast, connections: s.connections, links: s.links })));
   const actions = useApp(
-    useShallow((s) => ({ set: s.setBroadcast, toggle: s.toggleBroadcastRouter, send: s.sendBroadcast, expand: s.toggleBroadcastReplies, exportAs: s.exportBroadcast })),
+    useShallow((s) => ({ set: s.setBroadcast, toggle: s.toggleBroadcastRouter, send: s.sendBroadcast, expand: s.toggleBroadcastReplies, exportAs: s.exportBroadcast, cancel: s.cancelBroadcast })),
   );
   const run = useRun();
   const uid = useId();
@@ -200,10 +200,15 @@ export function BroadcastPanel() {
         </div>
       </form>
       <RequestError error={view.error} />
-      {view.status === 'sending' && (
-        <p role="status" className="muted">
-          Sending to {view.confirm?.connectionIds.length ?? view.selected.length} router(s)…
-        </p>
+      {view.running && (view.status === 'sending' || view.status === 'checking') && (
+        <div className="bc-running">
+          <p role="status" className="muted">
+            {view.cancelling ? 'Cancelling… routers still running get /cancel; the rest are skipped.' : `Sending to ${view.confirm?.connectionIds.length ?? view.selected.length} router(s)…`}
+          </p>
+          <button type="button" className="btn" disabled={view.cancelling} onClick={() => run(actions.cancel())}>
+            Cancel broadcast
+          </button>
+        </div>
       )}
       {result && (
         <div className="bc-result">

@@ -34,6 +34,10 @@ export interface BroadcastView {
   fieldErrors: Partial<Record<'routers' | 'sentence' | 'timeout', string>>;
   /** Connection ids whose replies are expanded in the result grid. */
   expanded: string[];
+  /** The id of the broadcast in flight (what Cancel names), while `broadcast:send` runs. */
+  running?: string;
+  /** Cancel was pressed for the broadcast in flight. */
+  cancelling?: boolean;
 }
 
 export interface DiffView {
@@ -68,6 +72,8 @@ export interface MultiActions {
   sendBroadcast(): Promise<void>;
   confirmBroadcast(): Promise<void>;
   cancelBroadcastConfirm(): void;
+  /** Stops the broadcast in flight: running commands get /cancel, routers not yet reached are skipped. */
+  cancelBroadcast(): Promise<void>;
   exportBroadcast(format: 'csv' | 'json'): void;
 
   setDiff(patch: Partial<Pick<DiffView, 'path' | 'queryText' | 'proplistText' | 'key' | 'key2' | 'onlyDifferences'>>): void;
@@ -117,6 +123,7 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
   const updB = (fn: (b: BroadcastView) => BroadcastView) => set((s) => ({ broadcast: fn(s.broadcast) }));
   const updD = (fn: (d: DiffView) => DiffView) => set((s) => ({ diff: fn(s.diff) }));
 
+  let broadcastSeq = 0;
   const send = async (confirmed: boolean): Promise<void> => {
     const b = get().broadcast;
     const words = confirmed && b.confirm ? b.confirm.words : sentenceWords(b.text);
@@ -134,8 +141,11 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       return;
     }
     // The previous grid goes: a result on screen always belongs to the sentence just sent.
-    updB((x) => ({ ...x, fieldErrors: {}, error: undefined, result: undefined, status: confirmed ? 'sending' : 'checking' }));
-    const r = await api['broadcast:send']({ connectionIds, words, stopOnFirstError: b.stopOnFirstError, timeoutSeconds: timeout, ...(confirmed ? { confirmed: true } : {}) });
+    // Named here, so that Cancel can stop it while the call is still running.
+    const broadcastId = `ui-${now()}-${++broadcastSeq}`;
+    updB((x) => ({ ...x, fieldErrors: {}, error: undefined, result: undefined, status: confirmed ? 'sending' : 'checking', running: broadcastId, cancelling: false }));
+    const r = await api['broadcast:send']({ connectionIds, words, stopOnFirstError: b.stopOnFirstError, timeoutSeconds: timeout, broadcastId, ...(confirmed ? { confirmed: true } : {}) });
+    updB((x) => (x.running === broadcastId ? { ...x, running: undefined, cancelling: false } : x));
     if (!r.ok) {
       const error = r.error;
       const field = error.detail?.['field'];
@@ -177,6 +187,13 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
     confirmBroadcast: () => send(true),
     cancelBroadcastConfirm() {
       updB((b) => ({ ...b, status: 'idle', confirm: undefined }));
+    },
+    async cancelBroadcast() {
+      const id = get().broadcast.running;
+      if (!id) return;
+      updB((b) => ({ ...b, cancelling: true }));
+      const r = await api['broadcast:cancel']({ broadcastId: id });
+      if (!r.ok) updB((b) => ({ ...b, cancelling: false, error: r.error }));
     },
     exportBroadcast(format) {
       const r = get().broadcast.result;
