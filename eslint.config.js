@@ -5,10 +5,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 
 const rooms = (...names) => names.map((n) => `**/${n}/**`);
 const restrict = (patterns, message, allowTypeImports = false) => ({
-  '@typescript-eslint/no-restricted-imports': [
-    'error',
-    { patterns: [{ group: patterns, message, allowTypeImports }] },
-  ],
+  '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: patterns, message, allowTypeImports }] }],
 });
 
 export default tseslint.config(
@@ -28,7 +25,14 @@ export default tseslint.config(
   {
     files: ['scripts/**/*.mjs', 'bench/**/*.mjs', '*.js', '*.mjs'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+      },
     },
   },
   // protocol/src: pure TypeScript over Uint8Array — relative imports inside itself only.
@@ -44,12 +48,19 @@ export default tseslint.config(
   // protocol/node and simulator: never the app.
   {
     files: ['protocol/node/**/*.ts', 'simulator/**/*.ts'],
-    rules: restrict(rooms('app-main', 'app-renderer', 'electron').concat(['electron']), 'protocol/ and simulator/ never import the app (design.md §1).'),
+    rules: restrict(
+      rooms('app-main', 'app-renderer', 'electron').concat(['electron']),
+      'protocol/ and simulator/ never import the app (design.md §1).',
+    ),
   },
   // Services, the host and the contract never load electron at run time (engineering-notes §5.1).
   {
     files: ['app-main/src/services/**/*.ts', 'app-main/src/host/**/*.ts', 'app-main/src/common/**/*.ts'],
-    rules: restrict(['electron', '**/app-renderer/**', '**/electron/**'], 'Services and the host must not load electron or the renderer (engineering-notes §5.1).', true),
+    rules: restrict(
+      ['electron', '**/app-renderer/**', '**/electron/**'],
+      'Services and the host must not load electron or the renderer (engineering-notes §5.1).',
+      true,
+    ),
   },
   // The renderer talks only to the bridge: type imports from app-main/src/common, nothing else of main.
   {
@@ -62,10 +73,22 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/app-main/src/services/**', '**/app-main/src/electron/**', '**/app-main/src/host/**', '**/protocol/**', '**/simulator/**', 'node:*', 'electron'],
+              group: [
+                '**/app-main/src/services/**',
+                '**/app-main/src/electron/**',
+                '**/app-main/src/host/**',
+                '**/protocol/**',
+                '**/simulator/**',
+                'node:*',
+                'electron',
+              ],
               message: 'The renderer talks only to the bridge (design.md §1).',
             },
-            { group: ['**/app-main/src/common/**'], message: 'Only type imports from the bridge contract.', allowTypeImports: true },
+            {
+              group: ['**/app-main/src/common/**'],
+              message: 'Only type imports from the bridge contract.',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

@@ -15,7 +15,17 @@
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { bundle as bundleIn, child, machine, numberOption as opt, runMain, shouldWrite, today, workDir, writeSection } from './lib.mjs';
+import {
+  bundle as bundleIn,
+  child,
+  machine,
+  numberOption as opt,
+  runMain,
+  shouldWrite,
+  today,
+  workDir,
+  writeSection,
+} from './lib.mjs';
 
 const ROUTERS = opt('routers', 10);
 const REPS = opt('reps', 15);

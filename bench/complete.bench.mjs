@@ -19,7 +19,16 @@
 //          --timeout-ms N (inspect time-out for the stall case, default 500) --no-write
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { bundle as bundleIn, child, machine as machineLine, numberOption as opt, runMain, shouldWrite, workDir, writeSection } from './lib.mjs';
+import {
+  bundle as bundleIn,
+  child,
+  machine as machineLine,
+  numberOption as opt,
+  runMain,
+  shouldWrite,
+  workDir,
+  writeSection,
+} from './lib.mjs';
 
 const ROUNDS = opt('rounds', 30);
 const WARM = opt('warm', 200);
@@ -150,10 +159,15 @@ async function main() {
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
   const load = loadavg()[0];
   console.log(`machine: ${machine}; load average ${load.toFixed(1)}`);
-  for (const [name, s] of rows) console.log(`${name.padEnd(58)} n=${String(s.n).padStart(5)}  p50 ${ms(s.p50).padStart(7)} ms  p95 ${ms(s.p95).padStart(7)} ms  max ${ms(s.max).padStart(7)} ms`);
+  for (const [name, s] of rows)
+    console.log(
+      `${name.padEnd(58)} n=${String(s.n).padStart(5)}  p50 ${ms(s.p50).padStart(7)} ms  p95 ${ms(s.p95).padStart(7)} ms  max ${ms(s.max).padStart(7)} ms`,
+    );
   const coldP50 = stats(r.cold).p50;
   const warmP50 = stats(r.warm).p50;
-  console.log(`warm cache is ${(coldP50 / warmP50).toFixed(0)}x faster at p50; ${r.requestsPerColdRound} inspect requests per cold walk of ${12} paths`);
+  console.log(
+    `warm cache is ${(coldP50 / warmP50).toFixed(0)}x faster at p50; ${r.requestsPerColdRound} inspect requests per cold walk of ${12} paths`,
+  );
 
   const section = `## Autocomplete
 

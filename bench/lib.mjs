@@ -49,7 +49,13 @@ export function runMain(main, work) {
  */
 export function machine(extra = []) {
   const model = cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
-  return [`${cpus().length} × ${model}`, `${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`, ...extra, `Node ${process.version}`, `${process.platform}/${process.arch}`].join(', ');
+  return [
+    `${cpus().length} × ${model}`,
+    `${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
+    ...extra,
+    `Node ${process.version}`,
+    `${process.platform}/${process.arch}`,
+  ].join(', ');
 }
 
 /** Today's date (UTC), as the results are dated. */
@@ -82,7 +88,11 @@ export async function bundle(work, name, source) {
  * waits for the exit and returns every JSON line printed. `nodeFlags` go before the file.
  */
 export function child(file, args, { keepAlive = false, nodeFlags = [] } = {}) {
-  const p = spawn(process.execPath, [...nodeFlags, file, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_PATH: join(root, 'node_modules') } });
+  const p = spawn(process.execPath, [...nodeFlags, file, ...args], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_PATH: join(root, 'node_modules') },
+  });
   const lines = [];
   const first = new Promise((resolve, reject) => {
     const rl = createInterface({ input: p.stdout });
@@ -145,7 +155,9 @@ export function sentence(words) {
  */
 export function writeSection(section, { heading, endMarker }) {
   const file = join(root, 'docs', 'benchmarks.md');
-  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nResults of `npm run bench`. Each benchmark rewrites only its own section.\n';
+  let doc = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nResults of `npm run bench`. Each benchmark rewrites only its own section.\n';
   // The heading as a whole line, so that one heading that begins another cannot match it.
   const start = doc.indexOf(`${heading}\n`);
   if (start >= 0) {

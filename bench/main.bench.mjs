@@ -20,7 +20,19 @@
 import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { bundle as bundleIn, child as childProcess, hasFlag, machine as machineLine, numberOption as opt, root, runMain, shouldWrite, today, workDir, writeSection } from './lib.mjs';
+import {
+  bundle as bundleIn,
+  child as childProcess,
+  hasFlag,
+  machine as machineLine,
+  numberOption as opt,
+  root,
+  runMain,
+  shouldWrite,
+  today,
+  workDir,
+  writeSection,
+} from './lib.mjs';
 
 const DURATION = opt('duration', 60);
 const ROUTERS = opt('routers', 20);
@@ -356,7 +368,7 @@ async function main() {
   const ovh = await child(overheadFile, [String(port), String(REPS), String(PRINT_ROWS)], { profile: true }).first;
   const peerMs = await child(peerFile, [String(port), String(Math.min(REPS, 3)), String(PRINT_ROWS)]).first;
   await server.stop();
-  const pct = (on, off) => ((on / off - 1) * 100);
+  const pct = (on, off) => (on / off - 1) * 100;
   console.log(ovh, { peerMs });
   // --trace-only: stop after the overhead measurement (for profiling the recorder; writes nothing).
   if (hasFlag('trace-only')) return;
@@ -366,7 +378,9 @@ async function main() {
     console.log(`\nload: ${routers} routers x 2 live tables on ${ROWS} churning rows, ${duration} s`);
     const sims = child(simsFile, [String(routers), String(ROWS)], { keepAlive: true });
     const ports = await sims.first;
-    const result = await child(loadFile, [JSON.stringify(ports), String(duration), String(TRACE_CAP_MIB)], { profile: routers === ROUTERS }).first;
+    const result = await child(loadFile, [JSON.stringify(ports), String(duration), String(TRACE_CAP_MIB)], {
+      profile: routers === ROUTERS,
+    }).first;
     result.simsCpu = (await sims.stop()).at(-1)?.cpuPercent ?? NaN;
     console.log({ ...result, samples: result.samples.length });
     return result;
@@ -378,7 +392,7 @@ async function main() {
   const s0 = load.samples[0];
   const sN = load.samples.at(-1);
   const peakRss = Math.max(...load.samples.map((s) => s.rss));
-  const slope = load.samples.length > 2 ? ((sN.rss - load.samples[1].rss) / 1024 / 1024) / ((sN.t - load.samples[1].t) / 60) : 0;
+  const slope = load.samples.length > 2 ? (sN.rss - load.samples[1].rss) / 1024 / 1024 / ((sN.t - load.samples[1].t) / 60) : 0;
 
   // At most ~13 rows: every k-th sample, and the last.
   const every = Math.max(1, Math.ceil(load.samples.length / 12));
@@ -423,7 +437,7 @@ Memory over time (s, RSS MiB, heap MiB, trace bytes held MiB):
 |---|---|---|---|
 ${memRows}
 
-**Trace capture overhead** on a ${PRINT_ROWS.toLocaleString('en-US')}-row print (~${(PRINT_ROWS * 200 / 1e6).toFixed(0)} MB) from a minimal
+**Trace capture overhead** on a ${PRINT_ROWS.toLocaleString('en-US')}-row print (~${((PRINT_ROWS * 200) / 1e6).toFixed(0)} MB) from a minimal
 local API server; medians of ${REPS} interleaved runs with and without the trace recorder
 (target < 10 %):
 

@@ -27,7 +27,10 @@ const work = workDir('protocol');
 // does not share the code under test).
 
 function rowWords(i) {
-  const mac = [0x4c, 0x5e, 0x0c, (i >>> 16) & 0xff, (i >>> 8) & 0xff, i & 0xff].map((b) => b.toString(16).padStart(2, '0')).join(':').toUpperCase();
+  const mac = [0x4c, 0x5e, 0x0c, (i >>> 16) & 0xff, (i >>> 8) & 0xff, i & 0xff]
+    .map((b) => b.toString(16).padStart(2, '0'))
+    .join(':')
+    .toUpperCase();
   return [
     '!re',
     `=.id=*${(i + 1).toString(16).toUpperCase()}`,
@@ -101,7 +104,10 @@ async function startServer() {
         else if (words[0] === '/quit') {
           socket.write(sentence(['!fatal', 'session terminated on request']));
           socket.end();
-        } else socket.write(Buffer.concat([sentence(['!trap', '=message=no such command prefix', ...extra]), sentence(['!done', ...extra])]));
+        } else
+          socket.write(
+            Buffer.concat([sentence(['!trap', '=message=no such command prefix', ...extra]), sentence(['!done', ...extra])]),
+          );
       }),
     );
   });
@@ -173,7 +179,9 @@ const CLI = join(root, 'out', 'cli.mjs');
 function run(args, { stdin = '', stdout = 'ignore' } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', pathToFileURL(PROBE).href, ...args], { stdio: ['pipe', stdout, 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', pathToFileURL(PROBE).href, ...args], {
+      stdio: ['pipe', stdout, 'pipe', 'pipe'],
+    });
     let err = '';
     let probe = '';
     const out = [];
@@ -205,11 +213,19 @@ const mb = (bytes) => bytes / 1e6;
 
 async function decoderThroughput(reply) {
   const bundle = join(work, 'protocol.mjs');
-  await build({ entryPoints: [join(root, 'protocol/src/index.ts')], outfile: bundle, bundle: true, format: 'esm', platform: 'neutral', logLevel: 'warning' });
+  await build({
+    entryPoints: [join(root, 'protocol/src/index.ts')],
+    outfile: bundle,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    logLevel: 'warning',
+  });
   const { SentenceDecoder, Session } = await import(pathToFileURL(bundle).href);
   const CHUNK = 64 * 1024;
   const chunks = [];
-  for (let i = 0; i < reply.length; i += CHUNK) chunks.push(new Uint8Array(reply.buffer, reply.byteOffset + i, Math.min(CHUNK, reply.length - i)));
+  for (let i = 0; i < reply.length; i += CHUNK)
+    chunks.push(new Uint8Array(reply.buffer, reply.byteOffset + i, Math.min(CHUNK, reply.length - i)));
   const time = (f) => {
     const t = [];
     for (let r = 0; r < 7; r++) {
@@ -251,18 +267,33 @@ async function decoderThroughput(reply) {
     if (result.replies.length !== ROWS) throw new Error(`session saw ${result.replies.length} rows`);
   }
   if (words === 0 || sentences === 0) throw new Error('decoder decoded nothing');
-  return { feed: mb(reply.length) / (feedMs / 1000), push: mb(reply.length) / (pushMs / 1000), session: mb(reply.length) / (median(sessionMs) / 1000) };
+  return {
+    feed: mb(reply.length) / (feedMs / 1000),
+    push: mb(reply.length) / (pushMs / 1000),
+    session: mb(reply.length) / (median(sessionMs) / 1000),
+  };
 }
 
 async function main() {
   if (!existsSync(CLI)) {
-    await build({ entryPoints: [join(root, 'protocol/node/cli.ts')], outfile: CLI, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+    await build({
+      entryPoints: [join(root, 'protocol/node/cli.ts')],
+      outfile: CLI,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'warning',
+    });
   }
   const loadBefore = loadavg()[0];
   const { server, port } = await startServer();
   const untagged = printReply(undefined);
   const loginReply = sentence(['!done']);
-  const request = Buffer.concat([sentence(['/login', '=name=admin', '=password=']), sentence(['/interface/print'])]).toString('hex');
+  const request = Buffer.concat([sentence(['/login', '=name=admin', '=password=']), sentence(['/interface/print'])]).toString(
+    'hex',
+  );
   const expectedRaw = loginReply.length + untagged.length;
   console.log(`print reply: ${ROWS} rows, ${mb(untagged.length).toFixed(1)} MB; ${REPS} runs each`);
 
@@ -293,7 +324,11 @@ async function main() {
       results[name].rss.push(x.rss);
       results[name].cpu.push(x.cpu);
     }
-    process.stdout.write(`run ${r + 1}/${REPS}: ${Object.entries(results).map(([k, v]) => `${k} ${v.ms.at(-1).toFixed(0)} ms`).join(', ')}\n`);
+    process.stdout.write(
+      `run ${r + 1}/${REPS}: ${Object.entries(results)
+        .map(([k, v]) => `${k} ${v.ms.at(-1).toFixed(0)} ms`)
+        .join(', ')}\n`,
+    );
   }
   closeSync(devnull);
   server.close();
@@ -358,7 +393,9 @@ ${table}
   console.log(`\n${table}\n`);
   console.log(`CLI vs node-routeros: ${vsNodeRouteros.toFixed(1)}x faster (target >= 15x)`);
   console.log(`CLI vs raw drain: ${vsRaw.toFixed(2)}x the time (target <= 2x); vs a one-buffer drain ${vsRawStatic.toFixed(2)}x`);
-  console.log(`decoder: feed ${decoder.feed.toFixed(0)} MB/s, push ${decoder.push.toFixed(0)} MB/s, session ${decoder.session.toFixed(0)} MB/s`);
+  console.log(
+    `decoder: feed ${decoder.feed.toFixed(0)} MB/s, push ${decoder.push.toFixed(0)} MB/s, session ${decoder.session.toFixed(0)} MB/s`,
+  );
 
   if (shouldWrite()) writeSection(section, { heading: '## Protocol engine and CLI', endMarker: '<!-- protocol-bench:end -->' });
   rmSync(work, { recursive: true, force: true });

@@ -31,7 +31,15 @@ const LINES = arg('lines', 100_000);
 const REPS = arg('reps', 5);
 const WRITE = shouldWrite();
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--enable-precise-memory-info',
+];
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -117,7 +125,10 @@ async function liveTable(browser, url) {
   await ws.getByRole('tab', { name: 'Tables', exact: true }).click();
   await ws.getByRole('textbox', { name: 'Path', exact: true }).fill('/bench/rows');
   await ws.getByRole('button', { name: 'Start', exact: true }).click();
-  await ws.locator('.row-count').getByText(`${ROWS.toLocaleString('en-US')} rows`, { exact: true }).waitFor({ timeout: 60_000 });
+  await ws
+    .locator('.row-count')
+    .getByText(`${ROWS.toLocaleString('en-US')} rows`, { exact: true })
+    .waitFor({ timeout: 60_000 });
 
   // Peer: the same table, no updates.
   const idle = await page.evaluate(measureFrames, Math.min(5000, DURATION_S * 1000));
@@ -154,7 +165,12 @@ async function liveTable(browser, url) {
   const n = samples.length;
   const mx = samples.reduce((a, [x]) => a + x, 0) / n;
   const my = samples.reduce((a, [, y]) => a + y, 0) / n;
-  const slope = samples.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / Math.max(1e-9, samples.reduce((a, [x]) => a + (x - mx) ** 2, 0));
+  const slope =
+    samples.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) /
+    Math.max(
+      1e-9,
+      samples.reduce((a, [x]) => a + (x - mx) ** 2, 0),
+    );
   const rowsShown = await ws.locator('.row-count').textContent();
   await context.close();
   return {
@@ -167,7 +183,7 @@ async function liveTable(browser, url) {
     heapStartMb: heapWarm / 1e6,
     heapEndMb: heapEnd / 1e6,
     slopeMbPerMin: (slope * 60) / 1e6,
-    samples: samples.map(([t, h]) => `${t.toFixed(0)}s:${(h / 1e6).toFixed(1)}`).join(" "),
+    samples: samples.map(([t, h]) => `${t.toFixed(0)}s:${(h / 1e6).toFixed(1)}`).join(' '),
     shownUps,
     rowsShown,
     errors,
@@ -240,7 +256,18 @@ async function consoleLines(browser, url) {
   const scrollPeer = await scrollAt(1);
   const domLines = await page.evaluate(() => document.querySelectorAll('.reply-line').length);
   await context.close();
-  return { empty, full, receiveMs, rows, loadingFps: loading.frames / loading.seconds, heapDeltaMb: (heapAfter - heapBefore) / 1e6, scroll, scrollPeer, domLines, errors };
+  return {
+    empty,
+    full,
+    receiveMs,
+    rows,
+    loadingFps: loading.frames / loading.seconds,
+    heapDeltaMb: (heapAfter - heapBefore) / 1e6,
+    scroll,
+    scrollPeer,
+    domLines,
+    errors,
+  };
 }
 
 async function main() {
@@ -254,17 +281,26 @@ async function main() {
     const url = `${server.url}bench.html`;
     console.log('first render…');
     // Peer: a static page with the same server, CSP and readiness attribute — the browser's floor.
-    writeFileSync(join(dir, 'peer.html'), '<!doctype html><html><head><meta charset="utf-8"><title>peer</title></head><body><div data-app-state="ready">Tikscope</div></body></html>');
+    writeFileSync(
+      join(dir, 'peer.html'),
+      '<!doctype html><html><head><meta charset="utf-8"><title>peer</title></head><body><div data-app-state="ready">Tikscope</div></body></html>',
+    );
     const peer = await firstRender(browser, `${server.url}peer.html`);
     const fr = await firstRender(browser, url);
-    console.log(`  ready ${fr.ready.toFixed(0)} ms (median of ${REPS}), FCP ${fr.fcp.toFixed(0)} ms; static peer ${peer.ready.toFixed(0)} ms`);
+    console.log(
+      `  ready ${fr.ready.toFixed(0)} ms (median of ${REPS}), FCP ${fr.fcp.toFixed(0)} ms; static peer ${peer.ready.toFixed(0)} ms`,
+    );
     console.log(`live table: ${ROWS} rows, ${RATE} updates/s, ${DURATION_S} s…`);
     const lt = await liveTable(browser, url);
     console.log(`  heap samples (GC): ${lt.samples}`);
-    console.log(`  ${lt.fps.toFixed(1)} fps (idle peer ${lt.idleFps.toFixed(1)}), p95 frame ${lt.p95.toFixed(1)} ms, heap ${lt.heapStartMb.toFixed(1)} → ${lt.heapEndMb.toFixed(1)} MB, slope ${lt.slopeMbPerMin.toFixed(2)} MB/min, shown "${lt.shownUps}"`);
+    console.log(
+      `  ${lt.fps.toFixed(1)} fps (idle peer ${lt.idleFps.toFixed(1)}), p95 frame ${lt.p95.toFixed(1)} ms, heap ${lt.heapStartMb.toFixed(1)} → ${lt.heapEndMb.toFixed(1)} MB, slope ${lt.slopeMbPerMin.toFixed(2)} MB/min, shown "${lt.shownUps}"`,
+    );
     console.log(`console: ${LINES} reply lines…`);
     const cl = await consoleLines(browser, url);
-    console.log(`  received in ${cl.receiveMs.toFixed(0)} ms (${cl.rows}), input p95 ${cl.full.p95.toFixed(1)} ms (empty console ${cl.empty.p95.toFixed(1)} ms), ${cl.domLines} line elements in the DOM, scroll p95 ${cl.scroll.p95.toFixed(1)} ms (2k-line peer ${cl.scrollPeer.p95.toFixed(1)} ms)`);
+    console.log(
+      `  received in ${cl.receiveMs.toFixed(0)} ms (${cl.rows}), input p95 ${cl.full.p95.toFixed(1)} ms (empty console ${cl.empty.p95.toFixed(1)} ms), ${cl.domLines} line elements in the DOM, scroll p95 ${cl.scroll.p95.toFixed(1)} ms (2k-line peer ${cl.scrollPeer.p95.toFixed(1)} ms)`,
+    );
     const errors = [...lt.errors, ...cl.errors];
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
 

@@ -8,7 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { machine, root, shouldWrite, today, writeSection } from './lib.mjs';
 
-const r = spawnSync('node', ['--import', 'tsx', join('bench', 'replay-run.ts')], { cwd: root, encoding: 'utf8', env: { ...process.env } });
+const r = spawnSync('node', ['--import', 'tsx', join('bench', 'replay-run.ts')], {
+  cwd: root,
+  encoding: 'utf8',
+  env: { ...process.env },
+});
 if (r.status !== 0) {
   console.error(r.stderr);
   process.exit(1);
@@ -16,10 +20,22 @@ if (r.status !== 0) {
 const m = JSON.parse(r.stdout.trim().split('\n').pop());
 const ms = (v) => `${v.toFixed(0)} ms`;
 const rows = [
-  ['replay:plan over the held trace', `${(m.traceBytes / 1048576).toFixed(1)} MiB, ${m.traceEntries} entries → ${m.planSentences} sentences`, ms(m.planMs)],
-  ['replay:run, small read-only sentences, A (7.20) → B (7.16)', `${m.smallSentences} sentences (${m.smallDiffers} differ: identity)`, `${ms(m.smallMs)} (${(m.smallMs / m.smallSentences).toFixed(2)} ms each)`],
+  [
+    'replay:plan over the held trace',
+    `${(m.traceBytes / 1048576).toFixed(1)} MiB, ${m.traceEntries} entries → ${m.planSentences} sentences`,
+    ms(m.planMs),
+  ],
+  [
+    'replay:run, small read-only sentences, A (7.20) → B (7.16)',
+    `${m.smallSentences} sentences (${m.smallDiffers} differ: identity)`,
+    `${ms(m.smallMs)} (${(m.smallMs / m.smallSentences).toFixed(2)} ms each)`,
+  ],
   ['replay:run, one big print, A → B', `${m.bigRows} rows, verdict ${m.bigVerdict}`, ms(m.bigMs)],
-  ['compareReplies alone (matched by .id, one field changed per row)', `${m.compareRows} rows, ${m.compareDifferences} differences listed`, ms(m.compareMs)],
+  [
+    'compareReplies alone (matched by .id, one field changed per row)',
+    `${m.compareRows} rows, ${m.compareDifferences} differences listed`,
+    ms(m.compareMs),
+  ],
 ];
 const table = ['| what | size | time |', '|---|---|---|', ...rows.map((x) => `| ${x.join(' | ')} |`)].join('\n');
 console.log(table);

@@ -98,7 +98,14 @@ class ReplyWords {
       const c = p[0];
       const size = c < 0x80 ? 1 : c < 0xc0 ? 2 : c < 0xe0 ? 3 : 4;
       if (p.length < size) continue;
-      const len = size === 1 ? c : size === 2 ? ((c & 0x3f) << 8) | p[1] : size === 3 ? ((c & 0x1f) << 16) | (p[1] << 8) | p[2] : ((c & 0x0f) << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
+      const len =
+        size === 1
+          ? c
+          : size === 2
+            ? ((c & 0x3f) << 8) | p[1]
+            : size === 3
+              ? ((c & 0x1f) << 16) | (p[1] << 8) | p[2]
+              : ((c & 0x0f) << 24) | (p[1] << 16) | (p[2] << 8) | p[3];
       this.prefix = [];
       if (len === 0) {
         this.onReply(this.first);
@@ -146,7 +153,9 @@ async function rawLogin(port, onSentence) {
 
 function startSim(args) {
   const bundled = join(root, 'out', 'sim.mjs');
-  const argv = existsSync(bundled) ? [bundled, ...args] : [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'simulator', 'cli.ts'), ...args];
+  const argv = existsSync(bundled)
+    ? [bundled, ...args]
+    : [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'simulator', 'cli.ts'), ...args];
   const started = performance.now();
   const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -220,7 +229,12 @@ async function drain(port, extraWords = []) {
   });
   // Login and print in one write: the print is timed from here, the login adds one round trip.
   t0 = performance.now();
-  socket.write(Buffer.concat([sentence(['/login', '=name=admin', '=password=']), sentence(['/ip/firewall/connection/print', ...extraWords])]));
+  socket.write(
+    Buffer.concat([
+      sentence(['/login', '=name=admin', '=password=']),
+      sentence(['/ip/firewall/connection/print', ...extraWords]),
+    ]),
+  );
   const ms = await done;
   socket.destroy();
   return { ms, rows, bytes };
@@ -387,7 +401,9 @@ async function main() {
   const fanout = await fanoutBench();
   if (process.env.BENCH_ONLY === 'fanout') {
     const d = fanout.delays;
-    console.log(`fan-out: p50 ${pct(d, 50).toFixed(1)} ms, p99 ${pct(d, 99).toFixed(1)} ms, max ${Math.max(...d).toFixed(1)} ms, missing ${fanout.missing}`);
+    console.log(
+      `fan-out: p50 ${pct(d, 50).toFixed(1)} ms, p99 ${pct(d, 99).toFixed(1)} ms, max ${Math.max(...d).toFixed(1)} ms, missing ${fanout.missing}`,
+    );
     return;
   }
   const print = await printBench();
@@ -398,7 +414,15 @@ async function main() {
   const printRows = Object.entries(print.results).map(([k, rs]) => {
     const ms = median(rs.map((r) => r.ms));
     const bytes = rs[0].bytes;
-    return { k, ms, min: Math.min(...rs.map((r) => r.ms)), max: Math.max(...rs.map((r) => r.ms)), rowsPerS: ROWS / (ms / 1000), mbps: Number.isNaN(bytes) ? NaN : mb(bytes) / (ms / 1000), mb: mb(bytes) };
+    return {
+      k,
+      ms,
+      min: Math.min(...rs.map((r) => r.ms)),
+      max: Math.max(...rs.map((r) => r.ms)),
+      rowsPerS: ROWS / (ms / 1000),
+      mbps: Number.isNaN(bytes) ? NaN : mb(bytes) / (ms / 1000),
+      mb: mb(bytes),
+    };
   });
   const full = printRows[0];
   const nr = printRows[2];
@@ -412,7 +436,10 @@ async function main() {
   const table = [
     '| client of the simulator | median ms | min–max ms | rows/s | MB/s |',
     '|---|---:|---:|---:|---:|',
-    ...printRows.map((r) => `| ${r.k} | ${r.ms.toFixed(0)} | ${r.min.toFixed(0)}–${r.max.toFixed(0)} | ${Math.round(r.rowsPerS).toLocaleString('en')} | ${Number.isNaN(r.mbps) ? '—' : r.mbps.toFixed(0)} |`),
+    ...printRows.map(
+      (r) =>
+        `| ${r.k} | ${r.ms.toFixed(0)} | ${r.min.toFixed(0)}–${r.max.toFixed(0)} | ${Math.round(r.rowsPerS).toLocaleString('en')} | ${Number.isNaN(r.mbps) ? '—' : r.mbps.toFixed(0)} |`,
+    ),
   ].join('\n');
   const section = `## Simulator
 
@@ -451,8 +478,12 @@ About ${Math.round(perEntry).toLocaleString('en')} bytes per connection-tracking
 `;
   console.log(`\n${table}\n`);
   console.log(`fan-out: p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms, missing ${fanout.missing}`);
-  console.log(`memory: base ${mb(memory.base.rss).toFixed(0)} MB, ${ROWS} entries ${mb(print.idle.rss).toFixed(0)} MB idle, ${mb(print.afterPrint.rss).toFixed(0)} MB after prints, churn ${(memory.cpu * 100).toFixed(0)}% CPU`);
-  console.log(`framing: warm ${framing.warm.toFixed(0)} ms, cold ${framing.cold.toFixed(0)} ms, per-row encodeSentence ${framing.naive.toFixed(0)} ms`);
+  console.log(
+    `memory: base ${mb(memory.base.rss).toFixed(0)} MB, ${ROWS} entries ${mb(print.idle.rss).toFixed(0)} MB idle, ${mb(print.afterPrint.rss).toFixed(0)} MB after prints, churn ${(memory.cpu * 100).toFixed(0)}% CPU`,
+  );
+  console.log(
+    `framing: warm ${framing.warm.toFixed(0)} ms, cold ${framing.cold.toFixed(0)} ms, per-row encodeSentence ${framing.naive.toFixed(0)} ms`,
+  );
   if (shouldWrite()) writeSection(section, { heading: '## Simulator', endMarker: '<!-- simulator-bench:end -->' });
   if (max > 50 || fanout.missing > 0) {
     console.log('target missed: fan-out above 50 ms');

@@ -217,7 +217,8 @@ export const ICO_SIZES = [16, 24, 32, 48, 64, 128, 256];
 
 export function makeIcons(outDir) {
   const png = new Map();
-  for (const size of new Set([...LINUX_SIZES, ...ICO_SIZES, ...ICNS_TYPES.map(([, s]) => s)])) png.set(size, encodePng(size, size, renderIcon(size)));
+  for (const size of new Set([...LINUX_SIZES, ...ICO_SIZES, ...ICNS_TYPES.map(([, s]) => s)]))
+    png.set(size, encodePng(size, size, renderIcon(size)));
   mkdirSync(join(outDir, 'icons'), { recursive: true });
   writeFileSync(join(outDir, 'icon.png'), png.get(1024));
   for (const size of LINUX_SIZES) writeFileSync(join(outDir, 'icons', `${size}x${size}.png`), png.get(size));

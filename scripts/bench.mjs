@@ -9,7 +9,9 @@ const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2);
 if (spawnSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
 let failed = 0;
-for (const file of readdirSync(join(root, 'bench')).filter((f) => f.endsWith('.bench.mjs')).sort()) {
+for (const file of readdirSync(join(root, 'bench'))
+  .filter((f) => f.endsWith('.bench.mjs'))
+  .sort()) {
   if (only.length && !only.some((o) => file.includes(o))) continue;
   console.log(`\n### ${file}`);
   const r = spawnSync('node', ['--expose-gc', join('bench', file)], { cwd: root, stdio: 'inherit' });

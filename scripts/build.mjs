@@ -6,7 +6,9 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const dir = join(root, 'scripts', 'build.d');
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort()) {
   const mod = await import(join(dir, file));
   const started = Date.now();
   await mod.build({ root, outDir: join(root, 'out') });

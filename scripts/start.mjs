@@ -38,7 +38,11 @@ function findElectron(env) {
   }
   if (!existsSync(pkgDir)) return { missing: 'the electron package is not installed' };
   if (!relative) {
-    return { missing: 'the Electron binary was never downloaded (node_modules/electron/path.txt is missing; `npx install-electron` fetches it)', download: true };
+    return {
+      missing:
+        'the Electron binary was never downloaded (node_modules/electron/path.txt is missing; `npx install-electron` fetches it)',
+      download: true,
+    };
   }
   const exe = join(pkgDir, 'dist', relative);
   return existsSync(exe) ? { exe } : { missing: `${exe} is missing`, download: true };
@@ -156,7 +160,8 @@ export async function launch(argv, env = process.env) {
     }
   }
   let electron = env.TIKSCOPE_NO_ELECTRON === '1' ? { missing: 'TIKSCOPE_NO_ELECTRON=1 is set' } : findElectron(env);
-  const mayDownload = env.TIKSCOPE_FETCH_ELECTRON !== '0' && !env.ELECTRON_SKIP_BINARY_DOWNLOAD && !env.ELECTRON_OVERRIDE_DIST_PATH;
+  const mayDownload =
+    env.TIKSCOPE_FETCH_ELECTRON !== '0' && !env.ELECTRON_SKIP_BINARY_DOWNLOAD && !env.ELECTRON_OVERRIDE_DIST_PATH;
   if (electron.download && mayDownload) {
     const failed = await downloadElectron(env);
     if (failed === undefined) electron = findElectron(env);

@@ -32,10 +32,21 @@ function vitest(name, project, wrap) {
   if (only.length && !only.includes(name)) return;
   const dir = mkdtempSync(join(tmpdir(), 'tikscope-test-'));
   const report = join(dir, 'report.json');
-  const args = ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, '--passWithNoTests'];
+  const args = [
+    'vitest',
+    'run',
+    '--project',
+    project,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    '--passWithNoTests',
+  ];
   console.log(`\n=== ${name}: npx ${args.join(' ')}`);
   const status = wrap ? wrap(['npx', ...args]) : run('npx', args);
-  let p = 0, f = 0, s = 0;
+  let p = 0,
+    f = 0,
+    s = 0;
   if (existsSync(report)) {
     const json = JSON.parse(readFileSync(report, 'utf8'));
     p = json.numPassedTests ?? 0;
@@ -79,12 +90,15 @@ function underSecretService(cmd) {
   ];
   const missing = needs.filter(([bin]) => !existsSync(bin));
   const lib = spawnSync('/usr/bin/python3', ['-c', 'import librouteros'], { stdio: 'ignore' });
-  if (existsSync('/usr/bin/python3') && lib.status !== 0) missing.push(['librouteros', 'python3-librouteros', 'the librouteros interop tests']);
-  for (const [bin, pkg, who] of missing) console.log(`missing: ${bin} (Debian package ${pkg}) — needed by ${who}; those tests will fail`);
+  if (existsSync('/usr/bin/python3') && lib.status !== 0)
+    missing.push(['librouteros', 'python3-librouteros', 'the librouteros interop tests']);
+  for (const [bin, pkg, who] of missing)
+    console.log(`missing: ${bin} (Debian package ${pkg}) — needed by ${who}; those tests will fail`);
 }
 
 check('typecheck', 'npx', ['tsc', '-b']);
 check('lint', 'npx', ['eslint', '.']);
+check('format', 'npx', ['prettier', '--check', '.']);
 if (!only.length || only.includes('build')) check('build', 'node', ['scripts/build.mjs']);
 vitest('unit', 'unit');
 vitest('keychain', 'keychain', underSecretService);

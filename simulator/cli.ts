@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   const verbose = config.verbose;
   let sim;
   try {
-    sim = await startSimulator({ ...config.options, ...(verbose ? { log: (line: string) => process.stderr.write(`sim: ${line}\n`) } : {}) });
+    sim = await startSimulator({
+      ...config.options,
+      ...(verbose ? { log: (line: string) => process.stderr.write(`sim: ${line}\n`) } : {}),
+    });
   } catch (e) {
     process.stderr.write(`sim: ${(e as Error).message}\n`);
     process.exit(1);

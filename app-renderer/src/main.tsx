@@ -23,7 +23,11 @@ if (bridge.kind === 'none') {
     bridge.host.onStatus((status, reconnected) => {
       store.getState().setBridgeStatus(status === 'open' ? 'open' : 'reconnecting');
       // Events were missed while the socket was down: re-read what the sidebar shows.
-      if (reconnected) store.getState().resync().catch((e: unknown) => store.getState().reportError(bridgeFailure(e)));
+      if (reconnected)
+        store
+          .getState()
+          .resync()
+          .catch((e: unknown) => store.getState().reportError(bridgeFailure(e)));
     });
   }
   // Errors that escape a handler become notices: the page itself must never throw (issue 5).

@@ -29,7 +29,8 @@ describe('<App> with the fake bridge', () => {
     const option = screen.getByRole('option', { name: 'Demo router' });
     expect(option.getAttribute('aria-selected')).toBe('true');
     expect(within(option).getByText('Offline')).toBeTruthy();
-    for (const name of ['Connect', 'Disconnect', 'Edit', 'Duplicate', 'Delete', 'Add connection']) expect(screen.getByRole('button', { name })).toBeTruthy();
+    for (const name of ['Connect', 'Disconnect', 'Edit', 'Duplicate', 'Delete', 'Add connection'])
+      expect(screen.getByRole('button', { name })).toBeTruthy();
     expect((screen.getByRole('button', { name: 'Disconnect' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
@@ -37,7 +38,11 @@ describe('<App> with the fake bridge', () => {
     await renderApp();
     const ws = await connectDemo();
     const tabs = within(ws).getByRole('tablist');
-    expect(within(tabs).getAllByRole('tab').map((t) => t.textContent)).toEqual(['Console', 'Tables', 'Trace']);
+    expect(
+      within(tabs)
+        .getAllByRole('tab')
+        .map((t) => t.textContent),
+    ).toEqual(['Console', 'Tables', 'Trace']);
     expect(within(ws).getByRole('tab', { name: 'Console' }).getAttribute('aria-selected')).toBe('true');
     expect(within(ws).getByText(/Unencrypted/)).toBeTruthy();
     expect(within(ws).getByText('RouterOS 7.19.3')).toBeTruthy();
@@ -109,7 +114,11 @@ describe('<App> with the fake bridge', () => {
     fireEvent.click(within(ws).getByRole('button', { name: 'Start' }));
     const table = await within(ws).findByRole('table', { name: 'Live table /interface' });
     await within(table).findByRole('cell', { name: 'ether1' });
-    expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toContain('name');
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map((h) => h.textContent),
+    ).toContain('name');
     act(() => void backend.router('demo').set('/interface', 'ether1', { comment: 'hello' }));
     const cell = await within(table).findByRole('cell', { name: 'hello' });
     expect(cell.className).toContain('flash');
@@ -139,7 +148,9 @@ describe('<App> with the fake bridge', () => {
     fireEvent.click(within(ws).getByRole('button', { name: 'Start' }));
     const table = await within(ws).findByRole('table', { name: 'Live table /interface' });
     await within(table).findByRole('cell', { name: 'bridge1' });
-    const header = within(table).getAllByRole('columnheader').find((h) => h.textContent?.startsWith('name')) as HTMLElement;
+    const header = within(table)
+      .getAllByRole('columnheader')
+      .find((h) => h.textContent?.startsWith('name')) as HTMLElement;
     fireEvent.click(within(header).getByRole('button'));
     fireEvent.click(within(header).getByRole('button'));
     expect(header.getAttribute('aria-sort')).toBe('descending');
@@ -165,14 +176,19 @@ describe('<App> with the fake bridge', () => {
     fireEvent.click(within(row).getByRole('button'));
     expect(within(ws).getByText(/Following tag/)).toBeTruthy();
     fireEvent.change(within(ws).getByLabelText('Text'), { target: { value: '' } });
-    expect(within(list).getAllByRole('listitem').every((li) => within(li).queryByRole('button')?.textContent === 'lt1')).toBe(true);
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .every((li) => within(li).queryByRole('button')?.textContent === 'lt1'),
+    ).toBe(true);
   });
 
   it('validates the Add connection form next to each field', async () => {
     await renderApp();
     fireEvent.click(screen.getByRole('button', { name: 'Add connection' }));
     const dialog = screen.getByRole('dialog', { name: 'Add connection' });
-    for (const label of ['Name', 'Host', 'Port', 'Transport', 'User', 'Password']) expect(within(dialog).getByLabelText(label)).toBeTruthy();
+    for (const label of ['Name', 'Host', 'Port', 'Transport', 'User', 'Password'])
+      expect(within(dialog).getByLabelText(label)).toBeTruthy();
     fireEvent.change(within(dialog).getByLabelText('Port'), { target: { value: '99999' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     const name = within(dialog).getByLabelText('Name');
@@ -212,7 +228,14 @@ describe('<App> with the fake bridge', () => {
 
   it('puts a VALIDATION error from main next to its field', async () => {
     const { api } = await renderApp();
-    const save = vi.spyOn(api, 'connections:save').mockResolvedValue({ ok: false, error: { code: 'VALIDATION', message: 'Host is not a valid name.', detail: { channel: 'connections:save', field: 'input.host' } } });
+    const save = vi.spyOn(api, 'connections:save').mockResolvedValue({
+      ok: false,
+      error: {
+        code: 'VALIDATION',
+        message: 'Host is not a valid name.',
+        detail: { channel: 'connections:save', field: 'input.host' },
+      },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Add connection' }));
     const dialog = screen.getByRole('dialog', { name: 'Add connection' });
     fireEvent.change(within(dialog).getByLabelText('Name'), { target: { value: 'x' } });
@@ -226,7 +249,14 @@ describe('<App> with the fake bridge', () => {
   it('shows two workspaces side by side', async () => {
     const { s } = await renderApp();
     await act(async () => {
-      const r = await s().saveConnection(undefined, { name: 'edge-2', host: '10.0.0.2', port: 8728, transport: 'tls-anonymous', user: 'admin', password: 'x' });
+      const r = await s().saveConnection(undefined, {
+        name: 'edge-2',
+        host: '10.0.0.2',
+        port: 8728,
+        transport: 'tls-anonymous',
+        user: 'admin',
+        password: 'x',
+      });
       if (r.ok) await s().connect(r.value.id);
       await s().connect('demo');
     });
@@ -235,7 +265,12 @@ describe('<App> with the fake bridge', () => {
     const regions = screen.getAllByRole('region', { name: /Demo router|edge-2/ });
     expect(regions).toHaveLength(2);
     expect(within(regions[0] as HTMLElement).getByText(/Not authenticated/)).toBeTruthy();
-    for (const r of regions) expect(within(r).getAllByRole('tab').map((t) => t.textContent)).toEqual(['Console', 'Tables', 'Trace']);
+    for (const r of regions)
+      expect(
+        within(r)
+          .getAllByRole('tab')
+          .map((t) => t.textContent),
+      ).toEqual(['Console', 'Tables', 'Trace']);
   });
 
   it('shows the shortcuts with F1 and switches themes', async () => {

@@ -46,7 +46,13 @@ class FakeSocket {
 
 const make = () => {
   FakeSocket.all = [];
-  return createHostClient({ url: 'ws://127.0.0.1:1/bridge?token=t', WebSocketImpl: FakeSocket as unknown as typeof WebSocket, minBackoffMs: 1, maxBackoffMs: 2, callWaitMs: 50 });
+  return createHostClient({
+    url: 'ws://127.0.0.1:1/bridge?token=t',
+    WebSocketImpl: FakeSocket as unknown as typeof WebSocket,
+    minBackoffMs: 1,
+    maxBackoffMs: 2,
+    callWaitMs: 50,
+  });
 };
 
 describe('browser-host bridge client', () => {
@@ -117,7 +123,9 @@ describe('browser-host bridge client', () => {
 
   it('resolves the bridge: preload first, then the token, else explain', () => {
     const { api } = createFakeApi();
-    const withPreload = { tikscope: api, location: { hash: '', host: 'x', protocol: 'http:' } } as unknown as Window & { tikscope?: Api };
+    const withPreload = { tikscope: api, location: { hash: '', host: 'x', protocol: 'http:' } } as unknown as Window & {
+      tikscope?: Api;
+    };
     expect(resolveBridge(withPreload).kind).toBe('preload');
     const none = { location: { hash: '', host: '127.0.0.1:1', protocol: 'http:' } } as unknown as Window;
     expect(resolveBridge(none)).toEqual({ kind: 'none', reason: 'no-token' });

@@ -1,11 +1,26 @@
 import './setup';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Api, CompleteChildrenArgs, CompleteValuesArgs, CompletionChildren, CompletionNode, CompletionValues, Result } from '../../app-main/src/common/contract';
+import type {
+  Api,
+  CompleteChildrenArgs,
+  CompleteValuesArgs,
+  CompletionChildren,
+  CompletionNode,
+  CompletionValues,
+  Result,
+} from '../../app-main/src/common/contract';
 import { createFakeApi } from '../src/bridge/fake';
 import { App } from '../src/components/App';
 import { StoreContext } from '../src/hooks';
-import { childItems, commandPath, replaceLine, routerCompletionContext, unknownArguments, valueItems } from '../src/lib/completion';
+import {
+  childItems,
+  commandPath,
+  replaceLine,
+  routerCompletionContext,
+  unknownArguments,
+  valueItems,
+} from '../src/lib/completion';
 import { createAppStore } from '../src/store';
 import { bindBridgeEvents } from '../src/store/events';
 import { interceptApi, until } from './helpers';
@@ -14,11 +29,27 @@ describe('router completion: what the caret is on', () => {
   it('completes the path on the first line, argument names and values below it', () => {
     expect(routerCompletionContext('/ip/fi', 6)).toEqual({ kind: 'path', line: 0, parent: ['ip'], partial: 'fi' });
     expect(routerCompletionContext('/', 1)).toEqual({ kind: 'path', line: 0, parent: [], partial: '' });
-    expect(routerCompletionContext('/ip/firewall/', 13)).toEqual({ kind: 'path', line: 0, parent: ['ip', 'firewall'], partial: '' });
+    expect(routerCompletionContext('/ip/firewall/', 13)).toEqual({
+      kind: 'path',
+      line: 0,
+      parent: ['ip', 'firewall'],
+      partial: '',
+    });
     const d = '/ip/address/add\n=na';
-    expect(routerCompletionContext(d, d.length)).toEqual({ kind: 'argument', line: 1, command: ['ip', 'address', 'add'], partial: 'na' });
+    expect(routerCompletionContext(d, d.length)).toEqual({
+      kind: 'argument',
+      line: 1,
+      command: ['ip', 'address', 'add'],
+      partial: 'na',
+    });
     const v = '/ip/firewall/filter/add\n=chain=input\n=action=dr';
-    expect(routerCompletionContext(v, v.length)).toEqual({ kind: 'value', line: 2, command: ['ip', 'firewall', 'filter', 'add'], argument: 'action', partial: 'dr' });
+    expect(routerCompletionContext(v, v.length)).toEqual({
+      kind: 'value',
+      line: 2,
+      command: ['ip', 'firewall', 'filter', 'add'],
+      argument: 'action',
+      partial: 'dr',
+    });
   });
 
   it('offers nothing for CLI syntax, API attributes, query words or a caret inside a line', () => {
@@ -47,8 +78,16 @@ describe('router completion: what the caret is on', () => {
       { name: 'name', kind: 'arg', description: 'interface name' },
       { name: 'mtu', kind: 'arg' },
     ];
-    expect(childItems({ kind: 'argument', line: 1, command: ['interface', 'set'], partial: 'N' }, args)).toEqual([{ label: '=name=', line: '=name=', kind: 'arg', description: 'interface name' }]);
-    expect(valueItems({ kind: 'value', line: 1, command: ['x', 'add'], argument: 'action', partial: 'd' }, ['accept', 'drop', 'dst-nat'])).toEqual([
+    expect(childItems({ kind: 'argument', line: 1, command: ['interface', 'set'], partial: 'N' }, args)).toEqual([
+      { label: '=name=', line: '=name=', kind: 'arg', description: 'interface name' },
+    ]);
+    expect(
+      valueItems({ kind: 'value', line: 1, command: ['x', 'add'], argument: 'action', partial: 'd' }, [
+        'accept',
+        'drop',
+        'dst-nat',
+      ]),
+    ).toEqual([
       { label: 'drop', line: '=action=drop', kind: 'value' },
       { label: 'dst-nat', line: '=action=dst-nat', kind: 'value' },
     ]);
@@ -59,7 +98,9 @@ describe('router completion: what the caret is on', () => {
     const draft = '/interface/set\n=.id=*1\n=nmae=wan\n=mtu=1500\n=zzzzzz=1';
     const found = unknownArguments(draft, ['interface', 'set'], ['name', 'mtu', 'disabled']);
     expect(found.map((f) => f.name)).toEqual(['nmae', 'zzzzzz']);
-    expect(found[0]!.message).toBe('=nmae= is not an argument of /interface/set. Did you mean =name=? You can still send it; the router will answer with its own error.');
+    expect(found[0]!.message).toBe(
+      '=nmae= is not an argument of /interface/set. Did you mean =name=? You can still send it; the router will answer with its own error.',
+    );
     expect(found[1]!.message).not.toContain('Did you mean');
     expect(unknownArguments('/interface/set\n=name=x', ['interface', 'set'], ['name'])).toEqual([]);
   });
@@ -68,10 +109,28 @@ describe('router completion: what the caret is on', () => {
 // ---- the Sentence box against a router that answers inspect (the fake bridge does not)
 
 const TREE: Record<string, { kind: CompletionNode['kind']; nodes: CompletionNode[] }> = {
-  '': { kind: 'dir', nodes: [{ name: 'interface', kind: 'path' }, { name: 'ip', kind: 'dir' }] },
-  ip: { kind: 'dir', nodes: [{ name: 'address', kind: 'path', description: 'IP addresses' }, { name: 'firewall', kind: 'dir', description: 'firewall' }] },
+  '': {
+    kind: 'dir',
+    nodes: [
+      { name: 'interface', kind: 'path' },
+      { name: 'ip', kind: 'dir' },
+    ],
+  },
+  ip: {
+    kind: 'dir',
+    nodes: [
+      { name: 'address', kind: 'path', description: 'IP addresses' },
+      { name: 'firewall', kind: 'dir', description: 'firewall' },
+    ],
+  },
   'ip/firewall': { kind: 'dir', nodes: [{ name: 'filter', kind: 'path', description: 'firewall filter rules' }] },
-  'ip/firewall/filter': { kind: 'path', nodes: [{ name: 'add', kind: 'cmd', description: 'add a rule' }, { name: 'print', kind: 'cmd' }] },
+  'ip/firewall/filter': {
+    kind: 'path',
+    nodes: [
+      { name: 'add', kind: 'cmd', description: 'add a rule' },
+      { name: 'print', kind: 'cmd' },
+    ],
+  },
   'ip/firewall/filter/add': {
     kind: 'cmd',
     nodes: [
@@ -99,7 +158,10 @@ async function renderWithInspect(mode: 'normal' | 'unavailable') {
     const a = args as CompleteValuesArgs;
     calls.push(`values ${a.path.join('/')} ${a.argument}`);
     const values = a.argument === 'action' ? ['accept', 'drop', 'reject'] : [];
-    return { ok: true, value: { available: mode === 'normal', values, mayBeIncomplete: true } } satisfies Result<CompletionValues>;
+    return {
+      ok: true,
+      value: { available: mode === 'normal', values, mayBeIncomplete: true },
+    } satisfies Result<CompletionValues>;
   });
   const store = createAppStore(api, { download: () => undefined });
   bindBridgeEvents(api, store);
@@ -150,10 +212,22 @@ describe('<ConsolePanel> completion from the router', () => {
     fireEvent.keyDown(box, { key: 'Enter' });
     expect(box.value).toBe('/ip/firewall/filter/add\n=action=');
     const values = await within(ws).findByRole('listbox', { name: 'Completions from the router' });
-    await until(() => expect(within(values).getAllByRole('option').map((o) => o.textContent)).toEqual(['accept', 'drop', 'reject']));
+    await until(() =>
+      expect(
+        within(values)
+          .getAllByRole('option')
+          .map((o) => o.textContent),
+      ).toEqual(['accept', 'drop', 'reject']),
+    );
     expect(within(ws).getByText('Values suggested by the router; the list may be incomplete.')).toBeTruthy();
     type('/ip/firewall/filter/add\n=action=d');
-    await until(() => expect(within(ws).getAllByRole('option').map((o) => o.textContent)).toEqual(['drop']));
+    await until(() =>
+      expect(
+        within(ws)
+          .getAllByRole('option')
+          .map((o) => o.textContent),
+      ).toEqual(['drop']),
+    );
     fireEvent.keyDown(box, { key: 'Tab' });
     expect(box.value).toBe('/ip/firewall/filter/add\n=action=drop');
   });
@@ -171,7 +245,9 @@ describe('<ConsolePanel> completion from the router', () => {
     const { ws, box, type } = await renderWithInspect('normal');
     type('/ip/firewall/filter/add\n=chain=input\n=nmae=x');
     const check = within(ws).getByRole('status', { name: 'Sentence check' });
-    await until(() => expect(check.textContent).toContain('=nmae= is not an argument of /ip/firewall/filter/add. Did you mean =name=?'));
+    await until(() =>
+      expect(check.textContent).toContain('=nmae= is not an argument of /ip/firewall/filter/add. Did you mean =name=?'),
+    );
     expect(check.textContent).not.toContain('=chain=');
     fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
     await within(ws).findByRole('article', { name: /^\/ip\/firewall\/filter\/add — / });
@@ -200,7 +276,11 @@ describe('<TablesPanel> Path completion from the router', () => {
     const { ws, path, typePath, calls } = await pathBox('normal');
     typePath('/ip/fi');
     const list = await within(ws).findByRole('listbox', { name: 'Menus from the router' });
-    expect(within(list).getAllByRole('option').map((o) => o.textContent)).toEqual(['/ip/firewall/ firewall']);
+    expect(
+      within(list)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['/ip/firewall/ firewall']);
     expect(path.getAttribute('aria-controls')).toBe(list.id);
     fireEvent.keyDown(path, { key: 'ArrowDown' });
     fireEvent.keyDown(path, { key: 'Tab' });

@@ -6,7 +6,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../app-main/src/common/contract';
-import { computeDiff, diffToCsv, diffToJson, displayColumns, isVolatileColumn, keyCandidates, type DiffSource } from '../src/lib/diff';
+import {
+  computeDiff,
+  diffToCsv,
+  diffToJson,
+  displayColumns,
+  isVolatileColumn,
+  keyCandidates,
+  type DiffSource,
+} from '../src/lib/diff';
 
 const A: DiffSource = {
   id: 'a',
@@ -58,7 +66,7 @@ describe('computeDiff', () => {
     const d = computeDiff(
       [
         { id: 'a', name: 'A', rows: [{ name: 'x', mtu: '1500' }] },
-        { id: 'b', name: 'B', rows: [{ name: 'x', mtu: '1500', 'l2mtu': '1592' }] },
+        { id: 'b', name: 'B', rows: [{ name: 'x', mtu: '1500', l2mtu: '1592' }] },
       ],
       { key: ['name'] },
     );
@@ -71,7 +79,11 @@ describe('computeDiff', () => {
   });
 
   it('duplicate keys are paired in print order, marked, and counted — nothing is dropped', () => {
-    const a: DiffSource = { id: 'a', name: 'A', rows: [{ address: '10.0.0.1/24', comment: 'lan' }, { address: '10.0.1.1/24', comment: 'lan' }, { address: '10.9.9.9/32' }] };
+    const a: DiffSource = {
+      id: 'a',
+      name: 'A',
+      rows: [{ address: '10.0.0.1/24', comment: 'lan' }, { address: '10.0.1.1/24', comment: 'lan' }, { address: '10.9.9.9/32' }],
+    };
     const b: DiffSource = { id: 'b', name: 'B', rows: [{ address: '10.0.0.1/24', comment: 'lan' }, { address: '10.0.2.1/24' }] };
     const d = computeDiff([a, b], { key: ['comment'] });
     expect(d.duplicates).toEqual([{ sourceId: 'a', sourceName: 'A', keyText: 'lan', count: 2 }]);
@@ -85,7 +97,14 @@ describe('computeDiff', () => {
   });
 
   it('composite keys join their values and stay unambiguous', () => {
-    const a: DiffSource = { id: 'a', name: 'A', rows: [{ address: '1.1.1.1/32', interface: 'e1 · x' }, { address: '1.1.1.1/32 · e1', interface: 'x' }] };
+    const a: DiffSource = {
+      id: 'a',
+      name: 'A',
+      rows: [
+        { address: '1.1.1.1/32', interface: 'e1 · x' },
+        { address: '1.1.1.1/32 · e1', interface: 'x' },
+      ],
+    };
     const d = computeDiff([a, { ...a, id: 'b', name: 'B' }], { key: ['address', 'interface'] });
     expect(d.rows).toHaveLength(2);
     expect(d.duplicates).toEqual([]);
@@ -99,9 +118,13 @@ describe('computeDiff', () => {
 const value = fc.constantFrom('', 'a', 'b', '1500', 'x y', 'é');
 const prop = fc.constantFrom('name', 'comment', 'mtu', 'disabled', 'rx-byte');
 const rowArb: fc.Arbitrary<Row> = fc.dictionary(prop, value, { maxKeys: 5 });
-const sourcesArb = fc
-  .array(fc.array(rowArb, { maxLength: 12 }), { minLength: 2, maxLength: 4 })
-  .map((lists) => lists.map((rows, i): DiffSource => ({ id: `r${i}`, name: `R${i}`, rows: rows.map((r, j) => ({ '.id': `*${i}-${j}`, ...r })) })));
+const sourcesArb = fc.array(fc.array(rowArb, { maxLength: 12 }), { minLength: 2, maxLength: 4 }).map((lists) =>
+  lists.map((rows, i): DiffSource => ({
+    id: `r${i}`,
+    name: `R${i}`,
+    rows: rows.map((r, j) => ({ '.id': `*${i}-${j}`, ...r })),
+  })),
+);
 
 describe('computeDiff properties (seeded)', () => {
   const params = { seed: 0x5eed, numRuns: 300 };
@@ -123,7 +146,13 @@ describe('computeDiff properties (seeded)', () => {
   it('a router compared with itself has no differences and nothing missing', () => {
     fc.assert(
       fc.property(fc.array(rowArb, { maxLength: 15 }), prop, (rows, key) => {
-        const d = computeDiff([{ id: 'a', name: 'A', rows }, { id: 'b', name: 'B', rows: rows.map((r) => ({ ...r, '.id': 'other' })) }], { key: [key] });
+        const d = computeDiff(
+          [
+            { id: 'a', name: 'A', rows },
+            { id: 'b', name: 'B', rows: rows.map((r) => ({ ...r, '.id': 'other' })) },
+          ],
+          { key: [key] },
+        );
         expect(d.rows.every((r) => r.status === 'same')).toBe(true);
         expect(d.counts.same).toBe(d.counts.total);
       }),
@@ -171,7 +200,10 @@ describe('computeDiff properties (seeded)', () => {
         const records = csv.split('\r\n').filter(Boolean);
         // Values in this generator hold no newlines, so one record is one line.
         expect(records).toHaveLength(1 + d.rows.length * sources.length);
-        const json = JSON.parse(diffToJson(d, { path: '/x', query: [], proplist: [], fetchedAt: 0 })) as { counts: unknown; rows: unknown[] };
+        const json = JSON.parse(diffToJson(d, { path: '/x', query: [], proplist: [], fetchedAt: 0 })) as {
+          counts: unknown;
+          rows: unknown[];
+        };
         expect(json.counts).toEqual(d.counts);
         expect(json.rows).toHaveLength(d.rows.length);
       }),
@@ -193,18 +225,39 @@ describe('keyCandidates', () => {
       { '.id': '*1', address: '10.0.0.1/24', network: '10.0.0.0', interface: 'e1' },
       { '.id': '*2', address: '10.0.1.1/24', network: '10.0.1.0', interface: 'e2' },
     ];
-    expect(keyCandidates([{ id: 'a', name: 'A', rows }, { id: 'b', name: 'B', rows }])[0]!.name).toBe('address');
+    expect(
+      keyCandidates([
+        { id: 'a', name: 'A', rows },
+        { id: 'b', name: 'B', rows },
+      ])[0]!.name,
+    ).toBe('address');
   });
 });
 
 describe('volatile columns and export', () => {
   it('recognises counters and uptimes, not configuration', () => {
-    for (const c of ['rx-byte', 'tx-packet', 'fp-rx-byte', 'tx-queue-drop', 'bytes', 'packets', 'uptime', 'last-link-up-time', 'link-downs', 'cpu-load']) expect(isVolatileColumn(c), c).toBe(true);
-    for (const c of ['name', 'mtu', 'comment', 'address', 'disabled', 'rx-flow-control', 'tx-power']) expect(isVolatileColumn(c), c).toBe(false);
+    for (const c of [
+      'rx-byte',
+      'tx-packet',
+      'fp-rx-byte',
+      'tx-queue-drop',
+      'bytes',
+      'packets',
+      'uptime',
+      'last-link-up-time',
+      'link-downs',
+      'cpu-load',
+    ])
+      expect(isVolatileColumn(c), c).toBe(true);
+    for (const c of ['name', 'mtu', 'comment', 'address', 'disabled', 'rx-flow-control', 'tx-power'])
+      expect(isVolatileColumn(c), c).toBe(false);
   });
 
   it('CSV: quotes fields, names the router per line and what is missing', () => {
-    const d = computeDiff([A, { ...B, rows: [...B.rows, { name: 'q"x', comment: 'a,b' }] }], { key: ['name'], ignore: ['rx-byte'] });
+    const d = computeDiff([A, { ...B, rows: [...B.rows, { name: 'q"x', comment: 'a,b' }] }], {
+      key: ['name'],
+      ignore: ['rx-byte'],
+    });
     const lines = diffToCsv(d).split('\r\n');
     expect(lines[0]).toBe('key,occurrence,status,missing on,differing columns,router,present,name,mtu,comment');
     expect(lines[1]).toBe('ether1,1,differs,,comment,core-a,yes,ether1,1500,uplink');
@@ -215,12 +268,35 @@ describe('volatile columns and export', () => {
 
   it('JSON: names what was compared and lists values per router', () => {
     const d = computeDiff([A, B], { key: ['name'], ignore: ['rx-byte'] });
-    const doc = JSON.parse(diffToJson(d, { path: '/interface', query: ['?type=ether'], proplist: [], fetchedAt: Date.UTC(2026, 0, 2), versions: { a: '7.20', b: '7.16' } }));
-    expect(doc).toMatchObject({ format: 'tikscope-diff', version: 1, path: '/interface', key: ['name'], ignoredColumns: ['rx-byte'], fetchedAt: '2026-01-02T00:00:00.000Z' });
+    const doc = JSON.parse(
+      diffToJson(d, {
+        path: '/interface',
+        query: ['?type=ether'],
+        proplist: [],
+        fetchedAt: Date.UTC(2026, 0, 2),
+        versions: { a: '7.20', b: '7.16' },
+      }),
+    );
+    expect(doc).toMatchObject({
+      format: 'tikscope-diff',
+      version: 1,
+      path: '/interface',
+      key: ['name'],
+      ignoredColumns: ['rx-byte'],
+      fetchedAt: '2026-01-02T00:00:00.000Z',
+    });
     expect(doc.routers).toEqual([
       { id: 'a', name: 'core-a', version: '7.20' },
       { id: 'b', name: 'core-b', version: '7.16' },
     ]);
-    expect(doc.rows[2]).toMatchObject({ key: ['ether3'], status: 'missing', missingOn: ['core-b'], values: [{ router: 'core-a', row: { name: 'ether3' } }, { router: 'core-b', row: null }] });
+    expect(doc.rows[2]).toMatchObject({
+      key: ['ether3'],
+      status: 'missing',
+      missingOn: ['core-b'],
+      values: [
+        { router: 'core-a', row: { name: 'ether3' } },
+        { router: 'core-b', row: null },
+      ],
+    });
   });
 });

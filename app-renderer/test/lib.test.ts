@@ -31,8 +31,17 @@ describe('CLI → API translation', () => {
   });
 
   it('combines AND implicitly and OR with ?#| left to right (§4.4)', () => {
-    expect(translateCli('/interface print where type=ether and running=true').words).toEqual(['/interface/print', '?type=ether', '?running=true']);
-    expect(translateCli('/interface print where type=ether or type=vlan').words).toEqual(['/interface/print', '?type=ether', '?type=vlan', '?#|']);
+    expect(translateCli('/interface print where type=ether and running=true').words).toEqual([
+      '/interface/print',
+      '?type=ether',
+      '?running=true',
+    ]);
+    expect(translateCli('/interface print where type=ether or type=vlan').words).toEqual([
+      '/interface/print',
+      '?type=ether',
+      '?type=vlan',
+      '?#|',
+    ]);
     expect(translateCli('/interface print where type=ether or type=vlan and disabled=false').words).toEqual([
       '/interface/print',
       '?type=ether',
@@ -50,9 +59,21 @@ describe('CLI → API translation', () => {
   });
 
   it('maps arguments, flags and the unnamed argument', () => {
-    expect(translateCli('/interface set ether1 comment="uplink port"').words).toEqual(['/interface/set', '=.id=ether1', '=comment=uplink port']);
-    expect(translateCli('/interface print detail proplist=name,type').words).toEqual(['/interface/print', '=detail=', '=.proplist=name,type']);
-    expect(translateCli('/interface monitor-traffic ether1 once').words).toEqual(['/interface/monitor-traffic', '=interface=ether1', '=once=']);
+    expect(translateCli('/interface set ether1 comment="uplink port"').words).toEqual([
+      '/interface/set',
+      '=.id=ether1',
+      '=comment=uplink port',
+    ]);
+    expect(translateCli('/interface print detail proplist=name,type').words).toEqual([
+      '/interface/print',
+      '=detail=',
+      '=.proplist=name,type',
+    ]);
+    expect(translateCli('/interface monitor-traffic ether1 once').words).toEqual([
+      '/interface/monitor-traffic',
+      '=interface=ether1',
+      '=once=',
+    ]);
   });
 
   it('refuses what the API cannot express, naming the problem', () => {
@@ -120,20 +141,24 @@ describe('exporters', () => {
 describe('RingLog', () => {
   it('keeps the newest items and counts the dropped ones (model-based, seeded)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 20 }), fc.array(fc.array(fc.integer(), { maxLength: 30 }), { maxLength: 30 }), (cap, batches) => {
-        const log = new RingLog<number>(cap);
-        const all: number[] = [];
-        for (const b of batches) {
-          log.pushAll(b);
-          all.push(...b);
-        }
-        const kept = all.slice(Math.max(0, all.length - cap));
-        expect(log.toArray()).toEqual(kept);
-        expect(log.length).toBe(kept.length);
-        expect(log.dropped).toBe(all.length - kept.length);
-        expect(log.get(0)).toBe(kept[0]);
-        expect(log.get(kept.length)).toBeUndefined();
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(fc.array(fc.integer(), { maxLength: 30 }), { maxLength: 30 }),
+        (cap, batches) => {
+          const log = new RingLog<number>(cap);
+          const all: number[] = [];
+          for (const b of batches) {
+            log.pushAll(b);
+            all.push(...b);
+          }
+          const kept = all.slice(Math.max(0, all.length - cap));
+          expect(log.toArray()).toEqual(kept);
+          expect(log.length).toBe(kept.length);
+          expect(log.dropped).toBe(all.length - kept.length);
+          expect(log.get(0)).toBe(kept[0]);
+          expect(log.get(kept.length)).toBeUndefined();
+        },
+      ),
       { seed: 42, numRuns: 200 },
     );
   });
@@ -148,10 +173,24 @@ describe('format', () => {
   it('says Connected, or why not', () => {
     expect(linkStatusText({ ...base, status: 'online' }, 0)).toBe('Connected');
     expect(linkStatusText({ ...base, status: 'backoff', nextAttemptAt: 4000 }, 200)).toBe('Reconnecting in 4 s…');
-    expect(linkStatusText({ ...base, status: 'auth-failed', reason: 'invalid user name or password (6)' }, 0)).toBe('Login failed: invalid user name or password (6)');
-    expect(linkStatusText({ ...base, status: 'auth-failed', reason: 'login failed: invalid user name or password (6)' }, 0)).toBe('Login failed: invalid user name or password (6)');
+    expect(linkStatusText({ ...base, status: 'auth-failed', reason: 'invalid user name or password (6)' }, 0)).toBe(
+      'Login failed: invalid user name or password (6)',
+    );
+    expect(linkStatusText({ ...base, status: 'auth-failed', reason: 'login failed: invalid user name or password (6)' }, 0)).toBe(
+      'Login failed: invalid user name or password (6)',
+    );
     expect(linkStatusText({ ...base, status: 'failed', reason: 'connection refused' }, 0)).toBe('Failed: connection refused');
-    expect(linkStatusText({ ...base, status: 'failed', errorCode: 'TLS_UNTRUSTED', reason: 'r1 presented a certificate that is not trusted yet (SHA-256 AB:CD)' }, 0)).toBe('Failed: certificate not trusted yet');
+    expect(
+      linkStatusText(
+        {
+          ...base,
+          status: 'failed',
+          errorCode: 'TLS_UNTRUSTED',
+          reason: 'r1 presented a certificate that is not trusted yet (SHA-256 AB:CD)',
+        },
+        0,
+      ),
+    ).toBe('Failed: certificate not trusted yet');
     expect(linkStatusText(undefined, 0)).toBe('Offline');
   });
 

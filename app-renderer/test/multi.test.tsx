@@ -61,7 +61,9 @@ describe('Broadcast panel', () => {
     const { backend } = await renderApp();
     const panel = openTool('Broadcast');
     fireEvent.click(within(panel).getByRole('button', { name: 'Select all connected' }));
-    fireEvent.change(within(panel).getByRole('textbox', { name: 'Sentence' }), { target: { value: '/interface/set\n=.id=ether2\n=comment=fleet' } });
+    fireEvent.change(within(panel).getByRole('textbox', { name: 'Sentence' }), {
+      target: { value: '/interface/set\n=.id=ether2\n=comment=fleet' },
+    });
     fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
     const dialog = await screen.findByRole('alertdialog', { name: 'Send /interface/set to 2 routers?' });
     expect(within(dialog).getByRole('list').textContent).toBe('CoreEdge');
@@ -91,7 +93,13 @@ describe('Broadcast panel', () => {
       await cancelled;
       const r = (await real()) as Result<BroadcastAnswer>;
       if (!r.ok || r.value.status !== 'sent') return r;
-      return { ok: true, value: { ...r.value, result: { ...r.value.result, results: r.value.result.results.map((x) => ({ ...x, outcome: 'cancelled' as const })) } } };
+      return {
+        ok: true,
+        value: {
+          ...r.value,
+          result: { ...r.value.result, results: r.value.result.results.map((x) => ({ ...x, outcome: 'cancelled' as const })) },
+        },
+      };
     });
     api = interceptApi(api, 'broadcast:cancel', async (_real, args) => {
       cancels.push(args);
@@ -144,7 +152,10 @@ describe('Broadcast panel', () => {
     await renderApp();
     const panel = openTool('Broadcast');
     fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
-    expect((await within(panel).findAllByRole('alert')).map((a) => a.textContent)).toEqual(['Choose at least one router to send to.', 'Type a sentence first, e.g. /system/identity/print.']);
+    expect((await within(panel).findAllByRole('alert')).map((a) => a.textContent)).toEqual([
+      'Choose at least one router to send to.',
+      'Type a sentence first, e.g. /system/identity/print.',
+    ]);
     fireEvent.click(within(panel).getByRole('checkbox', { name: /^Core/ }));
     fireEvent.change(within(panel).getByRole('textbox', { name: 'Sentence' }), { target: { value: 'interface print' } });
     expect(within(panel).getByRole('status').textContent).toMatch(/looks like CLI syntax/);
@@ -152,7 +163,9 @@ describe('Broadcast panel', () => {
     expect((within(panel).getByRole('textbox', { name: 'Sentence' }) as HTMLTextAreaElement).value).toBe('/interface/print');
     fireEvent.change(within(panel).getByLabelText('Time limit (s)'), { target: { value: '0' } });
     fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
-    expect((await within(panel).findByRole('alert')).textContent).toMatch(/Time limit must be a whole number of seconds from 1 to 3600/);
+    expect((await within(panel).findByRole('alert')).textContent).toMatch(
+      /Time limit must be a whole number of seconds from 1 to 3600/,
+    );
   });
 
   it('exports the grid as CSV and JSON', async () => {
@@ -164,9 +177,18 @@ describe('Broadcast panel', () => {
     await within(panel).findByRole('table', { name: 'Broadcast results' });
     fireEvent.click(within(panel).getByRole('button', { name: 'Export CSV' }));
     fireEvent.click(within(panel).getByRole('button', { name: 'Export JSON' }));
-    expect(downloads.map((d) => d.fileName)).toEqual([expect.stringMatching(/^broadcast-system-identity-print-.*\.csv$/), expect.stringMatching(/\.json$/)]);
+    expect(downloads.map((d) => d.fileName)).toEqual([
+      expect.stringMatching(/^broadcast-system-identity-print-.*\.csv$/),
+      expect.stringMatching(/\.json$/),
+    ]);
     expect(String(downloads[0]!.data).split('\r\n')[0]).toBe('router,identity,version,outcome,rows,time ms,tag,message,replies');
-    expect(JSON.parse(String(downloads[1]!.data))).toMatchObject({ format: 'tikscope-broadcast', results: [{ name: 'Core', outcome: 'done' }, { name: 'Edge', outcome: 'done' }] });
+    expect(JSON.parse(String(downloads[1]!.data))).toMatchObject({
+      format: 'tikscope-broadcast',
+      results: [
+        { name: 'Core', outcome: 'done' },
+        { name: 'Edge', outcome: 'done' },
+      ],
+    });
     expect(broadcastToCsv(s().broadcast.result!)).toContain('Core,');
   });
 });
@@ -188,11 +210,21 @@ describe('Compare tables panel', () => {
     expect(differs.map((c) => c.textContent)).toEqual(['1500 (differs)', 'uplink (differs)', '9000 (differs)', 'WAN (differs)']);
     expect(differs.every((c) => c.getAttribute('aria-description') === 'differs')).toBe(true);
     // The status of the row, and the row of the router that lacks it.
-    expect(within(table).getAllByRole('cell', { name: 'missing on Edge' }).map((c) => c.getAttribute('data-diff'))).toEqual([null, 'missing']);
+    expect(
+      within(table)
+        .getAllByRole('cell', { name: 'missing on Edge' })
+        .map((c) => c.getAttribute('data-diff')),
+    ).toEqual([null, 'missing']);
     expect(within(table).getByRole('cell', { name: 'differs: mtu, comment' })).toBeTruthy();
 
     fireEvent.click(within(panel).getByRole('checkbox', { name: 'Only differences' }));
-    await until(() => expect(within(table).getAllByRole('rowheader').map((h) => h.textContent)).toEqual(['ether1', 'ether5']));
+    await until(() =>
+      expect(
+        within(table)
+          .getAllByRole('rowheader')
+          .map((h) => h.textContent),
+      ).toEqual(['ether1', 'ether5']),
+    );
 
     fireEvent.click(within(panel).getByRole('button', { name: 'Export CSV' }));
     fireEvent.click(within(panel).getByRole('button', { name: 'Export JSON' }));
@@ -217,7 +249,11 @@ describe('Compare tables panel', () => {
     const note = within(panel).getByRole('note', { name: 'Duplicate keys' });
     expect(note.textContent).toMatch(/The key type is not unique: Core has 5 rows with “ether”/);
     expect(note.textContent).toMatch(/paired in print order/);
-    expect(within(panel).getAllByRole('rowheader').map((h) => h.textContent)).toEqual(['ether #1', 'ether #2', 'ether #3', 'ether #4', 'ether #5', 'bridge']);
+    expect(
+      within(panel)
+        .getAllByRole('rowheader')
+        .map((h) => h.textContent),
+    ).toEqual(['ether #1', 'ether #2', 'ether #3', 'ether #4', 'ether #5', 'bridge']);
   });
 
   it('ignore columns: unchecking a column removes its differences', async () => {
@@ -229,7 +265,9 @@ describe('Compare tables panel', () => {
     await within(panel).findByRole('table');
     expect(within(panel).getAllByRole('cell', { name: /\(differs\)$/ })).toHaveLength(2);
     fireEvent.click(within(panel).getByRole('button', { name: /^Compared columns/ }));
-    fireEvent.click(within(within(panel).getByRole('group', { name: 'Compared columns' })).getByRole('checkbox', { name: 'mtu' }));
+    fireEvent.click(
+      within(within(panel).getByRole('group', { name: 'Compared columns' })).getByRole('checkbox', { name: 'mtu' }),
+    );
     expect(within(panel).queryAllByRole('cell', { name: /\(differs\)$/ })).toHaveLength(0);
     // Compare all: mtu is compared again (the counters are equal in the fake, so they add nothing).
     fireEvent.click(within(panel).getByRole('button', { name: 'Compare all' }));

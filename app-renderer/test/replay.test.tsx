@@ -35,7 +35,14 @@ const ADD = '/ip/address/add\n=address=10.9.9.1/24\n=interface=ether2';
 
 describe('replay in the store', () => {
   it('selects read-only sentences by default and never the link’s own reads, writes or blocked ones', () => {
-    const base = { seq: 1, words: ['/x/print'], readOnly: true, streaming: false, background: false, recorded: { outcome: 'done' as const, replies: 0 } };
+    const base = {
+      seq: 1,
+      words: ['/x/print'],
+      readOnly: true,
+      streaming: false,
+      background: false,
+      recorded: { outcome: 'done' as const, replies: 0 },
+    };
     expect(selectedByDefault(base)).toBe(true);
     expect(selectedByDefault({ ...base, readOnly: false })).toBe(false);
     expect(selectedByDefault({ ...base, background: true })).toBe(false);
@@ -67,7 +74,13 @@ describe('replay in the store', () => {
     await s().startReplay(id);
     await s().confirmReplayWrites(id);
     const call = backend.calls.find((c) => c.channel === 'replay:run')!;
-    expect(call.args).toMatchObject({ sourceId: id, targetId: id, seqs: [print.seq, add.seq], confirmedWrites: [add.seq], options: { ignoreVolatile: true, maxStreamReplies: 20, maxStreamMs: 3000 } });
+    expect(call.args).toMatchObject({
+      sourceId: id,
+      targetId: id,
+      seqs: [print.seq, add.seq],
+      confirmedWrites: [add.seq],
+      options: { ignoreVolatile: true, maxStreamReplies: 20, maxStreamMs: 3000 },
+    });
     expect(v().status).toBe('done');
     expect(v().result!.rows).toHaveLength(2);
   });
@@ -111,11 +124,15 @@ describe('<ReplayDialog> and <ReproDialog>', () => {
     const dialog = await screen.findByRole('dialog', { name: 'Replay the trace of Demo router' });
     const list = await within(dialog).findByRole('table', { name: 'Sentences to replay' });
     const read = within(list).getByRole('checkbox', { name: 'Replay /interface/print' }) as HTMLInputElement;
-    const write = within(list).getByRole('checkbox', { name: 'Replay /ip/address/add =address=10.9.9.1/24 =interface=ether2' }) as HTMLInputElement;
+    const write = within(list).getByRole('checkbox', {
+      name: 'Replay /ip/address/add =address=10.9.9.1/24 =interface=ether2',
+    }) as HTMLInputElement;
     expect(read.checked).toBe(true);
     expect(write.checked).toBe(false);
     expect(within(list).getAllByRole('cell', { name: 'write' })).toHaveLength(1);
-    expect((within(dialog).getByRole('combobox', { name: 'Target router' }) as HTMLSelectElement).value).toBe(backend.connections[0]!.id);
+    expect((within(dialog).getByRole('combobox', { name: 'Target router' }) as HTMLSelectElement).value).toBe(
+      backend.connections[0]!.id,
+    );
 
     fireEvent.click(write);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Replay 2 sentences' }));
@@ -130,7 +147,14 @@ describe('<ReplayDialog> and <ReproDialog>', () => {
     backend.handlers['replay:run'] = async (args) => {
       const r = (await realRun(args)) as ReplayResult;
       const rows = r.rows.map((row, i) =>
-        i === 0 ? { ...row, verdict: 'differs' as const, differences: [{ kind: 'field' as const, key: '*1', field: 'mtu', recorded: '1500', replayed: '9000' }], notes: ['a note'] } : row,
+        i === 0
+          ? {
+              ...row,
+              verdict: 'differs' as const,
+              differences: [{ kind: 'field' as const, key: '*1', field: 'mtu', recorded: '1500', replayed: '9000' }],
+              notes: ['a note'],
+            }
+          : row,
       );
       return { ...r, rows, same: 1, differs: 1 };
     };
@@ -139,13 +163,21 @@ describe('<ReplayDialog> and <ReproDialog>', () => {
     const results = await within(dialog).findByRole('table', { name: 'Replay comparison' });
     expect(within(dialog).getByText(/Replayed 2 sentences on Demo router .*: 1 same, 1 differs\./)).toBeTruthy();
     const rows = within(results).getAllByRole('row');
-    expect(within(rows[1]!).getAllByRole('cell').map((c) => c.textContent)).toEqual(['/interface/print', 'done', 'done', expect.any(String), expect.any(String), 'differs']);
+    expect(
+      within(rows[1]!)
+        .getAllByRole('cell')
+        .map((c) => c.textContent),
+    ).toEqual(['/interface/print', 'done', 'done', expect.any(String), expect.any(String), 'differs']);
     expect(within(rows[2]!).getByRole('cell', { name: 'same' })).toBeTruthy();
     const details = within(results).getByRole('button', { name: 'differs — details of /interface/print' });
     expect(details.getAttribute('aria-expanded')).toBe('false');
     fireEvent.click(details);
     const diff = within(results).getByRole('list', { name: 'Differences of /interface/print' });
-    expect(within(diff).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['Row *1, mtu: recorded “1500”, replayed “9000”', 'Note: a note']);
+    expect(
+      within(diff)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Row *1, mtu: recorded “1500”, replayed “9000”', 'Note: a note']);
     expect(backend.calls.find((c) => c.channel === 'replay:run')!.args).toMatchObject({ confirmedWrites: [expect.any(Number)] });
 
     fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
@@ -160,7 +192,14 @@ describe('<ReplayDialog> and <ReproDialog>', () => {
     const realRun = backend.handlers['replay:run'];
     backend.handlers['replay:run'] = (args) =>
       new Promise((resolve) => {
-        backend.emit('replay:progress', { replayId: 'r9', sourceId: args.sourceId, targetId: args.targetId, done: 0, total: 1, command: '/interface/print' });
+        backend.emit('replay:progress', {
+          replayId: 'r9',
+          sourceId: args.sourceId,
+          targetId: args.targetId,
+          done: 0,
+          total: 1,
+          command: '/interface/print',
+        });
         release = () => resolve(realRun(args));
       });
     fireEvent.click(within(ws).getByRole('tab', { name: 'Trace' }));
@@ -197,7 +236,10 @@ describe('<ReplayDialog> and <ReproDialog>', () => {
     const { backend, s } = await renderApp();
     const realImport = backend.handlers['trace:import'];
     backend.handlers['trace:import'] = async (args) => ({
-      ...((await realImport({ ...args, content: '{"seq":1,"direction":"out","words":["/interface/print"],"time":1,"bytes":18}\n' })) as TraceSnapshot),
+      ...((await realImport({
+        ...args,
+        content: '{"seq":1,"direction":"out","words":["/interface/print"],"time":1,"bytes":18}\n',
+      })) as TraceSnapshot),
       repro: {
         version: 1,
         createdAt: '2026-11-26T01:00:00.000Z',

@@ -25,7 +25,12 @@ describe('table patches', () => {
   const b: Row = { '.id': '*2', name: 'ether2', mtu: '1500' };
 
   it('keeps unchanged rows identical and marks changed cells', () => {
-    const v1 = applyPatch(emptyTable(), patch({ reset: true, upserts: [a, b], columns: ['.id', 'name', 'mtu'], total: 2 }), 1000, 1);
+    const v1 = applyPatch(
+      emptyTable(),
+      patch({ reset: true, upserts: [a, b], columns: ['.id', 'name', 'mtu'], total: 2 }),
+      1000,
+      1,
+    );
     expect(v1.rows).toEqual([a, b]);
     expect(v1.columns).toEqual(['.id', 'name', 'mtu']);
     const b2 = { ...b, mtu: '9000' };
@@ -252,10 +257,23 @@ describe('store with the fake bridge', () => {
 
   it('saves connections; VALIDATION names the field', async () => {
     const { s } = await setup();
-    const bad = await s().saveConnection(undefined, { name: 'r2', host: 'router two', port: 8728, transport: 'plain', user: 'admin' });
+    const bad = await s().saveConnection(undefined, {
+      name: 'r2',
+      host: 'router two',
+      port: 8728,
+      transport: 'plain',
+      user: 'admin',
+    });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.detail?.field).toBe('host');
-    const ok = await s().saveConnection(undefined, { name: 'r2', host: '10.0.0.2', port: 8728, transport: 'plain', user: 'admin', password: 'pw' });
+    const ok = await s().saveConnection(undefined, {
+      name: 'r2',
+      host: '10.0.0.2',
+      port: 8728,
+      transport: 'plain',
+      user: 'admin',
+      password: 'pw',
+    });
     expect(ok.ok).toBe(true);
     expect(s().connections.map((c) => c.name)).toContain('r2');
     expect(s().connections.find((c) => c.name === 'r2')?.hasPassword).toBe(true);
@@ -265,7 +283,14 @@ describe('store with the fake bridge', () => {
   it('without a keychain: saves without the password and keeps it for this run', async () => {
     const { s, backend } = await setup({ keychain: false });
     expect(s().notices.some((n) => /No OS keychain/.test(n.message))).toBe(true);
-    const r = await s().saveConnection(undefined, { name: 'r2', host: '10.0.0.2', port: 8728, transport: 'plain', user: 'admin', password: 'pw' });
+    const r = await s().saveConnection(undefined, {
+      name: 'r2',
+      host: '10.0.0.2',
+      port: 8728,
+      transport: 'plain',
+      user: 'admin',
+      password: 'pw',
+    });
     expect(r.ok && r.runPasswordKept).toBe(true);
     const saved = s().connections.find((c) => c.name === 'r2');
     expect(saved?.hasPassword).toBe(false);
@@ -277,7 +302,13 @@ describe('store with the fake bridge', () => {
 
   it('asks for a password when none is stored and login fails', async () => {
     const { s } = await setup({ keychain: false });
-    const r = await s().saveConnection(undefined, { name: 'r3', host: '10.0.0.3', port: 8728, transport: 'plain', user: 'admin' });
+    const r = await s().saveConnection(undefined, {
+      name: 'r3',
+      host: '10.0.0.3',
+      port: 8728,
+      transport: 'plain',
+      user: 'admin',
+    });
     const id = r.ok ? r.value.id : '';
     await s().connect(id);
     expect(s().dialog).toMatchObject({ kind: 'password', connectionId: id });
@@ -287,10 +318,21 @@ describe('store with the fake bridge', () => {
 
   it('asks to trust a presented certificate (TLS_UNTRUSTED), then trusts and connects', async () => {
     const { s, backend } = await setup();
-    const r = await s().saveConnection(undefined, { name: 'tls', host: '10.0.0.4', port: 8729, transport: 'tls-pinned', user: 'admin', password: 'x' });
+    const r = await s().saveConnection(undefined, {
+      name: 'tls',
+      host: '10.0.0.4',
+      port: 8729,
+      transport: 'tls-pinned',
+      user: 'admin',
+      password: 'x',
+    });
     const id = r.ok ? r.value.id : '';
     const fp = Array.from({ length: 32 }, (_, i) => (i * 7).toString(16).padStart(2, '0').toUpperCase()).join(':');
-    backend.connectFailures.set(id, { code: 'TLS_UNTRUSTED', message: 'The certificate is not trusted yet.', detail: { fingerprint256: fp } });
+    backend.connectFailures.set(id, {
+      code: 'TLS_UNTRUSTED',
+      message: 'The certificate is not trusted yet.',
+      detail: { fingerprint256: fp },
+    });
     await s().connect(id);
     expect(s().dialog).toEqual({ kind: 'trust', connectionId: id, fingerprint: fp, changed: false });
     await s().trust(id, fp);
@@ -300,7 +342,11 @@ describe('store with the fake bridge', () => {
 
   it('reports other connect failures in words with the hint', async () => {
     const { s, backend } = await setup();
-    backend.connectFailures.set('demo', { code: 'NETWORK', message: 'Connection refused by 127.0.0.1:8728.', hint: 'Check that the API service is enabled.' });
+    backend.connectFailures.set('demo', {
+      code: 'NETWORK',
+      message: 'Connection refused by 127.0.0.1:8728.',
+      hint: 'Check that the API service is enabled.',
+    });
     await s().connect('demo');
     const n = s().notices.at(-1);
     expect(n?.level).toBe('error');
@@ -335,10 +381,23 @@ describe('store with the fake bridge', () => {
     await s().connect('demo');
     await until(() => expect(s().traces.demo?.loaded).toBe(true));
     await s().sendCommand('demo', ['/system/identity/print']);
-    await until(() => expect(s().traces.demo?.log.toArray().some((e) => e.words[0] === '!done' && e.tag !== 'login')).toBe(true));
-    const seqs = s().traces.demo?.log.toArray().map((e) => e.seq) ?? [];
+    await until(() =>
+      expect(
+        s()
+          .traces.demo?.log.toArray()
+          .some((e) => e.words[0] === '!done' && e.tag !== 'login'),
+      ).toBe(true),
+    );
+    const seqs =
+      s()
+        .traces.demo?.log.toArray()
+        .map((e) => e.seq) ?? [];
     expect(new Set(seqs).size).toBe(seqs.length);
-    expect(s().traces.demo?.log.toArray().find((e) => e.words[0] === '/login')?.words).toContain('=password=********');
+    expect(
+      s()
+        .traces.demo?.log.toArray()
+        .find((e) => e.words[0] === '/login')?.words,
+    ).toContain('=password=********');
     await s().exportTrace('demo', 'pcapng');
     expect(downloads[0]?.fileName).toBe('trace-demo.pcapng');
     expect(downloads[0]?.data).toBeInstanceOf(Uint8Array);

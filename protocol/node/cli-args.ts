@@ -82,7 +82,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         return { help: true };
       case '--port': {
         const v = value();
-        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65535) throw new ArgumentError(`--port must be a number from 1 to 65535, not "${v}"`);
+        if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65535)
+          throw new ArgumentError(`--port must be a number from 1 to 65535, not "${v}"`);
         port = Number(v);
         break;
       }
@@ -105,7 +106,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case '--timeout': {
         const v = value();
         const s = Number(v);
-        if (!/^\d+(\.\d+)?$/.test(v) || !(s > 0) || s > 2_000_000) throw new ArgumentError(`--timeout must be a positive number of seconds, not "${v}"`);
+        if (!/^\d+(\.\d+)?$/.test(v) || !(s > 0) || s > 2_000_000)
+          throw new ArgumentError(`--timeout must be a positive number of seconds, not "${v}"`);
         timeoutMs = Math.max(1, Math.round(s * 1000));
         break;
       }
@@ -114,7 +116,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
 
-  if (anon && (tls || fingerprint !== undefined)) throw new ArgumentError('--tls-anon cannot be combined with --tls or --fingerprint');
+  if (anon && (tls || fingerprint !== undefined))
+    throw new ArgumentError('--tls-anon cannot be combined with --tls or --fingerprint');
   if (positional.length < 2) throw new ArgumentError(positional.length === 0 ? 'HOST and USER are required' : 'USER is required');
   if (positional.length > 3) throw new ArgumentError(`unexpected argument "${positional[3]}" (HOST USER [PASSWORD] only)`);
   const [host, user, password = ''] = positional as [string, string, string?];

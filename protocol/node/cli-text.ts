@@ -186,7 +186,8 @@ export function unescapeWord(line: Uint8Array, start = 0, end = line.length): Ui
     }
     const column = i - start + 1;
     const next = line[i + 1];
-    if (i + 1 >= end || next === undefined) throw new EscapeError('backslash at the end of the line (write \\\\ for a backslash)', column);
+    if (i + 1 >= end || next === undefined)
+      throw new EscapeError('backslash at the end of the line (write \\\\ for a backslash)', column);
     if (next === BACKSLASH) {
       out[o++] = BACKSLASH;
       i += 2;

@@ -11,14 +11,7 @@
  * what it needs to know when to stop: how many commands, per tag, still wait for their `!done`.
  */
 import process from 'node:process';
-import {
-  challengeResponse,
-  frameSentence,
-  FramingError,
-  REDACTED_PASSWORD,
-  SentenceDecoder,
-  type WordSink,
-} from '../src/index';
+import { challengeResponse, frameSentence, FramingError, REDACTED_PASSWORD, SentenceDecoder, type WordSink } from '../src/index';
 import { ArgumentError, parseArgs, USAGE, type CliOptions } from './cli-args';
 import { EscapeError, LineSplitter, LineWriter, RECEIVED_MARKER, SENT_MARKER, unescapeWord } from './cli-text';
 import { openSocket, type SocketTransport } from './transport';
@@ -141,10 +134,19 @@ class Client {
     const connectTimeoutMs = o.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const started = Date.now();
     process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-      this.finish(EXIT_FAILURE, e.code === 'EPIPE' ? 'standard output was closed' : `cannot write to standard output: ${e.message}`);
+      this.finish(
+        EXIT_FAILURE,
+        e.code === 'EPIPE' ? 'standard output was closed' : `cannot write to standard output: ${e.message}`,
+      );
     });
     try {
-      this.transport = await openSocket({ host: o.host, port: o.port, tls: o.tls, connectTimeoutMs, readBuffer: new Uint8Array(READ_BUFFER_BYTES) });
+      this.transport = await openSocket({
+        host: o.host,
+        port: o.port,
+        tls: o.tls,
+        connectTimeoutMs,
+        readBuffer: new Uint8Array(READ_BUFFER_BYTES),
+      });
     } catch (e) {
       this.finish(EXIT_FAILURE, (e as Error).message);
       return;
@@ -155,12 +157,18 @@ class Client {
     // Login is bounded by what is left of the connect timeout (TCP + TLS + login together).
     const left = Math.max(1, connectTimeoutMs - (Date.now() - started));
     this.timer = setTimeout(() => {
-      this.finish(EXIT_FAILURE, `no login reply from ${o.host}:${o.port} within ${seconds(connectTimeoutMs)} (connect and login)`);
+      this.finish(
+        EXIT_FAILURE,
+        `no login reply from ${o.host}:${o.port} within ${seconds(connectTimeoutMs)} (connect and login)`,
+      );
     }, left);
     this.phase = 'login';
     // Plain login first (RouterOS ≥ 6.43); the MD5 challenge only if the router answers =ret=
     // (protocol.md §6.3). The password is shown masked, like any other exchange.
-    this.send([enc('/login'), enc(`=name=${o.user}`), enc(`=password=${o.password}`)], [enc('/login'), enc(`=name=${o.user}`), enc(`=password=${REDACTED_PASSWORD}`)]);
+    this.send(
+      [enc('/login'), enc(`=name=${o.user}`), enc(`=password=${o.password}`)],
+      [enc('/login'), enc(`=name=${o.user}`), enc(`=password=${REDACTED_PASSWORD}`)],
+    );
   }
 
   /** Login sentences are untagged and the only ones in flight; this runs at each of their `!done`. */
@@ -214,7 +222,10 @@ class Client {
       else if (this.options.timeoutMs !== undefined) {
         const ms = this.options.timeoutMs;
         this.timer = setTimeout(() => {
-          this.finish(EXIT_FAILURE, `timed out after ${seconds(ms)} waiting for the final reply to ${plural(this.pendingTotal, 'command')}`);
+          this.finish(
+            EXIT_FAILURE,
+            `timed out after ${seconds(ms)} waiting for the final reply to ${plural(this.pendingTotal, 'command')}`,
+          );
         }, ms);
       }
     });
@@ -304,7 +315,8 @@ class Client {
       } else if (this.kind === Kind.Fatal) {
         // The reason is a bare word (RouterOS) or =message= (GO's tests): accept both (§5.2).
         if (first !== 0x3d) this.fatalReason.push(text(bytes, start, end));
-        else if (startsWithAt(bytes, start, end, MESSAGE_PREFIX)) this.fatalReason.push(text(bytes, start + MESSAGE_PREFIX.length, end));
+        else if (startsWithAt(bytes, start, end, MESSAGE_PREFIX))
+          this.fatalReason.push(text(bytes, start + MESSAGE_PREFIX.length, end));
       } else if (this.phase === 'login') {
         if (this.kind === Kind.Done && startsWithAt(bytes, start, end, RET_PREFIX)) {
           this.loginRet = text(bytes, start + RET_PREFIX.length, end);

@@ -51,7 +51,11 @@ export interface SocketOptions {
 
 export class NetworkError extends Error {
   readonly code = 'NETWORK';
-  constructor(message: string, readonly errno?: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    readonly errno?: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'NetworkError';
   }
@@ -59,7 +63,11 @@ export class NetworkError extends Error {
 
 export class TlsError extends Error {
   readonly code = 'TLS';
-  constructor(message: string, readonly fingerprint256?: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    readonly fingerprint256?: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'TlsError';
   }
@@ -256,7 +264,13 @@ export function openSocket(options: SocketOptions): Promise<SocketTransport> {
     // event without a listener would crash the process.
     socket.on('error', onError);
     const timer = setTimeout(
-      () => fail(new NetworkError(`cannot connect to ${where}: no answer within ${timeoutMs} ms${t ? ' (TCP and TLS handshake)' : ''}`, 'ETIMEDOUT')),
+      () =>
+        fail(
+          new NetworkError(
+            `cannot connect to ${where}: no answer within ${timeoutMs} ms${t ? ' (TCP and TLS handshake)' : ''}`,
+            'ETIMEDOUT',
+          ),
+        ),
       timeoutMs,
     );
     const onAbort = (): void => fail(new NetworkError(`connecting to ${where} was aborted`, 'ABORTED'));

@@ -81,7 +81,10 @@ export class ConnectionClosedError extends RouterOsError {
 
 export class TimeoutError extends RouterOsError {
   readonly code = ErrorCode.Timeout;
-  constructor(readonly timeoutMs: number, what = 'command') {
+  constructor(
+    readonly timeoutMs: number,
+    what = 'command',
+  ) {
     super(`${what} timed out after ${timeoutMs} ms`);
     this.name = 'TimeoutError';
   }
@@ -98,7 +101,10 @@ export class CancelledError extends RouterOsError {
 /** Login refused (bad user or password, or a login method the router does not accept). */
 export class LoginError extends RouterOsError {
   readonly code = ErrorCode.Login;
-  constructor(message: string, readonly traps: readonly Trap[] = []) {
+  constructor(
+    message: string,
+    readonly traps: readonly Trap[] = [],
+  ) {
     super(message);
     this.name = 'LoginError';
   }

@@ -85,9 +85,7 @@ export function readLengthPrefix(bytes: Uint8Array, offset: number, size: number
       return ((b0 & 0x0f) << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!;
     default:
       // Five-byte form: a full 32-bit value, assembled with multiplication to avoid the sign bit.
-      return (
-        bytes[offset + 1]! * 0x1000000 + ((bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 8) | bytes[offset + 4]!)
-      );
+      return bytes[offset + 1]! * 0x1000000 + ((bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 8) | bytes[offset + 4]!);
   }
 }
 

@@ -26,7 +26,11 @@ export type LoginOutcome = 'plain' | 'challenge';
  * The pre-6.43 response: "00" + hex(MD5(0x00 || password || challenge bytes)) (protocol.md §6.2).
  * Lengths come from bytes, not characters (NODE's Buffer.alloc(password.length + 17) bug).
  */
-export function challengeResponse(password: string | Uint8Array, challengeHex: string, encoding: 'utf-8' | CodePage = 'utf-8'): string {
+export function challengeResponse(
+  password: string | Uint8Array,
+  challengeHex: string,
+  encoding: 'utf-8' | CodePage = 'utf-8',
+): string {
   const pw = typeof password === 'string' ? encodeText(password, encoding) : password;
   const challenge = fromHex(challengeHex);
   const input = new Uint8Array(1 + pw.length + challenge.length);
@@ -57,19 +61,26 @@ export async function login(session: Session, options: LoginOptions): Promise<Lo
     if (!/^[0-9a-fA-F]+$/.test(challenge) || challenge.length % 2 !== 0) {
       throw new LoginError(`login failed: the router sent a malformed challenge (${challenge})`);
     }
-    await send(['/login', `=name=${options.user}`, `=response=${challengeResponse(options.password, challenge, options.passwordEncoding)}`]);
+    await send([
+      '/login',
+      `=name=${options.user}`,
+      `=response=${challengeResponse(options.password, challenge, options.passwordEncoding)}`,
+    ]);
     return 'challenge';
   };
 
   if (method === 'challenge') {
     const challenge = await send(['/login']);
-    if (challenge === undefined) throw new LoginError('login failed: the router offered no challenge (it needs the plain login of RouterOS 6.43+)');
+    if (challenge === undefined)
+      throw new LoginError('login failed: the router offered no challenge (it needs the plain login of RouterOS 6.43+)');
     return answerChallenge(challenge);
   }
   const ret = await send(['/login', `=name=${options.user}`, `=password=${options.password}`]);
   if (ret === undefined) return 'plain';
   if (method === 'plain') {
-    throw new LoginError('login failed: the router asked for the MD5 challenge login (RouterOS before 6.43) and plain login was required');
+    throw new LoginError(
+      'login failed: the router asked for the MD5 challenge login (RouterOS before 6.43) and plain login was required',
+    );
   }
   return answerChallenge(ret);
 }

@@ -191,7 +191,13 @@ export class Session {
         onEnd: (end) => {
           if (timer !== undefined) this.timers.clear(timer);
           if (end.cancelled) reject(new CancelledError());
-          else if (end.traps.length > 0) reject(new TrapError(end.traps, replies.map((r) => r.attributes)));
+          else if (end.traps.length > 0)
+            reject(
+              new TrapError(
+                end.traps,
+                replies.map((r) => r.attributes),
+              ),
+            );
           else resolve(new CommandResult(replies, end.done, end.traps, end.empty, end.cancelled, end.unknown));
         },
         onError: (e) => {
@@ -264,7 +270,8 @@ export class Session {
     try {
       encoded = words.map((w) => encodeWord(w, this.encoding));
       if (encoded.length === 0) throw new UsageError('a command needs at least one word');
-      if (encoded.some((w) => w.length === 0)) throw new UsageError('empty words cannot be sent (a zero-length word ends the sentence)');
+      if (encoded.some((w) => w.length === 0))
+        throw new UsageError('empty words cannot be sent (a zero-length word ends the sentence)');
     } catch (e) {
       sink.onError(e instanceof UsageError ? e : new UsageError((e as Error).message));
       return undefined;
@@ -293,7 +300,13 @@ export class Session {
         switch (r.type) {
           case ReplyType.Done:
             this.release(p);
-            p.finish({ done: r, traps: p.traps, empty: p.empty, cancelled: p.cancelRequested && p.traps.some(isInterrupted), unknown: p.unknown });
+            p.finish({
+              done: r,
+              traps: p.traps,
+              empty: p.empty,
+              cancelled: p.cancelRequested && p.traps.some(isInterrupted),
+              unknown: p.unknown,
+            });
             return;
           case ReplyType.Trap:
             p.traps.push(r.trap);
@@ -528,9 +541,10 @@ export class CommandStream implements AsyncIterable<Reply> {
     if (this.outcome) return this.outcome.end;
     if (this.pending) this.pending.cancelRequested = true;
     if (this.tag !== undefined) await this.session.cancel(this.tag);
-    else await this.session.command(['/cancel']).catch((e: unknown) => {
-      if (!(e instanceof TrapError)) throw e;
-    });
+    else
+      await this.session.command(['/cancel']).catch((e: unknown) => {
+        if (!(e instanceof TrapError)) throw e;
+      });
     try {
       return await this.done;
     } catch (e) {

@@ -45,7 +45,12 @@ export function testCerts(): Promise<TestCerts> {
         { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
       ],
     });
-    const router = await generate([{ name: 'commonName', value: 'router' }], { keySize: 2048, algorithm: 'sha256', notBeforeDate, notAfterDate });
+    const router = await generate([{ name: 'commonName', value: 'router' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      notBeforeDate,
+      notAfterDate,
+    });
     return {
       caCert: ca.cert,
       serverKey: server.private,

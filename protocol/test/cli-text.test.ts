@@ -29,7 +29,13 @@ describe('CLI output escapes (design.md §4)', () => {
   it('prints every single byte as itself, \\\\, \\n or \\xNN (lowercase)', () => {
     for (let b = 0; b < 256; b++) {
       const expected =
-        b === 0x5c ? '\\\\' : b === 0x0a ? '\\n' : b < 0x20 || b === 0x7f || b >= 0x80 ? `\\x${b.toString(16).padStart(2, '0')}` : String.fromCharCode(b);
+        b === 0x5c
+          ? '\\\\'
+          : b === 0x0a
+            ? '\\n'
+            : b < 0x20 || b === 0x7f || b >= 0x80
+              ? `\\x${b.toString(16).padStart(2, '0')}`
+              : String.fromCharCode(b);
       expect([b, shown(Uint8Array.of(b))]).toEqual([b, `>>> ${expected}\n`]);
     }
   });
@@ -146,7 +152,14 @@ describe('CLI arguments (design.md §4)', () => {
   };
 
   it('HOST USER [PASSWORD] with the default ports', () => {
-    expect(ok(['10.0.0.1', 'admin'])).toEqual({ host: '10.0.0.1', user: 'admin', password: '', port: 8728, tls: undefined, timeoutMs: undefined });
+    expect(ok(['10.0.0.1', 'admin'])).toEqual({
+      host: '10.0.0.1',
+      user: 'admin',
+      password: '',
+      port: 8728,
+      tls: undefined,
+      timeoutMs: undefined,
+    });
     expect(ok(['r', 'admin', "''"]).password).toBe("''");
     expect(ok(['r', 'admin', 'pw', '--tls']).port).toBe(8729);
     expect(ok(['r', 'admin', '--tls-anon']).port).toBe(8729);
@@ -155,7 +168,12 @@ describe('CLI arguments (design.md §4)', () => {
   });
 
   it('options anywhere, --name=value, -- before a password that starts with -', () => {
-    expect(ok(['--port', '1234', 'r', 'u', '--timeout=2.5'])).toMatchObject({ host: 'r', user: 'u', port: 1234, timeoutMs: 2500 });
+    expect(ok(['--port', '1234', 'r', 'u', '--timeout=2.5'])).toMatchObject({
+      host: 'r',
+      user: 'u',
+      port: 1234,
+      timeoutMs: 2500,
+    });
     expect(ok(['r', 'u', '--tls', '--port=9000']).port).toBe(9000);
     expect(ok(['r', 'u', '--', '-secret']).password).toBe('-secret');
   });
@@ -184,7 +202,10 @@ describe('CLI arguments (design.md §4)', () => {
     [['r', 'u', '--timeout', 'soon'], '--timeout must be a positive number of seconds, not "soon"'],
     [['r', 'u', '--tls', '--tls-anon'], '--tls-anon cannot be combined with --tls or --fingerprint'],
     [['r', 'u', '--tls=yes'], '--tls takes no value'],
-    [['r', 'u', '--fingerprint', 'abc'], '--fingerprint must be a SHA-256 fingerprint (64 hex digits, colons allowed), not "abc"'],
+    [
+      ['r', 'u', '--fingerprint', 'abc'],
+      '--fingerprint must be a SHA-256 fingerprint (64 hex digits, colons allowed), not "abc"',
+    ],
     [['r', 'u', '--verbose'], 'unknown option --verbose'],
     [['', 'u'], 'HOST is empty'],
     [['r', ''], 'USER is empty'],

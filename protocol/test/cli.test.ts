@@ -124,7 +124,10 @@ const USER_GETALL: RouterScriptOptions['commands'] = {
 describe('CLI output format', () => {
   it('matches the manual’s example client byte for byte (MD5 login, empty password)', async () => {
     const peer = await router({ login: 'challenge', commands: USER_GETALL });
-    for (const args of [['127.0.0.1', 'admin'], ['127.0.0.1', 'admin', '']]) {
+    for (const args of [
+      ['127.0.0.1', 'admin'],
+      ['127.0.0.1', 'admin', ''],
+    ]) {
       const r = await runCli([...args, '--port', String(peer.port)], '/user/getall\n\n');
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
@@ -137,7 +140,10 @@ describe('CLI output format', () => {
     const example = readFileSync(seed, 'utf8');
     const start = example.indexOf("./api.py 10.0.0.1 admin ''");
     // The web page turned some spaces after ">>>" into no-break spaces.
-    const lines = example.slice(start).replace(/\u00a0/g, ' ').split('\n');
+    const lines = example
+      .slice(start)
+      .replace(/\u00a0/g, ' ')
+      .split('\n');
     let at = 0;
     // Our login starts with the plain form (design.md §4), so its =name= and =password= lines are ours.
     const ours = SEED_TRANSCRIPT.split('\n').filter((_, i) => i !== 1 && i !== 2);
@@ -216,14 +222,30 @@ describe('CLI session behaviour', () => {
       },
     });
     const peerConn = (): PeerConnection => peer.connections[0]!;
-    const r = await runCli(['127.0.0.1', 'admin', '--port', String(peer.port)], '/interface/listen\n.tag=2\n\n/cancel\n=tag=2\n.tag=7\n\n');
+    const r = await runCli(
+      ['127.0.0.1', 'admin', '--port', String(peer.port)],
+      '/interface/listen\n.tag=2\n\n/cancel\n=tag=2\n.tag=7\n\n',
+    );
     expect(r.code).toBe(0);
     expect(peerConn().received.slice(1)).toEqual([
       ['/interface/listen', '.tag=2'],
       ['/cancel', '=tag=2', '.tag=7'],
     ]);
     expect(r.stdout.toString().split('\n').slice(-12).join('\n')).toBe(
-      ['>>> !trap', '>>> =category=2', '>>> =message=interrupted', '>>> .tag=2', '>>> ', '>>> !done', '>>> .tag=7', '>>> ', '>>> !done', '>>> .tag=2', '>>> ', ''].join('\n'),
+      [
+        '>>> !trap',
+        '>>> =category=2',
+        '>>> =message=interrupted',
+        '>>> .tag=2',
+        '>>> ',
+        '>>> !done',
+        '>>> .tag=7',
+        '>>> ',
+        '>>> !done',
+        '>>> .tag=2',
+        '>>> ',
+        '',
+      ].join('\n'),
     );
   });
 
@@ -318,7 +340,9 @@ describe('CLI failures and exit codes', () => {
     const port = await freePort();
     const r = await runCli(['127.0.0.1', 'admin', '--port', String(port)], '');
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`error: cannot connect to 127.0.0.1:${port}: connection refused (is the API service enabled on that port?)\n`);
+    expect(r.stderr).toBe(
+      `error: cannot connect to 127.0.0.1:${port}: connection refused (is the API service enabled on that port?)\n`,
+    );
     expect(r.stdout.length).toBe(0);
   });
 
@@ -363,12 +387,16 @@ describe('CLI failures and exit codes', () => {
     const r = await runCli(['127.0.0.1', 'admin', '--port', String(peer.port)], '/x\n\n');
     expect(r.code).toBe(1);
     // Login reply (7 bytes: 05 "!done" 00) + !re sentence (11 bytes: 03 "!re" 05 "=ok=1" 00).
-    expect(r.stderr).toBe(`error: framing error at byte 18: reserved control byte 0xF8 where a length prefix was expected (from 127.0.0.1:${peer.port})\n`);
+    expect(r.stderr).toBe(
+      `error: framing error at byte 18: reserved control byte 0xF8 where a length prefix was expected (from 127.0.0.1:${peer.port})\n`,
+    );
     expect(r.stdout.toString()).toMatch(/>>> !re\n>>> =ok=1\n>>> \n$/);
   });
 
   it('a hostile 4 GiB prefix is a framing error, not an allocation', async () => {
-    const peer = await router({ commands: { '/x': (_w, _reply, conn) => conn.sendRaw(Buffer.from([0xf0, 0xff, 0xff, 0xff, 0xff, 0x41])) } });
+    const peer = await router({
+      commands: { '/x': (_w, _reply, conn) => conn.sendRaw(Buffer.from([0xf0, 0xff, 0xff, 0xff, 0xff, 0x41])) },
+    });
     const r = await runCli(['127.0.0.1', 'admin', '--port', String(peer.port)], '/x\n\n');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: framing error at byte 7: word of 4294967295 bytes exceeds the 16777216-byte limit/);
@@ -378,7 +406,11 @@ describe('CLI failures and exit codes', () => {
     const peer = await router({ commands: { '/system/reboot': (_w, _r, conn) => conn.destroy() } });
     const r = await runCli(['127.0.0.1', 'admin', '--port', String(peer.port)], '/system/reboot\n\n');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^error: (connection closed by 127\\.0\\.0\\.1:${peer.port}|connection to 127\\.0\\.0\\.1:${peer.port} lost: .*) with 1 command unanswered\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^error: (connection closed by 127\\.0\\.0\\.1:${peer.port}|connection to 127\\.0\\.0\\.1:${peer.port} lost: .*) with 1 command unanswered\\n$`,
+      ),
+    );
   });
 
   it('a bad escape in the input: exit 1 naming the line and column', async () => {
@@ -413,7 +445,9 @@ describe('CLI over TLS', () => {
     const peer = await router({}, { key: c.selfSignedKey, cert: c.selfSignedCert });
     const r = await runCli(['127.0.0.1', 'admin', '--tls', '--port', String(peer.port)], '');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^error: TLS handshake with 127\\.0\\.0\\.1:${peer.port} failed: self-signed certificate\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^error: TLS handshake with 127\\.0\\.0\\.1:${peer.port} failed: self-signed certificate\\n$`),
+    );
     expect(peer.connections.every((conn) => conn.received.length === 0)).toBe(true);
   });
 
@@ -424,7 +458,9 @@ describe('CLI over TLS', () => {
     expect(ok.code).toBe(0);
     const wrong = await runCli(['127.0.0.1', 'admin', '--fingerprint', '00'.repeat(32), '--port', String(peer.port)], '');
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(/^error: certificate of 127\.0\.0\.1:\d+ has SHA-256 fingerprint [0-9A-F:]{95}, expected 00:00:/);
+    expect(wrong.stderr).toMatch(
+      /^error: certificate of 127\.0\.0\.1:\d+ has SHA-256 fingerprint [0-9A-F:]{95}, expected 00:00:/,
+    );
   });
 
   it('a refused handshake (--tls-anon against a certificate-only server): exit 1', async () => {
@@ -440,7 +476,9 @@ describe('CLI over TLS', () => {
 
 describe('npm run cli', () => {
   it('runs the TypeScript source through tsx (usage error path)', async () => {
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'protocol/node/cli.ts'), '--bogus'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'protocol/node/cli.ts'), '--bogus'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     const err: Buffer[] = [];
     child.stderr!.on('data', (b: Buffer) => err.push(b));

@@ -99,7 +99,9 @@ describe('SentenceDecoder: vectors split everywhere', () => {
   it('the manual examples: foo bar, /login, and =comment=łąć (15 bytes)', () => {
     expect(Buffer.from(frame('foo', 'bar')).toString('hex')).toBe('03666f6f0362617200');
     expect(Buffer.from(frame('/login')).toString('hex')).toBe('062f6c6f67696e00');
-    expect(text(new SentenceDecoder().push(hex('0F 3D 63 6F 6D 6D 65 6E 74 3D C5 82 C4 85 C4 87 00'))[0]!)).toEqual(['=comment=łąć']);
+    expect(text(new SentenceDecoder().push(hex('0F 3D 63 6F 6D 6D 65 6E 74 3D C5 82 C4 85 C4 87 00'))[0]!)).toEqual([
+      '=comment=łąć',
+    ]);
   });
 
   it('returns words of a chunk as views of it, without copying', () => {
@@ -277,18 +279,23 @@ describe('SentenceDecoder: properties (fast-check, seeded)', () => {
       fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), byte: fc.constant(0) }),
     );
     fc.assert(
-      fc.property(sentences, fc.array(mutation, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 8 }), (ss, ms, rawCuts) => {
-        const bytes = [...concatBytes(...ss.map((s) => frameSentence(s)))];
-        for (const m of ms) {
-          const at = m.at % (bytes.length + 1);
-          if (m.kind === 'set' && at < bytes.length) bytes[at] = m.byte;
-          else if (m.kind === 'insert') bytes.splice(at, 0, m.byte);
-          else if (m.kind === 'delete') bytes.splice(at, 1);
-        }
-        const stream = Uint8Array.from(bytes);
-        const c = [...new Set(rawCuts.map((x) => x % (stream.length + 1)))].sort((a, b) => a - b);
-        expect(outcome(stream, c)).toEqual(outcome(stream, []));
-      }),
+      fc.property(
+        sentences,
+        fc.array(mutation, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (ss, ms, rawCuts) => {
+          const bytes = [...concatBytes(...ss.map((s) => frameSentence(s)))];
+          for (const m of ms) {
+            const at = m.at % (bytes.length + 1);
+            if (m.kind === 'set' && at < bytes.length) bytes[at] = m.byte;
+            else if (m.kind === 'insert') bytes.splice(at, 0, m.byte);
+            else if (m.kind === 'delete') bytes.splice(at, 1);
+          }
+          const stream = Uint8Array.from(bytes);
+          const c = [...new Set(rawCuts.map((x) => x % (stream.length + 1)))].sort((a, b) => a - b);
+          expect(outcome(stream, c)).toEqual(outcome(stream, []));
+        },
+      ),
       { seed: SEED, numRuns: 500 },
     );
   });

@@ -4,10 +4,12 @@ import { encodeSentence, FramingError, SentenceDecoder, type Timers, type Transp
 /** `'C0 40 00'` → bytes. */
 export function hex(s: string): Uint8Array {
   const parts = s.split(/\s+/).filter(Boolean);
-  return Uint8Array.from(parts.map((p) => {
-    if (!/^[0-9a-fA-F]{2}$/.test(p)) throw new Error(`bad hex byte ${p}`);
-    return parseInt(p, 16);
-  }));
+  return Uint8Array.from(
+    parts.map((p) => {
+      if (!/^[0-9a-fA-F]{2}$/.test(p)) throw new Error(`bad hex byte ${p}`);
+      return parseInt(p, 16);
+    }),
+  );
 }
 
 export function toHexString(b: Uint8Array): string {
@@ -163,7 +165,6 @@ export const BOUNDARIES: readonly [number, string][] = [
   [0xfedcba98, 'F0 FE DC BA 98'],
   [0xffffffff, 'F0 FF FF FF FF'],
 ];
-
 
 /** Runs `f` and returns the FramingError it throws (anything else fails the test). */
 export function catchFraming(f: () => unknown): FramingError {

@@ -73,22 +73,28 @@ describe('decoder: prefixes it accepts and refuses', () => {
   const RESERVED = Array.from({ length: 8 }, (_, i) => 0xf8 + i);
   const UNDEFINED_FORMS = Array.from({ length: 7 }, (_, i) => 0xf1 + i);
 
-  it.each(RESERVED.map((b) => [b.toString(16).toUpperCase(), b] as const))('refuses the reserved control byte 0x%s, naming it and its offset', (_, b) => {
-    const d = new SentenceDecoder();
-    // A complete sentence first, so the offset is not trivially 0.
-    const stream = Uint8Array.from([3, 0x61, 0x62, 0x63, 0, b, 0, 0, 0, 0]);
-    const error = catchFraming(() => d.push(stream));
-    expect(error.offset).toBe(5);
-    expect(error.message).toContain(`reserved control byte 0x${b.toString(16).toUpperCase()}`);
-    expect(error.message).toContain('at byte 5');
-  });
+  it.each(RESERVED.map((b) => [b.toString(16).toUpperCase(), b] as const))(
+    'refuses the reserved control byte 0x%s, naming it and its offset',
+    (_, b) => {
+      const d = new SentenceDecoder();
+      // A complete sentence first, so the offset is not trivially 0.
+      const stream = Uint8Array.from([3, 0x61, 0x62, 0x63, 0, b, 0, 0, 0, 0]);
+      const error = catchFraming(() => d.push(stream));
+      expect(error.offset).toBe(5);
+      expect(error.message).toContain(`reserved control byte 0x${b.toString(16).toUpperCase()}`);
+      expect(error.message).toContain('at byte 5');
+    },
+  );
 
-  it.each(UNDEFINED_FORMS.map((b) => [b.toString(16).toUpperCase(), b] as const))('refuses 0x%s (the PEAR2/EVIL 35-bit extension, never emitted)', (_, b) => {
-    const d = new SentenceDecoder();
-    const error = catchFraming(() => d.push(Uint8Array.from([b, 0xff, 0xff, 0xff, 0xff])));
-    expect(error.offset).toBe(0);
-    expect(error.message).toContain(`undefined length prefix 0x${b.toString(16).toUpperCase()}`);
-  });
+  it.each(UNDEFINED_FORMS.map((b) => [b.toString(16).toUpperCase(), b] as const))(
+    'refuses 0x%s (the PEAR2/EVIL 35-bit extension, never emitted)',
+    (_, b) => {
+      const d = new SentenceDecoder();
+      const error = catchFraming(() => d.push(Uint8Array.from([b, 0xff, 0xff, 0xff, 0xff])));
+      expect(error.offset).toBe(0);
+      expect(error.message).toContain(`undefined length prefix 0x${b.toString(16).toUpperCase()}`);
+    },
+  );
 
   it('counts the offset across chunks', () => {
     const d = new SentenceDecoder();

@@ -18,7 +18,6 @@ import {
 } from '../src/index';
 import { ManualTimers, MemoryTransport, text } from './helpers';
 
-
 /** protocol.md §6.2 worked examples. */
 const VECTORS: [string, string, string][] = [
   ['test', '259e0bc05acd6f46926dc2f809ed1bba', '00c7fd865183a43a772dde231f6d0bff13'],
@@ -54,9 +53,15 @@ describe('MD5 and the challenge response (protocol.md §6.2)', () => {
 
   it('hashes password bytes, not characters (NODE Buffer.alloc(password.length + 17) bug)', () => {
     const bytes = encodeUtf8('żółw');
-    const expected = createHash('md5').update(Buffer.concat([Buffer.of(0), bytes, Buffer.from('259e0bc05acd6f46926dc2f809ed1bba', 'hex')])).digest('hex');
+    const expected = createHash('md5')
+      .update(Buffer.concat([Buffer.of(0), bytes, Buffer.from('259e0bc05acd6f46926dc2f809ed1bba', 'hex')]))
+      .digest('hex');
     expect(challengeResponse('żółw', '259e0bc05acd6f46926dc2f809ed1bba')).toBe(`00${expected}`);
-    expect(challengeResponse('\u00e9', '00', 'windows-1252')).toBe(`00${createHash('md5').update(Buffer.of(0, 0xe9, 0)).digest('hex')}`);
+    expect(challengeResponse('\u00e9', '00', 'windows-1252')).toBe(
+      `00${createHash('md5')
+        .update(Buffer.of(0, 0xe9, 0))
+        .digest('hex')}`,
+    );
   });
 
   it('hex helpers round-trip and refuse non-hex, naming it', () => {
@@ -137,7 +142,9 @@ describe('login paths (protocol.md §6)', () => {
 
   it('method challenge against a modern router (no =ret=) fails clearly', async () => {
     const { result } = loginAgainst((_w, t) => t.reply('!done'), { method: 'challenge' });
-    await expect(result).rejects.toThrow('login failed: the router offered no challenge (it needs the plain login of RouterOS 6.43+)');
+    await expect(result).rejects.toThrow(
+      'login failed: the router offered no challenge (it needs the plain login of RouterOS 6.43+)',
+    );
   });
 
   it('a malformed challenge is refused, naming it', async () => {

@@ -57,7 +57,10 @@ describe('Reply (protocol.md §5)', () => {
 
   it('reads a trap as message and optional numeric category', () => {
     expect(reply('!trap', '=category=2', '=message=interrupted').trap).toEqual({ category: 2, message: 'interrupted' });
-    expect(reply('!trap', '=message=no such command prefix').trap).toEqual({ category: undefined, message: 'no such command prefix' });
+    expect(reply('!trap', '=message=no such command prefix').trap).toEqual({
+      category: undefined,
+      message: 'no such command prefix',
+    });
     expect(reply('!trap', '=category=x').trap).toEqual({ category: undefined, message: '' });
   });
 

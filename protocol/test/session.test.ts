@@ -414,7 +414,9 @@ describe('Session: the end of a connection', () => {
     const a = s.command(['/a']);
     t.deliver(Uint8Array.of(0xf0, 0xff, 0xff, 0xff, 0xff, 0x41));
     const { error } = await outcome(a);
-    expect((error as FramingError).message).toBe('framing error at byte 0: word of 4294967295 bytes exceeds the 16777216-byte limit');
+    expect((error as FramingError).message).toBe(
+      'framing error at byte 0: word of 4294967295 bytes exceeds the 16777216-byte limit',
+    );
   });
 
   it('a write that fails rejects the command as connection closed', async () => {

@@ -43,7 +43,28 @@ describe('text at the edge (protocol.md §9)', () => {
       }
     };
     // Bias towards the bytes that matter: leads, continuations, overlongs, surrogates, > U+10FFFF.
-    const interesting = fc.constantFrom(0x00, 0x41, 0x7f, 0x80, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0x9f, 0xa0, 0x8f, 0x90);
+    const interesting = fc.constantFrom(
+      0x00,
+      0x41,
+      0x7f,
+      0x80,
+      0xbf,
+      0xc0,
+      0xc1,
+      0xc2,
+      0xdf,
+      0xe0,
+      0xed,
+      0xef,
+      0xf0,
+      0xf4,
+      0xf5,
+      0xff,
+      0x9f,
+      0xa0,
+      0x8f,
+      0x90,
+    );
     fc.assert(
       fc.property(fc.array(fc.oneof(interesting, fc.integer({ min: 0, max: 255 })), { maxLength: 12 }), (bytes) => {
         const b = Uint8Array.from(bytes);
@@ -88,7 +109,17 @@ describe('text at the edge (protocol.md §9)', () => {
   });
 
   it('windows-1252 follows the WHATWG index: C1 block remapped, the rest Latin-1', () => {
-    const c1: Record<number, string> = { 0x80: '€', 0x81: '\u0081', 0x85: '…', 0x8a: 'Š', 0x8d: '\u008d', 0x91: '‘', 0x99: '™', 0x9c: 'œ', 0x9f: 'Ÿ' };
+    const c1: Record<number, string> = {
+      0x80: '€',
+      0x81: '\u0081',
+      0x85: '…',
+      0x8a: 'Š',
+      0x8d: '\u008d',
+      0x91: '‘',
+      0x99: '™',
+      0x9c: 'œ',
+      0x9f: 'Ÿ',
+    };
     for (const [b, s] of Object.entries(c1)) expect(decodeText(Uint8Array.of(Number(b)), 'windows-1252')).toBe(s);
     for (let b = 0xa0; b < 256; b++) expect(decodeText(Uint8Array.of(b), 'windows-1252').charCodeAt(0)).toBe(b);
   });

@@ -3,7 +3,14 @@ import tls from 'node:tls';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LoginError } from '../src/index';
 import { connect } from '../node/connect';
-import { formatFingerprint, NetworkError, normalizeFingerprint, openSocket, TlsError, type SocketTransport } from '../node/transport';
+import {
+  formatFingerprint,
+  NetworkError,
+  normalizeFingerprint,
+  openSocket,
+  TlsError,
+  type SocketTransport,
+} from '../node/transport';
 import { ANONYMOUS_SERVER, testCerts } from './certs';
 import { routerScript, ScriptedPeer } from './peer';
 
@@ -52,7 +59,10 @@ async function rejection(p: Promise<unknown>): Promise<Error> {
 describe('TCP transport', () => {
   it('connects with keepalive and no-delay, and carries bytes both ways', async () => {
     const keepAlive = vi.spyOn(net.Socket.prototype, 'setKeepAlive');
-    const port = await server(() => net.createServer(), (s) => s.on('data', (d) => s.write(Buffer.concat([Buffer.from('echo:'), d]))));
+    const port = await server(
+      () => net.createServer(),
+      (s) => s.on('data', (d) => s.write(Buffer.concat([Buffer.from('echo:'), d]))),
+    );
     const t = track(await openSocket({ host: '127.0.0.1', port, keepAliveMs: 5000 }));
     expect(keepAlive).toHaveBeenCalledWith(true, 5000);
     const got = new Promise<string>((resolve) => t.onData((c) => resolve(Buffer.from(c).toString())));
@@ -62,7 +72,10 @@ describe('TCP transport', () => {
 
   it('reads into one reused buffer when given readBuffer (plain TCP)', async () => {
     const payload = Buffer.alloc(3 * 1024 * 1024, 0x61);
-    const port = await server(() => net.createServer(), (s) => s.end(payload));
+    const port = await server(
+      () => net.createServer(),
+      (s) => s.end(payload),
+    );
     const readBuffer = new Uint8Array(64 * 1024);
     const t = track(await openSocket({ host: '127.0.0.1', port, readBuffer }));
     let total = 0;
@@ -80,7 +93,10 @@ describe('TCP transport', () => {
   });
 
   it('keeps data that arrives before anyone listens (a peer that speaks first)', async () => {
-    const port = await server(() => net.createServer(), (s) => s.write('hello'));
+    const port = await server(
+      () => net.createServer(),
+      (s) => s.write('hello'),
+    );
     const readBuffer = new Uint8Array(1024);
     const t = track(await openSocket({ host: '127.0.0.1', port, readBuffer }));
     // Let the greeting arrive while nobody listens; the read buffer is reused meanwhile.
@@ -126,7 +142,10 @@ describe('TCP transport', () => {
   });
 
   it('reports the close, with the error, to onClose; writes after it reject', async () => {
-    const port = await server(() => net.createServer(), (s) => s.on('data', () => s.resetAndDestroy()));
+    const port = await server(
+      () => net.createServer(),
+      (s) => s.on('data', () => s.resetAndDestroy()),
+    );
     const t = track(await openSocket({ host: '127.0.0.1', port }));
     const closed = new Promise<Error | undefined>((resolve) => t.onClose(resolve));
     await t.write(Buffer.from('x'));
@@ -140,7 +159,10 @@ describe('TCP transport', () => {
 
 describe('TLS transport (protocol.md §8)', () => {
   it('anonymous mode negotiates an ADH suite at TLS ≤ 1.2 with a certificate-less server', async () => {
-    const port = await server(() => tls.createServer({ ...ANONYMOUS_SERVER }), (s) => s.end());
+    const port = await server(
+      () => tls.createServer({ ...ANONYMOUS_SERVER }),
+      (s) => s.end(),
+    );
     const t = track(await openSocket({ host: '127.0.0.1', port, tls: { mode: 'anonymous' } }));
     const tlsSocket = t.socket as tls.TLSSocket;
     expect(tlsSocket.getCipher().name).toMatch(/^ADH-/);
@@ -171,7 +193,9 @@ describe('TLS transport (protocol.md §8)', () => {
     const wrong = 'AB'.repeat(32);
     const e = await rejection(openSocket({ host: '127.0.0.1', port, tls: { mode: 'pinned', fingerprint256: wrong } }));
     expect(e).toBeInstanceOf(TlsError);
-    expect(e.message).toBe(`certificate of 127.0.0.1:${port} has SHA-256 fingerprint ${fp}, expected ${formatFingerprint(wrong)}`);
+    expect(e.message).toBe(
+      `certificate of 127.0.0.1:${port} has SHA-256 fingerprint ${fp}, expected ${formatFingerprint(wrong)}`,
+    );
   });
 
   it('a handshake the server refuses (anonymous client, certificate-only server) is a TlsError', async () => {
@@ -183,7 +207,10 @@ describe('TLS transport (protocol.md §8)', () => {
   });
 
   it('TLS against a plain API port fails as TLS, not as a hang', async () => {
-    const port = await server(() => net.createServer(), (s) => s.on('data', () => s.end('\x05!done\x00')));
+    const port = await server(
+      () => net.createServer(),
+      (s) => s.on('data', () => s.end('\x05!done\x00')),
+    );
     const e = await rejection(openSocket({ host: '127.0.0.1', port, tls: { mode: 'anonymous' }, connectTimeoutMs: 5000 }));
     expect(e).toBeInstanceOf(TlsError);
   });
@@ -223,7 +250,10 @@ describe('connect(): a logged-in session', () => {
   });
 
   it('uses the MD5 challenge against a pre-6.43 router, over anonymous TLS', async () => {
-    const peer = await ScriptedPeer.start({ tls: { ...ANONYMOUS_SERVER }, script: routerScript({ password: 'pw', login: 'challenge' }) });
+    const peer = await ScriptedPeer.start({
+      tls: { ...ANONYMOUS_SERVER },
+      script: routerScript({ password: 'pw', login: 'challenge' }),
+    });
     cleanups.push(() => peer.close());
     const c = await connect({ host: '127.0.0.1', port: peer.port, user: 'admin', password: 'pw', tls: { mode: 'anonymous' } });
     cleanups.push(() => c.session.close());

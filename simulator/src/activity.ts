@@ -58,7 +58,10 @@ const LOG_LINES: readonly [string, string][] = [
   ['dhcp,info', 'defconf assigned 192.168.88.{n} for 3C:22:FB:{m} laptop-{n}'],
   ['dhcp,info', 'defconf deassigned 192.168.88.{n} for 3C:22:FB:{m} laptop-{n}'],
   ['system,info', 'dhcp-client on ether1 got IP address 10.0.0.23'],
-  ['firewall,info', 'input: in:ether1 out:(unknown 0), connection-state:invalid proto TCP (SYN), 203.0.113.{n}:5{n}->10.0.0.23:22, len 60'],
+  [
+    'firewall,info',
+    'input: in:ether1 out:(unknown 0), connection-state:invalid proto TCP (SYN), 203.0.113.{n}:5{n}->10.0.0.23:22, len 60',
+  ],
   ['system,error,critical', 'login failure for user root from 198.51.100.{n} via ssh'],
   ['wireless,info', '3C:22:FB:{m}@wifi1: connected, signal strength -5{n}'],
   ['system,info', 'ntp change time Jan/01/2026 12:00:0{n} => Jan/01/2026 12:00:0{n}'],
@@ -66,7 +69,18 @@ const LOG_LINES: readonly [string, string][] = [
 ];
 
 /** Well-known destinations for generated connections. */
-const REMOTE = ['142.250.74.46', '151.101.1.140', '104.16.132.229', '52.84.150.39', '185.199.108.153', '13.107.42.14', '8.8.8.8', '1.1.1.1', '17.253.144.10', '31.13.72.36'];
+const REMOTE = [
+  '142.250.74.46',
+  '151.101.1.140',
+  '104.16.132.229',
+  '52.84.150.39',
+  '185.199.108.153',
+  '13.107.42.14',
+  '8.8.8.8',
+  '1.1.1.1',
+  '17.253.144.10',
+  '31.13.72.36',
+];
 const PORTS = [443, 443, 443, 80, 53, 123, 993, 5228, 22, 3478];
 
 export class Activity {
@@ -104,7 +118,10 @@ export class Activity {
         const uptime = (parseDuration(r.get('uptime') ?? '0s') ?? 0) + this.options.tickMs;
         const load = Math.max(0, Math.min(100, Number(r.get('cpu-load') ?? '5') + rng.int(-4, 4)));
         const total = Number(r.get('total-memory') ?? '0');
-        const free = Math.max(Math.floor(total * 0.55), Math.min(Math.floor(total * 0.85), Number(r.get('free-memory') ?? '0') + rng.int(-262_144, 262_144)));
+        const free = Math.max(
+          Math.floor(total * 0.55),
+          Math.min(Math.floor(total * 0.85), Number(r.get('free-memory') ?? '0') + rng.int(-262_144, 262_144)),
+        );
         res.update(r, { uptime: formatDuration(uptime), 'cpu-load': String(load > 60 ? 12 : load), 'free-memory': String(free) });
       }
     }
@@ -146,15 +163,25 @@ export class Activity {
       for (const lease of leases.items()) {
         const left = parseDuration(lease.get('expires-after') ?? '');
         if (left === undefined) continue;
-        leases.update(lease, { 'expires-after': formatDuration(left > this.options.tickMs ? left - this.options.tickMs : 600_000) });
+        leases.update(lease, {
+          'expires-after': formatDuration(left > this.options.tickMs ? left - this.options.tickMs : 600_000),
+        });
       }
     }
 
     const every = this.options.logEveryTicks;
     if (every > 0 && this.ticks % every === 0) {
       const [topics, text] = rng.pick(LOG_LINES);
-      const mac = [rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(':');
-      m.log(topics, text.replace(/\{n\}/g, String(rng.int(2, 9))).replace('{m}', mac).replace('{p}', String(rng.int(2, 4))));
+      const mac = [rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)]
+        .map((b) => b.toString(16).toUpperCase().padStart(2, '0'))
+        .join(':');
+      m.log(
+        topics,
+        text
+          .replace(/\{n\}/g, String(rng.int(2, 9)))
+          .replace('{m}', mac)
+          .replace('{p}', String(rng.int(2, 4))),
+      );
     }
   }
 
@@ -165,7 +192,10 @@ export class Activity {
     if (!e4 || e4.get('disabled') === m.bool(true)) return;
     if (this.ether4Down > 0) {
       if (--this.ether4Down === 0) {
-        ifaces.update(e4, { running: m.bool(true), 'last-link-up-time': fromText(new Date(m.now()).toISOString().slice(0, 19).replace('T', ' ')) });
+        ifaces.update(e4, {
+          running: m.bool(true),
+          'last-link-up-time': fromText(new Date(m.now()).toISOString().slice(0, 19).replace('T', ' ')),
+        });
         m.log('interface,info', 'ether4 link up (speed 1G, full duplex)');
       }
     } else if (m.rng.chance(1 / 180)) {
@@ -225,7 +255,12 @@ export class Activity {
       'dst-address': protocol === 'icmp' ? remote : `${remote}:${dport}`,
       'reply-src-address': protocol === 'icmp' ? remote : `${remote}:${dport}`,
       'reply-dst-address': protocol === 'icmp' ? '10.0.0.23' : `10.0.0.23:${natPort}`,
-      timeout: protocol === 'tcp' ? (established ? formatDuration(rng.int(3_600_000, 86_400_000)) : `${rng.int(1, 120)}s`) : `${rng.int(1, 180)}s`,
+      timeout:
+        protocol === 'tcp'
+          ? established
+            ? formatDuration(rng.int(3_600_000, 86_400_000))
+            : `${rng.int(1, 120)}s`
+          : `${rng.int(1, 180)}s`,
       'orig-packets': String(packets),
       'orig-bytes': String(packets * rng.int(52, 900)),
       'repl-packets': String(Math.floor(packets * 0.9)),
@@ -236,7 +271,8 @@ export class Activity {
       srcnat: b(true),
       fasttrack: b(protocol === 'tcp' && established && rng.chance(0.5)),
     };
-    if (protocol === 'tcp') row['tcp-state'] = established ? 'established' : rng.pick(['syn-sent', 'time-wait', 'fin-wait', 'close']);
+    if (protocol === 'tcp')
+      row['tcp-state'] = established ? 'established' : rng.pick(['syn-sent', 'time-wait', 'fin-wait', 'close']);
     return row;
   }
 }

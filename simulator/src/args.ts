@@ -50,9 +50,29 @@ export interface CliConfig {
 }
 
 const VALUE_FLAGS = new Set([
-  '--port', '--tls-port', '--tls-mode', '--host', '--user', '--password', '--extra-user', '--ros-version', '--identity',
-  '--max-sessions', '--connections', '--churn', '--tick-ms', '--log-every', '--seed', '--inspect',
-  '--chunk-bytes', '--chunk-delay-ms', '--latency-ms', '--stall-after', '--close-after', '--control-byte-after', '--late-after-cancel',
+  '--port',
+  '--tls-port',
+  '--tls-mode',
+  '--host',
+  '--user',
+  '--password',
+  '--extra-user',
+  '--ros-version',
+  '--identity',
+  '--max-sessions',
+  '--connections',
+  '--churn',
+  '--tick-ms',
+  '--log-every',
+  '--seed',
+  '--inspect',
+  '--chunk-bytes',
+  '--chunk-delay-ms',
+  '--latency-ms',
+  '--stall-after',
+  '--close-after',
+  '--control-byte-after',
+  '--late-after-cancel',
 ]);
 const BOOL_FLAGS = new Set(['--no-activity', '--stall', '--refuse-login', '--verbose', '--help', '-h']);
 
@@ -114,7 +134,8 @@ export function parseArgs(argv: readonly string[]): CliConfig {
         tlsPort = int(flag, value, 0, 65535);
         break;
       case '--tls-mode':
-        if (value !== 'anonymous' && value !== 'certificate') throw new UsageError(`--tls-mode must be anonymous or certificate, got "${value}"`);
+        if (value !== 'anonymous' && value !== 'certificate')
+          throw new UsageError(`--tls-mode must be anonymous or certificate, got "${value}"`);
         tlsMode = value;
         break;
       case '--host':
@@ -129,7 +150,8 @@ export function parseArgs(argv: readonly string[]): CliConfig {
         break;
       case '--extra-user': {
         const m = /^([^:]+):([^:]*):(read|write|full)$/.exec(value);
-        if (!m) throw new UsageError(`--extra-user must look like NAME:PASSWORD:GROUP with GROUP read, write or full, got "${value}"`);
+        if (!m)
+          throw new UsageError(`--extra-user must look like NAME:PASSWORD:GROUP with GROUP read, write or full, got "${value}"`);
         users.push({ name: m[1]!, password: m[2]!, group: m[3]! });
         break;
       }
@@ -163,7 +185,8 @@ export function parseArgs(argv: readonly string[]): CliConfig {
         options.seed = int(flag, value, 0);
         break;
       case '--inspect':
-        if (!INSPECT_MODES.includes(value as InspectMode)) throw new UsageError(`--inspect must be one of ${INSPECT_MODES.join(', ')}, got "${value}"`);
+        if (!INSPECT_MODES.includes(value as InspectMode))
+          throw new UsageError(`--inspect must be one of ${INSPECT_MODES.join(', ')}, got "${value}"`);
         options.inspect = value as InspectMode;
         break;
       case '--chunk-bytes':

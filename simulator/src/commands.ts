@@ -452,21 +452,61 @@ export function menuCommands(menu: Menu): CommandSpec[] {
     queries: true,
     run: (ctx) => listen(ctx, menu),
   });
-  out.push({ name: 'get', description: 'read one property (=ret=)', args: [...idArgs, { name: 'number', description: 'same as .id', type: T.string }, valueName], policies: read, selfValidating: true, run: (ctx) => get(ctx, menu) });
+  out.push({
+    name: 'get',
+    description: 'read one property (=ret=)',
+    args: [...idArgs, { name: 'number', description: 'same as .id', type: T.string }, valueName],
+    policies: read,
+    selfValidating: true,
+    run: (ctx) => get(ctx, menu),
+  });
   if (spec.canAdd) {
     const extra: ArgSpec[] = spec.ordered ? [{ name: 'place-before', description: 'add before this item', type: T.string }] : [];
-    out.push({ name: 'add', description: 'add a new item (=ret= is its .id)', args: [...writable, ...extra], policies: write, selfValidating: true, run: (ctx) => add(ctx, menu) });
+    out.push({
+      name: 'add',
+      description: 'add a new item (=ret= is its .id)',
+      args: [...writable, ...extra],
+      policies: write,
+      selfValidating: true,
+      run: (ctx) => add(ctx, menu),
+    });
   }
   if (spec.canSet || (spec.canSet === undefined && spec.canAdd)) {
-    out.push({ name: 'set', description: 'change item properties', args: [...idArgs, ...writable], policies: write, selfValidating: true, run: (ctx) => set(ctx, menu) });
-    out.push({ name: 'unset', description: 'clear a property', args: [...idArgs, valueName], policies: write, selfValidating: true, run: (ctx) => unset(ctx, menu) });
+    out.push({
+      name: 'set',
+      description: 'change item properties',
+      args: [...idArgs, ...writable],
+      policies: write,
+      selfValidating: true,
+      run: (ctx) => set(ctx, menu),
+    });
+    out.push({
+      name: 'unset',
+      description: 'clear a property',
+      args: [...idArgs, valueName],
+      policies: write,
+      selfValidating: true,
+      run: (ctx) => unset(ctx, menu),
+    });
   }
   if (spec.canRemove) {
     out.push({ name: 'remove', description: 'remove items', args: idArgs, policies: write, run: (ctx) => remove(ctx, menu) });
   }
   if (spec.canToggle) {
-    out.push({ name: 'enable', description: 'enable items', args: idArgs, policies: write, run: (ctx) => toggle(ctx, menu, false) });
-    out.push({ name: 'disable', description: 'disable items', args: idArgs, policies: write, run: (ctx) => toggle(ctx, menu, true) });
+    out.push({
+      name: 'enable',
+      description: 'enable items',
+      args: idArgs,
+      policies: write,
+      run: (ctx) => toggle(ctx, menu, false),
+    });
+    out.push({
+      name: 'disable',
+      description: 'disable items',
+      args: idArgs,
+      policies: write,
+      run: (ctx) => toggle(ctx, menu, true),
+    });
   }
   return out;
 }

@@ -8,7 +8,15 @@ import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { FramingError, SentenceDecoder } from '../../protocol/src/index';
 import { bytesToString } from './bytes';
-import { flagValue, prepareArgs, type CommandContext, type CommandOutput, type CommandSpec, type Pairs, type Stream } from './commands';
+import {
+  flagValue,
+  prepareArgs,
+  type CommandContext,
+  type CommandOutput,
+  type CommandSpec,
+  type Pairs,
+  type Stream,
+} from './commands';
 import { encodeAttributes, frame, RE_WORD, SentenceBatch, sentenceTail } from './encode';
 import type { Faults } from './faults';
 import { CommandError, Errors, formatLogTime, type Item, type RouterModel, type TreeNode } from './model';
@@ -132,7 +140,12 @@ class CommandReply implements CommandOutput {
     this.connection.out.write(Buffer.concat([RE_WORD, body, this.tailWith(extra)]), 1);
   }
 
-  rows(items: Iterable<Item>, encode: (item: Item) => Buffer, extra?: Pairs, active: () => boolean = () => true): Promise<number> {
+  rows(
+    items: Iterable<Item>,
+    encode: (item: Item) => Buffer,
+    extra?: Pairs,
+    active: () => boolean = () => true,
+  ): Promise<number> {
     return this.connection.writeRows(items, encode, this.tailWith(extra), active);
   }
 
@@ -254,7 +267,10 @@ export class ApiConnection {
   ) {
     this.id = host.nextConnectionId();
     this.remoteAddress = socket.remoteAddress ?? 'unknown';
-    this.decoder = new SentenceDecoder({ maxWordBytes: host.limits.maxWordBytes, maxSentenceBytes: host.limits.maxSentenceBytes });
+    this.decoder = new SentenceDecoder({
+      maxWordBytes: host.limits.maxWordBytes,
+      maxSentenceBytes: host.limits.maxSentenceBytes,
+    });
     this.out = new Output(socket, host.faults, {
       stalled: () => this.stalled,
       cut: (how) => {
@@ -402,7 +418,10 @@ export class ApiConnection {
     const badLogin = quirks.plainLogin ? 'invalid user name or password (6)' : 'cannot log in';
     const refuse = (): void => {
       this.host.log(`connection ${this.id}: login failed for ${name ?? '(no name)'}`);
-      this.model.log('system,error,critical', `login failure for user ${name ?? ''} from ${this.remoteAddress} via ${this.service}`);
+      this.model.log(
+        'system,error,critical',
+        `login failure for user ${name ?? ''} from ${this.remoteAddress} via ${this.service}`,
+      );
       reply.trap(badLogin);
       reply.done();
     };
@@ -414,7 +433,11 @@ export class ApiConnection {
       if (!quirks.challengeLogin || challenge === undefined || name === undefined) return refuse();
       const user = this.checkUser(name);
       if (!user) return refuse();
-      const expected = '00' + createHash('md5').update(Buffer.concat([Buffer.from([0]), Buffer.from(user.password, 'latin1'), Buffer.from(challenge, 'hex')])).digest('hex');
+      const expected =
+        '00' +
+        createHash('md5')
+          .update(Buffer.concat([Buffer.from([0]), Buffer.from(user.password, 'latin1'), Buffer.from(challenge, 'hex')]))
+          .digest('hex');
       if (response.toLowerCase() !== expected) return refuse();
       this.loginSucceeded(name, reply);
       return;

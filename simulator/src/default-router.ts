@@ -12,7 +12,12 @@ import { registerMenuCommands } from './commands';
 import { CommandError, POLICIES, type Item, type Menu, type MenuSpec, type PropSpec, type RouterModel } from './model';
 import { T, formatIp, networkOf, parsePrefix, type PropType } from './types';
 
-const p = (name: string, type: PropType, description: string, extra: Partial<PropSpec> = {}): PropSpec => ({ name, type, description, ...extra });
+const p = (name: string, type: PropType, description: string, extra: Partial<PropSpec> = {}): PropSpec => ({
+  name,
+  type,
+  description,
+  ...extra,
+});
 const ro = (name: string, type: PropType, description: string): PropSpec => ({ name, type, description, readOnly: true });
 const counter = (name: string, description: string): PropSpec => ro(name, T.int(0), description);
 
@@ -20,7 +25,9 @@ const COMMENT = p('comment', T.string, 'short description of the item');
 const DISABLED = p('disabled', T.bool, 'whether the item is disabled', { default: 'no' });
 const DYNAMIC = ro('dynamic', T.bool, 'created by the router, not by configuration');
 const INVALID = ro('invalid', T.bool, 'the configuration cannot be applied');
-const ARP = p('arp', T.enumOf(['disabled', 'enabled', 'local-proxy-arp', 'proxy-arp', 'reply-only']), 'ARP mode', { default: 'enabled' });
+const ARP = p('arp', T.enumOf(['disabled', 'enabled', 'local-proxy-arp', 'proxy-arp', 'reply-only']), 'ARP mode', {
+  default: 'enabled',
+});
 
 const INTERFACE_TYPES = ['ether', 'bridge', 'vlan', 'loopback'];
 
@@ -116,7 +123,9 @@ class InterfaceLinks {
   /** RouterOS follows a renamed interface everywhere it is referenced. */
   private rename(from: string, to: string): void {
     for (const menu of this.model.allMenus()) {
-      const refs = menu.spec.props.filter((prop) => prop.type.kind === 'ref' && (prop.type.menu === 'interface' || prop.type.menu === 'interface/bridge'));
+      const refs = menu.spec.props.filter(
+        (prop) => prop.type.kind === 'ref' && (prop.type.menu === 'interface' || prop.type.menu === 'interface/bridge'),
+      );
       if (refs.length === 0) continue;
       for (const it of menu.items()) {
         const patch: Record<string, string> = {};
@@ -272,7 +281,20 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
       p('mtu', T.int(68, 65535), 'layer-3 MTU', { default: '1500' }),
       ro('l2mtu', T.int(0), 'layer-2 MTU'),
       ro('mac-address', T.mac, 'MAC address'),
-      p('speed', T.enumOf(['10M-baseT-half', '10M-baseT-full', '100M-baseT-half', '100M-baseT-full', '1G-baseT-full', '2.5G-baseT', '10G-baseSR-LR']), 'forced speed when auto-negotiation is off', { default: '1G-baseT-full' }),
+      p(
+        'speed',
+        T.enumOf([
+          '10M-baseT-half',
+          '10M-baseT-full',
+          '100M-baseT-half',
+          '100M-baseT-full',
+          '1G-baseT-full',
+          '2.5G-baseT',
+          '10G-baseSR-LR',
+        ]),
+        'forced speed when auto-negotiation is off',
+        { default: '1G-baseT-full' },
+      ),
       p('auto-negotiation', T.bool, 'negotiate speed and duplex', { default: 'yes' }),
       ARP,
       ro('running', T.bool, 'the link is up'),
@@ -284,7 +306,16 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
     const name = `ether${n}`;
     const mac = nextMac();
     const running = n !== 5;
-    const common = { name, 'default-name': name, mtu: '1500', l2mtu: '1514', 'mac-address': mac, running: b(running), disabled: b(false), ...extra };
+    const common = {
+      name,
+      'default-name': name,
+      mtu: '1500',
+      l2mtu: '1514',
+      'mac-address': mac,
+      running: b(running),
+      disabled: b(false),
+      ...extra,
+    };
     const i = ifaces.insert({
       ...common,
       type: 'ether',
@@ -443,7 +474,8 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
     hooks: {
       prepare: (m, values, old) => {
         for (const other of m.items()) {
-          if (other !== old && other.get('interface') === values['interface']) throw new CommandError('failure: device already added as bridge port');
+          if (other !== old && other.get('interface') === values['interface'])
+            throw new CommandError('failure: device already added as bridge port');
         }
         values['inactive'] = b(false);
         values['dynamic'] = b(false);
@@ -459,12 +491,52 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
     },
   });
 
-  const bridge1 = bridgeMenu.insert({ name: 'bridge1', mtu: '1500', 'actual-mtu': '1500', l2mtu: '65535', arp: 'enabled', 'mac-address': nextMac(), 'protocol-mode': 'rstp', 'vlan-filtering': b(false), running: b(true), dynamic: b(false), disabled: b(false), comment: 'defconf' });
+  const bridge1 = bridgeMenu.insert({
+    name: 'bridge1',
+    mtu: '1500',
+    'actual-mtu': '1500',
+    l2mtu: '65535',
+    arp: 'enabled',
+    'mac-address': nextMac(),
+    'protocol-mode': 'rstp',
+    'vlan-filtering': b(false),
+    running: b(true),
+    dynamic: b(false),
+    disabled: b(false),
+    comment: 'defconf',
+  });
   const bridgeIface = addVirtualInterface(bridge1, 'bridge');
-  ifaces.update(bridgeIface, { 'rx-byte': '8812345678', 'tx-byte': '30511223344', 'rx-packet': '21000000', 'tx-packet': '29000000', 'last-link-up-time': '2026-01-27 08:12:40' });
+  ifaces.update(bridgeIface, {
+    'rx-byte': '8812345678',
+    'tx-byte': '30511223344',
+    'rx-packet': '21000000',
+    'tx-packet': '29000000',
+    'last-link-up-time': '2026-01-27 08:12:40',
+  });
   links.link(bridge1, bridgeIface);
-  for (const n of [2, 3, 4]) bridgePorts.insert({ interface: `ether${n}`, bridge: 'bridge1', pvid: '1', hw: b(true), inactive: b(false), dynamic: b(false), disabled: b(false), comment: 'defconf' });
-  const vlan10 = vlanMenu.insert({ name: 'vlan10', 'vlan-id': '10', interface: 'bridge1', mtu: '1500', l2mtu: '1596', 'mac-address': bridge1.get('mac-address')!, arp: 'enabled', running: b(true), disabled: b(false), comment: 'guests' });
+  for (const n of [2, 3, 4])
+    bridgePorts.insert({
+      interface: `ether${n}`,
+      bridge: 'bridge1',
+      pvid: '1',
+      hw: b(true),
+      inactive: b(false),
+      dynamic: b(false),
+      disabled: b(false),
+      comment: 'defconf',
+    });
+  const vlan10 = vlanMenu.insert({
+    name: 'vlan10',
+    'vlan-id': '10',
+    interface: 'bridge1',
+    mtu: '1500',
+    l2mtu: '1596',
+    'mac-address': bridge1.get('mac-address')!,
+    arp: 'enabled',
+    running: b(true),
+    disabled: b(false),
+    comment: 'guests',
+  });
   links.link(vlan10, addVirtualInterface(vlan10, 'vlan'));
 
   // ---------------------------------------------------------------- /ip
@@ -582,14 +654,57 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
     });
     connectedRoutes.set(item, addConnectedRoute(item));
   }
-  routes.insert({ 'dst-address': '0.0.0.0/0', gateway: '10.0.0.1', 'immediate-gw': '10.0.0.1%ether1', distance: '1', 'routing-table': 'main', scope: '30', 'target-scope': '10', active: b(true), static: b(false), connect: b(false), dynamic: b(true), disabled: b(false) });
-  routes.insert({ 'dst-address': '10.99.0.0/16', gateway: '192.168.88.2', 'immediate-gw': '192.168.88.2%bridge1', distance: '1', 'routing-table': 'main', scope: '30', 'target-scope': '10', active: b(true), static: b(true), connect: b(false), dynamic: b(false), disabled: b(false), comment: 'lab network' });
+  routes.insert({
+    'dst-address': '0.0.0.0/0',
+    gateway: '10.0.0.1',
+    'immediate-gw': '10.0.0.1%ether1',
+    distance: '1',
+    'routing-table': 'main',
+    scope: '30',
+    'target-scope': '10',
+    active: b(true),
+    static: b(false),
+    connect: b(false),
+    dynamic: b(true),
+    disabled: b(false),
+  });
+  routes.insert({
+    'dst-address': '10.99.0.0/16',
+    gateway: '192.168.88.2',
+    'immediate-gw': '192.168.88.2%bridge1',
+    distance: '1',
+    'routing-table': 'main',
+    scope: '30',
+    'target-scope': '10',
+    active: b(true),
+    static: b(true),
+    connect: b(false),
+    dynamic: b(false),
+    disabled: b(false),
+    comment: 'lab network',
+  });
 
   const ruleProps = (nat: boolean): PropSpec[] => [
     p('chain', T.string, 'chain (input, forward, output, srcnat, dstnat or a custom chain)', { required: true }),
     p(
       'action',
-      T.enumOf(nat ? ['accept', 'dst-nat', 'masquerade', 'netmap', 'passthrough', 'redirect', 'return', 'same', 'src-nat', 'jump', 'log'] : ['accept', 'add-dst-to-address-list', 'add-src-to-address-list', 'drop', 'fasttrack-connection', 'jump', 'log', 'passthrough', 'reject', 'return', 'tarpit']),
+      T.enumOf(
+        nat
+          ? ['accept', 'dst-nat', 'masquerade', 'netmap', 'passthrough', 'redirect', 'return', 'same', 'src-nat', 'jump', 'log']
+          : [
+              'accept',
+              'add-dst-to-address-list',
+              'add-src-to-address-list',
+              'drop',
+              'fasttrack-connection',
+              'jump',
+              'log',
+              'passthrough',
+              'reject',
+              'return',
+              'tarpit',
+            ],
+      ),
       'what to do with a matching packet',
       { default: 'accept' },
     ),
@@ -607,7 +722,21 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
     p('ipsec-policy', T.string, 'IPsec policy match, e.g. in,ipsec'),
     ...(nat
       ? [p('to-addresses', T.ip, 'new address'), p('to-ports', T.string, 'new ports')]
-      : [p('hw-offload', T.bool, 'offload fasttracked connections'), p('jump-target', T.string, 'chain to jump to'), p('reject-with', T.enumOf(['icmp-network-unreachable', 'icmp-host-unreachable', 'icmp-port-unreachable', 'icmp-admin-prohibited', 'tcp-reset']), 'ICMP error to send')]),
+      : [
+          p('hw-offload', T.bool, 'offload fasttracked connections'),
+          p('jump-target', T.string, 'chain to jump to'),
+          p(
+            'reject-with',
+            T.enumOf([
+              'icmp-network-unreachable',
+              'icmp-host-unreachable',
+              'icmp-port-unreachable',
+              'icmp-admin-prohibited',
+              'tcp-reset',
+            ]),
+            'ICMP error to send',
+          ),
+        ]),
     p('log', T.bool, 'log matching packets', { default: 'no' }),
     p('log-prefix', T.string, 'prefix of log lines'),
     counter('bytes', 'bytes matched'),
@@ -627,27 +756,107 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
       }
     },
   };
-  const filter = menu(model, { path: 'ip/firewall/filter', description: 'firewall filter rules', noun: 'rule', ordered: true, canAdd: true, canRemove: true, canToggle: true, props: ruleProps(false), hooks: ruleHooks });
+  const filter = menu(model, {
+    path: 'ip/firewall/filter',
+    description: 'firewall filter rules',
+    noun: 'rule',
+    ordered: true,
+    canAdd: true,
+    canRemove: true,
+    canToggle: true,
+    props: ruleProps(false),
+    hooks: ruleHooks,
+  });
   const defaults = { log: b(false), invalid: b(false), dynamic: b(false), disabled: b(false) };
-  filter.insert({ chain: 'forward', action: 'passthrough', comment: 'special dummy rule to show fasttrack counters', bytes: '73412211', packets: '81234', ...defaults, dynamic: b(true) });
+  filter.insert({
+    chain: 'forward',
+    action: 'passthrough',
+    comment: 'special dummy rule to show fasttrack counters',
+    bytes: '73412211',
+    packets: '81234',
+    ...defaults,
+    dynamic: b(true),
+  });
   const rules: Record<string, string>[] = [
-    { chain: 'input', action: 'accept', 'connection-state': 'established,related,untracked', comment: 'defconf: accept established,related,untracked' },
+    {
+      chain: 'input',
+      action: 'accept',
+      'connection-state': 'established,related,untracked',
+      comment: 'defconf: accept established,related,untracked',
+    },
     { chain: 'input', action: 'drop', 'connection-state': 'invalid', comment: 'defconf: drop invalid' },
     { chain: 'input', action: 'accept', protocol: 'icmp', comment: 'defconf: accept ICMP' },
-    { chain: 'input', action: 'accept', 'dst-address': '127.0.0.1/32', comment: 'defconf: accept to local loopback (for CAPsMAN)' },
+    {
+      chain: 'input',
+      action: 'accept',
+      'dst-address': '127.0.0.1/32',
+      comment: 'defconf: accept to local loopback (for CAPsMAN)',
+    },
     { chain: 'input', action: 'drop', 'in-interface-list': '!LAN', comment: 'defconf: drop all not coming from LAN' },
     { chain: 'forward', action: 'accept', 'ipsec-policy': 'in,ipsec', comment: 'defconf: accept in ipsec policy' },
     { chain: 'forward', action: 'accept', 'ipsec-policy': 'out,ipsec', comment: 'defconf: accept out ipsec policy' },
-    { chain: 'forward', action: 'fasttrack-connection', 'connection-state': 'established,related', 'hw-offload': b(true), comment: 'defconf: fasttrack' },
-    { chain: 'forward', action: 'accept', 'connection-state': 'established,related,untracked', comment: 'defconf: accept established,related, untracked' },
+    {
+      chain: 'forward',
+      action: 'fasttrack-connection',
+      'connection-state': 'established,related',
+      'hw-offload': b(true),
+      comment: 'defconf: fasttrack',
+    },
+    {
+      chain: 'forward',
+      action: 'accept',
+      'connection-state': 'established,related,untracked',
+      comment: 'defconf: accept established,related, untracked',
+    },
     { chain: 'forward', action: 'drop', 'connection-state': 'invalid', comment: 'defconf: drop invalid' },
-    { chain: 'forward', action: 'drop', 'connection-state': 'new', 'connection-nat-state': '!dstnat', 'in-interface-list': 'WAN', comment: 'defconf: drop all from WAN not DSTNATed' },
+    {
+      chain: 'forward',
+      action: 'drop',
+      'connection-state': 'new',
+      'connection-nat-state': '!dstnat',
+      'in-interface-list': 'WAN',
+      comment: 'defconf: drop all from WAN not DSTNATed',
+    },
   ];
-  rules.forEach((r, i) => filter.insert({ ...defaults, bytes: String(9_000_000 - i * 700_000), packets: String(60_000 - i * 4_000), ...r }));
+  rules.forEach((r, i) =>
+    filter.insert({ ...defaults, bytes: String(9_000_000 - i * 700_000), packets: String(60_000 - i * 4_000), ...r }),
+  );
 
-  const nat = menu(model, { path: 'ip/firewall/nat', description: 'NAT rules', noun: 'rule', ordered: true, canAdd: true, canRemove: true, canToggle: true, props: ruleProps(true), hooks: ruleHooks });
-  nat.insert({ ...defaults, chain: 'srcnat', action: 'masquerade', 'out-interface-list': 'WAN', 'ipsec-policy': 'out,none', bytes: '1288812345', packets: '2212345', comment: 'defconf: masquerade' });
-  nat.insert({ ...defaults, chain: 'dstnat', action: 'dst-nat', protocol: 'tcp', 'dst-port': '8080', 'in-interface-list': 'WAN', 'to-addresses': '192.168.88.10', 'to-ports': '80', bytes: '0', packets: '0', disabled: b(true), comment: 'web server' });
+  const nat = menu(model, {
+    path: 'ip/firewall/nat',
+    description: 'NAT rules',
+    noun: 'rule',
+    ordered: true,
+    canAdd: true,
+    canRemove: true,
+    canToggle: true,
+    props: ruleProps(true),
+    hooks: ruleHooks,
+  });
+  nat.insert({
+    ...defaults,
+    chain: 'srcnat',
+    action: 'masquerade',
+    'out-interface-list': 'WAN',
+    'ipsec-policy': 'out,none',
+    bytes: '1288812345',
+    packets: '2212345',
+    comment: 'defconf: masquerade',
+  });
+  nat.insert({
+    ...defaults,
+    chain: 'dstnat',
+    action: 'dst-nat',
+    protocol: 'tcp',
+    'dst-port': '8080',
+    'in-interface-list': 'WAN',
+    'to-addresses': '192.168.88.10',
+    'to-ports': '80',
+    bytes: '0',
+    packets: '0',
+    disabled: b(true),
+    comment: 'web server',
+  });
 
   menu(model, {
     path: 'ip/firewall/connection',
@@ -732,7 +941,12 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
   lease('192.168.88.20', '3C:22:FB:11:22:33', 'laptop-anna', true);
   lease('192.168.88.21', 'F0:18:98:44:55:66', 'iPhone', true);
   // Host name sent in windows-1252 ("José-PC"): not valid UTF-8 on purpose.
-  lease('192.168.88.22', '00:1A:2B:3C:4D:5E', fromBytes(...[...'Jos'].map((c) => c.charCodeAt(0)), 0xe9, ...[...'-PC'].map((c) => c.charCodeAt(0))), true);
+  lease(
+    '192.168.88.22',
+    '00:1A:2B:3C:4D:5E',
+    fromBytes(...[...'Jos'].map((c) => c.charCodeAt(0)), 0xe9, ...[...'-PC'].map((c) => c.charCodeAt(0))),
+    true,
+  );
   lease('192.168.88.30', '48:A9:8A:AA:BB:CC', 'printer', false, 'office printer');
   lease('172.16.10.50', 'DC:A6:32:01:02:03', 'raspberrypi', true);
 
@@ -775,7 +989,17 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
     ['192.168.88.30', '48:A9:8A:AA:BB:CC', 'bridge1', true],
     ['172.16.10.50', 'DC:A6:32:01:02:03', 'vlan10', true],
   ] as const) {
-    arp.insert({ address, 'mac-address': mac, interface: iface, published: b(false), complete: b(true), DHCP: b(dhcp), invalid: b(false), dynamic: b(true), disabled: b(false) });
+    arp.insert({
+      address,
+      'mac-address': mac,
+      interface: iface,
+      published: b(false),
+      complete: b(true),
+      DHCP: b(dhcp),
+      invalid: b(false),
+      dynamic: b(true),
+      disabled: b(false),
+    });
   }
 
   const services = menu(model, {
@@ -805,7 +1029,15 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
     ['winbox', 8291, false, undefined],
     ['api-ssl', options.apiSslPort ?? 8729, options.apiSslPort === undefined, 'none'],
   ] as const) {
-    services.insert({ name, port: String(port), address: '', 'max-sessions': '20', invalid: b(false), disabled: b(disabled), ...(cert ? { certificate: cert } : {}) });
+    services.insert({
+      name,
+      port: String(port),
+      address: '',
+      'max-sessions': '20',
+      invalid: b(false),
+      disabled: b(disabled),
+      ...(cert ? { certificate: cert } : {}),
+    });
   }
 
   // ---------------------------------------------------------------- /user
@@ -820,20 +1052,28 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
     writePolicies: writeUsers,
     props: [
       p('name', T.string, 'group name', { required: true }),
-      p('policy', T.enumOf([...POLICIES, ...POLICIES.map((x) => `!${x}`)], true), 'policies of the group\'s users', { required: true }),
+      p('policy', T.enumOf([...POLICIES, ...POLICIES.map((x) => `!${x}`)], true), "policies of the group's users", {
+        required: true,
+      }),
       p('skin', T.string, 'WebFig skin', { default: 'default' }),
       COMMENT,
     ],
     hooks: {
       beforeRemove: (_m, item) => {
         const users = model.menu('user');
-        for (const u of users.items()) if (u.get('group') === item.get('name')) throw new CommandError('failure: group is in use');
+        for (const u of users.items())
+          if (u.get('group') === item.get('name')) throw new CommandError('failure: group is in use');
       },
     },
   });
   const all = POLICIES as readonly string[];
   const policyList = (without: readonly string[]): string => all.map((x) => (without.includes(x) ? `!${x}` : x)).join(',');
-  groups.insert({ name: 'read', policy: policyList(['ftp', 'write', 'policy', 'sensitive']), skin: 'default', comment: 'system group' });
+  groups.insert({
+    name: 'read',
+    policy: policyList(['ftp', 'write', 'policy', 'sensitive']),
+    skin: 'default',
+    comment: 'system group',
+  });
   groups.insert({ name: 'write', policy: policyList(['ftp', 'policy', 'sensitive']), skin: 'default', comment: 'system group' });
   groups.insert({ name: 'full', policy: policyList([]), skin: 'default', comment: 'system group' });
 
@@ -856,7 +1096,15 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
       COMMENT,
     ],
   });
-  users.insert({ name: fromText(options.user), group: 'full', password: fromText(options.password), address: '', 'last-logged-in': '2026-01-27 08:13:02', disabled: b(false), comment: 'system default user' });
+  users.insert({
+    name: fromText(options.user),
+    group: 'full',
+    password: fromText(options.password),
+    address: '',
+    'last-logged-in': '2026-01-27 08:13:02',
+    disabled: b(false),
+    comment: 'system default user',
+  });
   for (const u of options.users) {
     if (!groups.findByName(u.group)) throw new RangeError(`user ${u.name}: no group "${u.group}" (read, write or full)`);
     if (users.findByName(fromText(u.name))) throw new RangeError(`user ${u.name} is defined twice`);

@@ -56,7 +56,8 @@ export function resolveFaults(given: Partial<Faults> | undefined): Faults {
   }
   for (const k of COUNTS) {
     const v = f[k];
-    if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new RangeError(`faults.${k} must be a non-negative integer or undefined, got ${String(v)}`);
+    if (v !== undefined && (!Number.isInteger(v) || v < 0))
+      throw new RangeError(`faults.${k} must be a non-negative integer or undefined, got ${String(v)}`);
   }
   if (typeof f.stall !== 'boolean') throw new RangeError('faults.stall must be a boolean');
   if (typeof f.refuseLogin !== 'boolean') throw new RangeError('faults.refuseLogin must be a boolean');

@@ -23,7 +23,11 @@ type Resolved =
   | { kind: 'arg'; name: string; spec: CommandSpec; arg: ArgSpec };
 
 /** Walks `ip,address,add,address` through the tree; undefined when any segment is unknown. */
-function resolve(root: TreeNode, segments: readonly string[], hidden: (node: TreeNode, name: string) => boolean): Resolved | undefined {
+function resolve(
+  root: TreeNode,
+  segments: readonly string[],
+  hidden: (node: TreeNode, name: string) => boolean,
+): Resolved | undefined {
   let cur: Resolved = { kind: 'dir', name: '', node: root };
   for (const seg of segments) {
     if (cur.kind === 'dir' || cur.kind === 'path') {
@@ -45,15 +49,35 @@ function resolve(root: TreeNode, segments: readonly string[], hidden: (node: Tre
 }
 
 function childRows(r: Resolved, hidden: (node: TreeNode, name: string) => boolean): Pairs[] {
-  const rows: Pairs[] = [[['name', r.name], ['node-type', r.kind], ['type', 'self']]];
+  const rows: Pairs[] = [
+    [
+      ['name', r.name],
+      ['node-type', r.kind],
+      ['type', 'self'],
+    ],
+  ];
   if (r.kind === 'dir' || r.kind === 'path') {
     for (const [name, child] of r.node.children) {
       if (hidden(r.node, name)) continue;
-      rows.push([['name', name], ['node-type', child.menu ? 'path' : 'dir'], ['type', 'child']]);
+      rows.push([
+        ['name', name],
+        ['node-type', child.menu ? 'path' : 'dir'],
+        ['type', 'child'],
+      ]);
     }
-    for (const name of r.node.commands.keys()) rows.push([['name', name], ['node-type', 'cmd'], ['type', 'child']]);
+    for (const name of r.node.commands.keys())
+      rows.push([
+        ['name', name],
+        ['node-type', 'cmd'],
+        ['type', 'child'],
+      ]);
   } else if (r.kind === 'cmd') {
-    for (const a of r.spec.args) rows.push([['name', a.name], ['node-type', 'arg'], ['type', 'child']]);
+    for (const a of r.spec.args)
+      rows.push([
+        ['name', a.name],
+        ['node-type', 'arg'],
+        ['type', 'child'],
+      ]);
   }
   return rows;
 }
@@ -79,7 +103,8 @@ function syntaxRows(r: Resolved, hidden: (node: TreeNode, name: string) => boole
   if (r.kind === 'cmd') {
     for (const a of r.spec.args) rows.push(syntaxRow(a.name, 'explanation', a.description, 1));
   } else {
-    for (const [name, child] of r.node.children) if (!hidden(r.node, name)) rows.push(syntaxRow(name, 'explanation', child.description, 1));
+    for (const [name, child] of r.node.children)
+      if (!hidden(r.node, name)) rows.push(syntaxRow(name, 'explanation', child.description, 1));
     for (const [name, spec] of r.node.commands) rows.push(syntaxRow(name, 'explanation', spec.description, 1));
   }
   return rows;
@@ -101,7 +126,12 @@ function completionRow(completion: string, offset: number, style: string, text: 
  * Candidates for the last word of a console line such as `/ip/address/add interface=e`: menu
  * and command names, argument names, and values (enumerations, booleans, live item names).
  */
-function completionRows(model: RouterModel, start: Resolved, input: string, hidden: (node: TreeNode, name: string) => boolean): Pairs[] {
+function completionRows(
+  model: RouterModel,
+  start: Resolved,
+  input: string,
+  hidden: (node: TreeNode, name: string) => boolean,
+): Pairs[] {
   let cur: Resolved | undefined = start;
   if (input.startsWith('/')) cur = { kind: 'dir', name: '', node: model.root };
   // Split into words, remembering where each starts.
@@ -122,7 +152,8 @@ function completionRows(model: RouterModel, start: Resolved, input: string, hidd
   if (cur.kind === 'cmd') {
     const eq = last.text.indexOf('=');
     if (eq < 0) {
-      for (const a of cur.spec.args) if (a.name.startsWith(last.text)) rows.push(completionRow(a.name, last.at, 'arg', a.description));
+      for (const a of cur.spec.args)
+        if (a.name.startsWith(last.text)) rows.push(completionRow(a.name, last.at, 'arg', a.description));
       return rows;
     }
     const arg = cur.spec.args.find((a) => a.name === last.text.slice(0, eq));
@@ -136,7 +167,10 @@ function completionRows(model: RouterModel, start: Resolved, input: string, hidd
   // Path completion: complete the part after the last '/'.
   const slash = last.text.lastIndexOf('/');
   let node: Resolved | undefined = cur;
-  for (const seg of last.text.slice(0, slash + 1).split('/').filter((s) => s !== '')) {
+  for (const seg of last.text
+    .slice(0, slash + 1)
+    .split('/')
+    .filter((s) => s !== '')) {
     node = node && (node.kind === 'dir' || node.kind === 'path') ? resolveStep(node, seg, hidden) : undefined;
   }
   if (!node || (node.kind !== 'dir' && node.kind !== 'path')) return rows;
@@ -145,11 +179,16 @@ function completionRows(model: RouterModel, start: Resolved, input: string, hidd
   for (const [name, child] of node.node.children) {
     if (!hidden(node.node, name) && name.startsWith(partial)) rows.push(completionRow(name, at, 'dir', child.description));
   }
-  for (const [name, spec] of node.node.commands) if (name.startsWith(partial)) rows.push(completionRow(name, at, 'cmd', spec.description));
+  for (const [name, spec] of node.node.commands)
+    if (name.startsWith(partial)) rows.push(completionRow(name, at, 'cmd', spec.description));
   return rows;
 }
 
-function resolveStep(cur: Resolved & { node: TreeNode }, seg: string, hidden: (node: TreeNode, name: string) => boolean): Resolved | undefined {
+function resolveStep(
+  cur: Resolved & { node: TreeNode },
+  seg: string,
+  hidden: (node: TreeNode, name: string) => boolean,
+): Resolved | undefined {
   const child = cur.node.children.get(seg);
   if (child && !hidden(cur.node, seg)) return { kind: child.menu ? 'path' : 'dir', name: seg, node: child };
   const spec = cur.node.commands.get(seg);
@@ -188,7 +227,11 @@ export function registerInspect(model: RouterModel, mode: () => InspectMode): vo
     name: 'inspect',
     description: 'describe the command tree (child, syntax, completion)',
     args: [
-      { name: 'request', description: 'what to describe', type: T.enumOf(['child', 'syntax', 'completion', 'self', 'highlight']) },
+      {
+        name: 'request',
+        description: 'what to describe',
+        type: T.enumOf(['child', 'syntax', 'completion', 'self', 'highlight']),
+      },
       { name: 'path', description: 'comma-separated path, e.g. ip,address,add', type: T.string },
       { name: 'input', description: 'console input to complete', type: T.string },
       { name: 'as-value', description: 'return values', flag: true },

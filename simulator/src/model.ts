@@ -13,8 +13,23 @@ import { quirksOf, type RosVersion, type VersionQuirks } from './version';
 
 /** User group policies (RouterOS `/user group` policy names). */
 export const POLICIES = [
-  'local', 'telnet', 'ssh', 'ftp', 'reboot', 'read', 'write', 'policy', 'test', 'winbox',
-  'password', 'web', 'sniff', 'sensitive', 'api', 'romon', 'rest-api',
+  'local',
+  'telnet',
+  'ssh',
+  'ftp',
+  'reboot',
+  'read',
+  'write',
+  'policy',
+  'test',
+  'winbox',
+  'password',
+  'web',
+  'sniff',
+  'sensitive',
+  'api',
+  'romon',
+  'rest-api',
 ] as const;
 export type Policy = (typeof POLICIES)[number];
 
@@ -282,7 +297,10 @@ export class Menu {
     this.checkUnique(values, item);
     this.spec.hooks?.prepare?.(this, values, item);
     const before = item.values;
-    const patch: Record<string, string | undefined> = Object.assign(Object.create(null) as Record<string, string | undefined>, values);
+    const patch: Record<string, string | undefined> = Object.assign(
+      Object.create(null) as Record<string, string | undefined>,
+      values,
+    );
     for (const k of Object.keys(before)) if (!(k in values)) patch[k] = undefined;
     if (this.update(item, patch)) this.spec.hooks?.afterSet?.(this, item, before);
   }
@@ -474,7 +492,9 @@ export class RouterModel {
   /** The tree node at a path, or undefined. */
   node(path: string): TreeNode | undefined {
     let node: TreeNode | undefined = this.root;
-    for (const seg of normalizePath(path).split('/').filter((s) => s !== '')) {
+    for (const seg of normalizePath(path)
+      .split('/')
+      .filter((s) => s !== '')) {
       node = node.children.get(seg);
       if (!node) return undefined;
     }
@@ -484,7 +504,9 @@ export class RouterModel {
   /** The node at a path, creating directories on the way. */
   ensureNode(path: string, description?: string): TreeNode {
     let node = this.root;
-    for (const seg of normalizePath(path).split('/').filter((s) => s !== '')) {
+    for (const seg of normalizePath(path)
+      .split('/')
+      .filter((s) => s !== '')) {
       let next = node.children.get(seg);
       if (!next) {
         next = newNode(seg, `${seg} menu`);
@@ -505,7 +527,8 @@ export class RouterModel {
   policiesOf(userName: string): ReadonlySet<string> {
     const user = this.hasMenu('user') ? this.menu('user').findByName(userName) : undefined;
     const groupName = user?.get('group');
-    const group = groupName !== undefined && this.hasMenu('user/group') ? this.menu('user/group').findByName(groupName) : undefined;
+    const group =
+      groupName !== undefined && this.hasMenu('user/group') ? this.menu('user/group').findByName(groupName) : undefined;
     return new Set((group?.get('policy') ?? '').split(',').filter((p) => p !== '' && !p.startsWith('!')));
   }
 

@@ -57,7 +57,11 @@ export function registerMonitors(model: RouterModel, traffic: Traffic): void {
   model.addCommand('interface', {
     name: 'monitor-traffic',
     description: 'live traffic rates of interfaces',
-    args: [{ name: 'interface', description: 'interface names, comma-separated', type: T.ref('interface', ['aggregate'], true) }, ...ROUND_ARGS, { name: '.proplist', description: 'properties to return', type: T.string }],
+    args: [
+      { name: 'interface', description: 'interface names, comma-separated', type: T.ref('interface', ['aggregate'], true) },
+      ...ROUND_ARGS,
+      { name: '.proplist', description: 'properties to return', type: T.string },
+    ],
     policies: ['read'],
     // The CLI's unnamed argument: `/interface/monitor-traffic ether1 =once=` (socialwifi/RouterOS-api#85).
     unnamed: 'interface',
@@ -148,7 +152,10 @@ export function registerMonitors(model: RouterModel, traffic: Traffic): void {
       const send = (): void => {
         if (!stream.active) return;
         const seq = sent++;
-        const row: [string, string][] = [['seq', String(seq)], ['host', address]];
+        const row: [string, string][] = [
+          ['seq', String(seq)],
+          ['host', address],
+        ];
         if (unreachable) row.push(['status', 'timeout']);
         else {
           received++;
@@ -156,10 +163,18 @@ export function registerMonitors(model: RouterModel, traffic: Traffic): void {
           rtts.push(rtt);
           row.push(['size', size], ['ttl', ctx.args.get('ttl') ?? '64'], ['time', `${(rtt / 1000).toFixed(3)}ms`]);
         }
-        row.push(['sent', String(sent)], ['received', String(received)], ['packet-loss', String(Math.round(((sent - received) / sent) * 100))]);
+        row.push(
+          ['sent', String(sent)],
+          ['received', String(received)],
+          ['packet-loss', String(Math.round(((sent - received) / sent) * 100))],
+        );
         if (rtts.length > 0) {
           const fmt = (us: number): string => `${(us / 1000).toFixed(3)}ms`;
-          row.push(['min-rtt', fmt(Math.min(...rtts))], ['avg-rtt', fmt(rtts.reduce((a, b) => a + b, 0) / rtts.length)], ['max-rtt', fmt(Math.max(...rtts))]);
+          row.push(
+            ['min-rtt', fmt(Math.min(...rtts))],
+            ['avg-rtt', fmt(rtts.reduce((a, b) => a + b, 0) / rtts.length)],
+            ['max-rtt', fmt(Math.max(...rtts))],
+          );
         }
         stream.re(row);
         if (count !== undefined && sent >= count) stream.finish();

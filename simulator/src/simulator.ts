@@ -25,7 +25,8 @@ import { parseRosVersion, type RosVersion } from './version';
  * Anonymous-DH suites for API-SSL without a certificate (protocol.md §8.1): security level 0 (OpenSSL
  * refuses aNULL suites otherwise) and TLS ≤ 1.2 (TLS 1.3 has no anonymous suites).
  */
-export const SIMULATOR_ADH_CIPHERS = 'ADH-AES256-GCM-SHA384:ADH-AES128-GCM-SHA256:ADH-AES256-SHA256:ADH-AES128-SHA256:ADH-AES256-SHA:ADH-AES128-SHA:@SECLEVEL=0';
+export const SIMULATOR_ADH_CIPHERS =
+  'ADH-AES256-GCM-SHA384:ADH-AES128-GCM-SHA256:ADH-AES256-SHA256:ADH-AES128-SHA256:ADH-AES256-SHA:ADH-AES128-SHA:@SECLEVEL=0';
 
 export interface SimulatorUser {
   name: string;
@@ -144,7 +145,8 @@ export interface Simulator {
 
 function checkPort(name: string, v: number | null | undefined): void {
   if (v === undefined || v === null) return;
-  if (!Number.isInteger(v) || v < 0 || v > 65535) throw new RangeError(`${name} must be a port number 0..65535 (0: any free port), got ${String(v)}`);
+  if (!Number.isInteger(v) || v < 0 || v > 65535)
+    throw new RangeError(`${name} must be a port number 0..65535 (0: any free port), got ${String(v)}`);
 }
 
 function checkCount(name: string, v: number | undefined, min: number): void {
@@ -163,7 +165,13 @@ async function generateCertificate(): Promise<{ key: string; cert: string }> {
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   });
   return { key: pems.private, cert: pems.cert };
@@ -216,7 +224,11 @@ class SimulatorImpl implements Simulator, ConnectionHost {
       password: options.password ?? '',
       users: options.users ?? [],
       ...(options.port !== null ? { apiPort: options.port ?? 0 } : {}),
-      ...(options.tlsPort !== undefined && options.tlsPort !== null ? { apiSslPort: options.tlsPort } : options.tlsCertPort !== undefined && options.tlsCertPort !== null ? { apiSslPort: options.tlsCertPort } : {}),
+      ...(options.tlsPort !== undefined && options.tlsPort !== null
+        ? { apiSslPort: options.tlsPort }
+        : options.tlsCertPort !== undefined && options.tlsCertPort !== null
+          ? { apiSslPort: options.tlsCertPort }
+          : {}),
     });
     const traffic = new Traffic(this.model);
     registerMonitors(this.model, traffic);
@@ -340,7 +352,8 @@ class SimulatorImpl implements Simulator, ConnectionHost {
           raw.on('close', () => this.sockets.delete(raw));
         });
         await new Promise<void>((resolve, reject) => {
-          const onError = (e: Error): void => reject(new Error(`cannot listen on ${this.host}:${l.port} (${l.service}): ${e.message}`));
+          const onError = (e: Error): void =>
+            reject(new Error(`cannot listen on ${this.host}:${l.port} (${l.service}): ${e.message}`));
           server.once('error', onError);
           server.listen(l.port, this.host, () => {
             server.off('error', onError);
@@ -428,7 +441,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     throw new RangeError(`inspect must be one of ${INSPECT_MODES.join(', ')}, got ${String(options.inspect)}`);
   }
   if (options.user !== undefined && options.user === '') throw new RangeError('user must not be empty');
-  if (options.host !== undefined && net.isIP(options.host) === 0) throw new RangeError(`host must be an IP address, got "${options.host}"`);
+  if (options.host !== undefined && net.isIP(options.host) === 0)
+    throw new RangeError(`host must be an IP address, got "${options.host}"`);
 
   const sim = new SimulatorImpl(options, options.tickMs ?? 1000, options.activity ?? true);
   if (options.port !== null) {

@@ -23,9 +23,18 @@ export const T = {
   ipPrefix: { kind: 'ip-prefix' },
   mac: { kind: 'mac' },
   duration: { kind: 'duration' },
-  int: (min?: number, max?: number): PropType => ({ kind: 'int', ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) }),
+  int: (min?: number, max?: number): PropType => ({
+    kind: 'int',
+    ...(min !== undefined ? { min } : {}),
+    ...(max !== undefined ? { max } : {}),
+  }),
   enumOf: (values: readonly string[], multi = false): PropType => ({ kind: 'enum', values, multi }),
-  ref: (menu: string, extra?: readonly string[], multi = false): PropType => ({ kind: 'ref', menu, multi, ...(extra ? { extra } : {}) }),
+  ref: (menu: string, extra?: readonly string[], multi = false): PropType => ({
+    kind: 'ref',
+    menu,
+    multi,
+    ...(extra ? { extra } : {}),
+  }),
 } as const satisfies Record<string, PropType | ((...a: never[]) => PropType)>;
 
 /** A validation failure; the message follows RouterOS (protocol.md §4.5: category 1). */

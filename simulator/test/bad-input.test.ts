@@ -83,34 +83,37 @@ describe('bad input', () => {
   it('survives seeded random bytes before login: an answer or a clean close, never a hang or crash', async () => {
     const s = await sim(res);
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.uint8Array({ minLength: 1, maxLength: 300 }), { minLength: 1, maxLength: 4 }), async (chunks) => {
-        const c = await RawClient.open(s.port!);
-        try {
-          for (const chunk of chunks) c.sendBytes(chunk);
-          // Count the complete sentences the bytes hold, as the server's decoder sees them.
-          const decoder = new SentenceDecoder();
-          let complete = 0;
-          let broken = false;
-          for (const chunk of chunks) {
-            try {
-              complete += decoder.push(chunk).length;
-            } catch {
-              broken = true;
-              break;
+      fc.asyncProperty(
+        fc.array(fc.uint8Array({ minLength: 1, maxLength: 300 }), { minLength: 1, maxLength: 4 }),
+        async (chunks) => {
+          const c = await RawClient.open(s.port!);
+          try {
+            for (const chunk of chunks) c.sendBytes(chunk);
+            // Count the complete sentences the bytes hold, as the server's decoder sees them.
+            const decoder = new SentenceDecoder();
+            let complete = 0;
+            let broken = false;
+            for (const chunk of chunks) {
+              try {
+                complete += decoder.push(chunk).length;
+              } catch {
+                broken = true;
+                break;
+              }
             }
+            c.socket.end(); // our FIN: the server must close its side too
+            await c.waitClosed(3000);
+            if (broken) expect(c.replies.at(-1)?.type).toBe('!fatal');
+            // Every complete sentence was answered (a reply ends in !done or !fatal) until a !fatal.
+            const ends = c.replies.filter((r) => r.type === '!done' || r.type === '!fatal').length;
+            const fatal = c.replies.some((r) => r.type === '!fatal');
+            if (!fatal) expect(ends).toBe(complete);
+            else expect(ends).toBeLessThanOrEqual(complete + 1);
+          } finally {
+            c.close();
           }
-          c.socket.end(); // our FIN: the server must close its side too
-          await c.waitClosed(3000);
-          if (broken) expect(c.replies.at(-1)?.type).toBe('!fatal');
-          // Every complete sentence was answered (a reply ends in !done or !fatal) until a !fatal.
-          const ends = c.replies.filter((r) => r.type === '!done' || r.type === '!fatal').length;
-          const fatal = c.replies.some((r) => r.type === '!fatal');
-          if (!fatal) expect(ends).toBe(complete);
-          else expect(ends).toBeLessThanOrEqual(complete + 1);
-        } finally {
-          c.close();
-        }
-      }),
+        },
+      ),
       { seed: 20260301, numRuns: 60 },
     );
     await stillServes(s);
@@ -120,9 +123,47 @@ describe('bad input', () => {
     const s = await sim(res);
     const c = await RawClient.loggedIn(res, s.port!);
     // Commands that end by themselves (no listen, follow, interval, monitors, ping, reboot, quit).
-    const commands = ['/ip/address/print', '/ip/address/add', '/ip/address/set', '/ip/address/remove', '/interface/get', '/interface/set', '/ip/firewall/filter/add', '/user/add', '/system/identity/set', '/console/inspect', '/nope/print', 'print', '/ip/route/unset', '/cancel'];
-    const names = ['.id', 'numbers', 'address', 'interface', 'comment', 'name', 'mtu', 'disabled', 'value-name', 'count-only', '.proplist', 'request', 'path', 'input', 'group', 'place-before', 'chain', 'bogus', 'tag'];
-    const value = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('*1', '*2', 'ether1', 'yes', 'no', '1500', '10.0.0.1/24', 'child', 'ip,address', 'a,b', ''));
+    const commands = [
+      '/ip/address/print',
+      '/ip/address/add',
+      '/ip/address/set',
+      '/ip/address/remove',
+      '/interface/get',
+      '/interface/set',
+      '/ip/firewall/filter/add',
+      '/user/add',
+      '/system/identity/set',
+      '/console/inspect',
+      '/nope/print',
+      'print',
+      '/ip/route/unset',
+      '/cancel',
+    ];
+    const names = [
+      '.id',
+      'numbers',
+      'address',
+      'interface',
+      'comment',
+      'name',
+      'mtu',
+      'disabled',
+      'value-name',
+      'count-only',
+      '.proplist',
+      'request',
+      'path',
+      'input',
+      'group',
+      'place-before',
+      'chain',
+      'bogus',
+      'tag',
+    ];
+    const value = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.constantFrom('*1', '*2', 'ether1', 'yes', 'no', '1500', '10.0.0.1/24', 'child', 'ip,address', 'a,b', ''),
+    );
     const word = fc.oneof(
       fc.tuple(fc.constantFrom(...names), value).map(([n, v]) => `=${n}=${v}`),
       fc.tuple(fc.constantFrom('?', '?-', '?=', '?<', '?>', '?#'), fc.string({ maxLength: 8 })).map(([a, b]) => a + b),

@@ -20,7 +20,11 @@ interface Run {
 }
 
 function sim(args: string[]): Run {
-  const child = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'simulator', 'cli.ts'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'simulator', 'cli.ts'), ...args],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -48,7 +52,10 @@ describe('npm run sim', () => {
   it('prints exactly one listening line per service, serves both, and exits 0 on SIGTERM', async () => {
     const run = sim(['--port', '0', '--tls-port', '0', '--no-activity', '--password', 'pw', '--ros-version', '7.17']);
     await waitFor(run, /api-ssl listening on .*\n/);
-    const lines = run.stdout().split('\n').filter((l) => l !== '');
+    const lines = run
+      .stdout()
+      .split('\n')
+      .filter((l) => l !== '');
     expect(lines).toHaveLength(2);
     const api = /^api listening on 127\.0\.0\.1:(\d+)$/.exec(lines[0]!);
     const ssl = /^api-ssl listening on 127\.0\.0\.1:(\d+)$/.exec(lines[1]!);
@@ -57,7 +64,13 @@ describe('npm run sim', () => {
     const plain = await connect({ host: '127.0.0.1', port: Number(api![1]), user: 'admin', password: 'pw' });
     res.add(() => plain.session.close());
     expect((await plain.session.command(['/system/resource/get', '=value-name=version'])).ret).toBe('7.17 (stable)');
-    const tls = await connect({ host: '127.0.0.1', port: Number(ssl![1]), user: 'admin', password: 'pw', tls: { mode: 'anonymous' } });
+    const tls = await connect({
+      host: '127.0.0.1',
+      port: Number(ssl![1]),
+      user: 'admin',
+      password: 'pw',
+      tls: { mode: 'anonymous' },
+    });
     res.add(() => tls.session.close());
     expect((await tls.session.command(['/system/identity/print'])).rows).toEqual([{ name: 'MikroTik' }]);
     run.child.kill('SIGTERM');
@@ -72,7 +85,13 @@ describe('npm run sim', () => {
     while (!/fingerprint/.test(run.stderr()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
     const fp = /SHA-256 fingerprint ([0-9A-F:]{95})/.exec(run.stderr());
     expect(fp).not.toBeNull();
-    const c = await connect({ host: '127.0.0.1', port: Number(m[1]), user: 'admin', password: '', tls: { mode: 'pinned', fingerprint256: fp![1]! } });
+    const c = await connect({
+      host: '127.0.0.1',
+      port: Number(m[1]),
+      user: 'admin',
+      password: '',
+      tls: { mode: 'pinned', fingerprint256: fp![1]! },
+    });
     res.add(() => c.session.close());
     expect((await c.session.command(['/system/identity/print'])).rows).toHaveLength(1);
     run.child.kill('SIGINT');

@@ -27,9 +27,15 @@ async function trapped(p: Promise<unknown>): Promise<{ message: string; category
 }
 
 describe.each(WAYS)('over $name', (way) => {
-  const sim = (res: Resources, options: SimulatorOptions = {}): ReturnType<typeof simTcp> => simTcp(res, { ...options, ...way.options });
-  const login = (res: Resources, s: Awaited<ReturnType<typeof simTcp>>, options: Parameters<typeof loginTcp>[2] = {}): ReturnType<typeof loginTcp> => loginTcp(res, s, { ...way.connect(s), ...options });
-  const raw = (res: Resources, s: Awaited<ReturnType<typeof simTcp>>): Promise<RawClient> => RawClient.loggedIn(res, way.port(s), 'admin', '', way.raw);
+  const sim = (res: Resources, options: SimulatorOptions = {}): ReturnType<typeof simTcp> =>
+    simTcp(res, { ...options, ...way.options });
+  const login = (
+    res: Resources,
+    s: Awaited<ReturnType<typeof simTcp>>,
+    options: Parameters<typeof loginTcp>[2] = {},
+  ): ReturnType<typeof loginTcp> => loginTcp(res, s, { ...way.connect(s), ...options });
+  const raw = (res: Resources, s: Awaited<ReturnType<typeof simTcp>>): Promise<RawClient> =>
+    RawClient.loggedIn(res, way.port(s), 'admin', '', way.raw);
 
   describe('print and getall', () => {
     it('prints the default interfaces with .id and typed properties', async () => {
@@ -62,7 +68,8 @@ describe.each(WAYS)('over $name', (way) => {
     it('filters with query words: equality, presence, absence, order, OR, NOT', async () => {
       const s = await sim(res);
       const { session } = await login(res, s);
-      const names = async (...words: string[]): Promise<string[]> => (await session.command(['/interface/print', '=.proplist=name', ...words])).rows.map((r) => r['name']!);
+      const names = async (...words: string[]): Promise<string[]> =>
+        (await session.command(['/interface/print', '=.proplist=name', ...words])).rows.map((r) => r['name']!);
       expect(await names('?type=ether', '?running=yes')).toEqual(['ether1', 'ether2', 'ether3', 'ether4']);
       expect(await names('?=type=vlan')).toEqual(['vlan10']);
       expect(await names('?comment')).toEqual(['ether1', 'ether2', 'ether4', 'bridge1', 'vlan10']);
@@ -113,7 +120,12 @@ describe.each(WAYS)('over $name', (way) => {
       const b = collect(only, seenOnly, 1);
       await session.command(['/ip/address/add', '=address=10.20.30.1/24', '=interface=ether5']);
       await within(Promise.all([a, b]), 3000, 'follow rows');
-      expect(seen.map((r) => r.attributes['address'])).toEqual(['192.168.88.1/24', '10.0.0.23/24', '172.16.10.1/24', '10.20.30.1/24']);
+      expect(seen.map((r) => r.attributes['address'])).toEqual([
+        '192.168.88.1/24',
+        '10.0.0.23/24',
+        '172.16.10.1/24',
+        '10.20.30.1/24',
+      ]);
       expect(seenOnly.map((r) => r.attributes['address'])).toEqual(['10.20.30.1/24']);
       await follow.cancel();
       await only.cancel();
@@ -181,7 +193,13 @@ describe.each(WAYS)('over $name', (way) => {
       const id = (await session.command(['/ip/address/add', '=address=10.5.5.1/24', '=interface=ether5', '=comment=lab'])).ret;
       expect(id).toMatch(/^\*[0-9A-F]+$/);
       const [row] = (await session.command(['/ip/address/print', `?.id=${id}`])).rows;
-      expect(row).toMatchObject({ address: '10.5.5.1/24', network: '10.5.5.0', interface: 'ether5', comment: 'lab', dynamic: 'false' });
+      expect(row).toMatchObject({
+        address: '10.5.5.1/24',
+        network: '10.5.5.0',
+        interface: 'ether5',
+        comment: 'lab',
+        dynamic: 'false',
+      });
       // The connected route comes with the address.
       const route = (await session.command(['/ip/route/print', '?dst-address=10.5.5.0/24'])).rows;
       expect(route).toHaveLength(1);
@@ -192,14 +210,22 @@ describe.each(WAYS)('over $name', (way) => {
         [['/ip/address/add', '=address=300.1.1.1/24', '=interface=ether5'], 'input does not match any value of address', 1],
         [['/ip/address/add', '=address=10.5.6.1/24', '=interface=ether9'], 'input does not match any value of interface', 1],
         [['/ip/address/add', '=interface=ether5'], 'missing value(s) of argument(s) address', undefined],
-        [['/ip/address/add', '=address=10.5.6.1/24', '=interface=ether5', '=disabled=maybe'], 'input does not match any value of disabled', 1],
+        [
+          ['/ip/address/add', '=address=10.5.6.1/24', '=interface=ether5', '=disabled=maybe'],
+          'input does not match any value of disabled',
+          1,
+        ],
         [['/ip/address/add', '=address=10.5.6.1/24', '=interface=ether5', '=colour=red'], 'unknown parameter', undefined],
         [['/ip/address/add', '=address=10.5.6.1/24', '=interface=ether5', '=network=10.5.6.0'], 'unknown parameter', undefined],
         [['/interface/set', '=.id=ether1', '=mtu=abc'], 'input does not match any value of mtu', 1],
         [['/interface/set', '=.id=ether1', '=mtu=70000'], 'value of mtu out of range (68..65535)', 1],
         [['/interface/bridge/set', '=.id=bridge1', '=protocol-mode=fast'], 'input does not match any value of protocol-mode', 1],
         [['/interface/bridge/add', '=name=bridge1'], 'failure: already have bridge with such name', undefined],
-        [['/ip/arp/add', '=address=10.0.0.9', '=interface=ether1', '=mac-address=zz:00:00:00:00:00'], 'input does not match any value of mac-address', 1],
+        [
+          ['/ip/arp/add', '=address=10.0.0.9', '=interface=ether1', '=mac-address=zz:00:00:00:00:00'],
+          'input does not match any value of mac-address',
+          1,
+        ],
       ];
       for (const [words, message, category] of cases) {
         const t = await trapped(session.command(words));
@@ -221,9 +247,17 @@ describe.each(WAYS)('over $name', (way) => {
         { name: 'ether4', comment: 'printer', mtu: '1400' },
         { name: 'ether5', mtu: '1400' },
       ]);
-      expect(await trapped(session.command(['/interface/set', '=.id=*99', '=mtu=1400']))).toMatchObject({ message: 'no such item', category: 0 });
-      expect(await trapped(session.command(['/interface/set', '=.id=ether42', '=mtu=1400']))).toMatchObject({ message: 'no such item', category: 0 });
-      expect(await trapped(session.command(['/interface/set', '=mtu=1400']))).toMatchObject({ message: 'missing value(s) of argument(s) .id' });
+      expect(await trapped(session.command(['/interface/set', '=.id=*99', '=mtu=1400']))).toMatchObject({
+        message: 'no such item',
+        category: 0,
+      });
+      expect(await trapped(session.command(['/interface/set', '=.id=ether42', '=mtu=1400']))).toMatchObject({
+        message: 'no such item',
+        category: 0,
+      });
+      expect(await trapped(session.command(['/interface/set', '=mtu=1400']))).toMatchObject({
+        message: 'missing value(s) of argument(s) .id',
+      });
       // Singletons need no .id.
       await session.command(['/system/identity/set', '=name=edge-1']);
       expect((await session.command(['/system/identity/print'])).rows).toEqual([{ name: 'edge-1' }]);
@@ -234,7 +268,10 @@ describe.each(WAYS)('over $name', (way) => {
       const { session } = await login(res, s);
       const before = (await session.command(['/ip/dhcp-server/lease/print', '=count-only='])).ret;
       const ids = (await session.command(['/ip/dhcp-server/lease/print', '=.proplist=.id'])).rows.map((r) => r['.id']!);
-      expect(await trapped(session.command(['/ip/dhcp-server/lease/remove', `=.id=${ids[0]},*FFFF`]))).toMatchObject({ message: 'no such item', category: 0 });
+      expect(await trapped(session.command(['/ip/dhcp-server/lease/remove', `=.id=${ids[0]},*FFFF`]))).toMatchObject({
+        message: 'no such item',
+        category: 0,
+      });
       expect((await session.command(['/ip/dhcp-server/lease/print', '=count-only='])).ret).toBe(before);
       await session.command(['/ip/dhcp-server/lease/remove', `=.id=${ids[0]},${ids[1]}`]);
       expect((await session.command(['/ip/dhcp-server/lease/print', '=count-only='])).ret).toBe(String(Number(before) - 2));
@@ -244,11 +281,17 @@ describe.each(WAYS)('over $name', (way) => {
       const s = await sim(res);
       const { session } = await login(res, s);
       await session.command(['/interface/disable', '=.id=ether2']);
-      expect((await session.command(['/interface/print', '?name=ether2', '=.proplist=disabled,running'])).rows).toEqual([{ disabled: 'true', running: 'false' }]);
+      expect((await session.command(['/interface/print', '?name=ether2', '=.proplist=disabled,running'])).rows).toEqual([
+        { disabled: 'true', running: 'false' },
+      ]);
       await session.command(['/interface/enable', '=.id=ether2']);
-      expect((await session.command(['/interface/print', '?name=ether2', '=.proplist=disabled,running'])).rows).toEqual([{ disabled: 'false', running: 'true' }]);
+      expect((await session.command(['/interface/print', '?name=ether2', '=.proplist=disabled,running'])).rows).toEqual([
+        { disabled: 'false', running: 'true' },
+      ]);
       await session.command(['/interface/set', '=.id=bridge1', '=name=lan']);
-      expect((await session.command(['/ip/address/print', '?address=192.168.88.1/24', '=.proplist=interface'])).rows).toEqual([{ interface: 'lan' }]);
+      expect((await session.command(['/ip/address/print', '?address=192.168.88.1/24', '=.proplist=interface'])).rows).toEqual([
+        { interface: 'lan' },
+      ]);
       expect((await session.command(['/interface/bridge/print', '=.proplist=name'])).rows).toEqual([{ name: 'lan' }]);
       expect((await session.command(['/interface/vlan/print', '=.proplist=interface'])).rows).toEqual([{ interface: 'lan' }]);
     });
@@ -257,7 +300,9 @@ describe.each(WAYS)('over $name', (way) => {
       const s = await sim(res);
       const { session } = await login(res, s);
       const id = (await session.command(['/interface/vlan/add', '=name=vlan20', '=vlan-id=20', '=interface=ether1'])).ret!;
-      expect((await session.command(['/interface/print', '?name=vlan20', '=.proplist=type,running'])).rows).toEqual([{ type: 'vlan', running: 'true' }]);
+      expect((await session.command(['/interface/print', '?name=vlan20', '=.proplist=type,running'])).rows).toEqual([
+        { type: 'vlan', running: 'true' },
+      ]);
       await session.command(['/interface/vlan/remove', `=.id=${id}`]);
       expect((await session.command(['/interface/print', '?name=vlan20'])).rows).toEqual([]);
     });
@@ -266,7 +311,15 @@ describe.each(WAYS)('over $name', (way) => {
       const s = await sim(res);
       const { session } = await login(res, s);
       const rules = (await session.command(['/ip/firewall/filter/print', '=.proplist=.id'])).rows;
-      const id = (await session.command(['/ip/firewall/filter/add', '=chain=input', '=action=drop', '=src-address=203.0.113.0/24', `=place-before=${rules[1]!['.id']}`])).ret;
+      const id = (
+        await session.command([
+          '/ip/firewall/filter/add',
+          '=chain=input',
+          '=action=drop',
+          '=src-address=203.0.113.0/24',
+          `=place-before=${rules[1]!['.id']}`,
+        ])
+      ).ret;
       const after = (await session.command(['/ip/firewall/filter/print', '=.proplist=.id'])).rows.map((r) => r['.id']);
       expect(after[1]).toBe(id);
       expect(after).toHaveLength(rules.length + 1);
@@ -278,7 +331,10 @@ describe.each(WAYS)('over $name', (way) => {
       expect((await session.command(['/interface/get', '=.id=ether1', '=value-name=mtu'])).ret).toBe('1500');
       expect((await session.command(['/system/identity/get', '=value-name=name'])).ret).toBe('MikroTik');
       expect((await session.command(['/system/resource/get', '=value-name=version'])).ret).toBe('7.20 (stable)');
-      expect(await trapped(session.command(['/interface/get', '=.id=ether1', '=value-name=colour']))).toMatchObject({ message: 'input does not match any value of value-name', category: 1 });
+      expect(await trapped(session.command(['/interface/get', '=.id=ether1', '=value-name=colour']))).toMatchObject({
+        message: 'input does not match any value of value-name',
+        category: 1,
+      });
       expect(await trapped(session.command(['/user/get', '=.id=admin', '=value-name=password']))).toMatchObject({ category: 1 });
       await session.command(['/interface/unset', '=.id=ether1', '=value-name=comment']);
       expect((await session.command(['/interface/print', '?name=ether1', '=.proplist=comment'])).rows).toEqual([{}]);
@@ -316,9 +372,22 @@ describe.each(WAYS)('over $name', (way) => {
     it('answers many concurrent tagged commands on one connection, each with its own rows', async () => {
       const s = await sim(res);
       const { session } = await login(res, s);
-      const paths = ['/interface', '/ip/address', '/ip/route', '/ip/arp', '/user', '/ip/firewall/filter', '/ip/dhcp-server/lease', '/ip/service'];
-      const counts = await Promise.all(paths.map(async (p) => Number((await session.command([`${p}/print`, '=count-only='])).ret)));
-      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => session.command([`${paths[i % paths.length]}/print`])));
+      const paths = [
+        '/interface',
+        '/ip/address',
+        '/ip/route',
+        '/ip/arp',
+        '/user',
+        '/ip/firewall/filter',
+        '/ip/dhcp-server/lease',
+        '/ip/service',
+      ];
+      const counts = await Promise.all(
+        paths.map(async (p) => Number((await session.command([`${p}/print`, '=count-only='])).ret)),
+      );
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => session.command([`${paths[i % paths.length]}/print`])),
+      );
       results.forEach((r, i) => expect(r.rows.length).toBe(counts[i % paths.length]));
     });
   });

@@ -17,7 +17,16 @@ describe('faults', () => {
     const c = await RawClient.loggedIn(res, s.port!);
     c.send(['/interface/print', '=.proplist=name']);
     const rows = await c.untilDone(undefined, 10_000);
-    expect(rows.map((r) => r.attributes['name'] ?? r.type)).toEqual(['ether1', 'ether2', 'ether3', 'ether4', 'ether5', 'bridge1', 'vlan10', '!done']);
+    expect(rows.map((r) => r.attributes['name'] ?? r.type)).toEqual([
+      'ether1',
+      'ether2',
+      'ether3',
+      'ether4',
+      'ether5',
+      'bridge1',
+      'vlan10',
+      '!done',
+    ]);
     // 3-byte pieces: far more reads than sentences, and every prefix straddled somewhere.
     expect(c.chunks).toBeGreaterThan(c.bytes / 6);
     const { session } = await login(res, s);
@@ -28,7 +37,10 @@ describe('faults', () => {
     const s = await sim(res, { faults: { latencyMs: 120 } });
     const { session } = await login(res, s);
     const started = Date.now();
-    const [a, b] = await Promise.all([session.command(['/system/identity/print']), session.command(['/ip/address/print', '=count-only='])]);
+    const [a, b] = await Promise.all([
+      session.command(['/system/identity/print']),
+      session.command(['/ip/address/print', '=count-only=']),
+    ]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
     expect(a.rows).toEqual([{ name: 'MikroTik' }]);
     expect(b.ret).toBe('3');
@@ -74,7 +86,7 @@ describe('faults', () => {
     expect(session.closed).toBe(e);
   });
 
-  it('delivers the victim\'s interruption late after /cancel, plus stray sentences the client must drop', async () => {
+  it("delivers the victim's interruption late after /cancel, plus stray sentences the client must drop", async () => {
     const s = await sim(res, { faults: { cancelLateSentences: 2, cancelLateDelayMs: 20 } });
     const raw = await RawClient.loggedIn(res, s.port!);
     raw.send(['/interface/listen', '.tag=l']);

@@ -80,7 +80,13 @@ export interface Way {
 
 export const WAYS: readonly Way[] = [
   { name: 'TCP', options: {}, port: (s) => s.port!, connect: () => ({}), raw: 'tcp' },
-  { name: 'TLS anonymous DH', options: { tlsPort: 0 }, port: (s) => s.tlsPort!, connect: (s) => ({ port: s.tlsPort!, tls: { mode: 'anonymous' } }), raw: 'anonymous' },
+  {
+    name: 'TLS anonymous DH',
+    options: { tlsPort: 0 },
+    port: (s) => s.tlsPort!,
+    connect: (s) => ({ port: s.tlsPort!, tls: { mode: 'anonymous' } }),
+    raw: 'anonymous',
+  },
   {
     name: 'TLS certificate',
     options: { tlsCertPort: 0 },
@@ -134,7 +140,13 @@ export class RawClient {
         mode === 'tcp'
           ? net.connect({ host: '127.0.0.1', port })
           : mode === 'anonymous'
-            ? tls.connect({ host: '127.0.0.1', port, ciphers: ANONYMOUS_DH_CIPHERS, maxVersion: 'TLSv1.2', rejectUnauthorized: false })
+            ? tls.connect({
+                host: '127.0.0.1',
+                port,
+                ciphers: ANONYMOUS_DH_CIPHERS,
+                maxVersion: 'TLSv1.2',
+                rejectUnauthorized: false,
+              })
             : tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
       socket.once(mode === 'tcp' ? 'connect' : 'secureConnect', () => {
         socket.off('error', reject);

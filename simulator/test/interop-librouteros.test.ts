@@ -15,7 +15,9 @@ afterEach(() => res.run());
 
 function runPython(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/python3', [join(__dirname, 'interop_librouteros.py'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/python3', [join(__dirname, 'interop_librouteros.py'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -31,7 +33,11 @@ function runPython(args: string[]): Promise<{ code: number | null; stdout: strin
 it('works with librouteros, unchanged', async () => {
   const modern = await sim(res, { password: 'pw', tlsPort: 0 }); // 7.20: librouteros ignores !empty
   const old = await sim(res, { rosVersion: '6.40', password: 'pw' });
-  const run = await within(runPython([String(modern.port), String(old.port), String(modern.tlsPort), 'pw']), 25_000, 'the Python client');
+  const run = await within(
+    runPython([String(modern.port), String(old.port), String(modern.tlsPort), 'pw']),
+    25_000,
+    'the Python client',
+  );
   let out: Record<string, unknown>;
   try {
     out = JSON.parse(run.stdout) as Record<string, unknown>;
@@ -42,7 +48,9 @@ it('works with librouteros, unchanged', async () => {
   expect(run.code).toBe(0);
   expect(out['identity']).toEqual([{ name: 'MikroTik' }]);
   expect(out['names']).toEqual(['ether1', 'ether2', 'ether3', 'ether4', 'ether5', 'bridge1', 'vlan10']);
-  expect(out['after_set']).toEqual([expect.objectContaining({ address: '10.7.7.1/24', comment: 'py-changed', interface: 'ether5', disabled: false })]);
+  expect(out['after_set']).toEqual([
+    expect.objectContaining({ address: '10.7.7.1/24', comment: 'py-changed', interface: 'ether5', disabled: false }),
+  ]);
   expect(out['after_remove']).toEqual(['*1', '*2', '*3']);
   expect(out['or']).toEqual(['bridge1', 'vlan10']);
   expect(out['in']).toEqual(['ether1', 'ether3', 'vlan10']);

@@ -15,7 +15,14 @@ afterEach(() => res.run());
 type Row = Record<string, string>;
 
 async function client(s: Simulator, options: { password?: string; port?: number; tls?: object } = {}): Promise<RouterOSAPI> {
-  const api = new RouterOSAPI({ host: '127.0.0.1', port: options.port ?? s.port!, user: 'admin', password: options.password ?? 'pw', timeout: 5, ...(options.tls ? { tls: options.tls } : {}) });
+  const api = new RouterOSAPI({
+    host: '127.0.0.1',
+    port: options.port ?? s.port!,
+    user: 'admin',
+    password: options.password ?? 'pw',
+    timeout: 5,
+    ...(options.tls ? { tls: options.tls } : {}),
+  });
   await api.connect();
   res.add(() => api.close().catch(() => undefined));
   return api;
@@ -29,7 +36,9 @@ describe('node-routeros', () => {
     const old = await sim(res, { rosVersion: '6.40', password: 'pw' });
     const b = await client(old);
     expect(((await b.write('/system/resource/print')) as Row[])[0]!['version']).toBe('6.40 (stable)');
-    await expect(new RouterOSAPI({ host: '127.0.0.1', port: old.port!, user: 'admin', password: 'wrong', timeout: 5 }).connect()).rejects.toMatchObject({ errno: 'CANTLOGIN' });
+    await expect(
+      new RouterOSAPI({ host: '127.0.0.1', port: old.port!, user: 'admin', password: 'wrong', timeout: 5 }).connect(),
+    ).rejects.toMatchObject({ errno: 'CANTLOGIN' });
   });
 
   it('prints, with queries including ?#, .proplist and count-only', async () => {
@@ -66,8 +75,12 @@ describe('node-routeros', () => {
     const s = await sim(res, { rosVersion: '7.17', password: 'pw' });
     const api = await client(s);
     const paths = ['/interface', '/ip/address', '/ip/route', '/user', '/ip/arp'];
-    const results = (await Promise.all(Array.from({ length: 25 }, (_, i) => api.write(`${paths[i % 5]}/print`, ['=count-only='])))) as Row[][];
-    const expected = await Promise.all(paths.map(async (p) => ((await api.write(`${p}/print`, ['=count-only='])) as Row[])[0]!['ret']));
+    const results = (await Promise.all(
+      Array.from({ length: 25 }, (_, i) => api.write(`${paths[i % 5]}/print`, ['=count-only='])),
+    )) as Row[][];
+    const expected = await Promise.all(
+      paths.map(async (p) => ((await api.write(`${p}/print`, ['=count-only='])) as Row[])[0]!['ret']),
+    );
     results.forEach((r, i) => expect(r[0]!['ret']).toBe(expected[i % 5]));
   });
 
@@ -94,7 +107,9 @@ describe('node-routeros', () => {
   it('reports traps as errors carrying the RouterOS message', async () => {
     const s = await sim(res, { rosVersion: '7.17', password: 'pw' });
     const api = await client(s);
-    await expect(api.write('/ip/address/add', ['=address=10.0.0.1/40', '=interface=ether5'])).rejects.toThrow('input does not match any value of address');
+    await expect(api.write('/ip/address/add', ['=address=10.0.0.1/40', '=interface=ether5'])).rejects.toThrow(
+      'input does not match any value of address',
+    );
     await expect(api.write('/ip/address/prnt')).rejects.toThrow('no such command');
     await expect(api.write('/ip/adress/print')).rejects.toThrow('no such command or directory (adress)');
     // The connection is still usable after traps.
@@ -103,7 +118,10 @@ describe('node-routeros', () => {
 
   it('connects to anonymous-DH API-SSL', async () => {
     const s = await sim(res, { rosVersion: '7.17', password: 'pw', tlsPort: 0 });
-    const api = await client(s, { port: s.tlsPort!, tls: { ciphers: ANONYMOUS_DH_CIPHERS, maxVersion: 'TLSv1.2', rejectUnauthorized: false } });
+    const api = await client(s, {
+      port: s.tlsPort!,
+      tls: { ciphers: ANONYMOUS_DH_CIPHERS, maxVersion: 'TLSv1.2', rejectUnauthorized: false },
+    });
     expect(((await api.write('/system/identity/print')) as Row[])[0]!['name']).toBe('MikroTik');
   });
 });

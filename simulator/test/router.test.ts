@@ -18,13 +18,39 @@ describe('default router', () => {
   it('has the menus the app shows, with consistent content', async () => {
     const s = await sim(res, { identity: 'Tikscope Demo' });
     const { session } = await login(res, s);
-    for (const path of ['/system/identity', '/system/resource', '/system/routerboard', '/interface', '/interface/ethernet', '/interface/bridge', '/interface/bridge/port', '/interface/vlan', '/ip/address', '/ip/route', '/ip/firewall/filter', '/ip/firewall/nat', '/ip/firewall/connection', '/ip/dhcp-server/lease', '/ip/arp', '/ip/service', '/user', '/user/group', '/user/active', '/log']) {
+    for (const path of [
+      '/system/identity',
+      '/system/resource',
+      '/system/routerboard',
+      '/interface',
+      '/interface/ethernet',
+      '/interface/bridge',
+      '/interface/bridge/port',
+      '/interface/vlan',
+      '/ip/address',
+      '/ip/route',
+      '/ip/firewall/filter',
+      '/ip/firewall/nat',
+      '/ip/firewall/connection',
+      '/ip/dhcp-server/lease',
+      '/ip/arp',
+      '/ip/service',
+      '/user',
+      '/user/group',
+      '/user/active',
+      '/log',
+    ]) {
       const r = await session.command([`${path}/print`]);
       expect({ path, rows: r.rows.length > 0 }).toEqual({ path, rows: true });
     }
     expect((await session.command(['/system/identity/print'])).rows).toEqual([{ name: 'Tikscope Demo' }]);
     const routes = (await session.command(['/ip/route/print', '=.proplist=dst-address,gateway,connect'])).rows;
-    expect(routes).toEqual(expect.arrayContaining([{ 'dst-address': '0.0.0.0/0', gateway: '10.0.0.1', connect: 'false' }, { 'dst-address': '192.168.88.0/24', gateway: 'bridge1', connect: 'true' }]));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        { 'dst-address': '0.0.0.0/0', gateway: '10.0.0.1', connect: 'false' },
+        { 'dst-address': '192.168.88.0/24', gateway: 'bridge1', connect: 'true' },
+      ]),
+    );
     const filter = (await session.command(['/ip/firewall/filter/print'])).rows;
     expect(filter.map((r) => r['comment'])).toContain('defconf: drop all from WAN not DSTNATed');
     const api = (await session.command(['/ip/service/print', '?name=api'])).rows[0]!;
@@ -42,7 +68,8 @@ describe('default router', () => {
     const b = await sim(res, { seed: 7, connections: 50, now: () => 1_700_000_000_000 });
     a.tick(25);
     b.tick(25);
-    for (const path of ['/interface', '/ip/firewall/connection', '/log', '/system/resource', '/ip/firewall/filter']) expect(snapshot(a, path)).toEqual(snapshot(b, path));
+    for (const path of ['/interface', '/ip/firewall/connection', '/log', '/system/resource', '/ip/firewall/filter'])
+      expect(snapshot(a, path)).toEqual(snapshot(b, path));
     const c = await sim(res, { seed: 8, connections: 50, now: () => 1_700_000_000_000 });
     c.tick(25);
     expect(snapshot(c, '/ip/firewall/connection')).not.toEqual(snapshot(a, '/ip/firewall/connection'));

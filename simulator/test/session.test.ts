@@ -11,9 +11,15 @@ const res = new Resources();
 afterEach(() => res.run());
 
 describe.each(WAYS)('over $name', (way) => {
-  const sim = (res: Resources, options: SimulatorOptions = {}): ReturnType<typeof simTcp> => simTcp(res, { ...options, ...way.options });
-  const login = (res: Resources, s: Awaited<ReturnType<typeof simTcp>>, options: Parameters<typeof loginTcp>[2] = {}): ReturnType<typeof loginTcp> => loginTcp(res, s, { ...way.connect(s), ...options });
-  const raw = (res: Resources, s: Awaited<ReturnType<typeof simTcp>>): Promise<RawClient> => RawClient.loggedIn(res, way.port(s), 'admin', '', way.raw);
+  const sim = (res: Resources, options: SimulatorOptions = {}): ReturnType<typeof simTcp> =>
+    simTcp(res, { ...options, ...way.options });
+  const login = (
+    res: Resources,
+    s: Awaited<ReturnType<typeof simTcp>>,
+    options: Parameters<typeof loginTcp>[2] = {},
+  ): ReturnType<typeof loginTcp> => loginTcp(res, s, { ...way.connect(s), ...options });
+  const raw = (res: Resources, s: Awaited<ReturnType<typeof simTcp>>): Promise<RawClient> =>
+    RawClient.loggedIn(res, way.port(s), 'admin', '', way.raw);
 
   describe('/cancel (protocol.md §7.2)', () => {
     it('orders the replies: victim !trap, canceller !done, victim !done (7.17: no !empty)', async () => {
@@ -30,12 +36,17 @@ describe.each(WAYS)('over $name', (way) => {
       expect(s.sessions()[0]!.running).toBe(0);
     });
 
-    it('puts !empty before the victim\'s !done on 7.18+ when the stream sent nothing, not when it sent rows', async () => {
+    it("puts !empty before the victim's !done on 7.18+ when the stream sent nothing, not when it sent rows", async () => {
       const s = await sim(res, { rosVersion: '7.20' });
       const c = await raw(res, s);
       c.send(['/log/print', '=follow-only=', '.tag=f']);
       c.send(['/cancel', '=tag=f', '.tag=c']);
-      expect([await c.next(), await c.next(), await c.next(), await c.next()].map(shape)).toEqual(['!trap:f', '!done:c', '!empty:f', '!done:f']);
+      expect([await c.next(), await c.next(), await c.next(), await c.next()].map(shape)).toEqual([
+        '!trap:f',
+        '!done:c',
+        '!empty:f',
+        '!done:f',
+      ]);
       // An empty =interval= print said !empty at once; its end does not repeat it.
       c.send(['/ip/address/print', '=interval=1h', '?comment=none', '.tag=i']);
       expect(shape(await c.next())).toBe('!empty:i');
@@ -69,7 +80,11 @@ describe.each(WAYS)('over $name', (way) => {
     it('lets the engine cancel streams, leaving nothing running on either side', async () => {
       const s = await sim(res);
       const { session } = await login(res, s);
-      const streams = [session.stream(['/interface/listen']), session.stream(['/log/print', '=follow-only=']), session.stream(['/interface/monitor-traffic', '=interface=ether1'])];
+      const streams = [
+        session.stream(['/interface/listen']),
+        session.stream(['/log/print', '=follow-only=']),
+        session.stream(['/interface/monitor-traffic', '=interface=ether1']),
+      ];
       // One connection's sentences are handled in order: once this is answered, all three run.
       await session.command(['/system/identity/print']);
       expect(s.sessions()[0]!.running).toBe(3);
@@ -91,7 +106,7 @@ describe.each(WAYS)('over $name', (way) => {
       expect(c.replies).toHaveLength(2);
     });
 
-    it('makes the engine\'s quit() end cleanly', async () => {
+    it("makes the engine's quit() end cleanly", async () => {
       const s = await sim(res);
       const { session } = await login(res, s);
       const dropped = new Promise((resolve) => s.on('session-closed', resolve));
@@ -141,7 +156,12 @@ describe.each(WAYS)('over $name', (way) => {
       const s = await sim(res, { users });
       const { session } = await login(res, s, { user: 'viewer', password: 'v' });
       expect((await session.command(['/interface/print'])).rows.length).toBe(7);
-      for (const words of [['/ip/address/add', '=address=1.1.1.1/32', '=interface=ether1'], ['/interface/set', '=.id=ether1', '=mtu=1400'], ['/ip/address/remove', '=.id=*1'], ['/interface/disable', '=.id=ether1']]) {
+      for (const words of [
+        ['/ip/address/add', '=address=1.1.1.1/32', '=interface=ether1'],
+        ['/interface/set', '=.id=ether1', '=mtu=1400'],
+        ['/ip/address/remove', '=.id=*1'],
+        ['/interface/disable', '=.id=ether1'],
+      ]) {
         await expect(session.command(words)).rejects.toThrow('not enough permissions (9)');
       }
       // Permissions are checked before arguments (socialwifi/RouterOS-api#109).
@@ -152,7 +172,9 @@ describe.each(WAYS)('over $name', (way) => {
       const s = await sim(res, { users });
       const op = await login(res, s, { user: 'operator', password: 'o' });
       await op.session.command(['/interface/set', '=.id=ether1', '=mtu=1400']);
-      await expect(op.session.command(['/user/add', '=name=x', '=group=read', '=password=x'])).rejects.toThrow('not enough permissions (9)');
+      await expect(op.session.command(['/user/add', '=name=x', '=group=read', '=password=x'])).rejects.toThrow(
+        'not enough permissions (9)',
+      );
       const admin = await login(res, s);
       await admin.session.command(['/user/add', '=name=newbie', '=group=read', '=password=pw']);
       const nb = await login(res, s, { user: 'newbie', password: 'pw' });
@@ -196,7 +218,9 @@ describe.each(WAYS)('over $name', (way) => {
       const t = await session.command(['/interface/monitor-traffic', '=interface=ether9', '=once=']).catch((e: unknown) => e);
       expect(t).toBeInstanceOf(TrapError);
       expect((t as TrapError).traps).toEqual([{ category: 1, message: 'input does not match any value of interface' }]);
-      await expect(session.command(['/interface/monitor-traffic', '=once='])).rejects.toThrow('missing value(s) of argument(s) interface');
+      await expect(session.command(['/interface/monitor-traffic', '=once='])).rejects.toThrow(
+        'missing value(s) of argument(s) interface',
+      );
     });
 
     it('streams monitor rounds with =.section= when an interval is given, and ends at =duration=', async () => {
@@ -248,10 +272,23 @@ describe.each(WAYS)('over $name', (way) => {
       const { session } = await login(res, s);
       const ip = (await session.command(['/console/inspect', '=request=child', '=path=ip'])).rows;
       expect(ip[0]).toEqual({ name: 'ip', 'node-type': 'dir', type: 'self' });
-      expect(ip.slice(1).map((r) => `${r['name']}:${r['node-type']}:${r['type']}`)).toEqual(expect.arrayContaining(['address:path:child', 'firewall:dir:child', 'route:path:child']));
+      expect(ip.slice(1).map((r) => `${r['name']}:${r['node-type']}:${r['type']}`)).toEqual(
+        expect.arrayContaining(['address:path:child', 'firewall:dir:child', 'route:path:child']),
+      );
       const addr = (await session.command(['/console/inspect', '=request=child', '=path=ip,address'])).rows;
       expect(addr[0]).toEqual({ name: 'address', 'node-type': 'path', type: 'self' });
-      expect(addr.slice(1).map((r) => r['name'])).toEqual(['print', 'getall', 'listen', 'get', 'add', 'set', 'unset', 'remove', 'enable', 'disable']);
+      expect(addr.slice(1).map((r) => r['name'])).toEqual([
+        'print',
+        'getall',
+        'listen',
+        'get',
+        'add',
+        'set',
+        'unset',
+        'remove',
+        'enable',
+        'disable',
+      ]);
       const add = (await session.command(['/console/inspect', '=request=child', '=path=ip,address,add'])).rows;
       expect(add[0]).toEqual({ name: 'add', 'node-type': 'cmd', type: 'self' });
       expect(add.slice(1).map((r) => r['name'])).toEqual(['address', 'interface', 'disabled', 'comment']);
@@ -283,17 +320,39 @@ describe.each(WAYS)('over $name', (way) => {
       ]);
       expect(rows[1]!['text']).toBe('address with prefix length');
       const def = (await session.command(['/console/inspect', '=request=syntax', '=path=ip,address,add,address'])).rows;
-      expect(def).toEqual([{ symbol: 'address', 'symbol-type': 'definition', nested: '0', nonorm: 'false', text: 'A.B.C.D/M    (IP address with prefix length)', type: 'syntax' }]);
+      expect(def).toEqual([
+        {
+          symbol: 'address',
+          'symbol-type': 'definition',
+          nested: '0',
+          nonorm: 'false',
+          text: 'A.B.C.D/M    (IP address with prefix length)',
+          type: 'syntax',
+        },
+      ]);
     });
 
     it('completes menu names, argument names and live values', async () => {
       const s = await sim(res);
       const { session } = await login(res, s);
       const complete = async (input: string, path = ''): Promise<string[]> =>
-        (await session.command(['/console/inspect', '=request=completion', `=input=${input}`, ...(path ? [`=path=${path}`] : [])])).rows.map((r) => `${r['completion']}@${r['offset']}`);
+        (
+          await session.command([
+            '/console/inspect',
+            '=request=completion',
+            `=input=${input}`,
+            ...(path ? [`=path=${path}`] : []),
+          ])
+        ).rows.map((r) => `${r['completion']}@${r['offset']}`);
       expect(await complete('/ip/fi')).toEqual(['firewall@4']);
       expect(await complete('/ip/address/add inter')).toEqual(['interface@16']);
-      expect(await complete('interface=eth', 'ip,address,add')).toEqual(['ether1@10', 'ether2@10', 'ether3@10', 'ether4@10', 'ether5@10']);
+      expect(await complete('interface=eth', 'ip,address,add')).toEqual([
+        'ether1@10',
+        'ether2@10',
+        'ether3@10',
+        'ether4@10',
+        'ether5@10',
+      ]);
       expect(await complete('/interface/bridge/add protocol-mode=')).toEqual(['none@36', 'rstp@36', 'stp@36', 'mstp@36']);
     });
 
@@ -301,7 +360,10 @@ describe.each(WAYS)('over $name', (way) => {
       const s = await sim(res, { inspect: 'disabled' });
       const { session } = await login(res, s);
       const e = await session.command(['/console/inspect', '=request=child', '=path=ip']).catch((x: unknown) => x);
-      expect((e as TrapError).traps.map((t) => t.message)).toEqual(['no such command or directory (console)', 'no such command prefix']);
+      expect((e as TrapError).traps.map((t) => t.message)).toEqual([
+        'no such command or directory (console)',
+        'no such command prefix',
+      ]);
       s.inspectMode = 'empty';
       expect((await session.command(['/console/inspect', '=request=child', '=path=ip'])).rows).toEqual([]);
       s.inspectMode = 'stall';

@@ -30,7 +30,10 @@ describe('API-SSL', () => {
     const s = await sim(res, { tlsCertPort: 0 });
     expect(s.certificate?.pem).toContain('BEGIN CERTIFICATE');
     expect(s.certificate!.fingerprint256).toBe(certificateFingerprint(s.certificate!.pem));
-    const pinned = await login(res, s, { port: s.tlsCertPort!, tls: { mode: 'pinned', fingerprint256: s.certificate!.fingerprint256 } });
+    const pinned = await login(res, s, {
+      port: s.tlsCertPort!,
+      tls: { mode: 'pinned', fingerprint256: s.certificate!.fingerprint256 },
+    });
     expect((await pinned.session.command(['/system/identity/print'])).rows).toHaveLength(1);
     expect(normalizeFingerprint(s.certificate!.fingerprint256)).toMatch(/^[0-9A-F]{64}$/);
     // The certificate names 127.0.0.1, so full verification against it as CA succeeds too.
@@ -41,7 +44,9 @@ describe('API-SSL', () => {
   it('fails clearly on a wrong pin, and when an anonymous client meets a certificate server', async () => {
     const s = await sim(res, { tlsCertPort: 0, tlsPort: 0 });
     const wrong = 'AA:'.repeat(31) + 'AA';
-    await expect(login(res, s, { port: s.tlsCertPort!, tls: { mode: 'pinned', fingerprint256: wrong } })).rejects.toBeInstanceOf(TlsError);
+    await expect(login(res, s, { port: s.tlsCertPort!, tls: { mode: 'pinned', fingerprint256: wrong } })).rejects.toBeInstanceOf(
+      TlsError,
+    );
     await expect(login(res, s, { port: s.tlsCertPort!, tls: { mode: 'anonymous' } })).rejects.toBeInstanceOf(TlsError);
     await expect(login(res, s, { port: s.tlsPort!, tls: { mode: 'verify' } })).rejects.toBeInstanceOf(TlsError);
     // The failed handshakes did not disturb the listeners.
@@ -51,14 +56,19 @@ describe('API-SSL', () => {
   it('keeps a given certificate, and the ports, across restart()', async () => {
     const first = await sim(res, { tlsCertPort: 0 });
     const pem = first.certificate!.pem;
-    const key = await import('selfsigned').then(async (m) => (await m.default.generate([{ name: 'commonName', value: 'x' }], { keyType: 'ec', algorithm: 'sha256' })));
+    const key = await import('selfsigned').then(
+      async (m) => await m.default.generate([{ name: 'commonName', value: 'x' }], { keyType: 'ec', algorithm: 'sha256' }),
+    );
     const s = await sim(res, { tlsCertPort: 0, tlsPort: 0, certificate: { key: key.private, cert: key.cert } });
     expect(s.certificate!.pem).toBe(key.cert);
     expect(s.certificate!.pem).not.toBe(pem);
     const ports = [s.port, s.tlsPort, s.tlsCertPort];
     await s.restart();
     expect([s.port, s.tlsPort, s.tlsCertPort]).toEqual(ports);
-    const c = await login(res, s, { port: s.tlsCertPort!, tls: { mode: 'pinned', fingerprint256: certificateFingerprint(key.cert) } });
+    const c = await login(res, s, {
+      port: s.tlsCertPort!,
+      tls: { mode: 'pinned', fingerprint256: certificateFingerprint(key.cert) },
+    });
     expect((await c.session.command(['/system/identity/print'])).rows).toHaveLength(1);
   });
 });

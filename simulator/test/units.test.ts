@@ -85,7 +85,8 @@ describe('query stack machine (protocol.md §4.4)', () => {
   it('answers .id queries from the id and rejects malformed words by name', () => {
     expect(compileQuery(['?.id=*1']).matches({}, '*1')).toBe(true);
     expect(compileQuery(['?.id=*1']).matches({}, '*2')).toBe(false);
-    for (const bad of ['?', '?#', '?#x', '?-', '?=novalue', '?<=1', 'name']) expect(() => compileQuery([bad])).toThrow(QueryError);
+    for (const bad of ['?', '?#', '?#x', '?-', '?=novalue', '?<=1', 'name'])
+      expect(() => compileQuery([bad])).toThrow(QueryError);
     expect(() => compileQuery(['?#&x'])).toThrow('unknown operation "x"');
   });
 });
@@ -154,13 +155,17 @@ describe('framing', () => {
   it('frames byte strings that the protocol decoder reads back exactly (seeded)', () => {
     const byteString = fc.uint8Array({ minLength: 1, maxLength: 300 }).map((b) => fromBytes(...b));
     fc.assert(
-      fc.property(fc.array(byteString, { minLength: 1, maxLength: 6 }), fc.option(fc.string({ minLength: 1, maxLength: 8 }), { nil: undefined }), (words, tag) => {
-        const bytes = frame(words, tag);
-        const [sentence, ...rest] = new SentenceDecoder().push(bytes);
-        expect(rest).toEqual([]);
-        const back = sentence!.map((w) => Buffer.from(w).toString('latin1'));
-        expect(back).toEqual(tag === undefined ? words : [...words, `.tag=${tag}`]);
-      }),
+      fc.property(
+        fc.array(byteString, { minLength: 1, maxLength: 6 }),
+        fc.option(fc.string({ minLength: 1, maxLength: 8 }), { nil: undefined }),
+        (words, tag) => {
+          const bytes = frame(words, tag);
+          const [sentence, ...rest] = new SentenceDecoder().push(bytes);
+          expect(rest).toEqual([]);
+          const back = sentence!.map((w) => Buffer.from(w).toString('latin1'));
+          expect(back).toEqual(tag === undefined ? words : [...words, `.tag=${tag}`]);
+        },
+      ),
       { seed: 99, numRuns: 200 },
     );
   });
@@ -170,7 +175,10 @@ describe('framing', () => {
     const tail = sentenceTail('t9');
     const expected: Buffer[] = [];
     for (let i = 0; i < 50; i++) {
-      const pairs: [string, string][] = [['.id', `*${i}`], ['name', 'x'.repeat(i * 7)]];
+      const pairs: [string, string][] = [
+        ['.id', `*${i}`],
+        ['name', 'x'.repeat(i * 7)],
+      ];
       batch.addRow(encodeAttributes(pairs), tail);
       expected.push(frame(['!re', ...pairs.map(([k, v]) => `=${k}=${v}`)], 't9'));
     }
@@ -193,7 +201,40 @@ describe('framing', () => {
 
 describe('command-line arguments', () => {
   it('maps flags to options', () => {
-    const c = parseArgs(['--port', '0', '--tls-port=8729', '--tls-mode', 'certificate', '--user', 'me', '--password', '', '--ros-version', '6.40', '--extra-user', 'ro:pw:read', '--no-activity', '--connections', '100000', '--chunk-bytes', '2', '--latency-ms=5', '--stall-after', '3', '--close-after', '9', '--control-byte-after', '4', '--late-after-cancel', '2', '--refuse-login', '--inspect', 'stall', '--seed', '7']);
+    const c = parseArgs([
+      '--port',
+      '0',
+      '--tls-port=8729',
+      '--tls-mode',
+      'certificate',
+      '--user',
+      'me',
+      '--password',
+      '',
+      '--ros-version',
+      '6.40',
+      '--extra-user',
+      'ro:pw:read',
+      '--no-activity',
+      '--connections',
+      '100000',
+      '--chunk-bytes',
+      '2',
+      '--latency-ms=5',
+      '--stall-after',
+      '3',
+      '--close-after',
+      '9',
+      '--control-byte-after',
+      '4',
+      '--late-after-cancel',
+      '2',
+      '--refuse-login',
+      '--inspect',
+      'stall',
+      '--seed',
+      '7',
+    ]);
     expect(c.options).toEqual({
       port: 0,
       tlsCertPort: 8729,
@@ -205,7 +246,15 @@ describe('command-line arguments', () => {
       connections: 100000,
       inspect: 'stall',
       seed: 7,
-      faults: { chunkBytes: 2, latencyMs: 5, stallAfterSentences: 3, closeAfterSentences: 9, controlByteAfterSentences: 4, cancelLateSentences: 2, refuseLogin: true },
+      faults: {
+        chunkBytes: 2,
+        latencyMs: 5,
+        stallAfterSentences: 3,
+        closeAfterSentences: 9,
+        controlByteAfterSentences: 4,
+        cancelLateSentences: 2,
+        refuseLogin: true,
+      },
     });
     expect(parseArgs(['--tls-port', '0']).options).toEqual({ tlsPort: 0 });
     expect(parseArgs(['--help']).help).toBe(true);

@@ -51,7 +51,9 @@ describe('login by version', () => {
     for (const rosVersion of ['6.45.1', '7.20']) {
       const s = await sim(res, { rosVersion, password: 'pw' });
       expect((await login(res, s, { password: 'pw' })).loginMethod).toBe('plain');
-      await expect(login(res, s, { password: 'pw', loginMethod: 'challenge' })).rejects.toThrow('invalid user name or password (6)');
+      await expect(login(res, s, { password: 'pw', loginMethod: 'challenge' })).rejects.toThrow(
+        'invalid user name or password (6)',
+      );
       const c = await RawClient.open(s.port!);
       res.add(() => c.close());
       expect(await challengeLogin(c, 'admin', 'pw')).toEqual(['!trap', '=message=invalid user name or password (6)', '!done']);
@@ -88,11 +90,15 @@ describe('!empty and other version differences', () => {
     const v7 = await sim(res, { rosVersion: '7.17' });
     const a = await login(res, v7);
     await a.session.command(['/interface/set', '=.id=ether3', '=disabled=yes']);
-    expect((await a.session.command(['/interface/print', '?disabled=true', '=.proplist=name,disabled'])).rows).toEqual([{ name: 'ether3', disabled: 'true' }]);
+    expect((await a.session.command(['/interface/print', '?disabled=true', '=.proplist=name,disabled'])).rows).toEqual([
+      { name: 'ether3', disabled: 'true' },
+    ]);
     const v6 = await sim(res, { rosVersion: '6.48' });
     const b = await login(res, v6);
     await b.session.command(['/interface/set', '=.id=ether3', '=disabled=true']);
-    expect((await b.session.command(['/interface/print', '?disabled=yes', '=.proplist=name,disabled'])).rows).toEqual([{ name: 'ether3', disabled: 'yes' }]);
+    expect((await b.session.command(['/interface/print', '?disabled=yes', '=.proplist=name,disabled'])).rows).toEqual([
+      { name: 'ether3', disabled: 'yes' },
+    ]);
   });
 
   it('reports the emulated version in /system/resource and /system/routerboard', async () => {

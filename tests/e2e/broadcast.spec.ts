@@ -24,13 +24,25 @@ describe('broadcast to many routers', () => {
   };
 
   beforeAll(async () => {
-    core = await suite.router({ identity: 'core-a', rosVersion: '7.20', user: 'admin', password: 'core-pass', users: [{ name: 'viewer', password: 'view-pass', group: 'read' }] });
+    core = await suite.router({
+      identity: 'core-a',
+      rosVersion: '7.20',
+      user: 'admin',
+      password: 'core-pass',
+      users: [{ name: 'viewer', password: 'view-pass', group: 'read' }],
+    });
     edge = await suite.router({ identity: 'edge-b', rosVersion: '7.12', user: 'admin', password: 'edge-pass' });
     t = await suite.open();
     const { app } = t;
     await app.addConnection({ name: 'Core A', host: '127.0.0.1', port: core.port!, user: 'admin', password: 'core-pass' });
     await app.addConnection({ name: 'Edge B', host: '127.0.0.1', port: edge.port!, user: 'admin', password: 'edge-pass' });
-    await app.addConnection({ name: 'Viewer on Core', host: '127.0.0.1', port: core.port!, user: 'viewer', password: 'view-pass' });
+    await app.addConnection({
+      name: 'Viewer on Core',
+      host: '127.0.0.1',
+      port: core.port!,
+      user: 'viewer',
+      password: 'view-pass',
+    });
     for (const name of ['Core A', 'Edge B', 'Viewer on Core']) await app.connect(name);
     const list = await t.host.services.handlers['connections:list']({});
     for (const c of list.connections) ids[c.name] = c.id;
@@ -73,7 +85,8 @@ describe('broadcast to many routers', () => {
     await expect(dialog.getByRole('listitem').allTextContents()).resolves.toEqual(['Core A', 'Edge B']);
     await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
-    for (const sim of [core, edge]) expect([...sim.menu('/ip/address').items()].some((x) => x.get('comment') === 'from-broadcast')).toBe(false);
+    for (const sim of [core, edge])
+      expect([...sim.menu('/ip/address').items()].some((x) => x.get('comment') === 'from-broadcast')).toBe(false);
     expect(await traceHas('Core A', '/ip/address/add')).toBe(false);
     expect(await traceHas('Edge B', '/ip/address/add')).toBe(false);
 
@@ -82,7 +95,8 @@ describe('broadcast to many routers', () => {
     await dialog.getByRole('button', { name: 'Send to 2 routers', exact: true }).click();
     await tools.waitForOutcome('Core A', 'done');
     await tools.waitForOutcome('Edge B', 'done');
-    for (const sim of [core, edge]) expect([...sim.menu('/ip/address').items()].filter((x) => x.get('comment') === 'from-broadcast')).toHaveLength(1);
+    for (const sim of [core, edge])
+      expect([...sim.menu('/ip/address').items()].filter((x) => x.get('comment') === 'from-broadcast')).toHaveLength(1);
     expect(await traceHas('Edge B', '/ip/address/add')).toBe(true);
   });
 

@@ -20,14 +20,23 @@ describe('autocomplete from the router', () => {
 
   /** The real host, with services whose inspect time-out is short enough for a test (1.5 s). */
   async function open(): Promise<AppPage> {
-    const t = await suite.open({ createServices: async (o) => (services = await createServices({ ...o, inspect: { timeoutMs: 1500 } })) });
+    const t = await suite.open({
+      createServices: async (o) => (services = await createServices({ ...o, inspect: { timeoutMs: 1500 } })),
+    });
     app = t.app;
     return app;
   }
 
   async function router(name: string, opts: SimulatorOptions): Promise<Simulator> {
     const sim = await suite.router({ user: 'admin', password: `pw-${name}`, identity: name, ...opts });
-    await app!.addConnection({ name, host: '127.0.0.1', port: sim.port as number, transport: 'plain', user: 'admin', password: `pw-${name}` });
+    await app!.addConnection({
+      name,
+      host: '127.0.0.1',
+      port: sim.port as number,
+      transport: 'plain',
+      user: 'admin',
+      password: `pw-${name}`,
+    });
     return sim;
   }
 
@@ -158,7 +167,9 @@ describe('autocomplete from the router', () => {
     await stall.send(['/system/identity/print']);
     await stall.waitForOutcome('/system/identity/print', 'done');
     await stall.sentence().fill('/ip/fi');
-    await stall.region.getByText(/^No completion from this router \(the router did not answer \/console\/inspect within 1500 ms\)/).waitFor();
+    await stall.region
+      .getByText(/^No completion from this router \(the router did not answer \/console\/inspect within 1500 ms\)/)
+      .waitFor();
     await expect(routerList(stall).count()).resolves.toBe(0);
     await expect(stall.region.getByRole('alert').count()).resolves.toBe(0);
     // Fixed live, it stays off during the cool-down (no second stalled request piles up).

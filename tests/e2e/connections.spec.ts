@@ -16,12 +16,25 @@ describe('saved connections', () => {
     const sim = await suite.router({ user: 'netops', password, identity: 'core-1' });
     const t = await suite.open();
     const { app, dataDir, keychain } = t;
-    console.info(`keychain in this run: ${keychain.available ? 'available — checking the keychain path' : `unavailable (${keychain.reason}) — checking the run-only path`}`);
+    console.info(
+      `keychain in this run: ${keychain.available ? 'available — checking the keychain path' : `unavailable (${keychain.reason}) — checking the run-only path`}`,
+    );
 
-    await app.addConnection({ name: 'core-1', host: '127.0.0.1', port: sim.port as number, transport: 'plain', user: 'netops', password, group: 'core' });
+    await app.addConnection({
+      name: 'core-1',
+      host: '127.0.0.1',
+      port: sim.port as number,
+      transport: 'plain',
+      user: 'netops',
+      password,
+      group: 'core',
+    });
     if (!keychain.available) {
       // The app explains that the password is kept for this run only.
-      await app.notice(/kept for this run only/).first().waitFor();
+      await app
+        .notice(/kept for this run only/)
+        .first()
+        .waitFor();
     }
     expect(await filesContaining(dataDir, password)).toEqual([]);
     expect(await filesContaining(dataDir, 'core-1')).not.toEqual([]);
@@ -66,7 +79,10 @@ describe('saved connections', () => {
     const described = await host.getAttribute('aria-describedby');
     await expect(dialog.locator(`#${described}`).textContent()).resolves.toMatch(/without "http:\/\/"/);
     await dialog.getByText('The port must be between 1 and 65535.').waitFor();
-    await dialog.getByRole('alert').getByText(/Please correct 2 marked fields/).waitFor();
+    await dialog
+      .getByRole('alert')
+      .getByText(/Please correct 2 marked fields/)
+      .waitFor();
     await app.screenshot(join(SCREENSHOTS, 'add-connection.png'));
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     const names = (await t.host.services.handlers['connections:list']({})).connections.map((c) => c.name);
@@ -77,7 +93,14 @@ describe('saved connections', () => {
     const sim = await suite.router({ port: null, tlsCertPort: 0, user: 'admin', password: 'tls-pw' });
     const t = await suite.open();
     const { app } = t;
-    await app.addConnection({ name: 'tls-router', host: '127.0.0.1', transport: 'tls-pinned', port: sim.tlsCertPort as number, user: 'admin', password: 'tls-pw' });
+    await app.addConnection({
+      name: 'tls-router',
+      host: '127.0.0.1',
+      transport: 'tls-pinned',
+      port: sim.tlsCertPort as number,
+      user: 'admin',
+      password: 'tls-pw',
+    });
     await app.select('tls-router');
     await app.action('Connect').click();
     const dialog = app.dialog('Trust this router’s certificate?');

@@ -44,10 +44,14 @@ describe('cross-router table diff', () => {
     const ether1 = tools.group(table, 'ether1');
     await ether1.getByRole('cell', { name: /differs: .*comment/ }).waitFor();
     const marked = ether1.locator('[aria-description="differs"]');
-    await expect(marked.allTextContents()).resolves.toEqual(expect.arrayContaining([expect.stringMatching(/^changed on site-b/)]));
+    await expect(marked.allTextContents()).resolves.toEqual(
+      expect.arrayContaining([expect.stringMatching(/^changed on site-b/)]),
+    );
     // Marked in colour too, not only in words.
     const colour = await marked.last().evaluate((el) => getComputedStyle(el).backgroundColor);
-    const plain = await ether1.getByRole('cell', { name: 'Site A', exact: true }).evaluate((el) => getComputedStyle(el).backgroundColor);
+    const plain = await ether1
+      .getByRole('cell', { name: 'Site A', exact: true })
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(colour).not.toBe(plain);
     // Moving counters (rx-byte …) are not compared unless asked for.
     await expect(table.getByRole('columnheader', { name: 'rx-byte', exact: true }).count()).resolves.toBe(0);
@@ -71,10 +75,18 @@ describe('cross-router table diff', () => {
     expect(csv.suggestedFilename()).toMatch(/^diff-ip-address-.*\.csv$/);
     const lines = (await readFile(await csv.path(), 'utf8')).trim().split('\r\n');
     expect(lines[0]!.startsWith('key,occurrence,status,missing on,differing columns,router,present,')).toBe(true);
-    expect(lines.slice(1)).toEqual([expect.stringMatching(/^10\.55\.0\.1\/24,1,missing,Site A,,Site A,no,/), expect.stringMatching(/^10\.55\.0\.1\/24,1,missing,Site A,,Site B,yes,/)]);
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^10\.55\.0\.1\/24,1,missing,Site A,,Site A,no,/),
+      expect.stringMatching(/^10\.55\.0\.1\/24,1,missing,Site A,,Site B,yes,/),
+    ]);
 
     const json = await tools.download(panel, 'Export JSON');
-    const doc = JSON.parse(await readFile(await json.path(), 'utf8')) as { format: string; key: string[]; routers: { name: string; version?: string }[]; rows: { key: string[]; status: string; missingOn: string[] }[] };
+    const doc = JSON.parse(await readFile(await json.path(), 'utf8')) as {
+      format: string;
+      key: string[];
+      routers: { name: string; version?: string }[];
+      rows: { key: string[]; status: string; missingOn: string[] }[];
+    };
     expect(doc.format).toBe('tikscope-diff');
     expect(doc.key).toEqual(['address']);
     expect(doc.routers.map((r) => [r.name, r.version?.slice(0, 4)])).toEqual([

@@ -17,7 +17,14 @@ import { AppPage } from './pages/AppPage';
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -53,13 +60,15 @@ export interface OpenAppOptions {
 }
 
 /** A fresh host (own data directory) and a fresh browser context on it, page ready. */
-export async function openApp(
-  browser: Browser,
-  rendererDir: string,
-  opts: OpenAppOptions = {},
-): Promise<AppUnderTest> {
+export async function openApp(browser: Browser, rendererDir: string, opts: OpenAppOptions = {}): Promise<AppUnderTest> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'tikscope-e2e-data-')));
-  const host = await startHost({ port: 0, dataDir, rendererDir, log: () => undefined, ...(opts.createServices ? { createServices: opts.createServices } : {}) });
+  const host = await startHost({
+    port: 0,
+    dataDir,
+    rendererDir,
+    log: () => undefined,
+    ...(opts.createServices ? { createServices: opts.createServices } : {}),
+  });
   const info = await host.services.handlers['app:info']({});
   const app = await AppPage.open(browser, host.url, { colorScheme: opts.colorScheme ?? 'dark' });
   return {

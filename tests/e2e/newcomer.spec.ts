@@ -48,7 +48,20 @@ describe('newcomer path on the Demo router', () => {
     const settings = await t.host.services.handlers['settings:get']({});
     expect(settings.tableColumns['/interface']).toEqual(expect.arrayContaining(hidden.map((h) => `!${h}`)));
     // A readable table for the screenshot, with a change flashing in it.
-    await ws.showOnlyColumns(['.id', 'name', 'type', 'mtu', 'mac-address', 'running', 'disabled', 'comment', 'rx-byte', 'tx-byte', 'rx-packet', 'tx-packet']);
+    await ws.showOnlyColumns([
+      '.id',
+      'name',
+      'type',
+      'mtu',
+      'mac-address',
+      'running',
+      'disabled',
+      'comment',
+      'rx-byte',
+      'tx-byte',
+      'rx-packet',
+      'tx-packet',
+    ]);
     await ws.send(['/interface/set', '=.id=ether2', '=comment=to core-1']);
     await ws.waitForOutcome('/interface/set', 'done');
     await ws.open('Tables');

@@ -25,8 +25,22 @@ describe('trace replay and repro bundles', () => {
 
     const t = await suite.open();
     const { app, host } = t;
-    await app.addConnection({ name: 'router-A', host: '127.0.0.1', port: simA.port as number, transport: 'plain', user: 'admin', password: pwA });
-    await app.addConnection({ name: 'router-B', host: '127.0.0.1', port: simB.port as number, transport: 'plain', user: 'admin', password: pwB });
+    await app.addConnection({
+      name: 'router-A',
+      host: '127.0.0.1',
+      port: simA.port as number,
+      transport: 'plain',
+      user: 'admin',
+      password: pwA,
+    });
+    await app.addConnection({
+      name: 'router-B',
+      host: '127.0.0.1',
+      port: simB.port as number,
+      transport: 'plain',
+      user: 'admin',
+      password: pwB,
+    });
     const a = await app.connect('router-A');
     await app.connect('router-B');
     await app.workspaceTab('router-A').click();
@@ -75,7 +89,11 @@ describe('trace replay and repro bundles', () => {
     await confirm.getByText(write.join(' '), { exact: true }).waitFor();
     await confirm.getByRole('button', { name: 'Back', exact: true }).click();
     await confirm.waitFor({ state: 'detached' });
-    const sentToB = async () => (await host.services.handlers['trace:get']({ connectionId: idB })).entries.slice(traceBBefore).filter((e) => e.direction === 'out').map((e) => e.words[0]);
+    const sentToB = async () =>
+      (await host.services.handlers['trace:get']({ connectionId: idB })).entries
+        .slice(traceBBefore)
+        .filter((e) => e.direction === 'out')
+        .map((e) => e.words[0]);
     expect(await sentToB()).toEqual([]);
 
     // Without the write: the read-only sentences run on B and are compared.
@@ -86,11 +104,24 @@ describe('trace replay and repro bundles', () => {
     expect(await replay.resultCells(identity)).toEqual([identity.join(' '), 'done', 'done', '1', '1', 'differs']);
     expect(await replay.resultCells(interfaces)).toEqual([interfaces.join(' '), 'done', 'done', '7', '7', 'same']);
     expect((await replay.resultCells(address)).at(-1)).toBe('differs');
-    expect(await replay.resultCells(listen)).toEqual([listen.join(' '), 'cancelled', 'cancelled (stopped at the limit)', expect.any(String), '0', 'same']);
+    expect(await replay.resultCells(listen)).toEqual([
+      listen.join(' '),
+      'cancelled',
+      'cancelled (stopped at the limit)',
+      expect.any(String),
+      '0',
+      'same',
+    ]);
     expect(await replay.details(identity)).toEqual(['Row #1, name: recorded “core-A”, replayed “edge-B”']);
     expect(await replay.details(address)).toContain('Row *1, comment: recorded “defconf”, replayed “lab copy”');
     // Nothing but reads (and the /cancel that stopped the listen) reached B; B's data is unchanged.
-    expect(await sentToB()).toEqual(['/system/identity/print', '/interface/print', '/ip/address/print', '/interface/listen', '/cancel']);
+    expect(await sentToB()).toEqual([
+      '/system/identity/print',
+      '/interface/print',
+      '/ip/address/print',
+      '/interface/listen',
+      '/cancel',
+    ]);
     expect([...simB.menu('/ip/address').items()].map((i) => i.get('address'))).not.toContain('10.77.0.1/24');
     await app.screenshot(join(SCREENSHOTS, 'replay.png'));
 
@@ -98,7 +129,11 @@ describe('trace replay and repro bundles', () => {
     await replay.sentence(write).check();
     await replay.replayButton().click();
     await confirm.getByRole('button', { name: 'Send the writes too', exact: true }).click();
-    await replay.dialog().getByRole('status').filter({ hasText: /^Replayed 5 sentences/ }).waitFor();
+    await replay
+      .dialog()
+      .getByRole('status')
+      .filter({ hasText: /^Replayed 5 sentences/ })
+      .waitFor();
     expect((await replay.resultCells(write)).slice(0, 3)).toEqual([write.join(' '), 'done', 'done']);
     expect([...simB.menu('/ip/address').items()].map((i) => i.get('address'))).toContain('10.77.0.1/24');
     expect((await sentToB()).filter((c) => c === '/ip/address/add')).toHaveLength(1);
@@ -116,7 +151,14 @@ describe('trace replay and repro bundles', () => {
       description: 'Addresses on B differ from A.\nReplayed with Tikscope.',
       application: { name: 'Tikscope', host: 'browser' },
       system: { platform: process.platform },
-      connection: { name: 'router-A', host: '127.0.0.1', port: simA.port, transport: 'plain', user: 'admin', codePage: 'windows-1252' },
+      connection: {
+        name: 'router-A',
+        host: '127.0.0.1',
+        port: simA.port,
+        transport: 'plain',
+        user: 'admin',
+        codePage: 'windows-1252',
+      },
       router: { known: true, identity: 'core-A', version: expect.stringMatching(/^7\.20/), board: expect.any(String) },
     });
     expect(bundle.connection).not.toHaveProperty('password');

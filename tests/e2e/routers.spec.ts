@@ -11,7 +11,15 @@ describe('several routers', () => {
     const t = await suite.open();
     const { app } = t;
     const demo = await app.connect('Demo router');
-    await app.addConnection({ name: 'edge-2', host: '127.0.0.1', port: sim.port as number, transport: 'plain', user: 'admin', password: 'edge-pass', group: 'lab' });
+    await app.addConnection({
+      name: 'edge-2',
+      host: '127.0.0.1',
+      port: sim.port as number,
+      transport: 'plain',
+      user: 'admin',
+      password: 'edge-pass',
+      group: 'lab',
+    });
     const edge = await app.connect('edge-2');
     await expect(edge.header().textContent()).resolves.toContain('edge-2');
     await expect(edge.header().textContent()).resolves.toContain('RouterOS 7.18');
@@ -41,7 +49,13 @@ describe('several routers', () => {
     const sim = await suite.router({ user: 'admin', password: 'pw-restart', identity: 'restarting' });
     const t = await suite.open();
     const { app } = t;
-    await app.addConnection({ name: 'flaky', host: '127.0.0.1', port: sim.port as number, user: 'admin', password: 'pw-restart' });
+    await app.addConnection({
+      name: 'flaky',
+      host: '127.0.0.1',
+      port: sim.port as number,
+      user: 'admin',
+      password: 'pw-restart',
+    });
     const ws = await app.connect('flaky');
     const table = await ws.startTable('/interface');
     await ws.cell(table, 'ether1').waitFor();

@@ -79,7 +79,7 @@ describe('icons', () => {
     expect(icns.toString('latin1', 0, 4)).toBe('icns');
     expect(icns.readUInt32BE(4)).toBe(icns.length);
     const found: [string, number][] = [];
-    for (let offset = 8; offset < icns.length; ) {
+    for (let offset = 8; offset < icns.length;) {
       const type = icns.toString('latin1', offset, offset + 4);
       const length = icns.readUInt32BE(offset + 4);
       const { width } = decodePng(Buffer.from(icns.subarray(offset + 8, offset + length)));

@@ -32,7 +32,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${output.slice(-4000)}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${output.slice(-4000)}`)),
+    );
   });
 }
 
@@ -120,9 +122,17 @@ describe('packaged app (electron-builder --linux dir, offline)', () => {
     expect(files.some((p) => p.startsWith('/node_modules/react/'))).toBe(false);
 
     // Native code lives outside the archive (a .node file cannot be loaded from inside it).
-    expect(files.filter((p) => p.endsWith('.node')).every((p) => (statFile(asar, p.slice(1)) as { unpacked?: boolean }).unpacked === true)).toBe(true);
+    expect(
+      files
+        .filter((p) => p.endsWith('.node'))
+        .every((p) => (statFile(asar, p.slice(1)) as { unpacked?: boolean }).unpacked === true),
+    ).toBe(true);
     const keyringDir = join(unpacked, 'resources', 'app.asar.unpacked', 'node_modules', '@napi-rs');
-    const nativeFiles = existsSync(keyringDir) ? readdirSync(keyringDir, { recursive: true }).map(String).filter((f) => f.endsWith('.node')) : [];
+    const nativeFiles = existsSync(keyringDir)
+      ? readdirSync(keyringDir, { recursive: true })
+          .map(String)
+          .filter((f) => f.endsWith('.node'))
+      : [];
     expect(nativeFiles.length, 'the @napi-rs/keyring prebuild is unpacked').toBeGreaterThan(0);
 
     // Fuses read back from the packaged executable (engineering-notes §2.3).

@@ -78,7 +78,8 @@ export function validationError(channel: CallName, error: z.ZodError): BridgeErr
   const issue = error.issues[0];
   const field = issue ? formatPath(issue.path) || 'args' : 'args';
   const reason = issue?.message ?? 'is invalid';
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
+  const more =
+    error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
   return {
     code: 'VALIDATION',
     message: `${channel}: ${field}: ${reason}${more}`,

@@ -55,11 +55,7 @@ const text = (max: number) => z.string().max(max, `must be at most ${max} charac
 const nonEmpty = (max: number) => text(max).min(1, 'must not be empty');
 const id = nonEmpty(LIMITS.id);
 const int = (min: number, max: number) =>
-  z
-    .number()
-    .int('must be an integer')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+  z.number().int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
 const transportKinds = ['plain', 'tls-verify', 'tls-pinned', 'tls-anonymous'] as const satisfies readonly TransportKind[];
 const codePages = ['windows-1252', 'windows-1250', 'windows-1251', 'iso-8859-1'] as const satisfies readonly CodePage[];
@@ -84,7 +80,10 @@ export const fingerprint256 = z
   });
 
 /** A host name or an IP address literal; no scheme, path or spaces (they would reach `net.connect`). */
-const hostName = nonEmpty(LIMITS.host).regex(/^[^\s/\\?#@]+$/, 'must be a host name or an IP address, without scheme, path or spaces');
+const hostName = nonEmpty(LIMITS.host).regex(
+  /^[^\s/\\?#@]+$/,
+  'must be a host name or an IP address, without scheme, path or spaces',
+);
 
 /** An API menu path such as `/interface` or `/ip/address` (protocol.md §3: words start with `/`). */
 const menuPath = nonEmpty(LIMITS.menuPath).regex(/^\/[^\s]*$/, 'must be an API menu path starting with "/", e.g. /ip/address');
@@ -114,7 +113,10 @@ const connectionInput = z.object({
 const settingsPatch = z.object({
   theme: z.enum(themes).optional(),
   tableColumns: z
-    .record(nonEmpty(LIMITS.menuPath), z.array(nonEmpty(LIMITS.name)).max(LIMITS.columns, `must list at most ${LIMITS.columns} columns`))
+    .record(
+      nonEmpty(LIMITS.menuPath),
+      z.array(nonEmpty(LIMITS.name)).max(LIMITS.columns, `must list at most ${LIMITS.columns} columns`),
+    )
     .refine((columns) => Object.keys(columns).length <= LIMITS.columnMenus, `must hold at most ${LIMITS.columnMenus} menus`)
     .optional(),
   lastSelectedConnectionId: id.optional(),
@@ -130,7 +132,10 @@ const consoleWords = z
  * One segment of a `/console/inspect` path. The path travels as `=path=a,b,c` (landscape.md §4.1),
  * so a comma, `/`, `=` or whitespace inside a segment would change which node is asked about.
  */
-const inspectSegment = nonEmpty(LIMITS.pathSegment).regex(/^[^\s,/=]+$/, 'must be one menu, command or argument name, without "/", ",", "=" or spaces');
+const inspectSegment = nonEmpty(LIMITS.pathSegment).regex(
+  /^[^\s,/=]+$/,
+  'must be one menu, command or argument name, without "/", ",", "=" or spaces',
+);
 const inspectPath = z.array(inspectSegment).max(LIMITS.pathSegments, `must hold at most ${LIMITS.pathSegments} segments`);
 
 /** Distinct connection ids: the same router twice would send the command twice. */
@@ -216,7 +221,9 @@ export const callSchemas = {
       .array(int(1, Number.MAX_SAFE_INTEGER))
       .min(1, 'select at least one sentence to replay')
       .max(LIMITS.replaySentences, `must hold at most ${LIMITS.replaySentences} sentences`),
-    confirmedWrites: z.array(int(1, Number.MAX_SAFE_INTEGER)).max(LIMITS.replaySentences, `must hold at most ${LIMITS.replaySentences} sentences`),
+    confirmedWrites: z
+      .array(int(1, Number.MAX_SAFE_INTEGER))
+      .max(LIMITS.replaySentences, `must hold at most ${LIMITS.replaySentences} sentences`),
     options: z
       .object({
         maxStreamReplies: int(1, 10_000).optional(),
@@ -235,14 +242,9 @@ export type CallSchemas = typeof callSchemas;
 // Compile-time drift check: schema output ≡ contract arguments, deeply.
 
 /** Maps through objects and arrays so that intersections and zod's helper types flatten. */
-type Plain<T> = T extends readonly (infer U)[]
-  ? Plain<U>[]
-  : T extends object
-    ? { [K in keyof T]: Plain<T[K]> }
-    : T;
+type Plain<T> = T extends readonly (infer U)[] ? Plain<U>[] : T extends object ? { [K in keyof T]: Plain<T[K]> } : T;
 /** Exact type equality (optional vs required and the key set both count). */
-type SameShape<A, B> =
-  (<T>() => T extends Plain<A> ? 1 : 2) extends <T>() => T extends Plain<B> ? 1 : 2 ? true : false;
+type SameShape<A, B> = (<T>() => T extends Plain<A> ? 1 : 2) extends <T>() => T extends Plain<B> ? 1 : 2 ? true : false;
 type Drifted = {
   [K in CallName]: SameShape<z.output<CallSchemas[K]>, CallArgs<K>> extends true ? never : K;
 }[CallName];

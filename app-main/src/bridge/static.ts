@@ -7,8 +7,7 @@
 import { extname, resolve, sep } from 'node:path';
 
 export type StaticResolution =
-  | { ok: true; file: string; contentType: string }
-  | { ok: false; status: 400 | 403 | 404; reason: string };
+  { ok: true; file: string; contentType: string } | { ok: false; status: 400 | 403 | 404; reason: string };
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

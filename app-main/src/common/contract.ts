@@ -384,7 +384,8 @@ export interface BroadcastSendArgs {
   broadcastId?: string;
 }
 
-export type BroadcastOutcome = 'done' | 'trap' | 'fatal' | 'outcome-unknown' | 'not-connected' | 'skipped' | 'timeout' | 'cancelled' | 'failed';
+export type BroadcastOutcome =
+  'done' | 'trap' | 'fatal' | 'outcome-unknown' | 'not-connected' | 'skipped' | 'timeout' | 'cancelled' | 'failed';
 
 /** One reply sentence of one router, as in the console. */
 export interface BroadcastReply {
@@ -582,8 +583,17 @@ export interface ReproBundleInfo {
   description: string;
   appVersion: string;
   platform: string;
-  connection: { name: string; host: string; port: number; transport: string; user?: string; codePage?: string; fingerprint256?: string };
-  router: { known: true; identity: string; version: string; board?: string; architecture?: string } | { known: false; reason: string };
+  connection: {
+    name: string;
+    host: string;
+    port: number;
+    transport: string;
+    user?: string;
+    codePage?: string;
+    fingerprint256?: string;
+  };
+  router:
+    { known: true; identity: string; version: string; board?: string; architecture?: string } | { known: false; reason: string };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -678,8 +688,7 @@ export type Api = {
 export type HostClientMessage = { type: 'call'; id: number; channel: CallName; args: unknown };
 
 export type HostServerMessage =
-  | { type: 'result'; id: number; result: Result<unknown> }
-  | { type: 'event'; event: EventName; payload: unknown };
+  { type: 'result'; id: number; result: Result<unknown> } | { type: 'event'; event: EventName; payload: unknown };
 
 // ---------------------------------------------------------------------------------------------
 // Main-process side of the contract: what the services implement and the wiring exposes.

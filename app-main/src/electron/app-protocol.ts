@@ -17,7 +17,10 @@ function plain(status: number, message: string): Response {
   });
 }
 
-export function createAppProtocolHandler(rendererDir: string, readFile: ReadFile = fsReadFile): (request: Request) => Promise<Response> {
+export function createAppProtocolHandler(
+  rendererDir: string,
+  readFile: ReadFile = fsReadFile,
+): (request: Request) => Promise<Response> {
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
     let url: URL;
@@ -26,7 +29,8 @@ export function createAppProtocolHandler(rendererDir: string, readFile: ReadFile
     } catch {
       return plain(400, 'Bad request');
     }
-    if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST || url.username || url.password) return plain(404, 'Not found');
+    if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST || url.username || url.password)
+      return plain(404, 'Not found');
     const resolved = resolveStaticFile(rendererDir, url.pathname);
     if (!resolved.ok) return plain(resolved.status, resolved.reason);
     let body: Uint8Array;

@@ -91,7 +91,9 @@ export function runElectronApp(options: ElectronAppOptions): ElectronAppHandle |
     });
     windows.add(window);
     store.track(window);
-    window.webContents.on('render-process-gone', (_event, details) => log(`renderer: process gone (${details.reason}, exit code ${details.exitCode})`));
+    window.webContents.on('render-process-gone', (_event, details) =>
+      log(`renderer: process gone (${details.reason}, exit code ${details.exitCode})`),
+    );
     window.on('closed', () => windows.delete(window));
     return window;
   };
@@ -138,7 +140,12 @@ export function runElectronApp(options: ElectronAppOptions): ElectronAppHandle |
       throw error;
     }
     const running = services;
-    quit = installQuitSequence({ app, dispose: () => running.dispose(), ...(options.quitDeadlineMs ? { deadlineMs: options.quitDeadlineMs } : {}), log });
+    quit = installQuitSequence({
+      app,
+      dispose: () => running.dispose(),
+      ...(options.quitDeadlineMs ? { deadlineMs: options.quitDeadlineMs } : {}),
+      log,
+    });
 
     const applyTheme = (theme: 'system' | 'light' | 'dark') => {
       nativeTheme.themeSource = theme;
@@ -151,7 +158,10 @@ export function runElectronApp(options: ElectronAppOptions): ElectronAppHandle |
       ...(options.toBridgeError ? { toBridgeError: options.toBridgeError } : {}),
       log,
     });
-    const forward: EventListener = createEventForwarder(() => [...windows].filter((w) => !w.isDestroyed()).map((w) => w.webContents), log);
+    const forward: EventListener = createEventForwarder(
+      () => [...windows].filter((w) => !w.isDestroyed()).map((w) => w.webContents),
+      log,
+    );
     running.subscribe(forward);
 
     try {
@@ -184,7 +194,9 @@ export function runElectronApp(options: ElectronAppOptions): ElectronAppHandle |
   };
 
   const ready = start();
-  ready.catch((error: unknown) => log(`start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+  ready.catch((error: unknown) =>
+    log(`start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  );
 
   return {
     ready,

@@ -42,7 +42,9 @@ export function buildMenuTemplate(options: MenuOptions): MenuItemConstructorOpti
     submenu: [
       { role: 'reload', accelerator: 'CommandOrControl+R' },
       { role: 'forceReload', accelerator: 'CommandOrControl+Shift+R' },
-      ...(options.isPackaged ? [] : [{ role: 'toggleDevTools' as const, accelerator: mac ? 'Alt+Command+I' : 'CommandOrControl+Shift+I' }]),
+      ...(options.isPackaged
+        ? []
+        : [{ role: 'toggleDevTools' as const, accelerator: mac ? 'Alt+Command+I' : 'CommandOrControl+Shift+I' }]),
       { type: 'separator' },
       { role: 'resetZoom', accelerator: 'CommandOrControl+0' },
       { role: 'zoomIn', accelerator: 'CommandOrControl+=' },

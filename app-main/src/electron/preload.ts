@@ -20,7 +20,8 @@ function call(channel: CallName) {
       return (await ipcRenderer.invoke(channel, args)) as Result<unknown>;
     } catch (error) {
       // Not `instanceof Error`: the rejection may come from another realm.
-      const message = typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : String(error);
+      const message =
+        typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : String(error);
       return { ok: false, error: { code: 'INTERNAL', message: `${channel}: ${message}` } };
     }
   };

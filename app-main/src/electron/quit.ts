@@ -67,7 +67,10 @@ export function installQuitSequence(options: QuitSequenceOptions): QuitSequence 
       work = Promise.reject(error);
     }
     void withDeadline(work, deadlineMs).then((outcome) => {
-      if (outcome !== 'done') log(`shutdown: services dispose ${outcome === 'timeout' ? `timed out after ${deadlineMs} ms` : 'failed'}; quitting anyway`);
+      if (outcome !== 'done')
+        log(
+          `shutdown: services dispose ${outcome === 'timeout' ? `timed out after ${deadlineMs} ms` : 'failed'}; quitting anyway`,
+        );
       phase = 'done';
       options.app.quit();
       markFinished();

@@ -116,7 +116,10 @@ export interface TrackedWindow {
   isMaximized(): boolean;
   isFullScreen(): boolean;
   isDestroyed(): boolean;
-  on(event: 'resize' | 'move' | 'maximize' | 'unmaximize' | 'enter-full-screen' | 'leave-full-screen' | 'close' | 'closed', listener: () => void): unknown;
+  on(
+    event: 'resize' | 'move' | 'maximize' | 'unmaximize' | 'enter-full-screen' | 'leave-full-screen' | 'close' | 'closed',
+    listener: () => void,
+  ): unknown;
 }
 
 export interface WindowStateStoreOptions {

@@ -42,7 +42,8 @@ export function parseHostArgs(argv: readonly string[]): HostCliArgs {
     switch (name) {
       case '--port': {
         const text = value();
-        if (!/^\d+$/.test(text) || Number(text) > 65_535) throw new UsageError(`--port must be a number from 0 to 65535, got ${JSON.stringify(text)}`);
+        if (!/^\d+$/.test(text) || Number(text) > 65_535)
+          throw new UsageError(`--port must be a number from 0 to 65535, got ${JSON.stringify(text)}`);
         out.port = Number(text);
         break;
       }

@@ -11,7 +11,11 @@ import { fileURLToPath } from 'node:url';
  * two never write the same files at once: `~/.config/tikscope-web` (or `$XDG_CONFIG_HOME`),
  * `~/Library/Application Support/tikscope-web`, `%APPDATA%\tikscope-web`.
  */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = homedir(),
+): string {
   if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), 'tikscope-web');
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'tikscope-web');
   return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'tikscope-web');
@@ -22,7 +26,10 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
  * or, when run from source, at the repository root.
  */
 export function defaultRendererDir(moduleUrl: string = import.meta.url): string {
-  const candidates = [fileURLToPath(new URL('../renderer/', moduleUrl)), fileURLToPath(new URL('../../../out/renderer/', moduleUrl))];
+  const candidates = [
+    fileURLToPath(new URL('../renderer/', moduleUrl)),
+    fileURLToPath(new URL('../../../out/renderer/', moduleUrl)),
+  ];
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[1]!;
 }
 
@@ -30,7 +37,10 @@ export function defaultRendererDir(moduleUrl: string = import.meta.url): string 
 export function readAppVersion(moduleUrl: string = import.meta.url): string {
   for (const relative of ['../../package.json', '../../../package.json']) {
     try {
-      const pkg = JSON.parse(readFileSync(fileURLToPath(new URL(relative, moduleUrl)), 'utf8')) as { name?: unknown; version?: unknown };
+      const pkg = JSON.parse(readFileSync(fileURLToPath(new URL(relative, moduleUrl)), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
       if (pkg.name === 'tikscope' && typeof pkg.version === 'string') return pkg.version;
     } catch {
       // Not there: try the next candidate.

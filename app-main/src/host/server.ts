@@ -132,7 +132,12 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
 
   function sendPlain(res: ServerResponse, status: number, message: string, extra: Record<string, string> = {}): void {
     const body = `${message}\n`;
-    res.writeHead(status, { ...headers, ...extra, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.writeHead(status, {
+      ...headers,
+      ...extra,
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+    });
     res.end(body);
   }
 
@@ -186,7 +191,11 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
       text = JSON.stringify(message);
     } catch (error) {
       if (message.type !== 'result') return;
-      text = JSON.stringify({ type: 'result', id: message.id, result: failure({ code: 'INTERNAL', message: `Result could not be encoded: ${String(error)}` }) });
+      text = JSON.stringify({
+        type: 'result',
+        id: message.id,
+        result: failure({ code: 'INTERNAL', message: `Result could not be encoded: ${String(error)}` }),
+      });
     }
     ws.send(text);
   }
@@ -207,14 +216,19 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
           ws.close(1007, call.error.slice(0, 120));
           return;
         }
-        send(ws, { type: 'result', id: call.id, result: failure({ code: 'VALIDATION', message: call.error, detail: { field: 'message' } }) });
+        send(ws, {
+          type: 'result',
+          id: call.id,
+          result: failure({ code: 'VALIDATION', message: call.error, detail: { field: 'message' } }),
+        });
         return;
       }
       const current = live.services;
       if (!current) return;
       void dispatch(current.handlers, call.channel, call.args, dispatchOptions).then(
         (result: Result<unknown>) => send(ws, { type: 'result', id: call.id, result }),
-        (error: unknown) => send(ws, { type: 'result', id: call.id, result: failure({ code: 'INTERNAL', message: String(error) }) }),
+        (error: unknown) =>
+          send(ws, { type: 'result', id: call.id, result: failure({ code: 'INTERNAL', message: String(error) }) }),
       );
     });
   }
@@ -242,7 +256,11 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`Port ${requestedPort} on ${HOST_ADDRESS} is in use; pick another with --port N (or --port 0 for any free port)`, { cause: error });
+    if (code === 'EADDRINUSE')
+      throw new Error(
+        `Port ${requestedPort} on ${HOST_ADDRESS} is in use; pick another with --port N (or --port 0 for any free port)`,
+        { cause: error },
+      );
     throw error;
   }
   server.on('error', (error) => log(`host: ${error.message}`));

@@ -57,10 +57,13 @@ interface ValidBroadcast {
 
 export function validateBroadcastArgs(value: unknown): ValidBroadcast {
   const a = requireObject(value, 'args') as Partial<Record<keyof BroadcastSendArgs, unknown>>;
-  if (!Array.isArray(a.connectionIds) || a.connectionIds.length === 0) throw validationError('connectionIds', 'choose at least one router to send to');
-  if (a.connectionIds.length > 100) throw validationError('connectionIds', `at most 100 routers per broadcast (got ${a.connectionIds.length})`);
+  if (!Array.isArray(a.connectionIds) || a.connectionIds.length === 0)
+    throw validationError('connectionIds', 'choose at least one router to send to');
+  if (a.connectionIds.length > 100)
+    throw validationError('connectionIds', `at most 100 routers per broadcast (got ${a.connectionIds.length})`);
   const connectionIds = a.connectionIds.map((id, i) => requireString(id, `connectionIds[${i}]`, { min: 1, max: 200 }));
-  if (new Set(connectionIds).size !== connectionIds.length) throw validationError('connectionIds', 'the same router is listed twice; it would get the command twice');
+  if (new Set(connectionIds).size !== connectionIds.length)
+    throw validationError('connectionIds', 'the same router is listed twice; it would get the command twice');
   // The same word rules as the console (trailing empty lines dropped, empty words refused).
   const { words } = validateConsoleWords({ connectionId: connectionIds[0], words: a.words });
   const flag = (v: unknown, field: string): boolean => {
@@ -70,7 +73,14 @@ export function validateBroadcastArgs(value: unknown): ValidBroadcast {
   };
   const timeoutSeconds = optionalInteger(a.timeoutSeconds, 'timeoutSeconds', 1, 3600) ?? DEFAULT_BROADCAST_TIMEOUT_SECONDS;
   const broadcastId = a.broadcastId === undefined ? undefined : requireString(a.broadcastId, 'broadcastId', { min: 1, max: 200 });
-  return { ...(broadcastId !== undefined ? { broadcastId } : {}), connectionIds, words, stopOnFirstError: flag(a.stopOnFirstError, 'stopOnFirstError'), confirmed: flag(a.confirmed, 'confirmed'), timeoutMs: timeoutSeconds * 1000 };
+  return {
+    ...(broadcastId !== undefined ? { broadcastId } : {}),
+    connectionIds,
+    words,
+    stopOnFirstError: flag(a.stopOnFirstError, 'stopOnFirstError'),
+    confirmed: flag(a.confirmed, 'confirmed'),
+    timeoutMs: timeoutSeconds * 1000,
+  };
 }
 
 function fromConsole(outcome: ConsoleOutcome, error: BridgeError | undefined): BroadcastOutcome {
@@ -118,7 +128,12 @@ export class BroadcastService {
     }
     let broadcastId = v.broadcastId ?? `b${this.nextId++}`;
     while (v.broadcastId === undefined && this.running.has(broadcastId)) broadcastId = `b${this.nextId++}`;
-    if (this.running.has(broadcastId)) throw validationError('broadcastId', `a broadcast with the id "${broadcastId}" is still running`, 'Use a new id for each broadcast.');
+    if (this.running.has(broadcastId))
+      throw validationError(
+        'broadcastId',
+        `a broadcast with the id "${broadcastId}" is still running`,
+        'Use a new id for each broadcast.',
+      );
     const run: Running = { cancelled: false, cancellers: new Set() };
     this.running.set(broadcastId, run);
     const startedAt = this.deps.now();
@@ -149,7 +164,15 @@ export class BroadcastService {
     }
     return {
       status: 'sent',
-      result: { broadcastId, words: v.words, readOnly: cls.readOnly, stopOnFirstError: v.stopOnFirstError, startedAt, elapsedMs: performance.now() - t0, results },
+      result: {
+        broadcastId,
+        words: v.words,
+        readOnly: cls.readOnly,
+        stopOnFirstError: v.stopOnFirstError,
+        startedAt,
+        elapsedMs: performance.now() - t0,
+        results,
+      },
     };
   }
 
@@ -171,18 +194,33 @@ export class BroadcastService {
   private cancelledBeforeSending(info: { id: string; name: string; identity?: string; version?: string }): BroadcastRouterResult {
     const r = this.base(info);
     r.outcome = 'skipped';
-    r.error = { code: 'CANCELLED', message: 'not sent: the broadcast was cancelled before this router', hint: 'Send again to reach the routers that were skipped.' };
+    r.error = {
+      code: 'CANCELLED',
+      message: 'not sent: the broadcast was cancelled before this router',
+      hint: 'Send again to reach the routers that were skipped.',
+    };
     return r;
   }
 
   private base(info: { id: string; name: string; identity?: string; version?: string }): BroadcastRouterResult {
-    const r: BroadcastRouterResult = { connectionId: info.id, name: info.name, outcome: 'failed', rows: 0, replies: [], repliesDropped: 0, elapsedMs: 0 };
+    const r: BroadcastRouterResult = {
+      connectionId: info.id,
+      name: info.name,
+      outcome: 'failed',
+      rows: 0,
+      replies: [],
+      repliesDropped: 0,
+      elapsedMs: 0,
+    };
     if (info.identity !== undefined) r.identity = info.identity;
     if (info.version !== undefined) r.version = info.version;
     return r;
   }
 
-  private skipped(info: { id: string; name: string; identity?: string; version?: string }, stopper: BroadcastRouterResult): BroadcastRouterResult {
+  private skipped(
+    info: { id: string; name: string; identity?: string; version?: string },
+    stopper: BroadcastRouterResult,
+  ): BroadcastRouterResult {
     const r = this.base(info);
     r.outcome = 'skipped';
     r.error = {
@@ -193,7 +231,12 @@ export class BroadcastService {
     return r;
   }
 
-  private runOne(info: { id: string; name: string; identity?: string; version?: string }, words: string[], timeoutMs: number, run: Running): Promise<BroadcastRouterResult> {
+  private runOne(
+    info: { id: string; name: string; identity?: string; version?: string },
+    words: string[],
+    timeoutMs: number,
+    run: Running,
+  ): Promise<BroadcastRouterResult> {
     const result = this.base(info);
     let rows = 0;
     let other = 0;
@@ -249,7 +292,12 @@ export class BroadcastService {
             clearTimeout(timer);
             clearTimeout(grace);
             grace = setTimeout(
-              () => settle('cancelled', performance.now() - sentAt, { code: 'CANCELLED', message: 'cancelled by the user; the router did not confirm the /cancel', hint: 'Check the router: the command may still be running there.' }),
+              () =>
+                settle('cancelled', performance.now() - sentAt, {
+                  code: 'CANCELLED',
+                  message: 'cancelled by the user; the router did not confirm the /cancel',
+                  hint: 'Check the router: the command may still be running there.',
+                }),
               this.cancelGraceMs,
             );
             this.deps.console.cancel(ref.commandId).catch(() => undefined);

@@ -52,8 +52,19 @@ export function classifyCommand(words: readonly string[]): CommandClass {
   const verb = normalised.slice(normalised.lastIndexOf('/') + 1);
   if (READ_ONLY_VERBS.has(verb)) {
     const file = words.slice(1).find((w) => w.startsWith('=file='));
-    if (file !== undefined) return { command, readOnly: false, reason: `${command} with ${file.split('=', 3).slice(0, 2).join('=')}= writes a file on each router` };
+    if (file !== undefined)
+      return {
+        command,
+        readOnly: false,
+        reason: `${command} with ${file.split('=', 3).slice(0, 2).join('=')}= writes a file on each router`,
+      };
     return { command, readOnly: true, reason: `"${verb}" only reads` };
   }
-  return { command, readOnly: false, reason: verb ? `"${verb}" is not a read-only command (print, get, getall, listen, monitor, monitor-traffic)` : `${command} is not a read-only command` };
+  return {
+    command,
+    readOnly: false,
+    reason: verb
+      ? `"${verb}" is not a read-only command (print, get, getall, listen, monitor, monitor-traffic)`
+      : `${command} is not a read-only command`,
+  };
 }

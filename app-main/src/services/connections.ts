@@ -74,7 +74,8 @@ export class ConnectionStore {
       user: 'admin',
       group: '',
       codePage: 'windows-1252',
-      notes: 'A simulated RouterOS router that runs inside Tikscope on a free loopback port. Connect to try the console, live tables and traces.',
+      notes:
+        'A simulated RouterOS router that runs inside Tikscope on a free loopback port. Connect to try the console, live tables and traces.',
       passwordInKeychain: false,
       demo: true,
       createdAt: at,
@@ -101,7 +102,11 @@ export class ConnectionStore {
   private persist(): Promise<void> {
     const data = (): string => JSON.stringify({ version: FILE_VERSION, connections: this.items }, null, 2) + '\n';
     return this.writer.write(data).catch((e: unknown) => {
-      throw new BridgeFailure('STORAGE', `saving connections to ${this.file} failed: ${(e as Error).message}`, 'Check free disk space and the permissions of the data directory.');
+      throw new BridgeFailure(
+        'STORAGE',
+        `saving connections to ${this.file} failed: ${(e as Error).message}`,
+        'Check free disk space and the permissions of the data directory.',
+      );
     });
   }
 
@@ -158,7 +163,10 @@ export class ConnectionStore {
         await this.deps.vault.remove(s.id, s.passwordInKeychain);
         s.passwordInKeychain = false;
       } catch (e) {
-        this.deps.notify('warning', `The password of "${s.name}" could not be removed from the OS keychain: ${(e as Error).message}`);
+        this.deps.notify(
+          'warning',
+          `The password of "${s.name}" could not be removed from the OS keychain: ${(e as Error).message}`,
+        );
       }
       return;
     }
@@ -166,7 +174,10 @@ export class ConnectionStore {
     if (result.where === 'keychain') s.passwordInKeychain = true;
     else {
       s.passwordInKeychain = false;
-      this.deps.notify('warning', `The password of "${s.name}" is kept for this run only: ${result.error.message}. ${result.error.hint}`);
+      this.deps.notify(
+        'warning',
+        `The password of "${s.name}" is kept for this run only: ${result.error.message}. ${result.error.hint}`,
+      );
     }
   }
 
@@ -197,7 +208,18 @@ export class ConnectionStore {
       // A pin belongs to one router: moving the connection elsewhere (or off tls-pinned) drops it.
       const samePeer = old.host === v.host && old.port === v.port && v.transport === 'tls-pinned';
       const fingerprint256 = v.fingerprint256 ?? (samePeer ? old.fingerprint256 : undefined);
-      s = { ...old, name: v.name, host: v.host, port: v.port, transport: v.transport, user: v.user, group: v.group, codePage: v.codePage, notes: v.notes, updatedAt: at };
+      s = {
+        ...old,
+        name: v.name,
+        host: v.host,
+        port: v.port,
+        transport: v.transport,
+        user: v.user,
+        group: v.group,
+        codePage: v.codePage,
+        notes: v.notes,
+        updatedAt: at,
+      };
       if (fingerprint256) s.fingerprint256 = fingerprint256;
       else delete s.fingerprint256;
       await this.applyPassword(s, v.password);
@@ -225,7 +247,14 @@ export class ConnectionStore {
   async duplicate(id: string): Promise<SavedConnection> {
     const src = this.stored(requireId(id));
     const at = this.stamp();
-    const copy: Stored = { ...src, id: randomUUID(), name: this.copyName(src.name), passwordInKeychain: false, createdAt: at, updatedAt: at };
+    const copy: Stored = {
+      ...src,
+      id: randomUUID(),
+      name: this.copyName(src.name),
+      passwordInKeychain: false,
+      createdAt: at,
+      updatedAt: at,
+    };
     if (src.passwordInKeychain || this.deps.vault.hasRunOnly(src.id)) {
       try {
         const pw = await this.deps.vault.get(src.id, src.passwordInKeychain);
@@ -248,7 +277,10 @@ export class ConnectionStore {
     try {
       await this.deps.vault.remove(s.id, s.passwordInKeychain);
     } catch (e) {
-      this.deps.notify('warning', `"${s.name}" was deleted, but its password could not be removed from the OS keychain: ${(e as Error).message}`);
+      this.deps.notify(
+        'warning',
+        `"${s.name}" was deleted, but its password could not be removed from the OS keychain: ${(e as Error).message}`,
+      );
     }
     this.emitChanged();
   }
@@ -256,7 +288,12 @@ export class ConnectionStore {
   /** Pins the certificate the user accepted (trust on first use, or after a change). */
   async trust(id: string, fingerprint: unknown): Promise<SavedConnection> {
     const s = this.stored(requireId(id));
-    if (s.transport !== 'tls-pinned') throw validationError('id', `"${s.name}" does not use the tls-pinned transport`, 'Only tls-pinned connections pin a certificate.');
+    if (s.transport !== 'tls-pinned')
+      throw validationError(
+        'id',
+        `"${s.name}" does not use the tls-pinned transport`,
+        'Only tls-pinned connections pin a certificate.',
+      );
     const fp = normalizeFingerprint256(fingerprint);
     const next: Stored = { ...s, fingerprint256: fp, updatedAt: this.stamp() };
     this.items[this.items.indexOf(s)] = next;

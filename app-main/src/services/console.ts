@@ -8,7 +8,14 @@ import {
   type CommandStream,
   type Session,
 } from '../../../protocol/src/index';
-import type { ConsoleCommandRef, ConsoleEnd, ConsoleOutcome, ConsoleReply, ConsoleSendArgs, HistoryEntry } from '../common/contract';
+import type {
+  ConsoleCommandRef,
+  ConsoleEnd,
+  ConsoleOutcome,
+  ConsoleReply,
+  ConsoleSendArgs,
+  HistoryEntry,
+} from '../common/contract';
 import { BridgeFailure, notFound, toBridgeError, validationError } from './errors';
 import type { HistoryStore } from './history';
 import { redactTextWords } from './redact';
@@ -61,7 +68,12 @@ export function validateConsoleWords(value: unknown): { connectionId: string; wo
   while (words.length > 0 && words[words.length - 1]!.trim() === '') words.pop();
   if (words.length === 0) throw validationError('words', 'type a command first (e.g. /interface/print)');
   words.forEach((w, i) => {
-    if (w === '') throw validationError(`words[${i}]`, `word ${i + 1} is empty; an empty word would end the sentence`, 'Remove the empty line.');
+    if (w === '')
+      throw validationError(
+        `words[${i}]`,
+        `word ${i + 1} is empty; an empty word would end the sentence`,
+        'Remove the empty line.',
+      );
   });
   if (words.length > 10_000) throw validationError('words', 'too many words in one sentence (at most 10000)');
   return { connectionId, words };
@@ -84,7 +96,11 @@ export class ConsoleService {
   async send(args: unknown, tap?: ConsoleTap): Promise<ConsoleCommandRef> {
     const { connectionId, words } = validateConsoleWords(args);
     this.deps.session(connectionId); // NOT_CONNECTED before anything is recorded
-    const history = await this.deps.history.add(connectionId, redactTextWords(words, 'out'), new Date(this.deps.now()).toISOString());
+    const history = await this.deps.history.add(
+      connectionId,
+      redactTextWords(words, 'out'),
+      new Date(this.deps.now()).toISOString(),
+    );
     const commandId = `c${this.nextId++}`;
     let session: Session;
     try {
@@ -94,7 +110,15 @@ export class ConsoleService {
       void this.deps.history.changed(connectionId).catch(() => undefined);
       throw e;
     }
-    const run: Running = { connectionId, commandId, stream: undefined as unknown as CommandStream, started: performance.now(), rows: 0, history, cancelRequested: false };
+    const run: Running = {
+      connectionId,
+      commandId,
+      stream: undefined as unknown as CommandStream,
+      started: performance.now(),
+      rows: 0,
+      history,
+      cancelRequested: false,
+    };
     if (tap) run.tap = tap;
     // Registered before the sentence is written: replies may arrive in the same tick.
     this.running.set(commandId, run);
@@ -104,7 +128,13 @@ export class ConsoleService {
       onReply: (r) => {
         if (this.running.get(commandId) !== run) return;
         if (r.type === '!re') run.rows++;
-        const reply: ConsoleReply = { connectionId, commandId, kind: r.type, words: r.texts(), elapsedMs: performance.now() - run.started };
+        const reply: ConsoleReply = {
+          connectionId,
+          commandId,
+          kind: r.type,
+          words: r.texts(),
+          elapsedMs: performance.now() - run.started,
+        };
         if (run.tap) return run.tap.onReply(reply);
         this.buffer.push(reply);
         if (this.buffer.length >= this.deps.maxBatch) this.throttle.now();
@@ -122,7 +152,8 @@ export class ConsoleService {
         (e: unknown) => e,
       );
       if (error instanceof UsageError) throw validationError('words', error.message);
-      if (error instanceof ConnectionClosedError && !error.outcomeUnknown) throw new BridgeFailure('NOT_CONNECTED', error.message, 'Connect to the router first.');
+      if (error instanceof ConnectionClosedError && !error.outcomeUnknown)
+        throw new BridgeFailure('NOT_CONNECTED', error.message, 'Connect to the router first.');
       throw error instanceof Error ? error : new Error(String(error));
     }
     stream.done.then(

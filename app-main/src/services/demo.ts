@@ -10,7 +10,13 @@ export const DEMO_PASSWORD = 'demo';
  */
 export async function defaultDemoRouter(): Promise<DemoRouter> {
   const { startSimulator } = await import('../../../simulator/src/index');
-  const sim = await startSimulator({ host: '127.0.0.1', port: 0, user: DEMO_USER, password: DEMO_PASSWORD, identity: 'Tikscope Demo' });
+  const sim = await startSimulator({
+    host: '127.0.0.1',
+    port: 0,
+    user: DEMO_USER,
+    password: DEMO_PASSWORD,
+    identity: 'Tikscope Demo',
+  });
   if (sim.port === undefined) {
     await sim.close();
     throw new Error('the demo router did not open its API port');

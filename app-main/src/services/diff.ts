@@ -1,5 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { CancelledError, ConnectionClosedError, FatalError, TimeoutError, TrapError, type Session } from '../../../protocol/src/index';
+import {
+  CancelledError,
+  ConnectionClosedError,
+  FatalError,
+  TimeoutError,
+  TrapError,
+  type Session,
+} from '../../../protocol/src/index';
 import type { BridgeError, DiffFetchArgs, DiffFetchResult, DiffRouterRows, Row } from '../common/contract';
 import { toBridgeError, validationError } from './errors';
 import { validateTableArgs } from './tables';
@@ -30,10 +37,13 @@ interface ValidDiff {
 
 export function validateDiffArgs(value: unknown): ValidDiff {
   const a = requireObject(value, 'args') as Partial<Record<keyof DiffFetchArgs, unknown>>;
-  if (!Array.isArray(a.connectionIds) || a.connectionIds.length < 2) throw validationError('connectionIds', 'choose at least two routers to compare');
-  if (a.connectionIds.length > 20) throw validationError('connectionIds', `at most 20 routers per comparison (got ${a.connectionIds.length})`);
+  if (!Array.isArray(a.connectionIds) || a.connectionIds.length < 2)
+    throw validationError('connectionIds', 'choose at least two routers to compare');
+  if (a.connectionIds.length > 20)
+    throw validationError('connectionIds', `at most 20 routers per comparison (got ${a.connectionIds.length})`);
   const connectionIds = a.connectionIds.map((id, i) => requireString(id, `connectionIds[${i}]`, { min: 1, max: 200 }));
-  if (new Set(connectionIds).size !== connectionIds.length) throw validationError('connectionIds', 'the same router is listed twice; choose different routers');
+  if (new Set(connectionIds).size !== connectionIds.length)
+    throw validationError('connectionIds', 'the same router is listed twice; choose different routers');
   // The menu path, query words and property names follow the live tables' rules exactly.
   const t = validateTableArgs({ connectionId: connectionIds[0], path: a.path, query: a.query, proplist: a.proplist });
   const timeoutSeconds = optionalInteger(a.timeoutSeconds, 'timeoutSeconds', 1, 3600) ?? DEFAULT_DIFF_TIMEOUT_SECONDS;
@@ -69,8 +79,19 @@ export class DiffService {
     return { path: v.path, query: v.query, proplist: v.proplist, fetchedAt, rowCap: this.rowCap, routers };
   }
 
-  private async printOne(info: { id: string; name: string; identity?: string; version?: string }, words: string[], timeoutMs: number): Promise<DiffRouterRows> {
-    const out: DiffRouterRows = { connectionId: info.id, name: info.name, outcome: 'failed', rows: [], truncated: false, elapsedMs: 0 };
+  private async printOne(
+    info: { id: string; name: string; identity?: string; version?: string },
+    words: string[],
+    timeoutMs: number,
+  ): Promise<DiffRouterRows> {
+    const out: DiffRouterRows = {
+      connectionId: info.id,
+      name: info.name,
+      outcome: 'failed',
+      rows: [],
+      truncated: false,
+      elapsedMs: 0,
+    };
     if (info.identity !== undefined) out.identity = info.identity;
     if (info.version !== undefined) out.version = info.version;
     let session: Session;
@@ -125,6 +146,11 @@ function outcomeOf(e: unknown): DiffRouterRows['outcome'] {
 function describe(e: unknown, name: string): BridgeError {
   const error = toBridgeError(e);
   // A print that dropped mid-way changed nothing; "outcome unknown" would only alarm.
-  if (e instanceof ConnectionClosedError) return { code: 'NOT_CONNECTED', message: `${name}: the connection dropped during the print`, hint: 'Press Refresh once the router is connected again.' };
+  if (e instanceof ConnectionClosedError)
+    return {
+      code: 'NOT_CONNECTED',
+      message: `${name}: the connection dropped during the print`,
+      hint: 'Press Refresh once the router is connected again.',
+    };
   return { ...error, message: `${name}: ${error.message}` };
 }

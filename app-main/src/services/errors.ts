@@ -67,12 +67,21 @@ export function toBridgeError(e: unknown): BridgeError {
     );
   }
   if (e instanceof LoginError) {
-    return make('LOGIN_FAILED', e.message, 'Check the user name and password; the router also refuses users without the "api" policy.');
+    return make(
+      'LOGIN_FAILED',
+      e.message,
+      'Check the user name and password; the router also refuses users without the "api" policy.',
+    );
   }
   if (e instanceof FramingError) {
-    return make('FRAMING', `the router sent bytes that cannot be read: ${e.message}`, 'The connection was closed; it may be a different service on that port, or a router bug.', {
-      offset: e.offset,
-    });
+    return make(
+      'FRAMING',
+      `the router sent bytes that cannot be read: ${e.message}`,
+      'The connection was closed; it may be a different service on that port, or a router bug.',
+      {
+        offset: e.offset,
+      },
+    );
   }
   if (e instanceof FatalError) {
     return make('FATAL', e.message, 'The router closed the session; connect again.', { reason: e.reason });
@@ -87,12 +96,19 @@ export function toBridgeError(e: unknown): BridgeError {
       : make('NOT_CONNECTED', e.message, 'Connect to the router first.');
   }
   if (e instanceof TimeoutError) {
-    return make('TIMEOUT', e.message, 'The router did not answer in time; check the link or try again.', { timeoutMs: e.timeoutMs });
+    return make('TIMEOUT', e.message, 'The router did not answer in time; check the link or try again.', {
+      timeoutMs: e.timeoutMs,
+    });
   }
   if (e instanceof CancelledError) return make('CANCELLED', e.message);
   if (e instanceof UsageError) return make('VALIDATION', e.message);
   if (e instanceof TlsError) {
-    return make('TLS', e.message, 'Check that the port is the API-SSL service (8729) and that the transport mode matches the router certificate.', e.fingerprint256 ? { presentedFingerprint256: e.fingerprint256 } : undefined);
+    return make(
+      'TLS',
+      e.message,
+      'Check that the port is the API-SSL service (8729) and that the transport mode matches the router certificate.',
+      e.fingerprint256 ? { presentedFingerprint256: e.fingerprint256 } : undefined,
+    );
   }
   if (e instanceof NetworkError) {
     const hint =
@@ -107,7 +123,12 @@ export function toBridgeError(e: unknown): BridgeError {
   }
   if (isErrnoError(e)) {
     if (STORAGE_ERRNOS.has(e.code)) {
-      return make('STORAGE', `cannot read or write the data directory: ${e.message}`, 'Check free disk space and the permissions of the data directory.', { errno: e.code });
+      return make(
+        'STORAGE',
+        `cannot read or write the data directory: ${e.message}`,
+        'Check free disk space and the permissions of the data directory.',
+        { errno: e.code },
+      );
     }
     if (/^E(CONN|HOST|NET|TIMEDOUT|PIPE|AI_)/.test(e.code)) return make('NETWORK', e.message, undefined, { errno: e.code });
   }

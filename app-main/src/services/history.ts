@@ -57,7 +57,9 @@ export class HistoryStore {
         const file = this.file(connectionId);
         const loaded = await readJsonFile(file, fileSchema);
         if (loaded.kind === 'damaged') {
-          this.onNotice(`The console history of a router was damaged (${loaded.reason}); it was moved to ${loaded.movedTo} and a new history was started.`);
+          this.onNotice(
+            `The console history of a router was damaged (${loaded.reason}); it was moved to ${loaded.movedTo} and a new history was started.`,
+          );
         }
         const entries = loaded.kind === 'ok' ? (loaded.value.entries as HistoryEntry[]) : [];
         return { entries, writer: new SerialWriter(file), timer: undefined };

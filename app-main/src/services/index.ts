@@ -23,7 +23,13 @@ import { HistoryStore } from './history';
 import { InboundScheduler } from './inbound';
 import { InspectService, type InspectOptions } from './inspect';
 import { DEFAULT_TIMINGS, Link, type DemoRouter, type LinkTimings } from './link';
-import { classifyKeyringError, KeychainUnavailableError, KeyringCredentialStore, SecretVault, type CredentialStore } from './secrets';
+import {
+  classifyKeyringError,
+  KeychainUnavailableError,
+  KeyringCredentialStore,
+  SecretVault,
+  type CredentialStore,
+} from './secrets';
 import { SettingsStore } from './settings';
 import type { AtomicWriteOptions } from './storage';
 import { LiveTable, validateTableArgs } from './tables';
@@ -132,7 +138,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
   try {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
   } catch (e) {
-    throw new BridgeFailure('STORAGE', `cannot create the data directory ${dataDir}: ${(e as Error).message}`, 'Choose a writable data directory.');
+    throw new BridgeFailure(
+      'STORAGE',
+      `cannot create the data directory ${dataDir}: ${(e as Error).message}`,
+      'Choose a writable data directory.',
+    );
   }
 
   const listeners = new Set<EventListener>();
@@ -196,7 +206,10 @@ export async function createServices(options: ServicesOptions): Promise<Services
         // Connections with traffic right now share the budget.
         let busy = 0;
         for (const [cid, q] of tracePending) if ((traces.get(cid)?.lastSeq ?? 0) > q.sent) busy++;
-        const perBatch = Math.max(10, Math.min(traceEventLimit, Math.floor((traceEventBudget * interval) / 1000 / Math.max(1, busy))));
+        const perBatch = Math.max(
+          10,
+          Math.min(traceEventLimit, Math.floor((traceEventBudget * interval) / 1000 / Math.max(1, busy))),
+        );
         const from = Math.max(pending.sent, b.lastSeq - perBatch);
         pending.sent = b.lastSeq;
         const entries = [];
@@ -267,7 +280,12 @@ export async function createServices(options: ServicesOptions): Promise<Services
     const link = links.get(connectionId);
     if (!link) {
       const c = connections.get(connectionId);
-      throw new BridgeFailure('NOT_CONNECTED', `${c.name} is not connected`, 'Connect to the router first; commands are never queued while offline.', { status: 'offline' });
+      throw new BridgeFailure(
+        'NOT_CONNECTED',
+        `${c.name} is not connected`,
+        'Connect to the router first; commands are never queued while offline.',
+        { status: 'offline' },
+      );
     }
     return link.requireSession();
   };
@@ -306,13 +324,16 @@ export async function createServices(options: ServicesOptions): Promise<Services
 
   const keychainFailure = (e: unknown): BridgeFailure => {
     const k = e instanceof KeychainUnavailableError ? e : classifyKeyringError(e);
-    return new BridgeFailure('KEYCHAIN_UNAVAILABLE', k.message, `${k.hint} You can also enter the password for this run only.`, { reason: k.reason });
+    return new BridgeFailure('KEYCHAIN_UNAVAILABLE', k.message, `${k.hint} You can also enter the password for this run only.`, {
+      reason: k.reason,
+    });
   };
 
   const traceMeta = (connectionId: string) => {
     const exportedAt = new Date(now()).toISOString();
     const imp = imported.get(connectionId);
-    if (imp) return { name: imp.name, host: imp.host, port: imp.port, transport: imp.transport, appVersion: appVersion, exportedAt };
+    if (imp)
+      return { name: imp.name, host: imp.host, port: imp.port, transport: imp.transport, appVersion: appVersion, exportedAt };
     const c = connections.get(connectionId);
     return { name: c.name, host: c.host, port: c.port, transport: c.transport, appVersion: appVersion, exportedAt };
   };
@@ -376,7 +397,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
       inspect.forget(id);
       tracePending.get(id)?.throttle.dispose();
       tracePending.delete(id);
-      if (HistoryStore.isSafeId(id)) await history.remove(id).catch((e: unknown) => log('warn', `history of ${id} not removed: ${(e as Error).message}`));
+      if (HistoryStore.isSafeId(id))
+        await history.remove(id).catch((e: unknown) => log('warn', `history of ${id} not removed: ${(e as Error).message}`));
       return { id };
     },
     'connections:trust': async (args) => {
@@ -414,7 +436,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
       const link = links.get(id);
       if (!link) {
         const c = connections.get(id);
-        return { connectionId: id, status: 'offline', transport: c.transport, encrypted: c.transport !== 'plain', authenticated: c.transport === 'tls-verify' || c.transport === 'tls-pinned' } satisfies LinkState;
+        return {
+          connectionId: id,
+          status: 'offline',
+          transport: c.transport,
+          encrypted: c.transport !== 'plain',
+          authenticated: c.transport === 'tls-verify' || c.transport === 'tls-pinned',
+        } satisfies LinkState;
       }
       return link.disconnect();
     },
@@ -473,7 +501,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
       const a = requireObject(args, 'args');
       const connectionId = requireString(a['connectionId'], 'connectionId', { min: 1, max: 200 });
       const format = a['format'];
-      if (format !== 'text' && format !== 'jsonl' && format !== 'pcapng') throw validationError('format', 'format must be text, jsonl or pcapng');
+      if (format !== 'text' && format !== 'jsonl' && format !== 'pcapng')
+        throw validationError('format', 'format must be text, jsonl or pcapng');
       const buffer = traceBufferFor(connectionId);
       return exportTrace(buffer, format, traceMeta(connectionId));
     },
@@ -556,7 +585,14 @@ export async function createServices(options: ServicesOptions): Promise<Services
       if (imp) {
         connection = imp.repro?.connection ?? { name: imp.name, host: imp.host, port: imp.port, transport: imp.transport };
         const r = imp.repro?.router;
-        router = r?.known ? { identity: r.identity, version: r.version, ...(r.board ? { board: r.board } : {}), ...(r.architecture ? { architecture: r.architecture } : {}) } : undefined;
+        router = r?.known
+          ? {
+              identity: r.identity,
+              version: r.version,
+              ...(r.board ? { board: r.board } : {}),
+              ...(r.architecture ? { architecture: r.architecture } : {}),
+            }
+          : undefined;
         unknownReason = r && !r.known ? r.reason : 'an imported trace: the router was not connected from here';
       } else {
         const c = connections.get(connectionId);
@@ -576,7 +612,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
       const entries = (function* () {
         for (const v of buffer.iterate()) yield buffer.toEntry(v);
       })();
-      const system = { platform: process.platform, arch: arch(), release: release(), node: process.versions.node, ...(process.versions['electron'] ? { electron: process.versions['electron'] } : {}) };
+      const system = {
+        platform: process.platform,
+        arch: arch(),
+        release: release(),
+        node: process.versions.node,
+        ...(process.versions['electron'] ? { electron: process.versions['electron'] } : {}),
+      };
       const { file } = buildReproBundle({
         connectionId,
         description,

@@ -183,7 +183,17 @@ export class InspectService {
   private router(connectionId: string, session: Session): RouterState {
     let r = this.routers.get(connectionId);
     if (!r || r.session !== session) {
-      r = { session, tail: Promise.resolve(), inFlight: 0, unavailableUntil: 0, reason: undefined, missing: new Map(), values: new Map(), pending: new Map(), probed: false };
+      r = {
+        session,
+        tail: Promise.resolve(),
+        inFlight: 0,
+        unavailableUntil: 0,
+        reason: undefined,
+        missing: new Map(),
+        values: new Map(),
+        pending: new Map(),
+        probed: false,
+      };
       this.routers.set(connectionId, r);
     }
     return r;
@@ -196,7 +206,10 @@ export class InspectService {
   private markOff(connectionId: string, router: RouterState, reason: string): never {
     router.reason = reason;
     router.unavailableUntil = this.deps.now() + this.options.cooldownMs;
-    this.deps.log?.('info', `${connectionId}: completion from the router is off for ${Math.round(this.options.cooldownMs / 1000)} s: ${reason}`);
+    this.deps.log?.(
+      'info',
+      `${connectionId}: completion from the router is off for ${Math.round(this.options.cooldownMs / 1000)} s: ${reason}`,
+    );
     throw new Unavailable(reason);
   }
 
@@ -274,7 +287,8 @@ export class InspectService {
           // The session already sent /cancel for the stalled tag and absorbs its late replies.
           this.markOff(connectionId, router, `the router did not answer /console/inspect within ${this.options.timeoutMs} ms`);
         }
-        if (e instanceof TrapError) this.markOff(connectionId, router, `the router has no usable /console/inspect (${e.message})`);
+        if (e instanceof TrapError)
+          this.markOff(connectionId, router, `the router has no usable /console/inspect (${e.message})`);
         throw e instanceof Error ? e : new BridgeFailure('INTERNAL', String(e));
       } finally {
         router.inFlight--;
@@ -295,7 +309,10 @@ function checkPath(path: readonly string[], field = 'path'): void {
   if (!Array.isArray(path)) throw validationError(field, `${field} must be a list of names`);
   path.forEach((seg, i) => {
     if (typeof seg !== 'string' || seg === '' || /[\s,/=]/.test(seg)) {
-      throw validationError(field, `${field} segment ${i + 1} must be one menu, command or argument name, without "/", ",", "=" or spaces`);
+      throw validationError(
+        field,
+        `${field} segment ${i + 1} must be one menu, command or argument name, without "/", ",", "=" or spaces`,
+      );
     }
   });
 }

@@ -1,4 +1,14 @@
-import { ConnectionClosedError, FatalError, FramingError, login, LoginError, Session, TimeoutError, TrapError, type SentenceEvent } from '../../../protocol/src/index';
+import {
+  ConnectionClosedError,
+  FatalError,
+  FramingError,
+  login,
+  LoginError,
+  Session,
+  TimeoutError,
+  TrapError,
+  type SentenceEvent,
+} from '../../../protocol/src/index';
 import { formatFingerprint, normalizeFingerprint, openSocket, TlsError, type TlsMode } from '../../../protocol/node/transport';
 import type { ErrorCode, LinkState, RouterInfo, SavedConnection } from '../common/contract';
 import { BridgeFailure, toBridgeError } from './errors';
@@ -38,7 +48,11 @@ export const DEFAULT_TIMINGS: LinkTimings = {
  * Exponential backoff with ±20 % jitter: 0.5 s, 1 s, 2 s … capped at 30 s (engineering-notes §6.2;
  * ioredis and node-redis add jitter the same way so that many clients do not reconnect in step).
  */
-export function backoffDelay(attempt: number, t: Pick<LinkTimings, 'backoffStartMs' | 'backoffCapMs'>, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  t: Pick<LinkTimings, 'backoffStartMs' | 'backoffCapMs'>,
+  random: () => number,
+): number {
   const base = Math.min(t.backoffCapMs, t.backoffStartMs * 2 ** Math.max(0, Math.min(30, attempt - 1)));
   return Math.round(base * (0.8 + 0.4 * random()));
 }
@@ -127,9 +141,14 @@ export class Link {
   requireSession(): Session {
     if (this.stateValue.status !== 'online' || !this.session || this.session.closed) {
       const name = this.deps.connection().name;
-      throw new BridgeFailure('NOT_CONNECTED', `${name} is not connected (${this.describeStatus()})`, 'Connect to the router first; commands are never queued while offline.', {
-        status: this.stateValue.status,
-      });
+      throw new BridgeFailure(
+        'NOT_CONNECTED',
+        `${name} is not connected (${this.describeStatus()})`,
+        'Connect to the router first; commands are never queued while offline.',
+        {
+          status: this.stateValue.status,
+        },
+      );
     }
     return this.session;
   }
@@ -207,7 +226,13 @@ export class Link {
       // connect() of protocol/node, with the socket behind the inbound scheduler. The 10 s budget
       // covers TCP, TLS and login together (engineering-notes §6.2).
       const started = this.deps.now();
-      const socket = await openSocket({ host, port, ...(tlsMode ? { tls: tlsMode } : {}), connectTimeoutMs: t.connectTimeoutMs, signal: abort.signal });
+      const socket = await openSocket({
+        host,
+        port,
+        ...(tlsMode ? { tls: tlsMode } : {}),
+        connectTimeoutMs: t.connectTimeoutMs,
+        signal: abort.signal,
+      });
       const transport = new SlicedTransport(socket, this.deps.inbound);
       if (gen !== this.generation) {
         transport.destroy();
@@ -340,7 +365,12 @@ export class Link {
     }
     if (e instanceof BridgeFailure) {
       const fp = e.detail?.['presentedFingerprint256'];
-      return { status: 'failed', code: e.code, reason: e.message, ...(typeof fp === 'string' ? { presentedFingerprint256: fp } : {}) };
+      return {
+        status: 'failed',
+        code: e.code,
+        reason: e.message,
+        ...(typeof fp === 'string' ? { presentedFingerprint256: fp } : {}),
+      };
     }
     if (e instanceof TlsError && e.fingerprint256 && conn.transport === 'tls-pinned') {
       const presented = formatFingerprint(e.fingerprint256);
@@ -493,7 +523,8 @@ export class Link {
   private async stopDemo(): Promise<void> {
     const d = this.demo ?? (this.demoStarting ? await this.demoStarting.catch(() => undefined) : undefined);
     this.demo = undefined;
-    if (d) await d.stop().catch((e: unknown) => this.deps.log('warn', `demo router did not stop cleanly: ${(e as Error).message}`));
+    if (d)
+      await d.stop().catch((e: unknown) => this.deps.log('warn', `demo router did not stop cleanly: ${(e as Error).message}`));
   }
 
   /** The connection's saved settings changed: the state's transport flags follow. */

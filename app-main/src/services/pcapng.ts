@@ -150,7 +150,14 @@ interface Endpoint {
   seq: number;
 }
 
-function tcpFrame(src: Endpoint, dst: Endpoint, fromClient: boolean, flags: number, payload: Uint8Array, ipId: number): Uint8Array {
+function tcpFrame(
+  src: Endpoint,
+  dst: Endpoint,
+  fromClient: boolean,
+  flags: number,
+  payload: Uint8Array,
+  ipId: number,
+): Uint8Array {
   const tcp = new Uint8Array(20);
   const t = new DataView(tcp.buffer);
   t.setUint16(0, src.port);

@@ -64,7 +64,8 @@ function secretValueStart(w: Uint8Array, login: boolean): number {
     }
   }
   if (split <= keyStart) return -1;
-  if (login && split - keyStart === RESPONSE.length && lower(w[keyStart]!) === 0x72 && matchesAt(w, keyStart, split, RESPONSE)) return split + 1;
+  if (login && split - keyStart === RESPONSE.length && lower(w[keyStart]!) === 0x72 && matchesAt(w, keyStart, split, RESPONSE))
+    return split + 1;
   for (let i = keyStart; i < split; i++) {
     const c = w[i]! | 0x20;
     if ((c === 0x70 && anyAt(w, i, split, P_PATTERNS)) || (c === 0x73 && anyAt(w, i, split, S_PATTERNS))) return split + 1;

@@ -34,10 +34,23 @@ export interface RecordedSentence extends ReplaySentence {
 // The read-only rule
 
 /** Monitors and probes that run until cancelled unless told to stop (`=once=`, `=count=`, `=duration=`). */
-const RUNNING_COMMANDS: ReadonlySet<string> = new Set(['monitor', 'monitor-traffic', 'torch', 'ping', 'sniffer', 'bandwidth-test', 'traceroute']);
+const RUNNING_COMMANDS: ReadonlySet<string> = new Set([
+  'monitor',
+  'monitor-traffic',
+  'torch',
+  'ping',
+  'sniffer',
+  'bandwidth-test',
+  'traceroute',
+]);
 
 /** Commands that end the session or the router: never replayed (the replay could not finish). */
-const SESSION_ENDING: ReadonlySet<string> = new Set(['/quit', '/system/reboot', '/system/shutdown', '/system/reset-configuration']);
+const SESSION_ENDING: ReadonlySet<string> = new Set([
+  '/quit',
+  '/system/reboot',
+  '/system/shutdown',
+  '/system/reset-configuration',
+]);
 
 /** `/ip/address/print` → `print`. */
 export function lastSegment(command: string): string {
@@ -81,7 +94,8 @@ export function isStreaming(words: readonly string[]): boolean {
   const last = lastSegment(command);
   if (last === 'listen') return true;
   if (hasAttribute(words, 'follow') || hasAttribute(words, 'follow-only') || hasAttribute(words, 'interval')) return true;
-  if (RUNNING_COMMANDS.has(last)) return !(hasAttribute(words, 'once') || hasAttribute(words, 'count') || hasAttribute(words, 'duration'));
+  if (RUNNING_COMMANDS.has(last))
+    return !(hasAttribute(words, 'once') || hasAttribute(words, 'count') || hasAttribute(words, 'duration'));
   return false;
 }
 
@@ -90,7 +104,8 @@ export function blockedReason(words: readonly string[]): string | undefined {
   const command = words[0] ?? '';
   if (SESSION_ENDING.has(command)) return `${command} ends the session; replay never sends it`;
   const secret = words.find((w, i) => i > 0 && (w.startsWith('=') || w.startsWith('?')) && w.endsWith(`=${REDACTED}`));
-  if (secret) return `${secret.slice(0, secret.indexOf('=', 1) + 1)} was redacted in the trace; replaying would send ${REDACTED} instead of the secret`;
+  if (secret)
+    return `${secret.slice(0, secret.indexOf('=', 1) + 1)} was redacted in the trace; replaying would send ${REDACTED} instead of the secret`;
   return undefined;
 }
 
@@ -174,7 +189,17 @@ export function extractSentences(lines: Iterable<TraceLine>, options: ExtractOpt
       const command = words[0]!;
       const tagAt = words.findIndex((w, i) => i > 0 && tagWord(w));
       const tag = line.tag ?? (tagAt > 0 ? words[tagAt]!.slice(5) || undefined : undefined);
-      const base: Open = { sentence: undefined, tag, replies: 0, re: 0, empty: false, traps: [], interrupted: false, ended: false, fatal: false };
+      const base: Open = {
+        sentence: undefined,
+        tag,
+        replies: 0,
+        re: 0,
+        empty: false,
+        traps: [],
+        interrupted: false,
+        ended: false,
+        fatal: false,
+      };
       if (command === '/login') {
         // A new session: what was open on the old one never ended.
         tagged = new Map();
@@ -387,7 +412,14 @@ function matchById(a: readonly Map<string, string>[], b: readonly Map<string, st
 }
 
 /** Equal outcomes, allowing for what differs between RouterOS versions and for bounded streams. */
-function sameOutcome(rec: CompareSide, rep: CompareSide, recRows: number, repRows: number, o: CompareOptions, notes: string[]): boolean {
+function sameOutcome(
+  rec: CompareSide,
+  rep: CompareSide,
+  recRows: number,
+  repRows: number,
+  o: CompareOptions,
+  notes: string[],
+): boolean {
   if (rec.outcome === rep.outcome) return true;
   const emptyish = (side: CompareSide, rows: number) => side.outcome === 'empty' || (side.outcome === 'done' && rows === 0);
   if (emptyish(rec, recRows) && emptyish(rep, repRows)) {
@@ -422,7 +454,8 @@ export function compareReplies(rec: CompareSide, rep: CompareSide, o: CompareOpt
   const recRows = rowsOf(rec.replies);
   const repRows = rowsOf(rep.replies);
 
-  if (!sameOutcome(rec, rep, recRows.length, repRows.length, o, notes)) add({ kind: 'outcome', recorded: rec.outcome, replayed: rep.outcome });
+  if (!sameOutcome(rec, rep, recRows.length, repRows.length, o, notes))
+    add({ kind: 'outcome', recorded: rec.outcome, replayed: rep.outcome });
   if (rec.outcome === 'trap' && rep.outcome === 'trap' && (rec.message ?? '') !== (rep.message ?? '')) {
     add({ kind: 'message', recorded: rec.message ?? '', replayed: rep.message ?? '' });
   }
@@ -436,15 +469,24 @@ export function compareReplies(rec: CompareSide, rep: CompareSide, o: CompareOpt
   const repCount = rep.count ?? repRows.length;
   if (o.streaming) {
     if (recCount !== repCount) {
-      notes.push(`stream: ${recCount} !re recorded, ${repCount} on replay${o.bounded ? ' (stopped at the replay bound)' : ''}; counts of streams are not compared`);
+      notes.push(
+        `stream: ${recCount} !re recorded, ${repCount} on replay${o.bounded ? ' (stopped at the replay bound)' : ''}; counts of streams are not compared`,
+      );
     }
   } else if (recCount !== repCount) {
     add({ kind: 'replies', recorded: String(recCount), replayed: String(repCount) });
   }
-  if (recRows.length < recCount || repRows.length < repCount) notes.push(`rows beyond the first ${Math.min(recRows.length, repRows.length)} were counted, not compared field by field`);
+  if (recRows.length < recCount || repRows.length < repCount)
+    notes.push(`rows beyond the first ${Math.min(recRows.length, repRows.length)} were counted, not compared field by field`);
 
   const byId = matchById(recRows, repRows);
-  if (!byId && recRows.length > 0 && repRows.length > 0 && recRows.every((r) => r.has('.id')) && repRows.every((r) => r.has('.id'))) {
+  if (
+    !byId &&
+    recRows.length > 0 &&
+    repRows.length > 0 &&
+    recRows.every((r) => r.has('.id')) &&
+    repRows.every((r) => r.has('.id'))
+  ) {
     notes.push('rows matched by position: the .id values of the two sides do not correspond (another router)');
   }
   const a = keyed(recRows, byId);

@@ -1,6 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { ConnectionClosedError, FatalError, TrapError, type CommandStream, type Session } from '../../../protocol/src/index';
-import type { ReplayOptions, ReplayOutcome, ReplayPlan, ReplayProgress, ReplayResult, ReplayRow, ReplayRunArgs } from '../common/contract';
+import type {
+  ReplayOptions,
+  ReplayOutcome,
+  ReplayPlan,
+  ReplayProgress,
+  ReplayResult,
+  ReplayRow,
+  ReplayRunArgs,
+} from '../common/contract';
 import { BridgeFailure, validationError } from './errors';
 import { compareReplies, extractSentences, type RecordedSentence, type ReplyRecord, type TraceLine } from './replay-core';
 import { requireId, requireObject } from './validation';
@@ -17,7 +25,12 @@ export interface ReplayDeps {
   progressIntervalMs?: number;
 }
 
-export const REPLAY_DEFAULTS: Required<ReplayOptions> = { maxStreamReplies: 20, maxStreamMs: 3000, timeoutMs: 15_000, ignoreVolatile: true };
+export const REPLAY_DEFAULTS: Required<ReplayOptions> = {
+  maxStreamReplies: 20,
+  maxStreamMs: 3000,
+  timeoutMs: 15_000,
+  ignoreVolatile: true,
+};
 
 /** Reply sentences kept per replayed sentence for the comparison; counting goes on past it. */
 const MAX_STORED_REPLIES = 20_000;
@@ -62,7 +75,8 @@ export class ReplayService {
     const sourceId = requireId(a['sourceId'], 'sourceId');
     const targetId = requireId(a['targetId'], 'targetId');
     const options = { ...REPLAY_DEFAULTS, ...stripUndefined(args.options ?? {}) };
-    if (!Array.isArray(args.seqs) || args.seqs.length === 0) throw validationError('seqs', 'select at least one sentence to replay');
+    if (!Array.isArray(args.seqs) || args.seqs.length === 0)
+      throw validationError('seqs', 'select at least one sentence to replay');
     const confirmed = new Set(args.confirmedWrites ?? []);
 
     const { sentences } = extractSentences(this.deps.lines(sourceId), { maxStoredReplies: MAX_STORED_REPLIES });
@@ -77,7 +91,12 @@ export class ReplayService {
           'Open Replay… again to list the sentences the trace holds now.',
         );
       }
-      if (s.blocked) throw validationError('seqs', `sentence ${seq} (${s.words[0]}) cannot be replayed: ${s.blocked}`, 'Leave it out of the selection.');
+      if (s.blocked)
+        throw validationError(
+          'seqs',
+          `sentence ${seq} (${s.words[0]}) cannot be replayed: ${s.blocked}`,
+          'Leave it out of the selection.',
+        );
       chosen.push(s);
     }
     const unconfirmed = chosen.filter((s) => !s.readOnly && !confirmed.has(s.seq));
@@ -94,7 +113,9 @@ export class ReplayService {
     }
     this.deps.session(targetId); // NOT_CONNECTED before anything starts
     if (this.busy.has(targetId)) {
-      throw new BridgeFailure('VALIDATION', 'a replay to this router is already running', 'Wait for it to finish.', { field: 'targetId' });
+      throw new BridgeFailure('VALIDATION', 'a replay to this router is already running', 'Wait for it to finish.', {
+        field: 'targetId',
+      });
     }
 
     const replayId = `r${this.nextId++}`;
@@ -118,7 +139,8 @@ export class ReplayService {
       for (const s of chosen) {
         progress(rows.length, s.words[0]);
         let sent: Sent;
-        if (lost !== undefined) sent = { outcome: 'failed', replies: [], re: 0, elapsedMs: 0, bounded: false, message: `not sent: ${lost}` };
+        if (lost !== undefined)
+          sent = { outcome: 'failed', replies: [], re: 0, elapsedMs: 0, bounded: false, message: `not sent: ${lost}` };
         else {
           sent = await this.send(targetId, s, options);
           if (sent.linkLost) lost = sent.message ?? 'the link dropped';
@@ -130,16 +152,50 @@ export class ReplayService {
       this.busy.delete(targetId);
     }
     const same = rows.filter((r) => r.verdict === 'same').length;
-    return { replayId, sourceId, targetId, startedAt, elapsedMs: performance.now() - t0, rows, same, differs: rows.length - same };
+    return {
+      replayId,
+      sourceId,
+      targetId,
+      startedAt,
+      elapsedMs: performance.now() - t0,
+      rows,
+      same,
+      differs: rows.length - same,
+    };
   }
 
   private row(s: RecordedSentence, sent: Sent, ignoreVolatile: boolean): ReplayRow {
-    const rec = { outcome: s.recorded.outcome, replies: s.replies, count: s.recorded.replies, ...(s.recorded.message !== undefined ? { message: s.recorded.message } : {}) };
-    const rep = { outcome: sent.outcome, replies: sent.replies, count: sent.re, ...(sent.message !== undefined ? { message: sent.message } : {}) };
+    const rec = {
+      outcome: s.recorded.outcome,
+      replies: s.replies,
+      count: s.recorded.replies,
+      ...(s.recorded.message !== undefined ? { message: s.recorded.message } : {}),
+    };
+    const rep = {
+      outcome: sent.outcome,
+      replies: sent.replies,
+      count: sent.re,
+      ...(sent.message !== undefined ? { message: sent.message } : {}),
+    };
     const c = compareReplies(rec, rep, { streaming: s.streaming, bounded: sent.bounded, ignoreVolatile });
-    const replayed: ReplayRow['replayed'] = { outcome: sent.outcome, replies: sent.re, elapsedMs: sent.elapsedMs, bounded: sent.bounded };
+    const replayed: ReplayRow['replayed'] = {
+      outcome: sent.outcome,
+      replies: sent.re,
+      elapsedMs: sent.elapsedMs,
+      bounded: sent.bounded,
+    };
     if (sent.message !== undefined) replayed.message = sent.message;
-    return { seq: s.seq, words: s.words, readOnly: s.readOnly, streaming: s.streaming, recorded: s.recorded, replayed, verdict: c.verdict, differences: c.differences, notes: c.notes };
+    return {
+      seq: s.seq,
+      words: s.words,
+      readOnly: s.readOnly,
+      streaming: s.streaming,
+      recorded: s.recorded,
+      replayed,
+      verdict: c.verdict,
+      differences: c.differences,
+      notes: c.notes,
+    };
   }
 
   /** Sends one sentence (with a fresh tag) and collects its replies until `!done`, bounded. */
@@ -148,7 +204,15 @@ export class ReplayService {
     try {
       session = this.deps.session(targetId);
     } catch (e) {
-      return { outcome: 'failed', replies: [], re: 0, elapsedMs: 0, bounded: false, message: (e as Error).message, linkLost: true };
+      return {
+        outcome: 'failed',
+        replies: [],
+        re: 0,
+        elapsedMs: 0,
+        bounded: false,
+        message: (e as Error).message,
+        linkLost: true,
+      };
     }
     const replies: ReplyRecord[] = [];
     let re = 0;
@@ -200,7 +264,14 @@ export class ReplayService {
     } finally {
       clearTimeout(timer);
     }
-    const sent: Sent = { outcome, replies, re, elapsedMs: performance.now() - started, bounded: stop === 'replies' || stop === 'time', linkLost };
+    const sent: Sent = {
+      outcome,
+      replies,
+      re,
+      elapsedMs: performance.now() - started,
+      bounded: stop === 'replies' || stop === 'time',
+      linkLost,
+    };
     if (message !== undefined) sent.message = message;
     else if (stop === 'timeout') sent.message = `no !done within ${o.timeoutMs} ms; cancelled`;
     return sent;

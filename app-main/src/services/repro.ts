@@ -93,7 +93,14 @@ export function buildReproBundle(input: ReproInput): { bundle: ReproBundle; file
       redactedAtExport += s.hits;
       return s.text;
     });
-    const out: TraceEntry = { seq: e.seq, connectionId: input.connectionId, time: e.time, direction: e.direction, words, bytes: e.bytes };
+    const out: TraceEntry = {
+      seq: e.seq,
+      connectionId: input.connectionId,
+      time: e.time,
+      direction: e.direction,
+      words,
+      bytes: e.bytes,
+    };
     if (e.tag !== undefined) out.tag = e.tag;
     entries.push(out);
   }
@@ -103,7 +110,12 @@ export function buildReproBundle(input: ReproInput): { bundle: ReproBundle; file
     format: JSONL_FORMAT,
     version: JSONL_VERSION,
     connectionId: input.connectionId,
-    connection: { name: input.connection.name, host: input.connection.host, port: input.connection.port, transport: input.connection.transport },
+    connection: {
+      name: input.connection.name,
+      host: input.connection.host,
+      port: input.connection.port,
+      transport: input.connection.transport,
+    },
     codePage: input.codePage,
     exportedAt: input.createdAt,
     application: `Tikscope ${input.appVersion}`,
@@ -112,7 +124,13 @@ export function buildReproBundle(input: ReproInput): { bundle: ReproBundle; file
   const r = input.router;
   const router: ReproBundle['router'] =
     r && r.version
-      ? { known: true, identity: r.identity, version: r.version, ...(r.board ? { board: r.board } : {}), ...(r.architecture ? { architecture: r.architecture } : {}) }
+      ? {
+          known: true,
+          identity: r.identity,
+          version: r.version,
+          ...(r.board ? { board: r.board } : {}),
+          ...(r.architecture ? { architecture: r.architecture } : {}),
+        }
       : { known: false, reason: input.routerUnknownReason };
   const bundle: ReproBundle = {
     format: REPRO_FORMAT,
@@ -163,9 +181,14 @@ export function parseReproBundle(fileName: string, content: string): { info: Rep
   if (typeof doc !== 'object' || doc === null || (doc as { format?: unknown }).format !== REPRO_FORMAT) return undefined;
   const b = doc as Partial<ReproBundle>;
   if (typeof b.version !== 'number' || b.version > REPRO_VERSION) {
-    throw validationError('content', `${fileName}: repro bundle version ${String(b.version)} is not supported (this Tikscope reads version ${REPRO_VERSION})`, 'Open it with a newer Tikscope.');
+    throw validationError(
+      'content',
+      `${fileName}: repro bundle version ${String(b.version)} is not supported (this Tikscope reads version ${REPRO_VERSION})`,
+      'Open it with a newer Tikscope.',
+    );
   }
-  if (!Array.isArray(b.trace) || b.trace.length === 0) throw validationError('content', `${fileName}: the bundle's "trace" must be a list (header first, then entries)`);
+  if (!Array.isArray(b.trace) || b.trace.length === 0)
+    throw validationError('content', `${fileName}: the bundle's "trace" must be a list (header first, then entries)`);
   const c = b.connection as Partial<ReproConnection> | undefined;
   if (!c || !str(c.name) || !str(c.host) || typeof c.port !== 'number' || !str(c.transport)) {
     throw validationError('content', `${fileName}: the bundle's "connection" must name name, host, port and transport`);

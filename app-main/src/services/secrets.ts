@@ -39,7 +39,8 @@ export const KEYCHAIN_HINTS: Record<KeychainReason, string> = {
   locked:
     'The keyring is locked or has no default collection. Unlock it (e.g. the "Login" keyring in Passwords and Keys) or create a default keyring, then try again. Passwords are kept for this run only.',
   'prompt-dismissed': 'The keyring asked to be unlocked and the prompt was dismissed. Try again and unlock it when asked.',
-  'access-denied': 'The keychain refused access to Tikscope. Check its access settings (macOS: Keychain Access; Linux: your Secret Service provider).',
+  'access-denied':
+    'The keychain refused access to Tikscope. Check its access settings (macOS: Keychain Access; Linux: your Secret Service provider).',
   'platform-error': 'The OS keychain reported an error; the log has details. Passwords are kept for this run only.',
 };
 
@@ -96,7 +97,9 @@ function toDbusNextAddress(address: string): string {
  * and whether its default collection is unlocked (engineering-notes §3.2). Expected outcomes: no
  * bus → `no-dbus`; a bus without a provider → `no-secret-service`; gnome-keyring → ok.
  */
-export async function probeSecretService(options: { busAddress?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<SecretServiceProbe> {
+export async function probeSecretService(
+  options: { busAddress?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<SecretServiceProbe> {
   const address = options.busAddress ?? sessionBusAddress(options.env);
   const none = { ok: false, owned: false, activatable: false, locked: false };
   if (!address) return { ...none, reason: 'no-dbus', message: 'no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)' };
@@ -118,32 +121,66 @@ export async function probeSecretService(options: { busAddress?: string; env?: N
     }
   });
   failed.catch(() => undefined);
-  const call = async (destination: string, path: string, iface: string, member: string, signature: string, body: unknown[]): Promise<unknown> => {
+  const call = async (
+    destination: string,
+    path: string,
+    iface: string,
+    member: string,
+    signature: string,
+    body: unknown[],
+  ): Promise<unknown> => {
     const message = new dbus.Message({ destination, path, interface: iface, member, signature, body });
     const reply = await Promise.race([bus!.call(message), failed]);
     return reply?.body?.[0];
   };
   try {
     await Promise.race([new Promise<void>((resolve) => bus!.once('connect', () => resolve())), failed]);
-    const owned = (await call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'NameHasOwner', 's', [SECRETS])) === true;
+    const owned =
+      (await call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'NameHasOwner', 's', [SECRETS])) ===
+      true;
     const activatable = owned
       ? true
-      : ((await call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'ListActivatableNames', '', [])) as string[] | undefined)?.includes(SECRETS) === true;
+      : (
+          (await call(
+            'org.freedesktop.DBus',
+            '/org/freedesktop/DBus',
+            'org.freedesktop.DBus',
+            'ListActivatableNames',
+            '',
+            [],
+          )) as string[] | undefined
+        )?.includes(SECRETS) === true;
     if (!owned && !activatable) {
-      return { ...none, reason: 'no-secret-service', message: `no Secret Service on the session bus (${SECRETS} is neither running nor activatable)` };
+      return {
+        ...none,
+        reason: 'no-secret-service',
+        message: `no Secret Service on the session bus (${SECRETS} is neither running nor activatable)`,
+      };
     }
     // ReadAlias starts an activatable provider. '/' means there is no default collection, which
     // keyring-rs would have to create through an unlock prompt.
     let locked: boolean;
     try {
-      const path = (await call(SECRETS, '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service', 'ReadAlias', 's', ['default'])) as string | undefined;
+      const path = (await call(SECRETS, '/org/freedesktop/secrets', 'org.freedesktop.Secret.Service', 'ReadAlias', 's', [
+        'default',
+      ])) as string | undefined;
       if (!path || path === '/') locked = true;
       else {
-        const v = (await call(SECRETS, path, 'org.freedesktop.DBus.Properties', 'Get', 'ss', ['org.freedesktop.Secret.Collection', 'Locked'])) as { value?: unknown } | undefined;
+        const v = (await call(SECRETS, path, 'org.freedesktop.DBus.Properties', 'Get', 'ss', [
+          'org.freedesktop.Secret.Collection',
+          'Locked',
+        ])) as { value?: unknown } | undefined;
         locked = v?.value === true;
       }
     } catch (e) {
-      return { ok: false, owned, activatable, locked: false, reason: 'platform-error', message: `the Secret Service did not answer: ${(e as Error).message}` };
+      return {
+        ok: false,
+        owned,
+        activatable,
+        locked: false,
+        reason: 'platform-error',
+        message: `the Secret Service did not answer: ${(e as Error).message}`,
+      };
     }
     return {
       ok: true,
@@ -151,10 +188,16 @@ export async function probeSecretService(options: { busAddress?: string; env?: N
       activatable,
       locked,
       ...(locked ? { reason: 'locked' as const } : {}),
-      message: locked ? 'the Secret Service is running but its default keyring is locked or missing' : 'the Secret Service is available',
+      message: locked
+        ? 'the Secret Service is running but its default keyring is locked or missing'
+        : 'the Secret Service is available',
     };
   } catch (e) {
-    return { ...none, reason: 'no-dbus', message: `cannot reach the D-Bus session bus at ${address}: ${(failure ?? (e as Error)).message}` };
+    return {
+      ...none,
+      reason: 'no-dbus',
+      message: `cannot reach the D-Bus session bus at ${address}: ${(failure ?? (e as Error)).message}`,
+    };
   } finally {
     clearTimeout(timer);
     try {
@@ -172,7 +215,8 @@ export function classifyKeyringError(e: unknown): KeychainUnavailableError {
   let reason: KeychainReason = 'platform-error';
   if (/dismiss/i.test(message)) reason = 'prompt-dismissed';
   else if (/locked|no result found/i.test(message)) reason = 'locked';
-  else if (/access.?denied|not authori[sz]ed|permission|user interaction is not allowed|-25293|-128\b/i.test(message)) reason = 'access-denied';
+  else if (/access.?denied|not authori[sz]ed|permission|user interaction is not allowed|-25293|-128\b/i.test(message))
+    reason = 'access-denied';
   else if (/ServiceUnknown|not provided by any \.service/i.test(message)) reason = 'no-secret-service';
   else if (/dbus|d-bus|failed to connect to socket/i.test(message)) reason = 'no-dbus';
   return new KeychainUnavailableError(reason, `the OS keychain is not usable: ${message}`);
@@ -218,7 +262,8 @@ export class KeyringCredentialStore implements CredentialStore {
   /** Throws unless the keyring may be called. */
   private async gate(): Promise<SecretServiceProbe | undefined> {
     const p = await this.probe();
-    if (p && !p.ok) throw new KeychainUnavailableError(p.reason ?? 'platform-error', `the OS keychain is not usable: ${p.message}`);
+    if (p && !p.ok)
+      throw new KeychainUnavailableError(p.reason ?? 'platform-error', `the OS keychain is not usable: ${p.message}`);
     return p;
   }
 
@@ -230,19 +275,34 @@ export class KeyringCredentialStore implements CredentialStore {
         throw new KeychainUnavailableError('platform-error', `the keychain module could not be loaded: ${(e as Error).message}`);
       }
     }
-    return new this.entryCtor(this.options.service, account, this.platform === 'linux' ? { linux: { store: 'secret-service' } } : undefined);
+    return new this.entryCtor(
+      this.options.service,
+      account,
+      this.platform === 'linux' ? { linux: { store: 'secret-service' } } : undefined,
+    );
   }
 
   async status(): Promise<KeychainStatus> {
     try {
       const p = await this.probe();
       if (!p) return { available: true };
-      if (!p.ok) return { available: false, reason: p.reason ?? 'platform-error', message: p.message, hint: KEYCHAIN_HINTS[p.reason ?? 'platform-error'] };
+      if (!p.ok)
+        return {
+          available: false,
+          reason: p.reason ?? 'platform-error',
+          message: p.message,
+          hint: KEYCHAIN_HINTS[p.reason ?? 'platform-error'],
+        };
       // A locked keyring can still be unlocked by a prompt on a desktop; report it so the UI can say so.
       if (p.locked) return { available: true, reason: 'locked', message: p.message, hint: KEYCHAIN_HINTS.locked };
       return { available: true };
     } catch (e) {
-      return { available: false, reason: 'platform-error', message: (e as Error).message, hint: KEYCHAIN_HINTS['platform-error'] };
+      return {
+        available: false,
+        reason: 'platform-error',
+        message: (e as Error).message,
+        hint: KEYCHAIN_HINTS['platform-error'],
+      };
     }
   }
 
@@ -259,7 +319,8 @@ export class KeyringCredentialStore implements CredentialStore {
       // for "no password stored".
       this.probed = undefined;
       const again = await this.probe();
-      if (again?.locked) throw new KeychainUnavailableError('locked', 'the keyring is locked, so the stored password cannot be read');
+      if (again?.locked)
+        throw new KeychainUnavailableError('locked', 'the keyring is locked, so the stored password cannot be read');
     }
     return value ?? null;
   }
@@ -328,7 +389,10 @@ export class SecretVault {
   }
 
   /** Stores in the keychain; returns where it went. On failure the password is held for the run. */
-  async save(id: string, password: string): Promise<{ where: 'keychain' } | { where: 'memory'; error: KeychainUnavailableError }> {
+  async save(
+    id: string,
+    password: string,
+  ): Promise<{ where: 'keychain' } | { where: 'memory'; error: KeychainUnavailableError }> {
     try {
       await this.store.set(id, password);
       this.runOnly.delete(id);

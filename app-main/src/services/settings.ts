@@ -29,7 +29,8 @@ export function validateSettingsPatch(value: unknown): Partial<Settings> {
     if (v === undefined) continue;
     switch (key) {
       case 'theme':
-        if (typeof v !== 'string' || !(THEMES as readonly string[]).includes(v)) throw validationError('theme', `theme must be one of ${THEMES.join(', ')}`);
+        if (typeof v !== 'string' || !(THEMES as readonly string[]).includes(v))
+          throw validationError('theme', `theme must be one of ${THEMES.join(', ')}`);
         out.theme = v as ThemeSetting;
         break;
       case 'tableColumns': {
@@ -39,8 +40,10 @@ export function validateSettingsPatch(value: unknown): Partial<Settings> {
         const cols: Record<string, string[]> = {};
         for (const [path, list] of entries) {
           const field = `tableColumns.${path}`;
-          if (!path.startsWith('/') || path.length > 300) throw validationError(field, `"${path}" is not a menu path (like /interface)`);
-          if (!Array.isArray(list) || list.length > 1000) throw validationError(field, `${field} must be a list of at most 1000 column names`);
+          if (!path.startsWith('/') || path.length > 300)
+            throw validationError(field, `"${path}" is not a menu path (like /interface)`);
+          if (!Array.isArray(list) || list.length > 1000)
+            throw validationError(field, `${field} must be a list of at most 1000 column names`);
           cols[path] = list.map((c, i) => requireString(c, `${field}[${i}]`, { min: 1, max: 200 }));
         }
         out.tableColumns = cols;
@@ -95,9 +98,15 @@ export class SettingsStore {
   async set(patch: unknown): Promise<Settings> {
     const p = validateSettingsPatch(patch);
     this.value = { ...this.value, ...p };
-    await this.writer.write(() => JSON.stringify({ version: VERSION, settings: this.value }, null, 2) + '\n').catch((e: unknown) => {
-      throw new BridgeFailure('STORAGE', `saving settings to ${this.file} failed: ${(e as Error).message}`, 'Check free disk space and the permissions of the data directory.');
-    });
+    await this.writer
+      .write(() => JSON.stringify({ version: VERSION, settings: this.value }, null, 2) + '\n')
+      .catch((e: unknown) => {
+        throw new BridgeFailure(
+          'STORAGE',
+          `saving settings to ${this.file} failed: ${(e as Error).message}`,
+          'Check free disk space and the permissions of the data directory.',
+        );
+      });
     return this.get();
   }
 

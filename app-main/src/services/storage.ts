@@ -84,7 +84,9 @@ export async function readJsonFile<T>(file: string, schema: z.ZodType<T>, now: (
     const result = schema.safeParse(parsed);
     if (result.success) return { kind: 'ok', value: result.data };
     const issue = result.error.issues[0];
-    reason = issue ? `${issue.path.length ? issue.path.join('.') : 'file'}: ${issue.message}` : 'does not match the expected format';
+    reason = issue
+      ? `${issue.path.length ? issue.path.join('.') : 'file'}: ${issue.message}`
+      : 'does not match the expected format';
   }
   const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
   let movedTo = `${file}.damaged-${stamp}`;
@@ -111,7 +113,9 @@ async function removeStrayTemps(file: string): Promise<void> {
   } catch {
     return;
   }
-  await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => fs.rm(join(dir, n), { force: true }).catch(() => undefined)));
+  await Promise.all(
+    names.filter((n) => n.startsWith(prefix)).map((n) => fs.rm(join(dir, n), { force: true }).catch(() => undefined)),
+  );
 }
 
 /**

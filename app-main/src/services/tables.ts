@@ -1,4 +1,11 @@
-import { ConnectionClosedError, FatalError, FramingError, type CommandStream, type Reply, type Session } from '../../../protocol/src/index';
+import {
+  ConnectionClosedError,
+  FatalError,
+  FramingError,
+  type CommandStream,
+  type Reply,
+  type Session,
+} from '../../../protocol/src/index';
 import type { BridgeError, Row, TablePatch, TableStartArgs, TableStatus } from '../common/contract';
 import { toBridgeError, validationError } from './errors';
 import { RateMeter, Throttle } from './throttle';
@@ -19,15 +26,21 @@ export function validateTableArgs(value: unknown): ValidTableArgs {
   let path = requireString(a.path, 'path', { min: 1, max: 300 });
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
   if (!/^(\/[A-Za-z0-9][A-Za-z0-9._-]*)+$/.test(path)) {
-    throw validationError('path', `path "${path}" is not a menu path in API form`, 'Write it like /interface or /ip/address (slashes, no spaces, no command).');
+    throw validationError(
+      'path',
+      `path "${path}" is not a menu path in API form`,
+      'Write it like /interface or /ip/address (slashes, no spaces, no command).',
+    );
   }
-  if (/\/(print|listen|getall)$/.test(path)) throw validationError('path', `path "${path}" must name the menu, not a command`, 'Leave out /print or /listen.');
+  if (/\/(print|listen|getall)$/.test(path))
+    throw validationError('path', `path "${path}" must name the menu, not a command`, 'Leave out /print or /listen.');
   const query: string[] = [];
   if (a.query !== undefined) {
     if (!Array.isArray(a.query)) throw validationError('query', 'query must be a list of query words');
     a.query.forEach((q, i) => {
       const w = requireString(q, `query[${i}]`, { min: 1, max: 4096, trim: false });
-      if (!w.startsWith('?')) throw validationError(`query[${i}]`, `query word "${w}" must start with "?" (e.g. ?type=ether or ?#|)`);
+      if (!w.startsWith('?'))
+        throw validationError(`query[${i}]`, `query word "${w}" must start with "?" (e.g. ?type=ether or ?#|)`);
       query.push(w);
     });
   }
@@ -36,7 +49,8 @@ export function validateTableArgs(value: unknown): ValidTableArgs {
     if (!Array.isArray(a.proplist)) throw validationError('proplist', 'proplist must be a list of property names');
     a.proplist.forEach((p, i) => {
       const name = requireString(p, `proplist[${i}]`, { min: 1, max: 200 });
-      if (/[,=\s]/.test(name)) throw validationError(`proplist[${i}]`, `property name "${name}" must not contain commas, "=" or spaces`);
+      if (/[,=\s]/.test(name))
+        throw validationError(`proplist[${i}]`, `property name "${name}" must not contain commas, "=" or spaces`);
       proplist.push(name);
     });
   }
@@ -189,7 +203,11 @@ export class LiveTable {
     stream.done.then(
       () => {
         if (gen !== this.generation || this.ended) return;
-        this.fail(gen, { code: 'INTERNAL', message: `the router ended ${this.args.path}/${what.split(' ')[0]} unexpectedly`, hint: 'Restart the table.' });
+        this.fail(gen, {
+          code: 'INTERNAL',
+          message: `the router ended ${this.args.path}/${what.split(' ')[0]} unexpectedly`,
+          hint: 'Restart the table.',
+        });
       },
       (e: unknown) => {
         if (gen !== this.generation || this.ended) return;
@@ -315,7 +333,14 @@ export class LiveTable {
   }
 
   private flush(): void {
-    if (!this.pendingReset && !this.statusChanged && !this.columnsChanged && this.pendingUpserts.size === 0 && this.pendingRemoves.size === 0) return;
+    if (
+      !this.pendingReset &&
+      !this.statusChanged &&
+      !this.columnsChanged &&
+      this.pendingUpserts.size === 0 &&
+      this.pendingRemoves.size === 0
+    )
+      return;
     const upserts: Row[] = [];
     for (const id of this.pendingUpserts) {
       const row = this.rows.get(id);

@@ -16,7 +16,10 @@ export function presentedFingerprint(host: string, port: number, timeoutMs: numb
       servername: net.isIP(host) ? undefined : host,
       rejectUnauthorized: false,
     });
-    const timer = setTimeout(() => finish(new NetworkError(`cannot connect to ${where}: no answer within ${timeoutMs} ms`, 'ETIMEDOUT')), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new NetworkError(`cannot connect to ${where}: no answer within ${timeoutMs} ms`, 'ETIMEDOUT')),
+      timeoutMs,
+    );
     let done = false;
     function finish(result: Error | string): void {
       if (done) return;
@@ -28,11 +31,15 @@ export function presentedFingerprint(host: string, port: number, timeoutMs: numb
     }
     socket.once('secureConnect', () => {
       const cert = socket.getPeerX509Certificate();
-      if (!cert) finish(new TlsError(`${where} presented no certificate (API-SSL without a certificate needs the tls-anonymous transport)`));
+      if (!cert)
+        finish(
+          new TlsError(`${where} presented no certificate (API-SSL without a certificate needs the tls-anonymous transport)`),
+        );
       else finish(cert.fingerprint256);
     });
     socket.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code?.startsWith('ERR_SSL') || /SSL|TLS/i.test(e.message)) finish(new TlsError(`TLS handshake with ${where} failed: ${e.message}`, undefined, e));
+      if (e.code?.startsWith('ERR_SSL') || /SSL|TLS/i.test(e.message))
+        finish(new TlsError(`TLS handshake with ${where} failed: ${e.message}`, undefined, e));
       else finish(new NetworkError(`cannot connect to ${where}: ${e.message}`, e.code, e));
     });
   });

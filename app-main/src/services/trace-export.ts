@@ -146,7 +146,8 @@ const MAX_IMPORT_CHARS = 256 * 1024 * 1024;
  */
 export function parseJsonlTrace(fileName: string, content: string): ParsedImport {
   if (typeof content !== 'string') throw validationError('content', 'content must be the text of a JSON Lines file');
-  if (content.length > MAX_IMPORT_CHARS) throw validationError('content', `${fileName} is too large to import (more than 256 MiB)`);
+  if (content.length > MAX_IMPORT_CHARS)
+    throw validationError('content', `${fileName} is too large to import (more than 256 MiB)`);
   const lines = content.split(/\r?\n/);
   let header: JsonlHeader | undefined;
   const entries: TraceEntry[] = [];
@@ -158,31 +159,43 @@ export function parseJsonlTrace(fileName: string, content: string): ParsedImport
     try {
       obj = JSON.parse(line);
     } catch (e) {
-      throw validationError('content', `${where} is not valid JSON: ${(e as Error).message}`, 'Import accepts the JSON Lines files that Tikscope exports.');
+      throw validationError(
+        'content',
+        `${where} is not valid JSON: ${(e as Error).message}`,
+        'Import accepts the JSON Lines files that Tikscope exports.',
+      );
     }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw validationError('content', `${where} is not a JSON object`);
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj))
+      throw validationError('content', `${where} is not a JSON object`);
     const o = obj as Record<string, unknown>;
     if (o['format'] !== undefined) {
-      if (o['format'] !== JSONL_FORMAT) throw validationError('content', `${where}: unknown format ${JSON.stringify(o['format'])} (expected "${JSONL_FORMAT}")`);
+      if (o['format'] !== JSONL_FORMAT)
+        throw validationError('content', `${where}: unknown format ${JSON.stringify(o['format'])} (expected "${JSONL_FORMAT}")`);
       if (typeof o['version'] !== 'number' || o['version'] > JSONL_VERSION) {
-        throw validationError('content', `${where}: trace format version ${String(o['version'])} is not supported (this Tikscope reads version ${JSONL_VERSION})`);
+        throw validationError(
+          'content',
+          `${where}: trace format version ${String(o['version'])} is not supported (this Tikscope reads version ${JSONL_VERSION})`,
+        );
       }
       if (entries.length > 0 || header) throw validationError('content', `${where}: a header line may only come first`);
       header = o as unknown as JsonlHeader;
       continue;
     }
     const direction = o['direction'];
-    if (direction !== 'in' && direction !== 'out') throw validationError('content', `${where}: "direction" must be "in" or "out"`);
+    if (direction !== 'in' && direction !== 'out')
+      throw validationError('content', `${where}: "direction" must be "in" or "out"`);
     const words = o['words'];
     if (!Array.isArray(words) || words.length === 0 || !words.every((w) => typeof w === 'string' && w !== '')) {
       throw validationError('content', `${where}: "words" must be a non-empty list of non-empty strings`);
     }
     const time = o['time'];
-    if (typeof time !== 'number' || !Number.isFinite(time)) throw validationError('content', `${where}: "time" must be a number (epoch ms)`);
+    if (typeof time !== 'number' || !Number.isFinite(time))
+      throw validationError('content', `${where}: "time" must be a number (epoch ms)`);
     const tag = o['tag'];
     if (tag !== undefined && typeof tag !== 'string') throw validationError('content', `${where}: "tag" must be text`);
     const seq = o['seq'];
-    if (seq !== undefined && (typeof seq !== 'number' || !Number.isInteger(seq))) throw validationError('content', `${where}: "seq" must be a whole number`);
+    if (seq !== undefined && (typeof seq !== 'number' || !Number.isInteger(seq)))
+      throw validationError('content', `${where}: "seq" must be a whole number`);
     const entry: TraceEntry = {
       seq: typeof seq === 'number' ? seq : entries.length + 1,
       connectionId: '',

@@ -1,4 +1,12 @@
-import { bytesEqualAscii, decodeText, lengthPrefixSize, prefixSizeFromFirstByte, readLengthPrefix, writeLengthPrefix, type CodePage } from '../../../protocol/src/index';
+import {
+  bytesEqualAscii,
+  decodeText,
+  lengthPrefixSize,
+  prefixSizeFromFirstByte,
+  readLengthPrefix,
+  writeLengthPrefix,
+  type CodePage,
+} from '../../../protocol/src/index';
 import type { TraceEntry, TraceSnapshot } from '../common/contract';
 import { redactWords } from './redact';
 
@@ -234,7 +242,14 @@ export class TraceBuffer {
 
   toEntry(v: TraceView): TraceEntry {
     const raw = frameWords(v.frame, 0, v.frame.length);
-    const out: TraceEntry = { seq: v.seq, connectionId: this.connectionId, time: v.time, direction: v.direction, words: raw.map((w) => decodeText(w, this.codePage)), bytes: v.frame.length };
+    const out: TraceEntry = {
+      seq: v.seq,
+      connectionId: this.connectionId,
+      time: v.time,
+      direction: v.direction,
+      words: raw.map((w) => decodeText(w, this.codePage)),
+      bytes: v.frame.length,
+    };
     const tag = tagOf(raw, this.codePage);
     if (tag !== undefined) out.tag = tag;
     return out;
@@ -245,7 +260,13 @@ export class TraceBuffer {
     const from = Math.max(sinceSeq, this.lastSeq - limit);
     const entries: TraceEntry[] = [];
     for (const v of this.iterate(from)) entries.push(this.toEntry(v));
-    return { connectionId: this.connectionId, entries, dropped: this.droppedCount, heldBytes: this.held, capBytes: this.capBytes };
+    return {
+      connectionId: this.connectionId,
+      entries,
+      dropped: this.droppedCount,
+      heldBytes: this.held,
+      capBytes: this.capBytes,
+    };
   }
 }
 

@@ -15,22 +15,32 @@ export const CODE_PAGES: readonly CodePage[] = ['windows-1252', 'windows-1250', 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function requireObject(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw validationError(field, `${field} must be an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw validationError(field, `${field} must be an object`);
   return value as Record<string, unknown>;
 }
 
-export function requireString(value: unknown, field: string, opts: { min?: number; max?: number; trim?: boolean; controls?: boolean } = {}): string {
+export function requireString(
+  value: unknown,
+  field: string,
+  opts: { min?: number; max?: number; trim?: boolean; controls?: boolean } = {},
+): string {
   if (typeof value !== 'string') throw validationError(field, `${field} must be text`);
   const s = opts.trim === false ? value : value.trim();
   const min = opts.min ?? 0;
   const max = opts.max ?? 1000;
-  if (s.length < min) throw validationError(field, min === 1 ? `${field} is required` : `${field} must be at least ${min} characters`);
+  if (s.length < min)
+    throw validationError(field, min === 1 ? `${field} is required` : `${field} must be at least ${min} characters`);
   if (s.length > max) throw validationError(field, `${field} is too long (${s.length} characters, at most ${max})`);
   if (!opts.controls && CONTROL.test(s)) throw validationError(field, `${field} must not contain control characters`);
   return s;
 }
 
-export function optionalString(value: unknown, field: string, opts: { max?: number; controls?: boolean } = {}): string | undefined {
+export function optionalString(
+  value: unknown,
+  field: string,
+  opts: { max?: number; controls?: boolean } = {},
+): string | undefined {
   return value === undefined ? undefined : requireString(value, field, opts);
 }
 
@@ -61,7 +71,11 @@ export function validateHost(value: unknown, field = 'host'): string {
   const labels = raw.replace(/\.$/, '').split('.');
   for (const label of labels) {
     if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label)) {
-      throw validationError(field, `${field} "${raw}" is not a valid host name, IPv4 or IPv6 address`, 'Use e.g. 192.168.88.1, fe80::1 or router.example.net (no scheme, no port).');
+      throw validationError(
+        field,
+        `${field} "${raw}" is not a valid host name, IPv4 or IPv6 address`,
+        'Use e.g. 192.168.88.1, fe80::1 or router.example.net (no scheme, no port).',
+      );
     }
   }
   return raw.toLowerCase();
@@ -115,7 +129,8 @@ export function validateConnectionInput(value: unknown): ValidConnectionInput {
     codePage = input.codePage as CodePage;
   }
   // Notes are free text: newlines and tabs allowed.
-  const notes = input.notes === undefined ? '' : requireString(input.notes, 'notes', { max: 10_000, trim: false, controls: true });
+  const notes =
+    input.notes === undefined ? '' : requireString(input.notes, 'notes', { max: 10_000, trim: false, controls: true });
   let password: string | null | undefined;
   if (input.password === undefined || input.password === null) password = input.password;
   else {

@@ -11,7 +11,16 @@ describe('channel lists', () => {
   it('hold every call and event of the contract exactly once', () => {
     expect(new Set(CALL_CHANNELS).size).toBe(CALL_CHANNELS.length);
     expect([...CALL_CHANNELS].sort()).toEqual(Object.keys(SAMPLE_ARGS).sort());
-    expect(EVENT_NAMES).toEqual(['connections:changed', 'link:state', 'console:replies', 'console:end', 'table:patch', 'trace:entries', 'app:notice', 'replay:progress']);
+    expect(EVENT_NAMES).toEqual([
+      'connections:changed',
+      'link:state',
+      'console:replies',
+      'console:end',
+      'table:patch',
+      'trace:entries',
+      'app:notice',
+      'replay:progress',
+    ]);
   });
 
   it('do not match inherited properties', () => {
@@ -144,7 +153,10 @@ describe('dispatch', () => {
     const services = fakeServices();
     const bare = FINGERPRINT.replace(/:/g, '').toLowerCase();
     const result = await dispatch(services.handlers, 'connections:trust', { id: 'c1', fingerprint256: bare });
-    expect(result).toEqual({ ok: true, value: { channel: 'connections:trust', args: { id: 'c1', fingerprint256: FINGERPRINT } } });
+    expect(result).toEqual({
+      ok: true,
+      value: { channel: 'connections:trust', args: { id: 'c1', fingerprint256: FINGERPRINT } },
+    });
   });
 
   it('turns a throw into an error result with the supplied mapping', async () => {
@@ -152,26 +164,48 @@ describe('dispatch', () => {
     services.behave('link:connect', async () => {
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8728'), { code: 'ECONNREFUSED' });
     });
-    const mapped = await dispatch(services.handlers, 'link:connect', { id: 'c1' }, {
-      toBridgeError: (e) => ({ code: 'NETWORK', message: (e as Error).message, hint: 'Is the API service enabled?' }),
+    const mapped = await dispatch(
+      services.handlers,
+      'link:connect',
+      { id: 'c1' },
+      {
+        toBridgeError: (e) => ({ code: 'NETWORK', message: (e as Error).message, hint: 'Is the API service enabled?' }),
+      },
+    );
+    expect(mapped).toEqual({
+      ok: false,
+      error: { code: 'NETWORK', message: 'connect ECONNREFUSED 127.0.0.1:8728', hint: 'Is the API service enabled?' },
     });
-    expect(mapped).toEqual({ ok: false, error: { code: 'NETWORK', message: 'connect ECONNREFUSED 127.0.0.1:8728', hint: 'Is the API service enabled?' } });
 
     const fallback = await dispatch(services.handlers, 'link:connect', { id: 'c1' });
     expect(fallback.ok === false && fallback.error.code).toBe('INTERNAL');
 
-    const broken = await dispatch(services.handlers, 'link:connect', { id: 'c1' }, {
-      toBridgeError: () => {
-        throw new Error('mapper bug');
+    const broken = await dispatch(
+      services.handlers,
+      'link:connect',
+      { id: 'c1' },
+      {
+        toBridgeError: () => {
+          throw new Error('mapper bug');
+        },
       },
+    );
+    expect(broken.ok === false && broken.error).toMatchObject({
+      code: 'INTERNAL',
+      message: 'connect ECONNREFUSED 127.0.0.1:8728',
     });
-    expect(broken.ok === false && broken.error).toMatchObject({ code: 'INTERNAL', message: 'connect ECONNREFUSED 127.0.0.1:8728' });
   });
 
   it('passes a thrown BridgeError-shaped value through the fallback', async () => {
     const services = fakeServices();
     services.behave('connections:delete', async () => {
-      throw { code: 'NOT_FOUND', message: 'No saved connection c9', hint: 'Reload the list', detail: { id: 'c9' }, extra: 'dropped' };
+      throw {
+        code: 'NOT_FOUND',
+        message: 'No saved connection c9',
+        hint: 'Reload the list',
+        detail: { id: 'c9' },
+        extra: 'dropped',
+      };
     });
     expect(await dispatch(services.handlers, 'connections:delete', { id: 'c9' })).toEqual({
       ok: false,
@@ -194,7 +228,10 @@ describe('dispatch', () => {
     const args = fc.oneof(
       fc.jsonValue(),
       fc.constantFrom(...Object.values(SAMPLE_ARGS)),
-      fc.record({ id: fc.string(), connectionId: fc.string(), words: fc.array(fc.string()), path: fc.string(), input: fc.jsonValue() }, { requiredKeys: [] }),
+      fc.record(
+        { id: fc.string(), connectionId: fc.string(), words: fc.array(fc.string()), path: fc.string(), input: fc.jsonValue() },
+        { requiredKeys: [] },
+      ),
     );
     await fc.assert(
       fc.asyncProperty(channel, args, async (ch, a) => {

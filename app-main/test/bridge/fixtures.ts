@@ -6,7 +6,9 @@ import type { BridgeHandlers, CallArgs, CallName, EventListener } from '../../sr
 import { CALL_CHANNELS } from '../../src/bridge/channels';
 import type { ServicesPort } from '../../src/bridge/services-port';
 
-export const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':');
+export const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(
+  ':',
+);
 
 export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   'app:info': {},
@@ -14,7 +16,15 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   'settings:set': { theme: 'dark', tableColumns: { '/interface': ['name', 'type'] } },
   'connections:list': {},
   'connections:save': {
-    input: { name: 'core-1', host: '192.0.2.1', port: 8729, transport: 'tls-pinned', fingerprint256: FINGERPRINT, user: 'admin', password: 'secret' },
+    input: {
+      name: 'core-1',
+      host: '192.0.2.1',
+      port: 8729,
+      transport: 'tls-pinned',
+      fingerprint256: FINGERPRINT,
+      user: 'admin',
+      password: 'secret',
+    },
   },
   'connections:duplicate': { id: 'c1' },
   'connections:delete': { id: 'c1' },
@@ -25,7 +35,14 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   'console:send': { connectionId: 'c1', words: ['/interface/print', '?type=ether', '.tag=mine'] },
   'console:cancel': { commandId: 'cmd1' },
   'console:history': { connectionId: 'c1', search: 'print', limit: 50 },
-  'table:start': { connectionId: 'c1', path: '/interface', query: ['?type=ether'], proplist: ['name'], mode: 'listen', resyncSeconds: 0 },
+  'table:start': {
+    connectionId: 'c1',
+    path: '/interface',
+    query: ['?type=ether'],
+    proplist: ['name'],
+    mode: 'listen',
+    resyncSeconds: 0,
+  },
   'table:stop': { tableId: 't1' },
   'trace:get': { connectionId: 'c1', sinceSeq: 10, limit: 100 },
   'trace:export': { connectionId: 'c1', format: 'pcapng' },
@@ -33,11 +50,30 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   'trace:clear': { connectionId: 'c1' },
   'complete:children': { connectionId: 'c1', path: ['ip', 'firewall'] },
   'complete:values': { connectionId: 'c1', path: ['ip', 'firewall', 'filter', 'add'], argument: 'action' },
-  'broadcast:send': { connectionIds: ['c1', 'c2'], words: ['/system/identity/print'], stopOnFirstError: true, confirmed: false, timeoutSeconds: 15, broadcastId: 'b-ui-1' },
+  'broadcast:send': {
+    connectionIds: ['c1', 'c2'],
+    words: ['/system/identity/print'],
+    stopOnFirstError: true,
+    confirmed: false,
+    timeoutSeconds: 15,
+    broadcastId: 'b-ui-1',
+  },
   'broadcast:cancel': { broadcastId: 'b-ui-1' },
-  'diff:fetch': { connectionIds: ['c1', 'c2'], path: '/ip/address', query: ['?disabled=false'], proplist: ['address', 'interface'], timeoutSeconds: 30 },
+  'diff:fetch': {
+    connectionIds: ['c1', 'c2'],
+    path: '/ip/address',
+    query: ['?disabled=false'],
+    proplist: ['address', 'interface'],
+    timeoutSeconds: 30,
+  },
   'replay:plan': { sourceId: 'c1' },
-  'replay:run': { sourceId: 'c1', targetId: 'c2', seqs: [3, 7], confirmedWrites: [7], options: { maxStreamReplies: 5, maxStreamMs: 1000, timeoutMs: 5000, ignoreVolatile: true } },
+  'replay:run': {
+    sourceId: 'c1',
+    targetId: 'c2',
+    seqs: [3, 7],
+    confirmedWrites: [7],
+    options: { maxStreamReplies: 5, maxStreamMs: 1000, timeoutMs: 5000, ignoreVolatile: true },
+  },
   'repro:export': { connectionId: 'c1', description: 'print shows the wrong MTU' },
 };
 

@@ -8,8 +8,16 @@ const ROOT = join(sep, 'srv', 'renderer');
 
 describe('resolveStaticFile', () => {
   it('maps paths under the root, / to index.html', () => {
-    expect(resolveStaticFile(ROOT, '/')).toEqual({ ok: true, file: join(ROOT, 'index.html'), contentType: 'text/html; charset=utf-8' });
-    expect(resolveStaticFile(ROOT, '/assets/index-AbC.js')).toMatchObject({ ok: true, file: join(ROOT, 'assets', 'index-AbC.js'), contentType: 'text/javascript; charset=utf-8' });
+    expect(resolveStaticFile(ROOT, '/')).toEqual({
+      ok: true,
+      file: join(ROOT, 'index.html'),
+      contentType: 'text/html; charset=utf-8',
+    });
+    expect(resolveStaticFile(ROOT, '/assets/index-AbC.js')).toMatchObject({
+      ok: true,
+      file: join(ROOT, 'assets', 'index-AbC.js'),
+      contentType: 'text/javascript; charset=utf-8',
+    });
     expect(resolveStaticFile(ROOT, '/assets/')).toMatchObject({ ok: true, file: join(ROOT, 'assets', 'index.html') });
     expect(resolveStaticFile(ROOT, '/a%20b.css')).toMatchObject({ ok: true, file: join(ROOT, 'a b.css') });
   });
@@ -41,10 +49,15 @@ describe('resolveStaticFile', () => {
 
   it('never resolves outside the root for any input (seeded)', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom('..', '.', '%2e%2e', '%2e', '%2f', '%5c', '%00', 'a', 'index.html', ''), fc.string()), { maxLength: 8 }), (parts) => {
-        const r = resolveStaticFile(ROOT, '/' + parts.join('/'));
-        if (r.ok) expect(r.file.startsWith(ROOT + sep)).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom('..', '.', '%2e%2e', '%2e', '%2f', '%5c', '%00', 'a', 'index.html', ''), fc.string()), {
+          maxLength: 8,
+        }),
+        (parts) => {
+          const r = resolveStaticFile(ROOT, '/' + parts.join('/'));
+          if (r.ok) expect(r.file.startsWith(ROOT + sep)).toBe(true);
+        },
+      ),
       { seed: 424_242, numRuns: 3000 },
     );
   });
@@ -57,10 +70,12 @@ describe('resolveStaticFile', () => {
 
 describe('CSP', () => {
   it('is strict: nothing remote, no inline script or style, no framing', () => {
-    const directives = new Map(APP_CSP.split(';').map((d) => {
-      const [name, ...values] = d.trim().split(/\s+/);
-      return [name!, values];
-    }));
+    const directives = new Map(
+      APP_CSP.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name!, values];
+      }),
+    );
     expect(directives.get('default-src')).toEqual(["'none'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('style-src')).toEqual(["'self'"]);
@@ -74,6 +89,10 @@ describe('CSP', () => {
 
   it('adds only the given connect sources', () => {
     expect(contentSecurityPolicy({ connectSrc: ['ws://127.0.0.1:5000'] })).toContain("connect-src 'self' ws://127.0.0.1:5000;");
-    expect(securityHeaders(APP_CSP)).toMatchObject({ 'Content-Security-Policy': APP_CSP, 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY' });
+    expect(securityHeaders(APP_CSP)).toMatchObject({
+      'Content-Security-Policy': APP_CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+    });
   });
 });

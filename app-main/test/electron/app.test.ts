@@ -63,7 +63,12 @@ afterEach(() => {
 describe('before ready', () => {
   it('enables the sandbox and registers the app scheme before ready, then takes the lock', () => {
     start();
-    expect(app.calls.slice(0, 4)).toEqual(['setName:Tikscope', 'enableSandbox', 'registerSchemesAsPrivileged', 'requestSingleInstanceLock']);
+    expect(app.calls.slice(0, 4)).toEqual([
+      'setName:Tikscope',
+      'enableSandbox',
+      'registerSchemesAsPrivileged',
+      'requestSingleInstanceLock',
+    ]);
     expect(protocol.privileged).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
     expect(FakeBrowserWindow.all).toHaveLength(0);
   });
@@ -136,8 +141,16 @@ describe('after ready', () => {
 
   it('forwards service events to the window', async () => {
     const { window } = await started();
-    services.emit('link:state', { connectionId: 'c1', status: 'online', transport: 'plain', encrypted: false, authenticated: false });
-    expect(window.webContents.sent).toEqual([['link:state', { connectionId: 'c1', status: 'online', transport: 'plain', encrypted: false, authenticated: false }]]);
+    services.emit('link:state', {
+      connectionId: 'c1',
+      status: 'online',
+      transport: 'plain',
+      encrypted: false,
+      authenticated: false,
+    });
+    expect(window.webContents.sent).toEqual([
+      ['link:state', { connectionId: 'c1', status: 'online', transport: 'plain', encrypted: false, authenticated: false }],
+    ]);
   });
 
   it('follows the theme setting at start and when it changes', async () => {
@@ -161,7 +174,11 @@ describe('after ready', () => {
     await started();
     expect(Menu.applied).toBeDefined();
     const roles = (Menu.template as { role?: string }[]).map((m) => m.role);
-    expect(roles).toEqual(process.platform === 'darwin' ? ['appMenu', 'fileMenu', 'editMenu', 'viewMenu', 'windowMenu', 'help'] : ['fileMenu', 'editMenu', 'viewMenu', 'windowMenu', 'help']);
+    expect(roles).toEqual(
+      process.platform === 'darwin'
+        ? ['appMenu', 'fileMenu', 'editMenu', 'viewMenu', 'windowMenu', 'help']
+        : ['fileMenu', 'editMenu', 'viewMenu', 'windowMenu', 'help'],
+    );
   });
 
   it('hardens every webContents: navigation, new windows and webviews', async () => {

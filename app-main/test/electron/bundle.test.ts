@@ -129,8 +129,16 @@ describe('built main bundle with the real services', () => {
     expect(report.schemes).toEqual([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
     expect([...report.channels].sort()).toEqual([...CALL_CHANNELS].sort());
     expect(report.url).toBe('app://tikscope/index.html');
-    expect(report.webPreferences).toMatchObject({ preload: join(work, 'out', 'preload', 'preload.cjs'), sandbox: true, contextIsolation: true, nodeIntegration: false });
-    expect(report.info).toMatchObject({ ok: true, value: { host: 'electron', version: '9.8.7', dataDir: join(userData, 'data') } });
+    expect(report.webPreferences).toMatchObject({
+      preload: join(work, 'out', 'preload', 'preload.cjs'),
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+    });
+    expect(report.info).toMatchObject({
+      ok: true,
+      value: { host: 'electron', version: '9.8.7', dataDir: join(userData, 'data') },
+    });
     expect(report.foreign).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(report.page).toEqual({ status: 200, csp: APP_CSP, body: '<!doctype html><title>Tikscope</title>' });
     expect(report.theme).toBe('system');

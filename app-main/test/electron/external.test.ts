@@ -12,7 +12,12 @@ describe('external links', () => {
   beforeEach(() => resetFakeElectron());
 
   it('allows https links to the documentation hosts only', () => {
-    for (const url of ['https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API', 'https://HELP.MikroTik.com/x', 'https://mikrotik.com/', 'https://tikscope.invalid/']) {
+    for (const url of [
+      'https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API',
+      'https://HELP.MikroTik.com/x',
+      'https://mikrotik.com/',
+      'https://tikscope.invalid/',
+    ]) {
       expect(isAllowedExternalUrl(url), url).toBe(true);
     }
     for (const url of [
@@ -47,7 +52,8 @@ describe('external links', () => {
       for (const name of readdirSync(dir)) {
         const path = join(dir, name);
         if (statSync(path).isDirectory()) walk(path);
-        else if (/\.tsx?$/.test(name) && /\bopenExternal\s*\(/.test(readFileSync(path, 'utf8'))) offenders.push(relative(src, path));
+        else if (/\.tsx?$/.test(name) && /\bopenExternal\s*\(/.test(readFileSync(path, 'utf8')))
+          offenders.push(relative(src, path));
       }
     };
     walk(src);

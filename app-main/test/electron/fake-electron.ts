@@ -208,7 +208,8 @@ export const protocol = {
 
 export const session = {
   defaultSession: {
-    permissionRequestHandler: undefined as undefined | ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void),
+    permissionRequestHandler: undefined as
+      undefined | ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void),
     permissionCheckHandler: undefined as undefined | ((...args: unknown[]) => boolean),
     setPermissionRequestHandler(h: (wc: unknown, permission: string, cb: (granted: boolean) => void) => void) {
       this.permissionRequestHandler = h;

@@ -27,7 +27,12 @@ function setup() {
   const services = fakeServices();
   const { ipc, handlers } = fakeIpcMain();
   const log: string[] = [];
-  const dispose = registerBridgeIpc({ ipcMain: ipc, handlers: services.handlers, isOurWebContents: (s) => s === ourContents, log: (m) => log.push(m) });
+  const dispose = registerBridgeIpc({
+    ipcMain: ipc,
+    handlers: services.handlers,
+    isOurWebContents: (s) => s === ourContents,
+    log: (m) => log.push(m),
+  });
   return { services, handlers, dispose, log };
 }
 
@@ -90,15 +95,24 @@ describe('ipcMain wiring', () => {
     const { services, handlers } = setup();
     for (const channel of CALL_CHANNELS) {
       const handler = handlers.get(channel)!;
-      expect(await handler({ sender: ourContents, senderFrame: top }, SAMPLE_ARGS[channel])).toEqual({ ok: true, value: { channel, args: SAMPLE_ARGS[channel] } });
+      expect(await handler({ sender: ourContents, senderFrame: top }, SAMPLE_ARGS[channel])).toEqual({
+        ok: true,
+        value: { channel, args: SAMPLE_ARGS[channel] },
+      });
     }
     expect(services.calls).toHaveLength(CALL_CHANNELS.length);
-    const invalid = (await handlers.get('table:start')!({ sender: ourContents, senderFrame: top }, { connectionId: 'c1', path: 'no-slash' })) as Result<unknown>;
+    const invalid = (await handlers.get('table:start')!(
+      { sender: ourContents, senderFrame: top },
+      { connectionId: 'c1', path: 'no-slash' },
+    )) as Result<unknown>;
     expect(invalid.ok === false && invalid.error.code).toBe('VALIDATION');
     services.behave('link:connect', async () => {
       throw new Error('connect ECONNREFUSED');
     });
-    const thrown = (await handlers.get('link:connect')!({ sender: ourContents, senderFrame: top }, { id: 'c1' })) as Result<unknown>;
+    const thrown = (await handlers.get('link:connect')!(
+      { sender: ourContents, senderFrame: top },
+      { id: 'c1' },
+    )) as Result<unknown>;
     expect(thrown).toMatchObject({ ok: false, error: { message: 'connect ECONNREFUSED' } });
   });
 
@@ -123,7 +137,10 @@ describe('event forwarding', () => {
       },
     };
     const log: string[] = [];
-    const forward = createEventForwarder(() => [broken, dead, live], (m) => log.push(m));
+    const forward = createEventForwarder(
+      () => [broken, dead, live],
+      (m) => log.push(m),
+    );
     forward('app:notice', { level: 'info', message: 'hi' });
     expect(sent).toEqual(['live app:notice {"level":"info","message":"hi"}']);
     expect(log[0]).toMatch(/could not send app:notice/);

@@ -7,7 +7,14 @@ const { isAllowedExternalUrl } = await import('../../src/electron/external');
 
 function actions() {
   const log: string[] = [];
-  return { log, actions: { openLink: (url: string) => log.push(`link ${url}`), openDataFolder: () => log.push('data'), openLogsFolder: () => log.push('logs') } };
+  return {
+    log,
+    actions: {
+      openLink: (url: string) => log.push(`link ${url}`),
+      openDataFolder: () => log.push('data'),
+      openLogsFolder: () => log.push('logs'),
+    },
+  };
 }
 
 function flatten(items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
@@ -41,7 +48,11 @@ describe('buildMenuTemplate', () => {
 
   it('hides the developer tools in packaged builds', () => {
     const { actions: a } = actions();
-    expect(flatten(buildMenuTemplate({ platform: 'linux', appName: 'Tikscope', isPackaged: true, actions: a })).some((i) => i.role === 'toggleDevTools')).toBe(false);
+    expect(
+      flatten(buildMenuTemplate({ platform: 'linux', appName: 'Tikscope', isPackaged: true, actions: a })).some(
+        (i) => i.role === 'toggleDevTools',
+      ),
+    ).toBe(false);
   });
 
   it('wires the custom items to their actions, with allowlisted links only', () => {

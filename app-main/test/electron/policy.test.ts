@@ -1,13 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { HOSTILE_URLS } from './hostile-urls';
-import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, buildWebPreferences, checkSender, hasUnsafeUrlChars, isAllowedNavigation, isAppUrl, type FrameLike } from '../../src/electron/policy';
-
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME_PRIVILEGES,
+  buildWebPreferences,
+  checkSender,
+  hasUnsafeUrlChars,
+  isAllowedNavigation,
+  isAppUrl,
+  type FrameLike,
+} from '../../src/electron/policy';
 
 describe('buildWebPreferences', () => {
   it('isolates, sandboxes and leaves the dangerous switches at their safe defaults', () => {
     const prefs = buildWebPreferences('/opt/tikscope/resources/app.asar/out/preload/preload.cjs');
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webviewTag: false });
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+    });
     expect(prefs.webSecurity).not.toBe(false);
     for (const key of ['allowRunningInsecureContent', 'experimentalFeatures', 'enableBlinkFeatures', 'webSecurity']) {
       expect(prefs, key).not.toHaveProperty(key);

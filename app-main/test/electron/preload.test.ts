@@ -18,7 +18,12 @@ let code: string;
 
 type Fn = (...args: unknown[]) => unknown;
 
-function load(invoke: (channel: string, args: unknown) => Promise<unknown> = async (channel, args) => ({ ok: true, value: { channel, args } })) {
+function load(
+  invoke: (channel: string, args: unknown) => Promise<unknown> = async (channel, args) => ({
+    ok: true,
+    value: { channel, args },
+  }),
+) {
   const required: string[] = [];
   const exposed = new Map<string, unknown>();
   const listeners = new Map<string, Set<Fn>>();
@@ -96,7 +101,10 @@ describe('built preload', () => {
       throw new Error("No handler registered for 'app:info'");
     });
     const api = exposed.get('tikscope') as Record<string, Fn>;
-    expect(await api['app:info']!({})).toEqual({ ok: false, error: { code: 'INTERNAL', message: "app:info: No handler registered for 'app:info'" } });
+    expect(await api['app:info']!({})).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: "app:info: No handler registered for 'app:info'" },
+    });
   });
 
   it('delivers only the payload to listeners and returns a working unsubscribe', () => {

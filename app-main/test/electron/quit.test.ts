@@ -53,7 +53,12 @@ describe('quit sequence', () => {
   it('quits after the deadline when dispose hangs, and when it fails', async () => {
     const messages: string[] = [];
     const hung = new QuitApp();
-    installQuitSequence({ app: hung, dispose: () => new Promise<void>(() => undefined), deadlineMs: 20, log: (m) => messages.push(m) });
+    installQuitSequence({
+      app: hung,
+      dispose: () => new Promise<void>(() => undefined),
+      deadlineMs: 20,
+      log: (m) => messages.push(m),
+    });
     hung.quit();
     await hung.quitCalled;
     expect(messages[0]).toMatch(/timed out after 20 ms/);

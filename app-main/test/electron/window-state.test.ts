@@ -3,7 +3,14 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWindowStateStore, DEFAULT_SIZE, MIN_SIZE, restoreWindowState, type Rect, type TrackedWindow } from '../../src/electron/window-state';
+import {
+  createWindowStateStore,
+  DEFAULT_SIZE,
+  MIN_SIZE,
+  restoreWindowState,
+  type Rect,
+  type TrackedWindow,
+} from '../../src/electron/window-state';
 
 const laptop = { workArea: { x: 0, y: 0, width: 1440, height: 860 } };
 const external = { workArea: { x: 1440, y: -200, width: 2560, height: 1400 } };
@@ -11,7 +18,14 @@ const saved = (bounds: Rect, maximized = false, fullScreen = false) => ({ versio
 
 describe('restoreWindowState', () => {
   it('uses the default size, centred by Electron, without saved state', () => {
-    for (const s of [undefined, null, 'junk', {}, { bounds: { x: 1, y: 2, width: 'wide', height: 3 } }, saved({ x: 0, y: 0, width: 0, height: 10 })]) {
+    for (const s of [
+      undefined,
+      null,
+      'junk',
+      {},
+      { bounds: { x: 1, y: 2, width: 'wide', height: 3 } },
+      saved({ x: 0, y: 0, width: 0, height: 10 }),
+    ]) {
       expect(restoreWindowState(s, [external])).toEqual({ bounds: DEFAULT_SIZE, maximized: false, fullScreen: false });
     }
   });
@@ -23,7 +37,12 @@ describe('restoreWindowState', () => {
       fullScreen: false,
     });
     // On the second monitor, left of and above the primary's origin.
-    expect(restoreWindowState(saved({ x: 2000, y: -150, width: 1600, height: 1000 }), [laptop, external]).bounds).toEqual({ x: 2000, y: -150, width: 1600, height: 1000 });
+    expect(restoreWindowState(saved({ x: 2000, y: -150, width: 1600, height: 1000 }), [laptop, external]).bounds).toEqual({
+      x: 2000,
+      y: -150,
+      width: 1600,
+      height: 1000,
+    });
   });
 
   it('re-centres on the primary display when the window was on an unplugged monitor', () => {
@@ -35,13 +54,32 @@ describe('restoreWindowState', () => {
   });
 
   it('re-centres when only a sliver of the title bar would be reachable', () => {
-    expect(restoreWindowState(saved({ x: 1400, y: 100, width: 800, height: 600 }), [laptop]).bounds).toEqual({ x: 320, y: 130, width: 800, height: 600 });
-    expect(restoreWindowState(saved({ x: 100, y: 850, width: 800, height: 600 }), [laptop]).bounds).toEqual({ x: 320, y: 130, width: 800, height: 600 });
+    expect(restoreWindowState(saved({ x: 1400, y: 100, width: 800, height: 600 }), [laptop]).bounds).toEqual({
+      x: 320,
+      y: 130,
+      width: 800,
+      height: 600,
+    });
+    expect(restoreWindowState(saved({ x: 100, y: 850, width: 800, height: 600 }), [laptop]).bounds).toEqual({
+      x: 320,
+      y: 130,
+      width: 800,
+      height: 600,
+    });
   });
 
   it('clamps the size to the work area and to the minimum', () => {
-    expect(restoreWindowState(saved({ x: 0, y: 0, width: 5000, height: 4000 }), [laptop]).bounds).toEqual({ x: 0, y: 0, width: 1440, height: 860 });
-    expect(restoreWindowState(saved({ x: 10, y: 10, width: 100, height: 50 }), [laptop]).bounds).toEqual({ x: 10, y: 10, ...MIN_SIZE });
+    expect(restoreWindowState(saved({ x: 0, y: 0, width: 5000, height: 4000 }), [laptop]).bounds).toEqual({
+      x: 0,
+      y: 0,
+      width: 1440,
+      height: 860,
+    });
+    expect(restoreWindowState(saved({ x: 10, y: 10, width: 100, height: 50 }), [laptop]).bounds).toEqual({
+      x: 10,
+      y: 10,
+      ...MIN_SIZE,
+    });
   });
 
   it('keeps every restored window grab-able on some display (many layouts)', () => {
@@ -51,7 +89,10 @@ describe('restoreWindowState', () => {
         for (let y = -3000; y <= 4000; y += 610) {
           const r = restoreWindowState(saved({ x, y, width: 1200, height: 800 }), displays);
           const { x: rx = 0, y: ry = 0, width } = r.bounds;
-          const onScreen = displays.some(({ workArea: a }) => Math.min(rx + width, a.x + a.width) - Math.max(rx, a.x) >= 120 && ry >= a.y && ry + 24 <= a.y + a.height);
+          const onScreen = displays.some(
+            ({ workArea: a }) =>
+              Math.min(rx + width, a.x + a.width) - Math.max(rx, a.x) >= 120 && ry >= a.y && ry + 24 <= a.y + a.height,
+          );
           expect(onScreen, `${x},${y}`).toBe(true);
         }
       }
@@ -100,7 +141,12 @@ describe('window state store', () => {
     vi.advanceTimersByTime(299);
     expect(existsSync(file)).toBe(false);
     vi.advanceTimersByTime(1);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 1, bounds: { x: 50, y: 60, width: 900, height: 650 }, maximized: false, fullScreen: false });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      version: 1,
+      bounds: { x: 50, y: 60, width: 900, height: 650 },
+      maximized: false,
+      fullScreen: false,
+    });
 
     win.maximized = true;
     win.emit('maximize');

@@ -6,7 +6,12 @@ import { defaultDataDir } from '../../src/host/paths';
 describe('npm run web arguments', () => {
   it('reads --port and --data-dir in both spellings', () => {
     expect(parseHostArgs([])).toEqual({ port: undefined, dataDir: undefined, rendererDir: undefined, help: false });
-    expect(parseHostArgs(['--port', '0', '--data-dir', 'tmp/x'])).toEqual({ port: 0, dataDir: resolve('tmp/x'), rendererDir: undefined, help: false });
+    expect(parseHostArgs(['--port', '0', '--data-dir', 'tmp/x'])).toEqual({
+      port: 0,
+      dataDir: resolve('tmp/x'),
+      rendererDir: undefined,
+      help: false,
+    });
     expect(parseHostArgs(['--port=8080', '--data-dir=/d'])).toMatchObject({ port: 8080, dataDir: resolve('/d') });
     expect(parseHostArgs(['--help']).help).toBe(true);
   });
@@ -32,6 +37,8 @@ describe('npm run web arguments', () => {
     expect(defaultDataDir({}, 'linux', '/home/ana')).toBe(join('/home/ana', '.config', 'tikscope-web'));
     expect(defaultDataDir({ XDG_CONFIG_HOME: '/cfg' }, 'linux', '/home/ana')).toBe(join('/cfg', 'tikscope-web'));
     expect(defaultDataDir({}, 'darwin', '/Users/ana')).toBe(join('/Users/ana', 'Library', 'Application Support', 'tikscope-web'));
-    expect(defaultDataDir({ APPDATA: 'C:\\Users\\ana\\AppData\\Roaming' }, 'win32', 'C:\\Users\\ana')).toBe(join('C:\\Users\\ana\\AppData\\Roaming', 'tikscope-web'));
+    expect(defaultDataDir({ APPDATA: 'C:\\Users\\ana\\AppData\\Roaming' }, 'win32', 'C:\\Users\\ana')).toBe(
+      join('C:\\Users\\ana\\AppData\\Roaming', 'tikscope-web'),
+    );
   });
 });

@@ -58,9 +58,13 @@ describe('browser host with the real services', () => {
     expect(info).toMatchObject({ ok: true, value: { name: 'Tikscope', host: 'browser', dataDir } });
     const list = await page.call('connections:list', {});
     expect(list.ok).toBe(true);
-    const invalid = await page.call('connections:save', { input: { name: 'r1', host: 'bad host', port: 8728, transport: 'plain', user: 'admin' } });
+    const invalid = await page.call('connections:save', {
+      input: { name: 'r1', host: 'bad host', port: 8728, transport: 'plain', user: 'admin' },
+    });
     expect(invalid).toMatchObject({ ok: false, error: { code: 'VALIDATION', detail: { field: 'input.host' } } });
-    const saved = await page.call('connections:save', { input: { name: 'r1', host: '127.0.0.1', port: 8728, transport: 'plain', user: 'admin' } });
+    const saved = await page.call('connections:save', {
+      input: { name: 'r1', host: '127.0.0.1', port: 8728, transport: 'plain', user: 'admin' },
+    });
     expect(saved).toMatchObject({ ok: true, value: { name: 'r1', host: '127.0.0.1', hasPassword: false } });
     const changed = await new Promise<HostServerMessage>((resolve) => {
       const found = () => page.events.find((e) => e.type === 'event' && e.event === 'connections:changed');

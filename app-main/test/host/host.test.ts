@@ -21,7 +21,10 @@ beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'tikscope-host-'));
   rendererDir = join(base, 'renderer');
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Tikscope</title><script type="module" src="/assets/app.js"></script>');
+  writeFileSync(
+    join(rendererDir, 'index.html'),
+    '<!doctype html><title>Tikscope</title><script type="module" src="/assets/app.js"></script>',
+  );
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'export {}');
   writeFileSync(join(base, 'secret.txt'), 'do not serve');
 });
@@ -39,15 +42,28 @@ async function start(services: FakeServices = fakeServices(), dir = rendererDir)
 }
 
 function get(port: number, path: string, options: { method?: string; host?: string } = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: { host: options.host ?? `127.0.0.1:${port}` } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
+    (resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: options.method ?? 'GET',
+          headers: { host: options.host ?? `127.0.0.1:${port}` },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    },
+  );
 }
 
 /** Opens a bridge socket; resolves with the socket once open, or with the HTTP status it was refused with. */
@@ -112,7 +128,9 @@ describe('startHost', () => {
 
   it('refuses a port that is taken, with a clear message', async () => {
     const { host } = await start();
-    await expect(startHost({ services: fakeServices(), rendererDir, port: host.port })).rejects.toThrow(`Port ${host.port} on 127.0.0.1 is in use`);
+    await expect(startHost({ services: fakeServices(), rendererDir, port: host.port })).rejects.toThrow(
+      `Port ${host.port} on 127.0.0.1 is in use`,
+    );
     await expect(startHost({ services: fakeServices(), rendererDir, port: 70_000 })).rejects.toThrow(/port must be an integer/);
     // A taken port fails before the services (and their data directory) are touched.
     let created = 0;
@@ -205,10 +223,21 @@ describe('bridge access', () => {
   it('refuses any Origin but its own page, even with the right token', async () => {
     const { host } = await start();
     const bridge = `ws://127.0.0.1:${host.port}/bridge?token=${host.token}`;
-    for (const origin of [undefined, 'null', 'http://evil.example', `http://localhost:${host.port}`, `https://127.0.0.1:${host.port}`, `http://127.0.0.1:${host.port + 1}`, `http://127.0.0.1:${host.port}.evil.example`, 'file://']) {
+    for (const origin of [
+      undefined,
+      'null',
+      'http://evil.example',
+      `http://localhost:${host.port}`,
+      `https://127.0.0.1:${host.port}`,
+      `http://127.0.0.1:${host.port + 1}`,
+      `http://127.0.0.1:${host.port}.evil.example`,
+      'file://',
+    ]) {
       expect(await connect(bridge, origin), String(origin)).toEqual({ refused: 403 });
     }
-    expect(await connect(`ws://127.0.0.1:${host.port}/other?token=${host.token}`, `http://127.0.0.1:${host.port}`)).toEqual({ refused: 404 });
+    expect(await connect(`ws://127.0.0.1:${host.port}/other?token=${host.token}`, `http://127.0.0.1:${host.port}`)).toEqual({
+      refused: 404,
+    });
   });
 
   it('compares tokens safely', () => {
@@ -234,7 +263,8 @@ describe('calls and events over the WebSocket', () => {
     for (const [id, channel] of channels.entries()) {
       const m = await box.next((x) => x.type === 'result' && x.id === id);
       if (m.type !== 'result') throw new Error('unreachable');
-      if (channel === 'link:connect') expect(m.result).toMatchObject({ ok: false, error: { message: 'connect ECONNREFUSED 127.0.0.1:8728' } });
+      if (channel === 'link:connect')
+        expect(m.result).toMatchObject({ ok: false, error: { message: 'connect ECONNREFUSED 127.0.0.1:8728' } });
       else expect(m.result, channel).toEqual({ ok: true, value: { channel, args: SAMPLE_ARGS[channel] } });
     }
   });
@@ -290,7 +320,9 @@ describe('calls and events over the WebSocket', () => {
     expect((await done).code).toBe(1001);
     expect(passed.listeners.size).toBe(0);
     expect(passed.disposed).toBe(0);
-    await expect(connect(`ws://127.0.0.1:${host.port}/bridge?token=${host.token}`, `http://127.0.0.1:${host.port}`)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(
+      connect(`ws://127.0.0.1:${host.port}/bridge?token=${host.token}`, `http://127.0.0.1:${host.port}`),
+    ).rejects.toThrow(/ECONNREFUSED/);
 
     const created = fakeServices();
     const factoryArgs: unknown[] = [];

@@ -7,7 +7,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +39,10 @@ beforeAll(async () => {
   // The real packages, except an electron package whose binary was never downloaded (no
   // path.txt) — whatever this machine has.
   mkdirSync(join(project, 'node_modules', 'electron'), { recursive: true });
-  writeFileSync(join(project, 'node_modules', 'electron', 'package.json'), JSON.stringify({ name: 'electron', version: '45.5.0' }));
+  writeFileSync(
+    join(project, 'node_modules', 'electron', 'package.json'),
+    JSON.stringify({ name: 'electron', version: '45.5.0' }),
+  );
   for (const entry of readdirSync(join(root, 'node_modules'))) {
     if (entry === 'electron' || entry.startsWith('.')) continue;
     symlinkSync(join(root, 'node_modules', entry), join(project, 'node_modules', entry), 'dir');
@@ -58,8 +71,19 @@ interface Started {
 
 function npmStart(args: string[], env: NodeJS.ProcessEnv): Started {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  for (const key of ['ELECTRON_OVERRIDE_DIST_PATH', 'ELECTRON_SKIP_BINARY_DOWNLOAD', 'TIKSCOPE_NO_ELECTRON', 'TIKSCOPE_FETCH_ELECTRON', 'TIKSCOPE_SKIP_BUILD']) if (!(key in env)) delete childEnv[key];
-  const child = spawn(process.execPath, [join(project, 'scripts', 'start.mjs'), ...args], { cwd: project, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const key of [
+    'ELECTRON_OVERRIDE_DIST_PATH',
+    'ELECTRON_SKIP_BINARY_DOWNLOAD',
+    'TIKSCOPE_NO_ELECTRON',
+    'TIKSCOPE_FETCH_ELECTRON',
+    'TIKSCOPE_SKIP_BUILD',
+  ])
+    if (!(key in env)) delete childEnv[key];
+  const child = spawn(process.execPath, [join(project, 'scripts', 'start.mjs'), ...args], {
+    cwd: project,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (l: string) => void; reject: (e: Error) => void }[] = [];
   let stderr = '';
@@ -74,7 +98,8 @@ function npmStart(args: string[], env: NodeJS.ProcessEnv): Started {
   });
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code) => {
-      for (const w of waiters.splice(0)) w.reject(new Error(`exited with ${code} before ${w.pattern}; stdout:\n${lines.join('\n')}\nstderr:\n${stderr}`));
+      for (const w of waiters.splice(0))
+        w.reject(new Error(`exited with ${code} before ${w.pattern}; stdout:\n${lines.join('\n')}\nstderr:\n${stderr}`));
       resolve(code);
     }),
   );
@@ -117,7 +142,10 @@ describe('npm start', () => {
 
   it('fetches a missing binary once by default (not with TIKSCOPE_FETCH_ELECTRON=0), and starts the host when the download fails', async () => {
     const marker = join(work, 'download-attempted');
-    writeFileSync(join(project, 'node_modules', 'electron', 'install.js'), `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x');\nconsole.error('getaddrinfo ENOTFOUND github.com');\nprocess.exit(1);\n`);
+    writeFileSync(
+      join(project, 'node_modules', 'electron', 'install.js'),
+      `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x');\nconsole.error('getaddrinfo ENOTFOUND github.com');\nprocess.exit(1);\n`,
+    );
     try {
       // Opted out: no download attempt at all.
       const skipped = npmStart(['--port', '0', '--data-dir', join(work, 'data1b')], { TIKSCOPE_FETCH_ELECTRON: '0' });
@@ -125,7 +153,10 @@ describe('npm start', () => {
       expect(existsSync(marker)).toBe(false);
 
       const started = npmStart(['--port', '0', '--data-dir', join(work, 'data1c')], {});
-      await expectHostFallback(started, 'Electron is not available: the Electron binary is not downloaded and its download failed (exit code 1); starting the browser host instead.');
+      await expectHostFallback(
+        started,
+        'Electron is not available: the Electron binary is not downloaded and its download failed (exit code 1); starting the browser host instead.',
+      );
       expect(existsSync(marker)).toBe(true);
     } finally {
       rmSync(join(project, 'node_modules', 'electron', 'install.js'), { force: true });
@@ -157,11 +188,17 @@ describe('npm start', () => {
   it('starts the browser host when Electron fails before showing a window', async () => {
     const dist = fakeElectron('failing', 'echo "Missing X server or $DISPLAY" >&2\nexit 1');
     const started = npmStart(['--port', '0', '--data-dir', join(work, 'data2')], { ELECTRON_OVERRIDE_DIST_PATH: dist });
-    await expectHostFallback(started, 'Electron cannot start here: it exited with code 1 before showing a window; starting the browser host instead.');
+    await expectHostFallback(
+      started,
+      'Electron cannot start here: it exited with code 1 before showing a window; starting the browser host instead.',
+    );
   });
 
   it('runs a working Electron on the project, with the data dir, and no host', async () => {
-    const dist = fakeElectron('working', 'echo "app: $1"\necho "profile: $TIKSCOPE_USER_DATA"\n[ "$TIKSCOPE_REPORT_READY" = 1 ] && echo "tikscope: window shown"\nexit 0');
+    const dist = fakeElectron(
+      'working',
+      'echo "app: $1"\necho "profile: $TIKSCOPE_USER_DATA"\n[ "$TIKSCOPE_REPORT_READY" = 1 ] && echo "tikscope: window shown"\nexit 0',
+    );
     const started = npmStart(['--data-dir', join(work, 'data3')], { ELECTRON_OVERRIDE_DIST_PATH: dist });
     expect(await started.exited).toBe(0);
     expect(started.lines).toEqual(['built (stub)', `app: ${project}`, `profile: ${join(work, 'data3')}`]);

@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BridgeFailure, toBridgeError } from '../../src/services/index';
 import { backoffDelay, DEFAULT_TIMINGS } from '../../src/services/link';
-import { ConnectionClosedError, FatalError, FramingError, LoginError, TimeoutError, TrapError, UsageError } from '../../../protocol/src/index';
+import {
+  ConnectionClosedError,
+  FatalError,
+  FramingError,
+  LoginError,
+  TimeoutError,
+  TrapError,
+  UsageError,
+} from '../../../protocol/src/index';
 import { NetworkError, TlsError } from '../../../protocol/node/transport';
 
 describe('reconnect backoff (engineering-notes §6.2)', () => {
@@ -13,17 +21,28 @@ describe('reconnect backoff (engineering-notes §6.2)', () => {
   });
   it('jitters by at most ±20 %, never above the cap + 20 %', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 100 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, r) => {
-        const base = Math.min(30_000, 500 * 2 ** Math.min(30, attempt - 1));
-        const d = backoffDelay(attempt, t, () => r);
-        expect(d).toBeGreaterThanOrEqual(Math.floor(base * 0.8));
-        expect(d).toBeLessThanOrEqual(Math.ceil(base * 1.2));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 100 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempt, r) => {
+          const base = Math.min(30_000, 500 * 2 ** Math.min(30, attempt - 1));
+          const d = backoffDelay(attempt, t, () => r);
+          expect(d).toBeGreaterThanOrEqual(Math.floor(base * 0.8));
+          expect(d).toBeLessThanOrEqual(Math.ceil(base * 1.2));
+        },
+      ),
       { seed: 11, numRuns: 300 },
     );
   });
   it('defaults follow the issue: 10 s connect, 30 s heartbeat with 10 s timeout, 60 s stable reset', () => {
-    expect(t).toMatchObject({ connectTimeoutMs: 10_000, heartbeatIntervalMs: 30_000, heartbeatTimeoutMs: 10_000, stableResetMs: 60_000, backoffStartMs: 500, backoffCapMs: 30_000 });
+    expect(t).toMatchObject({
+      connectTimeoutMs: 10_000,
+      heartbeatIntervalMs: 30_000,
+      heartbeatTimeoutMs: 10_000,
+      stableResetMs: 60_000,
+      backoffStartMs: 500,
+      backoffCapMs: 30_000,
+    });
   });
 });
 

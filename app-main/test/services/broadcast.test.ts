@@ -75,9 +75,15 @@ describe('validateBroadcastArgs', () => {
     expect(bad({ connectionIds: ['a', 'a'], words: ['/x/print'] }).message).toMatch(/listed twice/);
     expect(bad({ connectionIds: ['a'], words: [] }).message).toMatch(/type a command first/);
     expect(bad({ connectionIds: ['a'], words: ['/x/print', '', '=a=b'] }).detail).toEqual({ field: 'words[1]' });
-    expect(bad({ connectionIds: ['a'], words: ['/x/print'], timeoutSeconds: 0 }).message).toMatch(/timeoutSeconds must be between 1 and 3600/);
-    expect(bad({ connectionIds: ['a'], words: ['/x/print'], confirmed: 'yes' }).message).toMatch(/confirmed must be true or false/);
-    expect(bad({ connectionIds: Array.from({ length: 101 }, (_, i) => `c${i}`), words: ['/x/print'] }).message).toMatch(/at most 100/);
+    expect(bad({ connectionIds: ['a'], words: ['/x/print'], timeoutSeconds: 0 }).message).toMatch(
+      /timeoutSeconds must be between 1 and 3600/,
+    );
+    expect(bad({ connectionIds: ['a'], words: ['/x/print'], confirmed: 'yes' }).message).toMatch(
+      /confirmed must be true or false/,
+    );
+    expect(bad({ connectionIds: Array.from({ length: 101 }, (_, i) => `c${i}`), words: ['/x/print'] }).message).toMatch(
+      /at most 100/,
+    );
   });
 
   it('drops trailing empty lines and applies defaults', () => {
@@ -113,7 +119,8 @@ class ScriptedConsole implements BroadcastConsole {
 
   async send(args: unknown, tap?: ConsoleTap) {
     const { connectionId, words } = args as { connectionId: string; words: string[] };
-    if (this.offline.has(connectionId)) throw new BridgeFailure('NOT_CONNECTED', `${connectionId} is not connected`, 'Connect first.');
+    if (this.offline.has(connectionId))
+      throw new BridgeFailure('NOT_CONNECTED', `${connectionId} is not connected`, 'Connect first.');
     const commandId = `c${++this.n}`;
     const c: ScriptedCommand = {
       connectionId,
@@ -121,7 +128,8 @@ class ScriptedConsole implements BroadcastConsole {
       tap: tap!,
       commandId,
       cancelled: false,
-      reply: (kind, ...w) => tap!.onReply({ connectionId, commandId, kind, words: [kind, ...w], elapsedMs: 1 } satisfies ConsoleReply),
+      reply: (kind, ...w) =>
+        tap!.onReply({ connectionId, commandId, kind, words: [kind, ...w], elapsedMs: 1 } satisfies ConsoleReply),
       end: (outcome, rows = 0) => tap!.onEnd({ connectionId, commandId, outcome, rows, elapsedMs: 2 }),
     };
     this.commands.push(c);
@@ -138,7 +146,12 @@ class ScriptedConsole implements BroadcastConsole {
 
 function scripted(opts: { maxRows?: number; maxOther?: number; cancelGraceMs?: number } = {}) {
   const console = new ScriptedConsole();
-  const service = new BroadcastService({ console, routerInfo: (id) => ({ name: `R-${id}` }), now: () => 1_700_000_000_000, ...opts });
+  const service = new BroadcastService({
+    console,
+    routerInfo: (id) => ({ name: `R-${id}` }),
+    now: () => 1_700_000_000_000,
+    ...opts,
+  });
   return { console, service };
 }
 
@@ -172,7 +185,9 @@ describe('BroadcastService (scripted console)', () => {
         c.end('trap');
       } else c.end('done');
     };
-    const r = sent(await service.send({ connectionIds: ['a', 'b', 'c', 'd'], words: ['/system/identity/print'], stopOnFirstError: true }));
+    const r = sent(
+      await service.send({ connectionIds: ['a', 'b', 'c', 'd'], words: ['/system/identity/print'], stopOnFirstError: true }),
+    );
     expect(r.results.map((x) => x.outcome)).toEqual(['done', 'trap', 'skipped', 'skipped']);
     expect(console.commands.map((c) => c.connectionId)).toEqual(['a', 'b']);
     expect(r.results[2]!.error?.message).toBe('not sent: R-b ended trap and "stop on first error" is on');
@@ -211,7 +226,10 @@ describe('BroadcastService (scripted console)', () => {
     console.onSend = () => undefined; // silent router
     const r = sent(await service.send({ connectionIds: ['a'], words: ['/interface/listen'], timeoutSeconds: 1 })).results[0]!;
     expect(r.outcome).toBe('timeout');
-    expect(r.error).toMatchObject({ code: 'TIMEOUT', message: 'no final reply within 1 s; the command was cancelled with /cancel' });
+    expect(r.error).toMatchObject({
+      code: 'TIMEOUT',
+      message: 'no final reply within 1 s; the command was cancelled with /cancel',
+    });
     expect(console.commands[0]!.cancelled).toBe(true);
   });
 
@@ -220,10 +238,17 @@ describe('BroadcastService (scripted console)', () => {
     let firstSent!: (c: ScriptedCommand) => void;
     const onWire = new Promise<ScriptedCommand>((r) => (firstSent = r));
     console.onSend = (c) => firstSent(c); // runs until cancelled
-    const pending = service.send({ connectionIds: ['a', 'b'], words: ['/interface/listen'], stopOnFirstError: true, broadcastId: 'ui-1' });
+    const pending = service.send({
+      connectionIds: ['a', 'b'],
+      words: ['/interface/listen'],
+      stopOnFirstError: true,
+      broadcastId: 'ui-1',
+    });
     const a = await onWire;
     // The same id cannot start twice while it runs.
-    await expect(service.send({ connectionIds: ['b'], words: ['/x/print'], broadcastId: 'ui-1' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(service.send({ connectionIds: ['b'], words: ['/x/print'], broadcastId: 'ui-1' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
     await expect(service.cancel({ broadcastId: 'ui-1' })).resolves.toEqual({ broadcastId: 'ui-1', running: true });
     expect(a.cancelled).toBe(true);
     a.end('cancelled'); // the router confirms the /cancel
@@ -251,16 +276,29 @@ describe('BroadcastService (scripted console)', () => {
     await service.cancel({ broadcastId: 'ui-2' });
     const r = sent(await pending);
     expect(r.results.map((x) => x.outcome)).toEqual(['cancelled', 'cancelled']);
-    expect(r.results[0]!.error).toMatchObject({ code: 'CANCELLED', message: 'cancelled by the user; the router did not confirm the /cancel' });
+    expect(r.results[0]!.error).toMatchObject({
+      code: 'CANCELLED',
+      message: 'cancelled by the user; the router did not confirm the /cancel',
+    });
     expect(console.commands.every((c) => c.cancelled)).toBe(true);
   });
 
   it('needs a confirmation for a write, sends nothing without it', async () => {
     const { console, service } = scripted();
-    const a = await service.send({ connectionIds: ['a', 'b'], words: ['/ip/address/add', '=address=10.9.9.9/32', '=interface=ether1'] });
-    expect(a).toEqual({ status: 'needs-confirmation', command: '/ip/address/add', reason: '"add" is not a read-only command (print, get, getall, listen, monitor, monitor-traffic)', routers: ['R-a', 'R-b'] });
+    const a = await service.send({
+      connectionIds: ['a', 'b'],
+      words: ['/ip/address/add', '=address=10.9.9.9/32', '=interface=ether1'],
+    });
+    expect(a).toEqual({
+      status: 'needs-confirmation',
+      command: '/ip/address/add',
+      reason: '"add" is not a read-only command (print, get, getall, listen, monitor, monitor-traffic)',
+      routers: ['R-a', 'R-b'],
+    });
     expect(console.commands).toEqual([]);
-    const r = sent(await service.send({ connectionIds: ['a', 'b'], words: ['/ip/address/add', '=address=10.9.9.9/32'], confirmed: true }));
+    const r = sent(
+      await service.send({ connectionIds: ['a', 'b'], words: ['/ip/address/add', '=address=10.9.9.9/32'], confirmed: true }),
+    );
     expect(r.readOnly).toBe(false);
     expect(console.commands).toHaveLength(2);
   });
@@ -286,13 +324,22 @@ describe('BroadcastService (scripted console)', () => {
 // ---------------------------------------------------------------------------------------------
 // The real services against simulated routers.
 
-const FAST: Partial<LinkTimings> = { connectTimeoutMs: 3000, commandTimeoutMs: 3000, heartbeatIntervalMs: 0, backoffStartMs: 20, backoffCapMs: 200, quitTimeoutMs: 500 };
+const FAST: Partial<LinkTimings> = {
+  connectTimeoutMs: 3000,
+  commandTimeoutMs: 3000,
+  heartbeatIntervalMs: 0,
+  backoffStartMs: 20,
+  backoffCapMs: 200,
+  quitTimeoutMs: 500,
+};
 
 const rig = servicesRig({ services: { timings: FAST, random: () => 0.5 }, sim: () => ({ password: 'pw' }) });
 const { sim, start } = rig;
 
 async function connect(s: Services, router: Simulator, name: string, user = 'admin', password = 'pw'): Promise<string> {
-  const c = await s.handlers['connections:save']({ input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user, password } });
+  const c = await s.handlers['connections:save']({
+    input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user, password },
+  });
   await s.handlers['link:connect']({ id: c.id });
   return c.id;
 }
@@ -325,7 +372,12 @@ describe('broadcast against simulated routers', () => {
     }
     // The tap: the window's consoles do not receive replies for commands they did not send.
     const ids = new Set(r.results.map((x) => x.commandId));
-    expect(rig.events.of('console:replies').flat().some((x) => ids.has(x.commandId))).toBe(false);
+    expect(
+      rig.events
+        .of('console:replies')
+        .flat()
+        .some((x) => ids.has(x.commandId)),
+    ).toBe(false);
     expect(rig.events.of('console:end').some((x) => ids.has(x.commandId))).toBe(false);
   });
 
@@ -336,13 +388,15 @@ describe('broadcast against simulated routers', () => {
     const words = ['/ip/address/add', '=address=10.99.0.1/32', '=interface=ether2', '=comment=from-broadcast'];
     const ask = await s.handlers['broadcast:send']({ connectionIds: ids, words });
     expect(ask).toMatchObject({ status: 'needs-confirmation', command: '/ip/address/add', routers: ['A', 'B'] });
-    for (const router of [a, b]) expect([...router.menu('/ip/address').items()].some((x) => x.get('comment') === 'from-broadcast')).toBe(false);
+    for (const router of [a, b])
+      expect([...router.menu('/ip/address').items()].some((x) => x.get('comment') === 'from-broadcast')).toBe(false);
     for (const id of ids) expect((await traceWords(s, id)).some((w) => w[0] === '/ip/address/add')).toBe(false);
 
     const r = sent(await s.handlers['broadcast:send']({ connectionIds: ids, words, confirmed: true }));
     expect(r.results.map((x) => x.outcome)).toEqual(['done', 'done']);
     for (const x of r.results) expect(x.replies.at(-1)!.words.some((w) => w.startsWith('=ret=*'))).toBe(true);
-    for (const router of [a, b]) expect([...router.menu('/ip/address').items()].filter((x) => x.get('comment') === 'from-broadcast')).toHaveLength(1);
+    for (const router of [a, b])
+      expect([...router.menu('/ip/address').items()].filter((x) => x.get('comment') === 'from-broadcast')).toHaveLength(1);
   });
 
   it('stop on first error: a read-only user traps, the router after it is skipped and never sees the command', async () => {
@@ -352,7 +406,9 @@ describe('broadcast against simulated routers', () => {
     const ida = await connect(s, a, 'viewer@ro', 'viewer', 'view');
     const idb = await connect(s, b, 'admin@rw');
     const words = ['/interface/set', '=.id=ether3', '=comment=stop-test'];
-    const r = sent(await s.handlers['broadcast:send']({ connectionIds: [ida, idb], words, stopOnFirstError: true, confirmed: true }));
+    const r = sent(
+      await s.handlers['broadcast:send']({ connectionIds: [ida, idb], words, stopOnFirstError: true, confirmed: true }),
+    );
     expect(r.results.map((x) => x.outcome)).toEqual(['trap', 'skipped']);
     expect(r.results[0]!.error?.message).toMatch(/not enough permissions/);
     expect(r.results[0]!.replies.map((x) => x.kind)).toEqual(['!trap', '!done']);
@@ -396,11 +452,24 @@ describe('broadcast against simulated routers', () => {
     const ida = await connect(s, a, 'A');
     const idb = await connect(s, b, 'B');
     const listening = Promise.all(
-      [ida, idb].map((id) => rig.events.wait('trace:entries', (e) => e.connectionId === id && e.entries.some((x) => x.direction === 'out' && x.words[0] === '/interface/listen'))),
+      [ida, idb].map((id) =>
+        rig.events.wait(
+          'trace:entries',
+          (e) => e.connectionId === id && e.entries.some((x) => x.direction === 'out' && x.words[0] === '/interface/listen'),
+        ),
+      ),
     );
-    const pending = s.handlers['broadcast:send']({ connectionIds: [ida, idb], words: ['/interface/listen'], timeoutSeconds: 60, broadcastId: 'ui-listen' });
+    const pending = s.handlers['broadcast:send']({
+      connectionIds: [ida, idb],
+      words: ['/interface/listen'],
+      timeoutSeconds: 60,
+      broadcastId: 'ui-listen',
+    });
     await listening;
-    await expect(s.handlers['broadcast:cancel']({ broadcastId: 'ui-listen' })).resolves.toEqual({ broadcastId: 'ui-listen', running: true });
+    await expect(s.handlers['broadcast:cancel']({ broadcastId: 'ui-listen' })).resolves.toEqual({
+      broadcastId: 'ui-listen',
+      running: true,
+    });
     const r = sent(await pending);
     expect(r.broadcastId).toBe('ui-listen');
     expect(r.results.map((x) => x.outcome)).toEqual(['cancelled', 'cancelled']);
@@ -418,8 +487,15 @@ describe('broadcast against simulated routers', () => {
     const idb = await connect(s, b, 'B');
     // A stops answering; once the print is on the wire to A, A loses power.
     a.faults.stall = true;
-    const onWire = rig.events.wait('trace:entries', (e) => e.connectionId === ida && e.entries.some((x) => x.words[0] === '/system/identity/print'));
-    const answer = s.handlers['broadcast:send']({ connectionIds: [ida, idb], words: ['/system/identity/print'], timeoutSeconds: 30 });
+    const onWire = rig.events.wait(
+      'trace:entries',
+      (e) => e.connectionId === ida && e.entries.some((x) => x.words[0] === '/system/identity/print'),
+    );
+    const answer = s.handlers['broadcast:send']({
+      connectionIds: [ida, idb],
+      words: ['/system/identity/print'],
+      timeoutSeconds: 30,
+    });
     await onWire;
     a.dropConnections();
     const r = sent(await answer);

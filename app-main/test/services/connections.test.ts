@@ -22,7 +22,14 @@ let events: EventLog;
 let store: MemoryCredentialStore;
 
 async function start(credentialStore = store, extra: Partial<Parameters<typeof createServices>[0]> = {}): Promise<Services> {
-  services = await createServices({ dataDir: tmp.dir, host: 'browser', appVersion: '1.2.3', credentialStore, now: () => Date.UTC(2026, 4, 1), ...extra });
+  services = await createServices({
+    dataDir: tmp.dir,
+    host: 'browser',
+    appVersion: '1.2.3',
+    credentialStore,
+    now: () => Date.UTC(2026, 4, 1),
+    ...extra,
+  });
   services.subscribe(events.listener);
   return services;
 }
@@ -45,7 +52,10 @@ describe('saved connections', () => {
     expect(snap.notices).toEqual([]);
     expect(snap.connections).toHaveLength(1);
     expect(snap.connections[0]).toMatchObject({ name: 'Demo router', demo: true, hasPassword: false, transport: 'plain' });
-    const file = JSON.parse(readFileSync(join(tmp.dir, 'connections.json'), 'utf8')) as { version: number; connections: unknown[] };
+    const file = JSON.parse(readFileSync(join(tmp.dir, 'connections.json'), 'utf8')) as {
+      version: number;
+      connections: unknown[];
+    };
     expect(file.version).toBe(1);
     expect(file.connections).toHaveLength(1);
   });
@@ -53,13 +63,23 @@ describe('saved connections', () => {
   it('saves, updates and lists connections; the password goes to the keychain only', async () => {
     const s = await start();
     const saved = await s.handlers['connections:save']({ input: input({ password: 'Sup3r-Secret!' }) });
-    expect(saved).toMatchObject({ name: 'Core router', host: '192.0.2.10', port: 8729, group: 'Site A', codePage: 'windows-1252', hasPassword: true });
+    expect(saved).toMatchObject({
+      name: 'Core router',
+      host: '192.0.2.10',
+      port: 8729,
+      group: 'Site A',
+      codePage: 'windows-1252',
+      hasPassword: true,
+    });
     expect(saved.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(store.items.get(saved.id)).toBe('Sup3r-Secret!');
     const changed = await events.wait('connections:changed', (p) => p.connections.length === 2, 2000, true);
     expect(changed.connections.map((c) => c.name)).toEqual(['Demo router', 'Core router']);
 
-    const updated = await s.handlers['connections:save']({ id: saved.id, input: input({ name: 'Core 2', host: 'Router.Example.NET' }) });
+    const updated = await s.handlers['connections:save']({
+      id: saved.id,
+      input: input({ name: 'Core 2', host: 'Router.Example.NET' }),
+    });
     expect(updated).toMatchObject({ id: saved.id, name: 'Core 2', host: 'router.example.net', hasPassword: true });
     expect(store.items.get(saved.id)).toBe('Sup3r-Secret!'); // undefined keeps it
 
@@ -122,13 +142,18 @@ describe('saved connections', () => {
   it('pins a certificate only on tls-pinned connections; moving the host drops the pin', async () => {
     const s = await start();
     const plain = await s.handlers['connections:save']({ input: input({ transport: 'plain', port: 8728 }) });
-    expect((await failure(() => s.handlers['connections:trust']({ id: plain.id, fingerprint256: 'AA'.repeat(32) }))).code).toBe('VALIDATION');
+    expect((await failure(() => s.handlers['connections:trust']({ id: plain.id, fingerprint256: 'AA'.repeat(32) }))).code).toBe(
+      'VALIDATION',
+    );
     const pinned = await s.handlers['connections:save']({ input: input({ transport: 'tls-pinned' }) });
     const trusted = await s.handlers['connections:trust']({ id: pinned.id, fingerprint256: 'ab'.repeat(32) });
     expect(trusted.fingerprint256).toBe(Array(32).fill('AB').join(':'));
     const same = await s.handlers['connections:save']({ id: pinned.id, input: input({ transport: 'tls-pinned', notes: 'x' }) });
     expect(same.fingerprint256).toBe(trusted.fingerprint256);
-    const moved = await s.handlers['connections:save']({ id: pinned.id, input: input({ transport: 'tls-pinned', host: '192.0.2.99' }) });
+    const moved = await s.handlers['connections:save']({
+      id: pinned.id,
+      input: input({ transport: 'tls-pinned', host: '192.0.2.99' }),
+    });
     expect(moved.fingerprint256).toBeUndefined();
   });
 
@@ -173,7 +198,9 @@ describe('saved connections', () => {
   });
 
   it('without a keychain: the password is kept for this run only, with a notice', async () => {
-    const s = await start(new MemoryCredentialStore(new KeychainUnavailableError('no-secret-service', 'no Secret Service on the session bus')));
+    const s = await start(
+      new MemoryCredentialStore(new KeychainUnavailableError('no-secret-service', 'no Secret Service on the session bus')),
+    );
     const a = await s.handlers['connections:save']({ input: input({ password: 'run-only-pw' }) });
     expect(a.hasPassword).toBe(true);
     const notice = await events.wait('app:notice', (n) => /kept for this run only/.test(n.message), 2000, true);

@@ -10,13 +10,22 @@ import { DiffService, validateDiffArgs } from '../../src/services/diff';
 import { connect as rawConnect } from '../../../protocol/node/connect';
 import { failure, servicesRig } from './helpers';
 
-const FAST: Partial<LinkTimings> = { connectTimeoutMs: 3000, commandTimeoutMs: 3000, heartbeatIntervalMs: 0, backoffStartMs: 20, backoffCapMs: 200, quitTimeoutMs: 500 };
+const FAST: Partial<LinkTimings> = {
+  connectTimeoutMs: 3000,
+  commandTimeoutMs: 3000,
+  heartbeatIntervalMs: 0,
+  backoffStartMs: 20,
+  backoffCapMs: 200,
+  quitTimeoutMs: 500,
+};
 
 const rig = servicesRig({ services: { timings: FAST, random: () => 0.5 }, sim: () => ({ password: 'pw' }) });
 const { sim, start } = rig;
 
 async function connect(s: Services, router: Simulator, name: string): Promise<string> {
-  const c = await s.handlers['connections:save']({ input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password: 'pw' } });
+  const c = await s.handlers['connections:save']({
+    input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password: 'pw' },
+  });
   await s.handlers['link:connect']({ id: c.id });
   return c.id;
 }
@@ -41,7 +50,13 @@ describe('validateDiffArgs', () => {
     expect(bad({ connectionIds: Array.from({ length: 21 }, (_, i) => `c${i}`), path: '/ip/address' })).toMatch(/at most 20/);
   });
   it('normalises the path and applies the default time limit', () => {
-    expect(validateDiffArgs({ connectionIds: ['a', 'b'], path: '/ip/address/' })).toEqual({ connectionIds: ['a', 'b'], path: '/ip/address', query: [], proplist: [], timeoutMs: 30_000 });
+    expect(validateDiffArgs({ connectionIds: ['a', 'b'], path: '/ip/address/' })).toEqual({
+      connectionIds: ['a', 'b'],
+      path: '/ip/address',
+      query: [],
+      proplist: [],
+      timeoutMs: 30_000,
+    });
   });
 });
 
@@ -60,7 +75,10 @@ describe('diff:fetch against simulated routers', () => {
       ['B', 'core-b', '7.12', 'done', false],
     ]);
     expect(r.routers[1]!.rows.length).toBe(r.routers[0]!.rows.length + 1);
-    expect(r.routers[1]!.rows.find((x) => x['address'] === '10.20.30.1/24')).toMatchObject({ interface: 'ether3', comment: 'only on b' });
+    expect(r.routers[1]!.rows.find((x) => x['address'] === '10.20.30.1/24')).toMatchObject({
+      interface: 'ether3',
+      comment: 'only on b',
+    });
     expect(r.routers[0]!.rows.every((x) => typeof x['.id'] === 'string')).toBe(true);
     for (const id of [ida, idb]) {
       const trace = await s.handlers['trace:get']({ connectionId: id });
@@ -73,13 +91,23 @@ describe('diff:fetch against simulated routers', () => {
     const b = await sim({ identity: 'b' });
     const s = await start();
     const ids = [await connect(s, a, 'A'), await connect(s, b, 'B')];
-    const r = await s.handlers['diff:fetch']({ connectionIds: ids, path: '/interface', query: ['?type=ether'], proplist: ['name', 'mtu'] });
+    const r = await s.handlers['diff:fetch']({
+      connectionIds: ids,
+      path: '/interface',
+      query: ['?type=ether'],
+      proplist: ['name', 'mtu'],
+    });
     for (const x of r.routers) {
       expect(x.rows.length).toBeGreaterThan(1);
       for (const row of x.rows) expect(Object.keys(row).sort()).toEqual(['mtu', 'name']);
     }
     const trace = await s.handlers['trace:get']({ connectionId: ids[0]! });
-    expect(trace.entries.find((e) => e.words[0] === '/interface/print')!.words).toEqual(['/interface/print', '=.proplist=name,mtu', '?type=ether', expect.stringMatching(/^\.tag=/)]);
+    expect(trace.entries.find((e) => e.words[0] === '/interface/print')!.words).toEqual([
+      '/interface/print',
+      '=.proplist=name,mtu',
+      '?type=ether',
+      expect.stringMatching(/^\.tag=/),
+    ]);
   });
 
   it('a router that is offline settles not-connected; the others still print', async () => {
@@ -121,9 +149,17 @@ describe('DiffService row cap', () => {
   it('cancels the print past the cap and marks the router truncated; the session stays usable', async () => {
     const a = await sim({ identity: 'a', connections: 300 });
     const b = await sim({ identity: 'b', connections: 5 });
-    const conns = [await rawConnect({ host: '127.0.0.1', port: a.port!, user: 'admin', password: 'pw' }), await rawConnect({ host: '127.0.0.1', port: b.port!, user: 'admin', password: 'pw' })];
+    const conns = [
+      await rawConnect({ host: '127.0.0.1', port: a.port!, user: 'admin', password: 'pw' }),
+      await rawConnect({ host: '127.0.0.1', port: b.port!, user: 'admin', password: 'pw' }),
+    ];
     try {
-      const svc = new DiffService({ session: (id) => conns[Number(id)]!.session, routerInfo: (id) => ({ name: `R${id}` }), now: Date.now, rowCap: 50 });
+      const svc = new DiffService({
+        session: (id) => conns[Number(id)]!.session,
+        routerInfo: (id) => ({ name: `R${id}` }),
+        now: Date.now,
+        rowCap: 50,
+      });
       const r = await svc.fetch({ connectionIds: ['0', '1'], path: '/ip/firewall/connection' });
       expect(r.rowCap).toBe(50);
       expect(r.routers[0]).toMatchObject({ outcome: 'done', truncated: true });

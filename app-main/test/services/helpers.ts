@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator/src/index';
 import type { BridgeEvents, EventName } from '../../src/common/contract';
-import { BridgeFailure, createServices, MemoryCredentialStore, type Services, type ServicesOptions } from '../../src/services/index';
+import {
+  BridgeFailure,
+  createServices,
+  MemoryCredentialStore,
+  type Services,
+  type ServicesOptions,
+} from '../../src/services/index';
 
 export function tempDir(prefix = 'tikscope-services-'): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -52,7 +58,12 @@ export class EventLog {
   }
 
   /** Waits for an event (already recorded ones count when `includePast`). */
-  wait<E extends EventName>(event: E, test: (p: BridgeEvents[E]) => boolean = () => true, timeoutMs = 15_000, includePast = false): Promise<BridgeEvents[E]> {
+  wait<E extends EventName>(
+    event: E,
+    test: (p: BridgeEvents[E]) => boolean = () => true,
+    timeoutMs = 15_000,
+    includePast = false,
+  ): Promise<BridgeEvents[E]> {
     if (includePast) {
       const past = this.events.find((r) => r.event === event && test(r.payload as BridgeEvents[E]));
       if (past) return Promise.resolve(past.payload as BridgeEvents[E]);
@@ -67,7 +78,10 @@ export class EventLog {
       };
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        const seen = this.events.filter((r) => r.event === event).slice(-5).map((r) => JSON.stringify(r.payload).slice(0, 300));
+        const seen = this.events
+          .filter((r) => r.event === event)
+          .slice(-5)
+          .map((r) => JSON.stringify(r.payload).slice(0, 300));
         reject(new Error(`timed out after ${timeoutMs} ms waiting for ${event}; last seen:\n${seen.join('\n')}`));
       }, timeoutMs);
       this.waiters.push(waiter);

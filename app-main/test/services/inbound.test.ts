@@ -36,7 +36,6 @@ const wrap = (scheduler: InboundScheduler) => {
   return { fake, t, got };
 };
 
-
 describe('InboundScheduler', () => {
   it('delivers every byte, in order, in slices', async () => {
     const s = new InboundScheduler(8, 1000);

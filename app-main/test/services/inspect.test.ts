@@ -24,7 +24,9 @@ const rig = servicesRig({
 const { sim, start } = rig;
 
 async function connect(s: Services, router: Simulator, name: string): Promise<string> {
-  const c = await s.handlers['connections:save']({ input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password: 'pw' } });
+  const c = await s.handlers['connections:save']({
+    input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password: 'pw' },
+  });
   const state = await s.handlers['link:connect']({ id: c.id });
   expect(state.status).toBe('online');
   return c.id;
@@ -52,10 +54,16 @@ describe('completion from /console/inspect', () => {
     expect(ip.nodes.find((n) => n.name === 'address')).toMatchObject({ kind: 'path' });
     const filter = await s.handlers['complete:children']({ connectionId: id, path: ['ip', 'firewall', 'filter'] });
     expect(filter.kind).toBe('path');
-    expect(filter.nodes.filter((n) => n.kind === 'cmd').map((n) => n.name)).toEqual(expect.arrayContaining(['add', 'print', 'set', 'remove']));
+    expect(filter.nodes.filter((n) => n.kind === 'cmd').map((n) => n.name)).toEqual(
+      expect.arrayContaining(['add', 'print', 'set', 'remove']),
+    );
     const add = await s.handlers['complete:children']({ connectionId: id, path: ['ip', 'firewall', 'filter', 'add'] });
     expect(add.kind).toBe('cmd');
-    expect(add.nodes.find((n) => n.name === 'action')).toEqual({ name: 'action', kind: 'arg', description: 'what to do with a matching packet' });
+    expect(add.nodes.find((n) => n.name === 'action')).toEqual({
+      name: 'action',
+      kind: 'arg',
+      description: 'what to do with a matching packet',
+    });
     // Only child and syntax are asked for lists; never completion, never `do`, never input+syntax.
     const sent = (await inspectTrace(s, id)).filter((e) => e.direction === 'out' && e.words[0] === '/console/inspect');
     expect(sent.length).toBeGreaterThan(0);
@@ -101,7 +109,18 @@ describe('completion from /console/inspect', () => {
   it('keeps at most one inspect request in flight per router, on the wire', async () => {
     const s = await start();
     const id = await connect(s, await sim(), 'R1');
-    const paths = [['interface'], ['ip'], ['ip', 'address'], ['ip', 'route'], ['ip', 'firewall'], ['ip', 'firewall', 'filter'], ['system'], ['user'], ['ip', 'address', 'add'], ['interface', 'vlan']];
+    const paths = [
+      ['interface'],
+      ['ip'],
+      ['ip', 'address'],
+      ['ip', 'route'],
+      ['ip', 'firewall'],
+      ['ip', 'firewall', 'filter'],
+      ['system'],
+      ['user'],
+      ['ip', 'address', 'add'],
+      ['interface', 'vlan'],
+    ];
     const answers = await Promise.all(paths.map((path) => s.handlers['complete:children']({ connectionId: id, path })));
     expect(answers.every((a) => a.available && a.nodes.length > 0)).toBe(true);
     expect(s.inspect.stats().maxInFlight).toBe(1);
@@ -130,7 +149,11 @@ describe('completion from /console/inspect', () => {
     r2.menu('interface/vlan').add({ name: 'vlan-only-on-r2', 'vlan-id': '42', interface: 'ether1' });
     const a = await connect(s, r1, 'A');
     const b = await connect(s, r2, 'B');
-    const action = await s.handlers['complete:values']({ connectionId: a, path: ['ip', 'firewall', 'filter', 'add'], argument: 'action' });
+    const action = await s.handlers['complete:values']({
+      connectionId: a,
+      path: ['ip', 'firewall', 'filter', 'add'],
+      argument: 'action',
+    });
     expect(action).toMatchObject({ available: true, mayBeIncomplete: true });
     expect(action.values).toEqual(expect.arrayContaining(['accept', 'drop', 'reject', 'jump']));
     expect(new Set(action.values).size).toBe(action.values.length);
@@ -154,7 +177,10 @@ describe('completion from /console/inspect', () => {
     const requests = s.inspect.stats().requests;
     // During the cool-down nothing is asked again.
     expect((await s.handlers['complete:children']({ connectionId: id, path: ['interface'] })).available).toBe(false);
-    expect((await s.handlers['complete:values']({ connectionId: id, path: ['ip', 'address', 'add'], argument: 'interface' })).available).toBe(false);
+    expect(
+      (await s.handlers['complete:values']({ connectionId: id, path: ['ip', 'address', 'add'], argument: 'interface' }))
+        .available,
+    ).toBe(false);
     expect(s.inspect.stats().requests).toBe(requests);
     expect(rig.events.of('app:notice')).toEqual([]);
     // Switched on live: after the cool-down the router is asked again.
@@ -189,7 +215,9 @@ describe('completion from /console/inspect', () => {
     // The stalled request was cancelled on the wire (the session sends /cancel after a time-out).
     const trace = await inspectTrace(s, id);
     const inspectTag = trace.find((e) => e.words[0] === '/console/inspect')!.tag!;
-    expect(trace.some((e) => e.direction === 'out' && e.words[0] === '/cancel' && e.words.includes(`=tag=${inspectTag}`))).toBe(true);
+    expect(trace.some((e) => e.direction === 'out' && e.words[0] === '/cancel' && e.words.includes(`=tag=${inspectTag}`))).toBe(
+      true,
+    );
     // The console works meanwhile.
     const ref = await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
     const end = await rig.events.wait('console:end', (e) => e.commandId === ref.commandId);
@@ -215,13 +243,19 @@ describe('completion from /console/inspect', () => {
   it('refuses bad paths with VALIDATION and offline routers with NOT_CONNECTED', async () => {
     const s = await start();
     const router = await sim();
-    const c = await s.handlers['connections:save']({ input: { name: 'R1', host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password: 'pw' } });
-    expect((await failure(() => s.handlers['complete:children']({ connectionId: c.id, path: ['ip'] }))).code).toBe('NOT_CONNECTED');
+    const c = await s.handlers['connections:save']({
+      input: { name: 'R1', host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password: 'pw' },
+    });
+    expect((await failure(() => s.handlers['complete:children']({ connectionId: c.id, path: ['ip'] }))).code).toBe(
+      'NOT_CONNECTED',
+    );
     await s.handlers['link:connect']({ id: c.id });
     const bad = await failure(() => s.handlers['complete:children']({ connectionId: c.id, path: ['ip,firewall'] }));
     expect(bad.code).toBe('VALIDATION');
     expect(bad.message).toMatch(/segment 1/);
-    expect((await failure(() => s.handlers['complete:values']({ connectionId: c.id, path: [], argument: 'x' }))).code).toBe('VALIDATION');
+    expect((await failure(() => s.handlers['complete:values']({ connectionId: c.id, path: [], argument: 'x' }))).code).toBe(
+      'VALIDATION',
+    );
     expect((await failure(() => s.handlers['complete:children']({ connectionId: 'nope', path: [] }))).code).toBe('NOT_FOUND');
   });
 });

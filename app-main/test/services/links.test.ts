@@ -19,11 +19,16 @@ const FAST: Partial<LinkTimings> = {
   quitTimeoutMs: 500,
 };
 
-const rig = servicesRig({ services: { timings: FAST, random: () => 0.5 }, sim: (n) => ({ password: 'pw', identity: `sim-${n}` }) });
+const rig = servicesRig({
+  services: { timings: FAST, random: () => 0.5 },
+  sim: (n) => ({ password: 'pw', identity: `sim-${n}` }),
+});
 const { sim, start } = rig;
 
 async function save(s: Services, router: Simulator, name = 'R1', password = 'pw'): Promise<string> {
-  const c = await s.handlers['connections:save']({ input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password } });
+  const c = await s.handlers['connections:save']({
+    input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password },
+  });
   return c.id;
 }
 
@@ -35,7 +40,13 @@ describe('links', () => {
     const s = await start();
     const id = await save(s, router);
     const state = await s.handlers['link:connect']({ id });
-    expect(state).toMatchObject({ connectionId: id, status: 'online', transport: 'plain', encrypted: false, authenticated: false });
+    expect(state).toMatchObject({
+      connectionId: id,
+      status: 'online',
+      transport: 'plain',
+      encrypted: false,
+      authenticated: false,
+    });
     expect(state.router).toMatchObject({ identity: 'sim-1', version: expect.stringMatching(/^7\.20/) });
     expect(rig.events.of('link:state').map((p) => p.status)).toEqual(['connecting', 'online']);
     const trace = await s.handlers['trace:get']({ connectionId: id });
@@ -74,7 +85,9 @@ describe('links', () => {
     const router = await sim();
     const s = await start();
     const id = await save(s, router);
-    expect((await failure(() => s.handlers['console:send']({ connectionId: id, words: ['/interface/print'] }))).code).toBe('NOT_CONNECTED');
+    expect((await failure(() => s.handlers['console:send']({ connectionId: id, words: ['/interface/print'] }))).code).toBe(
+      'NOT_CONNECTED',
+    );
     expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface' }))).code).toBe('NOT_CONNECTED');
     await s.handlers['link:connect']({ id });
     await s.handlers['link:disconnect']({ id });
@@ -88,7 +101,9 @@ describe('links', () => {
     const port = router.port!;
     await router.close();
     const s = await start();
-    const c = await s.handlers['connections:save']({ input: { name: 'gone', host: '127.0.0.1', port, transport: 'plain', user: 'admin' } });
+    const c = await s.handlers['connections:save']({
+      input: { name: 'gone', host: '127.0.0.1', port, transport: 'plain', user: 'admin' },
+    });
     const st = await s.handlers['link:connect']({ id: c.id });
     expect(st).toMatchObject({ status: 'failed', errorCode: 'NETWORK' });
     expect(st.reason).toMatch(/refused/);
@@ -117,8 +132,15 @@ describe('links', () => {
     const before = (await s.handlers['trace:get']({ connectionId: id })).entries.filter((e) => e.words[0] === '/login').length;
     // Absence of a retry can only be shown by waiting: several backoff caps (200 ms) without one.
     await new Promise((r) => setTimeout(r, 800));
-    expect((await s.handlers['trace:get']({ connectionId: id })).entries.filter((e) => e.words[0] === '/login').length).toBe(before);
-    expect(rig.events.of('link:state').filter((p) => p.connectionId === id).at(-1)!.status).toBe('auth-failed');
+    expect((await s.handlers['trace:get']({ connectionId: id })).entries.filter((e) => e.words[0] === '/login').length).toBe(
+      before,
+    );
+    expect(
+      rig.events
+        .of('link:state')
+        .filter((p) => p.connectionId === id)
+        .at(-1)!.status,
+    ).toBe('auth-failed');
   });
 
   it('simulator killed and restarted on the same port: reconnects and live tables resubscribe', async () => {
@@ -136,17 +158,28 @@ describe('links', () => {
     expect(backoff.errorCode).toBe('NETWORK');
     expect(backoff.nextAttemptAt).toBeGreaterThan(0);
     await rig.events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'resubscribing', 5000, true);
-    expect((await failure(() => s.handlers['console:send']({ connectionId: id, words: ['/interface/print'] }))).code).toBe('NOT_CONNECTED');
+    expect((await failure(() => s.handlers['console:send']({ connectionId: id, words: ['/interface/print'] }))).code).toBe(
+      'NOT_CONNECTED',
+    );
 
     const online = rig.events.wait('link:state', stateOf(id, 'online'), 15_000);
-    const reset = rig.events.wait('table:patch', (p) => p.tableId === tableId && p.reset && rig.events.of('link:state').some(stateOf(id, 'backoff')));
+    const reset = rig.events.wait(
+      'table:patch',
+      (p) => p.tableId === tableId && p.reset && rig.events.of('link:state').some(stateOf(id, 'backoff')),
+    );
     await router.start();
     await online;
     const afterReset = await reset;
-    const relive = afterReset.status === 'live' ? afterReset : await rig.events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live', 15_000);
+    const relive =
+      afterReset.status === 'live'
+        ? afterReset
+        : await rig.events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live', 15_000);
     expect(relive.total).toBe(rows);
     // The resubscription reprinted and listens again: a change shows up.
-    const changed = rig.events.wait('table:patch', (p) => p.tableId === tableId && p.upserts.some((r) => r['comment'] === 'after-restart'));
+    const changed = rig.events.wait(
+      'table:patch',
+      (p) => p.tableId === tableId && p.upserts.some((r) => r['comment'] === 'after-restart'),
+    );
     await s.handlers['console:send']({ connectionId: id, words: ['/interface/set', '=.id=ether2', '=comment=after-restart'] });
     await changed;
   });
@@ -165,7 +198,9 @@ describe('links', () => {
     }
     expect(rows.size).toBe(live.total);
     expect([...rows.values()].every((r) => Object.keys(r).sort().join() === '.id,name,type')).toBe(true);
-    expect([...router.menu('interface').items()].map((i) => i.get('name')).sort()).toEqual([...rows.values()].map((r) => r['name']).sort());
+    expect([...router.menu('interface').items()].map((i) => i.get('name')).sort()).toEqual(
+      [...rows.values()].map((r) => r['name']).sort(),
+    );
   });
 
   it('stall: the heartbeat detects a half-open link and the link recovers', async () => {
@@ -227,11 +262,21 @@ describe('links', () => {
     expect(end.outcome).toBe('cancelled');
     expect(end.error).toBeUndefined();
     // The stray sentences for the cancelled tag arrive later and land only in the trace.
-    await rig.events.wait('trace:entries', (b) => b.entries.some((e) => e.tag === ref.tag && e.direction === 'in' && e.words[0] === '!re'), 5000, true);
+    await rig.events.wait(
+      'trace:entries',
+      (b) => b.entries.some((e) => e.tag === ref.tag && e.direction === 'in' && e.words[0] === '!re'),
+      5000,
+      true,
+    );
     const next = await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
     const done = await rig.events.wait('console:end', (x) => x.commandId === next.commandId);
     expect(done).toMatchObject({ outcome: 'done', rows: 1 });
-    expect(rig.events.of('console:replies').flat().filter((r) => r.commandId === ref.commandId && r.kind === '!re')).toHaveLength(0);
+    expect(
+      rig.events
+        .of('console:replies')
+        .flat()
+        .filter((r) => r.commandId === ref.commandId && r.kind === '!re'),
+    ).toHaveLength(0);
     expect(rig.events.of('link:state').at(-1)!.status).toBe('online');
   });
 
@@ -253,10 +298,21 @@ describe('links', () => {
     const router = await sim({ port: null, tlsCertPort: 0 });
     const s = await start();
     const c = await s.handlers['connections:save']({
-      input: { name: 'TLS', host: '127.0.0.1', port: router.tlsCertPort!, transport: 'tls-pinned', user: 'admin', password: 'pw' },
+      input: {
+        name: 'TLS',
+        host: '127.0.0.1',
+        port: router.tlsCertPort!,
+        transport: 'tls-pinned',
+        user: 'admin',
+        password: 'pw',
+      },
     });
     const first = await s.handlers['link:connect']({ id: c.id });
-    expect(first).toMatchObject({ status: 'failed', errorCode: 'TLS_UNTRUSTED', presentedFingerprint256: router.certificate!.fingerprint256 });
+    expect(first).toMatchObject({
+      status: 'failed',
+      errorCode: 'TLS_UNTRUSTED',
+      presentedFingerprint256: router.certificate!.fingerprint256,
+    });
     // Nothing was sent over the probe: no login in the trace.
     expect((await s.handlers['trace:get']({ connectionId: c.id })).entries).toHaveLength(0);
     await s.handlers['connections:trust']({ id: c.id, fingerprint256: first.presentedFingerprint256! });
@@ -265,14 +321,20 @@ describe('links', () => {
     await s.handlers['link:disconnect']({ id: c.id });
     await s.handlers['connections:trust']({ id: c.id, fingerprint256: '00'.repeat(32) });
     const changed = await s.handlers['link:connect']({ id: c.id });
-    expect(changed).toMatchObject({ status: 'failed', errorCode: 'TLS_UNTRUSTED', presentedFingerprint256: router.certificate!.fingerprint256 });
+    expect(changed).toMatchObject({
+      status: 'failed',
+      errorCode: 'TLS_UNTRUSTED',
+      presentedFingerprint256: router.certificate!.fingerprint256,
+    });
     expect(changed.reason).toMatch(/CHANGED/);
   });
 
   it('tls-verify against a self-signed certificate fails with TLS and a hint', async () => {
     const router = await sim({ port: null, tlsCertPort: 0 });
     const s = await start();
-    const c = await s.handlers['connections:save']({ input: { name: 'V', host: '127.0.0.1', port: router.tlsCertPort!, transport: 'tls-verify', user: 'admin', password: 'pw' } });
+    const c = await s.handlers['connections:save']({
+      input: { name: 'V', host: '127.0.0.1', port: router.tlsCertPort!, transport: 'tls-verify', user: 'admin', password: 'pw' },
+    });
     const st = await s.handlers['link:connect']({ id: c.id });
     expect(st).toMatchObject({ status: 'failed', errorCode: 'TLS' });
     expect(st.reason).toMatch(/certificate/i);
@@ -287,14 +349,25 @@ describe('links', () => {
     await s.handlers['link:disconnect']({ id });
     expect((await attempt).status).toBe('offline');
     await rig.events.wait('link:state', stateOf(id, 'offline'), 5000, true);
-    expect(rig.events.of('link:state').filter((p) => p.connectionId === id).at(-1)!.status).toBe('offline');
+    expect(
+      rig.events
+        .of('link:state')
+        .filter((p) => p.connectionId === id)
+        .at(-1)!.status,
+    ).toBe('offline');
   });
 
   it('tls-anonymous: encrypted but not authenticated', async () => {
     const router = await sim({ port: null, tlsPort: 0 });
     const s = await start();
-    const c = await s.handlers['connections:save']({ input: { name: 'ADH', host: '127.0.0.1', port: router.tlsPort!, transport: 'tls-anonymous', user: 'admin', password: 'pw' } });
-    expect(await s.handlers['link:connect']({ id: c.id })).toMatchObject({ status: 'online', encrypted: true, authenticated: false });
+    const c = await s.handlers['connections:save']({
+      input: { name: 'ADH', host: '127.0.0.1', port: router.tlsPort!, transport: 'tls-anonymous', user: 'admin', password: 'pw' },
+    });
+    expect(await s.handlers['link:connect']({ id: c.id })).toMatchObject({
+      status: 'online',
+      encrypted: true,
+      authenticated: false,
+    });
   });
 
   it('the Demo router starts the simulator on connect and stops it on disconnect', async () => {
@@ -331,13 +404,20 @@ describe('console', () => {
     const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/print', '?type=ether', ''] });
     expect(ref.tag).toMatch(/^t\d+$/);
     const end = await rig.events.wait('console:end', (e) => e.commandId === ref.commandId);
-    const replies = rig.events.of('console:replies').flat().filter((r) => r.commandId === ref.commandId);
+    const replies = rig.events
+      .of('console:replies')
+      .flat()
+      .filter((r) => r.commandId === ref.commandId);
     const ether = [...router.menu('interface').items()].filter((i) => i.get('type') === 'ether').length;
     expect(end).toMatchObject({ outcome: 'done', rows: ether });
     expect(replies.map((r) => r.kind)).toEqual([...Array(ether).fill('!re'), '!done']);
     expect(replies.every((r, i) => i === 0 || r.elapsedMs >= replies[i - 1]!.elapsedMs)).toBe(true);
     // console:end came after the batch with the !done.
-    const order = rig.events.events.filter((e) => (e.event === 'console:end' && e.payload.commandId === ref.commandId) || (e.event === 'console:replies' && e.payload.some((r) => r.commandId === ref.commandId && r.kind === '!done')));
+    const order = rig.events.events.filter(
+      (e) =>
+        (e.event === 'console:end' && e.payload.commandId === ref.commandId) ||
+        (e.event === 'console:replies' && e.payload.some((r) => r.commandId === ref.commandId && r.kind === '!done')),
+    );
     expect(order.map((e) => e.event)).toEqual(['console:replies', 'console:end']);
   });
 
@@ -353,7 +433,12 @@ describe('console', () => {
     const end = await rig.events.wait('console:end', (e) => e.commandId === bad.commandId);
     expect(end.outcome).toBe('trap');
     expect(end.error?.code).toBe('TRAP');
-    expect(rig.events.of('console:replies').flat().some((r) => r.commandId === bad.commandId && r.kind === '!trap')).toBe(true);
+    expect(
+      rig.events
+        .of('console:replies')
+        .flat()
+        .some((r) => r.commandId === bad.commandId && r.kind === '!trap'),
+    ).toBe(true);
     const f = await failure(() => s.handlers['console:send']({ connectionId: id, words: ['/interface/print', '', '=x=y'] }));
     expect(f).toMatchObject({ code: 'VALIDATION', detail: { field: 'words[1]' } });
     expect((await failure(() => s.handlers['console:send']({ connectionId: id, words: [] }))).code).toBe('VALIDATION');
@@ -367,7 +452,9 @@ describe('console', () => {
     const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/listen'] });
     await s.handlers['console:cancel']({ commandId: ref.commandId });
     expect((await rig.events.wait('console:end', (e) => e.commandId === ref.commandId, 5000, true)).outcome).toBe('cancelled');
-    const out = (await s.handlers['trace:get']({ connectionId: id })).entries.filter((e) => e.direction === 'out').map((e) => e.words);
+    const out = (await s.handlers['trace:get']({ connectionId: id })).entries
+      .filter((e) => e.direction === 'out')
+      .map((e) => e.words);
     expect(out).toContainEqual(expect.arrayContaining(['/cancel', `=tag=${ref.tag}`]));
     expect(router.sessions()[0]!.running).toBe(0);
     expect((await failure(() => s.handlers['console:cancel']({ commandId: 'c999' }))).code).toBe('NOT_FOUND');
@@ -395,12 +482,17 @@ describe('console', () => {
     expect(all[0]!.words).toEqual(['/system/resource/print']);
     expect(all.map((h) => h.outcome)).toEqual(['done', 'done', 'done', 'done', 'done']);
     expect(all[3]!.words).toEqual(['/user/set', '=.id=admin', '=password=********']);
-    expect((await s.handlers['console:history']({ connectionId: id, search: 'INTERFACE' })).map((h) => h.words[0])).toEqual(['/interface/print', '/interface/print']);
+    expect((await s.handlers['console:history']({ connectionId: id, search: 'INTERFACE' })).map((h) => h.words[0])).toEqual([
+      '/interface/print',
+      '/interface/print',
+    ]);
     expect(await s.handlers['console:history']({ connectionId: id, limit: 1 })).toHaveLength(1);
     await s.dispose();
     rig.disposed();
     const s2 = await start({ historyLimit: 5 });
-    expect((await s2.handlers['console:history']({ connectionId: id })).map((h) => h.words[0])).toEqual(all.map((h) => h.words[0]));
+    expect((await s2.handlers['console:history']({ connectionId: id })).map((h) => h.words[0])).toEqual(
+      all.map((h) => h.words[0]),
+    );
   });
 });
 
@@ -426,18 +518,31 @@ describe('live tables', () => {
     expect(live.columns).toEqual(expect.arrayContaining(['.id', 'address', 'interface']));
     const before = model(tableId).size;
 
-    const added = rig.events.wait('table:patch', (p) => p.tableId === tableId && p.upserts.some((r) => r['address'] === '10.9.9.1/24'));
-    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/ip/address/add', '=address=10.9.9.1/24', '=interface=ether3'] });
+    const added = rig.events.wait(
+      'table:patch',
+      (p) => p.tableId === tableId && p.upserts.some((r) => r['address'] === '10.9.9.1/24'),
+    );
+    const ref = await s.handlers['console:send']({
+      connectionId: id,
+      words: ['/ip/address/add', '=address=10.9.9.1/24', '=interface=ether3'],
+    });
     const addEnd = await rig.events.wait('console:end', (e) => e.commandId === ref.commandId);
     expect(addEnd.outcome).toBe('done');
     await added;
     const newId = [...model(tableId).values()].find((r) => r['address'] === '10.9.9.1/24')!['.id']!;
 
-    const commented = rig.events.wait('table:patch', (p) => p.tableId === tableId && p.upserts.some((r) => r['.id'] === newId && r['comment'] === 'lab'));
+    const commented = rig.events.wait(
+      'table:patch',
+      (p) => p.tableId === tableId && p.upserts.some((r) => r['.id'] === newId && r['comment'] === 'lab'),
+    );
     await s.handlers['console:send']({ connectionId: id, words: ['/ip/address/set', `=.id=${newId}`, '=comment=lab'] });
     const patch = await commented;
     // The full row, not just the changed property.
-    expect(patch.upserts.find((r) => r['.id'] === newId)).toMatchObject({ address: '10.9.9.1/24', interface: 'ether3', comment: 'lab' });
+    expect(patch.upserts.find((r) => r['.id'] === newId)).toMatchObject({
+      address: '10.9.9.1/24',
+      interface: 'ether3',
+      comment: 'lab',
+    });
 
     const removed = rig.events.wait('table:patch', (p) => p.tableId === tableId && p.removes.includes(newId));
     await s.handlers['console:send']({ connectionId: id, words: ['/ip/address/remove', `=.id=${newId}`] });
@@ -465,14 +570,28 @@ describe('live tables', () => {
     } finally {
       clearInterval(churn);
     }
-    const times = rig.events.events.filter((e) => e.event === 'table:patch' && (e.payload as TablePatch).tableId === tableId).map((e) => e.at);
+    const times = rig.events.events
+      .filter((e) => e.event === 'table:patch' && (e.payload as TablePatch).tableId === tableId)
+      .map((e) => e.at);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(95);
-    const rates = rig.events.of('table:patch').filter((p) => p.tableId === tableId).map((p) => p.updatesPerSecond);
+    const rates = rig.events
+      .of('table:patch')
+      .filter((p) => p.tableId === tableId)
+      .map((p) => p.updatesPerSecond);
     expect(Math.max(...rates)).toBeGreaterThan(1000);
     // Once the churn stops, the rows the patches describe are exactly the router's table.
-    const theirs = () => [...router.menu('ip/firewall/connection').items()].map((i) => i.id).sort().join();
-    await rig.events.wait('table:patch', (p) => p.tableId === tableId && [...model(tableId).keys()].sort().join() === theirs(), 10_000, true);
+    const theirs = () =>
+      [...router.menu('ip/firewall/connection').items()]
+        .map((i) => i.id)
+        .sort()
+        .join();
+    await rig.events.wait(
+      'table:patch',
+      (p) => p.tableId === tableId && [...model(tableId).keys()].sort().join() === theirs(),
+      10_000,
+      true,
+    );
     const ours = model(tableId);
     const item = [...router.menu('ip/firewall/connection').items()][0]!;
     expect(ours.get(item.id)?.['dst-address']).toBe(item.get('dst-address'));
@@ -483,10 +602,18 @@ describe('live tables', () => {
     const s = await start();
     const id = await save(s, router);
     await s.handlers['link:connect']({ id });
-    expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: 'interface print' }))).detail).toEqual({ field: 'path' });
-    expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface/print' }))).message).toMatch(/menu, not a command/);
-    expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface', query: ['type=ether'] }))).detail).toEqual({ field: 'query[0]' });
-    expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface', proplist: ['a,b'] }))).detail).toEqual({ field: 'proplist[0]' });
+    expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: 'interface print' }))).detail).toEqual({
+      field: 'path',
+    });
+    expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface/print' }))).message).toMatch(
+      /menu, not a command/,
+    );
+    expect(
+      (await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface', query: ['type=ether'] }))).detail,
+    ).toEqual({ field: 'query[0]' });
+    expect(
+      (await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface', proplist: ['a,b'] }))).detail,
+    ).toEqual({ field: 'proplist[0]' });
     expect((await failure(() => s.handlers['table:stop']({ tableId: 'nope' }))).code).toBe('NOT_FOUND');
   });
 
@@ -524,7 +651,9 @@ describe('trace events and exports over a live link', () => {
     const jsonl = await s.handlers['trace:export']({ connectionId: id, format: 'jsonl' });
     const imported = await s.handlers['trace:import']({ fileName: jsonl.fileName, content: jsonl.data });
     expect(imported.connectionId).toMatch(/^import:\d+$/);
-    expect(imported.entries.map((e) => e.words)).toEqual((await s.handlers['trace:get']({ connectionId: id })).entries.map((e) => e.words).slice(0, imported.entries.length));
+    expect(imported.entries.map((e) => e.words)).toEqual(
+      (await s.handlers['trace:get']({ connectionId: id })).entries.map((e) => e.words).slice(0, imported.entries.length),
+    );
     const pcap = await s.handlers['trace:export']({ connectionId: imported.connectionId, format: 'pcapng' });
     expect(Buffer.from(pcap.data, 'base64').readUInt32LE(0)).toBe(0x0a0d0d0a);
     await s.handlers['trace:clear']({ connectionId: id });

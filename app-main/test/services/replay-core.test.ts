@@ -216,7 +216,10 @@ describe('extractSentences', () => {
     type Cmd = { rows: number; kind: 'done' | 'trap' | 'empty' };
     fc.assert(
       fc.property(
-        fc.array(fc.record({ rows: fc.integer({ min: 0, max: 4 }), kind: fc.constantFrom<Cmd['kind']>('done', 'trap', 'empty') }), { minLength: 1, maxLength: 8 }),
+        fc.array(
+          fc.record({ rows: fc.integer({ min: 0, max: 4 }), kind: fc.constantFrom<Cmd['kind']>('done', 'trap', 'empty') }),
+          { minLength: 1, maxLength: 8 },
+        ),
         fc.infiniteStream(fc.nat()),
         (cmds, picks) => {
           // Every command is sent first, then the replies of all commands interleave randomly,
@@ -241,7 +244,11 @@ describe('extractSentences', () => {
           }
           const got = extractSentences(lines).sentences.map((s) => s.recorded);
           const want = cmds.map((c) =>
-            c.kind === 'empty' ? { outcome: 'empty', replies: 0 } : c.kind === 'trap' ? { outcome: 'trap', replies: c.rows, message: 'boom' } : { outcome: 'done', replies: c.rows },
+            c.kind === 'empty'
+              ? { outcome: 'empty', replies: 0 }
+              : c.kind === 'trap'
+                ? { outcome: 'trap', replies: c.rows, message: 'boom' }
+                : { outcome: 'done', replies: c.rows },
           );
           expect(got).toEqual(want);
         },
@@ -256,7 +263,11 @@ describe('compareReplies', () => {
 
   it('finds nothing between equal replies', () => {
     const replies = [re('=.id=*1', '=name=ether1'), re('=.id=*2', '=name=ether2'), done()];
-    expect(compareReplies({ outcome: 'done', replies }, { outcome: 'done', replies }, plain)).toEqual({ verdict: 'same', differences: [], notes: [] });
+    expect(compareReplies({ outcome: 'done', replies }, { outcome: 'done', replies }, plain)).toEqual({
+      verdict: 'same',
+      differences: [],
+      notes: [],
+    });
   });
 
   it('reports field, missing and extra rows matched by .id', () => {
@@ -292,7 +303,11 @@ describe('compareReplies', () => {
     const a = [re('=.id=*1', '=name=ether1', '=rx-byte=100', '=uptime=1m')];
     const b = [re('=.id=*1', '=name=ether1', '=rx-byte=900', '=uptime=2m')];
     expect(compareReplies({ outcome: 'done', replies: a }, { outcome: 'done', replies: b }, plain).verdict).toBe('same');
-    const strict = compareReplies({ outcome: 'done', replies: a }, { outcome: 'done', replies: b }, { ...plain, ignoreVolatile: false });
+    const strict = compareReplies(
+      { outcome: 'done', replies: a },
+      { outcome: 'done', replies: b },
+      { ...plain, ignoreVolatile: false },
+    );
     expect(strict.differences.map((d) => d.field)).toEqual(['rx-byte', 'uptime']);
     expect(isVolatileField('tx-packet')).toBe(true);
     expect(isVolatileField('mtu')).toBe(false);
@@ -302,7 +317,10 @@ describe('compareReplies', () => {
     const c = compareReplies({ outcome: 'empty', replies: [empty, done()] }, { outcome: 'done', replies: [done()] }, plain);
     expect(c.verdict).toBe('same');
     expect(c.notes[0]).toMatch(/7\.18/);
-    expect(compareReplies({ outcome: 'empty', replies: [empty, done()] }, { outcome: 'done', replies: [re('=a=1'), done()] }, plain).differences[0]).toEqual({
+    expect(
+      compareReplies({ outcome: 'empty', replies: [empty, done()] }, { outcome: 'done', replies: [re('=a=1'), done()] }, plain)
+        .differences[0],
+    ).toEqual({
       kind: 'outcome',
       recorded: 'empty',
       replayed: 'done',
@@ -311,25 +329,55 @@ describe('compareReplies', () => {
 
   it('compares trap messages and =ret=', () => {
     const t = (m: string) => [{ kind: '!trap', words: ['!trap', `=message=${m}`] }, done()];
-    expect(compareReplies({ outcome: 'trap', message: 'no such item', replies: t('no such item') }, { outcome: 'trap', message: 'no such item', replies: t('no such item') }, plain).verdict).toBe('same');
-    expect(compareReplies({ outcome: 'trap', message: 'a', replies: t('a') }, { outcome: 'trap', message: 'b', replies: t('b') }, plain).differences).toEqual([
-      { kind: 'message', recorded: 'a', replayed: 'b' },
-    ]);
-    expect(compareReplies({ outcome: 'done', replies: [done('=ret=MikroTik')] }, { outcome: 'done', replies: [done('=ret=edge')] }, plain).differences).toEqual([
-      { kind: 'ret', field: 'ret', recorded: 'MikroTik', replayed: 'edge' },
-    ]);
-    expect(compareReplies({ outcome: 'done', replies: [done()] }, { outcome: 'trap', replies: t('x') }, plain).differences[0]!.kind).toBe('outcome');
+    expect(
+      compareReplies(
+        { outcome: 'trap', message: 'no such item', replies: t('no such item') },
+        { outcome: 'trap', message: 'no such item', replies: t('no such item') },
+        plain,
+      ).verdict,
+    ).toBe('same');
+    expect(
+      compareReplies(
+        { outcome: 'trap', message: 'a', replies: t('a') },
+        { outcome: 'trap', message: 'b', replies: t('b') },
+        plain,
+      ).differences,
+    ).toEqual([{ kind: 'message', recorded: 'a', replayed: 'b' }]);
+    expect(
+      compareReplies(
+        { outcome: 'done', replies: [done('=ret=MikroTik')] },
+        { outcome: 'done', replies: [done('=ret=edge')] },
+        plain,
+      ).differences,
+    ).toEqual([{ kind: 'ret', field: 'ret', recorded: 'MikroTik', replayed: 'edge' }]);
+    expect(
+      compareReplies({ outcome: 'done', replies: [done()] }, { outcome: 'trap', replies: t('x') }, plain).differences[0]!.kind,
+    ).toBe('outcome');
   });
 
   it('judges streams on outcome and shared rows, not on their counts', () => {
     const a = [re('=.id=*1', '=name=ether1'), re('=.id=*2', '=name=ether2'), re('=.id=*1', '=name=ether1', '=comment=x')];
     const b = [re('=.id=*1', '=name=ether1')];
-    const s = compareReplies({ outcome: 'cancelled', replies: a }, { outcome: 'cancelled', replies: b }, { streaming: true, bounded: true, ignoreVolatile: true });
+    const s = compareReplies(
+      { outcome: 'cancelled', replies: a },
+      { outcome: 'cancelled', replies: b },
+      { streaming: true, bounded: true, ignoreVolatile: true },
+    );
     expect(s.verdict).toBe('same');
     expect(s.notes.join()).toMatch(/3 !re recorded, 1 on replay \(stopped at the replay bound\)/);
     // A recorded listen that was still running counts as the same as one the replay cancelled.
-    expect(compareReplies({ outcome: 'open', replies: [] }, { outcome: 'cancelled', replies: [] }, { streaming: true, bounded: true, ignoreVolatile: true }).verdict).toBe('same');
-    const changed = compareReplies({ outcome: 'cancelled', replies: a }, { outcome: 'cancelled', replies: [re('=.id=*1', '=name=uplink')] }, { streaming: true, bounded: true, ignoreVolatile: true });
+    expect(
+      compareReplies(
+        { outcome: 'open', replies: [] },
+        { outcome: 'cancelled', replies: [] },
+        { streaming: true, bounded: true, ignoreVolatile: true },
+      ).verdict,
+    ).toBe('same');
+    const changed = compareReplies(
+      { outcome: 'cancelled', replies: a },
+      { outcome: 'cancelled', replies: [re('=.id=*1', '=name=uplink')] },
+      { streaming: true, bounded: true, ignoreVolatile: true },
+    );
     expect(changed.differences).toEqual([{ kind: 'field', key: '*1', field: 'name', recorded: 'ether1', replayed: 'uplink' }]);
   });
 
@@ -347,13 +395,27 @@ describe('compareReplies', () => {
     const row = fc.dictionary(name, value, { minKeys: 1 });
     fc.assert(
       fc.property(fc.array(row, { minLength: 1, maxLength: 6 }), fc.nat(), fc.boolean(), (rows, pick, withIds) => {
-        const replies = rows.map((r, i) => re(...(withIds ? [`=.id=*${i + 1}`] : []), ...Object.entries(r).map(([k, v]) => `=${k}=${v}`)));
+        const replies = rows.map((r, i) =>
+          re(...(withIds ? [`=.id=*${i + 1}`] : []), ...Object.entries(r).map(([k, v]) => `=${k}=${v}`)),
+        );
         expect(compareReplies({ outcome: 'done', replies }, { outcome: 'done', replies }, plain).verdict).toBe('same');
         const i = pick % rows.length;
         const field = Object.keys(rows[i]!)[0]!;
-        const changed = replies.map((r, k) => (k === i ? { kind: '!re', words: r.words.map((w) => (w.startsWith(`=${field}=`) ? `=${field}=${rows[i]![field]}~` : w)) } : r));
+        const changed = replies.map((r, k) =>
+          k === i
+            ? { kind: '!re', words: r.words.map((w) => (w.startsWith(`=${field}=`) ? `=${field}=${rows[i]![field]}~` : w)) }
+            : r,
+        );
         const c = compareReplies({ outcome: 'done', replies }, { outcome: 'done', replies: changed }, plain);
-        expect(c.differences).toEqual([{ kind: 'field', key: withIds ? `*${i + 1}` : `#${i + 1}`, field, recorded: rows[i]![field], replayed: `${rows[i]![field]}~` }]);
+        expect(c.differences).toEqual([
+          {
+            kind: 'field',
+            key: withIds ? `*${i + 1}` : `#${i + 1}`,
+            field,
+            recorded: rows[i]![field],
+            replayed: `${rows[i]![field]}~`,
+          },
+        ]);
       }),
       { seed: 42, numRuns: 300 },
     );
@@ -371,7 +433,11 @@ describe('compareReplies', () => {
 describe('compareReplies with bounded reply lists', () => {
   it('judges the !re count by the full count, not by the rows it kept', () => {
     const kept = [re('=.id=*1', '=name=a')];
-    const c = compareReplies({ outcome: 'done', replies: kept, count: 30_000 }, { outcome: 'done', replies: kept, count: 29_999 }, { streaming: false, bounded: false, ignoreVolatile: true });
+    const c = compareReplies(
+      { outcome: 'done', replies: kept, count: 30_000 },
+      { outcome: 'done', replies: kept, count: 29_999 },
+      { streaming: false, bounded: false, ignoreVolatile: true },
+    );
     expect(c.differences).toEqual([{ kind: 'replies', recorded: '30000', replayed: '29999' }]);
     expect(c.notes.join()).toMatch(/counted, not compared field by field/);
   });

@@ -17,7 +17,9 @@ const rig = servicesRig({ services: { appVersion: '9.9.9-test', timings: FAST } 
 const { sim, start } = rig;
 
 async function connect(s: Services, router: Simulator, name: string, password: string): Promise<string> {
-  const c = await s.handlers['connections:save']({ input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password } });
+  const c = await s.handlers['connections:save']({
+    input: { name, host: '127.0.0.1', port: router.port!, transport: 'plain', user: 'admin', password },
+  });
   await s.handlers['link:connect']({ id: c.id });
   return c.id;
 }
@@ -60,7 +62,12 @@ describe('trace replay', () => {
     const listen = await s.handlers['console:send']({ connectionId: a, words: ['/interface/listen'] });
     // The router handles one connection's commands in order: this set reaches the listen.
     await run(s, a, ['/interface/set', '=.id=ether2', '=comment=flap']);
-    await rig.events.wait('console:replies', (batch) => batch.some((r) => r.commandId === listen.commandId && r.kind === '!re'), 15_000, true);
+    await rig.events.wait(
+      'console:replies',
+      (batch) => batch.some((r) => r.commandId === listen.commandId && r.kind === '!re'),
+      15_000,
+      true,
+    );
     await s.handlers['console:cancel']({ commandId: listen.commandId });
     await rig.events.wait('console:end', (e) => e.commandId === listen.commandId, 15_000, true);
     await run(s, a, ['/ip/address/add', '=address=10.99.0.1/24', '=interface=ether3']);
@@ -74,10 +81,19 @@ describe('trace replay', () => {
     expect(plan.skipped.login).toBe(1);
     expect(plan.skipped.cancel).toBe(1);
     expect(by('/system/resource/print')).toMatchObject({ background: true, readOnly: true });
-    expect(by('/interface/print')).toMatchObject({ readOnly: true, streaming: false, recorded: { outcome: 'done', replies: 7 }, words: ['/interface/print', '=.proplist=name,type,mtu'] });
+    expect(by('/interface/print')).toMatchObject({
+      readOnly: true,
+      streaming: false,
+      recorded: { outcome: 'done', replies: 7 },
+      words: ['/interface/print', '=.proplist=name,type,mtu'],
+    });
     expect(by('/ip/route/print').recorded).toEqual({ outcome: 'empty', replies: 0 });
     expect(by('/interface/set')).toMatchObject({ readOnly: false, recorded: { outcome: 'trap', message: 'no such item' } });
-    expect(by('/interface/listen')).toMatchObject({ readOnly: true, streaming: true, recorded: { outcome: 'cancelled', replies: 1 } });
+    expect(by('/interface/listen')).toMatchObject({
+      readOnly: true,
+      streaming: true,
+      recorded: { outcome: 'cancelled', replies: 1 },
+    });
     expect(by('/ip/address/add')).toMatchObject({ readOnly: false, recorded: { outcome: 'done', replies: 0 } });
     expect(plan.sentences.some((x) => x.words.some((w) => w.startsWith('.tag=')))).toBe(false);
   });
@@ -88,17 +104,38 @@ describe('trace replay', () => {
     const plan = await s.handlers['replay:plan']({ sourceId: a });
     const reads = plan.sentences.filter((x) => x.readOnly && !x.background).map((x) => x.seq);
     const before = (await s.handlers['trace:get']({ connectionId: b })).entries.length;
-    const result = await s.handlers['replay:run']({ sourceId: a, targetId: b, seqs: reads, confirmedWrites: [], options: { maxStreamMs: 400 } });
-    expect(result.rows.map((r) => r.words[0])).toEqual(['/interface/print', '/ip/address/print', '/system/identity/get', '/ip/route/print', '/interface/listen']);
+    const result = await s.handlers['replay:run']({
+      sourceId: a,
+      targetId: b,
+      seqs: reads,
+      confirmedWrites: [],
+      options: { maxStreamMs: 400 },
+    });
+    expect(result.rows.map((r) => r.words[0])).toEqual([
+      '/interface/print',
+      '/ip/address/print',
+      '/system/identity/get',
+      '/ip/route/print',
+      '/interface/listen',
+    ]);
 
     // Same interfaces on both.
     expect(rowOf(result.rows, '/interface/print')).toMatchObject({ verdict: 'same', replayed: { outcome: 'done', replies: 7 } });
     // B's address carries a comment A's has not.
     const addr = rowOf(result.rows, '/ip/address/print');
     expect(addr.verdict).toBe('differs');
-    expect(addr.differences).toContainEqual({ kind: 'field', key: '*1', field: 'comment', recorded: 'defconf', replayed: 'changed on B' });
+    expect(addr.differences).toContainEqual({
+      kind: 'field',
+      key: '*1',
+      field: 'comment',
+      recorded: 'defconf',
+      replayed: 'changed on B',
+    });
     // get returns the identity in !done =ret=.
-    expect(rowOf(result.rows, '/system/identity/get')).toMatchObject({ verdict: 'differs', differences: [{ kind: 'ret', recorded: 'core-A', replayed: 'edge-B' }] });
+    expect(rowOf(result.rows, '/system/identity/get')).toMatchObject({
+      verdict: 'differs',
+      differences: [{ kind: 'ret', recorded: 'core-A', replayed: 'edge-B' }],
+    });
     // 7.20 answered the empty print with !empty, 7.16 with a bare !done: the same result, said in a note.
     const route = rowOf(result.rows, '/ip/route/print');
     expect(route).toMatchObject({ verdict: 'same', recorded: { outcome: 'empty' }, replayed: { outcome: 'done', replies: 0 } });
@@ -111,7 +148,14 @@ describe('trace replay', () => {
     expect(result.same + result.differs).toBe(5);
 
     const traceB = (await s.handlers['trace:get']({ connectionId: b, sinceSeq: before })).entries;
-    expect(sentOut(traceB)).toEqual(['/interface/print', '/ip/address/print', '/system/identity/get', '/ip/route/print', '/interface/listen', '/cancel']);
+    expect(sentOut(traceB)).toEqual([
+      '/interface/print',
+      '/ip/address/print',
+      '/system/identity/get',
+      '/ip/route/print',
+      '/interface/listen',
+      '/cancel',
+    ]);
     // …and it ended on the router: its own !done came back after the /cancel.
     const listenTag = traceB.find((e) => e.words[0] === '/interface/listen')!.tag;
     expect(traceB.some((e) => e.direction === 'in' && e.tag === listenTag && e.words[0] === '!done')).toBe(true);
@@ -133,7 +177,13 @@ describe('trace replay', () => {
       ['/ip/address/print', 'same'],
     ]);
     // Volatile counters may move; a strict comparison is still clean with activity off.
-    const strict = await s.handlers['replay:run']({ sourceId: a, targetId: a, seqs, confirmedWrites: [], options: { ignoreVolatile: false } });
+    const strict = await s.handlers['replay:run']({
+      sourceId: a,
+      targetId: a,
+      seqs,
+      confirmedWrites: [],
+      options: { ignoreVolatile: false },
+    });
     expect(strict.differs).toBe(0);
   });
 
@@ -146,7 +196,9 @@ describe('trace replay', () => {
     const before = (await s.handlers['trace:get']({ connectionId: b })).entries.length;
 
     // A confirmation of another sentence does not count for this one.
-    const refused = await failure(() => s.handlers['replay:run']({ sourceId: a, targetId: b, seqs: [print.seq, add.seq], confirmedWrites: [print.seq] }));
+    const refused = await failure(() =>
+      s.handlers['replay:run']({ sourceId: a, targetId: b, seqs: [print.seq, add.seq], confirmedWrites: [print.seq] }),
+    );
     expect(refused.code).toBe('VALIDATION');
     expect(refused.message).toMatch(/\/ip\/address\/add/);
     expect(refused.message).toMatch(/Nothing was sent/);
@@ -155,7 +207,12 @@ describe('trace replay', () => {
     // Not even the read-only sentence went out.
     expect((await s.handlers['trace:get']({ connectionId: b, sinceSeq: before })).entries).toEqual([]);
 
-    const result = await s.handlers['replay:run']({ sourceId: a, targetId: b, seqs: [print.seq, add.seq], confirmedWrites: [add.seq] });
+    const result = await s.handlers['replay:run']({
+      sourceId: a,
+      targetId: b,
+      seqs: [print.seq, add.seq],
+      confirmedWrites: [add.seq],
+    });
     expect(addresses(simB)).toContain('10.99.0.1/24');
     // The new item's id comes back in =ret=; B numbers its items like A here.
     expect(rowOf(result.rows, '/ip/address/add')).toMatchObject({ readOnly: false, replayed: { outcome: 'done' } });
@@ -168,12 +225,23 @@ describe('trace replay', () => {
   it('bounds a follow stream by its reply count and cancels it', async () => {
     await twoRouters();
     const follow = await s.handlers['console:send']({ connectionId: a, words: ['/interface/print', '=follow='] });
-    await rig.events.wait('console:replies', (batch) => batch.some((r) => r.commandId === follow.commandId && r.kind === '!re'), 15_000, true);
+    await rig.events.wait(
+      'console:replies',
+      (batch) => batch.some((r) => r.commandId === follow.commandId && r.kind === '!re'),
+      15_000,
+      true,
+    );
     await s.handlers['console:cancel']({ commandId: follow.commandId });
     await rig.events.wait('console:end', (e) => e.commandId === follow.commandId, 15_000, true);
     const plan = await s.handlers['replay:plan']({ sourceId: a });
     const seq = plan.sentences.find((x) => x.streaming)!.seq;
-    const result = await s.handlers['replay:run']({ sourceId: a, targetId: b, seqs: [seq], confirmedWrites: [], options: { maxStreamReplies: 3, maxStreamMs: 60_000 } });
+    const result = await s.handlers['replay:run']({
+      sourceId: a,
+      targetId: b,
+      seqs: [seq],
+      confirmedWrites: [],
+      options: { maxStreamReplies: 3, maxStreamMs: 60_000 },
+    });
     const row = result.rows[0]!;
     expect(row.replayed).toMatchObject({ outcome: 'cancelled', bounded: true });
     expect(row.replayed.replies).toBeGreaterThanOrEqual(3);
@@ -188,12 +256,18 @@ describe('trace replay', () => {
     const secret = plan.sentences.find((x) => x.words[0] === '/user/set')!;
     expect(secret.blocked).toMatch(/redacted/);
     expect(secret.words).toContain('=password=********');
-    const blocked = await failure(() => s.handlers['replay:run']({ sourceId: a, targetId: b, seqs: [secret.seq], confirmedWrites: [secret.seq] }));
+    const blocked = await failure(() =>
+      s.handlers['replay:run']({ sourceId: a, targetId: b, seqs: [secret.seq], confirmedWrites: [secret.seq] }),
+    );
     expect(blocked.message).toMatch(/cannot be replayed.*redacted/);
-    const gone = await failure(() => s.handlers['replay:run']({ sourceId: a, targetId: b, seqs: [999_999], confirmedWrites: [] }));
+    const gone = await failure(() =>
+      s.handlers['replay:run']({ sourceId: a, targetId: b, seqs: [999_999], confirmedWrites: [] }),
+    );
     expect(gone.message).toMatch(/999999 is not a sentence the client sent/);
     await s.handlers['link:disconnect']({ id: b });
-    const offline = await failure(() => s.handlers['replay:run']({ sourceId: a, targetId: b, seqs: [plan.sentences[0]!.seq], confirmedWrites: [] }));
+    const offline = await failure(() =>
+      s.handlers['replay:run']({ sourceId: a, targetId: b, seqs: [plan.sentences[0]!.seq], confirmedWrites: [] }),
+    );
     expect(offline.code).toBe('NOT_CONNECTED');
     expect((await failure(() => s.handlers['replay:plan']({ sourceId: 'import:77' }))).code).toBe('NOT_FOUND');
   });
@@ -225,7 +299,14 @@ describe('repro bundles', () => {
       description: 'print shows\nthe wrong MTU',
       application: { name: 'Tikscope', version: '9.9.9-test', host: 'browser' },
       system: { platform: process.platform, node: process.versions.node },
-      connection: { name: 'router-A', host: '127.0.0.1', port: simA.port, transport: 'plain', user: 'admin', codePage: 'windows-1252' },
+      connection: {
+        name: 'router-A',
+        host: '127.0.0.1',
+        port: simA.port,
+        transport: 'plain',
+        user: 'admin',
+        codePage: 'windows-1252',
+      },
       router: { known: true, identity: 'core-A', version: expect.stringMatching(/^7\.20/), board: expect.any(String) },
       redactedAtExport: 0,
     });
@@ -239,19 +320,31 @@ describe('repro bundles', () => {
     const later = JSON.parse((await s.handlers['repro:export']({ connectionId: a, description: '' })).data);
     expect(later.router).toMatchObject({ known: true, version: expect.stringMatching(/^7\.20/) });
     // Never connected since start: said so.
-    const c = await s.handlers['connections:save']({ input: { name: 'never', host: '127.0.0.1', port: 9, transport: 'plain', user: 'admin', password: 'never-used-pw' } });
+    const c = await s.handlers['connections:save']({
+      input: { name: 'never', host: '127.0.0.1', port: 9, transport: 'plain', user: 'admin', password: 'never-used-pw' },
+    });
     const unknown = JSON.parse((await s.handlers['repro:export']({ connectionId: c.id, description: '' })).data);
     expect(unknown.router).toEqual({ known: false, reason: expect.stringMatching(/not connected since Tikscope started/) });
 
     // trace:import reads the bundle: the trace, and what the bundle says.
     const snap = await s.handlers['trace:import']({ fileName: file.fileName, content: file.data });
     expect(snap.connectionId).toMatch(/^import:/);
-    expect(snap.repro).toMatchObject({ description: 'print shows\nthe wrong MTU', appVersion: '9.9.9-test', router: { known: true, identity: 'core-A' }, connection: { name: 'router-A' } });
+    expect(snap.repro).toMatchObject({
+      description: 'print shows\nthe wrong MTU',
+      appVersion: '9.9.9-test',
+      router: { known: true, identity: 'core-A' },
+      connection: { name: 'router-A' },
+    });
     expect(snap.entries.map((e) => e.words[0])).toContain('/interface/print');
     // …and its sentences replay on B.
     const plan = await s.handlers['replay:plan']({ sourceId: snap.connectionId });
     const print = plan.sentences.find((x) => x.words[0] === '/interface/print')!;
-    const result = await s.handlers['replay:run']({ sourceId: snap.connectionId, targetId: b, seqs: [print.seq], confirmedWrites: [] });
+    const result = await s.handlers['replay:run']({
+      sourceId: snap.connectionId,
+      targetId: b,
+      seqs: [print.seq],
+      confirmedWrites: [],
+    });
     expect(result.rows[0]).toMatchObject({ verdict: 'same', replayed: { outcome: 'done', replies: 7 } });
     // A bundle of the imported bundle keeps the router it named.
     const again = JSON.parse((await s.handlers['repro:export']({ connectionId: snap.connectionId, description: 'again' })).data);
@@ -274,9 +367,16 @@ describe('repro bundles', () => {
 
   it('rejects damaged bundles with the reason', async () => {
     const s = await start();
-    const bad = await failure(() => s.handlers['trace:import']({ fileName: 'x.json', content: JSON.stringify({ format: 'tikscope-repro', version: 99, trace: [] }) }));
+    const bad = await failure(() =>
+      s.handlers['trace:import']({
+        fileName: 'x.json',
+        content: JSON.stringify({ format: 'tikscope-repro', version: 99, trace: [] }),
+      }),
+    );
     expect(bad.message).toMatch(/version 99 is not supported/);
-    const noTrace = await failure(() => s.handlers['trace:import']({ fileName: 'x.json', content: JSON.stringify({ format: 'tikscope-repro', version: 1 }) }));
+    const noTrace = await failure(() =>
+      s.handlers['trace:import']({ fileName: 'x.json', content: JSON.stringify({ format: 'tikscope-repro', version: 1 }) }),
+    );
     expect(noTrace.message).toMatch(/"trace" must be a list/);
   });
 });

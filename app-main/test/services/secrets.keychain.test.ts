@@ -36,7 +36,13 @@ async function privateBus(withServices: boolean): Promise<{ address: string; sto
   const home = join(dir, 'home');
   const child: ChildProcess = spawn('dbus-daemon', [`--config-file=${config}`, '--nofork', '--print-address=1'], {
     stdio: ['ignore', 'pipe', 'ignore'],
-    env: { ...process.env, HOME: home, XDG_DATA_HOME: join(home, '.local/share'), XDG_RUNTIME_DIR: dir, DBUS_SESSION_BUS_ADDRESS: '' },
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_DATA_HOME: join(home, '.local/share'),
+      XDG_RUNTIME_DIR: dir,
+      DBUS_SESSION_BUS_ADDRESS: '',
+    },
   });
   const address = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
@@ -141,7 +147,12 @@ describe.skipIf(!canSpawnBus)('keychain unavailable (private buses)', () => {
     const bus = await privateBus(false);
     stops.push(bus.stop);
     const env = { DBUS_SESSION_BUS_ADDRESS: bus.address };
-    expect(await probeSecretService({ env })).toMatchObject({ ok: false, owned: false, activatable: false, reason: 'no-secret-service' });
+    expect(await probeSecretService({ env })).toMatchObject({
+      ok: false,
+      owned: false,
+      activatable: false,
+      reason: 'no-secret-service',
+    });
     const store = new KeyringCredentialStore({ service: SERVICE, env });
     await expect(store.get('a')).rejects.toMatchObject({ reason: 'no-secret-service' });
 
@@ -164,24 +175,31 @@ describe.skipIf(!canSpawnBus)('keychain unavailable (private buses)', () => {
     }
   });
 
-  it.skipIf(!have('gnome-keyring-daemon'))('locked: gnome-keyring activated but never unlocked → locked, get does not pretend "no password"', async () => {
-    const bus = await privateBus(true);
-    stops.push(bus.stop);
-    // keyring-rs keeps its first D-Bus connection for the process: run the store in a child
-    // process whose session bus is the private one.
-    const root = new URL('../../../', import.meta.url).pathname;
-    const out = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'app-main/test/services/fixtures/keyring-child.ts'), SERVICE], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
-    });
-    expect(out.status, out.stderr).toBe(0);
-    const r = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as Record<string, Record<string, unknown>>;
-    expect(r['probe']).toMatchObject({ ok: true, activatable: true, locked: true, reason: 'locked' });
-    expect(r['status']).toMatchObject({ available: true, reason: 'locked' });
-    expect(r['set']).toMatchObject({ ok: false, code: 'KEYCHAIN_UNAVAILABLE', reason: 'locked' });
-    // A locked Secret Service answers "nothing found"; the store must not report "no password".
-    expect(r['get']).toMatchObject({ ok: false, code: 'KEYCHAIN_UNAVAILABLE', reason: 'locked' });
-  });
+  it.skipIf(!have('gnome-keyring-daemon'))(
+    'locked: gnome-keyring activated but never unlocked → locked, get does not pretend "no password"',
+    async () => {
+      const bus = await privateBus(true);
+      stops.push(bus.stop);
+      // keyring-rs keeps its first D-Bus connection for the process: run the store in a child
+      // process whose session bus is the private one.
+      const root = new URL('../../../', import.meta.url).pathname;
+      const out = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', join(root, 'app-main/test/services/fixtures/keyring-child.ts'), SERVICE],
+        {
+          cwd: root,
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: bus.address },
+        },
+      );
+      expect(out.status, out.stderr).toBe(0);
+      const r = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as Record<string, Record<string, unknown>>;
+      expect(r['probe']).toMatchObject({ ok: true, activatable: true, locked: true, reason: 'locked' });
+      expect(r['status']).toMatchObject({ available: true, reason: 'locked' });
+      expect(r['set']).toMatchObject({ ok: false, code: 'KEYCHAIN_UNAVAILABLE', reason: 'locked' });
+      // A locked Secret Service answers "nothing found"; the store must not report "no password".
+      expect(r['get']).toMatchObject({ ok: false, code: 'KEYCHAIN_UNAVAILABLE', reason: 'locked' });
+    },
+  );
 });

@@ -31,7 +31,14 @@ describe('Linux D-Bus probe (fail closed)', () => {
       platform: 'linux',
       probe: async (): Promise<SecretServiceProbe> => {
         probes++;
-        return { ok: false, owned: false, activatable: false, locked: false, reason: 'no-secret-service', message: 'nothing there' };
+        return {
+          ok: false,
+          owned: false,
+          activatable: false,
+          locked: false,
+          reason: 'no-secret-service',
+          message: 'nothing there',
+        };
       },
     });
     const err = await store.set('acc', 'pw').catch((e: unknown) => e);
@@ -45,7 +52,11 @@ describe('Linux D-Bus probe (fail closed)', () => {
   });
 
   it('the real probe against a missing bus makes the real store fail closed', async () => {
-    const store = new KeyringCredentialStore({ service: 'com.tikscope.test', platform: 'linux', env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' } });
+    const store = new KeyringCredentialStore({
+      service: 'com.tikscope.test',
+      platform: 'linux',
+      env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
+    });
     await expect(store.set('acc', 'pw')).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE', reason: 'no-dbus' });
   });
 });
@@ -56,7 +67,10 @@ describe('keyring error classification', () => {
     ['Secret Service: unlock prompt was dismissed', 'prompt-dismissed'],
     ['Platform failure: DBus error: Failed to connect to socket /x: No such file or directory', 'no-dbus'],
     ['org.freedesktop.DBus.Error.AccessDenied: Rejected', 'access-denied'],
-    ['org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files', 'no-secret-service'],
+    [
+      'org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files',
+      'no-secret-service',
+    ],
     ['something odd', 'platform-error'],
   ])('%s → %s', (message, reason) => {
     const e = classifyKeyringError(new Error(message));

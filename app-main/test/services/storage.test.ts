@@ -15,9 +15,15 @@ beforeEach(() => {
 });
 afterEach(() => tmp.cleanup());
 
-function runChild(script: string, args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function runChild(
+  script: string,
+  args: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
@@ -43,7 +49,10 @@ describe('writeFileAtomic', () => {
   it('a process killed between write and rename leaves the old file intact', async () => {
     const file = join(tmp.dir, 'settings.json');
     writeFileSync(file, JSON.stringify({ version: 1, n: 1 }));
-    const result = await runChild(join(root, 'app-main/test/services/fixtures/crash-write.ts'), [file, JSON.stringify({ version: 1, n: 2 })]);
+    const result = await runChild(join(root, 'app-main/test/services/fixtures/crash-write.ts'), [
+      file,
+      JSON.stringify({ version: 1, n: 2 }),
+    ]);
     expect(result.signal, result.stderr).toBe('SIGKILL');
     // The old content is still there; the new one sits in a flushed temp file that was never renamed.
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ version: 1, n: 1 });
@@ -59,7 +68,9 @@ describe('writeFileAtomic', () => {
   it('a failing rename hook removes the temp file and keeps the old file', async () => {
     const file = join(tmp.dir, 'c.json');
     writeFileSync(file, 'old');
-    await expect(writeFileAtomic(file, 'new', { beforeRename: () => Promise.reject(new Error('disk gone')) })).rejects.toThrow('disk gone');
+    await expect(writeFileAtomic(file, 'new', { beforeRename: () => Promise.reject(new Error('disk gone')) })).rejects.toThrow(
+      'disk gone',
+    );
     expect(readFileSync(file, 'utf8')).toBe('old');
     expect(readdirSync(tmp.dir)).toEqual(['c.json']);
   });

@@ -132,7 +132,13 @@ describe('LiveTable', () => {
     expect((await again).upserts[0]!['disabled']).toBe('false');
     expect(held[0]!['disabled']).toBe('true');
     expect(t.patches.find((x) => x.reset)!.columns).toBeDefined();
-    expect(t.patches.find((x) => x.columns?.includes('disabled'))!.columns).toEqual(['.id', 'address', 'interface', 'comment', 'disabled']);
+    expect(t.patches.find((x) => x.columns?.includes('disabled'))!.columns).toEqual([
+      '.id',
+      'address',
+      'interface',
+      'comment',
+      'disabled',
+    ]);
   });
 
   it('adds .id to a .proplist and passes query words to both commands', () => {

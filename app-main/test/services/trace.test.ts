@@ -7,14 +7,28 @@ import { encodeUtf8, frameSentence } from '../../../protocol/src/index';
 import { buildPcapng, internetChecksum } from '../../src/services/pcapng';
 import { REDACTED, redactTextWords, redactWords } from '../../src/services/redact';
 import { ENTRY_OVERHEAD_BYTES, TraceBuffer } from '../../src/services/trace';
-import { escapeWord, exportTrace, loadImported, parseJsonlTrace, traceToJsonl, traceToText } from '../../src/services/trace-export';
+import {
+  escapeWord,
+  exportTrace,
+  loadImported,
+  parseJsonlTrace,
+  traceToJsonl,
+  traceToText,
+} from '../../src/services/trace-export';
 import { tempDir } from './helpers';
 
 const enc = (words: string[]): Uint8Array[] => words.map((w) => encodeUtf8(w));
 const dec = (words: readonly Uint8Array[]): string[] => words.map((w) => Buffer.from(w).toString('utf8'));
 const TSHARK = '/usr/bin/tshark';
 
-const meta = { name: 'Lab router', host: '10.0.0.1', port: 8728, transport: 'plain', appVersion: '9.9.9', exportedAt: '2026-01-01T00:00:00.000Z' };
+const meta = {
+  name: 'Lab router',
+  host: '10.0.0.1',
+  port: 8728,
+  transport: 'plain',
+  appVersion: '9.9.9',
+  exportedAt: '2026-01-01T00:00:00.000Z',
+};
 
 function sample(): TraceBuffer {
   const t = new TraceBuffer('c1', 1024 * 1024);
@@ -34,15 +48,25 @@ describe('redaction at capture', () => {
   const out = (...w: string[]) => redactWords(enc(w), 'out');
   it('hides /login passwords and challenge responses', () => {
     expect(dec(out('/login', '=name=admin', '=password=hunter2')!)).toEqual(['/login', '=name=admin', `=password=${REDACTED}`]);
-    expect(dec(out('/login', '=name=admin', '=response=00c7fd865183a43a772dde231f6d0bff13')!)).toEqual(['/login', '=name=admin', `=response=${REDACTED}`]);
+    expect(dec(out('/login', '=name=admin', '=response=00c7fd865183a43a772dde231f6d0bff13')!)).toEqual([
+      '/login',
+      '=name=admin',
+      `=response=${REDACTED}`,
+    ]);
   });
   it('hides secret-looking properties in any command, query or reply', () => {
     expect(dec(out('/user/set', '=.id=*1', '=password=x1')!)).toEqual(['/user/set', '=.id=*1', `=password=${REDACTED}`]);
-    expect(dec(out('/interface/wireless/security-profiles/add', '=wpa2-pre-shared-key=abcdefgh')!)[1]).toBe(`=wpa2-pre-shared-key=${REDACTED}`);
+    expect(dec(out('/interface/wireless/security-profiles/add', '=wpa2-pre-shared-key=abcdefgh')!)[1]).toBe(
+      `=wpa2-pre-shared-key=${REDACTED}`,
+    );
     expect(dec(out('/interface/wireguard/add', '=private-key=AAAA')!)[1]).toBe(`=private-key=${REDACTED}`);
     expect(dec(out('/ppp/secret/print', '?password=guess')!)[1]).toBe(`?password=${REDACTED}`);
     expect(dec(out('/radius/add', '=secret=s3')!)[1]).toBe(`=secret=${REDACTED}`);
-    expect(dec(redactWords(enc(['!re', '=name=bob', '=password=clear']), 'in')!)).toEqual(['!re', '=name=bob', `=password=${REDACTED}`]);
+    expect(dec(redactWords(enc(['!re', '=name=bob', '=password=clear']), 'in')!)).toEqual([
+      '!re',
+      '=name=bob',
+      `=password=${REDACTED}`,
+    ]);
   });
   it('leaves everything else alone (no copy when nothing is secret)', () => {
     expect(out('/ip/firewall/mangle/add', '=passthrough=yes', '=action=mark-connection')).toBeUndefined();
@@ -54,14 +78,23 @@ describe('redaction at capture', () => {
   });
   it('text words follow the same rules', () => {
     expect(redactTextWords(['/login', '=name=a', '=password=p'], 'out')).toEqual(['/login', '=name=a', `=password=${REDACTED}`]);
-    expect(redactTextWords(['/user/add', '=name=a', '=password=p', '=group=full'], 'out')).toEqual(['/user/add', '=name=a', `=password=${REDACTED}`, '=group=full']);
+    expect(redactTextWords(['/user/add', '=name=a', '=password=p', '=group=full'], 'out')).toEqual([
+      '/user/add',
+      '=name=a',
+      `=password=${REDACTED}`,
+      '=group=full',
+    ]);
   });
   it('no password survives redaction (property)', () => {
     fc.assert(
-      fc.property(fc.constantFrom('password', 'new-password', 'secret', 'wpa-pre-shared-key', 'private-key'), fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !s.includes('\u0000')), (key, value) => {
-        const r = redactWords(enc(['/x/set', `=${key}=${value}`]), 'out');
-        expect(r && dec(r)[1]).toBe(`=${key}=${REDACTED}`);
-      }),
+      fc.property(
+        fc.constantFrom('password', 'new-password', 'secret', 'wpa-pre-shared-key', 'private-key'),
+        fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !s.includes('\u0000')),
+        (key, value) => {
+          const r = redactWords(enc(['/x/set', `=${key}=${value}`]), 'out');
+          expect(r && dec(r)[1]).toBe(`=${key}=${REDACTED}`);
+        },
+      ),
       { seed: 42, numRuns: 200 },
     );
   });
@@ -95,7 +128,8 @@ describe('TraceBuffer', () => {
 
   it('grows its columns and keeps order across wrap-around', () => {
     const t = new TraceBuffer('c1', 64 * 1024);
-    for (let i = 0; i < 5000; i++) t.recordWords(i % 2 ? 'in' : 'out', enc([i % 2 ? '!re' : '/x', `=n=${i}`, `.tag=${i % 7}`]), i);
+    for (let i = 0; i < 5000; i++)
+      t.recordWords(i % 2 ? 'in' : 'out', enc([i % 2 ? '!re' : '/x', `=n=${i}`, `.tag=${i % 7}`]), i);
     const snap = t.snapshot(0, 100_000);
     expect(snap.entries.length).toBe(t.size);
     expect(snap.entries.every((e, k) => k === 0 || e.seq === snap.entries[k - 1]!.seq + 1)).toBe(true);
@@ -106,7 +140,11 @@ describe('TraceBuffer', () => {
   });
 
   it('records received words straight from the socket buffer, and only when they are exactly that', () => {
-    const wire = Buffer.concat([Buffer.from([9, 9]), Buffer.from(frameSentence(enc(['!re', '=name=a', '.tag=7']))), Buffer.from([5])]);
+    const wire = Buffer.concat([
+      Buffer.from([9, 9]),
+      Buffer.from(frameSentence(enc(['!re', '=name=a', '.tag=7']))),
+      Buffer.from([5]),
+    ]);
     // Views as the decoder makes them: back to back after their prefixes.
     const words = [wire.subarray(3, 6), wire.subarray(7, 14), wire.subarray(15, 21)];
     const t = new TraceBuffer('c', 1 << 20);
@@ -176,12 +214,22 @@ describe('JSON Lines export and import', () => {
   it('round-trips: export, import, same words, tags and times', () => {
     const t = sample();
     const jsonl = traceToJsonl(t, meta);
-    const lines = jsonl.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[0]).toMatchObject({ format: 'tikscope-trace', version: 1, connectionId: 'c1', connection: { name: 'Lab router', port: 8728 } });
+    const lines = jsonl
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({
+      format: 'tikscope-trace',
+      version: 1,
+      connectionId: 'c1',
+      connection: { name: 'Lab router', port: 8728 },
+    });
     expect(lines).toHaveLength(7);
     const parsed = parseJsonlTrace('x.jsonl', jsonl);
     const original = t.snapshot().entries;
-    expect(parsed.entries.map((e) => [e.seq, e.direction, e.tag, e.words, e.time])).toEqual(original.map((e) => [e.seq, e.direction, e.tag, e.words, e.time]));
+    expect(parsed.entries.map((e) => [e.seq, e.direction, e.tag, e.words, e.time])).toEqual(
+      original.map((e) => [e.seq, e.direction, e.tag, e.words, e.time]),
+    );
     const back = new TraceBuffer('import:1', 1024 * 1024);
     loadImported(back, parsed.entries);
     expect(back.snapshot().entries.map((e) => e.words)).toEqual(original.map((e) => e.words));
@@ -189,16 +237,30 @@ describe('JSON Lines export and import', () => {
   });
 
   it('redacts again on import', () => {
-    const line = JSON.stringify({ seq: 1, connectionId: 'x', time: 1, direction: 'out', words: ['/login', '=name=a', '=password=oops'], bytes: 0 });
+    const line = JSON.stringify({
+      seq: 1,
+      connectionId: 'x',
+      time: 1,
+      direction: 'out',
+      words: ['/login', '=name=a', '=password=oops'],
+      bytes: 0,
+    });
     expect(parseJsonlTrace('x.jsonl', line).entries[0]!.words[2]).toBe(`=password=${REDACTED}`);
   });
 
   it('names the line and the problem in bad files', () => {
-    expect(() => parseJsonlTrace('t.jsonl', '{"format":"tikscope-trace","version":1,"connectionId":"a"}\n{"direction":"sideways","words":["!re"],"time":1}')).toThrow(/t\.jsonl line 2: "direction" must be "in" or "out"/);
+    expect(() =>
+      parseJsonlTrace(
+        't.jsonl',
+        '{"format":"tikscope-trace","version":1,"connectionId":"a"}\n{"direction":"sideways","words":["!re"],"time":1}',
+      ),
+    ).toThrow(/t\.jsonl line 2: "direction" must be "in" or "out"/);
     expect(() => parseJsonlTrace('t.jsonl', 'not json')).toThrow(/t\.jsonl line 1 is not valid JSON/);
     expect(() => parseJsonlTrace('t.jsonl', '{"format":"tikscope-trace","version":7}')).toThrow(/version 7 is not supported/);
     expect(() => parseJsonlTrace('t.jsonl', '')).toThrow(/holds no trace entries/);
-    expect(() => parseJsonlTrace('t.jsonl', '{"direction":"in","words":[],"time":1}')).toThrow(/"words" must be a non-empty list/);
+    expect(() => parseJsonlTrace('t.jsonl', '{"direction":"in","words":[],"time":1}')).toThrow(
+      /"words" must be a non-empty list/,
+    );
   });
 });
 
@@ -224,7 +286,10 @@ describe('pcapng export', () => {
   });
 
   it('writes blocks with consistent lengths', () => {
-    const file = buildPcapng([{ time: 1, direction: 'out', payload: Uint8Array.from([1, 2, 3]), session: 1 }], { serverPort: 8728, application: 'test' });
+    const file = buildPcapng([{ time: 1, direction: 'out', payload: Uint8Array.from([1, 2, 3]), session: 1 }], {
+      serverPort: 8728,
+      application: 'test',
+    });
     const dv = new DataView(file.buffer);
     let o = 0;
     const types: number[] = [];
@@ -254,8 +319,24 @@ describe('pcapng export', () => {
     const file = join(tmp.dir, exp.fileName);
     writeFileSync(file, Buffer.from(exp.data, 'base64'));
 
-    const run = (...args: string[]) => execFileSync(TSHARK, ['-n', '-r', file, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: tmp.dir } });
-    const statuses = run('-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-T', 'fields', '-e', 'ip.checksum.status', '-e', 'tcp.checksum.status')
+    const run = (...args: string[]) =>
+      execFileSync(TSHARK, ['-n', '-r', file, ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, HOME: tmp.dir },
+      });
+    const statuses = run(
+      '-o',
+      'tcp.check_checksum:TRUE',
+      '-o',
+      'ip.check_checksum:TRUE',
+      '-T',
+      'fields',
+      '-e',
+      'ip.checksum.status',
+      '-e',
+      'tcp.checksum.status',
+    )
       .trim()
       .split('\n');
     // Wireshark's checksum status: 1 = good.
@@ -263,10 +344,17 @@ describe('pcapng export', () => {
     expect(new Set(statuses)).toEqual(new Set(['1\t1']));
     // No retransmissions, lost segments or other TCP analysis complaints.
     expect(run('-Y', 'tcp.analysis.flags && !tcp.analysis.window_update').trim()).toBe('');
-    expect(run('-T', 'fields', '-e', 'tcp.stream').trim().split('\n').map(Number).reduce((a, b) => Math.max(a, b), 0)).toBe(1);
+    expect(
+      run('-T', 'fields', '-e', 'tcp.stream')
+        .trim()
+        .split('\n')
+        .map(Number)
+        .reduce((a, b) => Math.max(a, b), 0),
+    ).toBe(1);
 
     const follow0 = run('-q', '-z', 'follow,tcp,ascii,0');
-    for (const w of ['/login', '=name=admin', '=password=********', '/interface/print', '=name=ether1', '!done']) expect(follow0).toContain(w);
+    for (const w of ['/login', '=name=admin', '=password=********', '/interface/print', '=name=ether1', '!done'])
+      expect(follow0).toContain(w);
     expect(follow0).not.toContain('hunter2');
     const follow1 = run('-q', '-z', 'follow,tcp,raw,1');
     const hex = follow1
@@ -275,6 +363,11 @@ describe('pcapng export', () => {
       .map((l) => l.trim())
       .join('');
     expect(hex).toContain(Buffer.from('/system/identity/print').toString('hex'));
-    expect(hex.length / 2).toBe(t.snapshot().entries.filter((e) => e.seq >= 7).reduce((n, e) => n + e.bytes, 0));
+    expect(hex.length / 2).toBe(
+      t
+        .snapshot()
+        .entries.filter((e) => e.seq >= 7)
+        .reduce((n, e) => n + e.bytes, 0),
+    );
   });
 });

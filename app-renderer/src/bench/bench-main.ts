@@ -14,7 +14,11 @@ declare global {
 }
 
 const params = new URLSearchParams(location.search);
-const { api, backend } = createFakeApi({ batchMs: Number(params.get('batchMs') ?? 100), seed: 7, keychain: params.get('keychain') !== 'absent' });
+const { api, backend } = createFakeApi({
+  batchMs: Number(params.get('batchMs') ?? 100),
+  seed: 7,
+  keychain: params.get('keychain') !== 'absent',
+});
 window.tikscope = api;
 window.tikscopeFake = backend;
 window.performance.mark('tikscope-start');

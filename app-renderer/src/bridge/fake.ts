@@ -63,19 +63,83 @@ export class FakeRouter {
     readonly version: string,
   ) {
     this.menu('/interface', [
-      { name: 'ether1', type: 'ether', mtu: '1500', 'mac-address': '4C:5E:0C:11:22:01', running: 'true', disabled: 'false', comment: 'uplink', 'rx-byte': '918273645', 'tx-byte': '123456789' },
-      { name: 'ether2', type: 'ether', mtu: '1500', 'mac-address': '4C:5E:0C:11:22:02', running: 'true', disabled: 'false', 'rx-byte': '5512300', 'tx-byte': '7712011' },
-      { name: 'ether3', type: 'ether', mtu: '1500', 'mac-address': '4C:5E:0C:11:22:03', running: 'false', disabled: 'false', 'rx-byte': '0', 'tx-byte': '0' },
-      { name: 'ether4', type: 'ether', mtu: '1500', 'mac-address': '4C:5E:0C:11:22:04', running: 'false', disabled: 'true', 'rx-byte': '0', 'tx-byte': '0' },
-      { name: 'ether5', type: 'ether', mtu: '1500', 'mac-address': '4C:5E:0C:11:22:05', running: 'true', disabled: 'false', 'rx-byte': '33445566', 'tx-byte': '22334455' },
-      { name: 'bridge1', type: 'bridge', mtu: '1500', 'mac-address': '4C:5E:0C:11:22:01', running: 'true', disabled: 'false', 'rx-byte': '77123', 'tx-byte': '88123' },
+      {
+        name: 'ether1',
+        type: 'ether',
+        mtu: '1500',
+        'mac-address': '4C:5E:0C:11:22:01',
+        running: 'true',
+        disabled: 'false',
+        comment: 'uplink',
+        'rx-byte': '918273645',
+        'tx-byte': '123456789',
+      },
+      {
+        name: 'ether2',
+        type: 'ether',
+        mtu: '1500',
+        'mac-address': '4C:5E:0C:11:22:02',
+        running: 'true',
+        disabled: 'false',
+        'rx-byte': '5512300',
+        'tx-byte': '7712011',
+      },
+      {
+        name: 'ether3',
+        type: 'ether',
+        mtu: '1500',
+        'mac-address': '4C:5E:0C:11:22:03',
+        running: 'false',
+        disabled: 'false',
+        'rx-byte': '0',
+        'tx-byte': '0',
+      },
+      {
+        name: 'ether4',
+        type: 'ether',
+        mtu: '1500',
+        'mac-address': '4C:5E:0C:11:22:04',
+        running: 'false',
+        disabled: 'true',
+        'rx-byte': '0',
+        'tx-byte': '0',
+      },
+      {
+        name: 'ether5',
+        type: 'ether',
+        mtu: '1500',
+        'mac-address': '4C:5E:0C:11:22:05',
+        running: 'true',
+        disabled: 'false',
+        'rx-byte': '33445566',
+        'tx-byte': '22334455',
+      },
+      {
+        name: 'bridge1',
+        type: 'bridge',
+        mtu: '1500',
+        'mac-address': '4C:5E:0C:11:22:01',
+        running: 'true',
+        disabled: 'false',
+        'rx-byte': '77123',
+        'tx-byte': '88123',
+      },
     ]);
     this.menu('/ip/address', [
       { address: '192.168.88.1/24', network: '192.168.88.0', interface: 'bridge1', disabled: 'false', dynamic: 'false' },
       { address: '10.0.0.2/30', network: '10.0.0.0', interface: 'ether1', disabled: 'false', dynamic: 'true' },
     ]);
     this.menu('/system/resource', [
-      { uptime: '3d4h12m9s', version: `${version} (stable)`, 'cpu-load': '3', 'free-memory': '912539648', 'total-memory': '1073741824', 'board-name': 'CHR', 'architecture-name': 'x86_64', platform: 'MikroTik' },
+      {
+        uptime: '3d4h12m9s',
+        version: `${version} (stable)`,
+        'cpu-load': '3',
+        'free-memory': '912539648',
+        'total-memory': '1073741824',
+        'board-name': 'CHR',
+        'architecture-name': 'x86_64',
+        platform: 'MikroTik',
+      },
     ]);
     this.menu('/system/identity', [{ name: identity }]);
     this.menu('/ip/route', [
@@ -138,7 +202,14 @@ export class FakeRouter {
     const m = this.menu(path);
     for (let i = 0; i < count; i++) {
       const id = `*${(m.nextId++).toString(16).toUpperCase()}`;
-      m.rows.set(id, { '.id': id, name: `item-${i}`, address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, bytes: String(i * 7), packets: String(i), comment: '' });
+      m.rows.set(id, {
+        '.id': id,
+        name: `item-${i}`,
+        address: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        bytes: String(i * 7),
+        packets: String(i),
+        comment: '',
+      });
     }
   }
 }
@@ -379,7 +450,8 @@ export class FakeBackend {
       this.emit('console:replies', batch);
     }
     // Like main: at most 500 entries per event, the newest; older ones stay fetchable (trace:get).
-    for (const [connectionId, entries] of this.traceQueue) this.emit('trace:entries', { connectionId, entries: entries.slice(-500) });
+    for (const [connectionId, entries] of this.traceQueue)
+      this.emit('trace:entries', { connectionId, entries: entries.slice(-500) });
     this.traceQueue.clear();
     for (const t of this.tables.values()) this.flushTable(t);
   }
@@ -415,7 +487,13 @@ export class FakeBackend {
     this.trace(run.connectionId, 'in', full);
     const kind = words[0] ?? '';
     if (kind === '!re') run.rows++;
-    const reply: ConsoleReply = { connectionId: run.connectionId, commandId: run.commandId, kind, words: full, elapsedMs: this.now() - run.started };
+    const reply: ConsoleReply = {
+      connectionId: run.connectionId,
+      commandId: run.commandId,
+      kind,
+      words: full,
+      elapsedMs: this.now() - run.started,
+    };
     if (run.tap) return run.tap.onReply(reply);
     this.replyQueue.push(reply);
     this.schedule();
@@ -429,7 +507,14 @@ export class FakeBackend {
     const elapsedMs = this.now() - run.started;
     const hist = this.history.get(run.connectionId)?.find((h) => h.id === run.commandId);
     if (hist) Object.assign(hist, { outcome, rows: run.rows, elapsedMs });
-    const end: ConsoleEnd = { connectionId: run.connectionId, commandId: run.commandId, outcome, rows: run.rows, elapsedMs, ...(error ? { error } : {}) };
+    const end: ConsoleEnd = {
+      connectionId: run.connectionId,
+      commandId: run.commandId,
+      outcome,
+      rows: run.rows,
+      elapsedMs,
+      ...(error ? { error } : {}),
+    };
     if (run.tap) run.tap.onEnd(end);
     else this.emit('console:end', end);
   }
@@ -468,7 +553,9 @@ export class FakeBackend {
   }
 
   private tableUpsert(t: TableRun, row: Row): void {
-    const shown: Row = t.proplist.length ? Object.fromEntries(Object.entries(row).filter(([k]) => k === '.id' || t.proplist.includes(k))) : row;
+    const shown: Row = t.proplist.length
+      ? Object.fromEntries(Object.entries(row).filter(([k]) => k === '.id' || t.proplist.includes(k)))
+      : row;
     const prev = t.rows.get(shown['.id'] as string);
     const merged = prev ? { ...prev, ...shown } : shown;
     t.rows.set(merged['.id'] as string, merged);
@@ -501,14 +588,23 @@ export class FakeBackend {
 
   private conn(id: string): SavedConnection {
     const c = this.connections.find((x) => x.id === id);
-    if (!c) throw { code: 'NOT_FOUND', message: `No saved connection with id ${id}.`, hint: 'It may have been deleted; pick another router.' } satisfies BridgeError;
+    if (!c)
+      throw {
+        code: 'NOT_FOUND',
+        message: `No saved connection with id ${id}.`,
+        hint: 'It may have been deleted; pick another router.',
+      } satisfies BridgeError;
     return c;
   }
 
   private online(connectionId: string): SavedConnection {
     const c = this.conn(connectionId);
     if (this.links.get(connectionId)?.status !== 'online') {
-      throw { code: 'NOT_CONNECTED', message: `${c.name} is not connected.`, hint: 'Press Connect first; commands are never queued while offline.' } satisfies BridgeError;
+      throw {
+        code: 'NOT_CONNECTED',
+        message: `${c.name} is not connected.`,
+        hint: 'Press Connect first; commands are never queued while offline.',
+      } satisfies BridgeError;
     }
     return c;
   }
@@ -520,7 +616,13 @@ export class FakeBackend {
       t.status = 'resubscribing';
       this.flushTable(t);
     }
-    this.linkState(c, { status: 'backoff', reason: 'Connection lost: the router closed the connection.', errorCode: 'NETWORK', nextAttemptAt: this.now() + backInMs, attempt: 1 });
+    this.linkState(c, {
+      status: 'backoff',
+      reason: 'Connection lost: the router closed the connection.',
+      errorCode: 'NETWORK',
+      nextAttemptAt: this.now() + backInMs,
+      attempt: 1,
+    });
     setTimeout(() => {
       this.linkState(c, this.onlinePatch(c));
       for (const t of [...this.tables.values()].filter((t) => t.connectionId === connectionId)) {
@@ -533,7 +635,11 @@ export class FakeBackend {
 
   private onlinePatch(c: SavedConnection): Partial<LinkState> {
     const r = this.router(c.id);
-    return { status: 'online', router: { identity: r.identity, version: this.rosVersion, board: 'CHR', architecture: 'x86_64' }, connectedAt: this.now() };
+    return {
+      status: 'online',
+      router: { identity: r.identity, version: this.rosVersion, board: 'CHR', architecture: 'x86_64' },
+      connectedAt: this.now(),
+    };
   }
 
   readonly handlers: { [K in CallName]: (args: CallArgs<K>) => Promise<CallResult<K>> | CallResult<K> } = {
@@ -543,7 +649,13 @@ export class FakeBackend {
       host: 'browser',
       platform: 'fake',
       dataDir: '/fake',
-      keychain: this.keychain ? { available: true } : { available: false, reason: 'no-secret-service', hint: 'Install and unlock a Secret Service (gnome-keyring) to keep passwords between runs.' },
+      keychain: this.keychain
+        ? { available: true }
+        : {
+            available: false,
+            reason: 'no-secret-service',
+            hint: 'Install and unlock a Secret Service (gnome-keyring) to keep passwords between runs.',
+          },
     }),
     'settings:get': () => this.settings,
     'settings:set': (args) => {
@@ -554,7 +666,14 @@ export class FakeBackend {
     'connections:save': ({ id, input }) => this.save(id, input),
     'connections:duplicate': ({ id }) => {
       const c = this.conn(id);
-      const copy: SavedConnection = { ...c, id: `c${this.connections.length + 1}-${Math.floor(this.random() * 1e6)}`, name: `${c.name} (copy)`, demo: c.demo, createdAt: iso(this.now()), updatedAt: iso(this.now()) };
+      const copy: SavedConnection = {
+        ...c,
+        id: `c${this.connections.length + 1}-${Math.floor(this.random() * 1e6)}`,
+        name: `${c.name} (copy)`,
+        demo: c.demo,
+        createdAt: iso(this.now()),
+        updatedAt: iso(this.now()),
+      };
       if (this.passwords.has(c.id)) this.passwords.set(copy.id, this.passwords.get(c.id) as string);
       this.connections.push(copy);
       this.changed();
@@ -582,13 +701,26 @@ export class FakeBackend {
       if (failure) {
         this.connectFailures.delete(id);
         const status = failure.code === 'LOGIN_FAILED' ? 'auth-failed' : 'failed';
-        this.linkState(c, { status, reason: failure.message, errorCode: failure.code, ...(failure.presented ? { presentedFingerprint256: failure.presented } : {}) });
+        this.linkState(c, {
+          status,
+          reason: failure.message,
+          errorCode: failure.code,
+          ...(failure.presented ? { presentedFingerprint256: failure.presented } : {}),
+        });
         const { presented: _p, ...error } = failure;
         throw error;
       }
       if (!c.demo && !c.hasPassword && !this.runPasswords.has(id)) {
-        const s = this.linkState(c, { status: 'auth-failed', reason: 'Login failed: no password is stored for this router.', errorCode: 'LOGIN_FAILED' });
-        throw { code: 'LOGIN_FAILED', message: s.reason as string, hint: 'Enter the password (Edit) or connect with a password for this run.' } satisfies BridgeError;
+        const s = this.linkState(c, {
+          status: 'auth-failed',
+          reason: 'Login failed: no password is stored for this router.',
+          errorCode: 'LOGIN_FAILED',
+        });
+        throw {
+          code: 'LOGIN_FAILED',
+          message: s.reason as string,
+          hint: 'Enter the password (Edit) or connect with a password for this run.',
+        } satisfies BridgeError;
       }
       this.trace(id, 'out', ['/login', `=name=${c.user}`, '=password=secret', '.tag=login']);
       this.trace(id, 'in', ['!done', '.tag=login']);
@@ -627,19 +759,42 @@ export class FakeBackend {
       const t = this.traces.get(connectionId) ?? { seq: 0, entries: [], dropped: 0 };
       let entries = t.entries.filter((e) => e.seq > (sinceSeq ?? 0));
       if (limit) entries = entries.slice(-limit);
-      return { connectionId, entries, dropped: t.dropped, heldBytes: entries.reduce((n, e) => n + e.bytes, 0), capBytes: 8 << 20 };
+      return {
+        connectionId,
+        entries,
+        dropped: t.dropped,
+        heldBytes: entries.reduce((n, e) => n + e.bytes, 0),
+        capBytes: 8 << 20,
+      };
     },
     'trace:export': ({ connectionId, format }) => {
       const t = this.traces.get(connectionId) ?? { seq: 0, entries: [], dropped: 0 };
-      if (format === 'jsonl') return { fileName: `trace-${connectionId}.jsonl`, mime: 'application/x-ndjson', data: t.entries.map((e) => JSON.stringify(e)).join('\n') + '\n', encoding: 'utf-8' };
+      if (format === 'jsonl')
+        return {
+          fileName: `trace-${connectionId}.jsonl`,
+          mime: 'application/x-ndjson',
+          data: t.entries.map((e) => JSON.stringify(e)).join('\n') + '\n',
+          encoding: 'utf-8',
+        };
       if (format === 'text')
         return {
           fileName: `trace-${connectionId}.txt`,
           mime: 'text/plain',
-          data: t.entries.map((e) => e.words.map((w) => `${e.direction === 'out' ? '<<<' : '>>>'} ${w}`).join('\n') + `\n${e.direction === 'out' ? '<<<' : '>>>'} \n`).join(''),
+          data: t.entries
+            .map(
+              (e) =>
+                e.words.map((w) => `${e.direction === 'out' ? '<<<' : '>>>'} ${w}`).join('\n') +
+                `\n${e.direction === 'out' ? '<<<' : '>>>'} \n`,
+            )
+            .join(''),
           encoding: 'utf-8',
         };
-      return { fileName: `trace-${connectionId}.pcapng`, mime: 'application/vnd.tcpdump.pcap', data: btoa('\x0a\x0d\x0d\x0afake'), encoding: 'base64' };
+      return {
+        fileName: `trace-${connectionId}.pcapng`,
+        mime: 'application/vnd.tcpdump.pcap',
+        data: btoa('\x0a\x0d\x0d\x0afake'),
+        encoding: 'base64',
+      };
     },
     'trace:import': ({ fileName, content }) => {
       const id = `import:${this.nextImport++}`;
@@ -650,7 +805,12 @@ export class FakeBackend {
         try {
           e = JSON.parse(line) as TraceEntry;
         } catch {
-          throw { code: 'VALIDATION', message: `${fileName} line ${i + 1} is not JSON.`, hint: 'Import a JSON Lines trace exported by Tikscope.', detail: { line: i + 1 } } satisfies BridgeError;
+          throw {
+            code: 'VALIDATION',
+            message: `${fileName} line ${i + 1} is not JSON.`,
+            hint: 'Import a JSON Lines trace exported by Tikscope.',
+            detail: { line: i + 1 },
+          } satisfies BridgeError;
         }
         entries.push({ ...e, connectionId: id });
       });
@@ -663,30 +823,80 @@ export class FakeBackend {
     },
     // The fake router has no /console/inspect: the console falls back to its own suggestions,
     // exactly as with a real router that lacks it.
-    'complete:children': () => ({ available: false, reason: 'the fake bridge has no /console/inspect', nodes: [], version: this.rosVersion, cached: false }),
-    'complete:values': () => ({ available: false, reason: 'the fake bridge has no /console/inspect', values: [], mayBeIncomplete: true }),
+    'complete:children': () => ({
+      available: false,
+      reason: 'the fake bridge has no /console/inspect',
+      nodes: [],
+      version: this.rosVersion,
+      cached: false,
+    }),
+    'complete:values': () => ({
+      available: false,
+      reason: 'the fake bridge has no /console/inspect',
+      values: [],
+      mayBeIncomplete: true,
+    }),
     'broadcast:send': (args) => this.broadcast(args),
     // The fake answers a broadcast in one go, so there is never one running to cancel.
     'broadcast:cancel': ({ broadcastId }) => ({ broadcastId, running: false }),
     'diff:fetch': (args) => this.diffFetch(args),
-    'replay:plan': ({ sourceId }) => ({ sourceId, sentences: this.replaySentences(sourceId), skipped: { login: 0, cancel: 0, quit: 0, older: 0 } }),
+    'replay:plan': ({ sourceId }) => ({
+      sourceId,
+      sentences: this.replaySentences(sourceId),
+      skipped: { login: 0, cancel: 0, quit: 0, older: 0 },
+    }),
     'replay:run': ({ sourceId, targetId, seqs, confirmedWrites }) => {
       const target = this.conn(targetId);
-      if (this.links.get(targetId)?.status !== 'online') throw { code: 'NOT_CONNECTED', message: `${target.name} is not connected`, hint: 'Connect to the router first.' } satisfies BridgeError;
+      if (this.links.get(targetId)?.status !== 'online')
+        throw {
+          code: 'NOT_CONNECTED',
+          message: `${target.name} is not connected`,
+          hint: 'Connect to the router first.',
+        } satisfies BridgeError;
       const chosen = this.replaySentences(sourceId).filter((s) => seqs.includes(s.seq));
       const unconfirmed = chosen.filter((s) => !s.readOnly && !confirmedWrites.includes(s.seq));
       if (unconfirmed.length) {
-        throw { code: 'VALIDATION', message: `${unconfirmed.length} selected sentences change the router and were not confirmed. Nothing was sent.`, detail: { field: 'confirmedWrites' } } satisfies BridgeError;
+        throw {
+          code: 'VALIDATION',
+          message: `${unconfirmed.length} selected sentences change the router and were not confirmed. Nothing was sent.`,
+          detail: { field: 'confirmedWrites' },
+        } satisfies BridgeError;
       }
       // The stand-in sends the words and answers every one as recorded.
       const rows: ReplayRow[] = chosen.map((s, i) => {
-        this.emit('replay:progress', { replayId: 'r1', sourceId, targetId, done: i, total: chosen.length, command: s.words[0] as string });
+        this.emit('replay:progress', {
+          replayId: 'r1',
+          sourceId,
+          targetId,
+          done: i,
+          total: chosen.length,
+          command: s.words[0] as string,
+        });
         this.trace(targetId, 'out', [...s.words, `.tag=r${i}`]);
         this.trace(targetId, 'in', ['!done', `.tag=r${i}`]);
-        return { seq: s.seq, words: s.words, readOnly: s.readOnly, streaming: s.streaming, recorded: s.recorded, replayed: { ...s.recorded, elapsedMs: 1, bounded: false }, verdict: 'same', differences: [], notes: [] };
+        return {
+          seq: s.seq,
+          words: s.words,
+          readOnly: s.readOnly,
+          streaming: s.streaming,
+          recorded: s.recorded,
+          replayed: { ...s.recorded, elapsedMs: 1, bounded: false },
+          verdict: 'same',
+          differences: [],
+          notes: [],
+        };
       });
       this.emit('replay:progress', { replayId: 'r1', sourceId, targetId, done: rows.length, total: rows.length });
-      return { replayId: 'r1', sourceId, targetId, startedAt: this.now(), elapsedMs: rows.length, rows, same: rows.length, differs: 0 };
+      return {
+        replayId: 'r1',
+        sourceId,
+        targetId,
+        startedAt: this.now(),
+        elapsedMs: rows.length,
+        rows,
+        same: rows.length,
+        differs: 0,
+      };
     },
     'repro:export': ({ connectionId, description }) => {
       const c = this.connections.find((x) => x.id === connectionId);
@@ -695,11 +905,18 @@ export class FakeBackend {
         format: 'tikscope-repro',
         version: 1,
         description,
-        connection: c ? { name: c.name, host: c.host, port: c.port, transport: c.transport, user: c.user, codePage: c.codePage } : { name: connectionId },
+        connection: c
+          ? { name: c.name, host: c.host, port: c.port, transport: c.transport, user: c.user, codePage: c.codePage }
+          : { name: connectionId },
         router: { known: true, version: this.rosVersion },
         trace: t.entries,
       };
-      return { fileName: `${c?.name ?? 'trace'}.tikscope-repro.json`, mime: 'application/json', data: JSON.stringify(bundle, null, 2), encoding: 'utf-8' };
+      return {
+        fileName: `${c?.name ?? 'trace'}.tikscope-repro.json`,
+        mime: 'application/json',
+        data: JSON.stringify(bundle, null, 2),
+        encoding: 'utf-8',
+      };
     },
   };
 
@@ -711,20 +928,43 @@ export class FakeBackend {
     const names = args.connectionIds.map((id) => this.conn(id).name);
     const command = args.words[0] ?? '';
     const verb = command.slice(command.lastIndexOf('/') + 1);
-    const readOnly = ['print', 'getall', 'get', 'listen', 'monitor', 'monitor-traffic'].includes(verb) || command === '/console/inspect';
-    if (!readOnly && !args.confirmed) return { status: 'needs-confirmation', command, reason: `"${verb}" is not a read-only command`, routers: names };
+    const readOnly =
+      ['print', 'getall', 'get', 'listen', 'monitor', 'monitor-traffic'].includes(verb) || command === '/console/inspect';
+    if (!readOnly && !args.confirmed)
+      return { status: 'needs-confirmation', command, reason: `"${verb}" is not a read-only command`, routers: names };
     const started = this.now();
     const runOne = (id: string): Promise<BroadcastRouterResult> =>
       new Promise((resolve) => {
         const c = this.conn(id);
-        const base: BroadcastRouterResult = { connectionId: id, name: c.name, outcome: 'failed', rows: 0, replies: [], repliesDropped: 0, elapsedMs: 0 };
+        const base: BroadcastRouterResult = {
+          connectionId: id,
+          name: c.name,
+          outcome: 'failed',
+          rows: 0,
+          replies: [],
+          repliesDropped: 0,
+          elapsedMs: 0,
+        };
         if (this.links.get(id)?.status !== 'online') {
-          resolve({ ...base, outcome: 'not-connected', error: { code: 'NOT_CONNECTED', message: `${c.name} is not connected.`, hint: 'Connect it first.' } });
+          resolve({
+            ...base,
+            outcome: 'not-connected',
+            error: { code: 'NOT_CONNECTED', message: `${c.name} is not connected.`, hint: 'Connect it first.' },
+          });
           return;
         }
         const ref = this.send(id, args.words, {
           onReply: (r) => base.replies.push({ kind: r.kind, words: r.words, elapsedMs: r.elapsedMs }),
-          onEnd: (end) => resolve({ ...base, commandId: ref.commandId, tag: ref.tag, outcome: end.outcome, rows: end.rows, elapsedMs: end.elapsedMs, ...(end.error ? { error: end.error } : {}) }),
+          onEnd: (end) =>
+            resolve({
+              ...base,
+              commandId: ref.commandId,
+              tag: ref.tag,
+              outcome: end.outcome,
+              rows: end.rows,
+              elapsedMs: end.elapsedMs,
+              ...(end.error ? { error: end.error } : {}),
+            }),
         });
       });
     const results: BroadcastRouterResult[] = [];
@@ -732,7 +972,16 @@ export class FakeBackend {
       let stopper: BroadcastRouterResult | undefined;
       for (const id of args.connectionIds) {
         if (stopper) {
-          results.push({ connectionId: id, name: this.conn(id).name, outcome: 'skipped', rows: 0, replies: [], repliesDropped: 0, elapsedMs: 0, error: { code: 'CANCELLED', message: `not sent: ${stopper.name} ended ${stopper.outcome}` } });
+          results.push({
+            connectionId: id,
+            name: this.conn(id).name,
+            outcome: 'skipped',
+            rows: 0,
+            replies: [],
+            repliesDropped: 0,
+            elapsedMs: 0,
+            error: { code: 'CANCELLED', message: `not sent: ${stopper.name} ended ${stopper.outcome}` },
+          });
           continue;
         }
         const r = await runOne(id);
@@ -740,7 +989,18 @@ export class FakeBackend {
         if (r.outcome !== 'done') stopper = r;
       }
     } else results.push(...(await Promise.all(args.connectionIds.map(runOne))));
-    return { status: 'sent', result: { broadcastId: `b${this.nextCommand}`, words: args.words, readOnly, stopOnFirstError: !!args.stopOnFirstError, startedAt: started, elapsedMs: this.now() - started, results } };
+    return {
+      status: 'sent',
+      result: {
+        broadcastId: `b${this.nextCommand}`,
+        words: args.words,
+        readOnly,
+        stopOnFirstError: !!args.stopOnFirstError,
+        startedAt: started,
+        elapsedMs: this.now() - started,
+        results,
+      },
+    };
   }
 
   private diffFetch(args: CallArgs<'diff:fetch'>): DiffFetchResult {
@@ -748,10 +1008,20 @@ export class FakeBackend {
     const routers = args.connectionIds.map((id): DiffRouterRows => {
       const c = this.conn(id);
       const base: DiffRouterRows = { connectionId: id, name: c.name, outcome: 'done', rows: [], truncated: false, elapsedMs: 1 };
-      if (this.links.get(id)?.status !== 'online') return { ...base, outcome: 'not-connected', error: { code: 'NOT_CONNECTED', message: `${c.name} is not connected.`, hint: 'Connect it first.' } };
+      if (this.links.get(id)?.status !== 'online')
+        return {
+          ...base,
+          outcome: 'not-connected',
+          error: { code: 'NOT_CONNECTED', message: `${c.name} is not connected.`, hint: 'Connect it first.' },
+        };
       const router = this.router(id);
       const menu = router.menus.get(path);
-      if (!menu) return { ...base, outcome: 'trap', error: { code: 'TRAP', message: `${c.name}: no such command or directory (${path.split('/').pop()})` } };
+      if (!menu)
+        return {
+          ...base,
+          outcome: 'trap',
+          error: { code: 'TRAP', message: `${c.name}: no such command or directory (${path.split('/').pop()})` },
+        };
       const props = args.proplist ?? [];
       const rows = [...menu.rows.values()]
         .filter((r) => matchesQuery(r, args.query ?? []))
@@ -775,10 +1045,15 @@ export class FakeBackend {
       const s: ReplaySentence = {
         seq: e.seq,
         words,
-        readOnly: /\/(print|getall|get|listen|monitor|monitor-traffic|inspect)$/.test(command) && !words.some((w) => w.startsWith('=file=')),
+        readOnly:
+          /\/(print|getall|get|listen|monitor|monitor-traffic|inspect)$/.test(command) &&
+          !words.some((w) => w.startsWith('=file=')),
         streaming: command.endsWith('/listen') || words.some((w) => /^=(follow|follow-only|interval)=/.test(w)),
         background: false,
-        recorded: { outcome: trap ? 'trap' : done ? 'done' : 'open', replies: replies.filter((r) => r.words[0] === '!re').length },
+        recorded: {
+          outcome: trap ? 'trap' : done ? 'done' : 'open',
+          replies: replies.filter((r) => r.words[0] === '!re').length,
+        },
       };
       if (e.tag !== undefined) s.tag = e.tag;
       out.push(s);
@@ -787,7 +1062,13 @@ export class FakeBackend {
   }
 
   private linkStateQuiet(c: SavedConnection): LinkState {
-    return { connectionId: c.id, status: 'offline', transport: c.transport, encrypted: c.transport !== 'plain', authenticated: c.transport === 'tls-verify' || c.transport === 'tls-pinned' };
+    return {
+      connectionId: c.id,
+      status: 'offline',
+      transport: c.transport,
+      encrypted: c.transport !== 'plain',
+      authenticated: c.transport === 'tls-verify' || c.transport === 'tls-pinned',
+    };
   }
 
   private changed(): void {
@@ -795,14 +1076,26 @@ export class FakeBackend {
   }
 
   private save(id: string | undefined, input: ConnectionInput): SavedConnection {
-    const bad = (field: string, message: string): BridgeError => ({ code: 'VALIDATION', message, hint: 'Correct the field and save again.', detail: { field } });
+    const bad = (field: string, message: string): BridgeError => ({
+      code: 'VALIDATION',
+      message,
+      hint: 'Correct the field and save again.',
+      detail: { field },
+    });
     if (!input.name.trim()) throw bad('name', 'Name must not be empty.');
-    if (!input.host.trim() || /\s/.test(input.host)) throw bad('host', 'Host must be a host name or an IP address without spaces.');
-    if (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535) throw bad('port', 'Port must be a whole number from 1 to 65535.');
+    if (!input.host.trim() || /\s/.test(input.host))
+      throw bad('host', 'Host must be a host name or an IP address without spaces.');
+    if (!Number.isInteger(input.port) || input.port < 1 || input.port > 65535)
+      throw bad('port', 'Port must be a whole number from 1 to 65535.');
     const transports: TransportKind[] = ['plain', 'tls-verify', 'tls-pinned', 'tls-anonymous'];
     if (!transports.includes(input.transport)) throw bad('transport', 'Unknown transport.');
     if (input.password && !this.keychain) {
-      throw { code: 'KEYCHAIN_UNAVAILABLE', message: 'No OS keychain is available, so the password cannot be stored.', hint: 'Save without a password and enter it when connecting (kept for this run only).', detail: { reason: 'no-secret-service' } } satisfies BridgeError;
+      throw {
+        code: 'KEYCHAIN_UNAVAILABLE',
+        message: 'No OS keychain is available, so the password cannot be stored.',
+        hint: 'Save without a password and enter it when connecting (kept for this run only).',
+        detail: { reason: 'no-secret-service' },
+      } satisfies BridgeError;
     }
     const now = iso(this.now());
     let c = id ? this.conn(id) : undefined;
@@ -824,7 +1117,13 @@ export class FakeBackend {
       this.connections.push(c);
     }
     const { password, ...rest } = input;
-    Object.assign(c, { ...rest, group: rest.group ?? c.group, codePage: rest.codePage ?? c.codePage, notes: rest.notes ?? c.notes, updatedAt: now });
+    Object.assign(c, {
+      ...rest,
+      group: rest.group ?? c.group,
+      codePage: rest.codePage ?? c.codePage,
+      notes: rest.notes ?? c.notes,
+      updatedAt: now,
+    });
     if (password === null) this.passwords.delete(c.id);
     else if (typeof password === 'string') this.passwords.set(c.id, password);
     c.hasPassword = this.passwords.has(c.id) || !!c.demo;
@@ -835,7 +1134,12 @@ export class FakeBackend {
   private send(connectionId: string, words: string[], tap?: CommandRun['tap']): { commandId: string; tag: string } {
     this.online(connectionId);
     if (!words.length || !words[0]?.startsWith('/')) {
-      throw { code: 'VALIDATION', message: 'The first word must be a command starting with "/".', hint: 'Write the command on the first line, e.g. /interface/print.', detail: { field: 'words' } } satisfies BridgeError;
+      throw {
+        code: 'VALIDATION',
+        message: 'The first word must be a command starting with "/".',
+        hint: 'Write the command on the first line, e.g. /interface/print.',
+        detail: { field: 'words' },
+      } satisfies BridgeError;
     }
     const commandId = `cmd${this.nextCommand++}`;
     const userTag = words.find((w) => w.startsWith('.tag='))?.slice(5);
@@ -866,7 +1170,8 @@ export class FakeBackend {
         attrs[eq < 0 ? w.slice(1) : w.slice(1, eq)] = eq < 0 ? '' : w.slice(eq + 1);
       } else if (w.startsWith('?')) query.push(w);
     }
-    const trap = (message: string, category?: number) => this.reply(run, ['!trap', ...(category !== undefined ? [`=category=${category}`] : []), `=message=${message}`]);
+    const trap = (message: string, category?: number) =>
+      this.reply(run, ['!trap', ...(category !== undefined ? [`=category=${category}`] : []), `=message=${message}`]);
     const done = (extra: string[] = []) => {
       this.reply(run, ['!done', ...extra]);
       this.end(run, 'done');
@@ -881,7 +1186,8 @@ export class FakeBackend {
       return;
     }
     const proplist = attrs['.proplist']?.split(',').filter(Boolean) ?? [];
-    const project = (r: Row) => (proplist.length ? Object.fromEntries(Object.entries(r).filter(([k]) => proplist.includes(k))) : r);
+    const project = (r: Row) =>
+      proplist.length ? Object.fromEntries(Object.entries(r).filter(([k]) => proplist.includes(k))) : r;
     const toWords = (r: Row) => Object.entries(project(r)).map(([k, v]) => `=${k}=${v}`);
     switch (verb) {
       case 'print':
@@ -946,11 +1252,22 @@ export class FakeBackend {
     this.online(args.connectionId);
     const path = args.path.replace(/\/+$/, '');
     if (!/^\/[a-z0-9-]+(\/[a-z0-9-]+)*$/i.test(path)) {
-      throw { code: 'VALIDATION', message: `"${args.path}" is not a menu path.`, hint: 'Write it in API form, e.g. /interface or /ip/address.', detail: { field: 'path' } } satisfies BridgeError;
+      throw {
+        code: 'VALIDATION',
+        message: `"${args.path}" is not a menu path.`,
+        hint: 'Write it in API form, e.g. /interface or /ip/address.',
+        detail: { field: 'path' },
+      } satisfies BridgeError;
     }
     const router = this.router(args.connectionId);
     const menu = router.menus.get(path);
-    if (!menu) throw { code: 'TRAP', message: `no such command or directory (${path.split('/').pop()})`, hint: 'Check the menu path.', detail: { field: 'path' } } satisfies BridgeError;
+    if (!menu)
+      throw {
+        code: 'TRAP',
+        message: `no such command or directory (${path.split('/').pop()})`,
+        hint: 'Check the menu path.',
+        detail: { field: 'path' },
+      } satisfies BridgeError;
     const tableId = `t${this.nextTable++}`;
     const listenTag = `l${tableId}`;
     const query = args.query ?? [];
@@ -971,7 +1288,12 @@ export class FakeBackend {
       stop: () => undefined,
     };
     this.tables.set(tableId, t);
-    this.trace(args.connectionId, 'out', [`${path}/print`, ...query, ...(t.proplist.length ? [`=.proplist=.id,${t.proplist.join(',')}`] : []), `.tag=p${tableId}`]);
+    this.trace(args.connectionId, 'out', [
+      `${path}/print`,
+      ...query,
+      ...(t.proplist.length ? [`=.proplist=.id,${t.proplist.join(',')}`] : []),
+      `.tag=p${tableId}`,
+    ]);
     const l = (row: Row, dead: boolean) => {
       if (dead) {
         this.trace(args.connectionId, 'in', ['!re', `=.id=${row['.id']}`, '=.dead=yes', `.tag=${listenTag}`]);
@@ -989,13 +1311,23 @@ export class FakeBackend {
         this.trace(args.connectionId, 'out', ['/cancel', `=tag=${listenTag}`]);
         t.status = 'stopped';
         this.flushTable(t);
-        this.emit('table:patch', { tableId, connectionId: args.connectionId, reset: false, upserts: [], removes: [], total: t.rows.size, updatesPerSecond: 0, status: 'stopped' });
+        this.emit('table:patch', {
+          tableId,
+          connectionId: args.connectionId,
+          reset: false,
+          upserts: [],
+          removes: [],
+          total: t.rows.size,
+          updatesPerSecond: 0,
+          status: 'stopped',
+        });
         this.tables.delete(tableId);
       }
     };
     setTimeout(() => {
       const rows = [...menu.rows.values()].filter((r) => matchesQuery(r, query));
-      for (const r of rows.slice(0, 50)) this.trace(args.connectionId, 'in', ['!re', ...Object.entries(r).map(([k, v]) => `=${k}=${v}`), `.tag=p${tableId}`]);
+      for (const r of rows.slice(0, 50))
+        this.trace(args.connectionId, 'in', ['!re', ...Object.entries(r).map(([k, v]) => `=${k}=${v}`), `.tag=p${tableId}`]);
       this.trace(args.connectionId, 'in', ['!done', `.tag=p${tableId}`]);
       for (const r of rows) this.tableUpsert(t, r);
       t.loaded = rows.length;

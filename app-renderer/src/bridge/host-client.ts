@@ -150,7 +150,11 @@ export function createHostClient(opts: HostClientOptions): HostClient {
           if (p.sent || !pending.has(id)) return;
           pending.delete(id);
           resolve(
-            fail('NETWORK', `The Tikscope host did not answer (${channel}).`, 'Check that "npm run web" is still running, then reload the page.'),
+            fail(
+              'NETWORK',
+              `The Tikscope host did not answer (${channel}).`,
+              'Check that "npm run web" is still running, then reload the page.',
+            ),
           );
         }, callWaitMs);
       }

@@ -6,9 +6,7 @@ import { createHostClient, type HostClient } from './host-client';
  * host's WebSocket with the token from `#token=…`. Without either, the app explains how to start.
  */
 export type ResolvedBridge =
-  | { kind: 'preload'; api: Api }
-  | { kind: 'host'; api: Api; host: HostClient }
-  | { kind: 'none'; reason: string };
+  { kind: 'preload'; api: Api } | { kind: 'host'; api: Api; host: HostClient } | { kind: 'none'; reason: string };
 
 export function tokenFromHash(hash: string): string | undefined {
   const params = new URLSearchParams(hash.replace(/^#/, ''));

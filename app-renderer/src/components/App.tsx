@@ -9,7 +9,8 @@ import { Sidebar } from './Sidebar';
 import { WorkspaceArea } from './WorkspaceArea';
 
 function useSystemDark(): boolean {
-  const query = typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : undefined;
+  const query =
+    typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : undefined;
   const [dark, setDark] = useState(() => query?.matches ?? false);
   useEffect(() => {
     if (!query) return;
@@ -96,7 +97,11 @@ function TopBar() {
       </label>
       <label className="inline-field">
         <span>Theme</span>
-        <select className="input input-small" value={theme} onChange={(e) => run(actions.setTheme(e.target.value as ThemeSetting))}>
+        <select
+          className="input input-small"
+          value={theme}
+          onChange={(e) => run(actions.setTheme(e.target.value as ThemeSetting))}
+        >
           <option value="system">System</option>
           <option value="light">Light</option>
           <option value="dark">Dark</option>
@@ -128,7 +133,12 @@ function FatalScreen() {
 export function App() {
   const { phase, themeSetting, dialogOpen, helpOpen } = useApp(
     // A broadcast confirmation is a dialog too (rendered in a portal, outside the inert shell).
-    useShallow((s) => ({ phase: s.phase, themeSetting: s.settings.theme, dialogOpen: !!s.dialog || !!s.broadcast.confirm, helpOpen: s.helpOpen })),
+    useShallow((s) => ({
+      phase: s.phase,
+      themeSetting: s.settings.theme,
+      dialogOpen: !!s.dialog || !!s.broadcast.confirm,
+      helpOpen: s.helpOpen,
+    })),
   );
   const systemDark = useSystemDark();
   const theme = themeSetting === 'system' ? (systemDark ? 'dark' : 'light') : themeSetting;
@@ -179,7 +189,10 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, { error?: 
         <div className="center-screen" role="alert">
           <h1>Something went wrong in this window</h1>
           <p className="mono">{this.state.error.message}</p>
-          <p>Your router sessions keep running in the background. Reload the window to continue; please report this with the steps that led here.</p>
+          <p>
+            Your router sessions keep running in the background. Reload the window to continue; please report this with the steps
+            that led here.
+          </p>
           <button type="button" className="btn btn-primary" onClick={() => location.reload()}>
             Reload
           </button>
@@ -199,8 +212,8 @@ export function NoBridge({ reason }: { reason: string }) {
           <p>This page was opened as a file. Tikscope’s window talks to its host process, which serves this page.</p>
         ) : (
           <p>
-            This page talks to the Tikscope host over a local WebSocket and needs the access token from the address the host printed. The address you opened has
-            no <code>#token=…</code>.
+            This page talks to the Tikscope host over a local WebSocket and needs the access token from the address the host
+            printed. The address you opened has no <code>#token=…</code>.
           </p>
         )}
         <p>Start the desktop app with:</p>
@@ -208,7 +221,8 @@ export function NoBridge({ reason }: { reason: string }) {
         <p>or the browser host with:</p>
         <pre className="example">npm run web</pre>
         <p>
-          and open the address it prints, e.g. <code>http://127.0.0.1:PORT/#token=…</code>, including the part after <code>#</code>.
+          and open the address it prints, e.g. <code>http://127.0.0.1:PORT/#token=…</code>, including the part after{' '}
+          <code>#</code>.
         </p>
       </div>
     </div>

@@ -31,7 +31,13 @@ function ConfirmBroadcast() {
   if (!confirm) return null;
   const n = confirm.routers.length;
   return createPortal(
-    <Modal title={`Send ${confirm.command} to ${n} router${n === 1 ? '' : 's'}?`} onClose={actions.cancel} describedBy={descId} role="alertdialog" className="confirm-modal">
+    <Modal
+      title={`Send ${confirm.command} to ${n} router${n === 1 ? '' : 's'}?`}
+      onClose={actions.cancel}
+      describedBy={descId}
+      role="alertdialog"
+      className="confirm-modal"
+    >
       <div id={descId} className="modal-body">
         <p className="warn-text">
           <strong>{confirm.command}</strong> changes things: {confirm.reason}. It will run on each of these routers:
@@ -73,7 +79,9 @@ function ResultRow({ r, expanded, onToggle }: { r: BroadcastRouterResult; expand
           )}
         </td>
         <td>
-          <span className={`cmd-status s-${r.outcome === 'not-connected' || r.outcome === 'skipped' ? 'failed' : r.outcome}`}>{OUTCOME_TEXT[r.outcome]}</span>
+          <span className={`cmd-status s-${r.outcome === 'not-connected' || r.outcome === 'skipped' ? 'failed' : r.outcome}`}>
+            {OUTCOME_TEXT[r.outcome]}
+          </span>
           {message && <span className="bc-message"> {message}</span>}
         </td>
         <td className="num">{r.rows}</td>
@@ -99,7 +107,9 @@ function ResultRow({ r, expanded, onToggle }: { r: BroadcastRouterResult; expand
                 </li>
               ))}
             </ol>
-            {r.repliesDropped > 0 && <p className="muted">{r.repliesDropped} more replies not kept here; the router’s Trace has every sentence.</p>}
+            {r.repliesDropped > 0 && (
+              <p className="muted">{r.repliesDropped} more replies not kept here; the router’s Trace has every sentence.</p>
+            )}
           </td>
         </tr>
       )}
@@ -112,9 +122,18 @@ function ResultRow({ r, expanded, onToggle }: { r: BroadcastRouterResult; expand
  * first (the main process decides which is which and refuses a write without the confirmation).
  */
 export function BroadcastPanel() {
-  const { view, connections, links } = useApp(useShallow((s) => ({ view: s.broadcast, connections: s.connections, links: s.links })));
+  const { view, connections, links } = useApp(
+    useShallow((s) => ({ view: s.broadcast, connections: s.connections, links: s.links })),
+  );
   const actions = useApp(
-    useShallow((s) => ({ set: s.setBroadcast, toggle: s.toggleBroadcastRouter, send: s.sendBroadcast, expand: s.toggleBroadcastReplies, exportAs: s.exportBroadcast, cancel: s.cancelBroadcast })),
+    useShallow((s) => ({
+      set: s.setBroadcast,
+      toggle: s.toggleBroadcastRouter,
+      send: s.sendBroadcast,
+      expand: s.toggleBroadcastReplies,
+      exportAs: s.exportBroadcast,
+      cancel: s.cancelBroadcast,
+    })),
   );
   const run = useRun();
   const uid = useId();
@@ -122,7 +141,9 @@ export function BroadcastPanel() {
   const firstLine = view.text.split('\n')[0] ?? '';
   const cli = looksLikeCli(firstLine) ? translateCli(view.text.replace(/\n/g, ' ')) : undefined;
   const result = view.result;
-  const counts = result ? result.results.reduce<Record<string, number>>((m, r) => ({ ...m, [r.outcome]: (m[r.outcome] ?? 0) + 1 }), {}) : {};
+  const counts = result
+    ? result.results.reduce<Record<string, number>>((m, r) => ({ ...m, [r.outcome]: (m[r.outcome] ?? 0) + 1 }), {})
+    : {};
 
   return (
     <section className="tool-panel broadcast" aria-labelledby={`${uid}-title`}>
@@ -136,7 +157,15 @@ export function BroadcastPanel() {
           run(actions.send());
         }}
       >
-        <RouterPicker label="Send to" connections={connections} links={links} selected={view.selected} onToggle={actions.toggle} error={view.fieldErrors.routers} errorId={`${uid}-routers-error`} />
+        <RouterPicker
+          label="Send to"
+          connections={connections}
+          links={links}
+          selected={view.selected}
+          onToggle={actions.toggle}
+          error={view.fieldErrors.routers}
+          errorId={`${uid}-routers-error`}
+        />
         <div className="field">
           <label htmlFor={`${uid}-sentence`}>Sentence</label>
           <textarea
@@ -162,8 +191,8 @@ export function BroadcastPanel() {
             </p>
           ) : (
             <p id={`${uid}-sentence-help`} className="field-help">
-              One word per line, as in the console. Read-only commands (print, get, getall, listen, monitor, monitor-traffic, /console/inspect) are sent at once;
-              anything else asks for a confirmation first.
+              One word per line, as in the console. Read-only commands (print, get, getall, listen, monitor, monitor-traffic,
+              /console/inspect) are sent at once; anything else asks for a confirmation first.
             </p>
           )}
           {cli && cli.words.length > 0 && (
@@ -177,10 +206,18 @@ export function BroadcastPanel() {
         </div>
         <div className="tool-options">
           <label className="check">
-            <input type="checkbox" checked={view.stopOnFirstError} onChange={(e) => actions.set({ stopOnFirstError: e.target.checked })} />
+            <input
+              type="checkbox"
+              checked={view.stopOnFirstError}
+              onChange={(e) => actions.set({ stopOnFirstError: e.target.checked })}
+            />
             Stop on first error
           </label>
-          <span className="field-help">{view.stopOnFirstError ? 'One router after another; after the first that does not end “done”, the rest are skipped.' : 'All routers at once.'}</span>
+          <span className="field-help">
+            {view.stopOnFirstError
+              ? 'One router after another; after the first that does not end “done”, the rest are skipped.'
+              : 'All routers at once.'}
+          </span>
           <label className="inline-field">
             <span>Time limit (s)</span>
             <input
@@ -203,7 +240,9 @@ export function BroadcastPanel() {
       {view.running && (view.status === 'sending' || view.status === 'checking') && (
         <div className="bc-running">
           <p role="status" className="muted">
-            {view.cancelling ? 'Cancelling… routers still running get /cancel; the rest are skipped.' : `Sending to ${view.confirm?.connectionIds.length ?? view.selected.length} router(s)…`}
+            {view.cancelling
+              ? 'Cancelling… routers still running get /cancel; the rest are skipped.'
+              : `Sending to ${view.confirm?.connectionIds.length ?? view.selected.length} router(s)…`}
           </p>
           <button type="button" className="btn" disabled={view.cancelling} onClick={() => run(actions.cancel())}>
             Cancel broadcast
@@ -214,7 +253,8 @@ export function BroadcastPanel() {
         <div className="bc-result">
           <div className="table-bar" role="toolbar" aria-label="Broadcast result">
             <span className="metric" role="status">
-              <code>{result.words[0]}</code> on {result.results.length} router{result.results.length === 1 ? '' : 's'} in {formatElapsed(result.elapsedMs)}:{' '}
+              <code>{result.words[0]}</code> on {result.results.length} router{result.results.length === 1 ? '' : 's'} in{' '}
+              {formatElapsed(result.elapsedMs)}:{' '}
               {Object.entries(counts)
                 .map(([k, n]) => `${n} ${OUTCOME_TEXT[k as BroadcastOutcome]}`)
                 .join(', ')}
@@ -244,7 +284,12 @@ export function BroadcastPanel() {
               </thead>
               <tbody>
                 {result.results.map((r) => (
-                  <ResultRow key={r.connectionId} r={r} expanded={view.expanded.includes(r.connectionId)} onToggle={() => actions.expand(r.connectionId)} />
+                  <ResultRow
+                    key={r.connectionId}
+                    r={r}
+                    expanded={view.expanded.includes(r.connectionId)}
+                    onToggle={() => actions.expand(r.connectionId)}
+                  />
                 ))}
               </tbody>
             </table>

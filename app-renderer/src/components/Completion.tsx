@@ -2,7 +2,14 @@
  * The suggestion list under a text box: role listbox with options, driven by aria-activedescendant.
  * `details` (same order as `items`) adds the router's explanation next to an option.
  */
-export function CompletionList(props: { id: string; label: string; items: string[]; details?: (string | undefined)[]; active: number; onPick: (item: string) => void }) {
+export function CompletionList(props: {
+  id: string;
+  label: string;
+  items: string[];
+  details?: (string | undefined)[];
+  active: number;
+  onPick: (item: string) => void;
+}) {
   if (!props.items.length) return null;
   return (
     <ul role="listbox" id={props.id} aria-label={props.label} className="completion">

@@ -47,7 +47,8 @@ export function validateDraft(d: Draft): Errors {
   const host = d.host.trim();
   if (!host) e.host = 'Enter the router’s host name or IP address.';
   else if (/\s/.test(host)) e.host = 'A host name cannot contain spaces.';
-  else if (!/^[A-Za-z0-9.:\-_%[\]]+$/.test(host)) e.host = 'Use a host name or an IPv4/IPv6 address, without "http://" or a path.';
+  else if (!/^[A-Za-z0-9.:\-_%[\]]+$/.test(host))
+    e.host = 'Use a host name or an IPv4/IPv6 address, without "http://" or a path.';
   const port = d.port.trim();
   if (!/^\d+$/.test(port)) e.port = 'The port is a whole number, usually 8728 (API) or 8729 (API-SSL).';
   else if (Number(port) < 1 || Number(port) > 65535) e.port = 'The port must be between 1 and 65535.';
@@ -74,7 +75,18 @@ function toDraft(c: SavedConnection | undefined): Draft {
   };
 }
 
-const FIELD_NAMES: readonly Field[] = ['name', 'host', 'port', 'transport', 'user', 'password', 'fingerprint256', 'group', 'codePage', 'notes'];
+const FIELD_NAMES: readonly Field[] = [
+  'name',
+  'host',
+  'port',
+  'transport',
+  'user',
+  'password',
+  'fingerprint256',
+  'group',
+  'codePage',
+  'notes',
+];
 
 export function ConnectionForm(props: { editId?: string }) {
   const existing = useApp((s) => (props.editId ? s.connections.find((c) => c.id === props.editId) : undefined));
@@ -119,7 +131,8 @@ export function ConnectionForm(props: { editId?: string }) {
       codePage: d.codePage,
       notes: d.notes,
     };
-    if (d.transport === 'tls-pinned' && d.fingerprint256.trim()) input.fingerprint256 = normaliseFingerprint(d.fingerprint256) as string;
+    if (d.transport === 'tls-pinned' && d.fingerprint256.trim())
+      input.fingerprint256 = normaliseFingerprint(d.fingerprint256) as string;
     if (d.removePassword) input.password = null;
     else if (d.password !== '') input.password = d.password;
     setBusy(true);
@@ -147,7 +160,11 @@ export function ConnectionForm(props: { editId?: string }) {
   const errorCount = Object.values(errors).filter(Boolean).length;
 
   return (
-    <Modal title={editing ? `Edit ${existing?.name ?? 'connection'}` : 'Add connection'} onClose={() => close(undefined)} className="form-modal">
+    <Modal
+      title={editing ? `Edit ${existing?.name ?? 'connection'}` : 'Add connection'}
+      onClose={() => close(undefined)}
+      className="form-modal"
+    >
       <form className="conn-form" onSubmit={(e) => void onSubmit(e)} noValidate>
         {(summary || errorCount > 0) && (
           <div role="alert" className="form-alert">
@@ -164,22 +181,49 @@ export function ConnectionForm(props: { editId?: string }) {
         <div className="form-grid">
           <div className="field span2">
             <label htmlFor={id('name')}>Name</label>
-            <input className="input" {...fieldProps('name')} value={d.name} onChange={(e) => set('name', e.target.value)} autoComplete="off" data-autofocus />
+            <input
+              className="input"
+              {...fieldProps('name')}
+              value={d.name}
+              onChange={(e) => set('name', e.target.value)}
+              autoComplete="off"
+              data-autofocus
+            />
             {err('name')}
           </div>
           <div className="field span2">
             <label htmlFor={id('host')}>Host</label>
-            <input className="input mono" {...fieldProps('host')} value={d.host} onChange={(e) => set('host', e.target.value)} autoComplete="off" spellCheck={false} placeholder="192.168.88.1 or router.example.net" />
+            <input
+              className="input mono"
+              {...fieldProps('host')}
+              value={d.host}
+              onChange={(e) => set('host', e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="192.168.88.1 or router.example.net"
+            />
             {err('host')}
           </div>
           <div className="field">
             <label htmlFor={id('port')}>Port</label>
-            <input className="input mono" {...fieldProps('port')} inputMode="numeric" value={d.port} onChange={(e) => set('port', e.target.value)} autoComplete="off" />
+            <input
+              className="input mono"
+              {...fieldProps('port')}
+              inputMode="numeric"
+              value={d.port}
+              onChange={(e) => set('port', e.target.value)}
+              autoComplete="off"
+            />
             {err('port')}
           </div>
           <div className="field span3">
             <label htmlFor={id('transport')}>Transport</label>
-            <select className="input" {...fieldProps('transport')} value={d.transport} onChange={(e) => set('transport', e.target.value as TransportKind)}>
+            <select
+              className="input"
+              {...fieldProps('transport')}
+              value={d.transport}
+              onChange={(e) => set('transport', e.target.value as TransportKind)}
+            >
               {TRANSPORTS.map((t) => (
                 <option key={t.value} value={t.value}>
                   {t.label}
@@ -201,13 +245,27 @@ export function ConnectionForm(props: { editId?: string }) {
           {d.transport === 'tls-pinned' && (
             <div className="field span4">
               <label htmlFor={id('fingerprint256')}>Certificate fingerprint (SHA-256)</label>
-              <input className="input mono" {...fieldProps('fingerprint256')} value={d.fingerprint256} onChange={(e) => set('fingerprint256', e.target.value)} placeholder="empty: trust on first connect" spellCheck={false} />
+              <input
+                className="input mono"
+                {...fieldProps('fingerprint256')}
+                value={d.fingerprint256}
+                onChange={(e) => set('fingerprint256', e.target.value)}
+                placeholder="empty: trust on first connect"
+                spellCheck={false}
+              />
               {err('fingerprint256')}
             </div>
           )}
           <div className="field span2">
             <label htmlFor={id('user')}>User</label>
-            <input className="input mono" {...fieldProps('user')} value={d.user} onChange={(e) => set('user', e.target.value)} autoComplete="off" spellCheck={false} />
+            <input
+              className="input mono"
+              {...fieldProps('user')}
+              value={d.user}
+              onChange={(e) => set('user', e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+            />
             {err('user')}
           </div>
           <div className="field span2">
@@ -230,13 +288,21 @@ export function ConnectionForm(props: { editId?: string }) {
             </p>
             {existing?.hasPassword && !existing.demo && (
               <label className="check">
-                <input type="checkbox" checked={d.removePassword} onChange={(e) => set('removePassword', e.target.checked)} /> Remove it from the keychain
+                <input type="checkbox" checked={d.removePassword} onChange={(e) => set('removePassword', e.target.checked)} />{' '}
+                Remove it from the keychain
               </label>
             )}
           </div>
           <div className="field span2">
             <label htmlFor={id('group')}>Group</label>
-            <input className="input" {...fieldProps('group')} value={d.group} onChange={(e) => set('group', e.target.value)} list={id('groups')} placeholder="none" />
+            <input
+              className="input"
+              {...fieldProps('group')}
+              value={d.group}
+              onChange={(e) => set('group', e.target.value)}
+              list={id('groups')}
+              placeholder="none"
+            />
             <datalist id={id('groups')}>
               {[...new Set(groups.filter(Boolean))].map((g) => (
                 <option key={g} value={g} />
@@ -246,7 +312,12 @@ export function ConnectionForm(props: { editId?: string }) {
           </div>
           <div className="field span2">
             <label htmlFor={id('codePage')}>Code page for non-UTF-8 text</label>
-            <select className="input" {...fieldProps('codePage')} value={d.codePage} onChange={(e) => set('codePage', e.target.value as CodePage)}>
+            <select
+              className="input"
+              {...fieldProps('codePage')}
+              value={d.codePage}
+              onChange={(e) => set('codePage', e.target.value as CodePage)}
+            >
               {CODE_PAGES.map((c) => (
                 <option key={c} value={c}>
                   {c}
@@ -256,7 +327,13 @@ export function ConnectionForm(props: { editId?: string }) {
           </div>
           <div className="field span4">
             <label htmlFor={id('notes')}>Notes</label>
-            <textarea className="input" rows={2} {...fieldProps('notes')} value={d.notes} onChange={(e) => set('notes', e.target.value)} />
+            <textarea
+              className="input"
+              rows={2}
+              {...fieldProps('notes')}
+              value={d.notes}
+              onChange={(e) => set('notes', e.target.value)}
+            />
           </div>
         </div>
         <div className="modal-actions">

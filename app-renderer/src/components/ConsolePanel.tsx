@@ -47,7 +47,11 @@ function Word({ word, index }: { word: string; index: number }) {
 
 const ReplyLine = memo(function ReplyLine({ reply, top }: { reply: ConsoleReply; top: number }) {
   return (
-    <div role="listitem" className={`reply-line ${replyKindClass(reply.kind)}-line`} style={{ transform: `translateY(${top}px)` }}>
+    <div
+      role="listitem"
+      className={`reply-line ${replyKindClass(reply.kind)}-line`}
+      style={{ transform: `translateY(${top}px)` }}
+    >
       {reply.words.map((w, i) => (
         <Word key={i} word={w} index={i} />
       ))}
@@ -77,7 +81,12 @@ function ReplyLines({ cmd }: { cmd: ConsoleCommand }) {
         atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - LINE_HEIGHT * 2;
       }}
     >
-      <div role="list" aria-label={`Replies to ${cmd.words[0] ?? ''}`} className="reply-list" style={{ height: v.getTotalSize() }}>
+      <div
+        role="list"
+        aria-label={`Replies to ${cmd.words[0] ?? ''}`}
+        className="reply-list"
+        style={{ height: v.getTotalSize() }}
+      >
         {v.getVirtualItems().map((item) => {
           const r = cmd.log.get(item.index);
           return r ? <ReplyLine key={item.index + cmd.log.dropped} reply={r} top={item.start} /> : null;
@@ -107,7 +116,14 @@ function ReplyTable({ cmd }: { cmd: ConsoleCommand }) {
   if (!rows.length) return <p className="empty-note">No !re replies to show as a table.</p>;
   return (
     <div className="reply-table" style={{ height: Math.min(rows.length + 1, VISIBLE_LINES) * 22 + 18 }}>
-      <DataGrid label={`Rows of ${cmd.words[0] ?? ''}`} rows={rows} columns={columns} sorting={sorting} onSortingChange={setSorting} filter="" />
+      <DataGrid
+        label={`Rows of ${cmd.words[0] ?? ''}`}
+        rows={rows}
+        columns={columns}
+        sorting={sorting}
+        onSortingChange={setSorting}
+        filter=""
+      />
     </div>
   );
 }
@@ -139,15 +155,30 @@ const CommandCard = memo(function CommandCard({ cmd, connectionId }: { cmd: Cons
           ))}
         </code>
         <span className="cmd-meta">
-          {cmd.tag !== undefined && <span className="cmd-tag" title="Tag on the wire">tag {cmd.tag}</span>}
+          {cmd.tag !== undefined && (
+            <span className="cmd-tag" title="Tag on the wire">
+              tag {cmd.tag}
+            </span>
+          )}
           <span className={`cmd-status s-${cmd.status}`}>{STATUS_LABEL[cmd.status]}</span>
           <span className="cmd-rows">{plural(cmd.rows, 'row')}</span>
           <Elapsed cmd={cmd} />
-          <button type="button" className="btn btn-small btn-ghost" aria-pressed={cmd.view === 'table'} onClick={() => toggle(connectionId, cmd.key)} disabled={cmd.rows === 0}>
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            aria-pressed={cmd.view === 'table'}
+            onClick={() => toggle(connectionId, cmd.key)}
+            disabled={cmd.rows === 0}
+          >
             Table view
           </button>
           {running && (
-            <button type="button" className="btn btn-small btn-danger" onClick={() => run(cancel(connectionId, cmd.key))} disabled={!cmd.commandId}>
+            <button
+              type="button"
+              className="btn btn-small btn-danger"
+              onClick={() => run(cancel(connectionId, cmd.key))}
+              disabled={!cmd.commandId}
+            >
               Cancel
             </button>
           )}
@@ -159,7 +190,11 @@ const CommandCard = memo(function CommandCard({ cmd, connectionId }: { cmd: Cons
           {cmd.error.hint && <span className="hint"> {cmd.error.hint}</span>}
         </p>
       )}
-      {dropped > 0 && <p className="cmd-note">{formatCount(dropped)} earlier replies were dropped to keep memory bounded; the row count still includes them.</p>}
+      {dropped > 0 && (
+        <p className="cmd-note">
+          {formatCount(dropped)} earlier replies were dropped to keep memory bounded; the row count still includes them.
+        </p>
+      )}
       {cmd.log.length > 0 && (cmd.view === 'table' ? <ReplyTable cmd={cmd} /> : <ReplyLines cmd={cmd} />)}
     </article>
   );
@@ -169,9 +204,7 @@ function CliHint({ t, error, onUse }: { t?: CliTranslation; error?: string; onUs
   return (
     <section className="cli-hint" aria-label="API form">
       {error ? (
-        <p>
-          This looks like CLI syntax, but it cannot be turned into API words: {error}
-        </p>
+        <p>This looks like CLI syntax, but it cannot be turned into API words: {error}</p>
       ) : t ? (
         <>
           <div className="cli-hint-head">
@@ -210,7 +243,14 @@ function HistoryPanel({ connectionId, onPick }: { connectionId: string; onPick: 
   }, [history, q]);
   return (
     <div className="history-panel">
-      <input className="input" type="search" aria-label="Search history" placeholder="Search history" value={q} onChange={(e) => setQ(e.target.value)} />
+      <input
+        className="input"
+        type="search"
+        aria-label="Search history"
+        placeholder="Search history"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+      />
       <ul role="listbox" aria-label="Command history" className="history-list" id={`${uid}-list`}>
         {shown.map((h) => (
           <li
@@ -243,7 +283,12 @@ function HistoryPanel({ connectionId, onPick }: { connectionId: string; onPick: 
 export function ConsolePanel({ connectionId }: { connectionId: string }) {
   const state = useApp((s) => s.consoles[connectionId]) ?? emptyConsole();
   const actions = useApp(
-    useShallow((s) => ({ setDraft: s.setDraft, sendCommand: s.sendCommand, historyStep: s.historyStep, clearConsole: s.clearConsole })),
+    useShallow((s) => ({
+      setDraft: s.setDraft,
+      sendCommand: s.sendCommand,
+      historyStep: s.historyStep,
+      clearConsole: s.clearConsole,
+    })),
   );
   const run = useRun();
   const uid = useId();
@@ -334,7 +379,14 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
       send();
       return;
     }
-    if (completionKey(e, { open: suggestions.length > 0, count: suggestions.length, active }, { setActive, accept: (i) => accept(suggestions[i] ?? ''), close: () => setClosedFor(fromRouter ? listKey : firstLine) })) return;
+    if (
+      completionKey(
+        e,
+        { open: suggestions.length > 0, count: suggestions.length, active },
+        { setActive, accept: (i) => accept(suggestions[i] ?? ''), close: () => setClosedFor(fromRouter ? listKey : firstLine) },
+      )
+    )
+      return;
     const el = e.currentTarget;
     if (e.key === 'ArrowUp' && !e.shiftKey && !el.value.slice(0, el.selectionStart).includes('\n')) {
       e.preventDefault();
@@ -363,9 +415,7 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
       >
         {commands.length === 0 ? (
           <div className="console-empty">
-            <p>
-              Type a sentence below: the command on the first line, then one word per line, e.g.
-            </p>
+            <p>Type a sentence below: the command on the first line, then one word per line, e.g.</p>
             <pre className="example">{'/interface/print\n?type=ether\n=.proplist=name,running'}</pre>
             <p className="muted">Ctrl+Enter sends. CLI syntax such as “/ip address print” is translated for you.</p>
           </div>
@@ -373,7 +423,9 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
           commands.map((c) => <CommandCard key={c.key} cmd={c} connectionId={connectionId} />)
         )}
       </div>
-      {cli && <CliHint t={cli.t} error={cli.error} onUse={() => cli.t && actions.setDraft(connectionId, cli.t.words.join('\n'))} />}
+      {cli && (
+        <CliHint t={cli.t} error={cli.error} onUse={() => cli.t && actions.setDraft(connectionId, cli.t.words.join('\n'))} />
+      )}
       {showHistory && (
         <HistoryPanel
           connectionId={connectionId}
@@ -444,7 +496,12 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
           <button type="button" className="btn" aria-expanded={showHistory} onClick={() => setShowHistory((x) => !x)}>
             History
           </button>
-          <button type="button" className="btn btn-ghost" onClick={() => actions.clearConsole(connectionId)} disabled={!commands.length || commands.every((c) => c.status === 'running')}>
+          <button
+            type="button"
+            className="btn btn-ghost"
+            onClick={() => actions.clearConsole(connectionId)}
+            disabled={!commands.length || commands.every((c) => c.status === 'running')}
+          >
             Clear
           </button>
           <span id={`${uid}-hint`} className="composer-hint">

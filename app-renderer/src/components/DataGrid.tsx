@@ -14,7 +14,12 @@ const NUMERIC = /^-?\d+(\.\d+)?$/;
  * are computed once per row, not per comparison. Without a filter or sort this is the rows array
  * itself, so a patch costs nothing here.
  */
-export function displayOrder(rows: readonly Row[], columns: readonly string[], sorting: SortingState, filter: string): readonly Row[] {
+export function displayOrder(
+  rows: readonly Row[],
+  columns: readonly string[],
+  sorting: SortingState,
+  filter: string,
+): readonly Row[] {
   let list: readonly Row[] = rows;
   const f = filter.trim().toLowerCase();
   if (f) list = list.filter((r) => columns.some((c) => (r[c] ?? '').toLowerCase().includes(f)));
@@ -59,12 +64,22 @@ interface RowProps {
  */
 const GridRow = memo(function GridRow({ row, columns, top, index, mark, template }: RowProps) {
   return (
-    <div role="row" aria-rowindex={index + 2} className={`grid-row${index % 2 ? ' odd' : ''}`} style={{ transform: `translateY(${top}px)`, gridTemplateColumns: template }}>
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      className={`grid-row${index % 2 ? ' odd' : ''}`}
+      style={{ transform: `translateY(${top}px)`, gridTemplateColumns: template }}
+    >
       {columns.map((c) => {
         const v = row[c] ?? '';
         const flash = mark?.cols.includes(c);
         return (
-          <div role="cell" key={flash ? `${c}:${mark?.seq}` : c} className={flash ? 'cell flash' : 'cell'} title={v.length > 30 ? v : undefined}>
+          <div
+            role="cell"
+            key={flash ? `${c}:${mark?.seq}` : c}
+            className={flash ? 'cell flash' : 'cell'}
+            title={v.length > 30 ? v : undefined}
+          >
             {v}
           </div>
         );
@@ -136,14 +151,31 @@ export function DataGrid(props: DataGridProps) {
 
   return (
     <div ref={scrollRef} className={`grid-scroll ${props.className ?? ''}`}>
-      <div role="table" aria-label={props.label} aria-rowcount={order.length + 1} aria-colcount={columns.length} className="grid" style={{ width: totalWidth }}>
+      <div
+        role="table"
+        aria-label={props.label}
+        aria-rowcount={order.length + 1}
+        aria-colcount={columns.length}
+        className="grid"
+        style={{ width: totalWidth }}
+      >
         <div role="rowgroup" className="grid-head">
           <div role="row" aria-rowindex={1} className="grid-row head" style={{ gridTemplateColumns: template }}>
             {headers.map((h) => {
               const dir = h.column.getIsSorted();
               return (
-                <div role="columnheader" key={h.id} aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'} className="cell head-cell">
-                  <button type="button" className="sort-btn" onClick={h.column.getToggleSortingHandler()} title={`Sort by ${h.id}`}>
+                <div
+                  role="columnheader"
+                  key={h.id}
+                  aria-sort={dir === 'asc' ? 'ascending' : dir === 'desc' ? 'descending' : 'none'}
+                  className="cell head-cell"
+                >
+                  <button
+                    type="button"
+                    className="sort-btn"
+                    onClick={h.column.getToggleSortingHandler()}
+                    title={`Sort by ${h.id}`}
+                  >
                     <span className="col-name">{h.id}</span>
                     <span className="sort-mark" aria-hidden="true">
                       {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}
@@ -158,7 +190,17 @@ export function DataGrid(props: DataGridProps) {
           {items.map((v, i) => {
             const r = modelRows[i];
             if (!r) return null;
-            return <GridRow key={r.id} row={r.original} columns={columns} top={v.start - ROW_HEIGHT} index={v.index} mark={changed?.get(r.id)} template={template} />;
+            return (
+              <GridRow
+                key={r.id}
+                row={r.original}
+                columns={columns}
+                top={v.start - ROW_HEIGHT}
+                index={v.index}
+                mark={changed?.get(r.id)}
+                template={template}
+              />
+            );
           })}
         </div>
       </div>

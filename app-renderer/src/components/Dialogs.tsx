@@ -13,17 +13,21 @@ function TrustDialog({ d }: { d: Extract<Dialog, { kind: 'trust' }> }) {
   const run = useRun();
   const descId = useId();
   return (
-    <Modal title={d.changed ? 'The router’s certificate changed' : 'Trust this router’s certificate?'} onClose={() => close(undefined)} describedBy={descId}>
+    <Modal
+      title={d.changed ? 'The router’s certificate changed' : 'Trust this router’s certificate?'}
+      onClose={() => close(undefined)}
+      describedBy={descId}
+    >
       <div id={descId} className="modal-body">
         {d.changed ? (
           <p className="warn-text">
-            <strong>{conn?.name}</strong> presented a different certificate from the one you trusted before. This happens after a certificate renewal — or when
-            someone intercepts the connection. Trust it only if you know why it changed.
+            <strong>{conn?.name}</strong> presented a different certificate from the one you trusted before. This happens after a
+            certificate renewal — or when someone intercepts the connection. Trust it only if you know why it changed.
           </p>
         ) : (
           <p>
-            <strong>{conn?.name}</strong> ({conn?.host}:{conn?.port}) presented a certificate Tikscope has not seen before. Compare its fingerprint with the one
-            on the router (<code>/certificate print detail</code>) before trusting it.
+            <strong>{conn?.name}</strong> ({conn?.host}:{conn?.port}) presented a certificate Tikscope has not seen before.
+            Compare its fingerprint with the one on the router (<code>/certificate print detail</code>) before trusting it.
           </p>
         )}
         <p className="fp-label">SHA-256 fingerprint</p>
@@ -70,7 +74,15 @@ function PasswordDialog({ d }: { d: Extract<Dialog, { kind: 'password' }> }) {
           </p>
           <div className="field">
             <label htmlFor={`${uid}-pw`}>Password</label>
-            <input id={`${uid}-pw`} className="input mono" type="password" value={pw} onChange={(e) => setPw(e.target.value)} autoComplete="current-password" data-autofocus />
+            <input
+              id={`${uid}-pw`}
+              className="input mono"
+              type="password"
+              value={pw}
+              onChange={(e) => setPw(e.target.value)}
+              autoComplete="current-password"
+              data-autofocus
+            />
           </div>
         </div>
         <div className="modal-actions">

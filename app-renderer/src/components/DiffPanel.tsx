@@ -16,7 +16,8 @@ const described = (text: string) => ({ 'aria-description': text }) as Record<str
 
 function statusText(r: DiffRow, nameOf: (id: string) => string): string {
   const dup = r.duplicate ? ` (duplicate key, pair ${r.occurrence})` : '';
-  if (r.status === 'missing') return `missing on ${r.missingOn.map(nameOf).join(', ')}${r.differing.length ? `; differs: ${r.differing.join(', ')}` : ''}${dup}`;
+  if (r.status === 'missing')
+    return `missing on ${r.missingOn.map(nameOf).join(', ')}${r.differing.length ? `; differs: ${r.differing.join(', ')}` : ''}${dup}`;
   if (r.status === 'differs') return `differs: ${r.differing.join(', ')}${dup}`;
   return `same${dup}`;
 }
@@ -24,7 +25,11 @@ function statusText(r: DiffRow, nameOf: (id: string) => string): string {
 function Cell({ row, column, differs }: { row: Row; column: string; differs: boolean }) {
   const v = row[column];
   return (
-    <td className={differs ? 'diff-cell differs' : 'diff-cell'} data-diff={differs ? 'differs' : undefined} {...(differs ? described('differs') : {})}>
+    <td
+      className={differs ? 'diff-cell differs' : 'diff-cell'}
+      data-diff={differs ? 'differs' : undefined}
+      {...(differs ? described('differs') : {})}
+    >
       {v === undefined ? (
         <span className="muted" title="The router does not report this property">
           —
@@ -37,7 +42,17 @@ function Cell({ row, column, differs }: { row: Row; column: string; differs: boo
   );
 }
 
-function DiffGroup({ r, diff, columns, nameOf }: { r: DiffRow; diff: DiffResult; columns: string[]; nameOf: (id: string) => string }) {
+function DiffGroup({
+  r,
+  diff,
+  columns,
+  nameOf,
+}: {
+  r: DiffRow;
+  diff: DiffResult;
+  columns: string[];
+  nameOf: (id: string) => string;
+}) {
   const n = diff.sources.length;
   const differing = new Set(r.differing);
   return (
@@ -61,7 +76,12 @@ function DiffGroup({ r, diff, columns, nameOf }: { r: DiffRow; diff: DiffResult;
             {row ? (
               columns.map((c) => <Cell key={c} row={row} column={c} differs={differing.has(c)} />)
             ) : (
-              <td colSpan={Math.max(1, columns.length)} className="diff-cell missing" data-diff="missing" {...described(`missing on ${s.name}`)}>
+              <td
+                colSpan={Math.max(1, columns.length)}
+                className="diff-cell missing"
+                data-diff="missing"
+                {...described(`missing on ${s.name}`)}
+              >
                 missing on {s.name}
               </td>
             )}
@@ -79,13 +99,23 @@ function ColumnsChooser({ all, ignored, onChange }: { all: string[]; ignored: st
   const ignoredSet = new Set(ignored);
   return (
     <span className="chooser">
-      <button type="button" className="btn btn-small" aria-expanded={open} aria-controls={`${uid}-cols`} onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        className="btn btn-small"
+        aria-expanded={open}
+        aria-controls={`${uid}-cols`}
+        onClick={() => setOpen(!open)}
+      >
         Compared columns ({all.length - ignored.filter((c) => all.includes(c)).length} of {all.length})
       </button>
       {open && (
         <div id={`${uid}-cols`} className="chooser-pop" role="group" aria-label="Compared columns">
           <div className="chooser-actions">
-            <button type="button" className="btn btn-small" onClick={() => onChange([...new Set([...ignored, ...all.filter(isVolatileColumn)])])}>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => onChange([...new Set([...ignored, ...all.filter(isVolatileColumn)])])}
+            >
               Ignore counters
             </button>
             <button type="button" className="btn btn-small" onClick={() => onChange([])}>
@@ -98,7 +128,11 @@ function ColumnsChooser({ all, ignored, onChange }: { all: string[]; ignored: st
           <div className="chooser-list">
             {all.map((c) => (
               <label key={c} className="check">
-                <input type="checkbox" checked={!ignoredSet.has(c)} onChange={(e) => onChange(e.target.checked ? ignored.filter((x) => x !== c) : [...ignored, c])} />
+                <input
+                  type="checkbox"
+                  checked={!ignoredSet.has(c)}
+                  onChange={(e) => onChange(e.target.checked ? ignored.filter((x) => x !== c) : [...ignored, c])}
+                />
                 {c}
                 {isVolatileColumn(c) && <span className="muted"> (counter)</span>}
               </label>
@@ -117,7 +151,15 @@ function ColumnsChooser({ all, ignored, onChange }: { all: string[]; ignored: st
  */
 export function DiffPanel() {
   const { view, connections, links } = useApp(useShallow((s) => ({ view: s.diff, connections: s.connections, links: s.links })));
-  const actions = useApp(useShallow((s) => ({ set: s.setDiff, toggle: s.toggleDiffRouter, fetch: s.fetchDiff, ignore: s.setDiffIgnored, exportAs: s.exportDiff })));
+  const actions = useApp(
+    useShallow((s) => ({
+      set: s.setDiff,
+      toggle: s.toggleDiffRouter,
+      fetch: s.fetchDiff,
+      ignore: s.setDiffIgnored,
+      exportAs: s.exportDiff,
+    })),
+  );
   const run = useRun();
   const uid = useId();
   const [limit, setLimit] = useState(PAGE);
@@ -160,11 +202,47 @@ export function DiffPanel() {
           run(actions.fetch());
         }}
       >
-        <RouterPicker label="Compare" connections={connections} links={links} selected={view.selected} onToggle={actions.toggle} error={view.fieldErrors.routers} errorId={`${uid}-routers-error`} />
+        <RouterPicker
+          label="Compare"
+          connections={connections}
+          links={links}
+          selected={view.selected}
+          onToggle={actions.toggle}
+          error={view.fieldErrors.routers}
+          errorId={`${uid}-routers-error`}
+        />
         <div className="table-form">
-          <TextField className="field path-field" id={`${uid}-path`} label="Path" value={view.path} placeholder="/ip/address" error={view.fieldErrors.path} errorId={`${uid}-path-error`} alertError onChange={(path) => actions.set({ path })} />
-          <TextField id={`${uid}-query`} label="Query" value={view.queryText} placeholder="?disabled=false" error={view.fieldErrors.query} errorId={`${uid}-query-error`} alertError onChange={(queryText) => actions.set({ queryText })} />
-          <TextField id={`${uid}-props`} label="Properties" value={view.proplistText} placeholder="all, or name,mtu,comment" error={view.fieldErrors.proplist} errorId={`${uid}-proplist-error`} alertError onChange={(proplistText) => actions.set({ proplistText })} />
+          <TextField
+            className="field path-field"
+            id={`${uid}-path`}
+            label="Path"
+            value={view.path}
+            placeholder="/ip/address"
+            error={view.fieldErrors.path}
+            errorId={`${uid}-path-error`}
+            alertError
+            onChange={(path) => actions.set({ path })}
+          />
+          <TextField
+            id={`${uid}-query`}
+            label="Query"
+            value={view.queryText}
+            placeholder="?disabled=false"
+            error={view.fieldErrors.query}
+            errorId={`${uid}-query-error`}
+            alertError
+            onChange={(queryText) => actions.set({ queryText })}
+          />
+          <TextField
+            id={`${uid}-props`}
+            label="Properties"
+            value={view.proplistText}
+            placeholder="all, or name,mtu,comment"
+            error={view.fieldErrors.proplist}
+            errorId={`${uid}-proplist-error`}
+            alertError
+            onChange={(proplistText) => actions.set({ proplistText })}
+          />
           <div className="table-buttons">
             <button type="submit" className="btn btn-primary" disabled={view.status === 'loading'}>
               {view.fetched ? 'Refresh' : 'Compare'}
@@ -180,15 +258,18 @@ export function DiffPanel() {
       <RequestError error={view.error} />
       {failed.length > 0 && (
         <div className="table-error" role="alert">
-          <p>
-            Not compared: {failed.map((r) => `${r.error?.message ?? `${r.name}: ${r.outcome}`}`).join('; ')}.
+          <p>Not compared: {failed.map((r) => `${r.error?.message ?? `${r.name}: ${r.outcome}`}`).join('; ')}.</p>
+          <p className="hint">
+            {failed.some((r) => r.outcome === 'not-connected')
+              ? 'Connect the router and press Refresh.'
+              : 'Check the path on that router (its RouterOS version may lack the menu), then press Refresh.'}
           </p>
-          <p className="hint">{failed.some((r) => r.outcome === 'not-connected') ? 'Connect the router and press Refresh.' : 'Check the path on that router (its RouterOS version may lack the menu), then press Refresh.'}</p>
         </div>
       )}
       {truncated.length > 0 && (
         <p className="warn-text" role="status">
-          {truncated.map((r) => r.name).join(', ')}: more than {view.fetched?.rowCap} rows — only the first {view.fetched?.rowCap} were compared. Narrow the print with a Query.
+          {truncated.map((r) => r.name).join(', ')}: more than {view.fetched?.rowCap} rows — only the first {view.fetched?.rowCap}{' '}
+          were compared. Narrow the print with a Query.
         </p>
       )}
       {view.fetched && sources.length < 2 && <p role="status">At least two routers must print the menu to compare it.</p>}
@@ -219,7 +300,11 @@ export function DiffPanel() {
               </select>
             </label>
             <label className="check">
-              <input type="checkbox" checked={view.onlyDifferences} onChange={(e) => actions.set({ onlyDifferences: e.target.checked })} />
+              <input
+                type="checkbox"
+                checked={view.onlyDifferences}
+                onChange={(e) => actions.set({ onlyDifferences: e.target.checked })}
+              />
               Only differences
             </label>
             <ColumnsChooser all={allColumns} ignored={view.ignored} onChange={actions.ignore} />
@@ -239,10 +324,12 @@ export function DiffPanel() {
           {diff && (
             <>
               <p className="metric" role="status">
-                {view.fetched.path} on {diff.sources.map((s) => s.name).join(', ')}: {diff.counts.total} rows — {diff.counts.same} same, {diff.counts.differs} differ,{' '}
-                {diff.counts.missing} missing on some routers
-                {diff.ignored.length > 0 ? ` (ignoring ${diff.ignored.length} column${diff.ignored.length === 1 ? '' : 's'})` : ''}. Printed in{' '}
-                {formatElapsed(Math.max(0, ...view.fetched.routers.map((r) => r.elapsedMs)))}.
+                {view.fetched.path} on {diff.sources.map((s) => s.name).join(', ')}: {diff.counts.total} rows — {diff.counts.same}{' '}
+                same, {diff.counts.differs} differ, {diff.counts.missing} missing on some routers
+                {diff.ignored.length > 0
+                  ? ` (ignoring ${diff.ignored.length} column${diff.ignored.length === 1 ? '' : 's'})`
+                  : ''}
+                . Printed in {formatElapsed(Math.max(0, ...view.fetched.routers.map((r) => r.elapsedMs)))}.
               </p>
               {diff.duplicates.length > 0 && (
                 <div className="warn-text diff-duplicates" role="note" aria-label="Duplicate keys">
@@ -254,7 +341,10 @@ export function DiffPanel() {
                       .join('; ')}
                     {diff.duplicates.length > 8 ? `; and ${diff.duplicates.length - 8} more` : ''}.
                   </p>
-                  <p>Rows with the same key are paired in print order (the first with the first, the second with the second) and marked #1, #2 … Choose a key that is unique on every router, or add a second key, for an exact match.</p>
+                  <p>
+                    Rows with the same key are paired in print order (the first with the first, the second with the second) and
+                    marked #1, #2 … Choose a key that is unique on every router, or add a second key, for an exact match.
+                  </p>
                 </div>
               )}
               <div className="tool-scroll">
@@ -275,7 +365,11 @@ export function DiffPanel() {
                     <DiffGroup key={r.id} r={r} diff={diff} columns={shownColumns} nameOf={nameOf} />
                   ))}
                 </table>
-                {shown.length === 0 && <p className="empty-note">{view.onlyDifferences ? 'No differences: every row is the same on every router.' : 'No rows.'}</p>}
+                {shown.length === 0 && (
+                  <p className="empty-note">
+                    {view.onlyDifferences ? 'No differences: every row is the same on every router.' : 'No rows.'}
+                  </p>
+                )}
               </div>
               {shown.length > limit && (
                 <button type="button" className="btn btn-small" onClick={() => setLimit(limit + PAGE)}>
@@ -289,9 +383,9 @@ export function DiffPanel() {
       {!view.fetched && view.status !== 'loading' && (
         <div className="console-empty">
           <p>
-            Choose two or more connected routers and a menu such as <code>/ip/address</code> or <code>/interface</code>, then press Compare. Each router prints it
-            once; rows are matched by a property you choose (name, address, comment … — never <code>.id</code>, which differs between routers), and differing
-            fields are highlighted.
+            Choose two or more connected routers and a menu such as <code>/ip/address</code> or <code>/interface</code>, then
+            press Compare. Each router prints it once; rows are matched by a property you choose (name, address, comment … — never{' '}
+            <code>.id</code>, which differs between routers), and differing fields are highlighted.
           </p>
         </div>
       )}

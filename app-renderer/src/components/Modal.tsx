@@ -4,7 +4,14 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
  * A modal dialog: labelled by its title, focus moved inside on open and restored on close, Tab kept
  * inside, Escape closes. The rest of the app is made inert by <App> while a dialog is open.
  */
-export function Modal(props: { title: string; onClose: () => void; children: ReactNode; className?: string; describedBy?: string; role?: 'dialog' | 'alertdialog' }) {
+export function Modal(props: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  className?: string;
+  describedBy?: string;
+  role?: 'dialog' | 'alertdialog';
+}) {
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
   const { onClose } = props;
@@ -22,7 +29,9 @@ export function Modal(props: { title: string; onClose: () => void; children: Rea
       return;
     }
     if (e.key !== 'Tab' || !ref.current) return;
-    const focusables = [...ref.current.querySelectorAll<HTMLElement>('input, select, textarea, button, [tabindex="0"]')].filter((x) => !x.hasAttribute('disabled'));
+    const focusables = [...ref.current.querySelectorAll<HTMLElement>('input, select, textarea, button, [tabindex="0"]')].filter(
+      (x) => !x.hasAttribute('disabled'),
+    );
     const first = focusables[0];
     const last = focusables[focusables.length - 1];
     if (!first || !last) return;
@@ -36,7 +45,15 @@ export function Modal(props: { title: string; onClose: () => void; children: Rea
   };
   return (
     <div className="backdrop">
-      <div ref={ref} role={props.role ?? 'dialog'} aria-modal="true" aria-labelledby={titleId} aria-describedby={props.describedBy} className={`modal ${props.className ?? ''}`} onKeyDown={onKeyDown}>
+      <div
+        ref={ref}
+        role={props.role ?? 'dialog'}
+        aria-modal="true"
+        aria-labelledby={titleId}
+        aria-describedby={props.describedBy}
+        className={`modal ${props.className ?? ''}`}
+        onKeyDown={onKeyDown}
+      >
         <h2 id={titleId} className="modal-title">
           {props.title}
         </h2>

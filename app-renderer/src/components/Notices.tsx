@@ -16,7 +16,12 @@ function NoticeItem({ n }: { n: UiNotice }) {
         <span className="notice-message">{n.message}</span>
         {n.hint && <span className="notice-hint">{n.hint}</span>}
       </div>
-      <button type="button" className="btn btn-ghost btn-small" aria-label={`Dismiss: ${n.message}`} onClick={() => dismiss(n.id)}>
+      <button
+        type="button"
+        className="btn btn-ghost btn-small"
+        aria-label={`Dismiss: ${n.message}`}
+        onClick={() => dismiss(n.id)}
+      >
         ✕
       </button>
     </div>
@@ -34,8 +39,8 @@ export function Notices() {
           <div className="notice-text">
             <span className="notice-message">Lost the connection to the Tikscope host; reconnecting…</span>
             <span className="notice-hint">
-              Check that “npm run web” is still running; the page reconnects by itself. If the host was restarted, open the new address it printed (the
-              token changes on every start).
+              Check that “npm run web” is still running; the page reconnects by itself. If the host was restarted, open the new
+              address it printed (the token changes on every start).
             </span>
           </div>
         </div>

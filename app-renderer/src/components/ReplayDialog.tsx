@@ -42,7 +42,9 @@ export function describeDifference(d: ReplayDifference): string {
 }
 
 function kindLabel(s: Pick<ReplaySentence, 'readOnly' | 'streaming' | 'background'>): string {
-  return [s.readOnly ? 'read-only' : 'write', s.streaming ? 'stream' : '', s.background ? 'sent by Tikscope' : ''].filter(Boolean).join(', ');
+  return [s.readOnly ? 'read-only' : 'write', s.streaming ? 'stream' : '', s.background ? 'sent by Tikscope' : '']
+    .filter(Boolean)
+    .join(', ');
 }
 
 function SentenceList({ sourceId, v }: { sourceId: string; v: ReplayView }) {
@@ -50,7 +52,12 @@ function SentenceList({ sourceId, v }: { sourceId: string; v: ReplayView }) {
   const all = v.plan?.sentences ?? [];
   // A hidden sentence is never sent unless it was ticked while shown.
   const sentences = v.showBackground ? all : all.filter((s) => !s.background || v.selected[s.seq]);
-  if (sentences.length === 0) return <p className="empty-note">This trace holds no sentence the client sent, other than /login, /cancel and Tikscope’s own reads.</p>;
+  if (sentences.length === 0)
+    return (
+      <p className="empty-note">
+        This trace holds no sentence the client sent, other than /login, /cancel and Tikscope’s own reads.
+      </p>
+    );
   return (
     <div className="replay-scroll">
       <table className="replay-table" aria-label="Sentences to replay">
@@ -163,7 +170,8 @@ function Results({ sourceId, v }: { sourceId: string; v: ReplayView }) {
   return (
     <section aria-label="Replay results" className="replay-results">
       <p role="status">
-        Replayed {plural(r.rows.length, 'sentence')} on {target ?? r.targetId} in {(r.elapsedMs / 1000).toFixed(1)} s: {r.same} same, {r.differs} differ{r.differs === 1 ? 's' : ''}.
+        Replayed {plural(r.rows.length, 'sentence')} on {target ?? r.targetId} in {(r.elapsedMs / 1000).toFixed(1)} s: {r.same}{' '}
+        same, {r.differs} differ{r.differs === 1 ? 's' : ''}.
       </p>
       <div className="replay-scroll">
         <table className="replay-table" aria-label="Replay comparison">
@@ -241,10 +249,15 @@ function ConfirmWrites({ sourceId, v, targetName }: { sourceId: string; v: Repla
 /** Replay: choose a target router and the sentences, confirm writes, see the comparison. */
 export function ReplayDialog({ sourceId }: { sourceId: string }) {
   const v = useApp((s) => s.replays[sourceId]);
-  const sourceName = useApp((s) => s.connections.find((c) => c.id === sourceId)?.name ?? s.workspaces.find((w) => w.id === sourceId)?.title ?? sourceId);
+  const sourceName = useApp(
+    (s) => s.connections.find((c) => c.id === sourceId)?.name ?? s.workspaces.find((w) => w.id === sourceId)?.title ?? sourceId,
+  );
   const connections = useApp((s) => s.connections);
   const links = useApp((s) => s.links);
-  const targets = useMemo(() => connections.filter((c) => links[c.id]?.status === 'online').map((c) => ({ id: c.id, name: c.name })), [connections, links]);
+  const targets = useMemo(
+    () => connections.filter((c) => links[c.id]?.status === 'online').map((c) => ({ id: c.id, name: c.name })),
+    [connections, links],
+  );
   const actions = useApp(
     useShallow((s) => ({
       close: s.closeReplay,
@@ -266,14 +279,21 @@ export function ReplayDialog({ sourceId }: { sourceId: string }) {
     <Modal title={`Replay the trace of ${sourceName}`} onClose={() => actions.close(sourceId)} className="replay-modal">
       <div className="modal-body" inert={v.status === 'confirming'}>
         <p className="field-help">
-          Sends what the client sent in this trace again — to the same router or another — and compares the replies with the recorded ones. Read-only
-          sentences are selected; sentences that change the router are listed, unselected, and sent only after you confirm them.
+          Sends what the client sent in this trace again — to the same router or another — and compares the replies with the
+          recorded ones. Read-only sentences are selected; sentences that change the router are listed, unselected, and sent only
+          after you confirm them.
         </p>
         <div className="replay-form">
           <div className="field">
             <label htmlFor={`${uid}-target`}>Target router</label>
             {targets.length > 0 ? (
-              <select id={`${uid}-target`} className="input" value={v.targetId ?? ''} disabled={busy} onChange={(e) => actions.setTarget(sourceId, e.target.value)}>
+              <select
+                id={`${uid}-target`}
+                className="input"
+                value={v.targetId ?? ''}
+                disabled={busy}
+                onChange={(e) => actions.setTarget(sourceId, e.target.value)}
+              >
                 {targets.map((t) => (
                   <option key={t.id} value={t.id}>
                     {t.name}
@@ -288,8 +308,13 @@ export function ReplayDialog({ sourceId }: { sourceId: string }) {
             )}
           </div>
           <label className="check">
-            <input type="checkbox" checked={v.ignoreVolatile} disabled={busy} onChange={(e) => actions.setOptions(sourceId, { ignoreVolatile: e.target.checked })} /> Ignore
-            counters, load and times
+            <input
+              type="checkbox"
+              checked={v.ignoreVolatile}
+              disabled={busy}
+              onChange={(e) => actions.setOptions(sourceId, { ignoreVolatile: e.target.checked })}
+            />{' '}
+            Ignore counters, load and times
           </label>
           <div className="field">
             <label htmlFor={`${uid}-replies`}>Stop streams after (replies)</label>
@@ -301,7 +326,9 @@ export function ReplayDialog({ sourceId }: { sourceId: string }) {
               max={10000}
               value={v.maxStreamReplies}
               disabled={busy}
-              onChange={(e) => actions.setOptions(sourceId, { maxStreamReplies: Math.max(1, Math.min(10_000, Number(e.target.value) || 1)) })}
+              onChange={(e) =>
+                actions.setOptions(sourceId, { maxStreamReplies: Math.max(1, Math.min(10_000, Number(e.target.value) || 1)) })
+              }
             />
           </div>
           <div className="field">
@@ -315,7 +342,9 @@ export function ReplayDialog({ sourceId }: { sourceId: string }) {
               step={0.1}
               value={v.maxStreamSeconds}
               disabled={busy}
-              onChange={(e) => actions.setOptions(sourceId, { maxStreamSeconds: Math.max(0.1, Math.min(600, Number(e.target.value) || 0.1)) })}
+              onChange={(e) =>
+                actions.setOptions(sourceId, { maxStreamSeconds: Math.max(0.1, Math.min(600, Number(e.target.value) || 0.1)) })
+              }
             />
           </div>
         </div>
@@ -323,14 +352,25 @@ export function ReplayDialog({ sourceId }: { sourceId: string }) {
         {v.plan && (
           <>
             <div className="toolbar" role="toolbar" aria-label="Selection">
-              <button type="button" className="btn btn-small" disabled={busy} onClick={() => actions.select(sourceId, 'read-only')}>
+              <button
+                type="button"
+                className="btn btn-small"
+                disabled={busy}
+                onClick={() => actions.select(sourceId, 'read-only')}
+              >
                 Select read-only
               </button>
-              <button type="button" className="btn btn-small btn-ghost" disabled={busy} onClick={() => actions.select(sourceId, 'none')}>
+              <button
+                type="button"
+                className="btn btn-small btn-ghost"
+                disabled={busy}
+                onClick={() => actions.select(sourceId, 'none')}
+              >
                 Select none
               </button>
               <span className="metric">
-                {selectedCount} of {plural(v.plan.sentences.length, 'sentence')} selected{writes > 0 ? `, ${plural(writes, 'write')}` : ''}
+                {selectedCount} of {plural(v.plan.sentences.length, 'sentence')} selected
+                {writes > 0 ? `, ${plural(writes, 'write')}` : ''}
                 {skipped && skipped.login + skipped.cancel + skipped.quit > 0
                   ? ` · left out: ${[skipped.login ? `${skipped.login} /login` : '', skipped.cancel ? `${skipped.cancel} /cancel` : '', skipped.quit ? `${skipped.quit} /quit` : ''].filter(Boolean).join(', ')}`
                   : ''}
@@ -338,8 +378,14 @@ export function ReplayDialog({ sourceId }: { sourceId: string }) {
               </span>
             </div>
             <label className="check">
-              <input type="checkbox" checked={v.showBackground} disabled={busy} onChange={(e) => actions.setOptions(sourceId, { showBackground: e.target.checked })} /> Show
-              sentences Tikscope sent itself ({v.plan.sentences.filter((s) => s.background).length}: login reads, heartbeat, completion)
+              <input
+                type="checkbox"
+                checked={v.showBackground}
+                disabled={busy}
+                onChange={(e) => actions.setOptions(sourceId, { showBackground: e.target.checked })}
+              />{' '}
+              Show sentences Tikscope sent itself ({v.plan.sentences.filter((s) => s.background).length}: login reads, heartbeat,
+              completion)
             </label>
             <SentenceList sourceId={sourceId} v={v} />
           </>
@@ -366,7 +412,12 @@ export function ReplayDialog({ sourceId }: { sourceId: string }) {
         <button type="button" className="btn" onClick={() => actions.close(sourceId)}>
           Close
         </button>
-        <button type="button" className="btn btn-primary" disabled={busy || !v.plan || targets.length === 0 || selectedCount === 0} onClick={() => run(actions.start(sourceId))}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={busy || !v.plan || targets.length === 0 || selectedCount === 0}
+          onClick={() => run(actions.start(sourceId))}
+        >
           {v.result ? 'Replay again' : `Replay ${plural(selectedCount, 'sentence')}`}
         </button>
       </div>
@@ -376,7 +427,9 @@ export function ReplayDialog({ sourceId }: { sourceId: string }) {
 
 /** Repro bundle: the user says what happened; the file carries the trace and the versions. */
 export function ReproDialog({ sourceId }: { sourceId: string }) {
-  const name = useApp((s) => s.connections.find((c) => c.id === sourceId)?.name ?? s.workspaces.find((w) => w.id === sourceId)?.title ?? sourceId);
+  const name = useApp(
+    (s) => s.connections.find((c) => c.id === sourceId)?.name ?? s.workspaces.find((w) => w.id === sourceId)?.title ?? sourceId,
+  );
   const close = useApp((s) => s.openDialog);
   const exportRepro = useApp((s) => s.exportRepro);
   const run = useRun();
@@ -392,12 +445,20 @@ export function ReproDialog({ sourceId }: { sourceId: string }) {
       >
         <div className="modal-body">
           <p>
-            One JSON file for a bug report: this trace (passwords already replaced by ********), the connection settings without any password, the Tikscope
-            and RouterOS versions, the board, and your operating system.
+            One JSON file for a bug report: this trace (passwords already replaced by ********), the connection settings without
+            any password, the Tikscope and RouterOS versions, the board, and your operating system.
           </p>
           <div className="field">
             <label htmlFor={`${uid}-desc`}>What happened</label>
-            <textarea id={`${uid}-desc`} ref={text} className="input" rows={5} maxLength={10_000} placeholder="What you did, what you expected, what you saw instead." data-autofocus />
+            <textarea
+              id={`${uid}-desc`}
+              ref={text}
+              className="input"
+              rows={5}
+              maxLength={10_000}
+              placeholder="What you did, what you expected, what you saw instead."
+              data-autofocus
+            />
           </div>
         </div>
         <div className="modal-actions">

@@ -41,7 +41,10 @@ function requestFor(ctx: RouterCompletionContext, connectionId: string, version:
  */
 export function useRouterCompletion(connectionId: string, draft: string, caret: number): RouterCompletionView {
   const { online, version } = useApp(
-    useShallow((s) => ({ online: s.links[connectionId]?.status === 'online', version: s.links[connectionId]?.router?.version ?? '' })),
+    useShallow((s) => ({
+      online: s.links[connectionId]?.status === 'online',
+      version: s.links[connectionId]?.router?.version ?? '',
+    })),
   );
   const { peek, load } = useApp(useShallow((s) => ({ peek: s.peekCompletion, load: s.loadCompletion })));
   const [, answered] = useReducer((n: number) => n + 1, 0);
@@ -51,7 +54,9 @@ export function useRouterCompletion(connectionId: string, draft: string, caret: 
   // The command's own argument list, for the unknown-argument check, once an argument word exists.
   const nl = draft.indexOf('\n');
   const command = online && nl > 0 && /\n=[^=\n.][^=\n]*=/.test(draft) ? commandPath(draft.slice(0, nl)) : undefined;
-  const checkReq: CompletionRequest | undefined = command ? { kind: 'children', connectionId, version, path: command } : undefined;
+  const checkReq: CompletionRequest | undefined = command
+    ? { kind: 'children', connectionId, version, path: command }
+    : undefined;
 
   const ctxAnswer = ctxReq ? peek(ctxReq) : undefined;
   const checkAnswer = checkReq ? peek(checkReq) : undefined;
@@ -78,7 +83,8 @@ export function useRouterCompletion(connectionId: string, draft: string, caret: 
 
   const view: RouterCompletionView = { answered: false, items: [], mayBeIncomplete: false, warnings: [] };
   if (ctx) view.ctx = ctx;
-  const settled = (a: CompletionAnswer | 'loading' | undefined): CompletionAnswer | undefined => (a && a !== 'loading' ? a : undefined);
+  const settled = (a: CompletionAnswer | 'loading' | undefined): CompletionAnswer | undefined =>
+    a && a !== 'loading' ? a : undefined;
   const a = settled(ctxAnswer);
   if (ctx && a) {
     if (a.available) {

@@ -19,7 +19,11 @@ export function RouterPicker(props: {
   const online = shown.filter((c) => links[c.id]?.status === 'online');
   const allOn = online.length > 0 && online.every((c) => selected.includes(c.id));
   return (
-    <fieldset className="router-picker" aria-invalid={props.error ? true : undefined} aria-describedby={props.error ? props.errorId : undefined}>
+    <fieldset
+      className="router-picker"
+      aria-invalid={props.error ? true : undefined}
+      aria-describedby={props.error ? props.errorId : undefined}
+    >
       <legend>{props.label}</legend>
       {shown.length === 0 ? (
         <p className="muted">No router is connected. Connect routers in the list on the left first.</p>
@@ -30,7 +34,11 @@ export function RouterPicker(props: {
             const r = links[c.id]?.router;
             return (
               <label key={c.id} className="check">
-                <input type="checkbox" checked={selected.includes(c.id)} onChange={(e) => props.onToggle(c.id, e.target.checked)} />
+                <input
+                  type="checkbox"
+                  checked={selected.includes(c.id)}
+                  onChange={(e) => props.onToggle(c.id, e.target.checked)}
+                />
                 {c.name}
                 <span className="muted" aria-hidden="true">
                   {isOnline ? (r ? ` ${r.identity} · ${r.version}` : '') : ' (not connected)'}
@@ -39,7 +47,11 @@ export function RouterPicker(props: {
             );
           })}
           {online.length > 1 && (
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => online.forEach((c) => props.onToggle(c.id, !allOn))}>
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              onClick={() => online.forEach((c) => props.onToggle(c.id, !allOn))}
+            >
               {allOn ? 'Clear all' : 'Select all connected'}
             </button>
           )}

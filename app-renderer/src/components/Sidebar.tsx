@@ -137,7 +137,12 @@ export function Sidebar() {
                       {c.user ? `${c.user}@` : ''}
                       {c.host}:{c.port}
                     </span>
-                    <span id={`conn-${c.id}-state`} className={`conn-state st-${link?.status ?? 'offline'}`} aria-live="polite" title={link?.reason}>
+                    <span
+                      id={`conn-${c.id}-state`}
+                      className={`conn-state st-${link?.status ?? 'offline'}`}
+                      aria-live="polite"
+                      title={link?.reason}
+                    >
                       {text}
                     </span>
                   </span>
@@ -146,7 +151,9 @@ export function Sidebar() {
             })}
           </div>
         ))}
-        {visible.length === 0 && <p className="empty-note">{connections.length ? `No router matches “${search}”.` : 'No saved routers yet. Add one.'}</p>}
+        {visible.length === 0 && (
+          <p className="empty-note">{connections.length ? `No router matches “${search}”.` : 'No saved routers yet. Add one.'}</p>
+        )}
       </div>
       <section className="conn-details" aria-label="Selected router">
         {selected ? (
@@ -165,7 +172,15 @@ export function Sidebar() {
               <dt>User</dt>
               <dd className="mono">{selected.user || '—'}</dd>
               <dt>Password</dt>
-              <dd>{selected.demo ? 'built in' : !selected.hasPassword ? 'none stored' : keychainOk ? 'in the keychain' : 'for this run only'}</dd>
+              <dd>
+                {selected.demo
+                  ? 'built in'
+                  : !selected.hasPassword
+                    ? 'none stored'
+                    : keychainOk
+                      ? 'in the keychain'
+                      : 'for this run only'}
+              </dd>
             </dl>
             {selectedLink?.status === 'online' && selectedLink.router && (
               <p className="details-note">
@@ -177,19 +192,44 @@ export function Sidebar() {
           <p className="empty-note">Select a router.</p>
         )}
         <div role="toolbar" aria-label="Router actions" className="toolbar conn-actions">
-          <button type="button" className="btn btn-primary" disabled={!canConnect} onClick={() => selected && run(actions.connect(selected.id))}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={!canConnect}
+            onClick={() => selected && run(actions.connect(selected.id))}
+          >
             Connect
           </button>{' '}
-          <button type="button" className="btn" disabled={!canDisconnect} onClick={() => selected && run(actions.disconnect(selected.id))}>
+          <button
+            type="button"
+            className="btn"
+            disabled={!canDisconnect}
+            onClick={() => selected && run(actions.disconnect(selected.id))}
+          >
             Disconnect
           </button>{' '}
-          <button type="button" className="btn" disabled={!selected} onClick={() => selected && actions.openDialog({ kind: 'edit', id: selected.id })}>
+          <button
+            type="button"
+            className="btn"
+            disabled={!selected}
+            onClick={() => selected && actions.openDialog({ kind: 'edit', id: selected.id })}
+          >
             Edit
           </button>{' '}
-          <button type="button" className="btn" disabled={!selected} onClick={() => selected && run(actions.duplicate(selected.id))}>
+          <button
+            type="button"
+            className="btn"
+            disabled={!selected}
+            onClick={() => selected && run(actions.duplicate(selected.id))}
+          >
             Duplicate
           </button>{' '}
-          <button type="button" className="btn btn-danger" disabled={!selected} onClick={() => selected && run(actions.remove(selected.id))}>
+          <button
+            type="button"
+            className="btn btn-danger"
+            disabled={!selected}
+            onClick={() => selected && run(actions.remove(selected.id))}
+          >
             Delete
           </button>
         </div>

@@ -24,7 +24,12 @@ export function visibleColumns(known: readonly string[], stored: readonly string
   return [...shown, ...known.filter((k) => !listed.has(k))];
 }
 
-export function toggleColumn(known: readonly string[], stored: readonly string[] | undefined, column: string, show: boolean): string[] {
+export function toggleColumn(
+  known: readonly string[],
+  stored: readonly string[] | undefined,
+  column: string,
+  show: boolean,
+): string[] {
   const base = stored ? [...stored] : [...known];
   const names = new Set(base.map((s) => (s.startsWith('!') ? s.slice(1) : s)));
   for (const k of known) if (!names.has(k)) base.push(k);
@@ -52,7 +57,14 @@ function ColumnChooser({ path, known, stored }: { path: string; known: string[];
   const shown = new Set(visibleColumns(known, stored));
   return (
     <div className="chooser">
-      <button type="button" className="btn btn-small" aria-expanded={open} aria-controls={`${uid}-cols`} onClick={() => setOpen((x) => !x)} disabled={!known.length}>
+      <button
+        type="button"
+        className="btn btn-small"
+        aria-expanded={open}
+        aria-controls={`${uid}-cols`}
+        onClick={() => setOpen((x) => !x)}
+        disabled={!known.length}
+      >
         Columns
       </button>
       {open && (
@@ -61,7 +73,12 @@ function ColumnChooser({ path, known, stored }: { path: string; known: string[];
           <div className="chooser-list">
             {known.map((c) => (
               <label key={c} className="check">
-                <input type="checkbox" checked={shown.has(c)} onChange={(e) => run(setChoice(path, toggleColumn(known, stored, c, e.target.checked)))} /> {c}
+                <input
+                  type="checkbox"
+                  checked={shown.has(c)}
+                  onChange={(e) => run(setChoice(path, toggleColumn(known, stored, c, e.target.checked)))}
+                />{' '}
+                {c}
               </label>
             ))}
           </div>
@@ -99,7 +116,8 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
   const [pathFocused, setPathFocused] = useState(false);
   const [closedFor, setClosedFor] = useState<string | null>(null);
   const columns = useMemo(() => visibleColumns(view.columns, stored), [view.columns, stored]);
-  const running = view.status === 'starting' || view.status === 'loading' || view.status === 'live' || view.status === 'resubscribing';
+  const running =
+    view.status === 'starting' || view.status === 'loading' || view.status === 'live' || view.status === 'resubscribing';
   const filteredCount = useMemo(() => {
     const f = view.filter.toLowerCase();
     return f ? view.rows.filter((r) => columns.some((c) => (r[c] ?? '').toLowerCase().includes(f))).length : view.rows.length;
@@ -108,7 +126,10 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
   // asked only while the box has focus; the built-in list when the router cannot answer.
   const typed = pathFocused ? view.path.trim() : '';
   const fromRouter = useRouterCompletion(connectionId, typed, typed.length);
-  const routerMenus = fromRouter.answered && fromRouter.ctx?.kind === 'path' ? fromRouter.items.filter((i) => i.kind === 'dir' || i.kind === 'path') : undefined;
+  const routerMenus =
+    fromRouter.answered && fromRouter.ctx?.kind === 'path'
+      ? fromRouter.items.filter((i) => i.kind === 'dir' || i.kind === 'path')
+      : undefined;
   const open = pathFocused && closedFor !== view.path;
   const suggestions = !open ? [] : routerMenus ? routerMenus.map((i) => i.line) : suggest(typed, COMMON_MENUS);
   const details = routerMenus?.map((i) => i.description);
@@ -187,8 +208,24 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
           />
           <FieldError id={`${uid}-path-error`} message={view.fieldErrors.path} />
         </div>
-        <TextField id={`${uid}-query`} label="Query" value={view.queryText} placeholder="?type=ether ?running=true" error={view.fieldErrors.query} errorId={`${uid}-query-error`} onChange={(v) => actions.setField(connectionId, 'queryText', v)} />
-        <TextField id={`${uid}-props`} label="Properties" value={view.proplistText} placeholder="all, or name,type,mtu" error={view.fieldErrors.proplist} errorId={`${uid}-proplist-error`} onChange={(v) => actions.setField(connectionId, 'proplistText', v)} />
+        <TextField
+          id={`${uid}-query`}
+          label="Query"
+          value={view.queryText}
+          placeholder="?type=ether ?running=true"
+          error={view.fieldErrors.query}
+          errorId={`${uid}-query-error`}
+          onChange={(v) => actions.setField(connectionId, 'queryText', v)}
+        />
+        <TextField
+          id={`${uid}-props`}
+          label="Properties"
+          value={view.proplistText}
+          placeholder="all, or name,type,mtu"
+          error={view.fieldErrors.proplist}
+          errorId={`${uid}-proplist-error`}
+          onChange={(v) => actions.setField(connectionId, 'proplistText', v)}
+        />
         <div className="table-buttons">
           <button type="submit" className="btn btn-primary">
             Start
@@ -201,14 +238,22 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
       <RequestError error={view.status === 'error' ? view.error : undefined} />
       <div className="table-bar" role="toolbar" aria-label="Live table">
         <span className={`pill pill-${view.status}`} role="status">
-          {view.status === 'loading' && view.loaded !== undefined ? `Loading… ${formatCount(view.loaded)} rows` : STATUS_TEXT[view.status]}
+          {view.status === 'loading' && view.loaded !== undefined
+            ? `Loading… ${formatCount(view.loaded)} rows`
+            : STATUS_TEXT[view.status]}
           {view.runPath && view.status !== 'idle' ? ` · ${view.runPath}` : ''}
         </span>
-        <span className="metric row-count">{view.filter ? `${formatCount(filteredCount)} of ${plural(view.rows.length, 'row')}` : plural(view.rows.length, 'row')}</span>
-        <span className="metric ups">
-          {formatCount(Math.round(view.updatesPerSecond))} updates/s
+        <span className="metric row-count">
+          {view.filter ? `${formatCount(filteredCount)} of ${plural(view.rows.length, 'row')}` : plural(view.rows.length, 'row')}
         </span>
-        <button type="button" className="btn btn-small" aria-pressed={view.paused} onClick={() => actions.setPaused(connectionId, !view.paused)} disabled={view.status === 'idle'}>
+        <span className="metric ups">{formatCount(Math.round(view.updatesPerSecond))} updates/s</span>
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-pressed={view.paused}
+          onClick={() => actions.setPaused(connectionId, !view.paused)}
+          disabled={view.status === 'idle'}
+        >
           {view.paused ? 'Resume' : 'Pause'}
         </button>
         {view.paused && <span className="metric warn-text">Paused · {plural(queued, 'queued change')}</span>}
@@ -233,8 +278,8 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
         {view.status === 'idle' ? (
           <div className="console-empty">
             <p>
-              Enter a menu path such as <code>/interface</code> or <code>/ip/address</code> and press Start. The table is printed once, then kept live with{' '}
-              <code>listen</code>: changes flash, removed rows disappear.
+              Enter a menu path such as <code>/interface</code> or <code>/ip/address</code> and press Start. The table is printed
+              once, then kept live with <code>listen</code>: changes flash, removed rows disappear.
             </p>
           </div>
         ) : (

@@ -11,13 +11,22 @@ const TOOLS: { tool: ToolView; label: string; title: string }[] = [
 
 /** Toggle buttons for the multi-router tools, shown once a router is connected. */
 export function ToolButtons() {
-  const { tool, anyOnline } = useApp(useShallow((s) => ({ tool: s.tool, anyOnline: Object.values(s.links).some((l) => l.status === 'online') })));
+  const { tool, anyOnline } = useApp(
+    useShallow((s) => ({ tool: s.tool, anyOnline: Object.values(s.links).some((l) => l.status === 'online') })),
+  );
   const open = useApp((s) => s.openTool);
   if (!anyOnline && !tool) return null;
   return (
     <span className="tool-buttons" role="group" aria-label="Multi-router tools">
       {TOOLS.map((t) => (
-        <button key={t.tool} type="button" className="btn btn-small" aria-pressed={tool === t.tool} title={t.title} onClick={() => open(tool === t.tool ? undefined : t.tool)}>
+        <button
+          key={t.tool}
+          type="button"
+          className="btn btn-small"
+          aria-pressed={tool === t.tool}
+          title={t.title}
+          onClick={() => open(tool === t.tool ? undefined : t.tool)}
+        >
           {t.label}
         </button>
       ))}

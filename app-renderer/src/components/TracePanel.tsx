@@ -52,7 +52,17 @@ function TraceWord({ word, index }: { word: string; index: number }) {
   return <span className="w-other">{word}</span>;
 }
 
-const TraceItem = memo(function TraceItem({ e, top, expanded, onFollow }: { e: TraceEntry; top: number; expanded: boolean; onFollow: (tag: string) => void }) {
+const TraceItem = memo(function TraceItem({
+  e,
+  top,
+  expanded,
+  onFollow,
+}: {
+  e: TraceEntry;
+  top: number;
+  expanded: boolean;
+  onFollow: (tag: string) => void;
+}) {
   const out = e.direction === 'out';
   return (
     <div
@@ -96,7 +106,9 @@ function ReproSummary({ info }: { info: ReproBundleInfo }) {
         <dd className="repro-description">{info.description || <span className="muted">(none given)</span>}</dd>
         <dt>Router</dt>
         <dd>
-          {r.known ? `${r.identity || 'unnamed'} — RouterOS ${r.version}${r.board ? `, ${r.board}` : ''}${r.architecture ? ` (${r.architecture})` : ''}` : `unknown: ${r.reason}`}
+          {r.known
+            ? `${r.identity || 'unnamed'} — RouterOS ${r.version}${r.board ? `, ${r.board}` : ''}${r.architecture ? ` (${r.architecture})` : ''}`
+            : `unknown: ${r.reason}`}
         </dd>
         <dt>Connection</dt>
         <dd className="mono">
@@ -186,7 +198,11 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
       <div className="trace-bar" role="toolbar" aria-label="Trace filters and export">
         <label className="inline-field">
           <span>Direction</span>
-          <select className="input input-small" value={filters.direction} onChange={(e) => actions.setFilters(connectionId, { direction: e.target.value as TraceFilters['direction'] })}>
+          <select
+            className="input input-small"
+            value={filters.direction}
+            onChange={(e) => actions.setFilters(connectionId, { direction: e.target.value as TraceFilters['direction'] })}
+          >
             <option value="all">Both</option>
             <option value="out">Sent</option>
             <option value="in">Received</option>
@@ -209,18 +225,30 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
         </label>
         <label className="inline-field">
           <span>Text</span>
-          <input className="input input-small" type="search" value={filters.text} placeholder="word or value" onChange={(e) => actions.setFilters(connectionId, { text: e.target.value })} />
+          <input
+            className="input input-small"
+            type="search"
+            value={filters.text}
+            placeholder="word or value"
+            onChange={(e) => actions.setFilters(connectionId, { text: e.target.value })}
+          />
         </label>
         <label className="check">
-          <input type="checkbox" checked={view.follow} onChange={(e) => actions.setFollow(connectionId, e.target.checked)} /> Follow newest
+          <input type="checkbox" checked={view.follow} onChange={(e) => actions.setFollow(connectionId, e.target.checked)} />{' '}
+          Follow newest
         </label>
         <label className="check">
-          <input type="checkbox" checked={view.expanded} onChange={(e) => actions.setExpanded(connectionId, e.target.checked)} /> One word per line
+          <input type="checkbox" checked={view.expanded} onChange={(e) => actions.setExpanded(connectionId, e.target.checked)} />{' '}
+          One word per line
         </label>
         {filters.tag && (
           <span className="following">
             Following tag <code>{filters.tag}</code>
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => actions.setFilters(connectionId, { tag: '' })}>
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              onClick={() => actions.setFilters(connectionId, { tag: '' })}
+            >
               Show all tags
             </button>
           </span>
@@ -232,7 +260,12 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
         </span>
         {!imported &&
           FORMATS.map((f) => (
-            <button key={f.format} type="button" className="btn btn-small" onClick={() => run(actions.exportTrace(connectionId, f.format))}>
+            <button
+              key={f.format}
+              type="button"
+              className="btn btn-small"
+              onClick={() => run(actions.exportTrace(connectionId, f.format))}
+            >
               {f.label}
             </button>
           ))}
@@ -256,18 +289,25 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
         <span className="t-words">words</span>
         <span className="t-bytes">bytes</span>
       </div>
-      <div
-        ref={ref}
-        className="trace-scroll"
-        onWheel={() => view.follow && actions.setFollow(connectionId, false)}
-      >
-        <div role="list" aria-label={imported ? 'Imported trace' : 'Trace'} className="trace-list" style={{ height: v.getTotalSize() }}>
+      <div ref={ref} className="trace-scroll" onWheel={() => view.follow && actions.setFollow(connectionId, false)}>
+        <div
+          role="list"
+          aria-label={imported ? 'Imported trace' : 'Trace'}
+          className="trace-list"
+          style={{ height: v.getTotalSize() }}
+        >
           {v.getVirtualItems().map((item) => {
             const e = at(item.index);
             return e ? <TraceItem key={item.key} e={e} top={item.start} expanded={view.expanded} onFollow={follow} /> : null;
           })}
         </div>
-        {count === 0 && <p className="empty-note grid-empty">{log.length ? 'No sentence matches the filters.' : 'No sentences yet. Everything sent and received on this connection appears here.'}</p>}
+        {count === 0 && (
+          <p className="empty-note grid-empty">
+            {log.length
+              ? 'No sentence matches the filters.'
+              : 'No sentences yet. Everything sent and received on this connection appears here.'}
+          </p>
+        )}
       </div>
     </div>
   );

@@ -35,7 +35,8 @@ function Header({ ws }: { ws: WorkspaceModel }) {
   const notOnline = link?.status !== 'online';
   let why = '';
   if (notOnline) {
-    if (link?.status === 'backoff' && link.nextAttemptAt) why = `offline — retrying in ${Math.max(0, Math.ceil((link.nextAttemptAt - now) / 1000))} s`;
+    if (link?.status === 'backoff' && link.nextAttemptAt)
+      why = `offline — retrying in ${Math.max(0, Math.ceil((link.nextAttemptAt - now) / 1000))} s`;
     else if (link?.status === 'connecting') why = 'logging in…';
     else why = link?.reason ? `offline — ${link.reason}` : 'offline';
   }
@@ -78,7 +79,13 @@ export function WorkspaceView({ ws, focused }: { ws: WorkspaceModel; focused: bo
   const base = `ws-${ws.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   const panels = ws.kind === 'import' ? PANELS.filter((p) => p.key === 'trace') : PANELS;
   return (
-    <section className={`workspace${focused ? ' focused' : ''}`} aria-label={title} id={base} onFocusCapture={() => !focused && focus(ws.id)} onMouseDown={() => !focused && focus(ws.id)}>
+    <section
+      className={`workspace${focused ? ' focused' : ''}`}
+      aria-label={title}
+      id={base}
+      onFocusCapture={() => !focused && focus(ws.id)}
+      onMouseDown={() => !focused && focus(ws.id)}
+    >
       <Header ws={ws} />
       <Tabs
         label={`${title} views`}

@@ -8,9 +8,17 @@ import { WorkspaceView, workspaceTitle } from './Workspace';
 /** Open workspaces as tabs, or all of them side by side. */
 export function WorkspaceArea() {
   const { workspaces, active, layout, connections, links } = useApp(
-    useShallow((s) => ({ workspaces: s.workspaces, active: s.activeWorkspaceId, layout: s.layout, connections: s.connections, links: s.links })),
+    useShallow((s) => ({
+      workspaces: s.workspaces,
+      active: s.activeWorkspaceId,
+      layout: s.layout,
+      connections: s.connections,
+      links: s.links,
+    })),
   );
-  const actions = useApp(useShallow((s) => ({ focus: s.focusWorkspace, close: s.closeWorkspace, setLayout: s.setLayout, openTool: s.openTool })));
+  const actions = useApp(
+    useShallow((s) => ({ focus: s.focusWorkspace, close: s.closeWorkspace, setLayout: s.setLayout, openTool: s.openTool })),
+  );
   const tool = useApp((s) => s.tool);
   const nameOf = (id: string) => connections.find((c) => c.id === id)?.name;
   const shown = layout === 'split' ? workspaces : workspaces.filter((w) => w.id === active);
@@ -28,7 +36,13 @@ export function WorkspaceArea() {
               name: workspaceTitle(w, nameOf(w.id)),
               label: (
                 <>
-                  {w.kind === 'router' ? <span className={statusClass(links[w.id])} aria-hidden="true" /> : <span className="ws-import-icon" aria-hidden="true">⇩</span>}
+                  {w.kind === 'router' ? (
+                    <span className={statusClass(links[w.id])} aria-hidden="true" />
+                  ) : (
+                    <span className="ws-import-icon" aria-hidden="true">
+                      ⇩
+                    </span>
+                  )}
                   {workspaceTitle(w, nameOf(w.id))}
                 </>
               ),
@@ -40,7 +54,13 @@ export function WorkspaceArea() {
               actions.focus(id);
             }}
             after={(item) => (
-              <button type="button" className="tab-close" aria-label={`Close ${item.name}`} title="Close (disconnects the router)" onClick={() => actions.close(item.key)}>
+              <button
+                type="button"
+                className="tab-close"
+                aria-label={`Close ${item.name}`}
+                title="Close (disconnects the router)"
+                onClick={() => actions.close(item.key)}
+              >
                 ×
               </button>
             )}
@@ -70,14 +90,20 @@ export function WorkspaceArea() {
               Select a router on the left — <strong>Demo router</strong> is a simulated RouterOS that runs inside Tikscope.
             </li>
             <li>
-              Press <strong>Connect</strong>. Each router you log in to opens here as a workspace with <strong>Console</strong>, <strong>Tables</strong> and <strong>Trace</strong>.
+              Press <strong>Connect</strong>. Each router you log in to opens here as a workspace with <strong>Console</strong>,{' '}
+              <strong>Tables</strong> and <strong>Trace</strong>.
             </li>
-            <li>Connect a second router and press <strong>Side by side</strong> to compare them.</li>
+            <li>
+              Connect a second router and press <strong>Side by side</strong> to compare them.
+            </li>
           </ol>
           <p className="muted">Press F1 or ? for keyboard shortcuts.</p>
         </div>
       ) : (
-        <div className={`ws-grid ${layout}`} style={layout === 'split' ? { gridTemplateColumns: `repeat(${shown.length}, minmax(360px, 1fr))` } : undefined}>
+        <div
+          className={`ws-grid ${layout}`}
+          style={layout === 'split' ? { gridTemplateColumns: `repeat(${shown.length}, minmax(360px, 1fr))` } : undefined}
+        >
           {shown.map((w) => (
             <WorkspaceView key={w.id} ws={w} focused={w.id === active} />
           ))}

@@ -19,21 +19,76 @@ export interface CliTranslation {
 
 /** Command verbs that end a CLI path. Unknown verbs fall back to "last token is the command". */
 const VERBS = new Set([
-  'print', 'getall', 'add', 'set', 'remove', 'enable', 'disable', 'listen', 'monitor', 'monitor-traffic',
-  'export', 'reset-counters', 'ping', 'reboot', 'shutdown', 'unset', 'comment', 'move', 'get', 'find',
-  'edit', 'run', 'upgrade', 'check-for-updates', 'release', 'renew', 'make-static', 'torch', 'traceroute',
-  'bandwidth-test', 'fetch', 'flush', 'reset', 'clear', 'cancel', 'take', 'unroll',
+  'print',
+  'getall',
+  'add',
+  'set',
+  'remove',
+  'enable',
+  'disable',
+  'listen',
+  'monitor',
+  'monitor-traffic',
+  'export',
+  'reset-counters',
+  'ping',
+  'reboot',
+  'shutdown',
+  'unset',
+  'comment',
+  'move',
+  'get',
+  'find',
+  'edit',
+  'run',
+  'upgrade',
+  'check-for-updates',
+  'release',
+  'renew',
+  'make-static',
+  'torch',
+  'traceroute',
+  'bandwidth-test',
+  'fetch',
+  'flush',
+  'reset',
+  'clear',
+  'cancel',
+  'take',
+  'unroll',
 ]);
 
 /** Where a verb's unnamed (positional) argument goes. `.id` also accepts item names (§4.2). */
 const POSITIONAL: Record<string, string> = {
-  set: '.id', remove: '.id', enable: '.id', disable: '.id', unset: '.id', comment: '.id', move: '.id',
-  'reset-counters': '.id', 'monitor-traffic': 'interface', monitor: 'numbers', ping: 'address',
-  traceroute: 'address', torch: 'interface', get: 'number',
+  set: '.id',
+  remove: '.id',
+  enable: '.id',
+  disable: '.id',
+  unset: '.id',
+  comment: '.id',
+  move: '.id',
+  'reset-counters': '.id',
+  'monitor-traffic': 'interface',
+  monitor: 'numbers',
+  ping: 'address',
+  traceroute: 'address',
+  torch: 'interface',
+  get: 'number',
 };
 
 /** Print options written bare in the CLI that are flags (empty-valued attributes, §7.4) in the API. */
-const PRINT_FLAGS = new Set(['detail', 'terse', 'count-only', 'follow', 'follow-only', 'without-paging', 'brief', 'stats', 'as-value', 'once']);
+const PRINT_FLAGS = new Set([
+  'detail',
+  'terse',
+  'count-only',
+  'follow',
+  'follow-only',
+  'without-paging',
+  'brief',
+  'stats',
+  'as-value',
+  'once',
+]);
 
 /** True when the first line looks like CLI syntax: a path with spaces rather than `/`. */
 export function looksLikeCli(firstLine: string): boolean {

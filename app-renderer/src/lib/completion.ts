@@ -5,20 +5,58 @@ import type { CompletionNode, CompletionNodeKind } from '../../../app-main/src/c
  * merged with what the user actually sent (history), so the list learns the user's routers.
  */
 export const COMMON_MENUS = [
-  '/interface', '/interface/bridge', '/interface/bridge/port', '/interface/vlan', '/interface/ethernet', '/interface/wireless',
-  '/interface/wifi', '/interface/list', '/ip/address', '/ip/route', '/ip/arp', '/ip/neighbor', '/ip/pool', '/ip/dns',
-  '/ip/dhcp-server/lease', '/ip/dhcp-client', '/ip/firewall/filter', '/ip/firewall/nat', '/ip/firewall/mangle',
-  '/ip/firewall/address-list', '/ip/firewall/connection', '/ip/service', '/ipv6/address', '/ipv6/route', '/queue/simple',
-  '/routing/ospf/neighbor', '/routing/bgp/session', '/system/resource', '/system/identity', '/system/clock',
-  '/system/package', '/system/routerboard', '/system/script', '/system/scheduler', '/user', '/user/active', '/log', '/file',
-  '/certificate', '/tool/netwatch',
+  '/interface',
+  '/interface/bridge',
+  '/interface/bridge/port',
+  '/interface/vlan',
+  '/interface/ethernet',
+  '/interface/wireless',
+  '/interface/wifi',
+  '/interface/list',
+  '/ip/address',
+  '/ip/route',
+  '/ip/arp',
+  '/ip/neighbor',
+  '/ip/pool',
+  '/ip/dns',
+  '/ip/dhcp-server/lease',
+  '/ip/dhcp-client',
+  '/ip/firewall/filter',
+  '/ip/firewall/nat',
+  '/ip/firewall/mangle',
+  '/ip/firewall/address-list',
+  '/ip/firewall/connection',
+  '/ip/service',
+  '/ipv6/address',
+  '/ipv6/route',
+  '/queue/simple',
+  '/routing/ospf/neighbor',
+  '/routing/bgp/session',
+  '/system/resource',
+  '/system/identity',
+  '/system/clock',
+  '/system/package',
+  '/system/routerboard',
+  '/system/script',
+  '/system/scheduler',
+  '/user',
+  '/user/active',
+  '/log',
+  '/file',
+  '/certificate',
+  '/tool/netwatch',
 ];
 
 const VERBS = ['print', 'listen', 'getall', 'set', 'add', 'remove', 'enable', 'disable'];
 
 export const COMMON_COMMANDS = [
   ...COMMON_MENUS.flatMap((m) => VERBS.map((v) => `${m}/${v}`)),
-  '/interface/monitor-traffic', '/ping', '/system/reboot', '/console/inspect', '/cancel', '/quit',
+  '/interface/monitor-traffic',
+  '/ping',
+  '/system/reboot',
+  '/console/inspect',
+  '/cancel',
+  '/quit',
 ];
 
 export function suggest(prefix: string, candidates: readonly string[], extra: readonly string[] = [], max = 8): string[] {
@@ -116,7 +154,8 @@ export function childItems(ctx: RouterCompletionContext, nodes: readonly Complet
       if (n.kind === 'arg') continue;
       const full = `/${[...ctx.parent, n.name].join('/')}`;
       // Menus end in `/` so the next list (their commands) opens at once.
-      item = n.kind === 'cmd' ? { label: n.name, line: full, kind: n.kind } : { label: `${n.name}/`, line: `${full}/`, kind: n.kind };
+      item =
+        n.kind === 'cmd' ? { label: n.name, line: full, kind: n.kind } : { label: `${n.name}/`, line: `${full}/`, kind: n.kind };
     } else if (ctx.kind === 'argument') {
       if (n.kind !== 'arg') continue;
       item = { label: `=${n.name}=`, line: `=${n.name}=`, kind: 'arg' };
@@ -128,7 +167,10 @@ export function childItems(ctx: RouterCompletionContext, nodes: readonly Complet
 }
 
 /** Options for a value context. */
-export function valueItems(ctx: Extract<RouterCompletionContext, { kind: 'value' }>, values: readonly string[]): RouterCompletionItem[] {
+export function valueItems(
+  ctx: Extract<RouterCompletionContext, { kind: 'value' }>,
+  values: readonly string[],
+): RouterCompletionItem[] {
   return values
     .filter((v) => startsWith(v, ctx.partial) && v !== ctx.partial)
     .slice(0, MAX_ROUTER_ITEMS)
@@ -148,7 +190,9 @@ export function replaceLine(draft: string, line: number, text: string): { draft:
  * swap from `name`. Argument names are short, so the quadratic cost does not matter.
  */
 function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -189,7 +233,11 @@ export function unknownArguments(draft: string, command: readonly string[], argu
       if (d < bestD) [best, bestD] = [k, d];
     }
     const guess = best !== undefined && bestD <= Math.max(1, Math.floor(name.length / 3)) ? ` Did you mean =${best}=?` : '';
-    out.push({ line, name, message: `=${name}= is not an argument of ${where}.${guess} You can still send it; the router will answer with its own error.` });
+    out.push({
+      line,
+      name,
+      message: `=${name}= is not an argument of ${where}.${guess} You can still send it; the router will answer with its own error.`,
+    });
   });
   return out;
 }

@@ -87,7 +87,10 @@ function keyTextOf(values: readonly string[]): string {
 
 function validateKey(key: readonly string[]): void {
   if (key.length === 0) throw new RangeError('choose a property to match rows by');
-  if (key.includes('.id')) throw new RangeError('.id cannot be the key: RouterOS numbers items per router, so the same item has different ids on different routers');
+  if (key.includes('.id'))
+    throw new RangeError(
+      '.id cannot be the key: RouterOS numbers items per router, so the same item has different ids on different routers',
+    );
 }
 
 export function computeDiff(sources: readonly DiffSource[], options: DiffOptions): DiffResult {
@@ -131,7 +134,9 @@ export function computeDiff(sources: readonly DiffSource[], options: DiffOptions
 
   const duplicates: DuplicateKey[] = [];
   sources.forEach((s, i) => {
-    for (const { values, rows } of groups[i]!.values()) if (rows.length > 1) duplicates.push({ sourceId: s.id, sourceName: s.name, keyText: keyTextOf(values), count: rows.length });
+    for (const { values, rows } of groups[i]!.values())
+      if (rows.length > 1)
+        duplicates.push({ sourceId: s.id, sourceName: s.name, keyText: keyTextOf(values), count: rows.length });
   });
 
   const rows: DiffRow[] = [];
@@ -150,12 +155,31 @@ export function computeDiff(sources: readonly DiffSource[], options: DiffOptions
       const status: DiffStatus = missingOn.length > 0 ? 'missing' : differing.length > 0 ? 'differs' : 'same';
       counts.total++;
       counts[status]++;
-      rows.push({ id: `${k}#${occ + 1}`, keyValues: values, keyText, occurrence: occ + 1, duplicate, rows: perSource, missingOn, differing, status });
+      rows.push({
+        id: `${k}#${occ + 1}`,
+        keyValues: values,
+        keyText,
+        occurrence: occ + 1,
+        duplicate,
+        rows: perSource,
+        missingOn,
+        differing,
+        status,
+      });
     }
   }
   const anyDiff = new Set(rows.flatMap((r) => r.differing));
   const differingColumns = columns.filter((c) => anyDiff.has(c));
-  return { sources: sources.map((s) => ({ id: s.id, name: s.name })), key, columns, ignored, differingColumns, rows, duplicates, counts };
+  return {
+    sources: sources.map((s) => ({ id: s.id, name: s.name })),
+    key,
+    columns,
+    ignored,
+    differingColumns,
+    rows,
+    duplicates,
+    counts,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,7 +218,10 @@ export function keyCandidates(sources: readonly DiffSource[]): KeyCandidate[] {
     const i = PREFERRED_KEYS.indexOf(n);
     return i < 0 ? PREFERRED_KEYS.length : i;
   };
-  return out.sort((a, b) => b.uniqueIn + b.presentIn - (a.uniqueIn + a.presentIn) || rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+  return out.sort(
+    (a, b) =>
+      b.uniqueIn + b.presentIn - (a.uniqueIn + a.presentIn) || rank(a.name) - rank(b.name) || a.name.localeCompare(b.name),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,7 +266,16 @@ export function diffToCsv(d: DiffResult, rows: readonly DiffRow[] = d.rows): str
   for (const r of rows) {
     d.sources.forEach((s, i) => {
       const row = r.rows[i];
-      const fields = [r.keyText, String(r.occurrence), r.status, r.missingOn.map((id) => nameOf.get(id) ?? id).join(' '), r.differing.join(' '), s.name, row ? 'yes' : 'no', ...d.columns.map((c) => row?.[c] ?? '')];
+      const fields = [
+        r.keyText,
+        String(r.occurrence),
+        r.status,
+        r.missingOn.map((id) => nameOf.get(id) ?? id).join(' '),
+        r.differing.join(' '),
+        s.name,
+        row ? 'yes' : 'no',
+        ...d.columns.map((c) => row?.[c] ?? ''),
+      ];
       lines.push(fields.map(csvField).join(','));
     });
   }
@@ -276,7 +312,11 @@ export function diffToJson(d: DiffResult, meta: DiffExportMeta, rows: readonly D
     proplist: meta.proplist,
     fetchedAt: new Date(meta.fetchedAt).toISOString(),
     key: d.key,
-    routers: d.sources.map((s) => ({ id: s.id, name: s.name, ...(meta.versions?.[s.id] ? { version: meta.versions[s.id] } : {}) })),
+    routers: d.sources.map((s) => ({
+      id: s.id,
+      name: s.name,
+      ...(meta.versions?.[s.id] ? { version: meta.versions[s.id] } : {}),
+    })),
     columns: d.columns,
     ignoredColumns: d.ignored,
     counts: d.counts,

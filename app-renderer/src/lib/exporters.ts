@@ -24,7 +24,12 @@ export function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
 
 /** File-name safe version of a menu path or router name. */
 export function fileSafe(s: string): string {
-  return s.replace(/^\/+/, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'export';
+  return (
+    s
+      .replace(/^\/+/, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'export'
+  );
 }
 
 /**

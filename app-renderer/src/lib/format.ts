@@ -63,7 +63,8 @@ export function linkStatusText(link: LinkState | undefined, now: number): string
     }
     case 'failed':
       // The full reason (with the fingerprint) is in the trust dialog; the list stays short.
-      if (link.errorCode === 'TLS_UNTRUSTED') return /changed/i.test(link.reason ?? '') ? 'Failed: the certificate CHANGED' : 'Failed: certificate not trusted yet';
+      if (link.errorCode === 'TLS_UNTRUSTED')
+        return /changed/i.test(link.reason ?? '') ? 'Failed: the certificate CHANGED' : 'Failed: certificate not trusted yet';
       if (!link.reason) return 'Failed';
       return /^(connection )?failed/i.test(link.reason) ? capitalise(link.reason) : `Failed: ${link.reason}`;
     default:
@@ -72,7 +73,10 @@ export function linkStatusText(link: LinkState | undefined, now: number): string
 }
 
 /** The warning a workspace header shows for links that are not both encrypted and authenticated. */
-export function linkWarning(link: Pick<LinkState, 'encrypted' | 'authenticated'> | undefined, transport: TransportKind): string | undefined {
+export function linkWarning(
+  link: Pick<LinkState, 'encrypted' | 'authenticated'> | undefined,
+  transport: TransportKind,
+): string | undefined {
   const encrypted = link?.encrypted ?? transport !== 'plain';
   const authenticated = link?.authenticated ?? (transport === 'tls-verify' || transport === 'tls-pinned');
   if (!encrypted) return 'Unencrypted: the password and every word cross the network in clear text.';

@@ -68,12 +68,29 @@ export function completionSlice(ctx: SliceContext): CompletionActions {
           if (req.kind === 'children') {
             const r = await ctx.api['complete:children']({ connectionId: req.connectionId, path: req.path });
             answer = r.ok
-              ? { available: r.value.available, nodes: r.value.nodes, values: [], mayBeIncomplete: false, ...(r.value.reason ? { reason: r.value.reason } : {}), ...(r.value.kind ? { node: r.value.kind } : {}) }
+              ? {
+                  available: r.value.available,
+                  nodes: r.value.nodes,
+                  values: [],
+                  mayBeIncomplete: false,
+                  ...(r.value.reason ? { reason: r.value.reason } : {}),
+                  ...(r.value.kind ? { node: r.value.kind } : {}),
+                }
               : { available: false, nodes: [], values: [], mayBeIncomplete: false };
           } else {
-            const r = await ctx.api['complete:values']({ connectionId: req.connectionId, path: req.path, argument: req.argument });
+            const r = await ctx.api['complete:values']({
+              connectionId: req.connectionId,
+              path: req.path,
+              argument: req.argument,
+            });
             answer = r.ok
-              ? { available: r.value.available, nodes: [], values: r.value.values, mayBeIncomplete: r.value.mayBeIncomplete, ...(r.value.reason ? { reason: r.value.reason } : {}) }
+              ? {
+                  available: r.value.available,
+                  nodes: [],
+                  values: r.value.values,
+                  mayBeIncomplete: r.value.mayBeIncomplete,
+                  ...(r.value.reason ? { reason: r.value.reason } : {}),
+                }
               : { available: false, nodes: [], values: [], mayBeIncomplete: true };
           }
         } catch {

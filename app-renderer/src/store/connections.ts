@@ -116,7 +116,14 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
         else if (state.status === 'failed' && state.errorCode === 'TLS_UNTRUSTED' && state.presentedFingerprint256) {
           // Trust on first use (or a changed certificate): show what was presented and ask.
           const conn = get().connections.find((c) => c.id === id);
-          set({ dialog: { kind: 'trust', connectionId: id, fingerprint: state.presentedFingerprint256, changed: !!conn?.fingerprint256 } });
+          set({
+            dialog: {
+              kind: 'trust',
+              connectionId: id,
+              fingerprint: state.presentedFingerprint256,
+              changed: !!conn?.fingerprint256,
+            },
+          });
         } else if (state.status === 'auth-failed') {
           const conn = get().connections.find((c) => c.id === id);
           if (conn && !conn.hasPassword && pw === undefined) {
@@ -125,12 +132,20 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
           }
           if (password === undefined) runPasswords.delete(id);
           get().reportError(
-            { code: state.errorCode ?? 'LOGIN_FAILED', message: state.reason ?? 'the router refused the login', hint: 'Check the user name and password (Edit); the user needs the "api" policy.' },
+            {
+              code: state.errorCode ?? 'LOGIN_FAILED',
+              message: state.reason ?? 'the router refused the login',
+              hint: 'Check the user name and password (Edit); the user needs the "api" policy.',
+            },
             `Connecting ${nameOf(id)}`,
           );
         } else if (state.status === 'failed') {
           get().reportError(
-            { code: state.errorCode ?? 'NETWORK', message: state.reason ?? 'the connection failed', hint: 'Check the address, port and transport, and that the API service is enabled on the router (/ip service).' },
+            {
+              code: state.errorCode ?? 'NETWORK',
+              message: state.reason ?? 'the connection failed',
+              hint: 'Check the address, port and transport, and that the API service is enabled on the router (/ip service).',
+            },
             `Connecting ${nameOf(id)}`,
           );
         }

@@ -35,7 +35,7 @@ function withinBudget(commands: ConsoleCommand[], forget: (c: ConsoleCommand) =>
   let total = commands.reduce((n, c) => n + c.log.length, 0);
   if (total <= MAX_REPLIES_PER_CONSOLE) return commands;
   const out = [...commands];
-  for (let i = 0; i < out.length - 1 && total > MAX_REPLIES_PER_CONSOLE; ) {
+  for (let i = 0; i < out.length - 1 && total > MAX_REPLIES_PER_CONSOLE;) {
     const c = out[i] as ConsoleCommand;
     if (RUNNING.has(c.status)) {
       i++;
@@ -93,7 +93,10 @@ export function consoleSlice({ set, get, api, now }: SliceContext): Pick<AppStor
       update(connectionId, (c) => {
         let commands = [...c.commands, cmd];
         if (commands.length > MAX_COMMANDS) {
-          const drop = Math.max(0, commands.findIndex((x) => !RUNNING.has(x.status)));
+          const drop = Math.max(
+            0,
+            commands.findIndex((x) => !RUNNING.has(x.status)),
+          );
           forget(commands[drop]);
           commands = commands.filter((_, i) => i !== drop);
         }
@@ -115,7 +118,10 @@ export function consoleSlice({ set, get, api, now }: SliceContext): Pick<AppStor
         const entry = { id: commandId, connectionId, words, sentAt: new Date(now()).toISOString() };
         const last = c.history[0];
         const history = last && last.words.join('\n') === words.join('\n') ? c.history : [entry, ...c.history];
-        return { ...updateCommand(c, key, (x) => ({ ...x, commandId, tag, status: x.status === 'sending' ? 'running' : x.status })), history };
+        return {
+          ...updateCommand(c, key, (x) => ({ ...x, commandId, tag, status: x.status === 'sending' ? 'running' : x.status })),
+          history,
+        };
       });
       const early = orphanReplies.get(commandId);
       if (early) {
@@ -198,7 +204,14 @@ export function consoleSlice({ set, get, api, now }: SliceContext): Pick<AppStor
               if (r.kind === '!re') rows++;
             }
             const last = replies[replies.length - 1] as ConsoleReply;
-            return { ...cmd, kinds, rows, elapsedMs: last.elapsedMs, version: cmd.version + 1, status: cmd.status === 'sending' ? 'running' : cmd.status } satisfies ConsoleCommand;
+            return {
+              ...cmd,
+              kinds,
+              rows,
+              elapsedMs: last.elapsedMs,
+              version: cmd.version + 1,
+              status: cmd.status === 'sending' ? 'running' : cmd.status,
+            } satisfies ConsoleCommand;
           });
           consoles = { ...consoles, [loc.connectionId]: { ...c, commands: withinBudget(commands, forget) } };
         }
@@ -223,7 +236,9 @@ export function consoleSlice({ set, get, api, now }: SliceContext): Pick<AppStor
       );
       update(loc.connectionId, (c) => ({
         ...c,
-        history: c.history.map((h) => (h.id === end.commandId ? { ...h, outcome: end.outcome, rows: end.rows, elapsedMs: end.elapsedMs } : h)),
+        history: c.history.map((h) =>
+          h.id === end.commandId ? { ...h, outcome: end.outcome, rows: end.rows, elapsedMs: end.elapsedMs } : h,
+        ),
       }));
     },
   };

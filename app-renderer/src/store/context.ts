@@ -15,5 +15,9 @@ export interface SliceContext {
 }
 
 export function bridgeFailure(e: unknown): BridgeError {
-  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e), hint: 'This is a bug in Tikscope; please report it with the steps that led here.' };
+  return {
+    code: 'INTERNAL',
+    message: e instanceof Error ? e.message : String(e),
+    hint: 'This is a bug in Tikscope; please report it with the steps that led here.',
+  };
 }

@@ -1,5 +1,14 @@
 import type { BridgeError, BroadcastResult, DiffFetchResult } from '../../../app-main/src/common/contract';
-import { computeDiff, diffToCsv, diffToJson, isVolatileColumn, keyCandidates, type DiffResult, type DiffRow, type DiffSource } from '../lib/diff';
+import {
+  computeDiff,
+  diffToCsv,
+  diffToJson,
+  isVolatileColumn,
+  keyCandidates,
+  type DiffResult,
+  type DiffRow,
+  type DiffSource,
+} from '../lib/diff';
 import { fileSafe } from '../lib/exporters';
 import { sentenceWords } from '../lib/words';
 import type { SliceContext } from './context';
@@ -89,7 +98,18 @@ export function emptyBroadcast(): BroadcastView {
 }
 
 export function emptyDiff(): DiffView {
-  return { selected: [], path: '/interface', queryText: '', proplistText: '', status: 'idle', fieldErrors: {}, key: '', key2: '', ignored: [], onlyDifferences: false };
+  return {
+    selected: [],
+    path: '/interface',
+    queryText: '',
+    proplistText: '',
+    status: 'idle',
+    fieldErrors: {},
+    key: '',
+    key2: '',
+    ignored: [],
+    onlyDifferences: false,
+  };
 }
 
 /** The diff for the current key and ignored columns, and the rows the filter shows; undefined when there is nothing to compare. */
@@ -114,7 +134,21 @@ export function broadcastToCsv(r: BroadcastResult): string {
   const lines = [['router', 'identity', 'version', 'outcome', 'rows', 'time ms', 'tag', 'message', 'replies'].join(',')];
   for (const x of r.results) {
     const replies = x.replies.map((rep) => rep.words.join(' ')).join('\n');
-    lines.push([x.name, x.identity ?? '', x.version ?? '', x.outcome, String(x.rows), x.elapsedMs.toFixed(1), x.tag ?? '', x.error?.message ?? '', replies].map(csvField).join(','));
+    lines.push(
+      [
+        x.name,
+        x.identity ?? '',
+        x.version ?? '',
+        x.outcome,
+        String(x.rows),
+        x.elapsedMs.toFixed(1),
+        x.tag ?? '',
+        x.error?.message ?? '',
+        replies,
+      ]
+        .map(csvField)
+        .join(','),
+    );
   }
   return lines.join('\r\n') + '\r\n';
 }
@@ -133,9 +167,11 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
     const fieldErrors: BroadcastView['fieldErrors'] = {};
     if (connectionIds.length === 0) fieldErrors.routers = 'Choose at least one router to send to.';
     if (words.length === 0) fieldErrors.sentence = 'Type a sentence first, e.g. /system/identity/print.';
-    else if (!words[0]!.startsWith('/')) fieldErrors.sentence = `The first line must be a command starting with "/", e.g. /interface/print (got "${words[0]}").`;
+    else if (!words[0]!.startsWith('/'))
+      fieldErrors.sentence = `The first line must be a command starting with "/", e.g. /interface/print (got "${words[0]}").`;
     const timeout = Number(b.timeoutText);
-    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600) fieldErrors.timeout = 'Time limit must be a whole number of seconds from 1 to 3600.';
+    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600)
+      fieldErrors.timeout = 'Time limit must be a whole number of seconds from 1 to 3600.';
     if (Object.keys(fieldErrors).length > 0) {
       updB((x) => ({ ...x, fieldErrors, status: 'idle', confirm: undefined }));
       return;
@@ -143,8 +179,23 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
     // The previous grid goes: a result on screen always belongs to the sentence just sent.
     // Named here, so that Cancel can stop it while the call is still running.
     const broadcastId = `ui-${now()}-${++broadcastSeq}`;
-    updB((x) => ({ ...x, fieldErrors: {}, error: undefined, result: undefined, status: confirmed ? 'sending' : 'checking', running: broadcastId, cancelling: false }));
-    const r = await api['broadcast:send']({ connectionIds, words, stopOnFirstError: b.stopOnFirstError, timeoutSeconds: timeout, broadcastId, ...(confirmed ? { confirmed: true } : {}) });
+    updB((x) => ({
+      ...x,
+      fieldErrors: {},
+      error: undefined,
+      result: undefined,
+      status: confirmed ? 'sending' : 'checking',
+      running: broadcastId,
+      cancelling: false,
+    }));
+    const r = await api['broadcast:send']({
+      connectionIds,
+      words,
+      stopOnFirstError: b.stopOnFirstError,
+      timeoutSeconds: timeout,
+      broadcastId,
+      ...(confirmed ? { confirmed: true } : {}),
+    });
     updB((x) => (x.running === broadcastId ? { ...x, running: undefined, cancelling: false } : x));
     if (!r.ok) {
       const error = r.error;
@@ -159,7 +210,11 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
     }
     const answer = r.value;
     if (answer.status === 'needs-confirmation') {
-      updB((x) => ({ ...x, status: 'confirming', confirm: { command: answer.command, reason: answer.reason, routers: answer.routers, words, connectionIds } }));
+      updB((x) => ({
+        ...x,
+        status: 'confirming',
+        confirm: { command: answer.command, reason: answer.reason, routers: answer.routers, words, connectionIds },
+      }));
       return;
     }
     updB((x) => ({ ...x, status: 'idle', confirm: undefined, result: answer.result, expanded: [] }));
@@ -178,7 +233,11 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       updB((b) => ({ ...b, ...patch, fieldErrors: {} }));
     },
     toggleBroadcastRouter(id, on) {
-      updB((b) => ({ ...b, fieldErrors: {}, selected: on ? [...new Set([...b.selected, id])] : b.selected.filter((x) => x !== id) }));
+      updB((b) => ({
+        ...b,
+        fieldErrors: {},
+        selected: on ? [...new Set([...b.selected, id])] : b.selected.filter((x) => x !== id),
+      }));
     },
     toggleBroadcastReplies(id) {
       updB((b) => ({ ...b, expanded: b.expanded.includes(id) ? b.expanded.filter((x) => x !== id) : [...b.expanded, id] }));
@@ -201,14 +260,27 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
       const base = `broadcast-${fileSafe(r.words[0] ?? 'command')}-${stamp}`;
       if (format === 'csv') download(`${base}.csv`, 'text/csv', broadcastToCsv(r));
-      else download(`${base}.json`, 'application/json', JSON.stringify({ format: 'tikscope-broadcast', version: 1, ...r, startedAt: new Date(r.startedAt).toISOString() }, null, 2) + '\n');
+      else
+        download(
+          `${base}.json`,
+          'application/json',
+          JSON.stringify(
+            { format: 'tikscope-broadcast', version: 1, ...r, startedAt: new Date(r.startedAt).toISOString() },
+            null,
+            2,
+          ) + '\n',
+        );
     },
 
     setDiff(patch) {
       updD((d) => ({ ...d, ...patch, fieldErrors: {} }));
     },
     toggleDiffRouter(id, on) {
-      updD((d) => ({ ...d, fieldErrors: {}, selected: on ? [...new Set([...d.selected, id])] : d.selected.filter((x) => x !== id) }));
+      updD((d) => ({
+        ...d,
+        fieldErrors: {},
+        selected: on ? [...new Set([...d.selected, id])] : d.selected.filter((x) => x !== id),
+      }));
     },
     setDiffIgnored(columns) {
       updD((d) => ({ ...d, ignored: [...new Set(columns)] }));
@@ -239,7 +311,8 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       if (!r.ok) {
         const error = r.error;
         const field = error.detail?.['field'];
-        const local = field === 'path' || field === 'query' || field === 'proplist' ? { fieldErrors: { [field]: error.message } } : { error };
+        const local =
+          field === 'path' || field === 'query' || field === 'proplist' ? { fieldErrors: { [field]: error.message } } : { error };
         updD((x) => ({ ...x, status: x.fetched ? 'ready' : 'idle', ...local }));
         return;
       }
@@ -266,7 +339,15 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       if (format === 'csv') download(`${base}.csv`, 'text/csv', diffToCsv(cur.diff, cur.shown));
       else {
         const versions = Object.fromEntries(f.routers.map((r) => [r.connectionId, r.version]));
-        download(`${base}.json`, 'application/json', diffToJson(cur.diff, { path: f.path, query: f.query, proplist: f.proplist, fetchedAt: f.fetchedAt, versions }, cur.shown));
+        download(
+          `${base}.json`,
+          'application/json',
+          diffToJson(
+            cur.diff,
+            { path: f.path, query: f.query, proplist: f.proplist, fetchedAt: f.fetchedAt, versions },
+            cur.shown,
+          ),
+        );
       }
     },
   };

@@ -1,4 +1,10 @@
-import type { BridgeError, ReplayPlan, ReplayProgress, ReplayResult, ReplaySentence } from '../../../app-main/src/common/contract';
+import type {
+  BridgeError,
+  ReplayPlan,
+  ReplayProgress,
+  ReplayResult,
+  ReplaySentence,
+} from '../../../app-main/src/common/contract';
 import type { SliceContext } from './context';
 import type { AppStoreState } from './types';
 
@@ -48,7 +54,15 @@ export function selectedWrites(v: ReplayView): ReplaySentence[] {
 }
 
 function emptyView(): ReplayView {
-  return { status: 'loading', selected: {}, ignoreVolatile: true, showBackground: false, maxStreamReplies: 20, maxStreamSeconds: 3, expanded: {} };
+  return {
+    status: 'loading',
+    selected: {},
+    ignoreVolatile: true,
+    showBackground: false,
+    maxStreamReplies: 20,
+    maxStreamSeconds: 3,
+    expanded: {},
+  };
 }
 
 export function replaySlice({ set, get, api, download }: SliceContext): Pick<AppStoreState, ReplayKeys> {
@@ -63,19 +77,33 @@ export function replaySlice({ set, get, api, download }: SliceContext): Pick<App
     const v = get().replays[sourceId];
     if (!v?.plan || !v.targetId) return;
     const seqs = v.plan.sentences.filter((s) => v.selected[s.seq]).map((s) => s.seq);
-    update(sourceId, ({ result: _r, error: _e, ...x }) => ({ ...x, status: 'running', progress: { done: 0, total: seqs.length }, expanded: {} }));
+    update(sourceId, ({ result: _r, error: _e, ...x }) => ({
+      ...x,
+      status: 'running',
+      progress: { done: 0, total: seqs.length },
+      expanded: {},
+    }));
     const r = await api['replay:run']({
       sourceId,
       targetId: v.targetId,
       seqs,
       confirmedWrites: confirmed,
-      options: { ignoreVolatile: v.ignoreVolatile, maxStreamReplies: v.maxStreamReplies, maxStreamMs: Math.round(v.maxStreamSeconds * 1000) },
+      options: {
+        ignoreVolatile: v.ignoreVolatile,
+        maxStreamReplies: v.maxStreamReplies,
+        maxStreamMs: Math.round(v.maxStreamSeconds * 1000),
+      },
     });
     if (!r.ok) {
       update(sourceId, (x) => ({ ...x, status: 'error', error: r.error }));
       return;
     }
-    update(sourceId, (x) => ({ ...x, status: 'done', result: r.value, progress: { done: r.value.rows.length, total: r.value.rows.length } }));
+    update(sourceId, (x) => ({
+      ...x,
+      status: 'done',
+      result: r.value,
+      progress: { done: r.value.rows.length, total: r.value.rows.length },
+    }));
   };
 
   return {
@@ -89,7 +117,12 @@ export function replaySlice({ set, get, api, download }: SliceContext): Pick<App
         return;
       }
       const targets = onlineTargets();
-      const targetId = previous?.targetId && targets.includes(previous.targetId) ? previous.targetId : targets.includes(sourceId) ? sourceId : targets[0];
+      const targetId =
+        previous?.targetId && targets.includes(previous.targetId)
+          ? previous.targetId
+          : targets.includes(sourceId)
+            ? sourceId
+            : targets[0];
       set((s) => ({ replays: { ...s.replays, [sourceId]: { ...emptyView(), ...(targetId ? { targetId } : {}) } } }));
       get().openDialog({ kind: 'replay', sourceId });
       const r = await api['replay:plan']({ sourceId });
@@ -134,11 +167,21 @@ export function replaySlice({ set, get, api, download }: SliceContext): Pick<App
       const v = get().replays[sourceId];
       if (!v?.plan) return;
       if (!v.targetId) {
-        update(sourceId, (x) => ({ ...x, error: { code: 'NOT_CONNECTED', message: 'No router is connected to replay to.', hint: 'Connect the router you want to replay to, then choose it as the target.' } }));
+        update(sourceId, (x) => ({
+          ...x,
+          error: {
+            code: 'NOT_CONNECTED',
+            message: 'No router is connected to replay to.',
+            hint: 'Connect the router you want to replay to, then choose it as the target.',
+          },
+        }));
         return;
       }
       if (!v.plan.sentences.some((s) => v.selected[s.seq])) {
-        update(sourceId, (x) => ({ ...x, error: { code: 'VALIDATION', message: 'No sentence is selected.', hint: 'Tick the sentences to replay.' } }));
+        update(sourceId, (x) => ({
+          ...x,
+          error: { code: 'VALIDATION', message: 'No sentence is selected.', hint: 'Tick the sentences to replay.' },
+        }));
         return;
       }
       // Writes go only after the user confirmed them by name (the alert dialog).
@@ -172,7 +215,10 @@ export function replaySlice({ set, get, api, download }: SliceContext): Pick<App
     applyReplayProgress(p: ReplayProgress) {
       const v = get().replays[p.sourceId];
       if (!v || v.status !== 'running') return;
-      update(p.sourceId, (x) => ({ ...x, progress: { done: p.done, total: p.total, ...(p.command !== undefined ? { command: p.command } : {}) } }));
+      update(p.sourceId, (x) => ({
+        ...x,
+        progress: { done: p.done, total: p.total, ...(p.command !== undefined ? { command: p.command } : {}) },
+      }));
     },
 
     openReproExport(sourceId) {

@@ -48,7 +48,15 @@ function sameRow(a: Row, b: Row): boolean {
  * and position — TanStack's row model and our memoised rows key on identity (engineering-notes
  * §1.4) — and a reset re-uses the old object for every row whose content did not change.
  */
-export function applyPatch(view: TableView, patch: Pick<TablePatch, 'reset' | 'upserts' | 'removes' | 'columns' | 'total' | 'updatesPerSecond' | 'status' | 'loaded' | 'error'>, at: number, seqStart: number): TableView {
+export function applyPatch(
+  view: TableView,
+  patch: Pick<
+    TablePatch,
+    'reset' | 'upserts' | 'removes' | 'columns' | 'total' | 'updatesPerSecond' | 'status' | 'loaded' | 'error'
+  >,
+  at: number,
+  seqStart: number,
+): TableView {
   let rows: Row[];
   let index: Map<string, number>;
   const oldIndex = view.index;
@@ -133,7 +141,15 @@ export function applyPatch(view: TableView, patch: Pick<TablePatch, 'reset' | 'u
 export function queuePatch(q: PatchQueue | undefined, p: TablePatch): PatchQueue {
   const next: PatchQueue =
     !q || p.reset
-      ? { reset: p.reset, upserts: new Map(), removes: new Set(), total: p.total, updatesPerSecond: p.updatesPerSecond, status: p.status, patches: q?.patches ?? 0 }
+      ? {
+          reset: p.reset,
+          upserts: new Map(),
+          removes: new Set(),
+          total: p.total,
+          updatesPerSecond: p.updatesPerSecond,
+          status: p.status,
+          patches: q?.patches ?? 0,
+        }
       : { ...q };
   if (q?.columns && !p.reset) next.columns = q.columns;
   for (const r of p.upserts) {
@@ -176,11 +192,17 @@ export function normalisePath(text: string): { path: string; error?: string } {
   if (!p) return { path: p, error: 'Enter a menu path, e.g. /interface.' };
   if (/\s/.test(p)) {
     // CLI form "ip address" → API form "/ip/address" (protocol.md §4.1).
-    p = '/' + p.split(/[\s/]+/).filter(Boolean).join('/');
+    p =
+      '/' +
+      p
+        .split(/[\s/]+/)
+        .filter(Boolean)
+        .join('/');
   }
   if (!p.startsWith('/')) p = '/' + p;
   p = p.replace(/\/+$/, '').replace(/\/(print|listen|getall)$/, '');
-  if (!/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(p)) return { path: p, error: `"${text.trim()}" is not a menu path: use letters, digits and "-" between "/", e.g. /ip/address.` };
+  if (!/^\/[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(p))
+    return { path: p, error: `"${text.trim()}" is not a menu path: use letters, digits and "-" between "/", e.g. /ip/address.` };
   return { path: p };
 }
 
@@ -224,7 +246,20 @@ export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStore
       if (t.tableId && LIVE.has(t.status)) await get().stopTable(connectionId);
       update(connectionId, (x) => {
         const { error: _e, tableId: _t, loaded: _l, queue: _q, ...rest } = x;
-        return { ...rest, path: path.path, runPath: path.path, fieldErrors: {}, status: 'starting', rows: [], index: new Map(), columns: [], total: 0, updatesPerSecond: 0, changed: new Map(), paused: false };
+        return {
+          ...rest,
+          path: path.path,
+          runPath: path.path,
+          fieldErrors: {},
+          status: 'starting',
+          rows: [],
+          index: new Map(),
+          columns: [],
+          total: 0,
+          updatesPerSecond: 0,
+          changed: new Map(),
+          paused: false,
+        };
       });
       const r = await api['table:start']({
         connectionId,
@@ -269,7 +304,22 @@ export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStore
         const { queue: _q, ...rest } = t;
         const resumed: TableView = { ...rest, paused: false };
         if (!q) return resumed;
-        return applyPatch(resumed, { reset: q.reset, upserts: [...q.upserts.values()], removes: [...q.removes], ...(q.columns ? { columns: q.columns } : {}), total: q.total, updatesPerSecond: q.updatesPerSecond, status: q.status, ...(q.loaded !== undefined ? { loaded: q.loaded } : {}), ...(q.error ? { error: q.error } : {}) }, now(), flashSeq++ * 1_000_000);
+        return applyPatch(
+          resumed,
+          {
+            reset: q.reset,
+            upserts: [...q.upserts.values()],
+            removes: [...q.removes],
+            ...(q.columns ? { columns: q.columns } : {}),
+            total: q.total,
+            updatesPerSecond: q.updatesPerSecond,
+            status: q.status,
+            ...(q.loaded !== undefined ? { loaded: q.loaded } : {}),
+            ...(q.error ? { error: q.error } : {}),
+          },
+          now(),
+          flashSeq++ * 1_000_000,
+        );
       });
     },
 

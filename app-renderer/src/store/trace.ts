@@ -4,13 +4,30 @@ import { RingLog } from '../lib/ring';
 import type { SliceContext } from './context';
 import type { AppStoreState, TraceView } from './types';
 
-type Keys = 'traces' | 'loadTrace' | 'applyTraceEntries' | 'setTraceFilters' | 'setTraceFollow' | 'setTraceExpanded' | 'exportTrace' | 'importTrace' | 'clearTrace';
+type Keys =
+  | 'traces'
+  | 'loadTrace'
+  | 'applyTraceEntries'
+  | 'setTraceFilters'
+  | 'setTraceFollow'
+  | 'setTraceExpanded'
+  | 'exportTrace'
+  | 'importTrace'
+  | 'clearTrace';
 
 /** Trace entries kept per connection in the renderer (main holds its own byte-capped ring). */
 export const MAX_TRACE_ENTRIES = 50_000;
 
 export function emptyTrace(): TraceView {
-  return { log: new RingLog(MAX_TRACE_ENTRIES), version: 0, loaded: false, dropped: 0, filters: { direction: 'all', tag: '', text: '' }, follow: true, expanded: false };
+  return {
+    log: new RingLog(MAX_TRACE_ENTRIES),
+    version: 0,
+    loaded: false,
+    dropped: 0,
+    filters: { direction: 'all', tag: '', text: '' },
+    follow: true,
+    expanded: false,
+  };
 }
 
 export function traceSlice({ set, get, api, download }: SliceContext): Pick<AppStoreState, Keys> {
@@ -93,7 +110,18 @@ export function traceSlice({ set, get, api, download }: SliceContext): Pick<AppS
       const log = new RingLog<TraceEntry>(MAX_TRACE_ENTRIES);
       log.pushAll(snap.entries);
       set((s) => ({
-        traces: { ...s.traces, [snap.connectionId]: { ...emptyTrace(), log, loaded: true, dropped: snap.dropped, fileName, follow: false, ...(snap.repro ? { repro: snap.repro } : {}) } },
+        traces: {
+          ...s.traces,
+          [snap.connectionId]: {
+            ...emptyTrace(),
+            log,
+            loaded: true,
+            dropped: snap.dropped,
+            fileName,
+            follow: false,
+            ...(snap.repro ? { repro: snap.repro } : {}),
+          },
+        },
       }));
       get().openWorkspace(snap.connectionId, 'import', fileName);
     },

@@ -196,7 +196,10 @@ export interface AppActions {
   select(id: string | undefined): void;
   setSearch(text: string): void;
   openDialog(d: Dialog | undefined): void;
-  saveConnection(id: string | undefined, input: ConnectionInput): Promise<{ ok: true; value: SavedConnection; runPasswordKept: boolean } | { ok: false; error: BridgeError }>;
+  saveConnection(
+    id: string | undefined,
+    input: ConnectionInput,
+  ): Promise<{ ok: true; value: SavedConnection; runPasswordKept: boolean } | { ok: false; error: BridgeError }>;
   duplicateConnection(id: string): Promise<void>;
   deleteConnection(id: string): Promise<void>;
   connect(id: string, password?: string): Promise<void>;
@@ -245,7 +248,10 @@ export interface AppActions {
   setReplaySelected(sourceId: string, seq: number, selected: boolean): void;
   selectReplaySentences(sourceId: string, which: 'read-only' | 'all' | 'none'): void;
   setReplayTarget(sourceId: string, targetId: string): void;
-  setReplayOptions(sourceId: string, options: Partial<Pick<ReplayView, 'ignoreVolatile' | 'showBackground' | 'maxStreamReplies' | 'maxStreamSeconds'>>): void;
+  setReplayOptions(
+    sourceId: string,
+    options: Partial<Pick<ReplayView, 'ignoreVolatile' | 'showBackground' | 'maxStreamReplies' | 'maxStreamSeconds'>>,
+  ): void;
   startReplay(sourceId: string): Promise<void>;
   confirmReplayWrites(sourceId: string): Promise<void>;
   cancelReplayConfirm(sourceId: string): void;

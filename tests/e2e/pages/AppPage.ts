@@ -30,7 +30,12 @@ export class AppPage {
   }
 
   static async open(browser: Browser, url: string, opts: { colorScheme: 'dark' | 'light' }): Promise<AppPage> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: opts.colorScheme, acceptDownloads: true, deviceScaleFactor: 1 });
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      colorScheme: opts.colorScheme,
+      acceptDownloads: true,
+      deviceScaleFactor: 1,
+    });
     const page = await context.newPage();
     const app = new AppPage(context, page);
     await page.goto(url);
@@ -43,8 +48,13 @@ export class AppPage {
     try {
       await this.page.locator('[data-app-state="ready"]').waitFor();
     } catch (e) {
-      const state = await this.page.locator('[data-app-state]').getAttribute('data-app-state').catch(() => 'none');
-      throw new Error(`the app did not become ready (data-app-state=${state}); page errors: ${JSON.stringify(this.errors)}`, { cause: e });
+      const state = await this.page
+        .locator('[data-app-state]')
+        .getAttribute('data-app-state')
+        .catch(() => 'none');
+      throw new Error(`the app did not become ready (data-app-state=${state}); page errors: ${JSON.stringify(this.errors)}`, {
+        cause: e,
+      });
     }
   }
 
@@ -68,7 +78,9 @@ export class AppPage {
   }
 
   async waitForState(name: string, text: string | RegExp, timeout?: number): Promise<void> {
-    await this.router(name).getByText(text).waitFor(timeout ? { timeout } : undefined);
+    await this.router(name)
+      .getByText(text)
+      .waitFor(timeout ? { timeout } : undefined);
   }
 
   action(name: 'Connect' | 'Disconnect' | 'Edit' | 'Duplicate' | 'Delete'): Locator {
@@ -138,7 +150,10 @@ export class AppPage {
   // ---- workspaces
 
   workspace(name: string): WorkspacePage {
-    return new WorkspacePage(this, this.page.getByRole('main', { name: 'Workspaces' }).getByRole('region', { name, exact: true }));
+    return new WorkspacePage(
+      this,
+      this.page.getByRole('main', { name: 'Workspaces' }).getByRole('region', { name, exact: true }),
+    );
   }
 
   workspaceTab(name: string): Locator {
@@ -152,7 +167,9 @@ export class AppPage {
 
   /** Opens a JSON Lines trace through "Import trace…"; returns its read-only workspace. */
   async importTrace(fileName: string, content: string): Promise<WorkspacePage> {
-    await this.page.getByLabel('Import JSON Lines trace', { exact: true }).setInputFiles({ name: fileName, mimeType: 'application/x-ndjson', buffer: Buffer.from(content, 'utf8') });
+    await this.page
+      .getByLabel('Import JSON Lines trace', { exact: true })
+      .setInputFiles({ name: fileName, mimeType: 'application/x-ndjson', buffer: Buffer.from(content, 'utf8') });
     const ws = this.workspace(`Trace ${fileName}`);
     await ws.region.waitFor();
     return ws;
@@ -161,7 +178,10 @@ export class AppPage {
   /** Picks a theme in the top bar and waits until the window shows it. */
   async setTheme(theme: 'system' | 'light' | 'dark'): Promise<void> {
     await this.page.getByRole('combobox', { name: 'Theme', exact: true }).selectOption(theme);
-    const expected = theme === 'system' ? await this.page.evaluate(() => (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light')) : theme;
+    const expected =
+      theme === 'system'
+        ? await this.page.evaluate(() => (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'))
+        : theme;
     await this.page.locator(`[data-app-state="ready"][data-theme="${expected}"]`).waitFor();
   }
 

@@ -42,7 +42,9 @@ export class ReplayPage {
   }
 
   async showBackground(show: boolean): Promise<void> {
-    await this.dialog().getByRole('checkbox', { name: /^Show sentences Tikscope sent itself/ }).setChecked(show);
+    await this.dialog()
+      .getByRole('checkbox', { name: /^Show sentences Tikscope sent itself/ })
+      .setChecked(show);
   }
 
   async setStreamSeconds(seconds: number): Promise<void> {
@@ -75,14 +77,21 @@ export class ReplayPage {
 
   /** Waits for the summary of a finished replay. */
   async waitForResults(): Promise<string> {
-    const summary = this.dialog().getByRole('status').filter({ hasText: /^Replayed / });
+    const summary = this.dialog()
+      .getByRole('status')
+      .filter({ hasText: /^Replayed / });
     await summary.waitFor();
     return (await summary.textContent()) ?? '';
   }
 
   async details(words: string[]): Promise<string[]> {
-    await this.results().getByRole('button', { name: `differs — details of ${words.join(' ')}` }).click();
-    return this.results().getByRole('list', { name: `Differences of ${words.join(' ')}` }).getByRole('listitem').allTextContents();
+    await this.results()
+      .getByRole('button', { name: `differs — details of ${words.join(' ')}` })
+      .click();
+    return this.results()
+      .getByRole('list', { name: `Differences of ${words.join(' ')}` })
+      .getByRole('listitem')
+      .allTextContents();
   }
 
   async close(): Promise<void> {
@@ -96,7 +105,10 @@ export class ReplayPage {
     await this.ws.region.getByRole('button', { name: 'Export repro bundle…', exact: true }).click();
     const dialog = this.page.getByRole('dialog', { name: /^Export a repro bundle of / });
     await dialog.getByRole('textbox', { name: 'What happened' }).fill(description);
-    const [download] = await Promise.all([this.page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export bundle', exact: true }).click()]);
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      dialog.getByRole('button', { name: 'Export bundle', exact: true }).click(),
+    ]);
     await dialog.waitFor({ state: 'detached' });
     return download;
   }

@@ -29,7 +29,11 @@ export class ToolsPage {
     const boxes = region.getByRole('group', { name: group, exact: true }).getByRole('checkbox');
     for (let i = 0; i < (await boxes.count()); i++) if (await boxes.nth(i).isChecked()) await boxes.nth(i).uncheck();
     // In the given order: a broadcast with "stop on first error" goes through them in this order.
-    for (const n of names) await region.getByRole('group', { name: group, exact: true }).getByRole('checkbox', { name: new RegExp(`^${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) }).check();
+    for (const n of names)
+      await region
+        .getByRole('group', { name: group, exact: true })
+        .getByRole('checkbox', { name: new RegExp(`^${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) })
+        .check();
   }
 
   // ---- broadcast
@@ -92,7 +96,10 @@ export class ToolsPage {
   }
 
   async download(region: Locator, button: string): Promise<Download> {
-    const [download] = await Promise.all([this.page.waitForEvent('download'), region.getByRole('button', { name: button, exact: true }).click()]);
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      region.getByRole('button', { name: button, exact: true }).click(),
+    ]);
     return download;
   }
 }

@@ -35,7 +35,9 @@ export class WorkspacePage {
 
   /** The card of the newest command whose first word is `command`. */
   command(command: string): Locator {
-    return this.region.getByRole('article', { name: new RegExp(`^${command.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&')} — `) }).last();
+    return this.region
+      .getByRole('article', { name: new RegExp(`^${command.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&')} — `) })
+      .last();
   }
 
   async waitForOutcome(command: string, outcome: string): Promise<Locator> {
@@ -95,7 +97,10 @@ export class WorkspacePage {
 
   /** Clicks an export button and returns the download. */
   async download(button: string): Promise<Download> {
-    const [download] = await Promise.all([this.app.page.waitForEvent('download'), this.region.getByRole('button', { name: button, exact: true }).click()]);
+    const [download] = await Promise.all([
+      this.app.page.waitForEvent('download'),
+      this.region.getByRole('button', { name: button, exact: true }).click(),
+    ]);
     return download;
   }
 
