@@ -215,6 +215,30 @@ describe('<ReplayDialog> and <ReproDialog>', () => {
     expect(s().replays[backend.connections[0]!.id]!.status).toBe('done');
   });
 
+  it('Stop replay asks main to stop the replay on its target router', async () => {
+    const { backend } = await renderApp();
+    const ws = await connectDemo();
+    await send(ws, '/interface/print');
+    let release!: () => void;
+    const realRun = backend.handlers['replay:run'];
+    backend.handlers['replay:run'] = (args) => new Promise((resolve) => (release = () => resolve(realRun(args))));
+    const stops: unknown[] = [];
+    backend.handlers['replay:cancel'] = (args) => {
+      stops.push(args);
+      release();
+      return { targetId: args.targetId, running: true };
+    };
+    fireEvent.click(within(ws).getByRole('tab', { name: 'Trace' }));
+    fireEvent.click(within(ws).getByRole('button', { name: 'Replay…' }));
+    const dialog = await screen.findByRole('dialog', { name: /^Replay the trace/ });
+    await within(dialog).findByRole('table', { name: 'Sentences to replay' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Replay 1 sentence' }));
+    fireEvent.click(await within(dialog).findByRole('button', { name: 'Stop replay' }));
+    await within(dialog).findByRole('table', { name: 'Replay comparison' });
+    expect(stops).toEqual([{ targetId: backend.connections[0]!.id }]);
+    expect(within(dialog).queryByRole('button', { name: 'Stop replay' })).toBeNull();
+  });
+
   it('exports a repro bundle with the description the user typed', async () => {
     const { downloads } = await renderApp();
     const ws = await connectDemo();

@@ -38,6 +38,7 @@ const CALLS = {
   'diff:fetch': true,
   'replay:plan': true,
   'replay:run': true,
+  'replay:cancel': true,
   'repro:export': true,
 } as const satisfies Record<CallName, true>;
 

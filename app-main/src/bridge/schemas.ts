@@ -214,6 +214,7 @@ export const callSchemas = {
     timeoutSeconds: int(1, LIMITS.routerTimeoutSeconds).optional(),
   }),
   'replay:plan': z.object({ sourceId: id }),
+  'replay:cancel': z.object({ targetId: id }),
   'replay:run': z.object({
     sourceId: id,
     targetId: id,

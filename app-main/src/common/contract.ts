@@ -648,6 +648,11 @@ export interface BridgeCalls {
   'replay:plan': { args: { sourceId: string }; result: ReplayPlan };
   /** Re-sends sentences to a connected router and compares the replies; progress as `replay:progress`. */
   'replay:run': { args: ReplayRunArgs; result: ReplayResult };
+  /**
+   * Stops the replay running on a router: the sentence in flight gets `/cancel`, the rest are not
+   * sent; its `replay:run` then answers with the rows so far. `running` is false when none runs.
+   */
+  'replay:cancel': { args: { targetId: string }; result: { targetId: string; running: boolean } };
   /** A repro bundle (JSON): trace, settings without secrets, versions, description. */
   'repro:export': { args: { connectionId: string; description: string }; result: TraceExport };
 }

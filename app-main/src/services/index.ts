@@ -572,6 +572,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       checkAlive();
       return replay.run(args);
     },
+    'replay:cancel': async (args) => replay.cancel(args),
     'repro:export': async (args) => {
       const a = requireObject(args, 'args');
       const connectionId = requireString(a['connectionId'], 'connectionId', { min: 1, max: 200 });

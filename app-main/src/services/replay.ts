@@ -58,8 +58,11 @@ interface Sent {
  */
 export class ReplayService {
   private nextId = 1;
-  /** Targets with a replay running: one at a time per router keeps the results readable. */
-  private readonly busy = new Set<string>();
+  /**
+   * Targets with a replay running (one at a time per router keeps the results readable), with
+   * what `cancel()` needs: the flag that stops the loop and the halt of the sentence in flight.
+   */
+  private readonly busy = new Map<string, { cancelled: boolean; halt?: () => void }>();
 
   constructor(private readonly deps: ReplayDeps) {}
 
@@ -118,6 +121,7 @@ export class ReplayService {
       });
     }
 
+    const control: { cancelled: boolean; halt?: () => void } = { cancelled: false };
     const replayId = `r${this.nextId++}`;
     const startedAt = this.deps.now();
     const t0 = performance.now();
@@ -133,16 +137,25 @@ export class ReplayService {
       this.deps.emitProgress(p);
     };
 
-    this.busy.add(targetId);
+    this.busy.set(targetId, control);
     try {
       let lost: string | undefined;
       for (const s of chosen) {
         progress(rows.length, s.words[0]);
         let sent: Sent;
-        if (lost !== undefined)
+        if (control.cancelled)
+          sent = {
+            outcome: 'failed',
+            replies: [],
+            re: 0,
+            elapsedMs: 0,
+            bounded: false,
+            message: 'not sent: the replay was stopped',
+          };
+        else if (lost !== undefined)
           sent = { outcome: 'failed', replies: [], re: 0, elapsedMs: 0, bounded: false, message: `not sent: ${lost}` };
         else {
-          sent = await this.send(targetId, s, options);
+          sent = await this.send(targetId, s, options, control);
           if (sent.linkLost) lost = sent.message ?? 'the link dropped';
         }
         rows.push(this.row(s, sent, options.ignoreVolatile));
@@ -162,6 +175,19 @@ export class ReplayService {
       same,
       differs: rows.length - same,
     };
+  }
+
+  /**
+   * Stops the replay running on `targetId`: the sentence in flight gets `/cancel` (it ends
+   * `cancelled`), the rest are not sent. `running` is false when no replay runs there.
+   */
+  cancel(args: unknown): { targetId: string; running: boolean } {
+    const targetId = requireId(requireObject(args, 'args')['targetId'], 'targetId');
+    const control = this.busy.get(targetId);
+    if (!control) return { targetId, running: false };
+    control.cancelled = true;
+    control.halt?.();
+    return { targetId, running: true };
   }
 
   private row(s: RecordedSentence, sent: Sent, ignoreVolatile: boolean): ReplayRow {
@@ -199,7 +225,12 @@ export class ReplayService {
   }
 
   /** Sends one sentence (with a fresh tag) and collects its replies until `!done`, bounded. */
-  private async send(targetId: string, s: RecordedSentence, o: Required<ReplayOptions>): Promise<Sent> {
+  private async send(
+    targetId: string,
+    s: RecordedSentence,
+    o: Required<ReplayOptions>,
+    control: { cancelled: boolean; halt?: () => void },
+  ): Promise<Sent> {
     let session: Session;
     try {
       session = this.deps.session(targetId);
@@ -216,10 +247,10 @@ export class ReplayService {
     }
     const replies: ReplyRecord[] = [];
     let re = 0;
-    let stop: 'replies' | 'time' | 'timeout' | undefined;
+    let stop: 'replies' | 'time' | 'timeout' | 'user' | undefined;
     const started = performance.now();
     const ctl: { stream?: CommandStream } = {};
-    const halt = (why: 'replies' | 'time' | 'timeout') => {
+    const halt = (why: 'replies' | 'time' | 'timeout' | 'user') => {
       if (stop) return;
       stop = why;
       // /cancel =tag=X; the stream then ends at its own !done (protocol.md §7.2).
@@ -237,6 +268,7 @@ export class ReplayService {
       },
     });
     ctl.stream = stream;
+    control.halt = () => halt('user');
     const timer = setTimeout(() => halt(s.streaming ? 'time' : 'timeout'), s.streaming ? o.maxStreamMs : o.timeoutMs);
     let outcome: ReplayOutcome;
     let message: string | undefined;
@@ -263,6 +295,7 @@ export class ReplayService {
       }
     } finally {
       clearTimeout(timer);
+      control.halt = undefined;
     }
     const sent: Sent = {
       outcome,
@@ -274,6 +307,7 @@ export class ReplayService {
     };
     if (message !== undefined) sent.message = message;
     else if (stop === 'timeout') sent.message = `no !done within ${o.timeoutMs} ms; cancelled`;
+    else if (stop === 'user') sent.message = 'stopped by the user (/cancel)';
     return sent;
   }
 }

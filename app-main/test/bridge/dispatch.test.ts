@@ -111,6 +111,7 @@ describe('dispatch', () => {
       ['broadcast:send', { connectionIds: ['c1'], words: ['/x/print'], timeoutSeconds: 0 }, 'timeoutSeconds'],
       ['broadcast:send', { connectionIds: ['c1'], words: ['/x/print'], broadcastId: '' }, 'broadcastId'],
       ['broadcast:cancel', { broadcastId: '' }, 'broadcastId'],
+      ['replay:cancel', { targetId: '' }, 'targetId'],
       ['diff:fetch', { connectionIds: ['c1'], path: '/ip/address' }, 'connectionIds'],
       ['diff:fetch', { connectionIds: ['c1', 'c2'], path: 'ip address' }, 'path'],
       ['diff:fetch', { connectionIds: ['c1', 'c2'], path: '/ip/address', proplist: [''] }, 'proplist[0]'],

@@ -67,6 +67,7 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
     timeoutSeconds: 30,
   },
   'replay:plan': { sourceId: 'c1' },
+  'replay:cancel': { targetId: 'c1' },
   'replay:run': {
     sourceId: 'c1',
     targetId: 'c2',

@@ -68,6 +68,7 @@ describe('ipcMain wiring', () => {
       'diff:fetch',
       'replay:plan',
       'replay:run',
+      'replay:cancel',
       'repro:export',
     ]);
   });

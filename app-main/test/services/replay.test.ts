@@ -249,6 +249,52 @@ describe('trace replay', () => {
     expect(row.verdict).toBe('same');
   });
 
+  it('replay:cancel stops the sentence in flight with /cancel and sends none of the rest', async () => {
+    await twoRouters();
+    const listen = await s.handlers['console:send']({ connectionId: a, words: ['/interface/listen'] });
+    await run(s, a, ['/interface/set', '=.id=ether2', '=comment=flap']);
+    await rig.events.wait(
+      'console:replies',
+      (batch) => batch.some((r) => r.commandId === listen.commandId && r.kind === '!re'),
+      15_000,
+      true,
+    );
+    await s.handlers['console:cancel']({ commandId: listen.commandId });
+    await rig.events.wait('console:end', (e) => e.commandId === listen.commandId, 15_000, true);
+    await run(s, a, ['/system/identity/print']);
+    const plan = await s.handlers['replay:plan']({ sourceId: a });
+    const seqs = [
+      plan.sentences.find((x) => x.words[0] === '/interface/listen')!.seq,
+      plan.sentences.filter((x) => x.words[0] === '/system/identity/print').at(-1)!.seq,
+    ];
+    const identityOnB = async () =>
+      sentOut((await s.handlers['trace:get']({ connectionId: b })).entries).filter((w) => w === '/system/identity/print').length;
+    const before = await identityOnB();
+    const listening = rig.events.wait(
+      'trace:entries',
+      (e) => e.connectionId === b && e.entries.some((x) => x.direction === 'out' && x.words[0] === '/interface/listen'),
+      15_000,
+      true,
+    );
+    // Unbounded for this test: only the cancel can end the listen.
+    const pending = s.handlers['replay:run']({
+      sourceId: a,
+      targetId: b,
+      seqs,
+      confirmedWrites: [],
+      options: { maxStreamReplies: 100_000, maxStreamMs: 600_000 },
+    });
+    await listening;
+    await expect(s.handlers['replay:cancel']({ targetId: b })).resolves.toEqual({ targetId: b, running: true });
+    const result = await pending;
+    expect(result.rows.map((r) => [r.words[0], r.replayed.outcome, r.replayed.message])).toEqual([
+      ['/interface/listen', 'cancelled', 'stopped by the user (/cancel)'],
+      ['/system/identity/print', 'failed', 'not sent: the replay was stopped'],
+    ]);
+    expect(await identityOnB()).toBe(before);
+    await expect(s.handlers['replay:cancel']({ targetId: b })).resolves.toEqual({ targetId: b, running: false });
+  });
+
   it('refuses bad selections with errors that name the problem', async () => {
     await twoRouters();
     await run(s, a, ['/user/set', '=.id=admin', `=password=${PASSWORD_A}`]);

@@ -32,6 +32,7 @@ const ALL: Record<CallName, true> = {
   'diff:fetch': true,
   'replay:plan': true,
   'replay:run': true,
+  'replay:cancel': true,
   'repro:export': true,
 };
 

@@ -845,6 +845,8 @@ export class FakeBackend {
       sentences: this.replaySentences(sourceId),
       skipped: { login: 0, cancel: 0, quit: 0, older: 0 },
     }),
+    // The fake answers a replay in one go, so there is never one running to stop.
+    'replay:cancel': ({ targetId }) => ({ targetId, running: false }),
     'replay:run': ({ sourceId, targetId, seqs, confirmedWrites }) => {
       const target = this.conn(targetId);
       if (this.links.get(targetId)?.status !== 'online')

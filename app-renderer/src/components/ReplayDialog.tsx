@@ -265,6 +265,7 @@ export function ReplayDialog({ sourceId }: { sourceId: string }) {
       setOptions: s.setReplayOptions,
       select: s.selectReplaySentences,
       start: s.startReplay,
+      stop: s.stopReplay,
     })),
   );
   const run = useRun();
@@ -397,6 +398,9 @@ export function ReplayDialog({ sourceId }: { sourceId: string }) {
               Replaying {Math.min(v.progress.done + 1, v.progress.total)} of {v.progress.total}
               {v.progress.command ? `: ${v.progress.command}` : ''}…
             </span>
+            <button type="button" className="btn btn-small" onClick={() => run(actions.stop(sourceId))}>
+              Stop replay
+            </button>
           </div>
         )}
         {v.error && (

@@ -36,6 +36,7 @@ export type ReplayKeys =
   | 'setReplayTarget'
   | 'setReplayOptions'
   | 'startReplay'
+  | 'stopReplay'
   | 'confirmReplayWrites'
   | 'cancelReplayConfirm'
   | 'toggleReplayDetails'
@@ -163,6 +164,13 @@ export function replaySlice({ set, get, api, download }: SliceContext): Pick<App
       update(sourceId, (v) => ({ ...v, ...options }));
     },
 
+    async stopReplay(sourceId) {
+      const v = get().replays[sourceId];
+      if (v?.status !== 'running' || !v.targetId) return;
+      // The run's own answer (rows so far, the stopped ones marked) ends the running state.
+      const r = await api['replay:cancel']({ targetId: v.targetId });
+      if (!r.ok) update(sourceId, (x) => ({ ...x, error: r.error }));
+    },
     async startReplay(sourceId) {
       const v = get().replays[sourceId];
       if (!v?.plan) return;

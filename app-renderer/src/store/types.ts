@@ -253,6 +253,8 @@ export interface AppActions {
     options: Partial<Pick<ReplayView, 'ignoreVolatile' | 'showBackground' | 'maxStreamReplies' | 'maxStreamSeconds'>>,
   ): void;
   startReplay(sourceId: string): Promise<void>;
+  /** Stops a running replay: the sentence in flight gets /cancel, the rest are not sent. */
+  stopReplay(sourceId: string): Promise<void>;
   confirmReplayWrites(sourceId: string): Promise<void>;
   cancelReplayConfirm(sourceId: string): void;
   toggleReplayDetails(sourceId: string, seq: number): void;
