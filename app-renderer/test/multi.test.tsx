@@ -1,5 +1,5 @@
 import './setup';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { BroadcastAnswer, BroadcastSendArgs, Result, SavedConnection } from '../../app-main/src/common/contract';
 import { createFakeApi, demoConnection } from '../src/bridge/fake';
@@ -81,8 +81,8 @@ describe('Broadcast panel', () => {
     expect(backend.router('edge').find('/interface', 'ether2')!['comment']).toBe('fleet');
   });
 
-  it('Cancel broadcast names the running broadcast; the grid then shows what was cancelled', async () => {
-    const { api: fake } = createFakeApi({ batchMs: 0, connections: twoRouters() });
+  it('Cancel broadcast names the running broadcast; routers that answered show meanwhile; the grid then shows what was cancelled', async () => {
+    const { api: fake, backend } = createFakeApi({ batchMs: 0, connections: twoRouters() });
     const sends: BroadcastSendArgs[] = [];
     const cancels: unknown[] = [];
     let release!: () => void;
@@ -124,6 +124,27 @@ describe('Broadcast panel', () => {
     const cancel = await within(panel).findByRole('button', { name: 'Cancel broadcast' });
     expect(sends).toHaveLength(1);
     expect(sends[0]!.broadcastId).toMatch(/^ui-/);
+    // A router that has answered shows before the grid (broadcast:progress); other ids are ignored.
+    const edge = {
+      connectionId: 'edge',
+      name: 'Edge',
+      outcome: 'done' as const,
+      rows: 1,
+      replies: [],
+      repliesDropped: 0,
+      elapsedMs: 3,
+    };
+    act(() => {
+      backend.emit('broadcast:progress', { broadcastId: 'someone-else', total: 2, result: { ...edge, name: 'Other' } });
+      backend.emit('broadcast:progress', { broadcastId: sends[0]!.broadcastId!, total: 2, result: edge });
+    });
+    const answered = within(panel).getByRole('list', { name: 'Answered so far' });
+    expect(
+      within(answered)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Edge: done']);
+    expect(within(panel).getByText(/1 answered$/)).toBeTruthy();
     fireEvent.click(cancel);
     const grid = await within(panel).findByRole('table', { name: 'Broadcast results' });
     expect(cancels).toEqual([{ broadcastId: sends[0]!.broadcastId }]);

@@ -51,6 +51,7 @@ const EVENTS = {
   'trace:entries': true,
   'app:notice': true,
   'replay:progress': true,
+  'broadcast:progress': true,
 } as const satisfies Record<EventName, true>;
 
 export const CALL_CHANNELS: readonly CallName[] = Object.freeze(Object.keys(CALLS) as CallName[]);

@@ -428,6 +428,14 @@ export interface BroadcastResult {
   results: BroadcastRouterResult[];
 }
 
+/** One router of a running broadcast has settled (pushed as it happens, before the answer). */
+export interface BroadcastProgress {
+  broadcastId: string;
+  /** Routers in this broadcast. */
+  total: number;
+  result: BroadcastRouterResult;
+}
+
 export type BroadcastAnswer =
   /** Nothing was sent: the command changes things and `confirmed` was not set. */
   | { status: 'needs-confirmation'; command: string; reason: string; routers: string[] }
@@ -669,6 +677,7 @@ export interface BridgeEvents {
   'trace:entries': { connectionId: string; entries: TraceEntry[] };
   'app:notice': Notice;
   'replay:progress': ReplayProgress;
+  'broadcast:progress': BroadcastProgress;
 }
 
 export type CallName = keyof BridgeCalls;

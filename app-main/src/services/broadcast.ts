@@ -3,6 +3,7 @@ import type {
   BridgeError,
   BroadcastAnswer,
   BroadcastOutcome,
+  BroadcastProgress,
   BroadcastReply,
   BroadcastRouterResult,
   BroadcastSendArgs,
@@ -42,6 +43,8 @@ export interface BroadcastDeps {
   maxOther?: number;
   /** After a time-out's `/cancel`, how long to wait for the router's `!done` (default 3000 ms). */
   cancelGraceMs?: number;
+  /** Each router's result as soon as it settles (`broadcast:progress`). */
+  emitProgress?(progress: BroadcastProgress): void;
 }
 
 export const DEFAULT_BROADCAST_TIMEOUT_SECONDS = 15;
@@ -138,6 +141,11 @@ export class BroadcastService {
     this.running.set(broadcastId, run);
     const startedAt = this.deps.now();
     const t0 = performance.now();
+    // Every row is reported as it settles, so the window can fill the grid while slow routers run.
+    const report = (r: BroadcastRouterResult): BroadcastRouterResult => {
+      this.deps.emitProgress?.({ broadcastId, total: infos.length, result: r });
+      return r;
+    };
     let results: BroadcastRouterResult[];
     try {
       if (v.stopOnFirstError) {
@@ -145,19 +153,19 @@ export class BroadcastService {
         let stopper: BroadcastRouterResult | undefined;
         for (const info of infos) {
           if (run.cancelled) {
-            results.push(this.cancelledBeforeSending(info));
+            results.push(report(this.cancelledBeforeSending(info)));
             continue;
           }
           if (stopper) {
-            results.push(this.skipped(info, stopper));
+            results.push(report(this.skipped(info, stopper)));
             continue;
           }
-          const r = await this.runOne(info, v.words, v.timeoutMs, run);
+          const r = report(await this.runOne(info, v.words, v.timeoutMs, run));
           results.push(r);
           if (r.outcome !== 'done') stopper = r;
         }
       } else {
-        results = await Promise.all(infos.map((info) => this.runOne(info, v.words, v.timeoutMs, run)));
+        results = await Promise.all(infos.map(async (info) => report(await this.runOne(info, v.words, v.timeoutMs, run))));
       }
     } finally {
       this.running.delete(broadcastId);

@@ -315,7 +315,12 @@ export async function createServices(options: ServicesOptions): Promise<Services
     const r = links.get(connectionId)?.state.router;
     return r ? { name: c.name, identity: r.identity, version: r.version } : { name: c.name };
   };
-  const broadcastService = new BroadcastService({ console: consoleService, routerInfo, now });
+  const broadcastService = new BroadcastService({
+    console: consoleService,
+    routerInfo,
+    now,
+    emitProgress: (p) => emit('broadcast:progress', p),
+  });
   const diffService = new DiffService({ session: sessionFor, routerInfo, now });
 
   const checkAlive = (): void => {

@@ -20,6 +20,7 @@ describe('channel lists', () => {
       'trace:entries',
       'app:notice',
       'replay:progress',
+      'broadcast:progress',
     ]);
   });
 

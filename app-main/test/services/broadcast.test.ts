@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Simulator } from '../../../simulator/src/index';
-import type { BroadcastAnswer, BroadcastResult, ConsoleEnd, ConsoleReply } from '../../src/common/contract';
+import type { BroadcastAnswer, BroadcastProgress, BroadcastResult, ConsoleEnd, ConsoleReply } from '../../src/common/contract';
 import { BroadcastService, classifyCommand, validateBroadcastArgs, type BroadcastConsole } from '../../src/services/broadcast';
 import type { ConsoleTap } from '../../src/services/console';
 import { BridgeFailure, type LinkTimings, type Services } from '../../src/services/index';
@@ -262,6 +262,39 @@ describe('BroadcastService (scripted console)', () => {
     await expect(service.cancel({ broadcastId: 'ui-1' })).resolves.toEqual({ broadcastId: 'ui-1', running: false });
     await expect(service.cancel({ broadcastId: 'never' })).resolves.toEqual({ broadcastId: 'never', running: false });
     await expect(service.cancel({ broadcastId: '' })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('reports each router as it settles (broadcast:progress), before the answer', async () => {
+    const console = new ScriptedConsole();
+    const progress: BroadcastProgress[] = [];
+    let firstReported!: () => void;
+    const reported = new Promise<void>((r) => (firstReported = r));
+    const service = new BroadcastService({
+      console,
+      routerInfo: (id) => ({ name: `R-${id}` }),
+      now: () => 0,
+      emitProgress: (p) => {
+        progress.push(p);
+        firstReported();
+      },
+    });
+    const waiting = new Map<string, ScriptedCommand>();
+    let bothSent!: () => void;
+    const sentToBoth = new Promise<void>((r) => (bothSent = r));
+    console.onSend = (c) => {
+      waiting.set(c.connectionId, c);
+      if (waiting.size === 2) bothSent();
+    };
+    const pending = service.send({ connectionIds: ['a', 'b'], words: ['/x/print'], broadcastId: 'p1' });
+    await sentToBoth;
+    waiting.get('b')!.end('done', 3); // b answers first
+    await reported;
+    expect(progress).toHaveLength(1);
+    expect(progress[0]).toMatchObject({ broadcastId: 'p1', total: 2, result: { name: 'R-b', outcome: 'done', rows: 3 } });
+    waiting.get('a')!.end('trap');
+    const r = sent(await pending);
+    expect(progress.map((p) => p.result.name)).toEqual(['R-b', 'R-a']);
+    expect(r.results.map((x) => x.name)).toEqual(['R-a', 'R-b']); // the answer keeps the chosen order
   });
 
   it('cancel settles a router that never confirms the /cancel after the grace period', async () => {

@@ -242,12 +242,24 @@ export function BroadcastPanel() {
           <p role="status" className="muted">
             {view.cancelling
               ? 'Cancelling… routers still running get /cancel; the rest are skipped.'
-              : `Sending to ${view.confirm?.connectionIds.length ?? view.selected.length} router(s)…`}
+              : `Sending to ${view.confirm?.connectionIds.length ?? view.selected.length} router(s)… ${view.answered?.length ?? 0} answered`}
           </p>
           <button type="button" className="btn" disabled={view.cancelling} onClick={() => run(actions.cancel())}>
             Cancel broadcast
           </button>
         </div>
+      )}
+      {view.running && (view.answered?.length ?? 0) > 0 && (
+        <ul className="bc-answered" aria-label="Answered so far">
+          {view.answered!.map((r) => (
+            <li key={r.connectionId}>
+              {r.name}:{' '}
+              <span className={`cmd-status s-${r.outcome === 'not-connected' || r.outcome === 'skipped' ? 'failed' : r.outcome}`}>
+                {OUTCOME_TEXT[r.outcome]}
+              </span>
+            </li>
+          ))}
+        </ul>
       )}
       {result && (
         <div className="bc-result">

@@ -16,6 +16,7 @@ export function bindBridgeEvents(api: Api, store: AppStore): () => void {
     api.on('trace:entries', ({ connectionId, entries }) => s().applyTraceEntries(connectionId, entries)),
     api.on('app:notice', (n) => s().notify(n.level, n.message)),
     api.on('replay:progress', (p) => s().applyReplayProgress(p)),
+    api.on('broadcast:progress', (p) => s().applyBroadcastProgress(p)),
   ];
   return () => {
     for (const off of offs) off();

@@ -1,4 +1,10 @@
-import type { BridgeError, BroadcastResult, DiffFetchResult } from '../../../app-main/src/common/contract';
+import type {
+  BridgeError,
+  BroadcastProgress,
+  BroadcastResult,
+  BroadcastRouterResult,
+  DiffFetchResult,
+} from '../../../app-main/src/common/contract';
 import {
   computeDiff,
   diffToCsv,
@@ -47,6 +53,8 @@ export interface BroadcastView {
   running?: string;
   /** Cancel was pressed for the broadcast in flight. */
   cancelling?: boolean;
+  /** Routers of the broadcast in flight that have settled, in the order they did (`broadcast:progress`). */
+  answered?: BroadcastRouterResult[];
 }
 
 export interface DiffView {
@@ -84,6 +92,8 @@ export interface MultiActions {
   /** Stops the broadcast in flight: running commands get /cancel, routers not yet reached are skipped. */
   cancelBroadcast(): Promise<void>;
   exportBroadcast(format: 'csv' | 'json'): void;
+  /** A router of the broadcast in flight has settled. */
+  applyBroadcastProgress(p: BroadcastProgress): void;
 
   setDiff(patch: Partial<Pick<DiffView, 'path' | 'queryText' | 'proplistText' | 'key' | 'key2' | 'onlyDifferences'>>): void;
   toggleDiffRouter(id: string, on: boolean): void;
@@ -187,6 +197,7 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       status: confirmed ? 'sending' : 'checking',
       running: broadcastId,
       cancelling: false,
+      answered: [],
     }));
     const r = await api['broadcast:send']({
       connectionIds,
@@ -196,7 +207,7 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       broadcastId,
       ...(confirmed ? { confirmed: true } : {}),
     });
-    updB((x) => (x.running === broadcastId ? { ...x, running: undefined, cancelling: false } : x));
+    updB((x) => (x.running === broadcastId ? { ...x, running: undefined, cancelling: false, answered: undefined } : x));
     if (!r.ok) {
       const error = r.error;
       const field = error.detail?.['field'];
@@ -253,6 +264,9 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       updB((b) => ({ ...b, cancelling: true }));
       const r = await api['broadcast:cancel']({ broadcastId: id });
       if (!r.ok) updB((b) => ({ ...b, cancelling: false, error: r.error }));
+    },
+    applyBroadcastProgress(p) {
+      updB((b) => (b.running === p.broadcastId ? { ...b, answered: [...(b.answered ?? []), p.result] } : b));
     },
     exportBroadcast(format) {
       const r = get().broadcast.result;
