@@ -52,6 +52,24 @@ describe('trace replay', () => {
     b = await connect(s, simB, 'router-B', PASSWORD_B);
   }
 
+  /**
+   * A streaming command from A's console that has delivered at least one `!re`, then cancelled
+   * there, as a user would. `poke` is sent after it to make a listen report something: the router
+   * handles one connection's commands in order, so the poke reaches the running stream.
+   */
+  async function streamThenCancel(words: string[], poke?: string[]): Promise<void> {
+    const stream = await s.handlers['console:send']({ connectionId: a, words });
+    if (poke) await run(s, a, poke);
+    await rig.events.wait(
+      'console:replies',
+      (batch) => batch.some((r) => r.commandId === stream.commandId && r.kind === '!re'),
+      15_000,
+      true,
+    );
+    await s.handlers['console:cancel']({ commandId: stream.commandId });
+    await rig.events.wait('console:end', (e) => e.commandId === stream.commandId, 15_000, true);
+  }
+
   /** Console work on A: prints, a trap, an empty result, a cancelled listen and one write. */
   async function capture(): Promise<void> {
     await run(s, a, ['/interface/print', '=.proplist=name,type,mtu']);
@@ -59,17 +77,7 @@ describe('trace replay', () => {
     await run(s, a, ['/system/identity/get', '=value-name=name']);
     await run(s, a, ['/ip/route/print', '?dst-address=203.0.113.9/32']);
     await run(s, a, ['/interface/set', '=.id=nosuch', '=mtu=1400']);
-    const listen = await s.handlers['console:send']({ connectionId: a, words: ['/interface/listen'] });
-    // The router handles one connection's commands in order: this set reaches the listen.
-    await run(s, a, ['/interface/set', '=.id=ether2', '=comment=flap']);
-    await rig.events.wait(
-      'console:replies',
-      (batch) => batch.some((r) => r.commandId === listen.commandId && r.kind === '!re'),
-      15_000,
-      true,
-    );
-    await s.handlers['console:cancel']({ commandId: listen.commandId });
-    await rig.events.wait('console:end', (e) => e.commandId === listen.commandId, 15_000, true);
+    await streamThenCancel(['/interface/listen'], ['/interface/set', '=.id=ether2', '=comment=flap']);
     await run(s, a, ['/ip/address/add', '=address=10.99.0.1/24', '=interface=ether3']);
   }
 
@@ -224,15 +232,7 @@ describe('trace replay', () => {
 
   it('bounds a follow stream by its reply count and cancels it', async () => {
     await twoRouters();
-    const follow = await s.handlers['console:send']({ connectionId: a, words: ['/interface/print', '=follow='] });
-    await rig.events.wait(
-      'console:replies',
-      (batch) => batch.some((r) => r.commandId === follow.commandId && r.kind === '!re'),
-      15_000,
-      true,
-    );
-    await s.handlers['console:cancel']({ commandId: follow.commandId });
-    await rig.events.wait('console:end', (e) => e.commandId === follow.commandId, 15_000, true);
+    await streamThenCancel(['/interface/print', '=follow=']);
     const plan = await s.handlers['replay:plan']({ sourceId: a });
     const seq = plan.sentences.find((x) => x.streaming)!.seq;
     const result = await s.handlers['replay:run']({
@@ -251,16 +251,7 @@ describe('trace replay', () => {
 
   it('replay:cancel stops the sentence in flight with /cancel and sends none of the rest', async () => {
     await twoRouters();
-    const listen = await s.handlers['console:send']({ connectionId: a, words: ['/interface/listen'] });
-    await run(s, a, ['/interface/set', '=.id=ether2', '=comment=flap']);
-    await rig.events.wait(
-      'console:replies',
-      (batch) => batch.some((r) => r.commandId === listen.commandId && r.kind === '!re'),
-      15_000,
-      true,
-    );
-    await s.handlers['console:cancel']({ commandId: listen.commandId });
-    await rig.events.wait('console:end', (e) => e.commandId === listen.commandId, 15_000, true);
+    await streamThenCancel(['/interface/listen'], ['/interface/set', '=.id=ether2', '=comment=flap']);
     await run(s, a, ['/system/identity/print']);
     const plan = await s.handlers['replay:plan']({ sourceId: a });
     const seqs = [
