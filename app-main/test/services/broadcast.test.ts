@@ -9,8 +9,8 @@ import type { Simulator } from '../../../simulator/src/index';
 import type { BroadcastAnswer, BroadcastProgress, BroadcastResult, ConsoleEnd, ConsoleReply } from '../../src/common/contract';
 import { BroadcastService, classifyCommand, validateBroadcastArgs, type BroadcastConsole } from '../../src/services/broadcast';
 import type { ConsoleTap } from '../../src/services/console';
-import { BridgeFailure, type LinkTimings, type Services } from '../../src/services/index';
-import { failure, servicesRig } from './helpers';
+import { BridgeFailure, type Services } from '../../src/services/index';
+import { FAST_TIMINGS, failure, servicesRig } from './helpers';
 
 describe('classifyCommand (the confirmation rule)', () => {
   it.each([
@@ -357,16 +357,7 @@ describe('BroadcastService (scripted console)', () => {
 // ---------------------------------------------------------------------------------------------
 // The real services against simulated routers.
 
-const FAST: Partial<LinkTimings> = {
-  connectTimeoutMs: 3000,
-  commandTimeoutMs: 3000,
-  heartbeatIntervalMs: 0,
-  backoffStartMs: 20,
-  backoffCapMs: 200,
-  quitTimeoutMs: 500,
-};
-
-const rig = servicesRig({ services: { timings: FAST, random: () => 0.5 }, sim: () => ({ password: 'pw' }) });
+const rig = servicesRig({ services: { timings: FAST_TIMINGS, random: () => 0.5 }, sim: () => ({ password: 'pw' }) });
 const { sim, start } = rig;
 
 async function connect(s: Services, router: Simulator, name: string, user = 'admin', password = 'pw'): Promise<string> {

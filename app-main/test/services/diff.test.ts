@@ -5,21 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Simulator } from '../../../simulator/src/index';
-import { BridgeFailure, type LinkTimings, type Services } from '../../src/services/index';
+import { BridgeFailure, type Services } from '../../src/services/index';
 import { DiffService, validateDiffArgs } from '../../src/services/diff';
 import { connect as rawConnect } from '../../../protocol/node/connect';
-import { failure, servicesRig } from './helpers';
+import { FAST_TIMINGS, failure, servicesRig } from './helpers';
 
-const FAST: Partial<LinkTimings> = {
-  connectTimeoutMs: 3000,
-  commandTimeoutMs: 3000,
-  heartbeatIntervalMs: 0,
-  backoffStartMs: 20,
-  backoffCapMs: 200,
-  quitTimeoutMs: 500,
-};
-
-const rig = servicesRig({ services: { timings: FAST, random: () => 0.5 }, sim: () => ({ password: 'pw' }) });
+const rig = servicesRig({ services: { timings: FAST_TIMINGS, random: () => 0.5 }, sim: () => ({ password: 'pw' }) });
 const { sim, start } = rig;
 
 async function connect(s: Services, router: Simulator, name: string): Promise<string> {

@@ -13,8 +13,22 @@ import {
   createServices,
   MemoryCredentialStore,
   type Services,
+  type LinkTimings,
   type ServicesOptions,
 } from '../../src/services/index';
+
+/**
+ * Link timings for tests against simulated routers on loopback: short time-outs, no heartbeat
+ * (tests that need one set it), and a backoff that retries within a fraction of a second.
+ */
+export const FAST_TIMINGS: Partial<LinkTimings> = {
+  connectTimeoutMs: 3000,
+  commandTimeoutMs: 3000,
+  heartbeatIntervalMs: 0,
+  backoffStartMs: 20,
+  backoffCapMs: 200,
+  quitTimeoutMs: 500,
+};
 
 export function tempDir(prefix = 'tikscope-services-'): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
