@@ -1,26 +1,9 @@
 import './setup';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { App, NoBridge } from '../src/components/App';
-import { StoreContext } from '../src/hooks';
-import { setup, until } from './helpers';
-
-async function renderApp(opts: Parameters<typeof setup>[0] = {}) {
-  const ctx = await setup(opts);
-  const view = render(
-    <StoreContext.Provider value={ctx.store}>
-      <App />
-    </StoreContext.Provider>,
-  );
-  return { ...ctx, view };
-}
-
-async function connectDemo() {
-  fireEvent.click(screen.getByRole('option', { name: 'Demo router' }));
-  fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
-  await screen.findByText('Connected');
-  return screen.getByRole('region', { name: 'Demo router' });
-}
+import { NoBridge } from '../src/components/App';
+import { until } from './helpers';
+import { connectDemo, renderApp } from './render';
 
 describe('<App> with the fake bridge', () => {
   it('marks itself ready and lists the Demo router with its state', async () => {

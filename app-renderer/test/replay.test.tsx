@@ -1,28 +1,10 @@
 import './setup';
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { ReplayResult, TraceSnapshot } from '../../app-main/src/common/contract';
-import { App } from '../src/components/App';
-import { StoreContext } from '../src/hooks';
 import { selectedByDefault } from '../src/store/replay';
 import { setup, until } from './helpers';
-
-async function renderApp() {
-  const ctx = await setup();
-  const view = render(
-    <StoreContext.Provider value={ctx.store}>
-      <App />
-    </StoreContext.Provider>,
-  );
-  return { ...ctx, view };
-}
-
-async function connectDemo() {
-  fireEvent.click(screen.getByRole('option', { name: 'Demo router' }));
-  fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
-  await screen.findByText('Connected');
-  return screen.getByRole('region', { name: 'Demo router' });
-}
+import { connectDemo, renderApp } from './render';
 
 async function send(ws: HTMLElement, text: string) {
   const box = within(ws).getByRole('textbox', { name: 'Sentence' });
