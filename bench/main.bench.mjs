@@ -14,7 +14,7 @@
 //
 // Options: --duration S (default 60) --routers N (20) --rows N (10000) --print-rows N (100000)
 //          --reps N (7) --trace-cap-mib N (8) --no-write (leave docs/benchmarks.md alone)
-//          --trace-only (only part 2, nothing written)
+//          --trace-only (only part 2, nothing written) --load-only (only part 1, nothing written)
 //          A second, smaller load run (a quarter of the routers, half the time) shows the scaling.
 // Results go to stdout and to the "Main process" section of docs/benchmarks.md.
 import { rmSync } from 'node:fs';
@@ -83,7 +83,7 @@ services.subscribe((event, payload) => {
   eventBytes += JSON.stringify(payload).length;
   if (event === 'table:patch') {
     patches++;
-    rowUpdates += payload.upserts.length + payload.removes.length;
+    rowUpdates += payload.upsertCount + payload.removes.length;
     const was = tableStatus.get(payload.tableId);
     if (payload.status === 'live' && was !== 'live') liveTables++;
     tableStatus.set(payload.tableId, payload.status);
@@ -362,6 +362,16 @@ async function main() {
   ]);
 
   // --- 2. trace overhead (first: it is short) --------------------------------------------------
+  // --load-only: only the load runs, for comparing changes to the live path (writes nothing).
+  if (hasFlag('load-only')) {
+    const sims = child(simsFile, [String(ROUTERS), String(ROWS)], { keepAlive: true });
+    const ports = await sims.first;
+    const r = await child(loadFile, [JSON.stringify(ports), String(DURATION), String(TRACE_CAP_MIB)], { profile: true }).first;
+    r.simsCpu = (await sims.stop()).at(-1)?.cpuPercent ?? NaN;
+    const cpuUsPerUpdate = ((r.cpuPercent / 100) * 1e6) / r.rowUpdatesPerS;
+    console.log({ ...r, samples: r.samples.length, cpuUsPerUpdate });
+    return;
+  }
   console.log(`\ntrace overhead: ${PRINT_ROWS} rows, ${REPS} interleaved reps`);
   const server = child(serverFile, [String(PRINT_ROWS)], { keepAlive: true });
   const port = await server.first;

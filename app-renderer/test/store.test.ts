@@ -1,14 +1,23 @@
 import './setup';
 import { describe, expect, it } from 'vitest';
-import type { Row, TablePatch } from '../../app-main/src/common/contract';
+import type { Row } from '../../app-main/src/common/contract';
 import { createFakeApi } from '../src/bridge/fake';
 import { visibleColumns, toggleColumn } from '../src/components/TablesPanel';
 import { createAppStore } from '../src/store';
-import { applyPatch, emptyTable, normalisePath, parseProplist, parseQueryWords, queuePatch } from '../src/store/tables';
+import {
+  applyPatch,
+  decodePatch,
+  emptyTable,
+  normalisePath,
+  parseProplist,
+  parseQueryWords,
+  queuePatch,
+  type RowsPatch,
+} from '../src/store/tables';
 import { bindBridgeEvents } from '../src/store/events';
 import { interceptApi, setup, until } from './helpers';
 
-const patch = (p: Partial<TablePatch>): TablePatch => ({
+const patch = (p: Partial<RowsPatch>): RowsPatch => ({
   tableId: 't1',
   connectionId: 'demo',
   reset: false,
@@ -21,6 +30,26 @@ const patch = (p: Partial<TablePatch>): TablePatch => ({
 });
 
 describe('table patches', () => {
+  it('parses the rows of a wire patch once; text that is not an array of objects gives no rows', () => {
+    const wire = {
+      tableId: 't1',
+      connectionId: 'demo',
+      reset: false,
+      removes: ['*9'],
+      total: 1,
+      updatesPerSecond: 0,
+      status: 'live' as const,
+    };
+    const rows = [{ '.id': '*1', name: 'ether1' }];
+    const ok = decodePatch({ ...wire, upsertsJson: JSON.stringify(rows), upsertCount: 1 });
+    expect(ok.upserts).toEqual(rows);
+    expect(ok.removes).toEqual(['*9']);
+    expect('upsertsJson' in ok).toBe(false);
+    expect(decodePatch({ ...wire, upsertsJson: '{not json', upsertCount: 1 }).upserts).toEqual([]);
+    expect(decodePatch({ ...wire, upsertsJson: '{"a":1}', upsertCount: 1 }).upserts).toEqual([]);
+    expect(decodePatch({ ...wire, upsertsJson: '[1,null,{"x":"y"}]', upsertCount: 3 }).upserts).toEqual([{ x: 'y' }]);
+  });
+
   const a: Row = { '.id': '*1', name: 'ether1', mtu: '1500' };
   const b: Row = { '.id': '*2', name: 'ether2', mtu: '1500' };
 

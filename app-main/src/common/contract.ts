@@ -224,8 +224,17 @@ export interface TablePatch {
   connectionId: string;
   /** When true, drop every row first (initial load, re-sync, resubscribe). */
   reset: boolean;
-  /** Rows added or changed, complete (merged by `.id`). */
-  upserts: Row[];
+  /**
+   * Rows added or changed, complete (merged by `.id`), as the text of one JSON array of objects
+   * (`Row[]`). Main serialises a row once, when it changes, and sends that text as it is; the
+   * renderer parses the array once per patch. Sending objects cost main a structured clone
+   * (Electron) or a JSON.stringify (browser host) of every row of every patch, on top of keeping
+   * them: about a fifth of the main process's CPU with 20 routers × 2 live tables
+   * (docs/benchmarks.md).
+   */
+  upsertsJson: string;
+  /** How many rows `upsertsJson` holds. */
+  upsertCount: number;
   /** `.id`s removed (`.dead=yes`, or gone at re-sync). */
   removes: string[];
   /** Column names in first-seen order, when new ones appeared. */

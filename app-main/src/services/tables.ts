@@ -90,16 +90,20 @@ function isDead(attrs: Record<string, string>): boolean {
 export class LiveTable {
   readonly connectionId: string;
   /**
-   * Rows by `.id`, each held as its JSON text: one string per row instead of an object plus a
-   * string per property. Forty 10k-row tables are 400k rows; as objects they are millions of heap
-   * objects that every major collection has to mark (measured: marking steps of 100+ ms on the
-   * main thread). A row changed since the last patch stays an object (not yet handed out, so it
-   * may be merged in place) and becomes text once the patch has carried it.
+   * Rows by `.id`, each held as its JSON text plus its property names: one string per row instead
+   * of an object plus a string per property. Forty 10k-row tables are 400k rows; as objects they are
+   * millions of heap objects that every major collection has to mark (measured: marking steps of
+   * 100+ ms on the main thread). The text is made once, when the row changes, and goes into the
+   * patch as it is (`upsertsJson`): nothing is parsed or serialised again on the way out.
    */
-  private rows = new Map<string, string | Row>();
+  private rows = new Map<string, StoredRow>();
+  /** The property-name list of the last row stored: rows of one menu share a handful of shapes. */
+  private lastShape: readonly string[] = [];
   private columns: string[] = [];
   private columnSet = new Set<string>();
   private columnsChanged = false;
+  /** The last name list whose names are known to be in `columns` (skips the per-name check). */
+  private knownShape: readonly string[] | undefined;
   private pendingUpserts = new Set<string>();
   private pendingRemoves = new Set<string>();
   private pendingReset = false;
@@ -220,20 +224,22 @@ export class LiveTable {
 
   private async runPrint(session: Session, gen: number, initial: boolean): Promise<void> {
     const { path, query } = this.args;
-    const fresh = initial ? undefined : new Map<string, Row>();
+    const fresh = initial ? undefined : new Map<string, StoredRow>();
     if (!initial) this.held = [];
     let index = 0;
     this.print = session.stream([`${path}/print`, ...query, ...this.proplistWord()], {
       timeoutMs: 0,
       onReply: (r: Reply) => {
         if (gen !== this.generation || r.type !== '!re') return;
-        const row = plainRow(r.attributes);
-        if (row['.id'] === undefined) row['.id'] = `#${index}`; // singleton menus have no .id
+        const attrs = r.attributes;
+        // Singleton menus (/system/resource) have no .id: the row is numbered.
+        const id = attrs['.id'] ?? `#${index}`;
         index++;
-        if (fresh) fresh.set(row['.id']!, row);
+        const row = this.stored(attrs, attrs['.id'] === undefined ? id : undefined);
+        if (fresh) fresh.set(id, row);
         else {
           this.loaded++;
-          this.put(row['.id']!, row);
+          this.put(id, row);
         }
       },
     });
@@ -272,7 +278,7 @@ export class LiveTable {
   }
 
   /** Re-sync: rows gone from the new print are removed, changed ones updated. */
-  private applyResync(fresh: Map<string, Row>, held: Record<string, string>[]): void {
+  private applyResync(fresh: Map<string, StoredRow>, held: Record<string, string>[]): void {
     for (const attrs of held) {
       const id = attrs['.id'];
       if (id === undefined) continue;
@@ -280,21 +286,43 @@ export class LiveTable {
       else fresh.set(id, this.merged(fresh.get(id), attrs));
     }
     for (const id of [...this.rows.keys()]) if (!fresh.has(id)) this.remove(id);
-    for (const [id, row] of fresh) {
-      const old = this.rows.get(id);
-      if (old === undefined || (typeof old === 'string' ? old : JSON.stringify(old)) !== JSON.stringify(row)) this.put(id, row);
-    }
+    for (const [id, row] of fresh) if (this.rows.get(id)?.text !== row.text) this.put(id, row);
   }
 
   /**
-   * The row after a change. A row still waiting for the next patch has not been handed out and is
-   * merged in place; a row already sent is rebuilt from its text, so nothing a listener holds ever
-   * changes.
+   * The row after a listen change. RouterOS sends the whole item on every change (protocol.md §7.3),
+   * so the change normally names every property the row had and simply becomes the row: one
+   * `JSON.stringify`, no parse. A change that leaves properties out is merged into the old row
+   * (kept: a peer or a future version may send only what changed).
    */
-  private merged(old: string | Row | undefined, attrs: Record<string, string>): Row {
-    const row: Row = old === undefined ? {} : typeof old === 'string' ? (JSON.parse(old) as Row) : old;
+  private merged(old: StoredRow | undefined, attrs: Record<string, string>): StoredRow {
+    if (old === undefined || covers(attrs, old.names)) return this.stored(attrs);
+    const row = JSON.parse(old.text) as Row;
     for (const k in attrs) if (k !== '.dead' && k !== '__proto__') row[k] = attrs[k]!;
-    return row;
+    return this.stored(row);
+  }
+
+  /**
+   * A row as stored: its JSON text and property names. `attrs` comes from the engine (a
+   * null-prototype record) or from a merge. `.dead` is not a property of the row; a property named
+   * `__proto__` (which RouterOS does not have) is dropped, so router data can never reach an
+   * object's prototype in the renderer. `numberedId` is the `.id` given to a row of a singleton menu.
+   */
+  private stored(attrs: Record<string, string>, numberedId?: string): StoredRow {
+    let names = Object.keys(attrs);
+    let source: Record<string, string> = attrs;
+    if (numberedId !== undefined || '.dead' in attrs || '__proto__' in attrs) {
+      source = {};
+      if (numberedId !== undefined) source['.id'] = numberedId;
+      for (const k of names) if (k !== '.dead' && k !== '__proto__') source[k] = attrs[k]!;
+      names = Object.keys(source);
+    }
+    const text = JSON.stringify(source);
+    // Share the name list with the previous row when it is the same (the usual case).
+    const last = this.lastShape;
+    if (last.length === names.length && sameNames(last, names)) return { text, names: last };
+    this.lastShape = names;
+    return { text, names };
   }
 
   /** One listen/follow `!re`: partial rows merge, `.dead` removes. */
@@ -309,14 +337,17 @@ export class LiveTable {
     else this.put(id, this.merged(this.rows.get(id), attrs));
   }
 
-  private put(id: string, row: Row): void {
+  private put(id: string, row: StoredRow): void {
     this.rows.set(id, row);
-    for (const k in row) {
-      if (!this.columnSet.has(k)) {
-        this.columnSet.add(k);
-        this.columns.push(k);
-        this.columnsChanged = true;
+    if (row.names !== this.knownShape) {
+      for (const k of row.names) {
+        if (!this.columnSet.has(k)) {
+          this.columnSet.add(k);
+          this.columns.push(k);
+          this.columnsChanged = true;
+        }
       }
+      this.knownShape = row.names;
     }
     this.pendingRemoves.delete(id);
     this.pendingUpserts.add(id);
@@ -341,21 +372,17 @@ export class LiveTable {
       this.pendingRemoves.size === 0
     )
       return;
-    const upserts: Row[] = [];
+    const texts: string[] = [];
     for (const id of this.pendingUpserts) {
       const row = this.rows.get(id);
-      if (row === undefined) continue;
-      if (typeof row === 'string') upserts.push(JSON.parse(row) as Row);
-      else {
-        upserts.push(row);
-        this.rows.set(id, JSON.stringify(row)); // handed out now: keep it as text from here on
-      }
+      if (row !== undefined) texts.push(row.text);
     }
     const patch: TablePatch = {
       tableId: this.id,
       connectionId: this.connectionId,
       reset: this.pendingReset,
-      upserts,
+      upsertsJson: `[${texts.join(',')}]`,
+      upsertCount: texts.length,
       removes: [...this.pendingRemoves],
       total: this.rows.size,
       updatesPerSecond: this.rate.perSecond(),
@@ -421,14 +448,19 @@ export class LiveTable {
   }
 }
 
-/**
- * A row as an ordinary object: V8 keeps those in fast mode, unlike the null-prototype dictionaries
- * the engine hands out, which matters for 10k-row tables that are merged and serialised all day.
- * A property named `__proto__` (which RouterOS does not have) is skipped, so router data can never
- * reach an object's prototype.
- */
-function plainRow(attrs: Record<string, string>): Row {
-  const row: Row = {};
-  for (const k in attrs) if (k !== '__proto__') row[k] = attrs[k]!;
-  return row;
+/** A stored row: its JSON text, and its property names for the merge check. */
+interface StoredRow {
+  readonly text: string;
+  readonly names: readonly string[];
+}
+
+/** True when `attrs` names every property in `names` (a whole-item listen change). */
+function covers(attrs: Record<string, string>, names: readonly string[]): boolean {
+  for (const k of names) if (!(k in attrs)) return false;
+  return true;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator/src/index';
-import type { BridgeEvents, EventName } from '../../src/common/contract';
+import type { BridgeEvents, EventName, Row, TablePatch } from '../../src/common/contract';
 import {
   BridgeFailure,
   createServices,
@@ -197,4 +197,14 @@ export function servicesRig(
       services = undefined;
     },
   };
+}
+
+/**
+ * The rows of a table patch, parsed from its `upsertsJson`; also checks that `upsertCount` agrees,
+ * so every test that reads a patch checks the count the renderer's badges rely on.
+ */
+export function upsertsOf(p: TablePatch): Row[] {
+  const rows = JSON.parse(p.upsertsJson) as Row[];
+  if (rows.length !== p.upsertCount) throw new Error(`upsertCount ${p.upsertCount} but ${rows.length} rows in upsertsJson`);
+  return rows;
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Simulator } from '../../../simulator/src/index';
 import type { LinkState, TablePatch } from '../../src/common/contract';
 import type { LinkTimings, Services } from '../../src/services/index';
-import { failure, servicesRig } from './helpers';
+import { failure, servicesRig, upsertsOf } from './helpers';
 
 const FAST: Partial<LinkTimings> = {
   connectTimeoutMs: 3000,
@@ -178,7 +178,7 @@ describe('links', () => {
     // The resubscription reprinted and listens again: a change shows up.
     const changed = rig.events.wait(
       'table:patch',
-      (p) => p.tableId === tableId && p.upserts.some((r) => r['comment'] === 'after-restart'),
+      (p) => p.tableId === tableId && upsertsOf(p).some((r) => r['comment'] === 'after-restart'),
     );
     await s.handlers['console:send']({ connectionId: id, words: ['/interface/set', '=.id=ether2', '=comment=after-restart'] });
     await changed;
@@ -194,7 +194,7 @@ describe('links', () => {
     const rows = new Map<string, Record<string, string>>();
     for (const p of rig.events.of('table:patch').filter((x) => x.tableId === tableId)) {
       if (p.reset) rows.clear();
-      for (const r of p.upserts) rows.set(r['.id']!, r);
+      for (const r of upsertsOf(p)) rows.set(r['.id']!, r);
     }
     expect(rows.size).toBe(live.total);
     expect([...rows.values()].every((r) => Object.keys(r).sort().join() === '.id,name,type')).toBe(true);
@@ -501,7 +501,7 @@ describe('live tables', () => {
     const rows = new Map<string, Record<string, string>>();
     for (const p of rig.events.of('table:patch').filter((x) => x.tableId === tableId)) {
       if (p.reset) rows.clear();
-      for (const r of p.upserts) rows.set(r['.id']!, r);
+      for (const r of upsertsOf(p)) rows.set(r['.id']!, r);
       for (const id of p.removes) rows.delete(id);
       expect(p.total).toBe(rows.size);
     }
@@ -520,7 +520,7 @@ describe('live tables', () => {
 
     const added = rig.events.wait(
       'table:patch',
-      (p) => p.tableId === tableId && p.upserts.some((r) => r['address'] === '10.9.9.1/24'),
+      (p) => p.tableId === tableId && upsertsOf(p).some((r) => r['address'] === '10.9.9.1/24'),
     );
     const ref = await s.handlers['console:send']({
       connectionId: id,
@@ -533,12 +533,12 @@ describe('live tables', () => {
 
     const commented = rig.events.wait(
       'table:patch',
-      (p) => p.tableId === tableId && p.upserts.some((r) => r['.id'] === newId && r['comment'] === 'lab'),
+      (p) => p.tableId === tableId && upsertsOf(p).some((r) => r['.id'] === newId && r['comment'] === 'lab'),
     );
     await s.handlers['console:send']({ connectionId: id, words: ['/ip/address/set', `=.id=${newId}`, '=comment=lab'] });
     const patch = await commented;
     // The full row, not just the changed property.
-    expect(patch.upserts.find((r) => r['.id'] === newId)).toMatchObject({
+    expect(upsertsOf(patch).find((r) => r['.id'] === newId)).toMatchObject({
       address: '10.9.9.1/24',
       interface: 'ether3',
       comment: 'lab',

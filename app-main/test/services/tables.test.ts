@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeUtf8, Reply, TrapError, type Session } from '../../../protocol/src/index';
 import type { TablePatch } from '../../src/common/contract';
 import { LiveTable, validateTableArgs } from '../../src/services/tables';
+import { upsertsOf } from './helpers';
 
 interface Scripted {
   words: string[];
@@ -88,7 +89,7 @@ function setup(args: Record<string, unknown> = {}, patchIntervalMs = 0) {
     const m = new Map<string, Record<string, string>>();
     for (const p of patches) {
       if (p.reset) m.clear();
-      for (const r of p.upserts) m.set(r['.id']!, r);
+      for (const r of upsertsOf(p)) m.set(r['.id']!, r);
       for (const id of p.removes) m.delete(id);
     }
     return m;
@@ -97,6 +98,38 @@ function setup(args: Record<string, unknown> = {}, patchIntervalMs = 0) {
 }
 
 describe('LiveTable', () => {
+  it('a whole-item change replaces the row; one that leaves properties out is merged; rows are JSON text', async () => {
+    const t = setup();
+    t.start();
+    const listen = t.session.find('/listen');
+    const print = t.session.find('/print');
+    print.reply('=.id=*1', '=address=10.0.0.1/24', '=interface=ether1', '=comment=old');
+    print.reply('=.id=*2', '=address=10.0.2.1/24', '=interface=ether2');
+    print.done();
+    let p = await t.nextPatch();
+    while (p.status !== 'live') p = await t.nextPatch();
+    expect(JSON.parse(p.upsertsJson)).toHaveLength(p.upsertCount);
+    // Whole item (every property the row had, as RouterOS sends on listen): it becomes the row.
+    let next = t.nextPatch();
+    listen.reply('=.id=*1', '=address=10.0.0.9/24', '=interface=ether1', '=comment=new', '=disabled=false');
+    expect(upsertsOf(await next)).toEqual([
+      { '.id': '*1', address: '10.0.0.9/24', interface: 'ether1', comment: 'new', disabled: 'false' },
+    ]);
+    // `comment` left out: merged into the row, the old comment stays.
+    next = t.nextPatch();
+    listen.reply('=.id=*1', '=address=10.0.0.8/24');
+    expect(upsertsOf(await next)).toEqual([
+      { '.id': '*1', address: '10.0.0.8/24', interface: 'ether1', comment: 'new', disabled: 'false' },
+    ]);
+    // `.dead=no` is not a property; `__proto__` never becomes one (prototype safety in the renderer).
+    next = t.nextPatch();
+    listen.reply('=.id=*2', '=address=10.0.2.2/24', '=interface=ether2', '=.dead=no', '=__proto__=x');
+    const [row] = upsertsOf(await next);
+    expect(row).toEqual({ '.id': '*2', address: '10.0.2.2/24', interface: 'ether2' });
+    expect(Object.keys(row!)).not.toContain('__proto__');
+    expect(t.patches.at(-1)!.upsertsJson).not.toContain('__proto__');
+  });
+
   it('starts listen before the print and applies changes that raced the print afterwards, in order', async () => {
     const t = setup();
     t.start();
@@ -124,12 +157,12 @@ describe('LiveTable', () => {
     // After the print, a partial change merges into the full row.
     const merged = t.nextPatch();
     listen.reply('=.id=*3', '=disabled=true');
-    const held = (await merged).upserts;
+    const held = upsertsOf(await merged);
     expect(held).toEqual([{ '.id': '*3', address: '10.0.3.1/24', interface: 'ether3', disabled: 'true' }]);
     // A row already handed out in a patch never changes afterwards.
     const again = t.nextPatch();
     listen.reply('=.id=*3', '=disabled=false');
-    expect((await again).upserts[0]!['disabled']).toBe('false');
+    expect(upsertsOf(await again)[0]!['disabled']).toBe('false');
     expect(held[0]!['disabled']).toBe('true');
     expect(t.patches.find((x) => x.reset)!.columns).toBeDefined();
     expect(t.patches.find((x) => x.columns?.includes('disabled'))!.columns).toEqual([
@@ -158,7 +191,7 @@ describe('LiveTable', () => {
     s.reply('=.id=*2', '=address=b');
     s.reply('=.id=*2', '=.dead=yes');
     let p = await t.nextPatch();
-    while (p.upserts.length === 0) p = await t.nextPatch();
+    while (upsertsOf(p).length === 0) p = await t.nextPatch();
     expect([...t.rows().values()]).toEqual([{ '.id': '*1', address: 'a', comment: 'c' }]);
     expect(p.status).toBe('live');
   });
@@ -189,7 +222,11 @@ describe('LiveTable', () => {
     const d = await diff;
     expect(d.reset).toBe(false);
     expect(d.removes).toEqual(['*2']);
-    expect(d.upserts.map((r) => r['.id']).sort()).toEqual(['*1', '*3']);
+    expect(
+      upsertsOf(d)
+        .map((r) => r['.id'])
+        .sort(),
+    ).toEqual(['*1', '*3']);
     expect([...t.rows().keys()].sort()).toEqual(['*1', '*3']);
   });
 
@@ -202,7 +239,7 @@ describe('LiveTable', () => {
     while (p.status !== 'live') p = await t.nextPatch();
     const changed = t.nextPatch();
     t.session.find('/listen').reply('=cpu-load=9');
-    expect((await changed).upserts).toEqual([{ uptime: '1s', 'cpu-load': '9', '.id': '#0' }]);
+    expect(upsertsOf(await changed)).toEqual([{ uptime: '1s', 'cpu-load': '9', '.id': '#0' }]);
   });
 
   it('coalesces a burst into one patch per interval', async () => {
@@ -215,8 +252,8 @@ describe('LiveTable', () => {
     const next = t.nextPatch();
     for (let i = 0; i < 1000; i++) listen.reply(`=.id=*${i % 50}`, `=n=${i}`);
     const batch = await next;
-    expect(batch.upserts).toHaveLength(50);
-    expect(batch.upserts.find((r) => r['.id'] === '*49')!['n']).toBe('999');
+    expect(upsertsOf(batch)).toHaveLength(50);
+    expect(upsertsOf(batch).find((r) => r['.id'] === '*49')!['n']).toBe('999');
     expect(batch.updatesPerSecond).toBe(1000);
   });
 

@@ -14,6 +14,25 @@ type Keys =
   | 'setColumnChoice'
   | 'applyTablePatch';
 
+/**
+ * A table patch with its rows parsed. Main sends the rows as one JSON text (`upsertsJson`, see the
+ * contract); they are parsed here, once per patch, as the patch enters the store.
+ */
+export type RowsPatch = Omit<TablePatch, 'upsertsJson' | 'upsertCount'> & { upserts: Row[] };
+
+/** Parses a patch's rows; a text that is not an array of objects counts as no rows, never a crash. */
+export function decodePatch(patch: TablePatch): RowsPatch {
+  const { upsertsJson, upsertCount: _n, ...rest } = patch;
+  let upserts: Row[] = [];
+  try {
+    const parsed: unknown = JSON.parse(upsertsJson);
+    if (Array.isArray(parsed)) upserts = parsed.filter((r): r is Row => typeof r === 'object' && r !== null);
+  } catch {
+    upserts = [];
+  }
+  return { ...rest, upserts };
+}
+
 /** How long a changed cell stays marked (the CSS flash runs for this long). */
 export const FLASH_MS = 1200;
 
@@ -51,7 +70,7 @@ function sameRow(a: Row, b: Row): boolean {
 export function applyPatch(
   view: TableView,
   patch: Pick<
-    TablePatch,
+    RowsPatch,
     'reset' | 'upserts' | 'removes' | 'columns' | 'total' | 'updatesPerSecond' | 'status' | 'loaded' | 'error'
   >,
   at: number,
@@ -138,7 +157,7 @@ export function applyPatch(
 }
 
 /** Folds a patch into the queue held while the view is paused; later patches win per row. */
-export function queuePatch(q: PatchQueue | undefined, p: TablePatch): PatchQueue {
+export function queuePatch(q: PatchQueue | undefined, p: RowsPatch): PatchQueue {
   const next: PatchQueue =
     !q || p.reset
       ? {
@@ -340,18 +359,19 @@ export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStore
       if (!r.ok) get().reportError(r.error, 'Saving the column choice');
     },
 
-    applyTablePatch(patch) {
-      const connectionId = owner.get(patch.tableId);
+    applyTablePatch(wire) {
+      const connectionId = owner.get(wire.tableId);
       if (!connectionId) {
-        const list = early.get(patch.tableId) ?? [];
-        if (list.length < 100) list.push(patch);
-        early.set(patch.tableId, list);
+        const list = early.get(wire.tableId) ?? [];
+        if (list.length < 100) list.push(wire);
+        early.set(wire.tableId, list);
         // Bound the waiting room: a table that never gets claimed must not grow forever.
         if (early.size > 20) early.delete(early.keys().next().value as string);
         return;
       }
       const t = get().tables[connectionId];
-      if (!t || t.tableId !== patch.tableId) return;
+      if (!t || t.tableId !== wire.tableId) return;
+      const patch = decodePatch(wire);
       if (t.paused) {
         update(connectionId, (x) => ({ ...x, queue: queuePatch(x.queue, patch) }));
         return;
