@@ -1,4 +1,4 @@
-import { SentenceDecoder, type DecoderLimits, type WordSink } from './decoder';
+import { SentenceDecoder, wordView, type DecoderLimits, type WordSink } from './decoder';
 import {
   CancelledError,
   ConnectionClosedError,
@@ -387,7 +387,7 @@ export class Session {
 
   private readonly sink: WordSink = {
     word: (bytes, start, end) => {
-      this.incoming.push(start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end));
+      this.incoming.push(start === 0 && end === bytes.length ? bytes : wordView(bytes, start, end));
     },
     end: () => {
       const words = this.incoming;

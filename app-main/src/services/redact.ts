@@ -66,9 +66,16 @@ function secretValueStart(w: Uint8Array, login: boolean): number {
   if (split <= keyStart) return -1;
   if (login && split - keyStart === RESPONSE.length && lower(w[keyStart]!) === 0x72 && matchesAt(w, keyStart, split, RESPONSE))
     return split + 1;
-  for (let i = keyStart; i < split; i++) {
+  // Every pattern starts "pa", "ps", "pr", "se" or "sh": the byte after a 'p' or an 's' rules out
+  // most candidates at once (names such as src-address, repl-packets and protocol are full of
+  // them), before any pattern is compared.
+  for (let i = keyStart; i + 2 < split; i++) {
     const c = w[i]! | 0x20;
-    if ((c === 0x70 && anyAt(w, i, split, P_PATTERNS)) || (c === 0x73 && anyAt(w, i, split, S_PATTERNS))) return split + 1;
+    if (c !== 0x70 && c !== 0x73) continue;
+    const next = w[i + 1]! | 0x20;
+    if (c === 0x70) {
+      if ((next === 0x61 || next === 0x73 || next === 0x72) && anyAt(w, i, split, P_PATTERNS)) return split + 1;
+    } else if ((next === 0x65 || next === 0x68) && anyAt(w, i, split, S_PATTERNS)) return split + 1;
   }
   return -1;
 }

@@ -8,6 +8,7 @@ import {
 } from '../../../protocol/src/index';
 import type { BridgeError, Row, TablePatch, TableStartArgs, TableStatus } from '../common/contract';
 import { toBridgeError, validationError } from './errors';
+import { rowJson, RowEncoder, ShapeRegistry, shapeOfRow, withShape, type Shape } from './row-json';
 import { RateMeter, Throttle } from './throttle';
 import { optionalInteger, requireObject, requireString } from './validation';
 
@@ -90,20 +91,21 @@ function isDead(attrs: Record<string, string>): boolean {
 export class LiveTable {
   readonly connectionId: string;
   /**
-   * Rows by `.id`, each held as its JSON text plus its property names: one string per row instead
-   * of an object plus a string per property. Forty 10k-row tables are 400k rows; as objects they are
-   * millions of heap objects that every major collection has to mark (measured: marking steps of
-   * 100+ ms on the main thread). The text is made once, when the row changes, and goes into the
-   * patch as it is (`upsertsJson`): nothing is parsed or serialised again on the way out.
+   * Rows by `.id`, each held as one string: its JSON text behind a two-character shape prefix
+   * (row-json.ts). Forty 10k-row tables are 400k rows; as objects they are millions of heap objects
+   * that every major collection has to mark (measured: marking steps of 100+ ms on the main
+   * thread). The text is made once, when the row changes — straight from the sentence's bytes in
+   * the usual case — and goes into the patch as it is (`upsertsJson`): nothing is parsed or
+   * serialised again on the way out.
    */
-  private rows = new Map<string, StoredRow>();
-  /** The property-name list of the last row stored: rows of one menu share a handful of shapes. */
-  private lastShape: readonly string[] = [];
+  private rows = new Map<string, string>();
+  private readonly shapes = new ShapeRegistry();
+  private readonly encoder = new RowEncoder(this.shapes);
   private columns: string[] = [];
   private columnSet = new Set<string>();
   private columnsChanged = false;
-  /** The last name list whose names are known to be in `columns` (skips the per-name check). */
-  private knownShape: readonly string[] | undefined;
+  /** The last shape whose names are known to be in `columns` (skips the per-name check). */
+  private knownShape: Shape | undefined;
   private pendingUpserts = new Set<string>();
   private pendingRemoves = new Set<string>();
   private pendingReset = false;
@@ -119,7 +121,7 @@ export class LiveTable {
   private readonly rate = new RateMeter();
   private ended = false;
   /** Listen changes that arrived during the current print (applied after its `!done`). */
-  private held: Record<string, string>[] | undefined;
+  private held: Reply[] | undefined;
 
   constructor(
     readonly id: string,
@@ -177,9 +179,8 @@ export class LiveTable {
       timeoutMs: 0,
       onReply: (r) => {
         if (gen !== this.generation || r.type !== '!re') return;
-        const attrs = r.attributes;
-        if (this.held) this.held.push(attrs);
-        else this.applyChange(attrs);
+        if (this.held) this.held.push(r);
+        else this.applyChange(r);
       },
     });
     this.watchStream(this.listen, gen, 'listen');
@@ -194,7 +195,7 @@ export class LiveTable {
       onReply: (r) => {
         if (gen !== this.generation || r.type !== '!re') return;
         this.loaded++;
-        this.applyChange(r.attributes);
+        this.applyChange(r);
         // `follow` gives no marker between the initial dump and later changes.
         if (this.statusValue === 'loading') this.setStatus('live');
       },
@@ -224,18 +225,22 @@ export class LiveTable {
 
   private async runPrint(session: Session, gen: number, initial: boolean): Promise<void> {
     const { path, query } = this.args;
-    const fresh = initial ? undefined : new Map<string, StoredRow>();
+    const fresh = initial ? undefined : new Map<string, string>();
     if (!initial) this.held = [];
     let index = 0;
     this.print = session.stream([`${path}/print`, ...query, ...this.proplistWord()], {
       timeoutMs: 0,
       onReply: (r: Reply) => {
         if (gen !== this.generation || r.type !== '!re') return;
-        const attrs = r.attributes;
-        // Singleton menus (/system/resource) have no .id: the row is numbered.
-        const id = attrs['.id'] ?? `#${index}`;
+        let row = this.encoder.encode(r.words);
+        let id = this.encoder.id;
+        if (row === undefined || id === undefined || this.encoder.dead) {
+          const attrs = r.attributes;
+          // Singleton menus (/system/resource) have no .id: the row is numbered.
+          id = attrs['.id'] ?? `#${index}`;
+          row = this.stored(attrs, attrs['.id'] === undefined ? id : undefined);
+        }
         index++;
-        const row = this.stored(attrs, attrs['.id'] === undefined ? id : undefined);
         if (fresh) fresh.set(id, row);
         else {
           this.loaded++;
@@ -257,7 +262,7 @@ export class LiveTable {
     const held = this.held ?? [];
     this.held = undefined;
     if (fresh) this.applyResync(fresh, held);
-    else for (const attrs of held) this.applyChange(attrs);
+    else for (const r of held) this.applyChange(r);
     this.setStatus('live');
     this.throttle.request();
     this.scheduleResync(session, gen);
@@ -278,55 +283,41 @@ export class LiveTable {
   }
 
   /** Re-sync: rows gone from the new print are removed, changed ones updated. */
-  private applyResync(fresh: Map<string, StoredRow>, held: Record<string, string>[]): void {
-    for (const attrs of held) {
+  private applyResync(fresh: Map<string, string>, held: Reply[]): void {
+    for (const r of held) {
+      const attrs = r.attributes;
       const id = attrs['.id'];
       if (id === undefined) continue;
       if (isDead(attrs)) fresh.delete(id);
       else fresh.set(id, this.merged(fresh.get(id), attrs));
     }
     for (const id of [...this.rows.keys()]) if (!fresh.has(id)) this.remove(id);
-    for (const [id, row] of fresh) if (this.rows.get(id)?.text !== row.text) this.put(id, row);
+    for (const [id, row] of fresh) if (this.rows.get(id) !== row) this.put(id, row);
   }
 
   /**
-   * The row after a listen change. RouterOS sends the whole item on every change (protocol.md §7.3),
-   * so the change normally names every property the row had and simply becomes the row: one
-   * `JSON.stringify`, no parse. A change that leaves properties out is merged into the old row
-   * (kept: a peer or a future version may send only what changed).
+   * One listen/follow `!re`. RouterOS sends the whole item on every change (protocol.md §7.3): the
+   * change then names every property the row had and simply becomes the row, written straight
+   * from the sentence's bytes. A change that leaves properties out is merged into the old row
+   * (kept: a peer or a future version may send only what changed); `.dead` removes.
    */
-  private merged(old: StoredRow | undefined, attrs: Record<string, string>): StoredRow {
-    if (old === undefined || covers(attrs, old.names)) return this.stored(attrs);
-    const row = JSON.parse(old.text) as Row;
-    for (const k in attrs) if (k !== '.dead' && k !== '__proto__') row[k] = attrs[k]!;
-    return this.stored(row);
-  }
-
-  /**
-   * A row as stored: its JSON text and property names. `attrs` comes from the engine (a
-   * null-prototype record) or from a merge. `.dead` is not a property of the row; a property named
-   * `__proto__` (which RouterOS does not have) is dropped, so router data can never reach an
-   * object's prototype in the renderer. `numberedId` is the `.id` given to a row of a singleton menu.
-   */
-  private stored(attrs: Record<string, string>, numberedId?: string): StoredRow {
-    let names = Object.keys(attrs);
-    let source: Record<string, string> = attrs;
-    if (numberedId !== undefined || '.dead' in attrs || '__proto__' in attrs) {
-      source = {};
-      if (numberedId !== undefined) source['.id'] = numberedId;
-      for (const k of names) if (k !== '.dead' && k !== '__proto__') source[k] = attrs[k]!;
-      names = Object.keys(source);
+  private applyChange(r: Reply): void {
+    const text = this.encoder.encode(r.words);
+    const fastId = this.encoder.id;
+    if (text !== undefined && fastId !== undefined) {
+      if (this.encoder.dead) {
+        this.remove(fastId);
+        return;
+      }
+      const old = this.rows.get(fastId);
+      const oldShape = old === undefined ? undefined : shapeOfRow(this.shapes, old);
+      if (old === undefined || (oldShape !== undefined && this.shapes.covers(this.encoder.shape!, oldShape))) {
+        this.put(fastId, text);
+        return;
+      }
     }
-    const text = JSON.stringify(source);
-    // Share the name list with the previous row when it is the same (the usual case).
-    const last = this.lastShape;
-    if (last.length === names.length && sameNames(last, names)) return { text, names: last };
-    this.lastShape = names;
-    return { text, names };
-  }
-
-  /** One listen/follow `!re`: partial rows merge, `.dead` removes. */
-  private applyChange(attrs: Record<string, string>): void {
+    // The general path: the decoded attributes (code pages, unusual names, partial changes).
+    const attrs = r.attributes;
     let id = attrs['.id'];
     if (id === undefined) {
       // Singleton menus (no .id): the change belongs to the one row there is.
@@ -337,17 +328,48 @@ export class LiveTable {
     else this.put(id, this.merged(this.rows.get(id), attrs));
   }
 
-  private put(id: string, row: StoredRow): void {
+  /** The stored row after a change given as attributes: merged into `old` unless it names all of it. */
+  private merged(old: string | undefined, attrs: Record<string, string>): string {
+    if (old !== undefined) {
+      const shape = shapeOfRow(this.shapes, old);
+      if (shape === undefined || !shape.names.every((k) => k in attrs)) {
+        const row = JSON.parse(rowJson(old)) as Row;
+        for (const k in attrs) if (k !== '.dead' && k !== '__proto__') row[k] = attrs[k]!;
+        return this.stored(row);
+      }
+    }
+    return this.stored(attrs);
+  }
+
+  /**
+   * A row as stored, from attributes: the engine's null-prototype record or a merge. `.dead` is not a
+   * property of the row; a property named `__proto__` (which RouterOS does not have) is dropped, so
+   * router data can never reach an object's prototype in the renderer. `numberedId` is the `.id`
+   * given to the row of a singleton menu.
+   */
+  private stored(attrs: Record<string, string>, numberedId?: string): string {
+    let source: Record<string, string> = attrs;
+    if (numberedId !== undefined || '.dead' in attrs || '__proto__' in attrs) {
+      source = {};
+      if (numberedId !== undefined) source['.id'] = numberedId;
+      for (const k in attrs) if (k !== '.dead' && k !== '__proto__') source[k] = attrs[k]!;
+    }
+    return withShape(this.shapes.intern(Object.keys(source)), JSON.stringify(source));
+  }
+
+  private put(id: string, row: string): void {
     this.rows.set(id, row);
-    if (row.names !== this.knownShape) {
-      for (const k of row.names) {
+    const shape = shapeOfRow(this.shapes, row);
+    if (shape === undefined || shape !== this.knownShape) {
+      const names = shape?.names ?? Object.keys(JSON.parse(rowJson(row)) as Row);
+      for (const k of names) {
         if (!this.columnSet.has(k)) {
           this.columnSet.add(k);
           this.columns.push(k);
           this.columnsChanged = true;
         }
       }
-      this.knownShape = row.names;
+      this.knownShape = shape;
     }
     this.pendingRemoves.delete(id);
     this.pendingUpserts.add(id);
@@ -375,7 +397,7 @@ export class LiveTable {
     const texts: string[] = [];
     for (const id of this.pendingUpserts) {
       const row = this.rows.get(id);
-      if (row !== undefined) texts.push(row.text);
+      if (row !== undefined) texts.push(rowJson(row));
     }
     const patch: TablePatch = {
       tableId: this.id,
@@ -446,21 +468,4 @@ export class LiveTable {
     this.throttle.dispose();
     this.rows = new Map();
   }
-}
-
-/** A stored row: its JSON text, and its property names for the merge check. */
-interface StoredRow {
-  readonly text: string;
-  readonly names: readonly string[];
-}
-
-/** True when `attrs` names every property in `names` (a whole-item listen change). */
-function covers(attrs: Record<string, string>, names: readonly string[]): boolean {
-  for (const k of names) if (!(k in attrs)) return false;
-  return true;
-}
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -85,6 +85,45 @@ describe('redaction at capture', () => {
       '=group=full',
     ]);
   });
+  it('a property is secret exactly when its name holds one of the patterns, in any case (property)', () => {
+    const SECRET = /password|passphrase|psk|private-key|secret|shared-key/i;
+    const fragment = fc.constantFrom(
+      'pass',
+      'word',
+      'phrase',
+      'psk',
+      'ps',
+      'pr',
+      'private',
+      '-key',
+      'secret',
+      'sec',
+      'shared',
+      'sh',
+      'p',
+      's',
+      'src-',
+      'address',
+      'repl-packets',
+      'protocol',
+      'PASSWORD',
+      'Psk',
+      'SeCrEt',
+      'x',
+      '-',
+    );
+    const name = fc
+      .array(fragment, { minLength: 1, maxLength: 5 })
+      .map((parts) => parts.join(''))
+      .filter((n) => !/^\d/.test(n));
+    fc.assert(
+      fc.property(name, fc.constantFrom('=', '?', '?=', '?<', '?>'), (n, lead) => {
+        const r = redactWords(enc(['!re', `${lead}${n}=value`]), 'in');
+        expect(r !== undefined).toBe(SECRET.test(n));
+      }),
+      { seed: 7, numRuns: 3000 },
+    );
+  });
   it('no password survives redaction (property)', () => {
     fc.assert(
       fc.property(

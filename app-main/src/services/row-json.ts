@@ -1,0 +1,277 @@
+import { utf8SequenceLength } from '../../../protocol/src/index';
+
+/**
+ * The JSON text of a live-table row, written straight from the bytes of a `!re` sentence.
+ *
+ * Why: a live table on a churning menu receives tens of thousands of `!re` per second across
+ * routers, and the row ends up as JSON text anyway (tables.ts keeps and sends rows as text). Going
+ * through `Reply.attributes` first makes two strings per property and a dictionary object per
+ * sentence, then `JSON.stringify` walks it all again; here each sentence becomes one string. The
+ * text is exactly what `JSON.stringify` of the decoded attributes gives (same escapes, same order),
+ * so rows made either way compare equal as text.
+ *
+ * The fast path takes sentences whose words are all valid UTF-8 (protocol.md §9: then decoding is
+ * the same whatever the code page), whose property names are plain (no quote, backslash or control
+ * byte, not starting with a digit — V8 orders integer-like keys first — never `__proto__`) and
+ * whose shape has no repeated name. Anything else returns `undefined`: the caller takes the general
+ * path (`Reply.attributes`), which handles every case.
+ */
+
+/** A property-name list, interned per table: rows of one menu share a handful of these. */
+export interface Shape {
+  readonly index: number;
+  readonly names: readonly string[];
+  readonly nameSet: ReadonlySet<string>;
+  /** False when the name list repeats a name (the fast path then declines). */
+  readonly distinct: boolean;
+}
+
+const EQ = 0x3d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const HEX = '0123456789abcdef';
+
+/** The short escapes JSON.stringify uses; other control bytes become \u00XX. */
+const SHORT_ESCAPE = new Uint8Array(0x20);
+SHORT_ESCAPE[0x08] = 0x62; // \b
+SHORT_ESCAPE[0x09] = 0x74; // \t
+SHORT_ESCAPE[0x0a] = 0x6e; // \n
+SHORT_ESCAPE[0x0c] = 0x66; // \f
+SHORT_ESCAPE[0x0d] = 0x72; // \r
+
+/** At most this many shapes per table: a shape index must fit the two-character prefix. */
+export const MAX_SHAPES = 64 * 64;
+
+/**
+ * A stored row is its JSON text behind a two-character prefix naming its shape (index in base 64,
+ * characters 0x30–0x6F), so that the row stays one string — no object per row for the collector to
+ * mark — and a change can still be checked against the row's property names without parsing it.
+ * `~~` marks a row whose shape was not registered (a table past MAX_SHAPES): it is always merged.
+ */
+const NO_SHAPE = '~~';
+
+function prefixByte(digit: number): number {
+  return 0x30 + digit;
+}
+
+export function withShape(shape: Shape | undefined, json: string): string {
+  if (shape === undefined) return NO_SHAPE + json;
+  return String.fromCharCode(prefixByte(shape.index >> 6), prefixByte(shape.index & 63)) + json;
+}
+
+/** The shape of a stored row (undefined for `~~`). */
+export function shapeOfRow(shapes: ShapeRegistry, row: string): Shape | undefined {
+  const hi = row.charCodeAt(0) - 0x30;
+  const lo = row.charCodeAt(1) - 0x30;
+  if (hi < 0 || hi > 63 || lo < 0 || lo > 63) return undefined;
+  return shapes.at(hi * 64 + lo);
+}
+
+/** The JSON text of a stored row. */
+export function rowJson(row: string): string {
+  return row.slice(2);
+}
+
+export class ShapeRegistry {
+  private readonly list: Shape[] = [];
+  private readonly byKey = new Map<string, Shape>();
+  /** old.index * MAX_SHAPES + new.index → whether `new` names every property of `old`. */
+  private readonly coverCache = new Map<number, boolean>();
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  at(index: number): Shape | undefined {
+    return this.list[index];
+  }
+
+  /** The shape of this name list, or undefined when the table already has MAX_SHAPES shapes. */
+  intern(names: readonly string[]): Shape | undefined {
+    const key = names.join('\n');
+    let shape = this.byKey.get(key);
+    if (shape) return shape;
+    if (this.list.length >= MAX_SHAPES) return undefined;
+    const nameSet = new Set(names);
+    shape = { index: this.list.length, names, nameSet, distinct: nameSet.size === names.length };
+    this.list.push(shape);
+    this.byKey.set(key, shape);
+    return shape;
+  }
+
+  /** True when a row of shape `next` names every property a row of shape `old` had. */
+  covers(next: Shape, old: Shape): boolean {
+    if (next === old) return true;
+    const k = old.index * MAX_SHAPES + next.index;
+    let c = this.coverCache.get(k);
+    if (c === undefined) {
+      c = old.names.every((n) => next.nameSet.has(n));
+      this.coverCache.set(k, c);
+    }
+    return c;
+  }
+}
+
+interface HashedShape {
+  shape: Shape;
+  /** The names as they were on the wire, each followed by a zero byte (hash collision check). */
+  signature: Uint8Array;
+}
+
+/**
+ * Writes rows as JSON text. One per table (its shapes are the table's). After `encode` returns a
+ * text, `id` and `shape` describe that row; `dead` is set when the sentence was a `.dead` removal.
+ */
+export class RowEncoder {
+  private out = Buffer.allocUnsafe(16 * 1024);
+  private sig: Uint8Array = new Uint8Array(1024);
+  private readonly byHash = new Map<number, HashedShape>();
+  id: string | undefined;
+  shape: Shape | undefined;
+  dead = false;
+
+  constructor(readonly shapes: ShapeRegistry) {}
+
+  /**
+   * The row's JSON text, or `undefined` for the general path (see the file comment). A `.dead`
+   * sentence returns `''` with `dead` set and `id` filled in.
+   */
+  encode(words: readonly Uint8Array[]): string | undefined {
+    // Upper bound of the output: every byte escaped as \u00XX (6), plus quotes, colon and comma.
+    let need = 4;
+    for (let i = 1; i < words.length; i++) need += words[i]!.length * 6 + 6;
+    if (need > this.out.length) this.out = Buffer.allocUnsafe(Math.max(need, this.out.length * 2));
+    const out = this.out;
+    // Two bytes for the shape prefix (written once the shape is known), then the JSON text.
+    let o = 2;
+    let s = 0; // write position in `sig`
+    let hash = 0x811c9dc5; // FNV-1a over the names
+    let ascii = true;
+    let idStart = -1;
+    let idEnd = -1;
+    let idWord: Uint8Array | undefined;
+    let dead = false;
+    out[o++] = 0x7b; // {
+    for (let i = 1; i < words.length; i++) {
+      const w = words[i]!;
+      const n = w.length;
+      if (w[0] !== EQ) continue; // reply word, .tag=, bare words: not properties
+      if (n < 2) return undefined; // `=` alone: an empty name, general path
+      // The name: plain printable ASCII, not starting with a digit.
+      let split = 1;
+      const first = w[1]!;
+      if (first >= 0x30 && first <= 0x39) return undefined;
+      if (s + n + 1 > this.sig.length) this.sig = grow(this.sig, s + n + 1);
+      const sig = this.sig;
+      if (o > 3) out[o++] = 0x2c; // ,
+      out[o++] = QUOTE;
+      for (; split < n; split++) {
+        const b = w[split]!;
+        if (b === EQ) break;
+        if (b < 0x20 || b >= 0x7f || b === QUOTE || b === BACKSLASH) return undefined;
+        out[o++] = b;
+        sig[s++] = b;
+        hash = Math.imul(hash ^ b, 0x01000193);
+      }
+      const nameLength = split - 1;
+      if (nameLength === 0) return undefined;
+      sig[s++] = 0;
+      hash = Math.imul(hash ^ 0, 0x01000193);
+      // `.id` and `.dead` are recognised by their bytes; `__proto__` is left to the general path.
+      if (nameLength === 3 && w[1] === 0x2e && w[2] === 0x69 && w[3] === 0x64) {
+        idWord = w;
+        idStart = split + 1;
+        idEnd = n;
+      } else if (nameLength === 5 && w[1] === 0x2e && w[2] === 0x64 && w[3] === 0x65 && w[4] === 0x61 && w[5] === 0x64) {
+        // `.dead=yes` (manual) or `.dead=true` (protocol.md §5.4) removes the row; any other value
+        // is left to the general path, which drops the property and keeps the row.
+        const v = n - split - 1;
+        const yes = v === 3 && w[split + 1] === 0x79 && w[split + 2] === 0x65 && w[split + 3] === 0x73;
+        const yesTrue =
+          yes || (v === 4 && w[split + 1] === 0x74 && w[split + 2] === 0x72 && w[split + 3] === 0x75 && w[split + 4] === 0x65);
+        if (!yesTrue) return undefined;
+        dead = true;
+        continue;
+      } else if (nameLength === 9 && w[1] === 0x5f && w[2] === 0x5f && w[3] === 0x70) {
+        return undefined; // __proto__ (and any __p… of the same length: rare, general path)
+      }
+      out[o++] = QUOTE;
+      out[o++] = 0x3a; // :
+      out[o++] = QUOTE;
+      for (let j = split + 1; j < n;) {
+        const b = w[j]!;
+        if (b >= 0x20 && b < 0x80) {
+          if (b === QUOTE || b === BACKSLASH) out[o++] = BACKSLASH;
+          out[o++] = b;
+          j++;
+        } else if (b < 0x20) {
+          out[o++] = BACKSLASH;
+          const short = SHORT_ESCAPE[b]!;
+          if (short !== 0) out[o++] = short;
+          else {
+            out[o++] = 0x75; // u
+            out[o++] = 0x30;
+            out[o++] = 0x30;
+            out[o++] = HEX.charCodeAt(b >> 4);
+            out[o++] = HEX.charCodeAt(b & 15);
+          }
+          j++;
+        } else {
+          const len = utf8SequenceLength(w, j, n);
+          if (len === 0) return undefined; // not UTF-8: decoded through the code page, general path
+          ascii = false;
+          for (const stop = j + len; j < stop; j++) out[o++] = w[j]!;
+        }
+      }
+      out[o++] = QUOTE;
+    }
+    this.dead = dead;
+    this.id = idWord === undefined ? undefined : asciiOrUndefined(idWord, idStart, idEnd);
+    if (idWord !== undefined && this.id === undefined) return undefined;
+    if (dead) return '';
+    out[o++] = 0x7d; // }
+    const shape = this.shapeOf(hash >>> 0, s);
+    if (shape === undefined || !shape.distinct) return undefined;
+    this.shape = shape;
+    out[0] = prefixByte(shape.index >> 6);
+    out[1] = prefixByte(shape.index & 63);
+    return ascii ? out.toString('latin1', 0, o) : out.toString('utf8', 0, o);
+  }
+
+  private shapeOf(hash: number, sigLength: number): Shape | undefined {
+    const known = this.byHash.get(hash);
+    if (known !== undefined) {
+      const k = known.signature;
+      if (k.length !== sigLength) return undefined; // a hash collision: general path
+      for (let i = 0; i < sigLength; i++) if (k[i] !== this.sig[i]) return undefined;
+      return known.shape;
+    }
+    const signature = this.sig.slice(0, sigLength);
+    const names: string[] = [];
+    let start = 0;
+    for (let i = 0; i < sigLength; i++) {
+      if (signature[i] !== 0) continue;
+      names.push(String.fromCharCode(...signature.subarray(start, i)));
+      start = i + 1;
+    }
+    const shape = this.shapes.intern(names);
+    if (shape !== undefined) this.byHash.set(hash, { shape, signature });
+    return shape;
+  }
+}
+
+function grow(b: Uint8Array, need: number): Uint8Array {
+  const n = new Uint8Array(Math.max(need, b.length * 2));
+  n.set(b);
+  return n;
+}
+
+function asciiOrUndefined(w: Uint8Array, start: number, end: number): string | undefined {
+  let s = '';
+  for (let i = start; i < end; i++) {
+    const b = w[i]!;
+    if (b >= 0x80) return undefined;
+    s += String.fromCharCode(b);
+  }
+  return s;
+}
