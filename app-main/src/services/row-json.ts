@@ -1,20 +1,20 @@
 import { utf8SequenceLength } from '../../../protocol/src/index';
 
 /**
- * The JSON text of a live-table row, written straight from the bytes of a `!re` sentence.
+ * The JSON of a live-table row, written as UTF-8 bytes straight from the bytes of a `!re` sentence.
  *
  * Why: a live table on a churning menu receives tens of thousands of `!re` per second across
- * routers, and the row ends up as JSON text anyway (tables.ts keeps and sends rows as text). Going
- * through `Reply.attributes` first makes two strings per property and a dictionary object per
- * sentence, then `JSON.stringify` walks it all again; here each sentence becomes one string. The
- * text is exactly what `JSON.stringify` of the decoded attributes gives (same escapes, same order),
- * so rows made either way compare equal as text.
+ * routers, and the row is kept and sent as JSON bytes anyway (row-store.ts). Going through
+ * `Reply.attributes` first makes two strings per property and a dictionary object per sentence,
+ * then `JSON.stringify` walks it all again; here a sentence becomes bytes in a reused buffer and no
+ * string at all (but its `.id`). The bytes are exactly the UTF-8 of what `JSON.stringify` of the
+ * decoded attributes gives (same escapes, same order), so rows made either way compare equal.
  *
  * The fast path takes sentences whose words are all valid UTF-8 (protocol.md §9: then decoding is
  * the same whatever the code page), whose property names are plain (no quote, backslash or control
  * byte, not starting with a digit — V8 orders integer-like keys first — never `__proto__`) and
- * whose shape has no repeated name. Anything else returns `undefined`: the caller takes the general
- * path (`Reply.attributes`), which handles every case.
+ * whose shape has no repeated name, and that carry an ASCII `.id`. Anything else returns GENERAL: the
+ * caller takes the general path (`Reply.attributes`), which handles every case.
  */
 
 /** A property-name list, interned per table: rows of one menu share a handful of these. */
@@ -39,38 +39,10 @@ SHORT_ESCAPE[0x0a] = 0x6e; // \n
 SHORT_ESCAPE[0x0c] = 0x66; // \f
 SHORT_ESCAPE[0x0d] = 0x72; // \r
 
-/** At most this many shapes per table: a shape index must fit the two-character prefix. */
-export const MAX_SHAPES = 64 * 64;
-
-/**
- * A stored row is its JSON text behind a two-character prefix naming its shape (index in base 64,
- * characters 0x30–0x6F), so that the row stays one string — no object per row for the collector to
- * mark — and a change can still be checked against the row's property names without parsing it.
- * `~~` marks a row whose shape was not registered (a table past MAX_SHAPES): it is always merged.
- */
-const NO_SHAPE = '~~';
-
-function prefixByte(digit: number): number {
-  return 0x30 + digit;
-}
-
-export function withShape(shape: Shape | undefined, json: string): string {
-  if (shape === undefined) return NO_SHAPE + json;
-  return String.fromCharCode(prefixByte(shape.index >> 6), prefixByte(shape.index & 63)) + json;
-}
-
-/** The shape of a stored row (undefined for `~~`). */
-export function shapeOfRow(shapes: ShapeRegistry, row: string): Shape | undefined {
-  const hi = row.charCodeAt(0) - 0x30;
-  const lo = row.charCodeAt(1) - 0x30;
-  if (hi < 0 || hi > 63 || lo < 0 || lo > 63) return undefined;
-  return shapes.at(hi * 64 + lo);
-}
-
-/** The JSON text of a stored row. */
-export function rowJson(row: string): string {
-  return row.slice(2);
-}
+/** At most this many shapes per table (a table with more is pathological; later ones merge slowly). */
+export const MAX_SHAPES = 4096;
+/** The shape index of a row whose shape was not registered (past MAX_SHAPES). */
+export const NO_SHAPE = 0xffff;
 
 export class ShapeRegistry {
   private readonly list: Shape[] = [];
@@ -118,12 +90,20 @@ interface HashedShape {
   signature: Uint8Array;
 }
 
+/** `encode` results. */
+export const ROW = 1;
+export const DEAD = 2;
+export const GENERAL = 0;
+
 /**
- * Writes rows as JSON text. One per table (its shapes are the table's). After `encode` returns a
- * text, `id` and `shape` describe that row; `dead` is set when the sentence was a `.dead` removal.
+ * Writes rows as JSON (UTF-8 bytes). One per table (its shapes are the table's). After `encode`
+ * returns ROW, the row is `bytes[0, end)` and `id` and `shape` describe it; after DEAD, `id` names
+ * the removed row; GENERAL means the caller must take the general path.
  */
 export class RowEncoder {
-  private out = Buffer.allocUnsafe(16 * 1024);
+  private out = new Uint8Array(16 * 1024);
+  /** End of the row just written in `bytes`. */
+  end = 0;
   private sig: Uint8Array = new Uint8Array(1024);
   private readonly byHash = new Map<number, HashedShape>();
   id: string | undefined;
@@ -132,21 +112,21 @@ export class RowEncoder {
 
   constructor(readonly shapes: ShapeRegistry) {}
 
-  /**
-   * The row's JSON text, or `undefined` for the general path (see the file comment). A `.dead`
-   * sentence returns `''` with `dead` set and `id` filled in.
-   */
-  encode(words: readonly Uint8Array[]): string | undefined {
+  /** The buffer the last row was written to (valid until the next `encode`). */
+  get bytes(): Uint8Array {
+    return this.out;
+  }
+
+  /** Writes the row of a `!re` sentence; see ROW, DEAD, GENERAL. */
+  encode(words: readonly Uint8Array[]): number {
     // Upper bound of the output: every byte escaped as \u00XX (6), plus quotes, colon and comma.
-    let need = 4;
+    let need = 2;
     for (let i = 1; i < words.length; i++) need += words[i]!.length * 6 + 6;
-    if (need > this.out.length) this.out = Buffer.allocUnsafe(Math.max(need, this.out.length * 2));
+    if (need > this.out.length) this.out = new Uint8Array(Math.max(need, this.out.length * 2));
     const out = this.out;
-    // Two bytes for the shape prefix (written once the shape is known), then the JSON text.
-    let o = 2;
+    let o = 0;
     let s = 0; // write position in `sig`
     let hash = 0x811c9dc5; // FNV-1a over the names
-    let ascii = true;
     let idStart = -1;
     let idEnd = -1;
     let idWord: Uint8Array | undefined;
@@ -156,25 +136,25 @@ export class RowEncoder {
       const w = words[i]!;
       const n = w.length;
       if (w[0] !== EQ) continue; // reply word, .tag=, bare words: not properties
-      if (n < 2) return undefined; // `=` alone: an empty name, general path
+      if (n < 2) return GENERAL; // `=` alone: an empty name, general path
       // The name: plain printable ASCII, not starting with a digit.
       let split = 1;
       const first = w[1]!;
-      if (first >= 0x30 && first <= 0x39) return undefined;
+      if (first >= 0x30 && first <= 0x39) return GENERAL;
       if (s + n + 1 > this.sig.length) this.sig = grow(this.sig, s + n + 1);
       const sig = this.sig;
-      if (o > 3) out[o++] = 0x2c; // ,
+      if (o > 1) out[o++] = 0x2c; // ,
       out[o++] = QUOTE;
       for (; split < n; split++) {
         const b = w[split]!;
         if (b === EQ) break;
-        if (b < 0x20 || b >= 0x7f || b === QUOTE || b === BACKSLASH) return undefined;
+        if (b < 0x20 || b >= 0x7f || b === QUOTE || b === BACKSLASH) return GENERAL;
         out[o++] = b;
         sig[s++] = b;
         hash = Math.imul(hash ^ b, 0x01000193);
       }
       const nameLength = split - 1;
-      if (nameLength === 0) return undefined;
+      if (nameLength === 0) return GENERAL;
       sig[s++] = 0;
       hash = Math.imul(hash ^ 0, 0x01000193);
       // `.id` and `.dead` are recognised by their bytes; `__proto__` is left to the general path.
@@ -189,11 +169,11 @@ export class RowEncoder {
         const yes = v === 3 && w[split + 1] === 0x79 && w[split + 2] === 0x65 && w[split + 3] === 0x73;
         const yesTrue =
           yes || (v === 4 && w[split + 1] === 0x74 && w[split + 2] === 0x72 && w[split + 3] === 0x75 && w[split + 4] === 0x65);
-        if (!yesTrue) return undefined;
+        if (!yesTrue) return GENERAL;
         dead = true;
         continue;
       } else if (nameLength === 9 && w[1] === 0x5f && w[2] === 0x5f && w[3] === 0x70) {
-        return undefined; // __proto__ (and any __p… of the same length: rare, general path)
+        return GENERAL; // __proto__ (and any __p… of the same length: rare, general path)
       }
       out[o++] = QUOTE;
       out[o++] = 0x3a; // :
@@ -218,24 +198,25 @@ export class RowEncoder {
           j++;
         } else {
           const len = utf8SequenceLength(w, j, n);
-          if (len === 0) return undefined; // not UTF-8: decoded through the code page, general path
-          ascii = false;
+          if (len === 0) return GENERAL; // not UTF-8: decoded through the code page, general path
           for (const stop = j + len; j < stop; j++) out[o++] = w[j]!;
         }
       }
       out[o++] = QUOTE;
     }
+    // Rows are keyed by `.id`; one without (a singleton menu) takes the general path.
+    if (idWord === undefined) return GENERAL;
+    const id = asciiOrUndefined(idWord, idStart, idEnd);
+    if (id === undefined) return GENERAL;
+    this.id = id;
     this.dead = dead;
-    this.id = idWord === undefined ? undefined : asciiOrUndefined(idWord, idStart, idEnd);
-    if (idWord !== undefined && this.id === undefined) return undefined;
-    if (dead) return '';
+    if (dead) return DEAD;
     out[o++] = 0x7d; // }
     const shape = this.shapeOf(hash >>> 0, s);
-    if (shape === undefined || !shape.distinct) return undefined;
+    if (shape === undefined || !shape.distinct) return GENERAL;
     this.shape = shape;
-    out[0] = prefixByte(shape.index >> 6);
-    out[1] = prefixByte(shape.index & 63);
-    return ascii ? out.toString('latin1', 0, o) : out.toString('utf8', 0, o);
+    this.end = o;
+    return ROW;
   }
 
   private shapeOf(hash: number, sigLength: number): Shape | undefined {

@@ -8,7 +8,8 @@ import {
 } from '../../../protocol/src/index';
 import type { BridgeError, Row, TablePatch, TableStartArgs, TableStatus } from '../common/contract';
 import { toBridgeError, validationError } from './errors';
-import { rowJson, RowEncoder, ShapeRegistry, shapeOfRow, withShape, type Shape } from './row-json';
+import { DEAD, NO_SHAPE, ROW, RowEncoder, ShapeRegistry } from './row-json';
+import { RowStore } from './row-store';
 import { RateMeter, Throttle } from './throttle';
 import { optionalInteger, requireObject, requireString } from './validation';
 
@@ -91,21 +92,20 @@ function isDead(attrs: Record<string, string>): boolean {
 export class LiveTable {
   readonly connectionId: string;
   /**
-   * Rows by `.id`, each held as one string: its JSON text behind a two-character shape prefix
-   * (row-json.ts). Forty 10k-row tables are 400k rows; as objects they are millions of heap objects
-   * that every major collection has to mark (measured: marking steps of 100+ ms on the main
-   * thread). The text is made once, when the row changes — straight from the sentence's bytes in
-   * the usual case — and goes into the patch as it is (`upsertsJson`): nothing is parsed or
-   * serialised again on the way out.
+   * Rows by `.id`, as JSON bytes outside the heap (row-store.ts). Forty 10k-row tables are 400k
+   * rows; as objects they were millions of heap objects, and even as one string each they kept the
+   * collector busy on the main thread. A row is written once when it changes — straight from the
+   * sentence's bytes in the usual case (row-json.ts) — and patches are assembled from those bytes:
+   * nothing is parsed or serialised again on the way out (`upsertsJson`).
    */
-  private rows = new Map<string, string>();
+  private readonly rows = new RowStore();
   private readonly shapes = new ShapeRegistry();
   private readonly encoder = new RowEncoder(this.shapes);
   private columns: string[] = [];
   private columnSet = new Set<string>();
   private columnsChanged = false;
   /** The last shape whose names are known to be in `columns` (skips the per-name check). */
-  private knownShape: Shape | undefined;
+  private knownShape = -1;
   private pendingUpserts = new Set<string>();
   private pendingRemoves = new Set<string>();
   private pendingReset = false;
@@ -161,7 +161,7 @@ export class LiveTable {
     if (this.ended) return;
     const gen = ++this.generation;
     this.clearResync();
-    this.rows = new Map();
+    this.rows.clear();
     this.pendingUpserts.clear();
     this.pendingRemoves.clear();
     this.pendingReset = true;
@@ -225,27 +225,27 @@ export class LiveTable {
 
   private async runPrint(session: Session, gen: number, initial: boolean): Promise<void> {
     const { path, query } = this.args;
-    const fresh = initial ? undefined : new Map<string, string>();
+    const fresh = initial ? undefined : new Map<string, StoredRow>();
     if (!initial) this.held = [];
     let index = 0;
     this.print = session.stream([`${path}/print`, ...query, ...this.proplistWord()], {
       timeoutMs: 0,
       onReply: (r: Reply) => {
         if (gen !== this.generation || r.type !== '!re') return;
-        let row = this.encoder.encode(r.words);
-        let id = this.encoder.id;
-        if (row === undefined || id === undefined || this.encoder.dead) {
-          const attrs = r.attributes;
-          // Singleton menus (/system/resource) have no .id: the row is numbered.
-          id = attrs['.id'] ?? `#${index}`;
-          row = this.stored(attrs, attrs['.id'] === undefined ? id : undefined);
+        const i = index++;
+        if (!fresh) this.loaded++;
+        if (this.encoder.encode(r.words) === ROW) {
+          const id = this.encoder.id!;
+          if (fresh) fresh.set(id, { json: this.encodedText(), shape: this.encoder.shape!.index });
+          else this.putEncoded(id);
+          return;
         }
-        index++;
+        const attrs = r.attributes;
+        // Singleton menus (/system/resource) have no .id: the row is numbered.
+        const id = attrs['.id'] ?? `#${i}`;
+        const row = this.stored(attrs, attrs['.id'] === undefined ? id : undefined);
         if (fresh) fresh.set(id, row);
-        else {
-          this.loaded++;
-          this.put(id, row);
-        }
+        else this.putText(id, row);
       },
     });
     try {
@@ -283,7 +283,7 @@ export class LiveTable {
   }
 
   /** Re-sync: rows gone from the new print are removed, changed ones updated. */
-  private applyResync(fresh: Map<string, string>, held: Reply[]): void {
+  private applyResync(fresh: Map<string, StoredRow>, held: Reply[]): void {
     for (const r of held) {
       const attrs = r.attributes;
       const id = attrs['.id'];
@@ -291,8 +291,8 @@ export class LiveTable {
       if (isDead(attrs)) fresh.delete(id);
       else fresh.set(id, this.merged(fresh.get(id), attrs));
     }
-    for (const id of [...this.rows.keys()]) if (!fresh.has(id)) this.remove(id);
-    for (const [id, row] of fresh) if (this.rows.get(id) !== row) this.put(id, row);
+    for (const id of [...this.rows.ids()]) if (!fresh.has(id)) this.remove(id);
+    for (const [id, row] of fresh) if (this.rows.text(id) !== row.json) this.putText(id, row);
   }
 
   /**
@@ -302,17 +302,17 @@ export class LiveTable {
    * (kept: a peer or a future version may send only what changed); `.dead` removes.
    */
   private applyChange(r: Reply): void {
-    const text = this.encoder.encode(r.words);
-    const fastId = this.encoder.id;
-    if (text !== undefined && fastId !== undefined) {
-      if (this.encoder.dead) {
-        this.remove(fastId);
-        return;
-      }
-      const old = this.rows.get(fastId);
-      const oldShape = old === undefined ? undefined : shapeOfRow(this.shapes, old);
-      if (old === undefined || (oldShape !== undefined && this.shapes.covers(this.encoder.shape!, oldShape))) {
-        this.put(fastId, text);
+    const code = this.encoder.encode(r.words);
+    if (code === DEAD) {
+      this.remove(this.encoder.id!);
+      return;
+    }
+    if (code === ROW) {
+      const id = this.encoder.id!;
+      const old = this.rows.shapeOf(id);
+      const oldShape = old < 0 ? undefined : this.shapes.at(old);
+      if (old < 0 || (oldShape !== undefined && this.shapes.covers(this.encoder.shape!, oldShape))) {
+        this.putEncoded(id);
         return;
       }
     }
@@ -322,18 +322,21 @@ export class LiveTable {
     if (id === undefined) {
       // Singleton menus (no .id): the change belongs to the one row there is.
       if (this.rows.size !== 1) return;
-      id = this.rows.keys().next().value as string;
+      id = this.rows.ids().next().value as string;
     }
     if (isDead(attrs)) this.remove(id);
-    else this.put(id, this.merged(this.rows.get(id), attrs));
+    else {
+      const json = this.rows.text(id);
+      this.putText(id, this.merged(json === undefined ? undefined : { json, shape: this.rows.shapeOf(id) }, attrs));
+    }
   }
 
-  /** The stored row after a change given as attributes: merged into `old` unless it names all of it. */
-  private merged(old: string | undefined, attrs: Record<string, string>): string {
+  /** The row after a change given as attributes: merged into `old` unless it names all of it. */
+  private merged(old: StoredRow | undefined, attrs: Record<string, string>): StoredRow {
     if (old !== undefined) {
-      const shape = shapeOfRow(this.shapes, old);
+      const shape = this.shapes.at(old.shape);
       if (shape === undefined || !shape.names.every((k) => k in attrs)) {
-        const row = JSON.parse(rowJson(old)) as Row;
+        const row = JSON.parse(old.json) as Row;
         for (const k in attrs) if (k !== '.dead' && k !== '__proto__') row[k] = attrs[k]!;
         return this.stored(row);
       }
@@ -342,26 +345,41 @@ export class LiveTable {
   }
 
   /**
-   * A row as stored, from attributes: the engine's null-prototype record or a merge. `.dead` is not a
-   * property of the row; a property named `__proto__` (which RouterOS does not have) is dropped, so
-   * router data can never reach an object's prototype in the renderer. `numberedId` is the `.id`
-   * given to the row of a singleton menu.
+   * A row from attributes: the engine's null-prototype record or a merge. `.dead` is not a property
+   * of the row; a property named `__proto__` (which RouterOS does not have) is dropped, so router
+   * data can never reach an object's prototype in the renderer. `numberedId` is the `.id` given to
+   * the row of a singleton menu.
    */
-  private stored(attrs: Record<string, string>, numberedId?: string): string {
+  private stored(attrs: Record<string, string>, numberedId?: string): StoredRow {
     let source: Record<string, string> = attrs;
     if (numberedId !== undefined || '.dead' in attrs || '__proto__' in attrs) {
       source = {};
       if (numberedId !== undefined) source['.id'] = numberedId;
       for (const k in attrs) if (k !== '.dead' && k !== '__proto__') source[k] = attrs[k]!;
     }
-    return withShape(this.shapes.intern(Object.keys(source)), JSON.stringify(source));
+    const names = Object.keys(source);
+    return { json: JSON.stringify(source), shape: this.shapes.intern(names)?.index ?? NO_SHAPE, names };
   }
 
-  private put(id: string, row: string): void {
-    this.rows.set(id, row);
-    const shape = shapeOfRow(this.shapes, row);
-    if (shape === undefined || shape !== this.knownShape) {
-      const names = shape?.names ?? Object.keys(JSON.parse(rowJson(row)) as Row);
+  /** The row the encoder just wrote (fast path), as text: only for a re-sync's comparison. */
+  private encodedText(): string {
+    const b = this.encoder.bytes;
+    return Buffer.from(b.buffer, b.byteOffset, this.encoder.end).toString('utf8');
+  }
+
+  private putEncoded(id: string): void {
+    const shape = this.encoder.shape!;
+    this.rows.set(id, this.encoder.bytes, 0, this.encoder.end, shape.index);
+    this.touched(id, shape.index, shape.names);
+  }
+
+  private putText(id: string, row: StoredRow): void {
+    this.rows.setText(id, row.json, row.shape);
+    this.touched(id, row.shape, row.names ?? this.shapes.at(row.shape)?.names ?? Object.keys(JSON.parse(row.json) as Row));
+  }
+
+  private touched(id: string, shape: number, names: readonly string[]): void {
+    if (shape !== this.knownShape || shape === NO_SHAPE) {
       for (const k of names) {
         if (!this.columnSet.has(k)) {
           this.columnSet.add(k);
@@ -394,17 +412,13 @@ export class LiveTable {
       this.pendingRemoves.size === 0
     )
       return;
-    const texts: string[] = [];
-    for (const id of this.pendingUpserts) {
-      const row = this.rows.get(id);
-      if (row !== undefined) texts.push(rowJson(row));
-    }
+    const upserts = this.rows.json(this.pendingUpserts);
     const patch: TablePatch = {
       tableId: this.id,
       connectionId: this.connectionId,
       reset: this.pendingReset,
-      upsertsJson: `[${texts.join(',')}]`,
-      upsertCount: texts.length,
+      upsertsJson: upserts.text,
+      upsertCount: upserts.count,
       removes: [...this.pendingRemoves],
       total: this.rows.size,
       updatesPerSecond: this.rate.perSecond(),
@@ -466,6 +480,14 @@ export class LiveTable {
     this.setStatus(status, error);
     this.throttle.now();
     this.throttle.dispose();
-    this.rows = new Map();
+    this.rows.clear();
   }
+}
+
+/** A row made on the general path (or kept for a re-sync): its JSON text and shape index. */
+interface StoredRow {
+  json: string;
+  shape: number;
+  /** The property names, when at hand (saves a look-up for the column list). */
+  names?: readonly string[];
 }

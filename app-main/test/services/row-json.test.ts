@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeUtf8, Reply } from '../../../protocol/src/index';
-import { RowEncoder, rowJson, ShapeRegistry, shapeOfRow, withShape, MAX_SHAPES } from '../../src/services/row-json';
+import { DEAD, GENERAL, MAX_SHAPES, ROW, RowEncoder, ShapeRegistry } from '../../src/services/row-json';
+import { RowStore } from '../../src/services/row-store';
 
 const SEED = 20261126;
 
@@ -17,49 +18,51 @@ function general(words: Uint8Array[]): { row: Record<string, string>; attrs: Rec
   return { row, attrs };
 }
 
+/** The row the encoder just wrote, as text. */
+const written = (e: RowEncoder) => Buffer.from(e.bytes.subarray(0, e.end)).toString('utf8');
+
 const words = (...w: (string | Uint8Array)[]) => w.map((x) => (typeof x === 'string' ? encodeUtf8(x) : x));
 
 describe('RowEncoder', () => {
   it('writes a whole row as JSON text behind its shape prefix, with the id', () => {
     const shapes = new ShapeRegistry();
     const e = new RowEncoder(shapes);
-    const text = e.encode(words('!re', '=.id=*1A', '=name=ether1', '=comment=say "hi"\\\n\t\x01', '.tag=7', '=mtu=1500'));
-    expect(text).toBeDefined();
+    expect(e.encode(words('!re', '=.id=*1A', '=name=ether1', '=comment=say "hi"\\\n\t\x01', '.tag=7', '=mtu=1500'))).toBe(ROW);
     expect(e.id).toBe('*1A');
     expect(e.dead).toBe(false);
-    expect(rowJson(text!)).toBe(JSON.stringify({ '.id': '*1A', name: 'ether1', comment: 'say "hi"\\\n\t\x01', mtu: '1500' }));
-    expect(shapeOfRow(shapes, text!)?.names).toEqual(['.id', 'name', 'comment', 'mtu']);
+    expect(written(e)).toBe(JSON.stringify({ '.id': '*1A', name: 'ether1', comment: 'say "hi"\\\n\t\x01', mtu: '1500' }));
+    const first = e.shape;
+    expect(first?.names).toEqual(['.id', 'name', 'comment', 'mtu']);
     // The same names give the same shape, so the second row shares it.
-    const again = e.encode(words('!re', '=.id=*2', '=name=ether2', '=comment=', '=mtu=9000'));
-    expect(shapeOfRow(shapes, again!)).toBe(shapeOfRow(shapes, text!));
+    expect(e.encode(words('!re', '=.id=*2', '=name=ether2', '=comment=', '=mtu=9000'))).toBe(ROW);
+    expect(e.shape).toBe(first);
     expect(shapes.size).toBe(1);
   });
 
   it('recognises .dead=yes and .dead=true; leaves other values, odd names and code pages to the general path', () => {
     const e = new RowEncoder(new ShapeRegistry());
-    expect(e.encode(words('!re', '=.id=*5', '=.dead=yes'))).toBe('');
+    expect(e.encode(words('!re', '=.id=*5', '=.dead=yes'))).toBe(DEAD);
     expect([e.dead, e.id]).toEqual([true, '*5']);
-    expect(e.encode(words('!re', '=.dead=true', '=.id=*6'))).toBe('');
+    expect(e.encode(words('!re', '=.dead=true', '=.id=*6'))).toBe(DEAD);
     expect([e.dead, e.id]).toEqual([true, '*6']);
-    expect(e.encode(words('!re', '=.id=*5', '=.dead=no'))).toBeUndefined();
-    expect(e.encode(words('!re', '=.id=*5', '=__proto__=x'))).toBeUndefined();
-    expect(e.encode(words('!re', '=.id=*5', '=1st=x'))).toBeUndefined(); // integer-like names sort first in V8
-    expect(e.encode(words('!re', '=.id=*5', '=a=1', '=a=2'))).toBeUndefined(); // repeated name
-    expect(e.encode(words('!re', '=.id=*5', '=', '=b=1'))).toBeUndefined();
-    expect(e.encode(words('!re', '=.id=*5', new Uint8Array([0x3d, 0x6e, 0x3d, 0xe9])))).toBeUndefined(); // windows-1252 é
+    expect(e.encode(words('!re', '=.id=*5', '=.dead=no'))).toBe(GENERAL);
+    expect(e.encode(words('!re', '=.id=*5', '=__proto__=x'))).toBe(GENERAL);
+    expect(e.encode(words('!re', '=.id=*5', '=1st=x'))).toBe(GENERAL); // integer-like names sort first in V8
+    expect(e.encode(words('!re', '=.id=*5', '=a=1', '=a=2'))).toBe(GENERAL); // repeated name
+    expect(e.encode(words('!re', '=.id=*5', '=', '=b=1'))).toBe(GENERAL);
+    expect(e.encode(words('!re', '=.id=*5', new Uint8Array([0x3d, 0x6e, 0x3d, 0xe9])))).toBe(GENERAL); // windows-1252 é
+    expect(e.encode(words('!re', '=uptime=1s'))).toBe(GENERAL); // no .id (a singleton menu)
     // Valid UTF-8 stays on the fast path.
-    const t = e.encode(words('!re', '=.id=*7', '=comment=Zürich ✓ 𝄞'));
-    expect(JSON.parse(rowJson(t!))).toEqual({ '.id': '*7', comment: 'Zürich ✓ 𝄞' });
+    expect(e.encode(words('!re', '=.id=*7', '=comment=Zürich ✓ 𝄞'))).toBe(ROW);
+    expect(JSON.parse(written(e))).toEqual({ '.id': '*7', comment: 'Zürich ✓ 𝄞' });
   });
 
   it('registers at most MAX_SHAPES shapes per table, then declines', () => {
     const shapes = new ShapeRegistry();
     for (let i = 0; i < MAX_SHAPES; i++) expect(shapes.intern([`p${i}`])?.index).toBe(i);
     expect(shapes.intern(['one-more'])).toBeUndefined();
-    expect(withShape(undefined, '{}')).toBe('~~{}');
-    expect(shapeOfRow(shapes, '~~{}')).toBeUndefined();
     const e = new RowEncoder(shapes);
-    expect(e.encode(words('!re', '=.id=*1', '=new-name=1'))).toBeUndefined();
+    expect(e.encode(words('!re', '=.id=*1', '=new-name=1'))).toBe(GENERAL);
   });
 
   it('covers(): a shape covers another when it names all of its properties', () => {
@@ -96,23 +99,83 @@ describe('RowEncoder', () => {
     const e = new RowEncoder(shapes);
     let fast = 0;
     fc.assert(
-      fc.property(fc.array(word, { maxLength: 10 }), (ws) => {
+      fc.property(fc.option(fc.nat(99), { freq: 6 }), fc.nat(), fc.array(word, { maxLength: 10 }), (id, at, ws) => {
+        // Mostly with an `.id` somewhere in the sentence, as rows come.
+        if (id !== null) ws.splice(at % (ws.length + 1), 0, encodeUtf8(`=.id=*${id}`));
         const sentence = [encodeUtf8('!re'), ...ws];
-        const text = e.encode(sentence);
-        if (text === undefined) return;
+        const code = e.encode(sentence);
+        if (code === GENERAL) return;
         const { row, attrs } = general(sentence);
         expect(e.id).toBe(attrs['.id']);
         const dead = attrs['.dead'] === 'yes' || attrs['.dead'] === 'true';
-        expect(e.dead).toBe(dead);
+        expect(code === DEAD).toBe(dead);
         if (dead) return;
         fast++;
-        expect(rowJson(text)).toBe(JSON.stringify(row));
-        expect(shapeOfRow(shapes, text)?.names).toEqual(Object.keys(row));
+        expect(written(e)).toBe(JSON.stringify(row));
+        expect(e.shape?.names).toEqual(Object.keys(row));
       }),
       { seed: SEED, numRuns: 3000 },
     );
     // The property must have exercised the fast path, not only the declines.
-    expect(fast).toBeGreaterThan(300);
+    expect(fast).toBeGreaterThan(200);
+  });
+});
+
+describe('RowStore', () => {
+  const bytes = (s: string) => new TextEncoder().encode(s);
+
+  it('keeps rows as bytes, replaces and removes them, and assembles a patch once', () => {
+    const store = new RowStore();
+    const a = bytes('{".id":"*1","name":"ether1"}');
+    store.set('*1', a, 0, a.length, 3);
+    store.setText('*2', '{".id":"*2","comment":"Zürich"}', 4);
+    expect(store.size).toBe(2);
+    expect(store.text('*1')).toBe('{".id":"*1","name":"ether1"}');
+    expect(store.shapeOf('*2')).toBe(4);
+    expect(store.shapeOf('*9')).toBe(-1);
+    store.setText('*1', '{".id":"*1","name":"wan"}', 3);
+    const patch = store.json(['*2', '*404', '*1']);
+    expect(patch.count).toBe(2);
+    expect(JSON.parse(patch.text)).toEqual([
+      { '.id': '*2', comment: 'Zürich' },
+      { '.id': '*1', name: 'wan' },
+    ]);
+    expect(store.delete('*1')).toBe(true);
+    expect(store.delete('*1')).toBe(false);
+    expect(store.json(['*1'])).toEqual({ text: '[]', count: 0 });
+    expect([...store.ids()]).toEqual(['*2']);
+  });
+
+  it('churn: rows stay exact while slabs are recycled and compacted; memory stays bounded (seeded)', () => {
+    const store = new RowStore();
+    const model = new Map<string, string>();
+    const rng = fc.sample(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { seed: SEED, numRuns: 1 })[0]!;
+    let x = rng;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    for (let step = 0; step < 200_000; step++) {
+      const id = `*${next() % 5000}`;
+      if (next() % 4 === 0) {
+        expect(store.delete(id)).toBe(model.delete(id));
+      } else {
+        // Rows of very different sizes, a few larger than a slab's ordinary row.
+        const len = next() % 17 === 0 ? 3000 + (next() % 5000) : 20 + (next() % 400);
+        const json = JSON.stringify({ '.id': id, v: 'x'.repeat(len), s: String(step) });
+        if (step % 2) store.setText(id, json, 1);
+        else {
+          const b = bytes(json);
+          store.set(id, b, 0, b.length, 1);
+        }
+        model.set(id, json);
+      }
+      if (step % 20_000 === 0) for (const [k, v] of model) expect(store.text(k)).toBe(v);
+    }
+    expect(store.size).toBe(model.size);
+    for (const [k, v] of model) expect(store.text(k)).toBe(v);
+    let live = 0;
+    for (const v of model.values()) live += Buffer.byteLength(v);
+    // Garbage is reclaimed: what the slabs hold stays within a small factor of the live rows.
+    expect(store.heldBytes).toBeLessThan(live * 2 + 3 * 256 * 1024);
+    expect(JSON.parse(store.json(model.keys()).text)).toHaveLength(model.size);
   });
 });
 
