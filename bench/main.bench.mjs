@@ -3,8 +3,8 @@
 //
 // 1. Load: N simulated routers (default 20, in a separate process) with a churning 10,000-row
 //    /ip/firewall/connection each; the services (in their own process, like Electron's main) connect
-//    to all of them and keep two live tables per router. Every event is JSON-serialised as the
-//    bridge would. Measured over --duration seconds after warm-up: event-loop delay p50/p99/max
+//    to all of them and keep two live tables per router. Every event is serialised as the browser
+//    host's bridge does it (host/frames.ts). Measured over --duration seconds after warm-up: event-loop delay p50/p99/max
 //    (perf_hooks.monitorEventLoopDelay), table patches and row updates per second, memory every
 //    5 s (RSS, heap) with the trace ring buffers capped (8 MiB per router by default).
 // 2. Trace capture overhead on a 100,000-row print from a minimal API server (another process):
@@ -71,6 +71,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, MemoryCredentialStore } from './app-main/src/services/index';
+import { eventFrame } from './app-main/src/host/frames';
 
 const [portsJson, durationS, capMiB] = process.argv.slice(2);
 const ports = JSON.parse(portsJson);
@@ -79,8 +80,9 @@ const services = await createServices({ dataDir, host: 'electron', appVersion: '
 let patches = 0, rowUpdates = 0, eventBytes = 0, liveTables = 0, traceBatches = 0;
 const tableStatus = new Map();
 services.subscribe((event, payload) => {
-  // What the bridge does with every event: serialise it.
-  eventBytes += JSON.stringify(payload).length;
+  // What the bridge does with every event: serialise it (the browser host's frames; Electron's
+  // structured clone of the same payloads costs less).
+  eventBytes += eventFrame(event, payload).length;
   if (event === 'table:patch') {
     patches++;
     rowUpdates += payload.upsertCount + payload.removes.length;
@@ -225,6 +227,7 @@ import { join } from 'node:path';
 import { createServices, MemoryCredentialStore } from './app-main/src/services/index';
 import { connect } from './protocol/node/connect';
 import { TraceBuffer } from './app-main/src/services/trace';
+import { eventFrame } from './app-main/src/host/frames';
 
 const [port, reps, rows] = process.argv.slice(2).map(Number);
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
@@ -237,7 +240,7 @@ async function servicesRun(traceCapture) {
   const s = await createServices({ dataDir, host: 'electron', appVersion: 'bench', credentialStore: new MemoryCredentialStore(), traceCapture });
   const waiters = [];
   s.subscribe((event, payload) => {
-    JSON.stringify(payload);
+    eventFrame(event, payload);
     for (const w of [...waiters]) if (w.test(event, payload)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(payload); }
   });
   const wait = (test) => new Promise((resolve) => waiters.push({ test, resolve }));

@@ -48,6 +48,10 @@ describe('table patches', () => {
     expect(decodePatch({ ...wire, upsertsJson: '{not json', upsertCount: 1 }).upserts).toEqual([]);
     expect(decodePatch({ ...wire, upsertsJson: '{"a":1}', upsertCount: 1 }).upserts).toEqual([]);
     expect(decodePatch({ ...wire, upsertsJson: '[1,null,{"x":"y"}]', upsertCount: 3 }).upserts).toEqual([{ x: 'y' }]);
+    // The browser host's frames carry the rows parsed already.
+    const inline = decodePatch({ ...wire, upserts: rows, upsertCount: 1 });
+    expect(inline.upserts).toEqual(rows);
+    expect(decodePatch({ ...wire, upsertCount: 0 }).upserts).toEqual([]);
   });
 
   const a: Row = { '.id': '*1', name: 'ether1', mtu: '1500' };

@@ -232,8 +232,14 @@ export interface TablePatch {
    * them: about a fifth of the main process's CPU with 20 routers × 2 live tables
    * (docs/benchmarks.md).
    */
-  upsertsJson: string;
-  /** How many rows `upsertsJson` holds. */
+  upsertsJson?: string;
+  /**
+   * The same rows parsed: what a page of the browser host receives instead of `upsertsJson`, whose
+   * text the host splices unescaped into its WebSocket frame (host/frames.ts). The renderer accepts
+   * either.
+   */
+  upserts?: Row[];
+  /** How many rows the patch holds. */
   upsertCount: number;
   /** `.id`s removed (`.dead=yes`, or gone at re-sync). */
   removes: string[];

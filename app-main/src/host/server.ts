@@ -23,6 +23,7 @@ import { contentSecurityPolicy, securityHeaders } from '../bridge/security';
 import type { ServicesFactory, ServicesPort } from '../bridge/services-port';
 import { resolveStaticFile } from '../bridge/static';
 import { toBridgeError as servicesToBridgeError } from '../services/errors';
+import { eventFrame } from './frames';
 import { defaultDataDir, defaultRendererDir, readAppVersion } from './paths';
 
 /** The host never listens anywhere else. */
@@ -235,7 +236,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
 
   const forward: EventListener = <E extends EventName>(event: E, payload: unknown) => {
     if (clients.size === 0) return;
-    const text = JSON.stringify({ type: 'event', event, payload } satisfies HostServerMessage);
+    const text = eventFrame(event, payload);
     for (const ws of clients) {
       if (ws.readyState !== WebSocket.OPEN) continue;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {

@@ -204,6 +204,7 @@ export function servicesRig(
  * so every test that reads a patch checks the count the renderer's badges rely on.
  */
 export function upsertsOf(p: TablePatch): Row[] {
+  if (p.upsertsJson === undefined) throw new Error('the services always send upsertsJson');
   const rows = JSON.parse(p.upsertsJson) as Row[];
   if (rows.length !== p.upsertCount) throw new Error(`upsertCount ${p.upsertCount} but ${rows.length} rows in upsertsJson`);
   return rows;

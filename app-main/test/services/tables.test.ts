@@ -108,7 +108,7 @@ describe('LiveTable', () => {
     print.done();
     let p = await t.nextPatch();
     while (p.status !== 'live') p = await t.nextPatch();
-    expect(JSON.parse(p.upsertsJson)).toHaveLength(p.upsertCount);
+    expect(upsertsOf(p)).toHaveLength(p.upsertCount);
     // Whole item (every property the row had, as RouterOS sends on listen): it becomes the row.
     let next = t.nextPatch();
     listen.reply('=.id=*1', '=address=10.0.0.9/24', '=interface=ether1', '=comment=new', '=disabled=false');

@@ -18,18 +18,24 @@ type Keys =
  * A table patch with its rows parsed. Main sends the rows as one JSON text (`upsertsJson`, see the
  * contract); they are parsed here, once per patch, as the patch enters the store.
  */
-export type RowsPatch = Omit<TablePatch, 'upsertsJson' | 'upsertCount'> & { upserts: Row[] };
+export type RowsPatch = Omit<TablePatch, 'upsertsJson' | 'upsertCount' | 'upserts'> & { upserts: Row[] };
 
-/** Parses a patch's rows; a text that is not an array of objects counts as no rows, never a crash. */
+/**
+ * The patch with its rows parsed: from `upsertsJson` (Electron), or as the browser host's frame
+ * already carried them (`upserts`). Anything that is not an array of objects counts as no rows,
+ * never a crash.
+ */
 export function decodePatch(patch: TablePatch): RowsPatch {
-  const { upsertsJson, upsertCount: _n, ...rest } = patch;
-  let upserts: Row[] = [];
-  try {
-    const parsed: unknown = JSON.parse(upsertsJson);
-    if (Array.isArray(parsed)) upserts = parsed.filter((r): r is Row => typeof r === 'object' && r !== null);
-  } catch {
-    upserts = [];
+  const { upsertsJson, upsertCount: _n, upserts: inline, ...rest } = patch;
+  let parsed: unknown = inline;
+  if (parsed === undefined && upsertsJson !== undefined) {
+    try {
+      parsed = JSON.parse(upsertsJson);
+    } catch {
+      parsed = undefined;
+    }
   }
+  const upserts = Array.isArray(parsed) ? parsed.filter((r): r is Row => typeof r === 'object' && r !== null) : [];
   return { ...rest, upserts };
 }
 
