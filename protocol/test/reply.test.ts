@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeUtf8, query, Reply, ReplyType } from '../src/index';
+import { encodeUtf8, frameSentence, query, Reply, ReplyType } from '../src/index';
 
 const reply = (...words: string[]): Reply => new Reply(words.map(encodeUtf8));
 
@@ -66,6 +66,54 @@ describe('Reply (protocol.md §5)', () => {
 
   it('an empty !re is a row with no attributes (.proplist of a missing property)', () => {
     expect(Object.keys(reply('!re').attributes)).toEqual([]);
+  });
+});
+
+describe('Reply as ranges of a received chunk', () => {
+  /** The words framed one after another in one array, as a chunk holds them. */
+  function chunkOf(words: Uint8Array[]): { bytes: Uint8Array; offsets: number[] } {
+    const framed = frameSentence(words);
+    const bytes = new Uint8Array(framed.length + 7);
+    bytes.set(framed, 3); // not at the start of its array, like a sentence mid-chunk
+    const offsets: number[] = [];
+    let i = 3;
+    for (;;) {
+      const b = bytes[i]!;
+      const size = b < 0x80 ? 1 : b < 0xc0 ? 2 : 3;
+      const len =
+        size === 1
+          ? b
+          : size === 2
+            ? ((b & 0x3f) << 8) | bytes[i + 1]!
+            : ((b & 0x1f) << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+      i += size;
+      if (len === 0) break;
+      offsets.push(i, i + len);
+      i += len;
+    }
+    return { bytes, offsets };
+  }
+
+  it('reads the same as the words form: type, tag, attributes, bare words, texts, views', () => {
+    const words = ['!re', '=name=eth=er1', '.tag=t9', '=comment=', 'bare', '=flag', '.section=2', '=x=' + 'é'.repeat(100)].map(
+      (w) => encodeUtf8(w),
+    );
+    words.push(new Uint8Array([0x3d, 0x6e, 0x3d, 0xe9])); // =n=é in windows-1252
+    const { bytes, offsets } = chunkOf(words);
+    const a = Reply.fromRanges(bytes, offsets, 'windows-1252');
+    const b = new Reply(words, 'windows-1252');
+    expect(a.bytes).toBe(bytes);
+    expect(a.wordCount).toBe(words.length);
+    expect(a.type).toBe(b.type);
+    expect(a.tag).toBe('t9');
+    expect({ ...a.attributes }).toEqual({ ...b.attributes });
+    expect({ ...a.apiAttributes }).toEqual({ ...b.apiAttributes });
+    expect(a.bareWords).toEqual(b.bareWords);
+    expect(a.texts()).toEqual(b.texts());
+    expect(a.text(1)).toBe('=name=eth=er1');
+    expect(a.text(99)).toBe('');
+    expect(a.words.map((w) => [...w])).toEqual(words.map((w) => [...w]));
+    expect(a.words).toBe(a.words); // made once
   });
 });
 

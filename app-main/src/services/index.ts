@@ -242,7 +242,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
       onSentence: (e) => {
         if (!traceCapture) return;
         const buffer = traceFor(id);
-        buffer.recordWords(e.direction, e.words, e.time);
+        if (e.reply) buffer.recordReply(e.reply, e.time);
+        else buffer.recordWords(e.direction, e.words, e.time);
         traceRecorded(id, buffer);
       },
       onSessionStart: () => {

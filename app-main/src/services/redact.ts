@@ -47,17 +47,16 @@ function anyAt(w: Uint8Array, i: number, end: number, patterns: number[][]): boo
  * `?<name=value`, `?>name=value`. One pass over the name: it stops at the `=` and tries the
  * patterns only where a 'p' or an 's' stands.
  */
-function secretValueStart(w: Uint8Array, login: boolean): number {
-  const n = w.length;
-  if (n < 3) return -1;
+function secretValueStart(w: Uint8Array, login: boolean, a = 0, e = w.length): number {
+  if (e - a < 3) return -1;
   let keyStart: number;
-  if (w[0] === EQ) keyStart = 1;
-  else if (w[0] === Q) {
-    const op = w[1];
-    keyStart = op === EQ || op === 0x3c || op === 0x3e ? 2 : 1;
+  if (w[a] === EQ) keyStart = a + 1;
+  else if (w[a] === Q) {
+    const op = w[a + 1];
+    keyStart = op === EQ || op === 0x3c || op === 0x3e ? a + 2 : a + 1;
   } else return -1;
   let split = -1;
-  for (let i = keyStart; i < n; i++) {
+  for (let i = keyStart; i < e; i++) {
     if (w[i] === EQ) {
       split = i;
       break;
@@ -78,6 +77,41 @@ function secretValueStart(w: Uint8Array, login: boolean): number {
     } else if ((next === 0x65 || next === 0x68) && anyAt(w, i, split, S_PATTERNS)) return split + 1;
   }
   return -1;
+}
+
+/**
+ * True when a received sentence, given as ranges of one array (Reply `bytes`/`offsets`), holds a
+ * secret value: then it must go through `redactWords`. The common answer, false, needs no view.
+ */
+export function rangesHoldSecret(bytes: Uint8Array, offsets: readonly number[]): boolean {
+  for (let i = 0; i < offsets.length; i += 2) {
+    const a = offsets[i]!;
+    const e = offsets[i + 1]!;
+    // One pass over the name, stopping at its `=`: only a 'p' or 's' followed by a letter some
+    // pattern continues with (see secretValueStart) calls for the exact check. This runs for every
+    // word the router sends while a trace is recorded.
+    let k = a;
+    const first = bytes[k];
+    if (first === EQ) k++;
+    else if (first === Q) {
+      k++;
+      const op = bytes[k];
+      if (op === EQ || op === 0x3c || op === 0x3e) k++;
+    } else continue;
+    for (; k + 2 < e; k++) {
+      const raw = bytes[k]!;
+      if (raw === EQ) break; // the end of the name
+      const c = raw | 0x20;
+      if (c !== 0x70 && c !== 0x73) continue;
+      const next = bytes[k + 1]! | 0x20;
+      const hint = c === 0x70 ? next === 0x61 || next === 0x73 || next === 0x72 : next === 0x65 || next === 0x68;
+      if (!hint) continue;
+      const at = secretValueStart(bytes, false, a, e);
+      if (at >= 0 && at < e) return true;
+      break;
+    }
+  }
+  return false;
 }
 
 /**

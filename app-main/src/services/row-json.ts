@@ -1,4 +1,4 @@
-import { utf8SequenceLength } from '../../../protocol/src/index';
+import { utf8SequenceLength, type Reply } from '../../../protocol/src/index';
 
 /**
  * The JSON of a live-table row, written as UTF-8 bytes straight from the bytes of a `!re` sentence.
@@ -117,11 +117,15 @@ export class RowEncoder {
     return this.out;
   }
 
-  /** Writes the row of a `!re` sentence; see ROW, DEAD, GENERAL. */
-  encode(words: readonly Uint8Array[]): number {
+  /**
+   * Writes the row of a `!re` sentence; see ROW, DEAD, GENERAL. Reads the words where they lie
+   * (Reply `src`/`start`/`end`: ranges of the received chunk), making no view.
+   */
+  encode(r: Reply): number {
+    const count = r.wordCount;
     // Upper bound of the output: every byte escaped as \u00XX (6), plus quotes, colon and comma.
     let need = 2;
-    for (let i = 1; i < words.length; i++) need += words[i]!.length * 6 + 6;
+    for (let i = 1; i < count; i++) need += (r.end(i) - r.start(i)) * 6 + 6;
     if (need > this.out.length) this.out = new Uint8Array(Math.max(need, this.out.length * 2));
     const out = this.out;
     let o = 0;
@@ -132,20 +136,22 @@ export class RowEncoder {
     let idWord: Uint8Array | undefined;
     let dead = false;
     out[o++] = 0x7b; // {
-    for (let i = 1; i < words.length; i++) {
-      const w = words[i]!;
-      const n = w.length;
-      if (w[0] !== EQ) continue; // reply word, .tag=, bare words: not properties
+    for (let i = 1; i < count; i++) {
+      const w = r.src(i);
+      const a = r.start(i); // the word is w[a, e)
+      const e = r.end(i);
+      const n = e - a;
+      if (n === 0 || w[a] !== EQ) continue; // reply word, .tag=, bare words: not properties
       if (n < 2) return GENERAL; // `=` alone: an empty name, general path
       // The name: plain printable ASCII, not starting with a digit.
-      let split = 1;
-      const first = w[1]!;
+      const first = w[a + 1]!;
       if (first >= 0x30 && first <= 0x39) return GENERAL;
       if (s + n + 1 > this.sig.length) this.sig = grow(this.sig, s + n + 1);
       const sig = this.sig;
       if (o > 1) out[o++] = 0x2c; // ,
       out[o++] = QUOTE;
-      for (; split < n; split++) {
+      let split = a + 1; // absolute index of the `=` after the name (or e)
+      for (; split < e; split++) {
         const b = w[split]!;
         if (b === EQ) break;
         if (b < 0x20 || b >= 0x7f || b === QUOTE || b === BACKSLASH) return GENERAL;
@@ -153,32 +159,34 @@ export class RowEncoder {
         sig[s++] = b;
         hash = Math.imul(hash ^ b, 0x01000193);
       }
-      const nameLength = split - 1;
+      const nameLength = split - a - 1;
       if (nameLength === 0) return GENERAL;
       sig[s++] = 0;
       hash = Math.imul(hash ^ 0, 0x01000193);
+      const c1 = w[a + 1];
+      const c2 = w[a + 2];
       // `.id` and `.dead` are recognised by their bytes; `__proto__` is left to the general path.
-      if (nameLength === 3 && w[1] === 0x2e && w[2] === 0x69 && w[3] === 0x64) {
+      if (nameLength === 3 && c1 === 0x2e && c2 === 0x69 && w[a + 3] === 0x64) {
         idWord = w;
         idStart = split + 1;
-        idEnd = n;
-      } else if (nameLength === 5 && w[1] === 0x2e && w[2] === 0x64 && w[3] === 0x65 && w[4] === 0x61 && w[5] === 0x64) {
+        idEnd = e;
+      } else if (nameLength === 5 && c1 === 0x2e && c2 === 0x64 && w[a + 3] === 0x65 && w[a + 4] === 0x61 && w[a + 5] === 0x64) {
         // `.dead=yes` (manual) or `.dead=true` (protocol.md §5.4) removes the row; any other value
         // is left to the general path, which drops the property and keeps the row.
-        const v = n - split - 1;
+        const v = e - split - 1;
         const yes = v === 3 && w[split + 1] === 0x79 && w[split + 2] === 0x65 && w[split + 3] === 0x73;
         const yesTrue =
           yes || (v === 4 && w[split + 1] === 0x74 && w[split + 2] === 0x72 && w[split + 3] === 0x75 && w[split + 4] === 0x65);
         if (!yesTrue) return GENERAL;
         dead = true;
         continue;
-      } else if (nameLength === 9 && w[1] === 0x5f && w[2] === 0x5f && w[3] === 0x70) {
+      } else if (nameLength === 9 && c1 === 0x5f && c2 === 0x5f && w[a + 3] === 0x70) {
         return GENERAL; // __proto__ (and any __p… of the same length: rare, general path)
       }
       out[o++] = QUOTE;
       out[o++] = 0x3a; // :
       out[o++] = QUOTE;
-      for (let j = split + 1; j < n;) {
+      for (let j = split + 1; j < e;) {
         const b = w[j]!;
         if (b >= 0x20 && b < 0x80) {
           if (b === QUOTE || b === BACKSLASH) out[o++] = BACKSLASH;
@@ -197,7 +205,7 @@ export class RowEncoder {
           }
           j++;
         } else {
-          const len = utf8SequenceLength(w, j, n);
+          const len = utf8SequenceLength(w, j, e);
           if (len === 0) return GENERAL; // not UTF-8: decoded through the code page, general path
           for (const stop = j + len; j < stop; j++) out[o++] = w[j]!;
         }

@@ -234,7 +234,7 @@ export class LiveTable {
         if (gen !== this.generation || r.type !== '!re') return;
         const i = index++;
         if (!fresh) this.loaded++;
-        if (this.encoder.encode(r.words) === ROW) {
+        if (this.encoder.encode(r) === ROW) {
           const id = this.encoder.id!;
           if (fresh) fresh.set(id, { json: this.encodedText(), shape: this.encoder.shape!.index });
           else this.putEncoded(id);
@@ -302,7 +302,7 @@ export class LiveTable {
    * (kept: a peer or a future version may send only what changed); `.dead` removes.
    */
   private applyChange(r: Reply): void {
-    const code = this.encoder.encode(r.words);
+    const code = this.encoder.encode(r);
     if (code === DEAD) {
       this.remove(this.encoder.id!);
       return;

@@ -6,9 +6,10 @@ import {
   readLengthPrefix,
   writeLengthPrefix,
   type CodePage,
+  type Reply,
 } from '../../../protocol/src/index';
 import type { TraceEntry, TraceSnapshot } from '../common/contract';
-import { redactWords } from './redact';
+import { rangesHoldSecret, redactWords } from './redact';
 
 /**
  * Bookkeeping charged per entry on top of its wire bytes (the metadata columns below take 21
@@ -43,6 +44,8 @@ const OUT = 1;
  */
 export class TraceBuffer {
   private slabs: Slab[] = [];
+  /** Received sentences whose bytes are reserved in `slab` but still to be copied from `bytes`. */
+  private pending: PendingCopy | undefined;
   /** An emptied slab kept for reuse: a full ring recycles its memory instead of allocating. */
   private spare: Uint8Array | undefined;
   /** Slab number of `slabs[0]`. */
@@ -121,6 +124,62 @@ export class TraceBuffer {
     return this.add(direction, time, slab, offset, o - offset);
   }
 
+  /**
+   * Records a received sentence. When its words are ranges of one received chunk (Reply `bytes`,
+   * `offsets`: the session's usual case) and nothing in it is secret, the framed sentence is copied
+   * straight from the chunk — prefixes, words and the terminating zero exactly as they came —
+   * without making a view per word. Anything else goes through `recordWords`.
+   */
+  recordReply(reply: Reply, time: number): number {
+    const b = reply.bytes;
+    const off = reply.offsets;
+    if (b === undefined || off === undefined || off.length === 0 || rangesHoldSecret(b, off)) {
+      return this.recordWords('in', reply.words, time);
+    }
+    // The words of a ranges-form reply were decoded one after another from this one chunk (a word
+    // across chunks would have made it a views-form reply), so the framed sentence runs from the
+    // first word's length prefix to the terminating zero — if both lie in this chunk: the prefix
+    // may have begun in the previous chunk (then `start` < 0) and the zero may be in the next.
+    const firstLength = off[1]! - off[0]!;
+    const start = off[0]! - lengthPrefixSize(firstLength);
+    const end = off[off.length - 1]!; // where the terminating zero must be
+    if (start < 0 || end >= b.length || b[end] !== 0) return this.recordWords('in', reply.words, time);
+    const length = end + 1 - start;
+    // The copy is deferred and batched: sentences that follow each other in one chunk are copied
+    // together, with one `set` per run instead of one per sentence (each copy needs a view object,
+    // and that garbage made the collector copy a big print's retained replies over and over).
+    // Space is reserved now; every read (`view`) copies what is pending first.
+    const p = this.pending;
+    if (
+      p !== undefined &&
+      p.bytes === b &&
+      p.end === start &&
+      p.slab.used === p.slabEnd &&
+      p.slab.bytes.length - p.slabEnd >= length
+    ) {
+      const offset = p.slabEnd;
+      p.slab.used += length;
+      p.slabEnd += length;
+      p.end = end + 1;
+      return this.add('in', time, p.slab, offset, length);
+    }
+    this.flushPending();
+    const slab = this.slabFor(length);
+    const offset = slab.used;
+    slab.used += length;
+    this.pending = { bytes: b, start, end: end + 1, slab, slabStart: offset, slabEnd: slab.used };
+    return this.add('in', time, slab, offset, length);
+  }
+
+  /** Copies the run of sentences `recordReply` has reserved space for but not copied yet. */
+  private flushPending(): void {
+    const p = this.pending;
+    if (p === undefined) return;
+    this.pending = undefined;
+    // A view made directly: the chunk is usually a Buffer, whose subarray() is several times slower.
+    p.slab.bytes.set(new Uint8Array(p.bytes.buffer, p.bytes.byteOffset + p.start, p.end - p.start), p.slabStart);
+  }
+
   /** Records an already framed (and already redacted) sentence. Returns its sequence number. */
   recordFrame(direction: 'in' | 'out', frame: Uint8Array, time: number): number {
     const slab = this.slabFor(frame.length);
@@ -197,6 +256,8 @@ export class TraceBuffer {
     // Slabs fill and empty in order: free the leading ones once nothing in them is alive.
     while (this.slabs.length > 1 && this.slabs[0]!.live === 0) {
       const freed = this.slabs.shift()!;
+      // Every sentence in it is gone, the pending ones too: nothing left to copy there.
+      if (this.pending?.slab === freed) this.pending = undefined;
       if (freed.bytes.length === this.slabSize) this.spare = freed.bytes;
       this.firstSlab++;
     }
@@ -207,6 +268,7 @@ export class TraceBuffer {
   }
 
   clear(): void {
+    this.pending = undefined;
     this.firstSeq += this.count;
     this.count = 0;
     this.head = 0;
@@ -218,6 +280,7 @@ export class TraceBuffer {
   }
 
   private view(k: number): TraceView {
+    this.flushPending();
     const i = (this.head + k) % this.capacity;
     const offset = this.offsets[i]!;
     return {
@@ -324,4 +387,14 @@ export function frameWords(bytes: Uint8Array, start: number, end: number): Uint8
     i += n;
   }
   return words;
+}
+
+/** A run of received sentences, contiguous in one chunk, reserved in a slab and not yet copied. */
+interface PendingCopy {
+  bytes: Uint8Array;
+  start: number;
+  end: number;
+  slab: Slab;
+  slabStart: number;
+  slabEnd: number;
 }

@@ -21,7 +21,20 @@ function general(words: Uint8Array[]): { row: Record<string, string>; attrs: Rec
 /** The row the encoder just wrote, as text. */
 const written = (e: RowEncoder) => Buffer.from(e.bytes.subarray(0, e.end)).toString('utf8');
 
-const words = (...w: (string | Uint8Array)[]) => w.map((x) => (typeof x === 'string' ? encodeUtf8(x) : x));
+/** A reply of these words, in the ranges form the session makes (one array, offsets). */
+const words = (...w: (string | Uint8Array)[]): Reply => rangesReply(w.map((x) => (typeof x === 'string' ? encodeUtf8(x) : x)));
+
+function rangesReply(ws: Uint8Array[]): Reply {
+  const bytes = new Uint8Array(ws.reduce((n, x) => n + x.length, 0) + 5);
+  const offsets: number[] = [];
+  let at = 5;
+  for (const x of ws) {
+    bytes.set(x, at);
+    offsets.push(at, at + x.length);
+    at += x.length;
+  }
+  return Reply.fromRanges(bytes, offsets);
+}
 
 describe('RowEncoder', () => {
   it('writes a whole row as JSON text behind its shape prefix, with the id', () => {
@@ -103,7 +116,9 @@ describe('RowEncoder', () => {
         // Mostly with an `.id` somewhere in the sentence, as rows come.
         if (id !== null) ws.splice(at % (ws.length + 1), 0, encodeUtf8(`=.id=*${id}`));
         const sentence = [encodeUtf8('!re'), ...ws];
-        const code = e.encode(sentence);
+        // Both forms of a reply: ranges of one array, and separate word arrays.
+        const code = e.encode(rangesReply(sentence));
+        expect(new RowEncoder(shapes).encode(new Reply(sentence))).toBe(code);
         if (code === GENERAL) return;
         const { row, attrs } = general(sentence);
         expect(e.id).toBe(attrs['.id']);

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeUtf8, frameSentence } from '../../../protocol/src/index';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { encodeUtf8, frameSentence, Reply } from '../../../protocol/src/index';
 import { buildPcapng, internetChecksum } from '../../src/services/pcapng';
 import { REDACTED, redactTextWords, redactWords } from '../../src/services/redact';
 import { ENTRY_OVERHEAD_BYTES, TraceBuffer } from '../../src/services/trace';
@@ -149,6 +149,48 @@ describe('TraceBuffer', () => {
     // bytes = prefixes + words + terminator: 3 + 1+6 + 1+7 + 1+8 + 1
     expect(snap.entries[1]!.bytes).toBe(1 + 5 + 1);
     expect(snap.entries[0]!.time % 1).not.toBe(0); // sub-millisecond resolution kept
+  });
+
+  it('records a received sentence straight from its chunk (Reply ranges), byte for byte; secrets still redacted', () => {
+    /** Sentences framed back to back in one chunk, as the session hands them out. */
+    const chunk = (sentences: string[][], cut = 0) => {
+      const framed = Buffer.concat(sentences.map((w) => frameSentence(enc(w))));
+      const bytes = new Uint8Array(framed.subarray(0, framed.length - cut));
+      const replies: Reply[] = [];
+      let i = 0;
+      for (const words of sentences) {
+        const offsets: number[] = [];
+        for (const w of enc(words)) {
+          const size = w.length < 0x80 ? 1 : 2;
+          offsets.push(i + size, i + size + w.length);
+          i += size + w.length;
+        }
+        i += 1;
+        replies.push(Reply.fromRanges(bytes, offsets));
+      }
+      return replies;
+    };
+    const long = 'x'.repeat(300); // a two-byte prefix
+    const sentences = [
+      ['!re', '=.id=*1', `=comment=${long}`, '.tag=t1'],
+      ['!re', '=name=bob', '=password=clear', '.tag=t1'],
+      ['!done', '.tag=t1'],
+    ];
+    const t = new TraceBuffer('c1', 1 << 20);
+    const viaWords = vi.spyOn(t, 'recordWords');
+    // The last sentence's terminator is cut off this chunk (it came in the next one).
+    for (const r of chunk(sentences, 1)) t.recordReply(r, 5);
+    // Only the secret one and the cut one needed their words; the first was copied from the chunk.
+    expect(viaWords).toHaveBeenCalledTimes(2);
+    const frames = [...t.iterate(0)].map((v) => Buffer.from(v.frame));
+    expect(frames[0]).toEqual(Buffer.from(frameSentence(enc(sentences[0]!))));
+    expect(frames[2]).toEqual(Buffer.from(frameSentence(enc(sentences[2]!))));
+    expect(t.snapshot().entries[1]!.words).toEqual(['!re', '=name=bob', `=password=${REDACTED}`, '.tag=t1']);
+    expect(t.snapshot().entries.map((e) => [e.direction, e.tag])).toEqual([
+      ['in', 't1'],
+      ['in', 't1'],
+      ['in', 't1'],
+    ]);
   });
 
   it('keeps within its byte cap, dropping and counting the oldest entries', () => {
