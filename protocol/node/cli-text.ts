@@ -29,15 +29,19 @@ const MAX_EXPANSION = 4;
  * inside a word as `\n`; a backslash as `\\`.
  */
 export class LineWriter {
-  private buf: Uint8Array;
+  private buf!: Uint8Array;
+  private out!: DataView;
   private pos = 0;
+  /** The array `word()` last read from, and a DataView of it (one per chunk, not per word). */
+  private inBytes: Uint8Array | undefined;
+  private inView: DataView = new DataView(new ArrayBuffer(0));
 
   constructor(
     private readonly flushTo: (bytes: Uint8Array) => boolean | void,
     private readonly capacity = 1 << 20,
     private readonly allocate: (size: number) => Uint8Array = (size) => new Uint8Array(size),
   ) {
-    this.buf = allocate(capacity);
+    this.use(allocate(capacity));
   }
 
   /** Bytes formatted but not yet flushed. */
@@ -51,77 +55,91 @@ export class LineWriter {
     if (this.pos + need > this.buf.length) {
       this.flush();
       // A word larger than the whole buffer (a /file/read chunk, say) gets a buffer of its own.
-      if (need > this.buf.length) this.buf = this.allocate(need);
+      if (need > this.buf.length) this.use(this.allocate(need));
     }
-    const out = this.buf;
+    if (bytes !== this.inBytes) {
+      this.inBytes = bytes;
+      this.inView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    const input = this.inView;
+    // The last offset a four-byte read may start at. Reads may run past `end` into the bytes that
+    // follow the word (the next prefix, as a rule), never past the array.
+    const lastRead = bytes.length - 4;
+    const out = this.out;
+    const buf = this.buf;
     let o = this.pos;
-    out[o] = marker;
-    out[o + 1] = marker;
-    out[o + 2] = marker;
-    out[o + 3] = 0x20;
+    // `>>> ` as one little-endian store: the marker three times, then a space.
+    out.setInt32(o, marker * 0x010101 + 0x20000000, true);
     o += 4;
     let i = start;
     for (;;) {
-      // Printable ASCII other than the backslash is by far the most common byte: these tight loops
-      // (four bytes a step, then one) are where the CLI spends its time on large replies, so
-      // everything else is left out of them.
-      while (i + 4 <= end) {
-        const b0 = bytes[i]!;
-        const b1 = bytes[i + 1]!;
-        const b2 = bytes[i + 2]!;
-        const b3 = bytes[i + 3]!;
-        if ((PLAIN[b0]! & PLAIN[b1]! & PLAIN[b2]! & PLAIN[b3]!) === 0) break;
-        out[o] = b0;
-        out[o + 1] = b1;
-        out[o + 2] = b2;
-        out[o + 3] = b3;
-        o += 4;
-        i += 4;
+      // Printable ASCII other than the backslash is by far the most common byte, so this loop
+      // tests and copies four of them at a time; the need reserved above leaves room for storing
+      // all four even when fewer belong to the word (the next line overwrites the rest).
+      while (i < end && i <= lastRead) {
+        const x = input.getInt32(i, true);
+        // Four bytes tested at once (SWAR): a byte's top bit in `bad` is set by `x - 0x20…` when
+        // the byte is below 0x20 (it borrows), by `x + 0x01…` when it is 0x7F, by `x` when it is
+        // 0x80 or above, and by `(x ^ 0x5C…) - 0x01…` when it is the backslash. A carry or borrow
+        // starts only at a byte that is itself flagged and moves only upwards (to later bytes), so
+        // "no bit set" means exactly "all four PLAIN", and the same holds for the low bytes alone.
+        // JavaScript's bitwise operators work on int32, so V8 keeps this in 32-bit registers.
+        let bad = ((x - 0x20202020) | (x + 0x01010101) | x | ((x ^ 0x5c5c5c5c) - 0x01010101)) & 0x80808080;
+        const left = end - i;
+        if (left >= 4) {
+          if (bad !== 0) break;
+          out.setInt32(o, x, true);
+          o += 4;
+          i += 4;
+        } else {
+          // Only the word's own `left` low bytes count.
+          bad &= 0x80808080 >>> ((4 - left) << 3);
+          if (bad !== 0) break;
+          out.setInt32(o, x, true);
+          o += left;
+          i = end;
+        }
       }
       let b = 0;
       while (i < end) {
         b = bytes[i]!;
         if (PLAIN[b] === 0) break;
-        out[o++] = b;
+        buf[o++] = b;
         i++;
       }
       if (i === end) break;
       if (b === BACKSLASH) {
-        out[o++] = BACKSLASH;
-        out[o++] = BACKSLASH;
+        buf[o++] = BACKSLASH;
+        buf[o++] = BACKSLASH;
         i++;
       } else if (b === NEWLINE) {
-        out[o++] = BACKSLASH;
-        out[o++] = 0x6e; // 'n'
+        buf[o++] = BACKSLASH;
+        buf[o++] = 0x6e; // 'n'
         i++;
       } else if (b < 0x80) {
-        o = writeHex(out, o, b);
+        o = writeHex(buf, o, b);
         i++;
       } else {
         const n = utf8SequenceLength(bytes, i, end);
         // C2 80–C2 9F encode the C1 control characters: printed as bytes, like C0 controls.
         if (n === 0 || (n === 2 && b === 0xc2 && bytes[i + 1]! < 0xa0)) {
-          o = writeHex(out, o, b);
+          o = writeHex(buf, o, b);
           i++;
         } else {
-          for (const stop = i + n; i < stop; i++) out[o++] = bytes[i]!;
+          for (const stop = i + n; i < stop; i++) buf[o++] = bytes[i]!;
         }
       }
     }
-    out[o++] = NEWLINE;
+    buf[o++] = NEWLINE;
     this.pos = o;
   }
 
   /** The end-of-sentence line: the marker and one space (`<<< ` / `>>> `). */
   endOfSentence(marker: number): void {
     if (this.pos + 5 > this.buf.length) this.flush();
-    const out = this.buf;
     const o = this.pos;
-    out[o] = marker;
-    out[o + 1] = marker;
-    out[o + 2] = marker;
-    out[o + 3] = 0x20;
-    out[o + 4] = NEWLINE;
+    this.out.setInt32(o, marker * 0x010101 + 0x20000000, true);
+    this.buf[o + 4] = NEWLINE;
     this.pos = o + 5;
   }
 
@@ -135,7 +153,12 @@ export class LineWriter {
     if (this.pos === 0) return;
     const full = this.buf.subarray(0, this.pos);
     this.pos = 0;
-    if (this.flushTo(full) !== true || this.buf.length !== this.capacity) this.buf = this.allocate(this.capacity);
+    if (this.flushTo(full) !== true || this.buf.length !== this.capacity) this.use(this.allocate(this.capacity));
+  }
+
+  private use(buf: Uint8Array): void {
+    this.buf = buf;
+    this.out = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 }
 

@@ -137,6 +137,40 @@ export class SentenceDecoder {
     const n = chunk.length;
     let i = 0;
     while (i < n) {
+      if (this.bodyNeed === 0 && this.prefixHave === 0) {
+        // The common case, kept in locals: one-byte prefixes (words under 128 bytes, §1) whose words
+        // lie wholly inside the chunk, and the zero bytes that end sentences. Anything else — a
+        // longer prefix, a word or prefix cut by the chunk's end, a word over a limit — stops this
+        // loop at that prefix and takes the general path below, which handles (or refuses) it with
+        // the same offsets and limits, before any byte of the word is kept.
+        const maxWord = this.maxWord;
+        const maxSentence = this.maxSentence;
+        let words = this.sentenceWords;
+        let bytes = this.sentenceBytes;
+        while (i < n) {
+          const len = chunk[i]!;
+          if (len === 0) {
+            i++;
+            this.sentenceWords = 0;
+            this.sentenceBytes = 0;
+            bytes = 0;
+            if (words > 0) {
+              words = 0;
+              sink.end();
+            }
+            continue;
+          }
+          const end = i + 1 + len;
+          if (len >= 0x80 || end > n || len > maxWord || bytes + 1 + len > maxSentence) break;
+          bytes += 1 + len;
+          words++;
+          this.sentenceWords = words;
+          this.sentenceBytes = bytes;
+          sink.word(chunk, i + 1, end);
+          i = end;
+        }
+        if (i === n) break;
+      }
       if (this.bodyNeed > 0) {
         const take = Math.min(this.bodyNeed - this.bodyHave, n - i);
         this.pieces.push(this.reusedChunks ? copyOf(chunk, i, i + take) : chunk.subarray(i, i + take));

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, parseArgs } from '../node/cli-args';
 import { EscapeError, LineSplitter, LineWriter, RECEIVED_MARKER, SENT_MARKER, unescapeWord } from '../node/cli-text';
+import { frameSentence, SentenceDecoder, utf8SequenceLength, type WordSink } from '../src/index';
 import { concatBytes, hex } from './helpers';
 
 const SEED = 20260804;
@@ -212,5 +213,116 @@ describe('CLI arguments (design.md §4)', () => {
   ])('%j → %s', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(ArgumentError);
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+});
+
+/**
+ * The output rules of design.md §4 spelled out byte by byte, with no fast path: what LineWriter's
+ * four-bytes-at-a-time loop must reproduce exactly.
+ */
+function referenceLine(marker: number, word: Uint8Array): number[] {
+  const out = [marker, marker, marker, 0x20];
+  const hexByte = (b: number): void => void out.push(0x5c, 0x78, ...Buffer.from(b.toString(16).padStart(2, '0')));
+  let i = 0;
+  while (i < word.length) {
+    const b = word[i]!;
+    if (b === 0x5c) out.push(0x5c, 0x5c);
+    else if (b === 0x0a) out.push(0x5c, 0x6e);
+    else if (b >= 0x20 && b < 0x7f) out.push(b);
+    else if (b < 0x80) hexByte(b);
+    else {
+      const n = utf8SequenceLength(word, i, word.length);
+      if (n === 0 || (b === 0xc2 && word[i + 1]! < 0xa0)) hexByte(b);
+      else {
+        out.push(...word.subarray(i, i + n));
+        i += n;
+        continue;
+      }
+    }
+    i++;
+  }
+  out.push(0x0a);
+  return out;
+}
+
+describe('CLI output: the four-bytes-at-a-time loop against the byte-by-byte rules', () => {
+  // Mostly printable ASCII (the fast loop's case), with escapes, UTF-8 (valid, C1, broken) mixed in.
+  const piece = fc.oneof(
+    { weight: 6, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 12, min: 0x20, max: 0x7e }) },
+    { weight: 1, arbitrary: fc.constantFrom(...['\\', '\n', '\x7f', '\x00', '\x1f', 'ł', '✓', '𝄞'].map((s) => Buffer.from(s))) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(hex('C2 85'), hex('C2 A0'), hex('E2 9C'), hex('ED A0 80'), hex('F4 90 80 80'), hex('C0 AF')),
+    },
+    { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 6 }) },
+  );
+  const word = fc.array(piece, { minLength: 1, maxLength: 8 }).map((ps) => concatBytes(...ps));
+
+  it('gives the same bytes for any word at any offset of any array, whatever follows it', () => {
+    fc.assert(
+      fc.property(
+        word,
+        fc.uint8Array({ maxLength: 5 }),
+        fc.uint8Array({ maxLength: 5 }),
+        fc.boolean(),
+        fc.integer({ min: 8, max: 64 }),
+        (w, before, after, asBuffer, capacity) => {
+          // The word sits between other bytes, so reads that run past its end see arbitrary ones,
+          // and at the very end of the array (after = []) no read may run past the array.
+          const all = concatBytes(before, w, after);
+          const bytes = asBuffer ? Buffer.from(all) : all;
+          const out: Uint8Array[] = [];
+          const writer = new LineWriter((b) => void out.push(new Uint8Array(b)), capacity);
+          writer.word(RECEIVED_MARKER, bytes, before.length, before.length + w.length);
+          writer.word(SENT_MARKER, bytes, before.length, before.length + w.length);
+          writer.flush();
+          expect([...concatBytes(...out)]).toEqual([...referenceLine(RECEIVED_MARKER, w), ...referenceLine(SENT_MARKER, w)]);
+        },
+      ),
+      { seed: SEED, numRuns: 3000 },
+    );
+  });
+
+  it('gives the same transcript for a decoded reply under any chunking (decoder fast path included)', () => {
+    const sentence = fc.array(
+      fc.oneof({ weight: 5, arbitrary: word }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 120, maxLength: 300 }) }),
+      { minLength: 1, maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(sentence, { minLength: 1, maxLength: 6 }).chain((ss) => {
+          const stream = concatBytes(...ss.map((s) => frameSentence(s)));
+          const cuts = fc.uniqueArray(fc.integer({ min: 0, max: stream.length }), { maxLength: 10 });
+          return fc.tuple(
+            fc.constant(ss),
+            fc.constant(stream),
+            cuts.map((c) => c.sort((a, b) => a - b)),
+          );
+        }),
+        fc.integer({ min: 16, max: 4096 }),
+        ([ss, stream, cuts], capacity) => {
+          const out: Uint8Array[] = [];
+          const writer = new LineWriter((b) => void out.push(new Uint8Array(b)), capacity);
+          // As in the CLI: every chunk is read into the same reused buffer.
+          const decoder = new SentenceDecoder({ reusedChunks: true });
+          const readBuffer = new Uint8Array(stream.length);
+          const sink: WordSink = {
+            word: (b, s, e) => writer.word(RECEIVED_MARKER, b, s, e),
+            end: () => writer.endOfSentence(RECEIVED_MARKER),
+          };
+          let from = 0;
+          for (const cut of [...cuts, stream.length]) {
+            readBuffer.set(stream.subarray(from, cut));
+            decoder.feed(readBuffer.subarray(0, cut - from), sink);
+            readBuffer.fill(0xee);
+            from = cut;
+          }
+          writer.flush();
+          const expected = ss.flatMap((s) => [...s.flatMap((w) => referenceLine(RECEIVED_MARKER, w)), ...Buffer.from('>>> \n')]);
+          expect([...concatBytes(...out)]).toEqual(expected);
+        },
+      ),
+      { seed: SEED, numRuns: 500 },
+    );
   });
 });

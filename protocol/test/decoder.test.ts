@@ -300,6 +300,64 @@ describe('SentenceDecoder: properties (fast-check, seeded)', () => {
     );
   });
 
+  /**
+   * Every event feed() produces — words, sentence ends, the FramingError's offset and reason — for
+   * a stream cut at `cuts`. One-byte chunks never hold a whole word, so they take the general path
+   * for every word: the reference for feed()'s fast path over whole chunks.
+   */
+  function events(
+    stream: Uint8Array,
+    cuts: readonly number[],
+    limits: { maxWordBytes: number; maxSentenceBytes: number },
+  ): string[] {
+    const d = new SentenceDecoder(limits);
+    const got: string[] = [];
+    const sink: WordSink = {
+      word: (b, s, e) => got.push(Buffer.from(b.subarray(s, e)).toString('hex')),
+      end: () => got.push('end'),
+    };
+    let from = 0;
+    try {
+      for (const cut of [...cuts, stream.length]) {
+        d.feed(stream.subarray(from, cut), sink);
+        from = cut;
+      }
+    } catch (e) {
+      if (!(e instanceof FramingError)) throw e;
+      got.push(`error at ${e.offset}: ${e.reason}`);
+    }
+    return got;
+  }
+
+  it('the fast path for one-byte prefixes gives the events of the general path, limits and errors included', () => {
+    const short = fc.oneof(
+      { weight: 6, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 127 }) },
+      { weight: 1, arbitrary: fc.uint8Array({ minLength: 128, maxLength: 300 }) },
+    );
+    const sentence = fc.array(short, { maxLength: 6 });
+    fc.assert(
+      fc.property(
+        fc.array(sentence, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        // Limits as small as the words, so that the fast path meets both often.
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 200 }),
+        fc.option(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }))),
+        (ss, rawCuts, maxWordBytes, maxSentenceBytes, corrupt) => {
+          const bytes = concatBytes(...ss.map((s) => (s.length === 0 ? Uint8Array.of(0) : frameSentence(s))));
+          if (corrupt && bytes.length > 0) bytes[corrupt[0] % bytes.length] = corrupt[1];
+          const limits = { maxWordBytes, maxSentenceBytes };
+          const everyByte = Array.from({ length: Math.max(0, bytes.length - 1) }, (_, i) => i + 1);
+          const cuts = [...new Set(rawCuts.map((x) => x % (bytes.length + 1)))].sort((a, b) => a - b);
+          const reference = events(bytes, everyByte, limits);
+          expect(events(bytes, [], limits)).toEqual(reference);
+          expect(events(bytes, cuts, limits)).toEqual(reference);
+        },
+      ),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
   it('bytes 0xF1–0xFF where a prefix is expected always fail at that byte', () => {
     fc.assert(
       fc.property(sentences, fc.integer({ min: 0xf1, max: 0xff }), (ss, bad) => {
