@@ -463,8 +463,11 @@ local API server; medians of ${REPS} interleaved runs with and without the trace
 
 CPU time is the process's own (all threads, GC included), so it is not inflated by the other
 work on the machine; wall times are given for reference. The recorder costs about the same per
-sentence on every path (a redaction scan and one copy into the ring), so the lighter the path, the
-larger the percentage: the live table does the most work per row, the bare engine the least.
+sentence on every path (a redaction scan of the words where they lie in the received chunk, and a
+share of one batched copy into the ring; with the services, also the \`trace:entries\` events), so
+the lighter the path, the larger the percentage: the bare engine does the least work per row. Runs
+on this shared machine vary by ±10 % between repetitions, so single-digit differences are within
+the noise.
 The trace held ${mb(ovh.held)} MiB after the print (cap 8 MiB) and had dropped ${ovh.dropped.toLocaleString('en-US')} older
 entries. Peer: node-routeros fetches the same print in ${peerMs.toFixed(0)} ms — the services'
 live table (with tracing) takes ${(ovh.tableOn / peerMs).toFixed(2)}x that time, the bare engine with tracing
