@@ -1,4 +1,4 @@
-import { utf8SequenceLength, type Reply } from '../../../protocol/src/index';
+import { decodeText, utf8SequenceLength, type Reply } from '../../../protocol/src/index';
 
 /**
  * The JSON of a live-table row, written as UTF-8 bytes straight from the bytes of a `!re` sentence.
@@ -13,7 +13,7 @@ import { utf8SequenceLength, type Reply } from '../../../protocol/src/index';
  * The fast path takes sentences whose words are all valid UTF-8 (protocol.md §9: then decoding is
  * the same whatever the code page), whose property names are plain (no quote, backslash or control
  * byte, not starting with a digit — V8 orders integer-like keys first — never `__proto__`) and
- * whose shape has no repeated name, and that carry an ASCII `.id`. Anything else returns GENERAL: the
+ * whose shape has no repeated name, and that carry an `.id`. Anything else returns GENERAL: the
  * caller takes the general path (`Reply.attributes`), which handles every case.
  */
 
@@ -78,6 +78,8 @@ export class ShapeRegistry {
     let c = this.coverCache.get(k);
     if (c === undefined) {
       c = old.names.every((n) => next.nameSet.has(n));
+      // Bounded: a router sending ever-new property names must not grow this without end.
+      if (this.coverCache.size >= 65_536) this.coverCache.clear();
       this.coverCache.set(k, c);
     }
     return c;
@@ -214,9 +216,8 @@ export class RowEncoder {
     }
     // Rows are keyed by `.id`; one without (a singleton menu) takes the general path.
     if (idWord === undefined) return GENERAL;
-    const id = asciiOrUndefined(idWord, idStart, idEnd);
-    if (id === undefined) return GENERAL;
-    this.id = id;
+    // Decoded as the general path decodes it (Reply.attributes), so both give the same key.
+    this.id = decodeText(idWord, r.codePage, idStart, idEnd);
     this.dead = dead;
     if (dead) return DEAD;
     out[o++] = 0x7d; // }
@@ -253,14 +254,4 @@ function grow(b: Uint8Array, need: number): Uint8Array {
   const n = new Uint8Array(Math.max(need, b.length * 2));
   n.set(b);
   return n;
-}
-
-function asciiOrUndefined(w: Uint8Array, start: number, end: number): string | undefined {
-  let s = '';
-  for (let i = start; i < end; i++) {
-    const b = w[i]!;
-    if (b >= 0x80) return undefined;
-    s += String.fromCharCode(b);
-  }
-  return s;
 }
