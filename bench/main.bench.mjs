@@ -372,7 +372,14 @@ async function main() {
     const r = await child(loadFile, [JSON.stringify(ports), String(DURATION), String(TRACE_CAP_MIB)], { profile: true }).first;
     r.simsCpu = (await sims.stop()).at(-1)?.cpuPercent ?? NaN;
     const cpuUsPerUpdate = ((r.cpuPercent / 100) * 1e6) / r.rowUpdatesPerS;
-    console.log({ ...r, samples: r.samples.map((x) => `${x.t.toFixed(0)}s rss ${(x.rss / 1048576).toFixed(0)} heap ${(x.heap / 1048576).toFixed(0)} trace ${(x.traceHeld / 1048576).toFixed(0)}`), cpuUsPerUpdate });
+    console.log({
+      ...r,
+      samples: r.samples.map(
+        (x) =>
+          `${x.t.toFixed(0)}s rss ${(x.rss / 1048576).toFixed(0)} heap ${(x.heap / 1048576).toFixed(0)} trace ${(x.traceHeld / 1048576).toFixed(0)}`,
+      ),
+      cpuUsPerUpdate,
+    });
     return;
   }
   console.log(`\ntrace overhead: ${PRINT_ROWS} rows, ${REPS} interleaved reps`);
