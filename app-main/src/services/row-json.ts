@@ -106,6 +106,8 @@ export class RowEncoder {
   private out = new Uint8Array(16 * 1024);
   /** End of the row just written in `bytes`. */
   end = 0;
+  /** Whether that row is pure ASCII (its text can then be made by a plain byte copy). */
+  ascii = true;
   private sig: Uint8Array = new Uint8Array(1024);
   private readonly byHash = new Map<number, HashedShape>();
   id: string | undefined;
@@ -137,6 +139,7 @@ export class RowEncoder {
     let idEnd = -1;
     let idWord: Uint8Array | undefined;
     let dead = false;
+    let ascii = true;
     out[o++] = 0x7b; // {
     for (let i = 1; i < count; i++) {
       const w = r.src(i);
@@ -209,6 +212,7 @@ export class RowEncoder {
         } else {
           const len = utf8SequenceLength(w, j, e);
           if (len === 0) return GENERAL; // not UTF-8: decoded through the code page, general path
+          ascii = false;
           for (const stop = j + len; j < stop; j++) out[o++] = w[j]!;
         }
       }
@@ -225,6 +229,7 @@ export class RowEncoder {
     if (shape === undefined || !shape.distinct) return GENERAL;
     this.shape = shape;
     this.end = o;
+    this.ascii = ascii;
     return ROW;
   }
 

@@ -369,7 +369,7 @@ export class LiveTable {
 
   private putEncoded(id: string): void {
     const shape = this.encoder.shape!;
-    this.rows.set(id, this.encoder.bytes, 0, this.encoder.end, shape.index);
+    this.rows.set(id, this.encoder.bytes, 0, this.encoder.end, shape.index, this.encoder.ascii);
     this.touched(id, shape.index, shape.names);
   }
 

@@ -127,6 +127,7 @@ describe('RowEncoder', () => {
         if (dead) return;
         fast++;
         expect(written(e)).toBe(JSON.stringify(row));
+        expect(e.ascii).toBe(e.bytes.subarray(0, e.end).every((x) => x < 0x80));
         expect(e.shape?.names).toEqual(Object.keys(row));
       }),
       { seed: SEED, numRuns: 3000 },
@@ -142,7 +143,7 @@ describe('RowStore', () => {
   it('keeps rows as bytes, replaces and removes them, and assembles a patch once', () => {
     const store = new RowStore();
     const a = bytes('{".id":"*1","name":"ether1"}');
-    store.set('*1', a, 0, a.length, 3);
+    store.set('*1', a, 0, a.length, 3, true);
     store.setText('*2', '{".id":"*2","comment":"Zürich"}', 4);
     expect(store.size).toBe(2);
     expect(store.text('*1')).toBe('{".id":"*1","name":"ether1"}');
@@ -155,6 +156,15 @@ describe('RowStore', () => {
       { '.id': '*2', comment: 'Zürich' },
       { '.id': '*1', name: 'wan' },
     ]);
+    // All-ASCII rows and a mix with UTF-8 both decode to the same text.
+    expect(JSON.parse(store.json(['*1']).text)).toEqual([{ '.id': '*1', name: 'wan' }]);
+    const u = bytes('{".id":"*3","c":"✓"}');
+    store.set('*3', u, 0, u.length, 5, false);
+    expect(JSON.parse(store.json(['*1', '*3']).text)).toEqual([
+      { '.id': '*1', name: 'wan' },
+      { '.id': '*3', c: '✓' },
+    ]);
+    store.delete('*3');
     expect(store.delete('*1')).toBe(true);
     expect(store.delete('*1')).toBe(false);
     expect(store.json(['*1'])).toEqual({ text: '[]', count: 0 });
@@ -178,7 +188,7 @@ describe('RowStore', () => {
         if (step % 2) store.setText(id, json, 1);
         else {
           const b = bytes(json);
-          store.set(id, b, 0, b.length, 1);
+          store.set(id, b, 0, b.length, 1, true);
         }
         model.set(id, json);
       }
