@@ -18,9 +18,6 @@ const HEX = new Uint8Array([...'0123456789abcdef'].map((c) => c.charCodeAt(0)));
 const PLAIN = new Uint8Array(256);
 for (let b = 0x20; b < 0x7f; b++) PLAIN[b] = b === BACKSLASH ? 0 : 1;
 
-/** Largest output of one input byte (`\xNN`). */
-const MAX_EXPANSION = 4;
-
 /**
  * Formats words into large output buffers and hands each full buffer to `flushTo`. When `flushTo`
  * returns true the bytes are already gone (a synchronous write) and the buffer is reused; otherwise
@@ -32,9 +29,6 @@ export class LineWriter {
   private buf!: Uint8Array;
   private out!: DataView;
   private pos = 0;
-  /** The array `word()` last read from, and a DataView of it (one per chunk, not per word). */
-  private inBytes: Uint8Array | undefined;
-  private inView: DataView = new DataView(new ArrayBuffer(0));
 
   constructor(
     private readonly flushTo: (bytes: Uint8Array) => boolean | void,
@@ -49,22 +43,24 @@ export class LineWriter {
     return this.pos;
   }
 
+  /**
+   * Makes room for `bytes` more output bytes now, so that the `word()` calls that follow do not
+   * flush. The CLI calls it once per received chunk: a flush first reached inside an optimised
+   * `word()` is a branch V8 has no type feedback for, and it deoptimises the hot loop (seen with
+   * `--trace-deopt` at the first full buffer, about 1 MB into a reply).
+   */
+  reserve(bytes: number): void {
+    if (this.pos + bytes > this.buf.length) {
+      this.flush();
+      if (bytes > this.buf.length) this.use(this.allocate(bytes));
+    }
+  }
+
   /** One line `<<< WORD` or `>>> WORD` for `bytes[start, end)`. */
   word(marker: number, bytes: Uint8Array, start: number, end: number): void {
-    const need = 5 + (end - start) * MAX_EXPANSION;
-    if (this.pos + need > this.buf.length) {
-      this.flush();
-      // A word larger than the whole buffer (a /file/read chunk, say) gets a buffer of its own.
-      if (need > this.buf.length) this.use(this.allocate(need));
-    }
-    if (bytes !== this.inBytes) {
-      this.inBytes = bytes;
-      this.inView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    }
-    const input = this.inView;
-    // The last offset a four-byte read may start at. Reads may run past `end` into the bytes that
-    // follow the word (the next prefix, as a rule), never past the array.
-    const lastRead = bytes.length - 4;
+    // At most 4 bytes per input byte (`\xNN`), plus the marker, its space and the newline.
+    const need = 5 + (end - start) * 4;
+    if (this.pos + need > this.buf.length) this.reserve(need);
     const out = this.out;
     const buf = this.buf;
     let o = this.pos;
@@ -72,33 +68,28 @@ export class LineWriter {
     out.setInt32(o, marker * 0x010101 + 0x20000000, true);
     o += 4;
     let i = start;
+    // The input is read byte by byte and combined, not through a DataView of it: a view would be
+    // made per input array (each read chunk, each straddling word), and that "new array" branch,
+    // first taken inside optimised code, deoptimised this function at every reply's second chunk.
+    // Reads never pass `end`, so no slack is needed after the word.
+    const last4 = end - 4;
     for (;;) {
       // Printable ASCII other than the backslash is by far the most common byte, so this loop
-      // tests and copies four of them at a time; the need reserved above leaves room for storing
-      // all four even when fewer belong to the word (the next line overwrites the rest).
-      while (i < end && i <= lastRead) {
-        const x = input.getInt32(i, true);
-        // Four bytes tested at once (SWAR): a byte's top bit in `bad` is set by `x - 0x20…` when
-        // the byte is below 0x20 (it borrows), by `x + 0x01…` when it is 0x7F, by `x` when it is
-        // 0x80 or above, and by `(x ^ 0x5C…) - 0x01…` when it is the backslash. A carry or borrow
-        // starts only at a byte that is itself flagged and moves only upwards (to later bytes), so
-        // "no bit set" means exactly "all four PLAIN", and the same holds for the low bytes alone.
-        // JavaScript's bitwise operators work on int32, so V8 keeps this in 32-bit registers.
-        let bad = ((x - 0x20202020) | (x + 0x01010101) | x | ((x ^ 0x5c5c5c5c) - 0x01010101)) & 0x80808080;
-        const left = end - i;
-        if (left >= 4) {
-          if (bad !== 0) break;
-          out.setInt32(o, x, true);
-          o += 4;
-          i += 4;
-        } else {
-          // Only the word's own `left` low bytes count.
-          bad &= 0x80808080 >>> ((4 - left) << 3);
-          if (bad !== 0) break;
-          out.setInt32(o, x, true);
-          o += left;
-          i = end;
-        }
+      // tests and copies four of them at a time.
+      while (i <= last4) {
+        // `| 0` on offsets: int32 additions that V8 need not check for overflow (offsets are far
+        // below 2^31: arrays here are at most a few MiB).
+        const x = bytes[i]! | (bytes[(i + 1) | 0]! << 8) | (bytes[(i + 2) | 0]! << 16) | (bytes[(i + 3) | 0]! << 24);
+        // Four bytes tested at once (SWAR): a byte's top bit in the result is set by `x - 0x20…`
+        // when the byte is below 0x20 (it borrows), by `x + 0x01…` when it is 0x7F, by `x` when it
+        // is 0x80 or above, and by `(x ^ 0x5C…) - 0x01…` when it is the backslash. A carry or
+        // borrow starts only at a byte that is itself flagged, so "no bit set" means exactly "all
+        // four PLAIN". JavaScript's bitwise operators work on int32, so V8 keeps this in 32-bit
+        // registers.
+        if ((((x - 0x20202020) | (x + 0x01010101) | x | ((x ^ 0x5c5c5c5c) - 0x01010101)) & 0x80808080) !== 0) break;
+        out.setInt32(o, x, true);
+        o = (o + 4) | 0;
+        i = (i + 4) | 0;
       }
       let b = 0;
       while (i < end) {

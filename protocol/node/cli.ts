@@ -24,10 +24,20 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 // plain Uint8Array, like the decoder's copies of straddling words: one array type reaching the
 // formatting loop keeps V8 from deoptimising it mid-reply.
 const READ_BUFFER_BYTES = 256 * 1024;
-const OUTPUT_BUFFER_BYTES = 1 << 20;
+// Each received chunk reserves its worst-case output up front (see receive()): below 5 bytes out per
+// byte in, so 1.25 MiB for a full read, and a flush roughly every three reads of a typical reply.
+const OUTPUT_BUFFER_BYTES = 2 << 20;
+const MAX_OUTPUT_PER_INPUT_BYTE = 5;
 
-const enc = (s: string): Uint8Array => Buffer.from(s, 'utf8');
-const ascii = (s: string): Uint8Array => Buffer.from(s, 'latin1');
+/**
+ * Every array the formatter sees is a plain Uint8Array, never a Buffer (a subclass with another
+ * V8 map): sent words, received chunks and the decoder's copies alike. A second map at the same
+ * property or element access makes V8's code for it polymorphic, or deoptimises code compiled
+ * before the second one appeared.
+ */
+const plain = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.length);
+const enc = (s: string): Uint8Array => plain(Buffer.from(s, 'utf8'));
+const ascii = (s: string): Uint8Array => plain(Buffer.from(s, 'latin1'));
 
 const DONE = ascii('!done');
 const TRAP = ascii('!trap');
@@ -286,8 +296,16 @@ class Client {
     }
   }
 
-  private receive(chunk: Uint8Array): void {
+  private receive(received: Uint8Array): void {
     if (this.finished) return;
+    // TLS chunks arrive as Buffers; plain TCP ones are views of the read buffer already.
+    const chunk = received.constructor === Uint8Array ? received : plain(received);
+    // Room for everything this chunk can print, made here, once per chunk: a flush reached for the
+    // first time inside the optimised word loop would deoptimise it (LineWriter.reserve). A word
+    // completed from earlier chunks can still need more, and word() then makes room itself. The
+    // bound: a word of L bytes (at least 2 with its prefix) prints at most 5 + 4L bytes, a sentence
+    // end (one byte) 5, and empty sentences print nothing.
+    this.writer.reserve(chunk.length * MAX_OUTPUT_PER_INPUT_BYTE);
     try {
       this.decoder.feed(chunk, this.sink);
     } catch (e) {

@@ -84,6 +84,27 @@ describe('CLI output escapes (design.md §4)', () => {
     expect(Buffer.from(concatBytes(...out)).toString()).toBe(`>>> !re\n>>> ${'A'.repeat(100)}\n>>> \n`);
   });
 
+  it('reserve() flushes only when the room is not there, and grows the buffer for more than it holds', () => {
+    const out: Uint8Array[] = [];
+    const w = new LineWriter((b) => void out.push(new Uint8Array(b)), 32);
+    w.word(RECEIVED_MARKER, Buffer.from('!re'), 0, 3);
+    w.reserve(16);
+    expect(out.length).toBe(0);
+    w.reserve(64);
+    expect(out.length).toBe(1);
+    // Five output bytes per input byte at most: a chunk of one-byte words and sentence ends fits.
+    const chunk = frameSentence([hex('00'), hex('5C'), hex('7F')]);
+    w.reserve(chunk.length * 5);
+    const flushed = out.length;
+    new SentenceDecoder().feed(chunk, {
+      word: (b, s, e) => w.word(RECEIVED_MARKER, b, s, e),
+      end: () => w.endOfSentence(RECEIVED_MARKER),
+    });
+    expect(out.length).toBe(flushed);
+    w.flush();
+    expect(Buffer.from(concatBytes(...out)).toString('latin1')).toBe('>>> !re\n>>> \\x00\n>>> \\\\\n>>> \\x7f\n>>> \n');
+  });
+
   it('output escaping and input unescaping round-trip any bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), (word) => {
@@ -300,7 +321,8 @@ describe('CLI output: the four-bytes-at-a-time loop against the byte-by-byte rul
           );
         }),
         fc.integer({ min: 16, max: 4096 }),
-        ([ss, stream, cuts], capacity) => {
+        fc.boolean(),
+        ([ss, stream, cuts], capacity, reservePerChunk) => {
           const out: Uint8Array[] = [];
           const writer = new LineWriter((b) => void out.push(new Uint8Array(b)), capacity);
           // As in the CLI: every chunk is read into the same reused buffer.
@@ -313,6 +335,8 @@ describe('CLI output: the four-bytes-at-a-time loop against the byte-by-byte rul
           let from = 0;
           for (const cut of [...cuts, stream.length]) {
             readBuffer.set(stream.subarray(from, cut));
+            // As in the CLI, optionally: room for the chunk's worst-case output made up front.
+            if (reservePerChunk) writer.reserve((cut - from) * 5);
             decoder.feed(readBuffer.subarray(0, cut - from), sink);
             readBuffer.fill(0xee);
             from = cut;
