@@ -387,10 +387,11 @@ ${table}
   and the decoder walks one-byte prefixes in a tight inner loop of its own; every array they see is a plain Uint8Array
   and what happens only at chunk boundaries (a word straddling two reads, a full output buffer) stays outside those
   loops, so V8 compiles each of them once and does not deoptimise them mid-reply: decoding and formatting this reply in-process takes about 50 ms once V8 has
-  optimised those loops, and about 100–130 ms in a fresh process, where the first few MB run before that (callgrind:
-  about 830 M instructions, down from 1,160 M with the byte-at-a-time formatter). node-routeros spends its ~4 s
-  decoding every word to a string and building row objects, so the ratio moves between about 12× and 15× with the
-  load on this shared 2-core machine.
+  optimised those loops, and about 100–130 ms in a fresh process, where the first few MB run before that (callgrind, the
+  whole CLI process: 1,588 M instructions, of which an empty \`node\` is 551 M; 2,030 M before these loops were
+  reworked). node-routeros spends its ~4 s decoding every word to a string and building row objects. The ratio moves
+  with the load on this shared 2-core machine: runs on 2026-11-26 gave 13.0×–16.9×, the lower ones while other
+  benchmarks kept the load average at 2–4.
 - In-memory decoding of the same reply in 64 KiB chunks (median of 7): \`SentenceDecoder.feed\` ${decoder.feed.toFixed(0)} MB/s,
   \`SentenceDecoder.push\` ${decoder.push.toFixed(0)} MB/s, \`Session.command\` (decode, route, one \`Reply\` per row) ${decoder.session.toFixed(0)} MB/s.
 <!-- protocol-bench:end -->
