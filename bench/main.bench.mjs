@@ -288,9 +288,12 @@ const res = { on: { console: [], table: [], consoleCpu: [], tableCpu: [] }, off:
 // Let the collector's background threads finish before a measurement, so that one run's garbage
 // is not billed to the next (cpuUsage counts every thread).
 const settle = async () => { global.gc?.(); await new Promise((r) => setTimeout(r, 200)); };
-await servicesRun(true); await engineRun(true); // warm-up (JIT)
+// OVH_ONLY=on|off runs one mode only (for comparing whole processes, one per mode).
+const only = process.env.OVH_ONLY;
+const modes = (i) => (only ? [only === 'on'] : i % 2 === 0 ? [true, false] : [false, true]);
+await servicesRun(only !== 'off'); await engineRun(only !== 'off'); // warm-up (JIT)
 for (let i = 0; i < reps; i++) {
-  for (const on of i % 2 === 0 ? [true, false] : [false, true]) {
+  for (const on of modes(i)) {
     await settle();
     const r = await servicesRun(on);
     const k = on ? 'on' : 'off';
@@ -300,7 +303,7 @@ for (let i = 0; i < reps; i++) {
   }
 }
 for (let i = 0; i < reps; i++) {
-  for (const on of i % 2 === 0 ? [true, false] : [false, true]) {
+  for (const on of modes(i)) {
     await settle();
     const e = await engineRun(on);
     (on ? res.engineOn : res.engineOff).push(e.ms);
@@ -386,10 +389,32 @@ async function main() {
   const server = child(serverFile, [String(PRINT_ROWS)], { keepAlive: true });
   const port = await server.first;
   const ovh = await child(overheadFile, [String(port), String(REPS), String(PRINT_ROWS)], { profile: true }).first;
+  // The same, with each mode in processes of its own (alternating, 4 per mode, 3 reps each): no
+  // JIT or collector state is shared between the two modes, as in the app, which never toggles.
+  const split = { on: [], off: [] };
+  for (let k = 0; k < 4; k++) {
+    for (const mode of k % 2 ? ['off', 'on'] : ['on', 'off']) {
+      process.env.OVH_ONLY = mode;
+      split[mode].push(await child(overheadFile, [String(port), '3', String(PRINT_ROWS)]).first);
+      delete process.env.OVH_ONLY;
+    }
+  }
+  const splitMedian = (mode, key) => {
+    const xs = split[mode].map((r) => r[key]).sort((x, y) => x - y);
+    return xs.length % 2 ? xs[xs.length >> 1] : (xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2;
+  };
+  const sep = {
+    tableOn: splitMedian('on', 'tableOnCpu'),
+    tableOff: splitMedian('off', 'tableOffCpu'),
+    consoleOn: splitMedian('on', 'consoleOnCpu'),
+    consoleOff: splitMedian('off', 'consoleOffCpu'),
+    engineOn: splitMedian('on', 'engineOnCpu'),
+    engineOff: splitMedian('off', 'engineOffCpu'),
+  };
   const peerMs = await child(peerFile, [String(port), String(Math.min(REPS, 3)), String(PRINT_ROWS)]).first;
   await server.stop();
   const pct = (on, off) => (on / off - 1) * 100;
-  console.log(ovh, { peerMs });
+  console.log(ovh, { peerMs }, { separateProcesses: sep });
   // --trace-only: stop after the overhead measurement (for profiling the recorder; writes nothing).
   if (hasFlag('trace-only')) return;
 
@@ -467,6 +492,16 @@ local API server; medians of ${REPS} interleaved runs with and without the trace
 | services: live table \`/interface\` until \`live\` | ${ovh.tableOffCpu.toFixed(0)} ms | ${ovh.tableOnCpu.toFixed(0)} ms | ${ovhTable.toFixed(1)} % | ${ovh.tableOff.toFixed(0)} / ${ovh.tableOn.toFixed(0)} ms |
 | services: console \`/interface/print\` until \`console:end\` | ${ovh.consoleOffCpu.toFixed(0)} ms | ${ovh.consoleOnCpu.toFixed(0)} ms | ${ovhConsole.toFixed(1)} % | ${ovh.consoleOff.toFixed(0)} / ${ovh.consoleOn.toFixed(0)} ms |
 | engine only: \`Session.command\` | ${ovh.engineOffCpu.toFixed(0)} ms | ${ovh.engineOnCpu.toFixed(0)} ms | ${ovhEngine.toFixed(1)} % | ${ovh.engineOff.toFixed(0)} / ${ovh.engineOn.toFixed(0)} ms |
+
+The same with each mode in whole processes of its own (4 processes per mode, alternating, 3 runs
+each; medians of the processes' medians, CPU): nothing of one mode's JIT or collector state is
+carried into the other's runs, as in the app, which never toggles capture.
+
+| path | CPU trace off | CPU trace on | overhead (CPU) |
+|---|---|---|---|
+| services: live table | ${sep.tableOff.toFixed(0)} ms | ${sep.tableOn.toFixed(0)} ms | ${pct(sep.tableOn, sep.tableOff).toFixed(1)} % |
+| services: console | ${sep.consoleOff.toFixed(0)} ms | ${sep.consoleOn.toFixed(0)} ms | ${pct(sep.consoleOn, sep.consoleOff).toFixed(1)} % |
+| engine only | ${sep.engineOff.toFixed(0)} ms | ${sep.engineOn.toFixed(0)} ms | ${pct(sep.engineOn, sep.engineOff).toFixed(1)} % |
 
 CPU time is the process's own (all threads, GC included), so it is not inflated by the other
 work on the machine; wall times are given for reference. The recorder costs about the same per
