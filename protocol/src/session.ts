@@ -167,6 +167,8 @@ export class Session {
   readonly timers: Timers;
   private readonly unsubscribe: (() => void)[];
   /** Words of the reply sentence being received. */
+  /** Clock reading for the chunk being decoded: the time of every sentence it completes. */
+  private receivedAt = 0;
   /** The sentence being received: the chunk its words lie in and their [start, end) pairs. */
   private inBytes: Uint8Array | undefined;
   private inOffsets: number[] = [];
@@ -405,6 +407,9 @@ export class Session {
       Object.getPrototypeOf(received) === Uint8Array.prototype
         ? received
         : new Uint8Array(received.buffer, received.byteOffset, received.length);
+    // A sentence is received when its last byte is: every sentence this chunk completes arrived
+    // with it. One clock reading per chunk, not per sentence (a 100k-row print is 100k readings).
+    if (this.options.onSentence) this.receivedAt = this.now();
     try {
       // feed() delivers every sentence before a corrupt prefix first, so a `!done` that precedes
       // garbage still ends its command before the connection is failed.
@@ -452,7 +457,7 @@ export class Session {
   };
 
   private dispatch(reply: Reply): void {
-    if (this.options.onSentence) guard(this.options.onSentence, new ReceivedSentence(reply, this.now()));
+    if (this.options.onSentence) guard(this.options.onSentence, new ReceivedSentence(reply, this.receivedAt));
     if (reply.type === ReplyType.Fatal) {
       // !fatal has no tag and nothing follows it: every command in flight is dead (§5.2).
       this.shutdown(new FatalError(reply.fatalReason));
