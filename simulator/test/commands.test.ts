@@ -5,8 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { TrapError, type Reply } from '../../protocol/src/index';
-import type { SimulatorOptions } from '../src/index';
-import { Resources, RawClient, WAYS, login as loginTcp, shape, sim as simTcp, within } from './helpers';
+import { Resources, WAYS, overWay, shape, within } from './helpers';
 
 const res = new Resources();
 afterEach(() => res.run());
@@ -27,15 +26,7 @@ async function trapped(p: Promise<unknown>): Promise<{ message: string; category
 }
 
 describe.each(WAYS)('over $name', (way) => {
-  const sim = (res: Resources, options: SimulatorOptions = {}): ReturnType<typeof simTcp> =>
-    simTcp(res, { ...options, ...way.options });
-  const login = (
-    res: Resources,
-    s: Awaited<ReturnType<typeof simTcp>>,
-    options: Parameters<typeof loginTcp>[2] = {},
-  ): ReturnType<typeof loginTcp> => loginTcp(res, s, { ...way.connect(s), ...options });
-  const raw = (res: Resources, s: Awaited<ReturnType<typeof simTcp>>): Promise<RawClient> =>
-    RawClient.loggedIn(res, way.port(s), 'admin', '', way.raw);
+  const { sim, login, raw } = overWay(way);
 
   describe('print and getall', () => {
     it('prints the default interfaces with .id and typed properties', async () => {

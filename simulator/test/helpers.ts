@@ -96,6 +96,19 @@ export const WAYS: readonly Way[] = [
   },
 ];
 
+/** `sim`, `login` and a logged-in `RawClient`, each reaching the simulator the given way. */
+export function overWay(way: Way): {
+  sim(res: Resources, options?: SimulatorOptions): Promise<Simulator>;
+  login(res: Resources, s: Simulator, options?: Partial<ConnectOptions>): Promise<Connection>;
+  raw(res: Resources, s: Simulator): Promise<RawClient>;
+} {
+  return {
+    sim: (res, options = {}) => sim(res, { ...options, ...way.options }),
+    login: (res, s, options = {}) => login(res, s, { ...way.connect(s), ...options }),
+    raw: (res, s) => RawClient.loggedIn(res, way.port(s), 'admin', '', way.raw),
+  };
+}
+
 /**
  * A client without the engine: exact bytes out, sentences in, in arrival order. `chunks` counts
  * socket reads (for split-write faults).

@@ -4,22 +4,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { FatalError, LoginError, TrapError } from '../../protocol/src/index';
-import type { SimulatorOptions } from '../src/index';
-import { Resources, RawClient, WAYS, login as loginTcp, shape, sim as simTcp, within } from './helpers';
+import { Resources, RawClient, WAYS, overWay, shape, within } from './helpers';
 
 const res = new Resources();
 afterEach(() => res.run());
 
 describe.each(WAYS)('over $name', (way) => {
-  const sim = (res: Resources, options: SimulatorOptions = {}): ReturnType<typeof simTcp> =>
-    simTcp(res, { ...options, ...way.options });
-  const login = (
-    res: Resources,
-    s: Awaited<ReturnType<typeof simTcp>>,
-    options: Parameters<typeof loginTcp>[2] = {},
-  ): ReturnType<typeof loginTcp> => loginTcp(res, s, { ...way.connect(s), ...options });
-  const raw = (res: Resources, s: Awaited<ReturnType<typeof simTcp>>): Promise<RawClient> =>
-    RawClient.loggedIn(res, way.port(s), 'admin', '', way.raw);
+  const { sim, login, raw } = overWay(way);
 
   describe('/cancel (protocol.md §7.2)', () => {
     it('orders the replies: victim !trap, canceller !done, victim !done (7.17: no !empty)', async () => {
