@@ -13,11 +13,11 @@
 //    without recording. node-routeros fetches the same print as the peer.
 //
 // Options: --duration S (default 60) --routers N (20) --rows N (10000) --print-rows N (100000)
-//          --reps N (7) --trace-cap-mib N (8) --no-write (leave docs/benchmarks.md alone)
+//          --reps N (15) --trace-cap-mib N (8) --no-write (leave docs/benchmarks.md alone)
 //          --trace-only (only part 2, nothing written) --load-only (only part 1, nothing written)
 //          A second, smaller load run (a quarter of the routers, half the time) shows the scaling.
 // Results go to stdout and to the "Main process" section of docs/benchmarks.md.
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -38,7 +38,7 @@ const DURATION = opt('duration', 60);
 const ROUTERS = opt('routers', 20);
 const ROWS = opt('rows', 10_000);
 const PRINT_ROWS = opt('print-rows', 100_000);
-const REPS = opt('reps', 7);
+const REPS = opt('reps', 15);
 const TRACE_CAP_MIB = opt('trace-cap-mib', 8);
 const WRITE = shouldWrite();
 const work = workDir('main');
@@ -235,7 +235,10 @@ const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.fl
 // shared machine is doing meanwhile.
 const cpuMs = (since) => { const d = process.cpuUsage(since); return (d.user + d.system) / 1000; };
 
-async function servicesRun(traceCapture) {
+// Long-lived instances, as in the app: one services instance and one engine session per mode,
+// each connected once and used for every run. (A fresh instance per run measured JIT churn
+// instead: when a run's objects die, code specialised on them is thrown away and recompiled.)
+async function makeServices(traceCapture) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tikscope-ovh-'));
   const s = await createServices({ dataDir, host: 'electron', appVersion: 'bench', credentialStore: new MemoryCredentialStore(), traceCapture });
   const waiters = [];
@@ -246,78 +249,95 @@ async function servicesRun(traceCapture) {
   const wait = (test) => new Promise((resolve) => waiters.push({ test, resolve }));
   const c = await s.handlers['connections:save']({ input: { name: 'bench', host: '127.0.0.1', port, transport: 'plain', user: 'admin', password: 'x' } });
   await s.handlers['link:connect']({ id: c.id });
-  await settle();
-  let t = performance.now();
-  let cpu = process.cpuUsage();
-  const ended = wait((e, p) => e === 'console:end');
-  await s.handlers['console:send']({ connectionId: c.id, words: ['/interface/print'] });
-  const end = await ended;
-  const consoleMs = performance.now() - t;
-  const consoleCpu = cpuMs(cpu);
-  if (end.rows !== rows) throw new Error('console rows ' + end.rows);
-  await settle();
-  t = performance.now();
-  cpu = process.cpuUsage();
-  const live = wait((e, p) => e === 'table:patch' && p.status === 'live');
-  await s.handlers['table:start']({ connectionId: c.id, path: '/interface' });
-  const p = await live;
-  const tableMs = performance.now() - t;
-  const tableCpu = cpuMs(cpu);
-  if (p.total !== rows) throw new Error('table rows ' + p.total);
-  const trace = await s.handlers['trace:get']({ connectionId: c.id, limit: 1 });
-  await s.dispose();
-  rmSync(dataDir, { recursive: true, force: true });
-  return { consoleMs, tableMs, consoleCpu, tableCpu, held: trace.heldBytes, dropped: trace.dropped };
+  return { s, c, wait, dataDir };
 }
 
-async function engineRun(record) {
-  const buffer = new TraceBuffer('bench', 8 * 1024 * 1024);
-  const { session } = await connect({ host: '127.0.0.1', port, user: 'admin', password: 'x', ...(record ? { onSentence: (e) => (e.reply ? buffer.recordReply(e.reply, e.time) : buffer.recordWords(e.direction, e.words, e.time)) } : {}) });
+async function consoleRun(x) {
   await settle();
   const t = performance.now();
   const cpu = process.cpuUsage();
-  const r = await session.command(['/interface/print'], { timeoutMs: 0 });
-  const ms = performance.now() - t;
-  const c = cpuMs(cpu);
-  if (r.replies.length !== rows) throw new Error('engine rows');
-  await session.quit(500);
-  return { ms, cpu: c };
+  const ended = x.wait((e) => e === 'console:end');
+  await x.s.handlers['console:send']({ connectionId: x.c.id, words: ['/interface/print'] });
+  const end = await ended;
+  const r = { ms: performance.now() - t, cpu: cpuMs(cpu) };
+  if (end.rows !== rows) throw new Error('console rows ' + end.rows);
+  return r;
 }
 
-const res = { on: { console: [], table: [], consoleCpu: [], tableCpu: [] }, off: { console: [], table: [], consoleCpu: [], tableCpu: [] }, engineOn: [], engineOff: [], engineOnCpu: [], engineOffCpu: [], held: 0, dropped: 0 };
+async function tableRun(x) {
+  await settle();
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  const live = x.wait((e, p) => e === 'table:patch' && p.status === 'live');
+  const { tableId } = await x.s.handlers['table:start']({ connectionId: x.c.id, path: '/interface' });
+  const p = await live;
+  const r = { ms: performance.now() - t, cpu: cpuMs(cpu) };
+  if (p.total !== rows) throw new Error('table rows ' + p.total);
+  await x.s.handlers['table:stop']({ tableId });
+  return r;
+}
+
+async function makeEngine(record) {
+  const buffer = new TraceBuffer('bench', 8 * 1024 * 1024);
+  const { session } = await connect({ host: '127.0.0.1', port, user: 'admin', password: 'x', ...(record ? { onSent: (words, time) => buffer.recordWords('out', words, time), onReceived: (reply, time) => buffer.recordReply(reply, time) } : {}) });
+  return { session, buffer, last: undefined };
+}
+
+async function engineRun(x) {
+  await settle();
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  const r = await x.session.command(['/interface/print'], { timeoutMs: 0 });
+  const out = { ms: performance.now() - t, cpu: cpuMs(cpu) };
+  if (r.replies.length !== rows) throw new Error('engine rows');
+  x.last = r.replies.at(-1); // a reply outlives the run, as in the app
+  return out;
+}
+
 // Let the collector's background threads finish before a measurement, so that one run's garbage
 // is not billed to the next (cpuUsage counts every thread).
 const settle = async () => { global.gc?.(); await new Promise((r) => setTimeout(r, 200)); };
 // OVH_ONLY=on|off runs one mode only (for comparing whole processes, one per mode).
 const only = process.env.OVH_ONLY;
-const modes = (i) => (only ? [only === 'on'] : i % 2 === 0 ? [true, false] : [false, true]);
-await servicesRun(only !== 'off'); await engineRun(only !== 'off'); // warm-up (JIT)
+const wanted = only ? [only === 'on'] : [true, false];
+const inst = {};
+for (const on of wanted) inst[on] = { services: await makeServices(on), engine: await makeEngine(on) };
+const allPaths = { console: (x) => consoleRun(x.services), table: (x) => tableRun(x.services), engine: (x) => engineRun(x.engine) };
+// OVH_PATHS=table,engine measures only those paths (for profiling one of them).
+const paths = Object.fromEntries(Object.entries(allPaths).filter(([k]) => !process.env.OVH_PATHS || process.env.OVH_PATHS.split(',').includes(k)));
+const res = {};
+for (const path of Object.keys(allPaths)) res[path] = { on: [], off: [], onCpu: [], offCpu: [] };
+for (const on of wanted) for (const run of Object.values(paths)) { await run(inst[on]); await run(inst[on]); } // warm-up (JIT)
 for (let i = 0; i < reps; i++) {
-  for (const on of modes(i)) {
-    await settle();
-    const r = await servicesRun(on);
-    const k = on ? 'on' : 'off';
-    res[k].console.push(r.consoleMs); res[k].table.push(r.tableMs);
-    res[k].consoleCpu.push(r.consoleCpu); res[k].tableCpu.push(r.tableCpu);
-    if (on) { res.held = r.held; res.dropped = r.dropped; }
+  for (const [path, run] of Object.entries(paths)) {
+    // Adjacent runs of the two modes, alternating which goes first: each pair sees the same
+    // machine, and its ratio cancels what the shared machine does meanwhile.
+    for (const on of only ? wanted : i % 2 === 0 ? [true, false] : [false, true]) {
+      const r = await run(inst[on]);
+      res[path][on ? 'on' : 'off'].push(r.ms);
+      res[path][on ? 'onCpu' : 'offCpu'].push(r.cpu);
+    }
   }
 }
-for (let i = 0; i < reps; i++) {
-  for (const on of modes(i)) {
-    await settle();
-    const e = await engineRun(on);
-    (on ? res.engineOn : res.engineOff).push(e.ms);
-    (on ? res.engineOnCpu : res.engineOffCpu).push(e.cpu);
-  }
+const quartiles = (a) => { const s = [...a].sort((x, y) => x - y); const q = (f) => s[Math.min(s.length - 1, Math.round(f * (s.length - 1)))]; return [q(0.25), q(0.5), q(0.75)]; };
+const ratio = (path) => (only || !res[path].on.length ? undefined : quartiles(res[path].onCpu.map((v, k) => (v / res[path].offCpu[k] - 1) * 100)));
+let held = 0, dropped = 0;
+if (inst[true]) {
+  const trace = await inst[true].services.s.handlers['trace:get']({ connectionId: inst[true].services.c.id, limit: 1 });
+  held = trace.heldBytes; dropped = trace.dropped;
 }
+for (const on of wanted) { await inst[on].services.s.dispose(); rmSync(inst[on].services.dataDir, { recursive: true, force: true }); }
+const med = (a) => (a.length ? median(a) : NaN);
 process.stdout.write(JSON.stringify({
-  consoleOn: median(res.on.console), consoleOff: median(res.off.console),
-  tableOn: median(res.on.table), tableOff: median(res.off.table),
-  engineOn: median(res.engineOn), engineOff: median(res.engineOff),
-  consoleOnCpu: median(res.on.consoleCpu), consoleOffCpu: median(res.off.consoleCpu),
-  tableOnCpu: median(res.on.tableCpu), tableOffCpu: median(res.off.tableCpu),
-  engineOnCpu: median(res.engineOnCpu), engineOffCpu: median(res.engineOffCpu),
-  held: res.held, dropped: res.dropped,
+  consoleOn: med(res.console.on), consoleOff: med(res.console.off),
+  tableOn: med(res.table.on), tableOff: med(res.table.off),
+  engineOn: med(res.engine.on), engineOff: med(res.engine.off),
+  consoleOnCpu: med(res.console.onCpu), consoleOffCpu: med(res.console.offCpu),
+  tableOnCpu: med(res.table.onCpu), tableOffCpu: med(res.table.offCpu),
+  engineOnCpu: med(res.engine.onCpu), engineOffCpu: med(res.engine.offCpu),
+  // Per pair: CPU on / CPU off − 1, in %: [first quartile, median, third quartile].
+  pairs: { console: ratio('console'), table: ratio('table'), engine: ratio('engine') },
+  held, dropped,
 }) + '\\n');
 process.exit(0);
 `;
@@ -354,6 +374,43 @@ function child(file, args, { keepAlive = false, profile = false } = {}) {
 }
 
 const mb = (b) => (b / 1024 / 1024).toFixed(0);
+
+/**
+ * The recorder's share of a path's CPU, from a CPU profile of a process that records (OVH_ONLY=on):
+ * the self time of the trace modules' functions (trace.ts, redact.ts) against the rest of the
+ * busy time. Both come from the same run, so what else the shared machine does changes them alike
+ * — unlike a difference between two runs, which on this machine moves by ±10 %. The modules'
+ * extents in the bundle come from esbuild's `// path` comments. Code the optimiser inlined from
+ * these modules into others counts as the others' (the Session hands sentences over through a
+ * closure call, which is not inlined into the engine; see the profile's onReceived).
+ */
+function recorderShare(profileFile, bundleFile) {
+  const lines = readFileSync(bundleFile, 'utf8').split('\n');
+  const extents = [];
+  let current;
+  lines.forEach((line, i) => {
+    const m = /^\/\/ (\S+\.ts)$/.exec(line);
+    if (!m) return;
+    if (current) current.end = i;
+    current = { file: m[1], start: i, end: lines.length };
+    extents.push(current);
+  });
+  const ours = extents.filter((x) => /app-main\/src\/services\/(trace|redact)\.ts$/.test(x.file));
+  const p = JSON.parse(readFileSync(profileFile, 'utf8'));
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  let recorder = 0;
+  let busy = 0;
+  p.samples.forEach((id, i) => {
+    const dt = p.timeDeltas[i] ?? 0;
+    const n = byId.get(id);
+    const name = n.callFrame.functionName;
+    if (name === '(idle)' || name === '(program)') return;
+    busy += dt;
+    const line = n.callFrame.lineNumber;
+    if (n.callFrame.url.endsWith('overhead.mjs') && ours.some((x) => line >= x.start && line < x.end)) recorder += dt;
+  });
+  return { recorderMs: recorder / 1000, busyMs: busy / 1000, pct: (recorder / (busy - recorder)) * 100 };
+}
 
 async function main() {
   const machine = machineLine();
@@ -411,9 +468,24 @@ async function main() {
     engineOn: splitMedian('on', 'engineOnCpu'),
     engineOff: splitMedian('off', 'engineOffCpu'),
   };
+  // The recorder's share from CPU profiles of recording processes, one per path (see recorderShare).
+  const share = {};
+  for (const path of ['table', 'console', 'engine']) {
+    const dir = join(work, `prof-${path}`);
+    process.env.OVH_ONLY = 'on';
+    process.env.OVH_PATHS = path;
+    await childProcess(overheadFile, [String(port), '5', String(PRINT_ROWS)], {
+      nodeFlags: ['--expose-gc', '--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval', '250'],
+    }).stop();
+    delete process.env.OVH_ONLY;
+    delete process.env.OVH_PATHS;
+    share[path] = recorderShare(join(dir, readdirSync(dir)[0]), overheadFile);
+  }
+  console.log({ recorderShare: share });
   const peerMs = await child(peerFile, [String(port), String(Math.min(REPS, 3)), String(PRINT_ROWS)]).first;
   await server.stop();
   const pct = (on, off) => (on / off - 1) * 100;
+  const fmtPairs = ([q1, m, q3]) => `${m.toFixed(1)} % (${q1.toFixed(1)} … ${q3.toFixed(1)})`;
   console.log(ovh, { peerMs }, { separateProcesses: sep });
   // --trace-only: stop after the overhead measurement (for profiling the recorder; writes nothing).
   if (hasFlag('trace-only')) return;
@@ -484,14 +556,15 @@ Memory over time (s, RSS MiB, heap MiB, trace bytes held MiB):
 ${memRows}
 
 **Trace capture overhead** on a ${PRINT_ROWS.toLocaleString('en-US')}-row print (~${((PRINT_ROWS * 200) / 1e6).toFixed(0)} MB) from a minimal
-local API server; medians of ${REPS} interleaved runs with and without the trace recorder
-(target < 10 %):
+local API server. One services instance and one engine session per mode live through the whole
+measurement (as in the app, where capture is a setting and a connection stays up); ${REPS} rounds,
+each running the two modes back to back, alternating which goes first (target < 10 %):
 
-| path | CPU trace off | CPU trace on | overhead (CPU) | wall off / on |
-|---|---|---|---|---|
-| services: live table \`/interface\` until \`live\` | ${ovh.tableOffCpu.toFixed(0)} ms | ${ovh.tableOnCpu.toFixed(0)} ms | ${ovhTable.toFixed(1)} % | ${ovh.tableOff.toFixed(0)} / ${ovh.tableOn.toFixed(0)} ms |
-| services: console \`/interface/print\` until \`console:end\` | ${ovh.consoleOffCpu.toFixed(0)} ms | ${ovh.consoleOnCpu.toFixed(0)} ms | ${ovhConsole.toFixed(1)} % | ${ovh.consoleOff.toFixed(0)} / ${ovh.consoleOn.toFixed(0)} ms |
-| engine only: \`Session.command\` | ${ovh.engineOffCpu.toFixed(0)} ms | ${ovh.engineOnCpu.toFixed(0)} ms | ${ovhEngine.toFixed(1)} % | ${ovh.engineOff.toFixed(0)} / ${ovh.engineOn.toFixed(0)} ms |
+| path | CPU trace off | CPU trace on | overhead: per-round ratio, median (quartiles) | overhead of the medians | wall off / on |
+|---|---|---|---|---|---|
+| services: live table \`/interface\` until \`live\` | ${ovh.tableOffCpu.toFixed(0)} ms | ${ovh.tableOnCpu.toFixed(0)} ms | **${fmtPairs(ovh.pairs.table)}** | ${ovhTable.toFixed(1)} % | ${ovh.tableOff.toFixed(0)} / ${ovh.tableOn.toFixed(0)} ms |
+| services: console \`/interface/print\` until \`console:end\` | ${ovh.consoleOffCpu.toFixed(0)} ms | ${ovh.consoleOnCpu.toFixed(0)} ms | **${fmtPairs(ovh.pairs.console)}** | ${ovhConsole.toFixed(1)} % | ${ovh.consoleOff.toFixed(0)} / ${ovh.consoleOn.toFixed(0)} ms |
+| engine only: \`Session.command\` | ${ovh.engineOffCpu.toFixed(0)} ms | ${ovh.engineOnCpu.toFixed(0)} ms | **${fmtPairs(ovh.pairs.engine)}** | ${ovhEngine.toFixed(1)} % | ${ovh.engineOff.toFixed(0)} / ${ovh.engineOn.toFixed(0)} ms |
 
 The same with each mode in whole processes of its own (4 processes per mode, alternating, 3 runs
 each; medians of the processes' medians, CPU): nothing of one mode's JIT or collector state is

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   CancelledError,
   ConnectionClosedError,
@@ -137,6 +137,39 @@ describe('Session: commands and tags (protocol.md §7)', () => {
       ['out', ['/x', '.tag=t1'], 't1', 42],
       ['in', ['!done', '.tag=t1'], 't1', 42],
     ]);
+  });
+
+  it('hands sentences to onSent and onReceived without event objects, before dispatch, and survives a throwing listener', async () => {
+    const seen: string[] = [];
+    let clock = 10;
+    const { t, s } = open({
+      now: () => clock++,
+      onSent: (words, time) => seen.push(`sent ${text(words).join(' ')} @${time}`),
+      onReceived: (reply, time) => {
+        seen.push(`received ${reply.type} ${reply.tag ?? '-'} @${time}`);
+        if (reply.type === '!re') throw new Error('listener bug');
+      },
+    });
+    // The session reports a listener's exception as an unhandled rejection (Promise.reject); caught
+    // here so that it does not fail the run.
+    const rejected: unknown[] = [];
+    const spy = vi.spyOn(Promise, 'reject').mockImplementation((e?: unknown) => {
+      rejected.push(e);
+      return Promise.resolve() as never;
+    });
+    try {
+      const p = s.command(['/x']);
+      t.reply('!re', '=a=1', '.tag=t1');
+      t.reply('!done', '.tag=t1');
+      const r = await p;
+      // The reply still reached its command although the listener threw for it.
+      expect(r.replies.map((x) => x.attributes['a'])).toEqual(['1']);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(rejected.map((e) => (e as Error).message)).toEqual(['listener bug']);
+    // One clock reading per write and per received chunk (t.reply delivers one chunk each).
+    expect(seen).toEqual(['sent /x .tag=t1 @10', 'received !re t1 @11', 'received !done t1 @12']);
   });
 
   it('uses a caller-given tag and refuses one that is in use', async () => {

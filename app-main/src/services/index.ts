@@ -196,7 +196,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
    * print) sends only the newest `traceEventLimit` entries of each interval; the rest stays
    * available through trace:get. Only sequence numbers are tracked, nothing is copied meanwhile.
    */
-  const traceRecorded = (id: string, buffer: TraceBuffer): void => {
+  const traceNotifier = (id: string, buffer: TraceBuffer): Throttle => {
     let p = tracePending.get(id);
     if (!p) {
       const pending = { sent: buffer.lastSeq - 1, throttle: undefined as unknown as Throttle };
@@ -219,7 +219,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       p = pending;
       tracePending.set(id, p);
     }
-    p.throttle.request();
+    return p.throttle;
   };
   const flushTraceEvents = (): void => {
     for (const p of tracePending.values()) p.throttle.now();
@@ -236,19 +236,26 @@ export async function createServices(options: ServicesOptions): Promise<Services
     let link = links.get(id);
     if (link) return link;
     connections.get(id); // NOT_FOUND for unknown ids
+    let trace: { buffer: TraceBuffer; push: Throttle } | undefined;
     link = new Link(id, {
       connection: () => connections.get(id),
       startDemo: options.demoRouter ?? defaultDemoRouter,
-      onSentence: (e) => {
-        if (!traceCapture) return;
-        const buffer = traceFor(id);
-        if (e.reply) buffer.recordReply(e.reply, e.time);
-        else buffer.recordWords(e.direction, e.words, e.time);
-        traceRecorded(id, buffer);
+      // Both run for every sentence (every row of a 100k-row print): the buffer and its event
+      // throttle are looked up once per session, not per sentence.
+      onSent: (words, time) => {
+        if (!trace) return;
+        trace.buffer.recordWords('out', words, time);
+        trace.push.request();
+      },
+      onReceived: (reply, time) => {
+        if (!trace) return;
+        trace.buffer.recordReply(reply, time);
+        trace.push.request();
       },
       onSessionStart: () => {
         const buffer = traceFor(id);
         buffer.codePage = connections.get(id).codePage;
+        if (traceCapture) trace = { buffer, push: traceNotifier(id, buffer) };
         return ++buffer.session;
       },
       onState: (state) => {

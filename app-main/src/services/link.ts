@@ -7,7 +7,7 @@ import {
   Session,
   TimeoutError,
   TrapError,
-  type SentenceEvent,
+  type Reply,
 } from '../../../protocol/src/index';
 import { formatFingerprint, normalizeFingerprint, openSocket, TlsError, type TlsMode } from '../../../protocol/node/transport';
 import type { ErrorCode, LinkState, RouterInfo, SavedConnection } from '../common/contract';
@@ -68,7 +68,13 @@ export interface DemoRouter {
 export interface LinkDeps {
   connection(): SavedConnection;
   startDemo(): Promise<DemoRouter>;
-  onSentence(event: SentenceEvent, session: number): void;
+  /** A sentence this link sent (trace capture). */
+  onSent(words: readonly Uint8Array[], time: number): void;
+  /**
+   * A sentence this link received (trace capture), as the session's Reply: no event object per
+   * sentence (SessionOptions.onReceived), since this runs for every row of a 100k-row print.
+   */
+  onReceived(reply: Reply, time: number): void;
   /** A new session (login) begins: traces start a new TCP stream. */
   onSessionStart(): number;
   onState(state: LinkState): void;
@@ -244,9 +250,10 @@ export class Link {
         commandTimeoutMs: t.commandTimeoutMs,
         codePage: conn.codePage,
         now: this.deps.traceNow,
-        onSentence: (e) => {
-          if (e.direction === 'in') this.received++;
-          this.deps.onSentence(e, sessionNo);
+        onSent: (words, time) => this.deps.onSent(words, time),
+        onReceived: (reply, time) => {
+          this.received++;
+          this.deps.onReceived(reply, time);
         },
         onClose: (error) => this.onSessionClosed(gen, error),
       });

@@ -82,36 +82,160 @@ function secretValueStart(w: Uint8Array, login: boolean, a = 0, e = w.length): n
 /**
  * True when a received sentence, given as ranges of one array (Reply `bytes`/`offsets`), holds a
  * secret value: then it must go through `redactWords`. The common answer, false, needs no view.
+ * Stateless; a recorder uses a `SecretScanner`, which remembers names already found harmless.
  */
 export function rangesHoldSecret(bytes: Uint8Array, offsets: readonly number[]): boolean {
   for (let i = 0; i < offsets.length; i += 2) {
-    const a = offsets[i]!;
-    const e = offsets[i + 1]!;
-    // One pass over the name, stopping at its `=`: only a 'p' or 's' followed by a letter some
-    // pattern continues with (see secretValueStart) calls for the exact check. This runs for every
-    // word the router sends while a trace is recorded.
-    let k = a;
-    const first = bytes[k];
-    if (first === EQ) k++;
-    else if (first === Q) {
-      k++;
-      const op = bytes[k];
-      if (op === EQ || op === 0x3c || op === 0x3e) k++;
-    } else continue;
-    for (; k + 2 < e; k++) {
-      const raw = bytes[k]!;
-      if (raw === EQ) break; // the end of the name
-      const c = raw | 0x20;
-      if (c !== 0x70 && c !== 0x73) continue;
-      const next = bytes[k + 1]! | 0x20;
-      const hint = c === 0x70 ? next === 0x61 || next === 0x73 || next === 0x72 : next === 0x65 || next === 0x68;
-      if (!hint) continue;
-      const at = secretValueStart(bytes, false, a, e);
-      if (at >= 0 && at < e) return true;
+    if (wordHoldsSecret(bytes, offsets[i]!, offsets[i + 1]!) === SECRET_VALUE) return true;
+  }
+  return false;
+}
+
+// What `wordHoldsSecret` found. (The byte values in the loops below are written as literal numbers,
+// not as EQ or Q: module constants are context loads with a type check on every pass in V8's
+// optimised code, seen in --print-opt-code, and these loops run for every word a router sends while
+// a trace records.)
+const NOT_SECRET_NAME = -1;
+const SECRET_VALUE = -2;
+const SECRET_NAME_EMPTY_VALUE = -3;
+
+/**
+ * One word `[a, e)` of a received sentence: SECRET_VALUE when it is a secret property with a value,
+ * SECRET_NAME_EMPTY_VALUE when its name is secret but its value empty (nothing to hide, but the name
+ * must not be certified harmless), otherwise NOT_SECRET_NAME — or, for an `=name=value` word whose
+ * name is harmless, the index of the `=` that ends the name (≥ 0), so a caller can remember it.
+ */
+function wordHoldsSecret(bytes: Uint8Array, a: number, e: number): number {
+  // One pass over the name, stopping at its `=`: only a 'p' or 's' followed by a letter some
+  // pattern continues with (see secretValueStart) calls for the exact check.
+  let k = a;
+  const first = bytes[k];
+  let plain = false;
+  if (first === 0x3d) {
+    k++;
+    plain = true;
+  } else if (first === 0x3f) {
+    k++;
+    const op = bytes[k];
+    if (op === 0x3d || op === 0x3c || op === 0x3e) k++;
+  } else return NOT_SECRET_NAME;
+  for (; k < e; k++) {
+    const raw = bytes[k]!;
+    if (raw === 0x3d) return plain && k > a + 1 ? k : NOT_SECRET_NAME; // the end of a harmless name
+    if (k + 2 >= e) continue; // too short for a pattern to start here, but the `=` may still come
+    const c = raw | 0x20;
+    if (c !== 0x70 && c !== 0x73) continue;
+    const next = bytes[k + 1]! | 0x20;
+    const hint = c === 0x70 ? next === 0x61 || next === 0x73 || next === 0x72 : next === 0x65 || next === 0x68;
+    if (!hint) continue;
+    if (!nameIsSecret(bytes, a, e)) continue;
+    const at = secretValueStart(bytes, false, a, e);
+    return at >= 0 && at < e ? SECRET_VALUE : SECRET_NAME_EMPTY_VALUE;
+  }
+  return NOT_SECRET_NAME; // no `=` at all: a bare name has no value to hide
+}
+
+/** True when the word's property name (up to its first `=`) holds a secret pattern. */
+function nameIsSecret(bytes: Uint8Array, a: number, e: number): boolean {
+  // The name starts as in secretValueStart: `=name`, `?name`, `?=name`, `?<name`, `?>name`.
+  let k = a + 1;
+  if (bytes[a] === Q) {
+    const op = bytes[k];
+    if (op === EQ || op === 0x3c || op === 0x3e) k++;
+  }
+  let split = -1;
+  for (let i = k; i < e; i++) {
+    if (bytes[i] === EQ) {
+      split = i;
       break;
     }
   }
+  if (split <= k) return false;
+  for (let i = k; i + 2 < split; i++) {
+    const c = bytes[i]! | 0x20;
+    if (c === 0x70 && anyAt(bytes, i, split, P_PATTERNS)) return true;
+    if (c === 0x73 && anyAt(bytes, i, split, S_PATTERNS)) return true;
+  }
   return false;
+}
+
+/** Entries of a SecretScanner's table; a power of two. */
+const CERTIFIED_ENTRIES = 256;
+/** Int32 slots per entry: up to 14 four-byte pieces of a name, its length and its last four bytes. */
+const ENTRY_INTS = 16;
+/** The longest `name=` kept: 14 pieces before the last four bytes. */
+const CERTIFIED_MAX = 60;
+
+/**
+ * The secret scan of a recorder, for one connection: `rangesHoldSecret` with a memory of the
+ * property names it has already found harmless.
+ *
+ * Why: every received sentence is scanned while a trace records, and byte by byte the names cost
+ * about as much as decoding the sentence did (callgrind: ≈ 3,000 instructions for a 12-word
+ * `/interface/print` reply, a quarter of the engine's own work). But the replies of a print or a
+ * listen repeat the same dozen names row after row. So a harmless name is remembered as little-
+ * endian 32-bit pieces of `name=`, keyed by its word position and first four bytes; a later word
+ * whose first `length` bytes equal those pieces has the same name — the remembered bytes hold no
+ * `=` before the last, so the name ends at the same place — and needs no scan: a few 32-bit
+ * comparisons instead of a loop over every byte. A name with a secret pattern is never remembered,
+ * whatever its value, and any word that does not match is scanned in full as before; so the answer
+ * is always exactly `rangesHoldSecret`'s (a property test checks this over mixed sequences).
+ */
+export class SecretScanner {
+  private readonly table = new Int32Array(CERTIFIED_ENTRIES * ENTRY_INTS);
+  private viewOf: Uint8Array | undefined;
+  private view: DataView | undefined;
+
+  holdsSecret(bytes: Uint8Array, offsets: readonly number[]): boolean {
+    // One DataView per received chunk (all words of a ranges-form reply lie in it).
+    let dv = this.view;
+    if (this.viewOf !== bytes || dv === undefined) {
+      dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.view = dv;
+      this.viewOf = bytes;
+    }
+    const table = this.table;
+    for (let i = 0; i < offsets.length; i += 2) {
+      const a = offsets[i]!;
+      const e = offsets[i + 1]!;
+      const first = bytes[a];
+      if (first !== 0x3d) {
+        // `!re`, `.tag=`, `.section=`…: no property. A query word (`?`) in a reply is rare:
+        // scanned in full, never remembered.
+        if (first === 0x3f && wordHoldsSecret(bytes, a, e) === SECRET_VALUE) return true;
+        continue;
+      }
+      const p = a + 1;
+      if (e - p < 4) {
+        // `=ab=…` names are too short to remember; scanning them is as cheap.
+        if (wordHoldsSecret(bytes, a, e) === SECRET_VALUE) return true;
+        continue;
+      }
+      const head = dv.getInt32(p, true);
+      const base = (Math.imul(head ^ (i << 16), 0x9e3779b1) >>> 24) * 16; // 256 entries of 16 ints
+      const n = table[base + 15]!; // the remembered `name=` length, 0 when empty
+      if (n !== 0 && p + n <= e && table[base] === head && sameTail(dv, table, base, p, n)) continue;
+      const end = wordHoldsSecret(bytes, a, e);
+      if (end === SECRET_VALUE) return true;
+      const length = end + 1 - p; // `name=`
+      if (end >= 0 && length >= 4 && length <= CERTIFIED_MAX) {
+        // Pieces 0..13 at base..base+13 (piece 0 is `head`), the last four bytes at base+14.
+        table[base] = head;
+        for (let piece = 1; piece * 4 + 4 < length; piece++) table[base + piece] = dv.getInt32(p + piece * 4, true);
+        table[base + 14] = dv.getInt32(p + length - 4, true);
+        table[base + 15] = length;
+      }
+    }
+    return false;
+  }
+}
+
+/** True when the `n` bytes at `p` equal the entry's pieces after the first (already compared). */
+function sameTail(dv: DataView, table: Int32Array, base: number, p: number, n: number): boolean {
+  for (let piece = 1; piece * 4 + 4 < n; piece++) {
+    if (dv.getInt32(p + piece * 4, true) !== table[base + piece]) return false;
+  }
+  return dv.getInt32(p + n - 4, true) === table[base + 14];
 }
 
 /**

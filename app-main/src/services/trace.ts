@@ -9,7 +9,7 @@ import {
   type Reply,
 } from '../../../protocol/src/index';
 import type { TraceEntry, TraceSnapshot } from '../common/contract';
-import { rangesHoldSecret, redactWords } from './redact';
+import { SecretScanner, redactWords } from './redact';
 
 /**
  * Bookkeeping charged per entry on top of its wire bytes (the metadata columns below take 21
@@ -50,7 +50,8 @@ export class TraceBuffer {
   private spare: Uint8Array | undefined;
   /** Slab number of `slabs[0]`. */
   private firstSlab = 0;
-  // Metadata columns, a ring of `capacity` rows starting at `head`.
+  // Metadata columns, a ring of `capacity` rows starting at `head`; `capacity` is a power of two,
+  // so positions wrap with a mask (a `%` is a division on every sentence).
   private capacity = 1024;
   private head = 0;
   private count = 0;
@@ -65,6 +66,8 @@ export class TraceBuffer {
   private held = 0;
   private droppedCount = 0;
   private readonly slabSize: number;
+  /** Remembers the property names this connection's replies have shown to be harmless. */
+  private readonly scanner = new SecretScanner();
   session = 0;
 
   constructor(
@@ -133,7 +136,7 @@ export class TraceBuffer {
   recordReply(reply: Reply, time: number): number {
     const b = reply.bytes;
     const off = reply.offsets;
-    if (b === undefined || off === undefined || off.length === 0 || rangesHoldSecret(b, off)) {
+    if (b === undefined || off === undefined || off.length === 0 || this.scanner.holdsSecret(b, off)) {
       return this.recordWords('in', reply.words, time);
     }
     // The words of a ranges-form reply were decoded one after another from this one chunk (a word
@@ -191,7 +194,7 @@ export class TraceBuffer {
 
   private add(direction: 'in' | 'out', time: number, slab: Slab, offset: number, length: number): number {
     if (this.count === this.capacity) this.grow();
-    const i = (this.head + this.count) % this.capacity;
+    const i = (this.head + this.count) & (this.capacity - 1);
     this.times[i] = time;
     this.slabNos[i] = slab.no;
     this.offsets[i] = offset;
@@ -208,7 +211,7 @@ export class TraceBuffer {
   private grow(): void {
     const cap = this.capacity * 2;
     const order = (a: Float64Array | Uint32Array | Uint8Array, b: Float64Array | Uint32Array | Uint8Array): void => {
-      for (let k = 0; k < this.count; k++) b[k] = a[(this.head + k) % this.capacity]!;
+      for (let k = 0; k < this.count; k++) b[k] = a[(this.head + k) & (this.capacity - 1)]!;
     };
     const times = new Float64Array(cap);
     const slabNos = new Uint32Array(cap);
@@ -249,7 +252,7 @@ export class TraceBuffer {
     const i = this.head;
     this.held -= this.lengths[i]! + ENTRY_OVERHEAD_BYTES;
     this.slab(this.slabNos[i]!).live--;
-    this.head = (this.head + 1) % this.capacity;
+    this.head = (this.head + 1) & (this.capacity - 1);
     this.count--;
     this.firstSeq++;
     this.droppedCount++;
@@ -281,7 +284,7 @@ export class TraceBuffer {
 
   private view(k: number): TraceView {
     this.flushPending();
-    const i = (this.head + k) % this.capacity;
+    const i = (this.head + k) & (this.capacity - 1);
     const offset = this.offsets[i]!;
     return {
       seq: this.firstSeq + k,
