@@ -165,6 +165,8 @@ const CERTIFIED_ENTRIES = 256;
 const ENTRY_INTS = 16;
 /** The longest `name=` kept: 14 pieces before the last four bytes. */
 const CERTIFIED_MAX = 60;
+/** The most words a template sentence may have. */
+const TEMPLATE_MAX_WORDS = 64;
 
 /**
  * The secret scan of a recorder, for one connection: `rangesHoldSecret` with a memory of the
@@ -186,6 +188,15 @@ export class SecretScanner {
   private viewOf: Uint8Array | undefined;
   private view: DataView | undefined;
 
+  // The last secret-free sentence whose every word could be remembered, as a template: per word,
+  // the length of `=name=` (0 for a word without a property: `!re`, `.tag=…`), its first and last
+  // four bytes and, for longer names, the pieces between (up to 14 per word, at word * 16).
+  private templateWords = -1;
+  private readonly templateLength = new Int32Array(TEMPLATE_MAX_WORDS);
+  private readonly templateHead = new Int32Array(TEMPLATE_MAX_WORDS);
+  private readonly templateTail = new Int32Array(TEMPLATE_MAX_WORDS);
+  private readonly templatePieces = new Int32Array(TEMPLATE_MAX_WORDS * 16);
+
   holdsSecret(bytes: Uint8Array, offsets: readonly number[]): boolean {
     // One DataView per received chunk (all words of a ranges-form reply lie in it).
     let dv = this.view;
@@ -194,7 +205,11 @@ export class SecretScanner {
       this.view = dv;
       this.viewOf = bytes;
     }
+    // First the template: the rows of a print or a listen have the same names in the same places,
+    // so most sentences are checked word by word in order, with no hashing.
+    if (offsets.length === this.templateWords * 2 && this.matchesTemplate(bytes, dv, offsets)) return false;
     const table = this.table;
+    let templatable = offsets.length <= TEMPLATE_MAX_WORDS * 2;
     for (let i = 0; i < offsets.length; i += 2) {
       const a = offsets[i]!;
       const e = offsets[i + 1]!;
@@ -202,12 +217,16 @@ export class SecretScanner {
       if (first !== 0x3d) {
         // `!re`, `.tag=`, `.section=`…: no property. A query word (`?`) in a reply is rare:
         // scanned in full, never remembered.
-        if (first === 0x3f && wordHoldsSecret(bytes, a, e) === SECRET_VALUE) return true;
+        if (first === 0x3f) {
+          templatable = false;
+          if (wordHoldsSecret(bytes, a, e) === SECRET_VALUE) return true;
+        }
         continue;
       }
       const p = a + 1;
       if (e - p < 4) {
         // `=ab=…` names are too short to remember; scanning them is as cheap.
+        templatable = false;
         if (wordHoldsSecret(bytes, a, e) === SECRET_VALUE) return true;
         continue;
       }
@@ -224,9 +243,51 @@ export class SecretScanner {
         for (let piece = 1; piece * 4 + 4 < length; piece++) table[base + piece] = dv.getInt32(p + piece * 4, true);
         table[base + 14] = dv.getInt32(p + length - 4, true);
         table[base + 15] = length;
+      } else templatable = false;
+    }
+    if (templatable) this.rememberTemplate(bytes, dv, offsets);
+    return false;
+  }
+
+  /** True when every word has the template's name (or, like it, none). */
+  private matchesTemplate(bytes: Uint8Array, dv: DataView, offsets: readonly number[]): boolean {
+    const lengths = this.templateLength;
+    for (let i = 0, w = 0; i < offsets.length; i += 2, w++) {
+      const a = offsets[i]!;
+      const n = lengths[w]!; // `=name=` from the lead byte, or 0
+      if (n === 0) {
+        const first = bytes[a];
+        if (first === 0x3d || first === 0x3f) return false;
+        continue;
+      }
+      // The lead `=`, the name and its closing `=` equal the remembered ones, byte for byte.
+      if (a + n > offsets[i + 1]! || dv.getInt32(a, true) !== this.templateHead[w]) return false;
+      if (dv.getInt32(a + n - 4, true) !== this.templateTail[w]) return false;
+      for (let k = 4; k + 4 < n; k += 4) {
+        if (dv.getInt32(a + k, true) !== this.templatePieces[w * 16 + (k >> 2)]) return false;
       }
     }
-    return false;
+    return true;
+  }
+
+  /** Called only for a secret-free sentence whose names all passed the full scan or the table. */
+  private rememberTemplate(bytes: Uint8Array, dv: DataView, offsets: readonly number[]): void {
+    let w = 0;
+    for (let i = 0; i < offsets.length; i += 2, w++) {
+      const a = offsets[i]!;
+      if (bytes[a] !== 0x3d) {
+        this.templateLength[w] = 0;
+        continue;
+      }
+      let end = a + 1;
+      while (bytes[end] !== 0x3d) end++; // the name's closing `=`: the scan above found it
+      const n = end + 1 - a;
+      this.templateLength[w] = n;
+      this.templateHead[w] = dv.getInt32(a, true);
+      this.templateTail[w] = dv.getInt32(a + n - 4, true);
+      for (let k = 4; k + 4 < n; k += 4) this.templatePieces[w * 16 + (k >> 2)] = dv.getInt32(a + k, true);
+    }
+    this.templateWords = w;
   }
 }
 

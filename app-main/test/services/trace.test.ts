@@ -129,6 +129,9 @@ describe('redaction at capture', () => {
     // remembered harmless name is offered where a secret one now stands, and the other way round.
     const names = [
       'pass-through',
+      // Same length as a secret name, differing only at the end or only in the middle.
+      'passwore',
+      'shaxxx-key',
       'passphrase',
       'password',
       'pass',
@@ -164,8 +167,25 @@ describe('redaction at capture', () => {
       fc.constantFrom('', '1', 'clear', 'a=b', 'longer value here'),
     );
     const sentence = fc.array(word, { minLength: 0, maxLength: 8 });
+    // Rows as a print sends them: a few shapes repeated with new values, now and then one word
+    // swapped for another (a look-alike name, a secret, another lead) in the same place.
+    const rows = fc
+      .tuple(
+        fc.array(sentence, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.tuple(fc.nat(), fc.constantFrom('', '1', 'clear', 'x=y'), fc.option(fc.tuple(fc.nat(), word), { freq: 3 })), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+      )
+      .map(([shapes, picks]) =>
+        picks.map(([k, value, swap]) => {
+          const ws = shapes[k % shapes.length]!.map(([lead, n]) => [lead, n, value] as [string, string, string]);
+          if (swap && ws.length > 0) ws[swap[0] % ws.length] = swap[1];
+          return ws;
+        }),
+      );
     fc.assert(
-      fc.property(fc.array(sentence, { minLength: 1, maxLength: 30 }), (sentences) => {
+      fc.property(fc.oneof(fc.array(sentence, { minLength: 1, maxLength: 30 }), rows), (sentences) => {
         const wordLists = sentences.map((ws) => [
           '!re',
           ...ws.map(([lead, n, v]) => (lead === '.' ? `.tag=${v}` : `${lead}${n}=${v}`)),
@@ -188,6 +208,37 @@ describe('redaction at capture', () => {
       }),
       { seed: 11, numRuns: 2000 },
     );
+  });
+  it('a remembered row never hides a secret that differs from it in one place only', () => {
+    // Each pair: a harmless name, then a secret one of the same length in the same word, differing
+    // at its start, its middle or its end — after the harmless row was seen often enough to be
+    // remembered (both the per-name table and the whole-row template).
+    const pairs = [
+      ['passwore', 'password'],
+      ['shaxxx-key', 'shared-key'],
+      ['xassword', 'password'],
+      ['wpa2-pre-xhared-key', 'wpa2-pre-shared-key'],
+    ];
+    for (const [harmless, secret] of pairs) {
+      const rows = [
+        ...Array.from({ length: 3 }, (_, k) => ['!re', `=.id=*${k}`, `=${harmless!}=v${k}`, '.tag=t1']),
+        ['!re', '=.id=*9', `=${secret!}=hunter2`, '.tag=t1'],
+      ];
+      const bytes = new Uint8Array(Buffer.concat(rows.map((w) => frameSentence(enc(w)))));
+      const scanner = new SecretScanner();
+      const answers: boolean[] = [];
+      let i = 0;
+      for (const words of rows) {
+        const offsets: number[] = [];
+        for (const w of enc(words)) {
+          offsets.push(i + 1, i + 1 + w.length);
+          i += 1 + w.length;
+        }
+        i += 1;
+        answers.push(scanner.holdsSecret(bytes, offsets));
+      }
+      expect(answers, `${harmless} then ${secret}`).toEqual([false, false, false, true]);
+    }
   });
   it('no password survives redaction (property)', () => {
     fc.assert(
