@@ -577,12 +577,27 @@ carried into the other's runs, as in the app, which never toggles capture.
 | engine only | ${sep.engineOff.toFixed(0)} ms | ${sep.engineOn.toFixed(0)} ms | ${pct(sep.engineOn, sep.engineOff).toFixed(1)} % |
 
 CPU time is the process's own (all threads, GC included), so it is not inflated by the other
-work on the machine; wall times are given for reference. The recorder costs about the same per
-sentence on every path (a redaction scan of the words where they lie in the received chunk, and a
-share of one batched copy into the ring; with the services, also the \`trace:entries\` events), so
-the lighter the path, the larger the percentage: the bare engine does the least work per row. Runs
-on this shared machine vary by ±10 % between repetitions, so single-digit differences are within
-the noise.
+work on the machine; wall times are given for reference. Still, two runs of the same print on this
+shared machine differ by ±10 % or more, so a difference of a few percent between two runs is mostly
+noise: hence the quartiles of the per-round ratios above.
+
+The measure that does not depend on two runs: the recorder's **share of one recording process's
+CPU profile** (\`--cpu-prof\`, 250 µs sampling; one process per path, 2 warm-up and 5 measured
+prints): the self time of the functions of \`trace.ts\` and \`redact.ts\` against the rest of the
+process's busy time (idle excluded, garbage collection included). The machine's noise slows both
+parts alike.
+
+| path | recorder self time | rest of the busy time | overhead |
+|---|---|---|---|
+| services: live table | ${share.table.recorderMs.toFixed(0)} ms | ${(share.table.busyMs - share.table.recorderMs).toFixed(0)} ms | **${share.table.pct.toFixed(1)} %** |
+| services: console | ${share.console.recorderMs.toFixed(0)} ms | ${(share.console.busyMs - share.console.recorderMs).toFixed(0)} ms | **${share.console.pct.toFixed(1)} %** |
+| engine only | ${share.engine.recorderMs.toFixed(0)} ms | ${(share.engine.busyMs - share.engine.recorderMs).toFixed(0)} ms | **${share.engine.pct.toFixed(1)} %** |
+
+The recorder does the same work per sentence on every path — the secret scan of the received words
+where they lie in the chunk (\`SecretScanner\`: a whole-row template, then a per-name table, the
+full scan only for names not seen before), the entry's columns, a share of one batched copy into
+the ring, and with the services the \`trace:entries\` events — so the lighter the path, the larger
+the percentage: the bare engine does the least work per row, and it is not a path the app takes.
 The trace held ${mb(ovh.held)} MiB after the print (cap 8 MiB) and had dropped ${ovh.dropped.toLocaleString('en-US')} older
 entries. Peer: node-routeros fetches the same print in ${peerMs.toFixed(0)} ms — the services'
 live table (with tracing) takes ${(ovh.tableOn / peerMs).toFixed(2)}x that time, the bare engine with tracing

@@ -202,7 +202,6 @@ export class TraceBuffer {
     this.sessions[i] = this.session;
     this.dirs[i] = direction === 'out' ? OUT : IN;
     this.count++;
-    slab.live++;
     this.held += length + ENTRY_OVERHEAD_BYTES;
     while (this.held > this.capBytes && this.count > 1) this.evictOldest();
     return this.firstSeq + this.count - 1;
@@ -243,7 +242,7 @@ export class TraceBuffer {
       bytes = this.spare;
       this.spare = undefined;
     } else bytes = new Uint8Array(Math.max(this.slabSize, length));
-    const slab: Slab = { no: this.firstSlab + this.slabs.length, bytes, used: 0, live: 0 };
+    const slab: Slab = { no: this.firstSlab + this.slabs.length, bytes, used: 0 };
     this.slabs.push(slab);
     return slab;
   }
@@ -251,13 +250,16 @@ export class TraceBuffer {
   private evictOldest(): void {
     const i = this.head;
     this.held -= this.lengths[i]! + ENTRY_OVERHEAD_BYTES;
-    this.slab(this.slabNos[i]!).live--;
-    this.head = (this.head + 1) & (this.capacity - 1);
+    const no = this.slabNos[i]!;
+    this.head = (i + 1) & (this.capacity - 1);
     this.count--;
     this.firstSeq++;
     this.droppedCount++;
-    // Slabs fill and empty in order: free the leading ones once nothing in them is alive.
-    while (this.slabs.length > 1 && this.slabs[0]!.live === 0) {
+    // Entries take their slabs in order, so a slab is empty once the oldest entry left lies in a
+    // later one: only then is there anything to free (no per-slab count kept on every sentence).
+    if (this.count > 0 && this.slabNos[this.head] === no) return;
+    const keep = this.count > 0 ? this.slabNos[this.head]! : this.firstSlab + this.slabs.length - 1;
+    while (this.slabs.length > 1 && this.slabs[0]!.no < keep) {
       const freed = this.slabs.shift()!;
       // Every sentence in it is gone, the pending ones too: nothing left to copy there.
       if (this.pending?.slab === freed) this.pending = undefined;
@@ -340,7 +342,6 @@ interface Slab {
   no: number;
   bytes: Uint8Array;
   used: number;
-  live: number;
 }
 
 /**

@@ -323,6 +323,44 @@ describe('TraceBuffer', () => {
     expect(snap.heldBytes).toBeGreaterThan(cap - 100);
   });
 
+  it('recycles its slabs under churn: bounded memory, and every entry held reads back exactly', () => {
+    const cap = 64 * 1024; // slabs of 16 KiB
+    const t = new TraceBuffer('c1', cap);
+    const recorded = new Map<number, string[]>();
+    let state = 7;
+    const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let round = 0; round < 400; round++) {
+      // A chunk of received rows (ranges, copied in one run), then now and then a sent sentence.
+      const rows = Array.from({ length: 1 + Math.floor(random() * 40) }, (_, k) => [
+        '!re',
+        `=.id=*${round}-${k}`,
+        `=comment=${'c'.repeat(Math.floor(random() * 300))}`,
+        '.tag=t1',
+      ]);
+      const bytes = new Uint8Array(Buffer.concat(rows.map((w) => frameSentence(enc(w)))));
+      let i = 0;
+      for (const words of rows) {
+        const offsets: number[] = [];
+        for (const w of enc(words)) {
+          const size = w.length < 0x80 ? 1 : 2;
+          offsets.push(i + size, i + size + w.length);
+          i += size + w.length;
+        }
+        i += 1;
+        recorded.set(t.recordReply(Reply.fromRanges(bytes, offsets), round), words);
+      }
+      if (random() < 0.3) recorded.set(t.recordWords('out', enc(['/x', `=n=${round}`]), round), ['/x', `=n=${round}`]);
+      expect((t as unknown as { slabs: unknown[] }).slabs.length).toBeLessThanOrEqual(cap / (16 * 1024) + 2);
+      if (round % 50 === 49) {
+        const held = t.snapshot(0, 1_000_000).entries;
+        expect(held.length).toBe(t.size);
+        for (const e of held) expect(e.words).toEqual(recorded.get(e.seq));
+      }
+    }
+    expect(t.dropped).toBeGreaterThan(1000);
+    expect(t.heldBytes).toBeLessThanOrEqual(cap);
+  });
+
   it('grows its columns and keeps order across wrap-around', () => {
     const t = new TraceBuffer('c1', 64 * 1024);
     for (let i = 0; i < 5000; i++)
