@@ -17,7 +17,7 @@
 //          --trace-only (only part 2, nothing written) --load-only (only part 1, nothing written)
 //          A second, smaller load run (a quarter of the routers, half the time) shows the scaling.
 // Results go to stdout and to the "Main process" section of docs/benchmarks.md.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -39,6 +39,8 @@ const ROUTERS = opt('routers', 20);
 const ROWS = opt('rows', 10_000);
 const PRINT_ROWS = opt('print-rows', 100_000);
 const REPS = opt('reps', 15);
+/** Measured prints per path in the profiled processes (after 2 warm-up prints). */
+const PROFILE_REPS = 10;
 const TRACE_CAP_MIB = opt('trace-cap-mib', 8);
 const WRITE = shouldWrite();
 const work = workDir('main');
@@ -221,7 +223,8 @@ process.stdin.on('end', () => process.exit(0));
 
 const OVERHEAD = `
 import { performance } from 'node:perf_hooks';
-import { mkdtempSync, rmSync } from 'node:fs';
+import inspector from 'node:inspector';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, MemoryCredentialStore } from './app-main/src/services/index';
@@ -308,6 +311,15 @@ const paths = Object.fromEntries(Object.entries(allPaths).filter(([k]) => !proce
 const res = {};
 for (const path of Object.keys(allPaths)) res[path] = { on: [], off: [], onCpu: [], offCpu: [] };
 for (const on of wanted) for (const run of Object.values(paths)) { await run(inst[on]); await run(inst[on]); } // warm-up (JIT)
+// OVH_PROFILE=FILE: a CPU profile of the measured runs only (not the warm-up), written to FILE.
+const profiler = process.env.OVH_PROFILE ? new inspector.Session() : undefined;
+const post = (method, params) => new Promise((resolve, reject) => profiler.post(method, params, (e, r) => (e ? reject(e) : resolve(r))));
+if (profiler) {
+  profiler.connect();
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 250 });
+  await post('Profiler.start');
+}
 for (let i = 0; i < reps; i++) {
   for (const [path, run] of Object.entries(paths)) {
     // Adjacent runs of the two modes, alternating which goes first: each pair sees the same
@@ -319,6 +331,7 @@ for (let i = 0; i < reps; i++) {
     }
   }
 }
+if (profiler) writeFileSync(process.env.OVH_PROFILE, JSON.stringify((await post('Profiler.stop')).profile));
 const quartiles = (a) => { const s = [...a].sort((x, y) => x - y); const q = (f) => s[Math.min(s.length - 1, Math.round(f * (s.length - 1)))]; return [q(0.25), q(0.5), q(0.75)]; };
 const ratio = (path) => (only || !res[path].on.length ? undefined : quartiles(res[path].onCpu.map((v, k) => (v / res[path].offCpu[k] - 1) * 100)));
 let held = 0, dropped = 0;
@@ -376,7 +389,8 @@ function child(file, args, { keepAlive = false, profile = false } = {}) {
 const mb = (b) => (b / 1024 / 1024).toFixed(0);
 
 /**
- * The recorder's share of a path's CPU, from a CPU profile of a process that records (OVH_ONLY=on):
+ * The recorder's share of a path's CPU, from a CPU profile of the measured prints of a process that
+ * records (OVH_ONLY=on, OVH_PROFILE):
  * the self time of the trace modules' functions (trace.ts, redact.ts) against the rest of the
  * busy time. Both come from the same run, so what else the shared machine does changes them alike
  * — unlike a difference between two runs, which on this machine moves by ±10 %. The modules'
@@ -471,15 +485,15 @@ async function main() {
   // The recorder's share from CPU profiles of recording processes, one per path (see recorderShare).
   const share = {};
   for (const path of ['table', 'console', 'engine']) {
-    const dir = join(work, `prof-${path}`);
+    const file = join(work, `profile-${path}.json`);
     process.env.OVH_ONLY = 'on';
     process.env.OVH_PATHS = path;
-    await childProcess(overheadFile, [String(port), '5', String(PRINT_ROWS)], {
-      nodeFlags: ['--expose-gc', '--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval', '250'],
-    }).stop();
+    process.env.OVH_PROFILE = file;
+    await child(overheadFile, [String(port), String(PROFILE_REPS), String(PRINT_ROWS)]).first;
     delete process.env.OVH_ONLY;
     delete process.env.OVH_PATHS;
-    share[path] = recorderShare(join(dir, readdirSync(dir)[0]), overheadFile);
+    delete process.env.OVH_PROFILE;
+    share[path] = recorderShare(file, overheadFile);
   }
   console.log({ recorderShare: share });
   const peerMs = await child(peerFile, [String(port), String(Math.min(REPS, 3)), String(PRINT_ROWS)]).first;
@@ -582,10 +596,10 @@ shared machine differ by ±10 % or more, so a difference of a few percent betwee
 noise: hence the quartiles of the per-round ratios above.
 
 The measure that does not depend on two runs: the recorder's **share of one recording process's
-CPU profile** (\`--cpu-prof\`, 250 µs sampling; one process per path, 2 warm-up and 5 measured
-prints): the self time of the functions of \`trace.ts\` and \`redact.ts\` against the rest of the
-process's busy time (idle excluded, garbage collection included). The machine's noise slows both
-parts alike.
+CPU profile** (V8's sampling profiler through \`node:inspector\`, 250 µs; one process per path,
+profiling only its ${PROFILE_REPS} measured prints after 2 warm-up prints): the self time of the
+functions of \`trace.ts\` and \`redact.ts\` against the rest of the process's busy time (idle
+excluded, garbage collection included). The machine's noise slows both parts alike.
 
 | path | recorder self time | rest of the busy time | overhead |
 |---|---|---|---|

@@ -34,7 +34,7 @@ const OUT = 1;
 
 /**
  * The trace of one connection: a ring buffer with a byte cap (wire bytes plus a fixed overhead per
- * entry); the oldest entries are dropped and counted.
+ * entry); the oldest entries are dropped, in batches (see evictToFit), and counted.
  *
  * Memory layout, chosen because this runs for every sentence of every connection (a 100k-row print
  * included) and lives for hours: the framed, already redacted sentences are copied into large
@@ -203,7 +203,7 @@ export class TraceBuffer {
     this.dirs[i] = direction === 'out' ? OUT : IN;
     this.count++;
     this.held += length + ENTRY_OVERHEAD_BYTES;
-    while (this.held > this.capBytes && this.count > 1) this.evictOldest();
+    if (this.held > this.capBytes) this.evictToFit();
     return this.firstSeq + this.count - 1;
   }
 
@@ -247,18 +247,31 @@ export class TraceBuffer {
     return slab;
   }
 
-  private evictOldest(): void {
-    const i = this.head;
-    this.held -= this.lengths[i]! + ENTRY_OVERHEAD_BYTES;
-    const no = this.slabNos[i]!;
-    this.head = (i + 1) & (this.capacity - 1);
-    this.count--;
-    this.firstSeq++;
-    this.droppedCount++;
-    // Entries take their slabs in order, so a slab is empty once the oldest entry left lies in a
-    // later one: only then is there anything to free (no per-slab count kept on every sentence).
-    if (this.count > 0 && this.slabNos[this.head] === no) return;
-    const keep = this.count > 0 ? this.slabNos[this.head]! : this.firstSlab + this.slabs.length - 1;
+  /**
+   * Drops the oldest entries, in one batch down to a little below the cap (1/64 of it, at most
+   * 64 KiB): with a full ring this runs every few hundred sentences instead of on each one. The
+   * newest entry is kept even when it alone exceeds the cap.
+   */
+  private evictToFit(): void {
+    const target = this.capBytes - Math.min(this.capBytes >> 6, 65536);
+    const lengths = this.lengths;
+    const mask = this.capacity - 1;
+    let held = this.held;
+    let head = this.head;
+    let count = this.count;
+    while (held > target && count > 1) {
+      held -= lengths[head]! + ENTRY_OVERHEAD_BYTES;
+      head = (head + 1) & mask;
+      count--;
+    }
+    const dropped = this.count - count;
+    this.held = held;
+    this.head = head;
+    this.count = count;
+    this.firstSeq += dropped;
+    this.droppedCount += dropped;
+    // Entries take their slabs in order, so the slabs before the oldest entry's are empty.
+    const keep = this.slabNos[head]!;
     while (this.slabs.length > 1 && this.slabs[0]!.no < keep) {
       const freed = this.slabs.shift()!;
       // Every sentence in it is gone, the pending ones too: nothing left to copy there.

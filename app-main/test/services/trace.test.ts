@@ -320,7 +320,8 @@ describe('TraceBuffer', () => {
     expect(snap.entries.at(-1)!.words[1]).toBe('=.id=*999');
     expect(snap.entries[0]!.seq).toBe(t.dropped + 1);
     expect(snap.heldBytes).toBe(snap.entries.reduce((n, e) => n + e.bytes + ENTRY_OVERHEAD_BYTES, 0));
-    expect(snap.heldBytes).toBeGreaterThan(cap - 100);
+    // Dropped in batches down to 1/64 below the cap, less one entry at most.
+    expect(snap.heldBytes).toBeGreaterThan(cap - cap / 64 - 100);
   });
 
   it('recycles its slabs under churn: bounded memory, and every entry held reads back exactly', () => {
