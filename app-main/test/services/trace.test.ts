@@ -21,6 +21,28 @@ const enc = (words: string[]): Uint8Array[] => words.map((w) => encodeUtf8(w));
 const dec = (words: readonly Uint8Array[]): string[] => words.map((w) => Buffer.from(w).toString('utf8'));
 const TSHARK = '/usr/bin/tshark';
 
+/**
+ * Sentences framed back to back in one chunk, as the session receives them, with each sentence's
+ * word ranges (Reply `offsets`); `cut` bytes are taken off the end (a terminator still to come).
+ */
+function framedChunk(sentences: string[][], cut = 0): { bytes: Uint8Array; ranges: number[][] } {
+  const framed = Buffer.concat(sentences.map((w) => frameSentence(enc(w))));
+  const bytes = new Uint8Array(framed.subarray(0, framed.length - cut));
+  const ranges: number[][] = [];
+  let i = 0;
+  for (const words of sentences) {
+    const offsets: number[] = [];
+    for (const w of enc(words)) {
+      const size = w.length < 0x80 ? 1 : 2;
+      offsets.push(i + size, i + size + w.length);
+      i += size + w.length;
+    }
+    i += 1;
+    ranges.push(offsets);
+  }
+  return { bytes, ranges };
+}
+
 const meta = {
   name: 'Lab router',
   host: '10.0.0.1',
@@ -190,21 +212,13 @@ describe('redaction at capture', () => {
           '!re',
           ...ws.map(([lead, n, v]) => (lead === '.' ? `.tag=${v}` : `${lead}${n}=${v}`)),
         ]);
-        const bytes = new Uint8Array(Buffer.concat(wordLists.map((w) => frameSentence(enc(w)))));
+        const { bytes, ranges } = framedChunk(wordLists);
         const scanner = new SecretScanner();
-        let i = 0;
-        for (const words of wordLists) {
-          const offsets: number[] = [];
-          for (const w of enc(words)) {
-            const size = w.length < 0x80 ? 1 : 2;
-            offsets.push(i + size, i + size + w.length);
-            i += size + w.length;
-          }
-          i += 1;
+        wordLists.forEach((words, k) => {
           const truth = redactWords(enc(words), 'in') !== undefined;
-          expect(rangesHoldSecret(bytes, offsets)).toBe(truth);
-          expect(scanner.holdsSecret(bytes, offsets)).toBe(truth);
-        }
+          expect(rangesHoldSecret(bytes, ranges[k]!)).toBe(truth);
+          expect(scanner.holdsSecret(bytes, ranges[k]!)).toBe(truth);
+        });
       }),
       { seed: 11, numRuns: 2000 },
     );
@@ -224,19 +238,9 @@ describe('redaction at capture', () => {
         ...Array.from({ length: 3 }, (_, k) => ['!re', `=.id=*${k}`, `=${harmless!}=v${k}`, '.tag=t1']),
         ['!re', '=.id=*9', `=${secret!}=hunter2`, '.tag=t1'],
       ];
-      const bytes = new Uint8Array(Buffer.concat(rows.map((w) => frameSentence(enc(w)))));
+      const { bytes, ranges } = framedChunk(rows);
       const scanner = new SecretScanner();
-      const answers: boolean[] = [];
-      let i = 0;
-      for (const words of rows) {
-        const offsets: number[] = [];
-        for (const w of enc(words)) {
-          offsets.push(i + 1, i + 1 + w.length);
-          i += 1 + w.length;
-        }
-        i += 1;
-        answers.push(scanner.holdsSecret(bytes, offsets));
-      }
+      const answers = ranges.map((offsets) => scanner.holdsSecret(bytes, offsets));
       expect(answers, `${harmless} then ${secret}`).toEqual([false, false, false, true]);
     }
   });
@@ -270,21 +274,8 @@ describe('TraceBuffer', () => {
   it('records a received sentence straight from its chunk (Reply ranges), byte for byte; secrets still redacted', () => {
     /** Sentences framed back to back in one chunk, as the session hands them out. */
     const chunk = (sentences: string[][], cut = 0) => {
-      const framed = Buffer.concat(sentences.map((w) => frameSentence(enc(w))));
-      const bytes = new Uint8Array(framed.subarray(0, framed.length - cut));
-      const replies: Reply[] = [];
-      let i = 0;
-      for (const words of sentences) {
-        const offsets: number[] = [];
-        for (const w of enc(words)) {
-          const size = w.length < 0x80 ? 1 : 2;
-          offsets.push(i + size, i + size + w.length);
-          i += size + w.length;
-        }
-        i += 1;
-        replies.push(Reply.fromRanges(bytes, offsets));
-      }
-      return replies;
+      const { bytes, ranges } = framedChunk(sentences, cut);
+      return ranges.map((offsets) => Reply.fromRanges(bytes, offsets));
     };
     const long = 'x'.repeat(300); // a two-byte prefix
     const sentences = [
@@ -338,18 +329,8 @@ describe('TraceBuffer', () => {
         `=comment=${'c'.repeat(Math.floor(random() * 300))}`,
         '.tag=t1',
       ]);
-      const bytes = new Uint8Array(Buffer.concat(rows.map((w) => frameSentence(enc(w)))));
-      let i = 0;
-      for (const words of rows) {
-        const offsets: number[] = [];
-        for (const w of enc(words)) {
-          const size = w.length < 0x80 ? 1 : 2;
-          offsets.push(i + size, i + size + w.length);
-          i += size + w.length;
-        }
-        i += 1;
-        recorded.set(t.recordReply(Reply.fromRanges(bytes, offsets), round), words);
-      }
+      const { bytes, ranges } = framedChunk(rows);
+      rows.forEach((words, k) => recorded.set(t.recordReply(Reply.fromRanges(bytes, ranges[k]!), round), words));
       if (random() < 0.3) recorded.set(t.recordWords('out', enc(['/x', `=n=${round}`]), round), ['/x', `=n=${round}`]);
       expect((t as unknown as { slabs: unknown[] }).slabs.length).toBeLessThanOrEqual(cap / (16 * 1024) + 2);
       if (round % 50 === 49) {
