@@ -528,7 +528,7 @@ async function main() {
   // At most ~13 rows: every k-th sample, and the last.
   const every = Math.max(1, Math.ceil(load.samples.length / 12));
   const memRows = load.samples
-    .filter((_, i, all) => i % every === 0 || i === all.length - 1)
+    .filter((s, i, all) => i % every === 0 || (i === all.length - 1 && s.t.toFixed(0) !== all[every * Math.floor(i / every)]?.t.toFixed(0)))
     .map((s) => `| ${s.t.toFixed(0)} | ${mb(s.rss)} | ${mb(s.heap)} | ${mb(s.traceHeld)} |`)
     .join('\n');
   const lagOk = load.lag.p99 < 25;
@@ -621,7 +621,9 @@ ${(ovh.engineOn / peerMs).toFixed(2)}x.
   console.log(`\n${section}`);
   if (WRITE) writeSection(section, { heading: '## Main process', endMarker: '<!-- main-bench:end -->' });
   rmSync(work, { recursive: true, force: true });
-  if (!lagOk || ovhTable >= 10) {
+  // The overhead verdict uses the profile share of the app's paths (services: table and console):
+  // differences between runs are noise-bound here (see the section's text).
+  if (!lagOk || share.table.pct >= 10 || share.console.pct >= 10) {
     console.log('target missed');
     process.exitCode = 1;
   }
