@@ -528,7 +528,10 @@ async function main() {
   // At most ~13 rows: every k-th sample, and the last.
   const every = Math.max(1, Math.ceil(load.samples.length / 12));
   const memRows = load.samples
-    .filter((s, i, all) => i % every === 0 || (i === all.length - 1 && s.t.toFixed(0) !== all[every * Math.floor(i / every)]?.t.toFixed(0)))
+    .filter(
+      (s, i, all) =>
+        i % every === 0 || (i === all.length - 1 && s.t.toFixed(0) !== all[every * Math.floor(i / every)]?.t.toFixed(0)),
+    )
     .map((s) => `| ${s.t.toFixed(0)} | ${mb(s.rss)} | ${mb(s.heap)} | ${mb(s.traceHeld)} |`)
     .join('\n');
   const lagOk = load.lag.p99 < 25;
