@@ -395,8 +395,8 @@ const mb = (b) => (b / 1024 / 1024).toFixed(0);
  * busy time. Both come from the same run, so what else the shared machine does changes them alike
  * — unlike a difference between two runs, which on this machine moves by ±10 %. The modules'
  * extents in the bundle come from esbuild's `// path` comments. Code the optimiser inlined from
- * these modules into others counts as the others' (the Session hands sentences over through a
- * closure call, which is not inlined into the engine; see the profile's onReceived).
+ * these modules into others counts as the others' (an underestimate; in the profiles taken while
+ * building this, recordReply, holdsSecret and flushPending showed up as functions of their own).
  */
 function recorderShare(profileFile, bundleFile) {
   const lines = readFileSync(bundleFile, 'utf8').split('\n');
