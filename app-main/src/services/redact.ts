@@ -128,35 +128,12 @@ function wordHoldsSecret(bytes: Uint8Array, a: number, e: number): number {
     const next = bytes[k + 1]! | 0x20;
     const hint = c === 0x70 ? next === 0x61 || next === 0x73 || next === 0x72 : next === 0x65 || next === 0x68;
     if (!hint) continue;
-    if (!nameIsSecret(bytes, a, e)) continue;
+    // The exact check of the whole name: -1 when harmless, else where its value starts.
     const at = secretValueStart(bytes, false, a, e);
-    return at >= 0 && at < e ? SECRET_VALUE : SECRET_NAME_EMPTY_VALUE;
+    if (at < 0) continue;
+    return at < e ? SECRET_VALUE : SECRET_NAME_EMPTY_VALUE;
   }
   return NOT_SECRET_NAME; // no `=` at all: a bare name has no value to hide
-}
-
-/** True when the word's property name (up to its first `=`) holds a secret pattern. */
-function nameIsSecret(bytes: Uint8Array, a: number, e: number): boolean {
-  // The name starts as in secretValueStart: `=name`, `?name`, `?=name`, `?<name`, `?>name`.
-  let k = a + 1;
-  if (bytes[a] === Q) {
-    const op = bytes[k];
-    if (op === EQ || op === 0x3c || op === 0x3e) k++;
-  }
-  let split = -1;
-  for (let i = k; i < e; i++) {
-    if (bytes[i] === EQ) {
-      split = i;
-      break;
-    }
-  }
-  if (split <= k) return false;
-  for (let i = k; i + 2 < split; i++) {
-    const c = bytes[i]! | 0x20;
-    if (c === 0x70 && anyAt(bytes, i, split, P_PATTERNS)) return true;
-    if (c === 0x73 && anyAt(bytes, i, split, S_PATTERNS)) return true;
-  }
-  return false;
 }
 
 /** Entries of a SecretScanner's table; a power of two. */
@@ -175,8 +152,10 @@ const TEMPLATE_MAX_WORDS = 64;
  * Why: every received sentence is scanned while a trace records, and byte by byte the names cost
  * about as much as decoding the sentence did (callgrind: ≈ 3,000 instructions for a 12-word
  * `/interface/print` reply, a quarter of the engine's own work). But the replies of a print or a
- * listen repeat the same dozen names row after row. So a harmless name is remembered as little-
- * endian 32-bit pieces of `name=`, keyed by its word position and first four bytes; a later word
+ * listen repeat the same dozen names row after row. So the last fully remembered row is kept as a
+ * template and a row of the same word count is compared with it word by word (matchesTemplate);
+ * failing that, each harmless name is remembered as little-endian 32-bit pieces of `name=`, keyed
+ * by its word position and first four bytes; a later word
  * whose first `length` bytes equal those pieces has the same name — the remembered bytes hold no
  * `=` before the last, so the name ends at the same place — and needs no scan: a few 32-bit
  * comparisons instead of a loop over every byte. A name with a secret pattern is never remembered,
