@@ -130,6 +130,62 @@ describe('saved connections', () => {
     expect(store.items.get(b.id)).toBe('pw-a');
   });
 
+  // Issue 11 A: the copy number was cut off by the 100-character limit, so every candidate name
+  // was the same and the search for a free one never ended (the main process froze).
+  it('duplicates connections with long names: every copy name is unique and within 100 characters', async () => {
+    const s = await start();
+    const long = await s.handlers['connections:save']({ input: input({ name: 'N'.repeat(93) }) });
+    const full = await s.handlers['connections:save']({ input: input({ name: 'M'.repeat(100) }) });
+    const copies = [];
+    for (let i = 0; i < 12; i++) copies.push(await s.handlers['connections:duplicate']({ id: long.id }));
+    for (let i = 0; i < 3; i++) copies.push(await s.handlers['connections:duplicate']({ id: full.id }));
+    const names = (await s.handlers['connections:list']({})).connections.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n.length).toBeLessThanOrEqual(100);
+    expect(copies[0]!.name).toBe(`${'N'.repeat(93)} (copy)`);
+    expect(copies[1]!.name).toBe(`${'N'.repeat(91)} (copy 2)`);
+    expect(copies[11]!.name).toBe(`${'N'.repeat(90)} (copy 12)`);
+    expect(copies[12]!.name).toBe(`${'M'.repeat(93)} (copy)`);
+    // A copy of a copy stays within the limit too, and the store still loads after a restart.
+    const again = await s.handlers['connections:duplicate']({ id: copies[11]!.id });
+    expect(again.name.length).toBeLessThanOrEqual(100);
+    await s.dispose();
+    const s2 = await start();
+    expect((await s2.handlers['connections:list']({})).notices).toEqual([]);
+  });
+
+  // Issue 11 B: both saves read the same entry, awaited, and the second wrote to index -1 of the
+  // list: acknowledged, yet lost (40 of 40 tries).
+  it('two saves of one connection that arrive together are both applied in order', async () => {
+    const s = await start();
+    const a = await s.handlers['connections:save']({ input: input({ transport: 'tls-pinned' }) });
+    for (let i = 0; i < 5; i++) {
+      const [first, second] = await Promise.all([
+        s.handlers['connections:save']({ id: a.id, input: input({ transport: 'tls-pinned', notes: `first ${i}` }) }),
+        s.handlers['connections:save']({ id: a.id, input: input({ transport: 'tls-pinned', notes: `second ${i}` }) }),
+      ]);
+      expect(first.notes).toBe(`first ${i}`);
+      expect(second.notes).toBe(`second ${i}`);
+      const listed = (await s.handlers['connections:list']({})).connections.filter((c) => c.id === a.id);
+      expect(listed.map((c) => c.notes)).toEqual([`second ${i}`]);
+    }
+    // A save and a trust together: the pin and the new notes both stay.
+    const fp = 'ab'.repeat(32);
+    await Promise.all([
+      s.handlers['connections:save']({ id: a.id, input: input({ transport: 'tls-pinned', notes: 'with pin' }) }),
+      s.handlers['connections:trust']({ id: a.id, fingerprint256: fp }),
+    ]);
+    const after = (await s.handlers['connections:list']({})).connections.find((c) => c.id === a.id);
+    expect(after).toMatchObject({ notes: 'with pin', fingerprint256: Array(32).fill('AB').join(':') });
+    await s.dispose();
+    const file = JSON.parse(readFileSync(join(tmp.dir, 'connections.json'), 'utf8')) as {
+      connections: { id: string; notes: string; fingerprint256?: string }[];
+    };
+    expect(file.connections.filter((c) => c.id === a.id)).toEqual([
+      expect.objectContaining({ notes: 'with pin', fingerprint256: Array(32).fill('AB').join(':') }),
+    ]);
+  });
+
   it('deleting a connection removes its secret and its history file', async () => {
     const s = await start();
     const a = await s.handlers['connections:save']({ input: input({ password: 'pw' }) });
