@@ -110,13 +110,27 @@ const connectionInput = z.object({
   password: text(LIMITS.password).nullable().optional(),
 });
 
+/**
+ * A record whose keys match `key`. zod skips an own `__proto__` key without a word (copying it
+ * would set the prototype), so the call answered ok and the entry was gone (issue 11 G); it is
+ * refused by name here instead.
+ */
+const recordOf = <V extends z.ZodType>(key: z.ZodType<string, string>, value: V) =>
+  z.preprocess(
+    (input, ctx) => {
+      if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__'))
+        ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'is not allowed as a key', input });
+      return input;
+    },
+    z.record(key, value),
+  );
+
 const settingsPatch = z.object({
   theme: z.enum(themes).optional(),
-  tableColumns: z
-    .record(
-      nonEmpty(LIMITS.menuPath),
-      z.array(nonEmpty(LIMITS.name)).max(LIMITS.columns, `must list at most ${LIMITS.columns} columns`),
-    )
+  tableColumns: recordOf(
+    menuPath,
+    z.array(nonEmpty(LIMITS.name)).max(LIMITS.columns, `must list at most ${LIMITS.columns} columns`),
+  )
     .refine((columns) => Object.keys(columns).length <= LIMITS.columnMenus, `must hold at most ${LIMITS.columnMenus} menus`)
     .optional(),
   lastSelectedConnectionId: id.optional(),

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionInput } from '../../src/common/contract';
+import { dispatch } from '../../src/bridge/dispatch';
 import { createServices, KeychainUnavailableError, MemoryCredentialStore, type Services } from '../../src/services/index';
 import { EventLog, failure, readAllFiles, tempDir } from './helpers';
 
@@ -296,6 +297,17 @@ describe('settings and app info', () => {
     await s.dispose();
     const s2 = await start();
     expect((await s2.handlers['settings:get']({})).theme).toBe('dark');
+  });
+
+  // Issue 11 G: JSON.parse makes "__proto__" an own key; copying it into a record set the
+  // prototype instead, so the call answered ok and the entry was gone.
+  it('settings:set refuses __proto__ as a menu key instead of dropping it', async () => {
+    const s = await start();
+    const hostile = JSON.parse('{"tableColumns":{"__proto__":["name"],"/ip/address":["address"]}}') as unknown;
+    const r = await dispatch(s.handlers, 'settings:set', hostile);
+    expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(!r.ok && r.error.message).toMatch(/__proto__/);
+    expect(await s.handlers['settings:get']({})).toEqual({ theme: 'system', tableColumns: {} });
   });
 
   it('a damaged settings file is moved aside and defaults are used', async () => {
