@@ -1,34 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ConnectionsSnapshot, SavedConnection } from '../common/contract';
+import { CODE_PAGES, TRANSPORTS } from '../bridge/schemas';
+import type { ConnectionInput, ConnectionsSnapshot, SavedConnection } from '../common/contract';
+import { LIMITS } from '../common/limits';
 import { BridgeFailure, notFound, validationError } from './errors';
 import type { SecretVault } from './secrets';
 import { readJsonFile, SerialWriter, type AtomicWriteOptions } from './storage';
-import {
-  CODE_PAGES,
-  normalizeFingerprint256,
-  requireId,
-  TRANSPORTS,
-  validateConnectionInput,
-  type ValidConnectionInput,
-} from './validation';
 
 export const CONNECTIONS_FILE = 'connections.json';
 const FILE_VERSION = 1;
 /** Longest connection name, in UTF-16 code units. */
-const NAME_MAX = 100;
+const NAME_MAX = LIMITS.name;
 
 const storedSchema = z.object({
   id: z.string().min(1).max(200),
   name: z.string().min(1).max(NAME_MAX),
   host: z.string().min(1).max(253),
   port: z.number().int().min(1).max(65535),
-  transport: z.enum(TRANSPORTS as [SavedConnection['transport'], ...SavedConnection['transport'][]]),
+  transport: z.enum(TRANSPORTS),
   fingerprint256: z.string().optional(),
   user: z.string().max(100),
   group: z.string().max(100),
-  codePage: z.enum(CODE_PAGES as [SavedConnection['codePage'], ...SavedConnection['codePage'][]]),
+  codePage: z.enum(CODE_PAGES),
   notes: z.string().max(10_000),
   /** A password for this connection is in the OS keychain (never the password itself). */
   passwordInKeychain: z.boolean(),
@@ -42,6 +36,23 @@ const fileSchema = z.object({
   version: z.literal(FILE_VERSION),
   connections: z.array(storedSchema),
 });
+
+interface ValidConnectionInput extends Required<Omit<ConnectionInput, 'fingerprint256' | 'password'>> {
+  fingerprint256: string | undefined;
+  /** undefined keeps, null removes, a string replaces. */
+  password: string | null | undefined;
+}
+
+function withDefaults(input: ConnectionInput): ValidConnectionInput {
+  return {
+    ...input,
+    fingerprint256: input.fingerprint256,
+    group: input.group ?? '',
+    codePage: input.codePage ?? 'windows-1252',
+    notes: input.notes ?? '',
+    password: input.password,
+  };
+}
 
 export interface ConnectionStoreDeps {
   dataDir: string;
@@ -217,10 +228,11 @@ export class ConnectionStore {
     }
   }
 
-  async save(id: string | undefined, input: unknown): Promise<SavedConnection> {
-    const v = validateConnectionInput(input);
+  /** `input` as parsed by the bridge schema (app-main/src/bridge/schemas.ts): checked and normalised. */
+  async save(id: string | undefined, input: ConnectionInput): Promise<SavedConnection> {
+    const v = withDefaults(input);
     if (id === undefined) return this.saveNew(v);
-    return this.serial(requireId(id), () => this.update(id, v));
+    return this.serial(id, () => this.update(id, v));
   }
 
   private async saveNew(v: ValidConnectionInput): Promise<SavedConnection> {
@@ -296,7 +308,7 @@ export class ConnectionStore {
    * setting"); if the keychain cannot be read the copy has no password and a notice says so.
    */
   async duplicate(id: string): Promise<SavedConnection> {
-    return this.serial(requireId(id), () => this.duplicateNow(id));
+    return this.serial(id, () => this.duplicateNow(id));
   }
 
   private async duplicateNow(id: string): Promise<SavedConnection> {
@@ -326,7 +338,7 @@ export class ConnectionStore {
 
   /** Removes the connection and its password (keychain and this run's memory). */
   async delete(id: string): Promise<void> {
-    return this.serial(requireId(id), () => this.deleteNow(id));
+    return this.serial(id, () => this.deleteNow(id));
   }
 
   private async deleteNow(id: string): Promise<void> {
@@ -345,11 +357,12 @@ export class ConnectionStore {
   }
 
   /** Pins the certificate the user accepted (trust on first use, or after a change). */
-  async trust(id: string, fingerprint: unknown): Promise<SavedConnection> {
-    return this.serial(requireId(id), () => this.trustNow(id, fingerprint));
+  /** `fingerprint` in the contract's form (colon-separated upper-case hex), as the schema leaves it. */
+  async trust(id: string, fingerprint: string): Promise<SavedConnection> {
+    return this.serial(id, () => this.trustNow(id, fingerprint));
   }
 
-  private async trustNow(id: string, fingerprint: unknown): Promise<SavedConnection> {
+  private async trustNow(id: string, fingerprint: string): Promise<SavedConnection> {
     const s = this.stored(id);
     if (s.transport !== 'tls-pinned')
       throw validationError(
@@ -357,8 +370,7 @@ export class ConnectionStore {
         `"${s.name}" does not use the tls-pinned transport`,
         'Only tls-pinned connections pin a certificate.',
       );
-    const fp = normalizeFingerprint256(fingerprint);
-    const next: Stored = { ...s, fingerprint256: fp, updatedAt: this.stamp() };
+    const next: Stored = { ...s, fingerprint256: fingerprint, updatedAt: this.stamp() };
     this.replace(s, next);
     await this.persist();
     this.emitChanged();

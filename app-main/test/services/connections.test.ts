@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionInput } from '../../src/common/contract';
 import { dispatch } from '../../src/bridge/dispatch';
 import { createServices, KeychainUnavailableError, MemoryCredentialStore, type Services } from '../../src/services/index';
-import { EventLog, failure, readAllFiles, tempDir } from './helpers';
+import { callFailure, EventLog, failure, readAllFiles, tempDir } from './helpers';
 
 const input = (over: Partial<ConnectionInput> = {}): ConnectionInput => ({
   name: 'Core router',
@@ -77,11 +77,15 @@ describe('saved connections', () => {
     const changed = await events.wait('connections:changed', (p) => p.connections.length === 2, 2000, true);
     expect(changed.connections.map((c) => c.name)).toEqual(['Demo router', 'Core router']);
 
-    const updated = await s.handlers['connections:save']({
+    // Through the bridge, which normalises the host.
+    const updated = await dispatch(s.handlers, 'connections:save', {
       id: saved.id,
       input: input({ name: 'Core 2', host: 'Router.Example.NET' }),
     });
-    expect(updated).toMatchObject({ id: saved.id, name: 'Core 2', host: 'router.example.net', hasPassword: true });
+    expect(updated).toMatchObject({
+      ok: true,
+      value: { id: saved.id, name: 'Core 2', host: 'router.example.net', hasPassword: true },
+    });
     expect(store.items.get(saved.id)).toBe('Sup3r-Secret!'); // undefined keeps it
 
     await s.handlers['connections:save']({ id: saved.id, input: input({ password: null }) });
@@ -93,26 +97,40 @@ describe('saved connections', () => {
   it('refuses bad input with a message naming the field', async () => {
     const s = await start();
     const cases: [Partial<ConnectionInput> | Record<string, unknown>, string, RegExp][] = [
-      [{ name: '  ' }, 'name', /name is required/],
-      [{ host: 'bad host' }, 'host', /not a valid host name/],
+      [{ name: '  ' }, 'name', /^The name is required\.$/],
+      [{ name: 'N'.repeat(101) }, 'name', /^The name is longer than 100 characters\.$/],
+      [{ name: 'a\u0007b' }, 'name', /must not contain control characters/],
+      [{ host: 'bad host' }, 'host', /^The host is not a valid host name/],
       [{ host: '300.1.1.1' }, 'host', /not a valid IPv4/],
       [{ host: 'http://x' }, 'host', /not a valid host/],
-      [{ port: 0 }, 'port', /between 1 and 65535/],
+      [{ port: 0 }, 'port', /^The port must be between 1 and 65535\.$/],
       [{ port: 70000 }, 'port', /between 1 and 65535/],
       [{ port: 1.5 }, 'port', /whole number/],
-      [{ transport: 'ssh' as never }, 'transport', /transport must be one of/],
-      [{ user: '' }, 'user', /user is required/],
+      [{ transport: 'ssh' as never }, 'transport', /^The transport must be one of plain, tls-verify/],
+      [{ user: '' }, 'user', /^The user name is required/],
       [{ fingerprint256: 'AB:CD' }, 'fingerprint256', /64 hex digits/],
-      [{ codePage: 'utf-16' as never }, 'codePage', /codePage must be one of/],
+      [{ fingerprint256: 'ab'.repeat(32) }, 'fingerprint256', /only applies to the tls-pinned transport/],
+      [{ codePage: 'utf-16' as never }, 'codePage', /^The code page must be one of/],
+      [{ password: 'p'.repeat(1001) }, 'password', /^The password is longer than 1,000 characters\.$/],
+      [{ password: 'a\u0000b' }, 'password', /NUL/],
     ];
     for (const [over, field, message] of cases) {
-      const f = await failure(() => s.handlers['connections:save']({ input: input(over as Partial<ConnectionInput>) }));
+      const f = await callFailure(s, 'connections:save', { input: input(over as Partial<ConnectionInput>) });
       expect(f.code, field).toBe('VALIDATION');
-      expect(f.detail?.['field']).toBe(field);
+      expect(f.detail?.['field']).toBe(`input.${field}`);
       expect(f.message).toMatch(message);
     }
+    // What the schema leaves is trimmed and normalised.
+    const trimmed = await dispatch(s.handlers, 'connections:save', {
+      input: input({ name: '  Edge  ', user: ' admin ', host: 'Router.Example.NET', fingerprint256: '' }),
+    });
+    expect(trimmed).toMatchObject({ ok: true, value: { name: 'Edge', user: 'admin', host: 'router.example.net' } });
+    expect(trimmed.ok && trimmed.value).not.toHaveProperty('fingerprint256');
     // IPv6 with and without brackets.
-    expect((await s.handlers['connections:save']({ input: input({ host: '[FE80::1]' }) })).host).toBe('fe80::1');
+    expect(await dispatch(s.handlers, 'connections:save', { input: input({ host: '[FE80::1]' }) })).toMatchObject({
+      ok: true,
+      value: { host: 'fe80::1' },
+    });
     expect((await failure(() => s.handlers['connections:save']({ id: 'nope', input: input() }))).code).toBe('NOT_FOUND');
   });
 
@@ -171,7 +189,7 @@ describe('saved connections', () => {
       expect(listed.map((c) => c.notes)).toEqual([`second ${i}`]);
     }
     // A save and a trust together: the pin and the new notes both stay.
-    const fp = 'ab'.repeat(32);
+    const fp = Array(32).fill('AB').join(':');
     await Promise.all([
       s.handlers['connections:save']({ id: a.id, input: input({ transport: 'tls-pinned', notes: 'with pin' }) }),
       s.handlers['connections:trust']({ id: a.id, fingerprint256: fp }),
@@ -199,14 +217,16 @@ describe('saved connections', () => {
   it('pins a certificate only on tls-pinned connections; moving the host drops the pin', async () => {
     const s = await start();
     const plain = await s.handlers['connections:save']({ input: input({ transport: 'plain', port: 8728 }) });
-    expect((await failure(() => s.handlers['connections:trust']({ id: plain.id, fingerprint256: 'AA'.repeat(32) }))).code).toBe(
-      'VALIDATION',
-    );
+    expect(
+      (await failure(() => s.handlers['connections:trust']({ id: plain.id, fingerprint256: 'AA:'.repeat(31) + 'AA' }))).code,
+    ).toBe('VALIDATION');
     const pinned = await s.handlers['connections:save']({ input: input({ transport: 'tls-pinned' }) });
-    const trusted = await s.handlers['connections:trust']({ id: pinned.id, fingerprint256: 'ab'.repeat(32) });
-    expect(trusted.fingerprint256).toBe(Array(32).fill('AB').join(':'));
+    const trusted = await dispatch(s.handlers, 'connections:trust', { id: pinned.id, fingerprint256: 'ab'.repeat(32) });
+    if (!trusted.ok) throw new Error(trusted.error.message);
+    const pin = (trusted.value as { fingerprint256?: string }).fingerprint256;
+    expect(pin).toBe(Array(32).fill('AB').join(':'));
     const same = await s.handlers['connections:save']({ id: pinned.id, input: input({ transport: 'tls-pinned', notes: 'x' }) });
-    expect(same.fingerprint256).toBe(trusted.fingerprint256);
+    expect(same.fingerprint256).toBe(pin);
     const moved = await s.handlers['connections:save']({
       id: pinned.id,
       input: input({ transport: 'tls-pinned', host: '192.0.2.99' }),
@@ -290,10 +310,17 @@ describe('settings and app info', () => {
     expect(await s.handlers['settings:get']({})).toEqual({ theme: 'system', tableColumns: {} });
     const next = await s.handlers['settings:set']({ theme: 'dark', tableColumns: { '/interface': ['name', 'type'] } });
     expect(next).toEqual({ theme: 'dark', tableColumns: { '/interface': ['name', 'type'] } });
-    const f = await failure(() => s.handlers['settings:set']({ theme: 'purple' as never }));
-    expect(f).toMatchObject({ code: 'VALIDATION', detail: { field: 'theme' } });
-    const g = await failure(() => s.handlers['settings:set']({ colour: 'x' } as never));
-    expect(g.message).toMatch(/unknown setting "colour"/);
+    const f = await callFailure(s, 'settings:set', { theme: 'purple' });
+    expect(f).toMatchObject({
+      code: 'VALIDATION',
+      detail: { field: 'theme' },
+      message: 'The theme must be one of system, light, dark.',
+    });
+    const g = await callFailure(s, 'settings:set', { colour: 'x' });
+    expect(g).toMatchObject({ detail: { field: 'colour' }, message: 'There is no setting named "colour".' });
+    const h = await callFailure(s, 'settings:set', { tableColumns: { interface: ['name'] } });
+    expect(h).toMatchObject({ detail: { field: 'tableColumns.interface' } });
+    expect(h.message).toMatch(/is not a menu path/);
     await s.dispose();
     const s2 = await start();
     expect((await s2.handlers['settings:get']({})).theme).toBe('dark');
