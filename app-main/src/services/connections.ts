@@ -13,17 +13,18 @@ const FILE_VERSION = 1;
 /** Longest connection name, in UTF-16 code units. */
 const NAME_MAX = LIMITS.name;
 
+// The file holds what the bridge let through: the same limits (app-main/src/common/limits.ts).
 const storedSchema = z.object({
-  id: z.string().min(1).max(200),
+  id: z.string().min(1).max(LIMITS.id),
   name: z.string().min(1).max(NAME_MAX),
-  host: z.string().min(1).max(253),
+  host: z.string().min(1).max(LIMITS.host),
   port: z.number().int().min(1).max(65535),
   transport: z.enum(TRANSPORTS),
   fingerprint256: z.string().optional(),
-  user: z.string().max(100),
-  group: z.string().max(100),
+  user: z.string().max(LIMITS.user),
+  group: z.string().max(LIMITS.group),
   codePage: z.enum(CODE_PAGES),
-  notes: z.string().max(10_000),
+  notes: z.string().max(LIMITS.notes),
   /** A password for this connection is in the OS keychain (never the password itself). */
   passwordInKeychain: z.boolean(),
   demo: z.boolean().optional(),
