@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Api, HostClientMessage } from '../../app-main/src/common/contract';
 import { CALL_NAMES } from '../src/bridge/channels';
 import { createHostClient } from '../src/bridge/host-client';
-import { resolveBridge, tokenFromHash } from '../src/bridge/resolve';
+import { resolveBridge, takeToken, tokenFromHash } from '../src/bridge/resolve';
 import { createFakeApi } from '../src/bridge/fake';
 
 /** A WebSocket double: records what the client sends and lets the test open, answer and drop. */
@@ -131,5 +131,22 @@ describe('browser-host bridge client', () => {
     expect(resolveBridge(none)).toEqual({ kind: 'none', reason: 'no-token' });
     expect(tokenFromHash('#token=abc%2Bdef')).toBe('abc+def');
     expect(tokenFromHash('#other=1')).toBeUndefined();
+  });
+
+  // Issue 11 (15): the token stayed in the address bar, the history and any copied link.
+  it('takes the token out of the address once read; a reload of the tab still finds it', () => {
+    window.sessionStorage.clear();
+    window.history.replaceState(null, '', '/index.html?x=1#token=s3cr%2Bt&view=console');
+    expect(takeToken(window)).toBe('s3cr+t');
+    expect(window.location.hash).toBe('#view=console');
+    expect(window.location.search).toBe('?x=1');
+    expect(window.location.href).not.toMatch(/s3cr/);
+    // A reload: the address has no token any more, this tab's session storage has it.
+    expect(takeToken(window)).toBe('s3cr+t');
+    window.history.replaceState(null, '', '/#token=other');
+    expect(takeToken(window)).toBe('other');
+    expect(window.location.hash).toBe('');
+    window.sessionStorage.clear();
+    expect(takeToken(window)).toBeUndefined();
   });
 });

@@ -73,24 +73,129 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/**
+ * Argument names in the words a user knows them by: an error reads "The host is not a valid host
+ * name", not "connections:save: input.host: …". The path stays in `detail.field` for forms.
+ */
+const FIELD_WORDS: Readonly<Record<string, string>> = {
+  input: 'the connection settings',
+  options: 'the replay options',
+  id: 'the connection',
+  name: 'the name',
+  host: 'the host',
+  port: 'the port',
+  transport: 'the transport',
+  fingerprint256: 'the certificate fingerprint',
+  user: 'the user name',
+  group: 'the group',
+  codePage: 'the code page',
+  notes: 'the notes',
+  password: 'the password',
+  theme: 'the theme',
+  tableColumns: 'the table columns',
+  lastSelectedConnectionId: 'the last selected connection',
+  connectionId: 'the router',
+  connectionIds: 'the list of routers',
+  words: 'the sentence',
+  commandId: 'the command',
+  search: 'the search text',
+  limit: 'the limit',
+  path: 'the menu path',
+  query: 'the query',
+  proplist: 'the property list',
+  mode: 'the mode',
+  resyncSeconds: 'the resync interval',
+  tableId: 'the table',
+  sinceSeq: 'the first sequence number',
+  format: 'the format',
+  fileName: 'the file name',
+  content: 'the file',
+  argument: 'the argument name',
+  stopOnFirstError: '"stop on first error"',
+  confirmed: 'the confirmation',
+  timeoutSeconds: 'the time limit',
+  broadcastId: 'the broadcast',
+  sourceId: 'the source trace',
+  targetId: 'the target router',
+  seqs: 'the selection of sentences',
+  confirmedWrites: 'the confirmed sentences',
+  maxStreamReplies: 'the reply limit of a stream',
+  maxStreamMs: 'the time limit of a stream',
+  timeoutMs: 'the time limit of a sentence',
+  ignoreVolatile: '"ignore volatile"',
+  description: 'the description',
+};
+
+const ITEM_WORDS: Readonly<Record<string, string>> = {
+  words: 'word',
+  connectionIds: 'router',
+  query: 'query word',
+  proplist: 'property',
+  path: 'name',
+  seqs: 'sentence',
+  confirmedWrites: 'sentence',
+};
+
+/** "The host", "Word 2 of the sentence", "The columns of /interface", "The arguments". */
+export function describeField(path: readonly PropertyKey[]): string {
+  let words = 'the arguments';
+  let parent: string | undefined;
+  for (const key of path) {
+    if (typeof key === 'number') {
+      words = `${ITEM_WORDS[parent ?? ''] ?? 'item'} ${key + 1} of ${words}`;
+    } else {
+      const name = String(key);
+      words = parent === 'tableColumns' ? `the columns of ${name}` : (FIELD_WORDS[name] ?? `"${name}"`);
+      parent = name;
+    }
+  }
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** The first issue, as a `VALIDATION` error naming the field (never the value: it may be a password). */
 export function validationError(channel: CallName, error: z.ZodError): BridgeError {
   const issue = error.issues[0];
-  const field = issue ? formatPath(issue.path) || 'args' : 'args';
-  const reason = issue?.message ?? 'is invalid';
+  const path = issue?.path ?? [];
+  const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+  const field = unknownKey ?? (formatPath(path) || 'args');
+  // A record key that fails its schema: the key schema's own message says why.
+  const reason = (issue?.code === 'invalid_key' ? issue.issues[0]?.message : issue?.message) ?? 'is invalid';
   const more =
     error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
-  return {
+  // An unknown key has no field to describe: the message is the whole sentence.
+  const sentence =
+    unknownKey === undefined ? `${describeField(path)} ${reason}` : reason.charAt(0).toUpperCase() + reason.slice(1);
+  const out: BridgeError = {
     code: 'VALIDATION',
-    message: `${channel}: ${field}: ${reason}${more}`,
+    message: `${sentence}${more}.`,
     detail: { channel, field },
   };
+  const hint = issue?.code === 'custom' ? (issue.params as { hint?: unknown } | undefined)?.hint : undefined;
+  if (typeof hint === 'string') out.hint = hint;
+  return out;
 }
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  object: 'must be an object',
+  array: 'must be a list',
+  string: 'must be text',
+  number: 'must be a number',
+  int: 'must be a whole number',
+  boolean: 'must be true or false',
+  record: 'must be an object',
+};
+
+/** Predicates for issues whose schema gave no message of its own (zod's would be "Invalid input: …"). */
+const predicate: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type')
+    return issue.input === undefined ? 'is required' : (TYPE_WORDS[issue.expected] ?? `must be ${issue.expected}`);
+  return 'is not valid';
+};
 
 /** Validates arguments of a known call; the typed value or a `VALIDATION` error. */
 export function parseArgs<K extends CallName>(channel: K, args: unknown): Result<CallArgs<K>> {
   const schema = callSchemas[channel] as z.ZodType<CallArgs<K>, unknown>;
-  const parsed = schema.safeParse(args);
+  const parsed = schema.safeParse(args, { error: predicate });
   return parsed.success ? { ok: true, value: parsed.data } : failure(validationError(channel, parsed.error));
 }
 

@@ -7,58 +7,60 @@
  * optionality and the key set of nested objects (`SameShape` below), so changing the contract
  * without changing the schema — or the reverse — fails `tsc`.
  *
- * Unknown keys are stripped (zod's default), so handlers only ever see contract fields. Error
- * messages never echo the received value: an argument may be a password.
+ * These schemas are the only gate (issue 11): the semantic rules (a host name's labels, words of a
+ * sentence, a menu path in API form, distinct routers) are refinements here, with the bounds of
+ * `LIMITS` (app-main/src/common/limits.ts), and services receive the parsed, typed arguments.
+ * Messages are predicates ("is longer than 100 characters"); the dispatcher puts the field's name
+ * in words in front of them, and a `hint` param travels as the error's hint.
+ *
+ * Unknown keys are stripped (zod's default), so handlers only ever see contract fields; the
+ * settings patch alone refuses them by name. Error messages never echo the received value: an
+ * argument may be a password.
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import type { CallArgs, CallName, CodePage, ThemeSetting, TraceFormat, TransportKind } from '../common/contract';
+import { LIMITS } from '../common/limits';
 
-/** Bounds on strings and lists: large enough for real use, small enough to keep one call cheap. */
-export const LIMITS = {
-  id: 200,
-  name: 200,
-  host: 253,
-  user: 128,
-  password: 1024,
-  notes: 10_000,
-  group: 200,
-  /** One API word. RouterOS accepts longer words, but a console line beyond 1 MiB is a mistake. */
-  word: 1 << 20,
-  words: 4096,
-  menuPath: 512,
-  queryWords: 256,
-  proplist: 512,
-  search: 1000,
-  limit: 100_000,
-  resyncSeconds: 86_400,
-  fileName: 255,
-  /** A JSON Lines trace to import; the WebSocket frame cap of the browser host is above this. */
-  traceContent: 64 * 1024 * 1024,
-  columns: 1000,
-  columnMenus: 1000,
-  /** Segments of an inspect path; RouterOS menus are at most a handful deep. */
-  pathSegments: 32,
-  pathSegment: 128,
-  /** Routers in one broadcast. */
-  broadcastRouters: 100,
-  /** Per-router time limit of a broadcast command or a diff print, seconds. */
-  routerTimeoutSeconds: 3600,
-  /** Routers in one diff. */
-  diffRouters: 20,
-  /** Sentences in one replay (the plan lists at most 5000). */
-  replaySentences: 5000,
-  /** A repro bundle's description. */
-  description: 10_000,
-} as const;
+export { LIMITS };
 
-const text = (max: number) => z.string().max(max, `must be at most ${max} characters`);
-const nonEmpty = (max: number) => text(max).min(1, 'must not be empty');
-const id = nonEmpty(LIMITS.id);
+/** "1 MiB" for whole mebibytes, else "N characters". */
+function size(max: number): string {
+  return max >= 1 << 20 && max % (1 << 20) === 0 ? `${max / (1 << 20)} MiB` : `${max.toLocaleString('en')} characters`;
+}
+
+/** A custom issue; `hint` becomes the error's hint. */
+function refuse(ctx: z.RefinementCtx, message: string, hint?: string, path?: PropertyKey[]): void {
+  ctx.addIssue({ code: 'custom', message, ...(hint ? { params: { hint } } : {}), ...(path ? { path } : {}) });
+}
+
+// C0 controls and DEL: names and ids are shown in the UI and written to files.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+const text = (max: number) => z.string('must be text').max(max, `is longer than ${size(max)}`);
+const nonEmpty = (max: number) => text(max).min(1, 'is required');
+/** Trimmed one-line text: what a user types into a field. */
+const line = (max: number, min = 0) =>
+  z
+    .string('must be text')
+    .trim()
+    .min(min, 'is required')
+    .max(max, `is longer than ${size(max)}`)
+    .refine((v) => !CONTROL.test(v), 'must not contain control characters');
+const id = line(LIMITS.id, 1);
 const int = (min: number, max: number) =>
-  z.number().int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+  z
+    .number('must be a number')
+    .int('must be a whole number')
+    .min(min, `must be between ${min} and ${max}`)
+    .max(max, `must be between ${min} and ${max}`);
+const flag = z.boolean('must be true or false');
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, `must be one of ${values.join(', ')}`);
 
-const transportKinds = ['plain', 'tls-verify', 'tls-pinned', 'tls-anonymous'] as const satisfies readonly TransportKind[];
-const codePages = ['windows-1252', 'windows-1250', 'windows-1251', 'iso-8859-1'] as const satisfies readonly CodePage[];
+export const TRANSPORTS = ['plain', 'tls-verify', 'tls-pinned', 'tls-anonymous'] as const satisfies readonly TransportKind[];
+export const CODE_PAGES = ['windows-1252', 'windows-1250', 'windows-1251', 'iso-8859-1'] as const satisfies readonly CodePage[];
 const themes = ['system', 'light', 'dark'] as const satisfies readonly ThemeSetting[];
 const traceFormats = ['text', 'jsonl', 'pcapng'] as const satisfies readonly TraceFormat[];
 
@@ -68,25 +70,74 @@ const traceFormats = ['text', 'jsonl', 'pcapng'] as const satisfies readonly Tra
  * contract's form: colon-separated upper-case pairs.
  */
 export const fingerprint256 = z
-  .string()
-  .max(200, 'must be at most 200 characters')
-  .transform((value, ctx) => {
-    const hex = value.replace(/[:\s]/g, '').toUpperCase();
-    if (!/^[0-9A-F]{64}$/.test(hex)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a SHA-256 fingerprint: 32 hex byte pairs, e.g. AB:CD:…' });
-      return z.NEVER;
-    }
-    return hex.match(/../g)!.join(':');
+  .string('must be text')
+  .max(200, 'is longer than 200 characters')
+  .transform((value, ctx) => normalizeFingerprint(value, ctx) ?? z.NEVER);
+
+function normalizeFingerprint(value: string, ctx: z.RefinementCtx): string | undefined {
+  const hex = value.replace(/[:\s]/g, '').toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex)) {
+    refuse(ctx, 'must be a SHA-256 fingerprint: 64 hex digits, colons allowed (AB:CD:…)');
+    return undefined;
+  }
+  return hex.match(/../g)!.join(':');
+}
+
+/**
+ * A host name (RFC 1123 labels), an IPv4 address or an IPv6 address (brackets allowed and
+ * removed), normalised to lower case. Nothing else reaches `net.connect`.
+ */
+const hostName = line(LIMITS.host, 1).transform((raw, ctx) => {
+  const unbracketed = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
+  if (isIPv6(unbracketed)) return unbracketed.toLowerCase();
+  if (isIPv4(raw)) return raw;
+  if (/^[0-9.]+$/.test(raw)) {
+    refuse(ctx, 'is not a valid IPv4 address');
+    return z.NEVER;
+  }
+  const labels = raw.replace(/\.$/, '').split('.');
+  if (!labels.every((label) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label))) {
+    refuse(
+      ctx,
+      'is not a valid host name, IPv4 or IPv6 address',
+      'Use e.g. 192.168.88.1, fe80::1 or router.example.net (no scheme, no port).',
+    );
+    return z.NEVER;
+  }
+  return raw.toLowerCase();
+});
+
+/** A settings key: an API menu path such as `/interface` (protocol.md §3: words start with `/`). */
+const menuPath = nonEmpty(LIMITS.menuPath).regex(/^\/[^\s]*$/, 'is not a menu path (like /interface)');
+
+/**
+ * The menu of a live table or a diff in API form (`/ip/address`, a trailing `/` dropped), never a
+ * command: `/print` or `/listen` are added by the service.
+ */
+const apiMenuPath = line(LIMITS.menuPath, 1)
+  .transform((path) => (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path))
+  .superRefine((path, ctx) => {
+    if (!/^(\/[A-Za-z0-9][A-Za-z0-9._-]*)+$/.test(path))
+      refuse(ctx, 'is not a menu path in API form', 'Write it like /interface or /ip/address (slashes, no spaces, no command).');
+    else if (/\/(print|listen|getall)$/.test(path))
+      refuse(ctx, 'must name the menu, not a command', 'Leave out /print or /listen.');
   });
 
-/** A host name or an IP address literal; no scheme, path or spaces (they would reach `net.connect`). */
-const hostName = nonEmpty(LIMITS.host).regex(
-  /^[^\s/\\?#@]+$/,
-  'must be a host name or an IP address, without scheme, path or spaces',
-);
+/** Query words of a print (`?type=ether`, `?#|`). */
+const queryWords = z
+  .array(
+    nonEmpty(LIMITS.queryWord).refine((w) => w.startsWith('?'), 'must start with "?" (e.g. ?type=ether or ?#|)'),
+    'must be a list of query words',
+  )
+  .max(LIMITS.queryWords, `holds more than ${LIMITS.queryWords} words`);
 
-/** An API menu path such as `/interface` or `/ip/address` (protocol.md §3: words start with `/`). */
-const menuPath = nonEmpty(LIMITS.menuPath).regex(/^\/[^\s]*$/, 'must be an API menu path starting with "/", e.g. /ip/address');
+/** `=.proplist=` names: a comma, `=` or a space would change the list. */
+const proplist = z
+  .array(
+    line(LIMITS.propertyName, 1).refine((n) => !/[,=\s]/.test(n), 'must not contain commas, "=" or spaces'),
+    'must be a list of property names',
+  )
+  .max(LIMITS.proplist, `holds more than ${LIMITS.proplist} names`);
 
 /**
  * Calls without arguments. A missing argument is accepted as `{}`: over the WebSocket,
@@ -97,36 +148,92 @@ const noArgs = z
   .optional()
   .transform((): Record<string, never> => ({}));
 
-const connectionInput = z.object({
-  name: nonEmpty(LIMITS.name),
-  host: hostName,
-  port: int(1, 65_535),
-  transport: z.enum(transportKinds),
-  fingerprint256: fingerprint256.optional(),
-  user: text(LIMITS.user),
-  group: text(LIMITS.group).optional(),
-  codePage: z.enum(codePages).optional(),
-  notes: text(LIMITS.notes).optional(),
-  password: text(LIMITS.password).nullable().optional(),
-});
+const connectionInput = z
+  .object({
+    name: line(LIMITS.name, 1),
+    host: hostName,
+    port: int(1, 65_535),
+    transport: oneOf(TRANSPORTS),
+    // An empty field means "no pin" (the form sends what the user left blank).
+    fingerprint256: z
+      .string('must be text')
+      .max(200, 'is longer than 200 characters')
+      .transform((value, ctx) => (value === '' ? undefined : (normalizeFingerprint(value, ctx) ?? z.NEVER)))
+      .optional(),
+    user: line(LIMITS.user, 1),
+    group: line(LIMITS.group).optional(),
+    codePage: oneOf(CODE_PAGES).optional(),
+    // Free text: newlines and tabs allowed, kept as typed.
+    notes: text(LIMITS.notes).optional(),
+    // undefined keeps, null removes, a string replaces.
+    password: text(LIMITS.password)
+      .refine((p) => !p.includes('\u0000'), 'must not contain a NUL character')
+      .nullable()
+      .optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (input.fingerprint256 !== undefined && input.transport !== 'tls-pinned')
+      refuse(ctx, 'only applies to the tls-pinned transport', undefined, ['fingerprint256']);
+  });
 
-const settingsPatch = z.object({
-  theme: z.enum(themes).optional(),
-  tableColumns: z
-    .record(
-      nonEmpty(LIMITS.menuPath),
-      z.array(nonEmpty(LIMITS.name)).max(LIMITS.columns, `must list at most ${LIMITS.columns} columns`),
+/**
+ * A record whose keys match `key`. zod skips an own `__proto__` key without a word (copying it
+ * would set the prototype), so the call answered ok and the entry was gone (issue 11 G); it is
+ * refused by name here instead.
+ */
+const recordOf = <V extends z.ZodType>(key: z.ZodType<string, string>, value: V) =>
+  z.preprocess(
+    (input, ctx) => {
+      if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__'))
+        ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'is not allowed as a key', input });
+      return input;
+    },
+    z.record(key, value, {
+      error: (issue) => (issue.code === 'invalid_type' ? 'must map menu paths to lists of column names' : undefined),
+    }),
+  );
+
+const settingsPatch = z.strictObject(
+  {
+    theme: oneOf(themes).optional(),
+    tableColumns: recordOf(
+      menuPath,
+      z
+        .array(line(LIMITS.propertyName, 1), 'must be a list of column names')
+        .max(LIMITS.columns, `lists more than ${LIMITS.columns} columns`),
     )
-    .refine((columns) => Object.keys(columns).length <= LIMITS.columnMenus, `must hold at most ${LIMITS.columnMenus} menus`)
-    .optional(),
-  lastSelectedConnectionId: id.optional(),
-});
+      .refine((columns) => Object.keys(columns).length <= LIMITS.columnMenus, `holds more than ${LIMITS.columnMenus} menus`)
+      .optional(),
+    lastSelectedConnectionId: id.optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `there is no setting named ${issue.keys.map((k) => `"${k}"`).join(', ')}` : undefined,
+  },
+);
 
+/**
+ * The words of one sentence. Trailing empty lines are what an editor leaves behind and are
+ * dropped; an empty word inside a sentence would end it early on the wire (protocol.md §3), so it
+ * is refused.
+ */
 const consoleWords = z
-  .array(text(LIMITS.word))
-  .min(1, 'must hold at least the command word')
-  .max(LIMITS.words, `must hold at most ${LIMITS.words} words`)
-  .refine((words) => (words[0] ?? '').length > 0, 'the first word (the command) must not be empty');
+  .array(text(LIMITS.word), 'must be a list of words, one per line')
+  .max(LIMITS.words, `holds more than ${LIMITS.words} words`)
+  .transform((words, ctx) => {
+    let end = words.length;
+    while (end > 0 && words[end - 1]!.trim() === '') end--;
+    if (end === 0) {
+      refuse(ctx, 'is empty', 'Type a command first, e.g. /interface/print.');
+      return z.NEVER;
+    }
+    const empty = words.slice(0, end).indexOf('');
+    if (empty >= 0) {
+      refuse(ctx, 'is empty; an empty word would end the sentence', 'Remove the empty line.', [empty]);
+      return z.NEVER;
+    }
+    return end === words.length ? words : words.slice(0, end);
+  });
 
 /**
  * One segment of a `/console/inspect` path. The path travels as `=path=a,b,c` (landscape.md §4.1),
@@ -136,15 +243,17 @@ const inspectSegment = nonEmpty(LIMITS.pathSegment).regex(
   /^[^\s,/=]+$/,
   'must be one menu, command or argument name, without "/", ",", "=" or spaces',
 );
-const inspectPath = z.array(inspectSegment).max(LIMITS.pathSegments, `must hold at most ${LIMITS.pathSegments} segments`);
+const inspectPath = z
+  .array(inspectSegment, 'must be a list of names')
+  .max(LIMITS.pathSegments, `holds more than ${LIMITS.pathSegments} names`);
 
 /** Distinct connection ids: the same router twice would send the command twice. */
-const connectionIdList = (min: number, max: number) =>
+const connectionIdList = (min: number, max: number, fewer: string) =>
   z
-    .array(id)
-    .min(min, min === 1 ? 'must name at least one router' : `must name at least ${min} routers`)
-    .max(max, `must name at most ${max} routers`)
-    .refine((ids) => new Set(ids).size === ids.length, 'must not name the same router twice');
+    .array(id, 'must be a list of routers')
+    .min(min, fewer)
+    .max(max, `names more than ${max} routers`)
+    .refine((ids) => new Set(ids).size === ids.length, 'names the same router twice');
 
 export const callSchemas = {
   'app:info': noArgs,
@@ -157,7 +266,12 @@ export const callSchemas = {
   'connections:delete': z.object({ id }),
   'connections:trust': z.object({ id, fingerprint256 }),
 
-  'link:connect': z.object({ id, password: text(LIMITS.password).optional() }),
+  'link:connect': z.object({
+    id,
+    password: text(LIMITS.password)
+      .refine((p) => !p.includes('\u0000'), 'must not contain a NUL character')
+      .optional(),
+  }),
   'link:disconnect': z.object({ id }),
   'link:states': noArgs,
 
@@ -165,16 +279,16 @@ export const callSchemas = {
   'console:cancel': z.object({ commandId: id }),
   'console:history': z.object({
     connectionId: id,
-    search: text(LIMITS.search).optional(),
-    limit: int(1, LIMITS.limit).optional(),
+    search: line(LIMITS.search).optional(),
+    limit: int(1, LIMITS.historyLimit).optional(),
   }),
 
   'table:start': z.object({
     connectionId: id,
-    path: menuPath,
-    query: z.array(nonEmpty(LIMITS.word)).max(LIMITS.queryWords, `must hold at most ${LIMITS.queryWords} words`).optional(),
-    proplist: z.array(nonEmpty(LIMITS.name)).max(LIMITS.proplist, `must hold at most ${LIMITS.proplist} names`).optional(),
-    mode: z.enum(['listen', 'follow']).optional(),
+    path: apiMenuPath,
+    query: queryWords.optional(),
+    proplist: proplist.optional(),
+    mode: oneOf(['listen', 'follow']).optional(),
     resyncSeconds: int(0, LIMITS.resyncSeconds).optional(),
   }),
   'table:stop': z.object({ tableId: id }),
@@ -182,11 +296,11 @@ export const callSchemas = {
   'trace:get': z.object({
     connectionId: id,
     sinceSeq: int(0, Number.MAX_SAFE_INTEGER).optional(),
-    limit: int(1, LIMITS.limit).optional(),
+    limit: int(1, LIMITS.traceLimit).optional(),
   }),
-  'trace:export': z.object({ connectionId: id, format: z.enum(traceFormats) }),
+  'trace:export': z.object({ connectionId: id, format: oneOf(traceFormats) }),
   'trace:import': z.object({
-    fileName: nonEmpty(LIMITS.fileName),
+    fileName: line(LIMITS.fileName, 1),
     content: text(LIMITS.traceContent),
   }),
   'trace:clear': z.object({ connectionId: id }),
@@ -198,19 +312,19 @@ export const callSchemas = {
     argument: inspectSegment,
   }),
   'broadcast:send': z.object({
-    connectionIds: connectionIdList(1, LIMITS.broadcastRouters),
+    connectionIds: connectionIdList(1, LIMITS.broadcastRouters, 'names no router; choose at least one'),
     words: consoleWords,
-    stopOnFirstError: z.boolean().optional(),
-    confirmed: z.boolean().optional(),
+    stopOnFirstError: flag.optional(),
+    confirmed: flag.optional(),
     timeoutSeconds: int(1, LIMITS.routerTimeoutSeconds).optional(),
     broadcastId: id.optional(),
   }),
   'broadcast:cancel': z.object({ broadcastId: id }),
   'diff:fetch': z.object({
-    connectionIds: connectionIdList(2, LIMITS.diffRouters),
-    path: menuPath,
-    query: z.array(nonEmpty(LIMITS.word)).max(LIMITS.queryWords, `must hold at most ${LIMITS.queryWords} words`).optional(),
-    proplist: z.array(nonEmpty(LIMITS.name)).max(LIMITS.proplist, `must hold at most ${LIMITS.proplist} names`).optional(),
+    connectionIds: connectionIdList(2, LIMITS.diffRouters, 'must name at least two routers to compare'),
+    path: apiMenuPath,
+    query: queryWords.optional(),
+    proplist: proplist.optional(),
     timeoutSeconds: int(1, LIMITS.routerTimeoutSeconds).optional(),
   }),
   'replay:plan': z.object({ sourceId: id }),
@@ -219,18 +333,18 @@ export const callSchemas = {
     sourceId: id,
     targetId: id,
     seqs: z
-      .array(int(1, Number.MAX_SAFE_INTEGER))
-      .min(1, 'select at least one sentence to replay')
-      .max(LIMITS.replaySentences, `must hold at most ${LIMITS.replaySentences} sentences`),
+      .array(int(1, Number.MAX_SAFE_INTEGER), 'must be a list of sentence numbers')
+      .min(1, 'is empty')
+      .max(LIMITS.replaySentences, `holds more than ${LIMITS.replaySentences} sentences`),
     confirmedWrites: z
-      .array(int(1, Number.MAX_SAFE_INTEGER))
-      .max(LIMITS.replaySentences, `must hold at most ${LIMITS.replaySentences} sentences`),
+      .array(int(1, Number.MAX_SAFE_INTEGER), 'must be a list of sentence numbers')
+      .max(LIMITS.replaySentences, `holds more than ${LIMITS.replaySentences} sentences`),
     options: z
       .object({
         maxStreamReplies: int(1, 10_000).optional(),
         maxStreamMs: int(100, 600_000).optional(),
         timeoutMs: int(100, 600_000).optional(),
-        ignoreVolatile: z.boolean().optional(),
+        ignoreVolatile: flag.optional(),
       })
       .optional(),
   }),

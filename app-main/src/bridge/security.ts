@@ -8,6 +8,8 @@
 export interface CspOptions {
   /** Extra `connect-src` sources, e.g. the browser host's `ws://127.0.0.1:PORT`. */
   connectSrc?: readonly string[];
+  /** For a `<meta>` tag: without `frame-ancestors`, which browsers ignore there (with a warning). */
+  meta?: boolean;
 }
 
 export function contentSecurityPolicy(options: CspOptions = {}): string {
@@ -22,13 +24,20 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
     `connect-src ${connect}`,
     "base-uri 'none'",
     "form-action 'none'",
-    "frame-ancestors 'none'",
+    ...(options.meta ? [] : ["frame-ancestors 'none'"]),
     "object-src 'none'",
   ].join('; ');
 }
 
 /** The policy of the packaged app. */
 export const APP_CSP = contentSecurityPolicy();
+
+/**
+ * The same policy as a `<meta>` tag, which the build writes into the renderer's pages
+ * (scripts/build.d/30-renderer.mjs): it holds where no header comes with the file. The browser
+ * host's WebSocket port is only known at run time, hence any loopback port; the header narrows it.
+ */
+export const META_CSP = contentSecurityPolicy({ connectSrc: ['ws://127.0.0.1:*'], meta: true });
 
 /** Headers sent with every file: the CSP plus the usual hardening for a page that is never framed. */
 export function securityHeaders(csp: string): Record<string, string> {

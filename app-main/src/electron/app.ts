@@ -56,8 +56,9 @@ export function runElectronApp(options: ElectronAppOptions): ElectronAppHandle |
   if (app.getName() !== PRODUCT_NAME) app.setName(PRODUCT_NAME);
   // Taskbar grouping and notifications on Windows follow the installer's appId.
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
-  // Tests and portable setups point the whole profile elsewhere; must happen before `ready`.
-  const userDataOverride = process.env.TIKSCOPE_USER_DATA;
+  // Tests point the whole profile elsewhere; must happen before `ready`. Never in the packaged
+  // app: whoever can set its environment could swap the saved connections (issue 11).
+  const userDataOverride = app.isPackaged ? undefined : process.env.TIKSCOPE_USER_DATA;
   if (userDataOverride) app.setPath('userData', userDataOverride);
 
   // Every renderer sandboxed, whatever a window asks for (engineering-notes §2.1 #4).

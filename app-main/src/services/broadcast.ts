@@ -14,9 +14,7 @@ import type {
 } from '../common/contract';
 import { classifyCommand } from './command-class';
 import type { ConsoleTap } from './console';
-import { validateConsoleWords } from './console';
 import { toBridgeError, validationError } from './errors';
-import { optionalInteger, requireObject, requireString } from './validation';
 
 // ---------------------------------------------------------------------------------------------
 // Which commands change things: command-class.ts (shared with trace replay)
@@ -58,31 +56,15 @@ interface ValidBroadcast {
   timeoutMs: number;
 }
 
-export function validateBroadcastArgs(value: unknown): ValidBroadcast {
-  const a = requireObject(value, 'args') as Partial<Record<keyof BroadcastSendArgs, unknown>>;
-  if (!Array.isArray(a.connectionIds) || a.connectionIds.length === 0)
-    throw validationError('connectionIds', 'choose at least one router to send to');
-  if (a.connectionIds.length > 100)
-    throw validationError('connectionIds', `at most 100 routers per broadcast (got ${a.connectionIds.length})`);
-  const connectionIds = a.connectionIds.map((id, i) => requireString(id, `connectionIds[${i}]`, { min: 1, max: 200 }));
-  if (new Set(connectionIds).size !== connectionIds.length)
-    throw validationError('connectionIds', 'the same router is listed twice; it would get the command twice');
-  // The same word rules as the console (trailing empty lines dropped, empty words refused).
-  const { words } = validateConsoleWords({ connectionId: connectionIds[0], words: a.words });
-  const flag = (v: unknown, field: string): boolean => {
-    if (v === undefined) return false;
-    if (typeof v !== 'boolean') throw validationError(field, `${field} must be true or false`);
-    return v;
-  };
-  const timeoutSeconds = optionalInteger(a.timeoutSeconds, 'timeoutSeconds', 1, 3600) ?? DEFAULT_BROADCAST_TIMEOUT_SECONDS;
-  const broadcastId = a.broadcastId === undefined ? undefined : requireString(a.broadcastId, 'broadcastId', { min: 1, max: 200 });
+/** `args` as parsed by the bridge schema (distinct routers, the console's word rules), with defaults. */
+function broadcastArgs(args: BroadcastSendArgs): ValidBroadcast {
   return {
-    ...(broadcastId !== undefined ? { broadcastId } : {}),
-    connectionIds,
-    words,
-    stopOnFirstError: flag(a.stopOnFirstError, 'stopOnFirstError'),
-    confirmed: flag(a.confirmed, 'confirmed'),
-    timeoutMs: timeoutSeconds * 1000,
+    ...(args.broadcastId !== undefined ? { broadcastId: args.broadcastId } : {}),
+    connectionIds: args.connectionIds,
+    words: args.words,
+    stopOnFirstError: args.stopOnFirstError ?? false,
+    confirmed: args.confirmed ?? false,
+    timeoutMs: (args.timeoutSeconds ?? DEFAULT_BROADCAST_TIMEOUT_SECONDS) * 1000,
   };
 }
 
@@ -120,8 +102,8 @@ export class BroadcastService {
     this.cancelGraceMs = deps.cancelGraceMs ?? 3000;
   }
 
-  async send(args: unknown): Promise<BroadcastAnswer> {
-    const v = validateBroadcastArgs(args);
+  async send(args: BroadcastSendArgs): Promise<BroadcastAnswer> {
+    const v = broadcastArgs(args);
     // Unknown ids fail the whole call before anything is sent (NOT_FOUND names the id).
     const infos = v.connectionIds.map((id) => ({ id, ...this.deps.routerInfo(id) }));
     const cls = classifyCommand(v.words);
@@ -189,9 +171,7 @@ export class BroadcastService {
    * `cancelled` once the router confirms, or after the grace period), and no router not yet sent
    * to gets the command (`skipped`). What already went out is not undone.
    */
-  async cancel(args: unknown): Promise<{ broadcastId: string; running: boolean }> {
-    const a = requireObject(args, 'args') as { broadcastId?: unknown };
-    const broadcastId = requireString(a.broadcastId, 'broadcastId', { min: 1, max: 200 });
+  async cancel({ broadcastId }: { broadcastId: string }): Promise<{ broadcastId: string; running: boolean }> {
     const run = this.running.get(broadcastId);
     if (!run) return { broadcastId, running: false };
     run.cancelled = true;

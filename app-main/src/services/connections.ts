@@ -1,26 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { ConnectionsSnapshot, SavedConnection } from '../common/contract';
+import { CODE_PAGES, TRANSPORTS } from '../bridge/schemas';
+import type { ConnectionInput, ConnectionsSnapshot, SavedConnection } from '../common/contract';
+import { LIMITS } from '../common/limits';
 import { BridgeFailure, notFound, validationError } from './errors';
 import type { SecretVault } from './secrets';
 import { readJsonFile, SerialWriter, type AtomicWriteOptions } from './storage';
-import { CODE_PAGES, normalizeFingerprint256, requireId, TRANSPORTS, validateConnectionInput } from './validation';
 
 export const CONNECTIONS_FILE = 'connections.json';
 const FILE_VERSION = 1;
+/** Longest connection name, in UTF-16 code units. */
+const NAME_MAX = LIMITS.name;
 
+// The file holds what the bridge let through: the same limits (app-main/src/common/limits.ts).
 const storedSchema = z.object({
-  id: z.string().min(1).max(200),
-  name: z.string().min(1).max(100),
-  host: z.string().min(1).max(253),
+  id: z.string().min(1).max(LIMITS.id),
+  name: z.string().min(1).max(NAME_MAX),
+  host: z.string().min(1).max(LIMITS.host),
   port: z.number().int().min(1).max(65535),
-  transport: z.enum(TRANSPORTS as [SavedConnection['transport'], ...SavedConnection['transport'][]]),
+  transport: z.enum(TRANSPORTS),
   fingerprint256: z.string().optional(),
-  user: z.string().max(100),
-  group: z.string().max(100),
-  codePage: z.enum(CODE_PAGES as [SavedConnection['codePage'], ...SavedConnection['codePage'][]]),
-  notes: z.string().max(10_000),
+  user: z.string().max(LIMITS.user),
+  group: z.string().max(LIMITS.group),
+  codePage: z.enum(CODE_PAGES),
+  notes: z.string().max(LIMITS.notes),
   /** A password for this connection is in the OS keychain (never the password itself). */
   passwordInKeychain: z.boolean(),
   demo: z.boolean().optional(),
@@ -33,6 +37,23 @@ const fileSchema = z.object({
   version: z.literal(FILE_VERSION),
   connections: z.array(storedSchema),
 });
+
+interface ValidConnectionInput extends Required<Omit<ConnectionInput, 'fingerprint256' | 'password'>> {
+  fingerprint256: string | undefined;
+  /** undefined keeps, null removes, a string replaces. */
+  password: string | null | undefined;
+}
+
+function withDefaults(input: ConnectionInput): ValidConnectionInput {
+  return {
+    ...input,
+    fingerprint256: input.fingerprint256,
+    group: input.group ?? '',
+    codePage: input.codePage ?? 'windows-1252',
+    notes: input.notes ?? '',
+    password: input.password,
+  };
+}
 
 export interface ConnectionStoreDeps {
   dataDir: string;
@@ -52,6 +73,8 @@ export class ConnectionStore {
   private items: Stored[] = [];
   private notices: string[] = [];
   private readonly writer: SerialWriter;
+  /** Per connection id: the tail of its queue of changes (see `serial`). */
+  private readonly queues = new Map<string, Promise<unknown>>();
   readonly file: string;
 
   constructor(private readonly deps: ConnectionStoreDeps) {
@@ -108,6 +131,31 @@ export class ConnectionStore {
         'Check free disk space and the permissions of the data directory.',
       );
     });
+  }
+
+  /**
+   * Runs the changes of one connection one after another. A change reads the entry, awaits (the
+   * keychain, the file) and writes it back; two at once both read the same entry, and the later
+   * write went nowhere while both were acknowledged (issue 11 B).
+   */
+  private serial<T>(id: string, change: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(id) ?? Promise.resolve()).then(change);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(id, tail);
+    void tail.then(() => {
+      if (this.queues.get(id) === tail) this.queues.delete(id);
+    });
+    return run;
+  }
+
+  /** Puts `next` where `prev` was; the entry is gone if it was deleted meanwhile. */
+  private replace(prev: Stored, next: Stored): void {
+    const i = this.items.indexOf(prev);
+    if (i < 0) throw notFound('connection', prev.id);
+    this.items[i] = next;
   }
 
   private toSaved(s: Stored): SavedConnection {
@@ -181,61 +229,77 @@ export class ConnectionStore {
     }
   }
 
-  async save(id: string | undefined, input: unknown): Promise<SavedConnection> {
-    const v = validateConnectionInput(input);
+  /** `input` as parsed by the bridge schema (app-main/src/bridge/schemas.ts): checked and normalised. */
+  async save(id: string | undefined, input: ConnectionInput): Promise<SavedConnection> {
+    const v = withDefaults(input);
+    if (id === undefined) return this.saveNew(v);
+    return this.serial(id, () => this.update(id, v));
+  }
+
+  private async saveNew(v: ValidConnectionInput): Promise<SavedConnection> {
     const at = this.stamp();
-    let s: Stored;
-    if (id === undefined) {
-      s = {
-        id: randomUUID(),
-        name: v.name,
-        host: v.host,
-        port: v.port,
-        transport: v.transport,
-        ...(v.fingerprint256 ? { fingerprint256: v.fingerprint256 } : {}),
-        user: v.user,
-        group: v.group,
-        codePage: v.codePage,
-        notes: v.notes,
-        passwordInKeychain: false,
-        createdAt: at,
-        updatedAt: at,
-      };
-      await this.applyPassword(s, v.password ?? undefined);
-      this.items.push(s);
-    } else {
-      const old = this.stored(requireId(id));
-      // A pin belongs to one router: moving the connection elsewhere (or off tls-pinned) drops it.
-      const samePeer = old.host === v.host && old.port === v.port && v.transport === 'tls-pinned';
-      const fingerprint256 = v.fingerprint256 ?? (samePeer ? old.fingerprint256 : undefined);
-      s = {
-        ...old,
-        name: v.name,
-        host: v.host,
-        port: v.port,
-        transport: v.transport,
-        user: v.user,
-        group: v.group,
-        codePage: v.codePage,
-        notes: v.notes,
-        updatedAt: at,
-      };
-      if (fingerprint256) s.fingerprint256 = fingerprint256;
-      else delete s.fingerprint256;
-      await this.applyPassword(s, v.password);
-      this.items[this.items.indexOf(old)] = s;
-    }
+    const s: Stored = {
+      id: randomUUID(),
+      name: v.name,
+      host: v.host,
+      port: v.port,
+      transport: v.transport,
+      ...(v.fingerprint256 ? { fingerprint256: v.fingerprint256 } : {}),
+      user: v.user,
+      group: v.group,
+      codePage: v.codePage,
+      notes: v.notes,
+      passwordInKeychain: false,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await this.applyPassword(s, v.password ?? undefined);
+    this.items.push(s);
     await this.persist();
     this.emitChanged();
     return this.toSaved(s);
   }
 
+  private async update(id: string, v: ValidConnectionInput): Promise<SavedConnection> {
+    const at = this.stamp();
+    const old = this.stored(id);
+    // A pin belongs to one router: moving the connection elsewhere (or off tls-pinned) drops it.
+    const samePeer = old.host === v.host && old.port === v.port && v.transport === 'tls-pinned';
+    const fingerprint256 = v.fingerprint256 ?? (samePeer ? old.fingerprint256 : undefined);
+    const s: Stored = {
+      ...old,
+      name: v.name,
+      host: v.host,
+      port: v.port,
+      transport: v.transport,
+      user: v.user,
+      group: v.group,
+      codePage: v.codePage,
+      notes: v.notes,
+      updatedAt: at,
+    };
+    if (fingerprint256) s.fingerprint256 = fingerprint256;
+    else delete s.fingerprint256;
+    await this.applyPassword(s, v.password);
+    this.replace(old, s);
+    await this.persist();
+    this.emitChanged();
+    return this.toSaved(s);
+  }
+
+  /**
+   * "name (copy)", then "name (copy 2)", … The name is shortened to make room for the suffix, never
+   * the suffix cut off: cutting it made every candidate equal, and this loop never ended (issue 11
+   * A). Candidates differ by their suffix, so one of the first `items.length + 1` is free.
+   */
   private copyName(name: string): string {
     const names = new Set(this.items.map((s) => s.name));
-    const stem = `${name} (copy)`.slice(0, 100);
-    if (!names.has(stem)) return stem;
-    for (let n = 2; ; n++) {
-      const candidate = `${name} (copy ${n})`.slice(0, 100);
+    for (let n = 1; ; n++) {
+      const suffix = n === 1 ? ' (copy)' : ` (copy ${n})`;
+      let end = NAME_MAX - suffix.length;
+      // Never split a surrogate pair (a lone half is not text).
+      if (end < name.length && /[\uD800-\uDBFF]/.test(name.charAt(end - 1))) end--;
+      const candidate = name.slice(0, end).trimEnd() + suffix;
       if (!names.has(candidate)) return candidate;
     }
   }
@@ -245,7 +309,11 @@ export class ConnectionStore {
    * setting"); if the keychain cannot be read the copy has no password and a notice says so.
    */
   async duplicate(id: string): Promise<SavedConnection> {
-    const src = this.stored(requireId(id));
+    return this.serial(id, () => this.duplicateNow(id));
+  }
+
+  private async duplicateNow(id: string): Promise<SavedConnection> {
+    const src = this.stored(id);
     const at = this.stamp();
     const copy: Stored = {
       ...src,
@@ -271,7 +339,11 @@ export class ConnectionStore {
 
   /** Removes the connection and its password (keychain and this run's memory). */
   async delete(id: string): Promise<void> {
-    const s = this.stored(requireId(id));
+    return this.serial(id, () => this.deleteNow(id));
+  }
+
+  private async deleteNow(id: string): Promise<void> {
+    const s = this.stored(id);
     this.items = this.items.filter((c) => c !== s);
     await this.persist();
     try {
@@ -286,17 +358,21 @@ export class ConnectionStore {
   }
 
   /** Pins the certificate the user accepted (trust on first use, or after a change). */
-  async trust(id: string, fingerprint: unknown): Promise<SavedConnection> {
-    const s = this.stored(requireId(id));
+  /** `fingerprint` in the contract's form (colon-separated upper-case hex), as the schema leaves it. */
+  async trust(id: string, fingerprint: string): Promise<SavedConnection> {
+    return this.serial(id, () => this.trustNow(id, fingerprint));
+  }
+
+  private async trustNow(id: string, fingerprint: string): Promise<SavedConnection> {
+    const s = this.stored(id);
     if (s.transport !== 'tls-pinned')
       throw validationError(
         'id',
         `"${s.name}" does not use the tls-pinned transport`,
         'Only tls-pinned connections pin a certificate.',
       );
-    const fp = normalizeFingerprint256(fingerprint);
-    const next: Stored = { ...s, fingerprint256: fp, updatedAt: this.stamp() };
-    this.items[this.items.indexOf(s)] = next;
+    const next: Stored = { ...s, fingerprint256: fingerprint, updatedAt: this.stamp() };
+    this.replace(s, next);
     await this.persist();
     this.emitChanged();
     return this.toSaved(next);

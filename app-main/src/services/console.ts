@@ -20,7 +20,6 @@ import { BridgeFailure, notFound, toBridgeError, validationError } from './error
 import type { HistoryStore } from './history';
 import { redactTextWords } from './redact';
 import { Throttle } from './throttle';
-import { requireObject, requireString } from './validation';
 
 export interface ConsoleDeps {
   session(connectionId: string): Session;
@@ -55,30 +54,6 @@ interface Running {
   cancelRequested: boolean;
 }
 
-export function validateConsoleWords(value: unknown): { connectionId: string; words: string[] } {
-  const a = requireObject(value, 'args') as Partial<Record<keyof ConsoleSendArgs, unknown>>;
-  const connectionId = requireString(a.connectionId, 'connectionId', { min: 1, max: 200 });
-  if (!Array.isArray(a.words)) throw validationError('words', 'words must be a list of words, one per line');
-  const words = a.words.map((w, i) => {
-    if (typeof w !== 'string') throw validationError(`words[${i}]`, `word ${i + 1} must be text`);
-    return w;
-  });
-  // Trailing empty lines are what an editor leaves behind; an empty word inside a sentence would
-  // end it early on the wire (protocol.md §3), so it is refused.
-  while (words.length > 0 && words[words.length - 1]!.trim() === '') words.pop();
-  if (words.length === 0) throw validationError('words', 'type a command first (e.g. /interface/print)');
-  words.forEach((w, i) => {
-    if (w === '')
-      throw validationError(
-        `words[${i}]`,
-        `word ${i + 1} is empty; an empty word would end the sentence`,
-        'Remove the empty line.',
-      );
-  });
-  if (words.length > 10_000) throw validationError('words', 'too many words in one sentence (at most 10000)');
-  return { connectionId, words };
-}
-
 /**
  * The raw console: any sentence, tagged automatically unless it carries its own `.tag=`; replies
  * streamed in batches with their timing; `/cancel =tag=`; a persisted, searchable history.
@@ -93,8 +68,9 @@ export class ConsoleService {
     this.throttle = new Throttle(deps.batchMs, () => this.flush());
   }
 
-  async send(args: unknown, tap?: ConsoleTap): Promise<ConsoleCommandRef> {
-    const { connectionId, words } = validateConsoleWords(args);
+  /** `args` as parsed by the bridge schema: trailing empty lines dropped, no empty word inside. */
+  async send(args: ConsoleSendArgs, tap?: ConsoleTap): Promise<ConsoleCommandRef> {
+    const { connectionId, words } = args;
     this.deps.session(connectionId); // NOT_CONNECTED before anything is recorded
     const history = await this.deps.history.add(
       connectionId,
@@ -163,8 +139,7 @@ export class ConsoleService {
     return { commandId, tag: stream.tag ?? '' };
   }
 
-  async cancel(commandId: unknown): Promise<{ commandId: string }> {
-    const id = requireString(commandId, 'commandId', { min: 1, max: 100 });
+  async cancel(id: string): Promise<{ commandId: string }> {
     const run = this.running.get(id);
     if (!run) {
       if (/^c\d+$/.test(id) && Number(id.slice(1)) < this.nextId) return { commandId: id }; // already finished

@@ -8,9 +8,7 @@ import {
   type Session,
 } from '../../../protocol/src/index';
 import type { BridgeError, DiffFetchArgs, DiffFetchResult, DiffRouterRows, Row } from '../common/contract';
-import { toBridgeError, validationError } from './errors';
-import { validateTableArgs } from './tables';
-import { optionalInteger, requireObject, requireString } from './validation';
+import { toBridgeError } from './errors';
 
 export interface DiffDeps {
   /** The router's session; throws NOT_CONNECTED (BridgeFailure) when it is not online. */
@@ -35,19 +33,15 @@ interface ValidDiff {
   timeoutMs: number;
 }
 
-export function validateDiffArgs(value: unknown): ValidDiff {
-  const a = requireObject(value, 'args') as Partial<Record<keyof DiffFetchArgs, unknown>>;
-  if (!Array.isArray(a.connectionIds) || a.connectionIds.length < 2)
-    throw validationError('connectionIds', 'choose at least two routers to compare');
-  if (a.connectionIds.length > 20)
-    throw validationError('connectionIds', `at most 20 routers per comparison (got ${a.connectionIds.length})`);
-  const connectionIds = a.connectionIds.map((id, i) => requireString(id, `connectionIds[${i}]`, { min: 1, max: 200 }));
-  if (new Set(connectionIds).size !== connectionIds.length)
-    throw validationError('connectionIds', 'the same router is listed twice; choose different routers');
-  // The menu path, query words and property names follow the live tables' rules exactly.
-  const t = validateTableArgs({ connectionId: connectionIds[0], path: a.path, query: a.query, proplist: a.proplist });
-  const timeoutSeconds = optionalInteger(a.timeoutSeconds, 'timeoutSeconds', 1, 3600) ?? DEFAULT_DIFF_TIMEOUT_SECONDS;
-  return { connectionIds, path: t.path, query: t.query, proplist: t.proplist, timeoutMs: timeoutSeconds * 1000 };
+/** `args` as parsed by the bridge schema (distinct routers, the live tables' path rules), with defaults. */
+function diffArgs(args: DiffFetchArgs): ValidDiff {
+  return {
+    connectionIds: args.connectionIds,
+    path: args.path,
+    query: args.query ?? [],
+    proplist: args.proplist ?? [],
+    timeoutMs: (args.timeoutSeconds ?? DEFAULT_DIFF_TIMEOUT_SECONDS) * 1000,
+  };
 }
 
 /** Router data may name a property `__proto__`; a plain object must not let that reach its prototype. */
@@ -70,8 +64,8 @@ export class DiffService {
     this.rowCap = deps.rowCap ?? 50_000;
   }
 
-  async fetch(args: unknown): Promise<DiffFetchResult> {
-    const v = validateDiffArgs(args);
+  async fetch(args: DiffFetchArgs): Promise<DiffFetchResult> {
+    const v = diffArgs(args);
     const infos = v.connectionIds.map((id) => ({ id, ...this.deps.routerInfo(id) }));
     const words = [`${v.path}/print`, ...(v.proplist.length > 0 ? [`=.proplist=${v.proplist.join(',')}`] : []), ...v.query];
     const fetchedAt = this.deps.now();

@@ -18,7 +18,7 @@ import { ConsoleService } from './console';
 import { DiffService } from './diff';
 import { ConnectionStore } from './connections';
 import { defaultDemoRouter } from './demo';
-import { BridgeFailure, notFound, toBridgeError, validationError } from './errors';
+import { BridgeFailure, notFound, toBridgeError } from './errors';
 import { HistoryStore } from './history';
 import { InboundScheduler } from './inbound';
 import { InspectService, type InspectOptions } from './inspect';
@@ -32,13 +32,12 @@ import {
 } from './secrets';
 import { SettingsStore } from './settings';
 import type { AtomicWriteOptions } from './storage';
-import { LiveTable, validateTableArgs } from './tables';
+import { LiveTable, tableArgs } from './tables';
 import { Throttle } from './throttle';
 import { TraceBuffer } from './trace';
 import { exportTrace, loadImported, parseJsonlTrace } from './trace-export';
 import { ReplayService } from './replay';
 import { buildReproBundle, parseReproBundle } from './repro';
-import { optionalInteger, requireId, requireObject, requireString } from './validation';
 
 export { BridgeFailure, toBridgeError } from './errors';
 export type { CredentialStore, KeychainStatus, KeychainReason } from './secrets';
@@ -386,19 +385,17 @@ export async function createServices(options: ServicesOptions): Promise<Services
     'connections:list': async () => connections.snapshot(),
     'connections:save': async (args) => {
       checkAlive();
-      const a = requireObject(args, 'args');
-      const id = a['id'] === undefined ? undefined : requireId(a['id']);
-      const saved = await connections.save(id, a['input']);
+      const saved = await connections.save(args.id, args.input);
       links.get(saved.id)?.refresh();
       return saved;
     },
     'connections:duplicate': async (args) => {
       checkAlive();
-      return connections.duplicate(requireId(requireObject(args, 'args')['id']));
+      return connections.duplicate(args.id);
     },
     'connections:delete': async (args) => {
       checkAlive();
-      const id = requireId(requireObject(args, 'args')['id']);
+      const id = args.id;
       connections.get(id); // NOT_FOUND first
       const link = links.get(id);
       if (link) {
@@ -416,20 +413,18 @@ export async function createServices(options: ServicesOptions): Promise<Services
     },
     'connections:trust': async (args) => {
       checkAlive();
-      const a = requireObject(args, 'args');
-      const saved = await connections.trust(requireId(a['id']), a['fingerprint256']);
+      const saved = await connections.trust(args.id, args.fingerprint256);
       links.get(saved.id)?.refresh();
       return saved;
     },
 
     'link:connect': async (args) => {
       checkAlive();
-      const a = requireObject(args, 'args');
-      const id = requireId(a['id']);
+      const id = args.id;
       const c = connections.get(id);
       let password: string;
-      if (a['password'] !== undefined) {
-        password = requireString(a['password'], 'password', { max: 1000, trim: false, controls: true });
+      if (args.password !== undefined) {
+        password = args.password;
         // "For this run only": kept in memory so that reconnects work, never written anywhere.
         vault.holdForRun(id, password);
         emit('connections:changed', connections.snapshot());
@@ -445,7 +440,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       return linkFor(id).connect(password);
     },
     'link:disconnect': async (args) => {
-      const id = requireId(requireObject(args, 'args')['id']);
+      const id = args.id;
       const link = links.get(id);
       if (!link) {
         const c = connections.get(id);
@@ -465,20 +460,16 @@ export async function createServices(options: ServicesOptions): Promise<Services
       checkAlive();
       return consoleService.send(args);
     },
-    'console:cancel': async (args) => consoleService.cancel(requireObject(args, 'args')['commandId']),
-    'console:history': async (args) => {
-      const a = requireObject(args, 'args');
-      const connectionId = requireId(a['connectionId'], 'connectionId');
+    'console:cancel': async (args) => consoleService.cancel(args.commandId),
+    'console:history': async ({ connectionId, search, limit }) => {
       connections.get(connectionId);
       if (!HistoryStore.isSafeId(connectionId)) return [];
-      const search = a['search'] === undefined ? undefined : requireString(a['search'], 'search', { max: 1000 });
-      const limit = optionalInteger(a['limit'], 'limit', 1, 10_000) ?? 100;
-      return history.list(connectionId, search, limit);
+      return history.list(connectionId, search, limit ?? 100);
     },
 
     'table:start': async (args) => {
       checkAlive();
-      const v = validateTableArgs(args);
+      const v = tableArgs(args);
       connections.get(v.connectionId);
       const session = sessionFor(v.connectionId);
       const tableId = `tbl${++tableCount}`;
@@ -492,7 +483,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       return { tableId };
     },
     'table:stop': async (args) => {
-      const tableId = requireString(requireObject(args, 'args')['tableId'], 'tableId', { min: 1, max: 100 });
+      const tableId = args.tableId;
       const table = tables.get(tableId);
       if (!table) {
         if (/^tbl\d+$/.test(tableId) && Number(tableId.slice(3)) <= tableCount) return { tableId }; // already ended
@@ -504,29 +495,19 @@ export async function createServices(options: ServicesOptions): Promise<Services
     },
 
     'trace:get': async (args) => {
-      const a = requireObject(args, 'args');
-      const connectionId = requireString(a['connectionId'], 'connectionId', { min: 1, max: 200 });
-      const sinceSeq = optionalInteger(a['sinceSeq'], 'sinceSeq', 0, Number.MAX_SAFE_INTEGER) ?? 0;
-      const limit = optionalInteger(a['limit'], 'limit', 1, 100_000) ?? 5000;
-      return traceBufferFor(connectionId).snapshot(sinceSeq, limit);
+      return traceBufferFor(args.connectionId).snapshot(args.sinceSeq ?? 0, args.limit ?? 5000);
     },
     'trace:export': async (args) => {
-      const a = requireObject(args, 'args');
-      const connectionId = requireString(a['connectionId'], 'connectionId', { min: 1, max: 200 });
-      const format = a['format'];
-      if (format !== 'text' && format !== 'jsonl' && format !== 'pcapng')
-        throw validationError('format', 'format must be text, jsonl or pcapng');
+      const { connectionId, format } = args;
       const buffer = traceBufferFor(connectionId);
       return exportTrace(buffer, format, traceMeta(connectionId));
     },
     'trace:import': async (args) => {
       checkAlive();
-      const a = requireObject(args, 'args');
-      const fileName = requireString(a['fileName'], 'fileName', { min: 1, max: 500 });
-      if (typeof a['content'] !== 'string') throw validationError('content', 'content must be the text of a JSON Lines trace');
+      const { fileName, content } = args;
       // A repro bundle (one JSON document) carries a JSON Lines trace; anything else is one.
-      const bundle = parseReproBundle(fileName, a['content']);
-      const parsed = bundle ? bundle.parsed : parseJsonlTrace(fileName, a['content']);
+      const bundle = parseReproBundle(fileName, content);
+      const parsed = bundle ? bundle.parsed : parseJsonlTrace(fileName, content);
       const id = `import:${++importCount}`;
       const buffer = new TraceBuffer(id, traceCap, 'windows-1252');
       loadImported(buffer, parsed.entries);
@@ -545,7 +526,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       return snapshot;
     },
     'trace:clear': async (args) => {
-      const connectionId = requireString(requireObject(args, 'args')['connectionId'], 'connectionId', { min: 1, max: 200 });
+      const connectionId = args.connectionId;
       const buffer = traceBufferFor(connectionId);
       buffer.clear();
       const p = tracePending.get(connectionId);
@@ -555,18 +536,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
 
     'complete:children': async (args) => {
       checkAlive();
-      const a = requireObject(args, 'args');
-      const connectionId = requireId(a['connectionId'], 'connectionId');
-      connections.get(connectionId); // NOT_FOUND for unknown ids
-      return inspect.children(connectionId, a['path'] as string[]);
+      connections.get(args.connectionId); // NOT_FOUND for unknown ids
+      return inspect.children(args.connectionId, args.path);
     },
     'complete:values': async (args) => {
       checkAlive();
-      const a = requireObject(args, 'args');
-      const connectionId = requireId(a['connectionId'], 'connectionId');
-      connections.get(connectionId);
-      const argument = requireString(a['argument'], 'argument', { min: 1, max: 128 });
-      return inspect.values(connectionId, a['path'] as string[], argument);
+      connections.get(args.connectionId);
+      return inspect.values(args.connectionId, args.path, args.argument);
     },
     'broadcast:send': async (args) => {
       checkAlive();
@@ -587,9 +563,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     },
     'replay:cancel': async (args) => replay.cancel(args),
     'repro:export': async (args) => {
-      const a = requireObject(args, 'args');
-      const connectionId = requireString(a['connectionId'], 'connectionId', { min: 1, max: 200 });
-      const description = requireString(a['description'] ?? '', 'description', { max: 10_000, trim: false, controls: true });
+      const { connectionId, description } = args;
       const buffer = traceBufferFor(connectionId);
       const imp = imported.get(connectionId);
       let connection: Parameters<typeof buildReproBundle>[0]['connection'];

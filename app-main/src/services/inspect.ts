@@ -26,7 +26,7 @@
  */
 import { TimeoutError, TrapError, type Attributes, type Session } from '../../../protocol/src/index';
 import type { CompletionChildren, CompletionNode, CompletionNodeKind, CompletionValues } from '../common/contract';
-import { BridgeFailure, validationError } from './errors';
+import { BridgeFailure } from './errors';
 
 export interface InspectDeps {
   /** The logged-in session of a router, or a NOT_CONNECTED failure. */
@@ -104,9 +104,11 @@ export class InspectService {
     this.options = { ...INSPECT_DEFAULTS, ...options };
   }
 
-  /** Children of `path` (menus, commands, or a command's arguments), with explanations. */
+  /**
+   * Children of `path` (menus, commands, or a command's arguments), with explanations. `path` as
+   * the bridge schema leaves it: names without "/", ",", "=" or spaces (they would change the node).
+   */
   async children(connectionId: string, path: readonly string[]): Promise<CompletionChildren> {
-    checkPath(path);
     const session = this.deps.session(connectionId); // NOT_CONNECTED before anything else
     const version = this.deps.version(connectionId);
     const key = cacheKey(version, connectionId);
@@ -131,11 +133,11 @@ export class InspectService {
     }
   }
 
-  /** Values of a command's argument, from `request=completion` (union of passes; may be incomplete). */
+  /**
+   * Values of a command's argument, from `request=completion` (union of passes; may be
+   * incomplete). `path` names the command and `argument` is one name, as the bridge schema checks.
+   */
   async values(connectionId: string, path: readonly string[], argument: string): Promise<CompletionValues> {
-    checkPath(path);
-    if (path.length === 0) throw validationError('path', 'path must name the command, e.g. ["ip", "address", "add"]');
-    checkPath([argument], 'argument');
     const session = this.deps.session(connectionId);
     const router = this.router(connectionId, session);
     const valueKey = `${path.join(',')}\u0000${argument}`;
@@ -303,16 +305,4 @@ export class InspectService {
 function cacheKey(version: string, connectionId: string): string {
   // Without a version the tree cannot be shared: keep it to this router.
   return version === '' ? `?${connectionId}` : version;
-}
-
-function checkPath(path: readonly string[], field = 'path'): void {
-  if (!Array.isArray(path)) throw validationError(field, `${field} must be a list of names`);
-  path.forEach((seg, i) => {
-    if (typeof seg !== 'string' || seg === '' || /[\s,/=]/.test(seg)) {
-      throw validationError(
-        field,
-        `${field} segment ${i + 1} must be one menu, command or argument name, without "/", ",", "=" or spaces`,
-      );
-    }
-  });
 }

@@ -11,7 +11,6 @@ import type {
 } from '../common/contract';
 import { BridgeFailure, validationError } from './errors';
 import { compareReplies, extractSentences, type RecordedSentence, type ReplyRecord, type TraceLine } from './replay-core';
-import { requireId, requireObject } from './validation';
 
 export interface ReplayDeps {
   /** The target's logged-in session, or a NOT_CONNECTED failure. */
@@ -66,20 +65,15 @@ export class ReplayService {
 
   constructor(private readonly deps: ReplayDeps) {}
 
-  plan(args: unknown): ReplayPlan {
-    const sourceId = requireId(requireObject(args, 'args')['sourceId'], 'sourceId');
+  plan({ sourceId }: { sourceId: string }): ReplayPlan {
     const { sentences, skipped } = extractSentences(this.deps.lines(sourceId), { maxStoredReplies: 0 });
     // The recorded replies stay in main; the plan carries only what the list shows.
     return { sourceId, sentences: sentences.map(({ replies: _replies, ...s }) => s), skipped };
   }
 
   async run(args: ReplayRunArgs): Promise<ReplayResult> {
-    const a = requireObject(args, 'args');
-    const sourceId = requireId(a['sourceId'], 'sourceId');
-    const targetId = requireId(a['targetId'], 'targetId');
+    const { sourceId, targetId } = args;
     const options = { ...REPLAY_DEFAULTS, ...stripUndefined(args.options ?? {}) };
-    if (!Array.isArray(args.seqs) || args.seqs.length === 0)
-      throw validationError('seqs', 'select at least one sentence to replay');
     const confirmed = new Set(args.confirmedWrites ?? []);
 
     const { sentences } = extractSentences(this.deps.lines(sourceId), { maxStoredReplies: MAX_STORED_REPLIES });
@@ -181,8 +175,7 @@ export class ReplayService {
    * Stops the replay running on `targetId`: the sentence in flight gets `/cancel` (it ends
    * `cancelled`), the rest are not sent. `running` is false when no replay runs there.
    */
-  cancel(args: unknown): { targetId: string; running: boolean } {
-    const targetId = requireId(requireObject(args, 'args')['targetId'], 'targetId');
+  cancel({ targetId }: { targetId: string }): { targetId: string; running: boolean } {
     const control = this.busy.get(targetId);
     if (!control) return { targetId, running: false };
     control.cancelled = true;

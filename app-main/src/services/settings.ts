@@ -1,13 +1,11 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Settings, ThemeSetting } from '../common/contract';
-import { BridgeFailure, validationError } from './errors';
+import type { Settings } from '../common/contract';
+import { BridgeFailure } from './errors';
 import { readJsonFile, SerialWriter, type AtomicWriteOptions } from './storage';
-import { requireObject, requireString } from './validation';
 
 export const SETTINGS_FILE = 'settings.json';
 const VERSION = 1;
-const THEMES: readonly ThemeSetting[] = ['system', 'light', 'dark'];
 
 const settingsSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']),
@@ -18,45 +16,6 @@ const fileSchema = z.object({ version: z.literal(VERSION), settings: settingsSch
 
 export function defaultSettings(): Settings {
   return { theme: 'system', tableColumns: {} };
-}
-
-/** Checks a `settings:set` argument; unknown keys are refused by name. */
-export function validateSettingsPatch(value: unknown): Partial<Settings> {
-  const o = requireObject(value, 'settings');
-  const out: Partial<Settings> = {};
-  for (const key of Object.keys(o)) {
-    const v = o[key];
-    if (v === undefined) continue;
-    switch (key) {
-      case 'theme':
-        if (typeof v !== 'string' || !(THEMES as readonly string[]).includes(v))
-          throw validationError('theme', `theme must be one of ${THEMES.join(', ')}`);
-        out.theme = v as ThemeSetting;
-        break;
-      case 'tableColumns': {
-        const t = requireObject(v, 'tableColumns');
-        const entries = Object.entries(t);
-        if (entries.length > 1000) throw validationError('tableColumns', 'tableColumns holds too many menus (at most 1000)');
-        const cols: Record<string, string[]> = {};
-        for (const [path, list] of entries) {
-          const field = `tableColumns.${path}`;
-          if (!path.startsWith('/') || path.length > 300)
-            throw validationError(field, `"${path}" is not a menu path (like /interface)`);
-          if (!Array.isArray(list) || list.length > 1000)
-            throw validationError(field, `${field} must be a list of at most 1000 column names`);
-          cols[path] = list.map((c, i) => requireString(c, `${field}[${i}]`, { min: 1, max: 200 }));
-        }
-        out.tableColumns = cols;
-        break;
-      }
-      case 'lastSelectedConnectionId':
-        out.lastSelectedConnectionId = requireString(v, 'lastSelectedConnectionId', { min: 1, max: 200 });
-        break;
-      default:
-        throw validationError(key, `unknown setting "${key}"`);
-    }
-  }
-  return out;
 }
 
 /** `<dataDir>/settings.json`, validated on load, written atomically; damaged files moved aside. */
@@ -95,8 +54,12 @@ export class SettingsStore {
     return structuredClone(this.value);
   }
 
-  async set(patch: unknown): Promise<Settings> {
-    const p = validateSettingsPatch(patch);
+  /** `patch` as parsed by the bridge schema; a key given as undefined leaves the setting as it is. */
+  async set(patch: Partial<Settings>): Promise<Settings> {
+    const p: Partial<Settings> = {};
+    if (patch.theme !== undefined) p.theme = patch.theme;
+    if (patch.tableColumns !== undefined) p.tableColumns = patch.tableColumns;
+    if (patch.lastSelectedConnectionId !== undefined) p.lastSelectedConnectionId = patch.lastSelectedConnectionId;
     this.value = { ...this.value, ...p };
     await this.writer
       .write(() => JSON.stringify({ version: VERSION, settings: this.value }, null, 2) + '\n')

@@ -7,11 +7,10 @@ import {
   type Session,
 } from '../../../protocol/src/index';
 import type { BridgeError, Row, TablePatch, TableStartArgs, TableStatus } from '../common/contract';
-import { toBridgeError, validationError } from './errors';
+import { toBridgeError } from './errors';
 import { DEAD, NO_SHAPE, ROW, RowEncoder, ShapeRegistry } from './row-json';
 import { RowStore } from './row-store';
 import { RateMeter, Throttle } from './throttle';
-import { optionalInteger, requireObject, requireString } from './validation';
 
 export interface ValidTableArgs {
   connectionId: string;
@@ -22,47 +21,16 @@ export interface ValidTableArgs {
   resyncSeconds: number;
 }
 
-export function validateTableArgs(value: unknown): ValidTableArgs {
-  const a = requireObject(value, 'args') as Partial<Record<keyof TableStartArgs, unknown>>;
-  const connectionId = requireString(a.connectionId, 'connectionId', { min: 1, max: 200 });
-  let path = requireString(a.path, 'path', { min: 1, max: 300 });
-  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
-  if (!/^(\/[A-Za-z0-9][A-Za-z0-9._-]*)+$/.test(path)) {
-    throw validationError(
-      'path',
-      `path "${path}" is not a menu path in API form`,
-      'Write it like /interface or /ip/address (slashes, no spaces, no command).',
-    );
-  }
-  if (/\/(print|listen|getall)$/.test(path))
-    throw validationError('path', `path "${path}" must name the menu, not a command`, 'Leave out /print or /listen.');
-  const query: string[] = [];
-  if (a.query !== undefined) {
-    if (!Array.isArray(a.query)) throw validationError('query', 'query must be a list of query words');
-    a.query.forEach((q, i) => {
-      const w = requireString(q, `query[${i}]`, { min: 1, max: 4096, trim: false });
-      if (!w.startsWith('?'))
-        throw validationError(`query[${i}]`, `query word "${w}" must start with "?" (e.g. ?type=ether or ?#|)`);
-      query.push(w);
-    });
-  }
-  const proplist: string[] = [];
-  if (a.proplist !== undefined) {
-    if (!Array.isArray(a.proplist)) throw validationError('proplist', 'proplist must be a list of property names');
-    a.proplist.forEach((p, i) => {
-      const name = requireString(p, `proplist[${i}]`, { min: 1, max: 200 });
-      if (/[,=\s]/.test(name))
-        throw validationError(`proplist[${i}]`, `property name "${name}" must not contain commas, "=" or spaces`);
-      proplist.push(name);
-    });
-  }
-  let mode: 'listen' | 'follow' = 'listen';
-  if (a.mode !== undefined) {
-    if (a.mode !== 'listen' && a.mode !== 'follow') throw validationError('mode', 'mode must be "listen" or "follow"');
-    mode = a.mode;
-  }
-  const resyncSeconds = optionalInteger(a.resyncSeconds, 'resyncSeconds', 0, 86_400) ?? 0;
-  return { connectionId, path, query, proplist, mode, resyncSeconds };
+/** `args` as parsed by the bridge schema (path in API form, query words, property names), with defaults. */
+export function tableArgs(args: TableStartArgs): ValidTableArgs {
+  return {
+    connectionId: args.connectionId,
+    path: args.path,
+    query: args.query ?? [],
+    proplist: args.proplist ?? [],
+    mode: args.mode ?? 'listen',
+    resyncSeconds: args.resyncSeconds ?? 0,
+  };
 }
 
 export interface TableDeps {

@@ -66,7 +66,10 @@ describe('dispatch', () => {
         expect(result.ok, `${channel} ${JSON.stringify(bad)}`).toBe(false);
         if (!result.ok) {
           expect(result.error.code).toBe('VALIDATION');
-          expect(result.error.message.startsWith(`${channel}: `)).toBe(true);
+          // A sentence about the field, in words; the channel and the path are in the detail.
+          expect(result.error.message).toMatch(/^[A-Z].*\.$/);
+          expect(result.error.message).not.toContain(channel);
+          expect(result.error.detail?.channel).toBe(channel);
           expect(typeof result.error.detail?.field).toBe('string');
         }
       }
@@ -93,7 +96,7 @@ describe('dispatch', () => {
       ['connections:save', {}, 'input'],
       ['console:send', { connectionId: 'c1', words: ['/x', 'ok', 5] }, 'words[2]'],
       ['console:send', { connectionId: 'c1', words: [] }, 'words'],
-      ['console:send', { connectionId: 'c1', words: ['', 'x'] }, 'words'],
+      ['console:send', { connectionId: 'c1', words: ['', 'x'] }, 'words[0]'],
       ['table:start', { connectionId: 'c1', path: 'interface' }, 'path'],
       ['table:start', { connectionId: 'c1', path: '/interface', mode: 'poll' }, 'mode'],
       ['trace:get', { connectionId: 'c1', sinceSeq: -1 }, 'sinceSeq'],
@@ -122,9 +125,87 @@ describe('dispatch', () => {
       expect(result.ok, `${channel} ${field}`).toBe(false);
       if (!result.ok) {
         expect(result.error).toMatchObject({ code: 'VALIDATION', detail: { channel, field } });
-        expect(result.error.message).toContain(`${channel}: ${field}: `);
+        expect(result.error.message).toMatch(/^[A-Z].*\.$/);
+        expect(result.error.message).not.toContain(`${field}:`);
       }
     }
+  });
+
+  // Issue 11 (14): the schemas are the only gate, so they carry the rules and limits the services
+  // used to check by hand (which disagreed with the schemas: password 1024 vs 1000, menu path 512
+  // vs 300, name 200 vs 100). Each case passed the gate before.
+  it('applies the one set of limits and the semantic rules, with messages in words', async () => {
+    const services = fakeServices();
+    const input = SAMPLE_ARGS['connections:save'].input;
+    const cases: [CallName, unknown, string, string][] = [
+      ['link:connect', { id: 'c1', password: 'p'.repeat(1001) }, 'password', 'The password is longer than 1,000 characters.'],
+      [
+        'connections:save',
+        { input: { ...input, name: 'n'.repeat(101) } },
+        'input.name',
+        'The name is longer than 100 characters.',
+      ],
+      ['connections:save', { input: { ...input, user: ' ' } }, 'input.user', 'The user name is required.'],
+      [
+        'connections:save',
+        { input: { ...input, host: 'a..b' } },
+        'input.host',
+        'The host is not a valid host name, IPv4 or IPv6 address.',
+      ],
+      [
+        'settings:set',
+        { tableColumns: { [`/${'m'.repeat(300)}`]: ['name'] } },
+        `tableColumns./${'m'.repeat(300)}`,
+        'The columns of /' + 'm'.repeat(300) + ' is longer than 300 characters.',
+      ],
+      [
+        'table:start',
+        { connectionId: 'c1', path: '/ip/address/print' },
+        'path',
+        'The menu path must name the menu, not a command.',
+      ],
+      [
+        'table:start',
+        { connectionId: 'c1', path: '/ip', query: ['type=x'] },
+        'query[0]',
+        'Query word 1 of the query must start with "?" (e.g. ?type=ether or ?#|).',
+      ],
+      [
+        'table:start',
+        { connectionId: 'c1', path: '/ip', proplist: ['a,b'] },
+        'proplist[0]',
+        'Property 1 of the property list must not contain commas, "=" or spaces.',
+      ],
+      [
+        'console:send',
+        { connectionId: 'c1', words: ['/x', 'y'.repeat((1 << 20) + 1)] },
+        'words[1]',
+        'Word 2 of the sentence is longer than 1 MiB.',
+      ],
+      [
+        'console:send',
+        { connectionId: 'c1', words: ['/x', '', 'y'] },
+        'words[1]',
+        'Word 2 of the sentence is empty; an empty word would end the sentence.',
+      ],
+      ['console:history', { connectionId: 'c1', limit: 10_001 }, 'limit', 'The limit must be between 1 and 10000.'],
+      ['trace:import', { fileName: 'f'.repeat(256), content: '' }, 'fileName', 'The file name is longer than 255 characters.'],
+    ];
+    for (const [channel, args, field, message] of cases) {
+      const result = await dispatch(services.handlers, channel, args);
+      expect(result, `${channel} ${field}`).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'VALIDATION', message }),
+      });
+      if (!result.ok) expect(result.error.detail).toEqual({ channel, field });
+    }
+    expect(services.calls).toHaveLength(0);
+    // Hints travel with the error.
+    const path = await dispatch(services.handlers, 'table:start', { connectionId: 'c1', path: 'ip address' });
+    expect(!path.ok && path.error.hint).toMatch(/like \/interface/);
+    // What passes is normalised once, here: services see trimmed, typed values.
+    const sent = await dispatch(services.handlers, 'console:send', { connectionId: 'c1', words: ['/x', '=a=b', '', ' '] });
+    expect(sent).toEqual({ ok: true, value: { channel: 'console:send', args: { connectionId: 'c1', words: ['/x', '=a=b'] } } });
   });
 
   it('never echoes a rejected value (it may be a password)', async () => {

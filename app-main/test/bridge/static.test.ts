@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { resolveStaticFile } from '../../src/bridge/static';
-import { APP_CSP, contentSecurityPolicy, securityHeaders } from '../../src/bridge/security';
+import { APP_CSP, contentSecurityPolicy, META_CSP, securityHeaders } from '../../src/bridge/security';
+import { metaCspPolicy, withCspMeta } from '../../../scripts/build.d/30-renderer.mjs';
 
 const ROOT = join(sep, 'srv', 'renderer');
 
@@ -94,5 +97,31 @@ describe('CSP', () => {
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
     });
+  });
+
+  // Issue 11 (15): index.html carried a hand-written second policy that had drifted from the
+  // header (no object-src 'none', no font-src).
+  it('the <meta> policy of the built pages comes from the same function as the header', async () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const directives = (policy: string) => new Map(policy.split('; ').map((d) => [d.split(' ')[0]!, d]));
+    const meta = directives(META_CSP);
+    const header = directives(APP_CSP);
+    expect(meta.get('object-src')).toBe("object-src 'none'");
+    // A <meta> policy cannot hold frame-ancestors; the browser host's port is only known at run time.
+    expect(meta.has('frame-ancestors')).toBe(false);
+    expect(meta.get('connect-src')).toBe("connect-src 'self' ws://127.0.0.1:*");
+    for (const [name, directive] of header)
+      if (name !== 'frame-ancestors' && name !== 'connect-src') expect(meta.get(name), name).toBe(directive);
+
+    for (const page of ['index.html', 'bench.html']) {
+      const source = readFileSync(join(root, 'app-renderer', page), 'utf8');
+      expect(source, `${page} has no hand-written policy`).not.toMatch(/Content-Security-Policy/i);
+      const built = withCspMeta(source, await metaCspPolicy(root));
+      const tags = built.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/g) ?? [];
+      expect(tags).toEqual([`<meta http-equiv="Content-Security-Policy" content="${META_CSP}"`]);
+      // Right after the charset, before anything the policy governs.
+      expect(built.indexOf('Content-Security-Policy')).toBeLessThan(built.search(/<link|<script/));
+    }
+    expect(() => withCspMeta('<html><head></head></html>', META_CSP)).toThrow(/charset/);
   });
 });

@@ -92,6 +92,16 @@ describe('before ready', () => {
     expect(app.paths.userData).toBe(join(userData, 'elsewhere'));
     expect(app.calls.indexOf('setPath:userData')).toBeLessThan(app.calls.indexOf('enableSandbox'));
   });
+
+  // Issue 11 (15): the variable is a test hook; in an installed app anyone who can set the
+  // environment could point the profile (and its saved connections) elsewhere.
+  it('ignores TIKSCOPE_USER_DATA in the packaged app', () => {
+    process.env.TIKSCOPE_USER_DATA = join(userData, 'elsewhere');
+    app.isPackaged = true;
+    start();
+    expect(app.paths.userData).toBe(userData);
+    expect(app.calls).not.toContain('setPath:userData');
+  });
 });
 
 describe('after ready', () => {

@@ -7,10 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Simulator } from '../../../simulator/src/index';
 import type { BroadcastAnswer, BroadcastProgress, BroadcastResult, ConsoleEnd, ConsoleReply } from '../../src/common/contract';
-import { BroadcastService, classifyCommand, validateBroadcastArgs, type BroadcastConsole } from '../../src/services/broadcast';
+import { parseArgs } from '../../src/bridge/dispatch';
+import { BroadcastService, classifyCommand, type BroadcastConsole } from '../../src/services/broadcast';
 import type { ConsoleTap } from '../../src/services/console';
 import { BridgeFailure, type Services } from '../../src/services/index';
-import { FAST_TIMINGS, failure, servicesRig } from './helpers';
+import { argsFailure, FAST_TIMINGS, failure, servicesRig } from './helpers';
 
 describe('classifyCommand (the confirmation rule)', () => {
   it.each([
@@ -59,40 +60,32 @@ describe('classifyCommand (the confirmation rule)', () => {
   });
 });
 
-describe('validateBroadcastArgs', () => {
-  const bad = (args: unknown): BridgeFailure => {
-    try {
-      validateBroadcastArgs(args);
-    } catch (e) {
-      if (e instanceof BridgeFailure) return e;
-      throw e;
-    }
-    throw new Error('expected a validation failure');
-  };
+describe('broadcast:send arguments (the bridge schema)', () => {
+  const bad = (args: unknown) => argsFailure('broadcast:send', args);
 
   it('names what is wrong', () => {
-    expect(bad({ connectionIds: [], words: ['/x/print'] }).message).toMatch(/at least one router/);
-    expect(bad({ connectionIds: ['a', 'a'], words: ['/x/print'] }).message).toMatch(/listed twice/);
-    expect(bad({ connectionIds: ['a'], words: [] }).message).toMatch(/type a command first/);
-    expect(bad({ connectionIds: ['a'], words: ['/x/print', '', '=a=b'] }).detail).toEqual({ field: 'words[1]' });
-    expect(bad({ connectionIds: ['a'], words: ['/x/print'], timeoutSeconds: 0 }).message).toMatch(
-      /timeoutSeconds must be between 1 and 3600/,
+    expect(bad({ connectionIds: [], words: ['/x/print'] }).message).toMatch(/^The list of routers names no router/);
+    expect(bad({ connectionIds: ['a', 'a'], words: ['/x/print'] }).message).toMatch(/names the same router twice/);
+    expect(bad({ connectionIds: ['a'], words: [] }).message).toBe('The sentence is empty.');
+    expect(bad({ connectionIds: ['a'], words: ['/x/print', '', '=a=b'] }).detail).toEqual({
+      channel: 'broadcast:send',
+      field: 'words[1]',
+    });
+    expect(bad({ connectionIds: ['a'], words: ['/x/print'], timeoutSeconds: 0 }).message).toBe(
+      'The time limit must be between 1 and 3600.',
     );
-    expect(bad({ connectionIds: ['a'], words: ['/x/print'], confirmed: 'yes' }).message).toMatch(
-      /confirmed must be true or false/,
+    expect(bad({ connectionIds: ['a'], words: ['/x/print'], confirmed: 'yes' }).message).toBe(
+      'The confirmation must be true or false.',
     );
     expect(bad({ connectionIds: Array.from({ length: 101 }, (_, i) => `c${i}`), words: ['/x/print'] }).message).toMatch(
-      /at most 100/,
+      /names more than 100 routers/,
     );
   });
 
-  it('drops trailing empty lines and applies defaults', () => {
-    expect(validateBroadcastArgs({ connectionIds: ['a', 'b'], words: ['/x/print', '?a=b', '', ' '] })).toEqual({
-      connectionIds: ['a', 'b'],
-      words: ['/x/print', '?a=b'],
-      stopOnFirstError: false,
-      confirmed: false,
-      timeoutMs: 15_000,
+  it('drops trailing empty lines', () => {
+    expect(parseArgs('broadcast:send', { connectionIds: ['a', 'b'], words: ['/x/print', '?a=b', '', ' '] })).toEqual({
+      ok: true,
+      value: { connectionIds: ['a', 'b'], words: ['/x/print', '?a=b'] },
     });
   });
 });
@@ -261,7 +254,7 @@ describe('BroadcastService (scripted console)', () => {
     expect(console.commands.map((c) => c.connectionId)).toEqual(['a']); // b never got it
     await expect(service.cancel({ broadcastId: 'ui-1' })).resolves.toEqual({ broadcastId: 'ui-1', running: false });
     await expect(service.cancel({ broadcastId: 'never' })).resolves.toEqual({ broadcastId: 'never', running: false });
-    await expect(service.cancel({ broadcastId: '' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(argsFailure('broadcast:cancel', { broadcastId: '' })).toMatchObject({ code: 'VALIDATION' });
   });
 
   it('reports each router as it settles (broadcast:progress), before the answer', async () => {

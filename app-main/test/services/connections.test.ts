@@ -2,8 +2,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionInput } from '../../src/common/contract';
+import { dispatch } from '../../src/bridge/dispatch';
 import { createServices, KeychainUnavailableError, MemoryCredentialStore, type Services } from '../../src/services/index';
-import { EventLog, failure, readAllFiles, tempDir } from './helpers';
+import { callFailure, EventLog, failure, readAllFiles, tempDir } from './helpers';
 
 const input = (over: Partial<ConnectionInput> = {}): ConnectionInput => ({
   name: 'Core router',
@@ -76,11 +77,15 @@ describe('saved connections', () => {
     const changed = await events.wait('connections:changed', (p) => p.connections.length === 2, 2000, true);
     expect(changed.connections.map((c) => c.name)).toEqual(['Demo router', 'Core router']);
 
-    const updated = await s.handlers['connections:save']({
+    // Through the bridge, which normalises the host.
+    const updated = await dispatch(s.handlers, 'connections:save', {
       id: saved.id,
       input: input({ name: 'Core 2', host: 'Router.Example.NET' }),
     });
-    expect(updated).toMatchObject({ id: saved.id, name: 'Core 2', host: 'router.example.net', hasPassword: true });
+    expect(updated).toMatchObject({
+      ok: true,
+      value: { id: saved.id, name: 'Core 2', host: 'router.example.net', hasPassword: true },
+    });
     expect(store.items.get(saved.id)).toBe('Sup3r-Secret!'); // undefined keeps it
 
     await s.handlers['connections:save']({ id: saved.id, input: input({ password: null }) });
@@ -92,26 +97,40 @@ describe('saved connections', () => {
   it('refuses bad input with a message naming the field', async () => {
     const s = await start();
     const cases: [Partial<ConnectionInput> | Record<string, unknown>, string, RegExp][] = [
-      [{ name: '  ' }, 'name', /name is required/],
-      [{ host: 'bad host' }, 'host', /not a valid host name/],
+      [{ name: '  ' }, 'name', /^The name is required\.$/],
+      [{ name: 'N'.repeat(101) }, 'name', /^The name is longer than 100 characters\.$/],
+      [{ name: 'a\u0007b' }, 'name', /must not contain control characters/],
+      [{ host: 'bad host' }, 'host', /^The host is not a valid host name/],
       [{ host: '300.1.1.1' }, 'host', /not a valid IPv4/],
       [{ host: 'http://x' }, 'host', /not a valid host/],
-      [{ port: 0 }, 'port', /between 1 and 65535/],
+      [{ port: 0 }, 'port', /^The port must be between 1 and 65535\.$/],
       [{ port: 70000 }, 'port', /between 1 and 65535/],
       [{ port: 1.5 }, 'port', /whole number/],
-      [{ transport: 'ssh' as never }, 'transport', /transport must be one of/],
-      [{ user: '' }, 'user', /user is required/],
+      [{ transport: 'ssh' as never }, 'transport', /^The transport must be one of plain, tls-verify/],
+      [{ user: '' }, 'user', /^The user name is required/],
       [{ fingerprint256: 'AB:CD' }, 'fingerprint256', /64 hex digits/],
-      [{ codePage: 'utf-16' as never }, 'codePage', /codePage must be one of/],
+      [{ fingerprint256: 'ab'.repeat(32) }, 'fingerprint256', /only applies to the tls-pinned transport/],
+      [{ codePage: 'utf-16' as never }, 'codePage', /^The code page must be one of/],
+      [{ password: 'p'.repeat(1001) }, 'password', /^The password is longer than 1,000 characters\.$/],
+      [{ password: 'a\u0000b' }, 'password', /NUL/],
     ];
     for (const [over, field, message] of cases) {
-      const f = await failure(() => s.handlers['connections:save']({ input: input(over as Partial<ConnectionInput>) }));
+      const f = await callFailure(s, 'connections:save', { input: input(over as Partial<ConnectionInput>) });
       expect(f.code, field).toBe('VALIDATION');
-      expect(f.detail?.['field']).toBe(field);
+      expect(f.detail?.['field']).toBe(`input.${field}`);
       expect(f.message).toMatch(message);
     }
+    // What the schema leaves is trimmed and normalised.
+    const trimmed = await dispatch(s.handlers, 'connections:save', {
+      input: input({ name: '  Edge  ', user: ' admin ', host: 'Router.Example.NET', fingerprint256: '' }),
+    });
+    expect(trimmed).toMatchObject({ ok: true, value: { name: 'Edge', user: 'admin', host: 'router.example.net' } });
+    expect(trimmed.ok && trimmed.value).not.toHaveProperty('fingerprint256');
     // IPv6 with and without brackets.
-    expect((await s.handlers['connections:save']({ input: input({ host: '[FE80::1]' }) })).host).toBe('fe80::1');
+    expect(await dispatch(s.handlers, 'connections:save', { input: input({ host: '[FE80::1]' }) })).toMatchObject({
+      ok: true,
+      value: { host: 'fe80::1' },
+    });
     expect((await failure(() => s.handlers['connections:save']({ id: 'nope', input: input() }))).code).toBe('NOT_FOUND');
   });
 
@@ -130,6 +149,62 @@ describe('saved connections', () => {
     expect(store.items.get(b.id)).toBe('pw-a');
   });
 
+  // Issue 11 A: the copy number was cut off by the 100-character limit, so every candidate name
+  // was the same and the search for a free one never ended (the main process froze).
+  it('duplicates connections with long names: every copy name is unique and within 100 characters', async () => {
+    const s = await start();
+    const long = await s.handlers['connections:save']({ input: input({ name: 'N'.repeat(93) }) });
+    const full = await s.handlers['connections:save']({ input: input({ name: 'M'.repeat(100) }) });
+    const copies = [];
+    for (let i = 0; i < 12; i++) copies.push(await s.handlers['connections:duplicate']({ id: long.id }));
+    for (let i = 0; i < 3; i++) copies.push(await s.handlers['connections:duplicate']({ id: full.id }));
+    const names = (await s.handlers['connections:list']({})).connections.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n.length).toBeLessThanOrEqual(100);
+    expect(copies[0]!.name).toBe(`${'N'.repeat(93)} (copy)`);
+    expect(copies[1]!.name).toBe(`${'N'.repeat(91)} (copy 2)`);
+    expect(copies[11]!.name).toBe(`${'N'.repeat(90)} (copy 12)`);
+    expect(copies[12]!.name).toBe(`${'M'.repeat(93)} (copy)`);
+    // A copy of a copy stays within the limit too, and the store still loads after a restart.
+    const again = await s.handlers['connections:duplicate']({ id: copies[11]!.id });
+    expect(again.name.length).toBeLessThanOrEqual(100);
+    await s.dispose();
+    const s2 = await start();
+    expect((await s2.handlers['connections:list']({})).notices).toEqual([]);
+  });
+
+  // Issue 11 B: both saves read the same entry, awaited, and the second wrote to index -1 of the
+  // list: acknowledged, yet lost (40 of 40 tries).
+  it('two saves of one connection that arrive together are both applied in order', async () => {
+    const s = await start();
+    const a = await s.handlers['connections:save']({ input: input({ transport: 'tls-pinned' }) });
+    for (let i = 0; i < 5; i++) {
+      const [first, second] = await Promise.all([
+        s.handlers['connections:save']({ id: a.id, input: input({ transport: 'tls-pinned', notes: `first ${i}` }) }),
+        s.handlers['connections:save']({ id: a.id, input: input({ transport: 'tls-pinned', notes: `second ${i}` }) }),
+      ]);
+      expect(first.notes).toBe(`first ${i}`);
+      expect(second.notes).toBe(`second ${i}`);
+      const listed = (await s.handlers['connections:list']({})).connections.filter((c) => c.id === a.id);
+      expect(listed.map((c) => c.notes)).toEqual([`second ${i}`]);
+    }
+    // A save and a trust together: the pin and the new notes both stay.
+    const fp = Array(32).fill('AB').join(':');
+    await Promise.all([
+      s.handlers['connections:save']({ id: a.id, input: input({ transport: 'tls-pinned', notes: 'with pin' }) }),
+      s.handlers['connections:trust']({ id: a.id, fingerprint256: fp }),
+    ]);
+    const after = (await s.handlers['connections:list']({})).connections.find((c) => c.id === a.id);
+    expect(after).toMatchObject({ notes: 'with pin', fingerprint256: Array(32).fill('AB').join(':') });
+    await s.dispose();
+    const file = JSON.parse(readFileSync(join(tmp.dir, 'connections.json'), 'utf8')) as {
+      connections: { id: string; notes: string; fingerprint256?: string }[];
+    };
+    expect(file.connections.filter((c) => c.id === a.id)).toEqual([
+      expect.objectContaining({ notes: 'with pin', fingerprint256: Array(32).fill('AB').join(':') }),
+    ]);
+  });
+
   it('deleting a connection removes its secret and its history file', async () => {
     const s = await start();
     const a = await s.handlers['connections:save']({ input: input({ password: 'pw' }) });
@@ -142,14 +217,16 @@ describe('saved connections', () => {
   it('pins a certificate only on tls-pinned connections; moving the host drops the pin', async () => {
     const s = await start();
     const plain = await s.handlers['connections:save']({ input: input({ transport: 'plain', port: 8728 }) });
-    expect((await failure(() => s.handlers['connections:trust']({ id: plain.id, fingerprint256: 'AA'.repeat(32) }))).code).toBe(
-      'VALIDATION',
-    );
+    expect(
+      (await failure(() => s.handlers['connections:trust']({ id: plain.id, fingerprint256: 'AA:'.repeat(31) + 'AA' }))).code,
+    ).toBe('VALIDATION');
     const pinned = await s.handlers['connections:save']({ input: input({ transport: 'tls-pinned' }) });
-    const trusted = await s.handlers['connections:trust']({ id: pinned.id, fingerprint256: 'ab'.repeat(32) });
-    expect(trusted.fingerprint256).toBe(Array(32).fill('AB').join(':'));
+    const trusted = await dispatch(s.handlers, 'connections:trust', { id: pinned.id, fingerprint256: 'ab'.repeat(32) });
+    if (!trusted.ok) throw new Error(trusted.error.message);
+    const pin = (trusted.value as { fingerprint256?: string }).fingerprint256;
+    expect(pin).toBe(Array(32).fill('AB').join(':'));
     const same = await s.handlers['connections:save']({ id: pinned.id, input: input({ transport: 'tls-pinned', notes: 'x' }) });
-    expect(same.fingerprint256).toBe(trusted.fingerprint256);
+    expect(same.fingerprint256).toBe(pin);
     const moved = await s.handlers['connections:save']({
       id: pinned.id,
       input: input({ transport: 'tls-pinned', host: '192.0.2.99' }),
@@ -233,13 +310,31 @@ describe('settings and app info', () => {
     expect(await s.handlers['settings:get']({})).toEqual({ theme: 'system', tableColumns: {} });
     const next = await s.handlers['settings:set']({ theme: 'dark', tableColumns: { '/interface': ['name', 'type'] } });
     expect(next).toEqual({ theme: 'dark', tableColumns: { '/interface': ['name', 'type'] } });
-    const f = await failure(() => s.handlers['settings:set']({ theme: 'purple' as never }));
-    expect(f).toMatchObject({ code: 'VALIDATION', detail: { field: 'theme' } });
-    const g = await failure(() => s.handlers['settings:set']({ colour: 'x' } as never));
-    expect(g.message).toMatch(/unknown setting "colour"/);
+    const f = await callFailure(s, 'settings:set', { theme: 'purple' });
+    expect(f).toMatchObject({
+      code: 'VALIDATION',
+      detail: { field: 'theme' },
+      message: 'The theme must be one of system, light, dark.',
+    });
+    const g = await callFailure(s, 'settings:set', { colour: 'x' });
+    expect(g).toMatchObject({ detail: { field: 'colour' }, message: 'There is no setting named "colour".' });
+    const h = await callFailure(s, 'settings:set', { tableColumns: { interface: ['name'] } });
+    expect(h).toMatchObject({ detail: { field: 'tableColumns.interface' } });
+    expect(h.message).toMatch(/is not a menu path/);
     await s.dispose();
     const s2 = await start();
     expect((await s2.handlers['settings:get']({})).theme).toBe('dark');
+  });
+
+  // Issue 11 G: JSON.parse makes "__proto__" an own key; copying it into a record set the
+  // prototype instead, so the call answered ok and the entry was gone.
+  it('settings:set refuses __proto__ as a menu key instead of dropping it', async () => {
+    const s = await start();
+    const hostile = JSON.parse('{"tableColumns":{"__proto__":["name"],"/ip/address":["address"]}}') as unknown;
+    const r = await dispatch(s.handlers, 'settings:set', hostile);
+    expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    expect(!r.ok && r.error.message).toMatch(/__proto__/);
+    expect(await s.handlers['settings:get']({})).toEqual({ theme: 'system', tableColumns: {} });
   });
 
   it('a damaged settings file is moved aside and defaults are used', async () => {

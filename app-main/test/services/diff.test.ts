@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Simulator } from '../../../simulator/src/index';
-import { BridgeFailure, type Services } from '../../src/services/index';
-import { DiffService, validateDiffArgs } from '../../src/services/diff';
+import type { Services } from '../../src/services/index';
+import { parseArgs } from '../../src/bridge/dispatch';
+import { DiffService } from '../../src/services/diff';
 import { connect as rawConnect } from '../../../protocol/node/connect';
-import { FAST_TIMINGS, failure, servicesRig } from './helpers';
+import { argsFailure, FAST_TIMINGS, failure, servicesRig } from './helpers';
 
 const rig = servicesRig({ services: { timings: FAST_TIMINGS, random: () => 0.5 }, sim: () => ({ password: 'pw' }) });
 const { sim, start } = rig;
@@ -21,32 +22,23 @@ async function connect(s: Services, router: Simulator, name: string): Promise<st
   return c.id;
 }
 
-describe('validateDiffArgs', () => {
-  const bad = (args: unknown): string => {
-    try {
-      validateDiffArgs(args);
-    } catch (e) {
-      if (e instanceof BridgeFailure) return e.message;
-      throw e;
-    }
-    throw new Error('expected a validation failure');
-  };
+describe('diff:fetch arguments (the bridge schema)', () => {
+  const bad = (args: unknown): string => argsFailure('diff:fetch', args).message;
   it('names what is wrong', () => {
     expect(bad({ connectionIds: ['a'], path: '/ip/address' })).toMatch(/at least two routers/);
-    expect(bad({ connectionIds: ['a', 'a'], path: '/ip/address' })).toMatch(/listed twice/);
+    expect(bad({ connectionIds: ['a', 'a'], path: '/ip/address' })).toMatch(/same router twice/);
     expect(bad({ connectionIds: ['a', 'b'], path: 'ip address' })).toMatch(/not a menu path/);
     expect(bad({ connectionIds: ['a', 'b'], path: '/ip/address/print' })).toMatch(/must name the menu, not a command/);
     expect(bad({ connectionIds: ['a', 'b'], path: '/ip/address', query: ['disabled=no'] })).toMatch(/must start with "\?"/);
     expect(bad({ connectionIds: ['a', 'b'], path: '/ip/address', proplist: ['a,b'] })).toMatch(/must not contain commas/);
-    expect(bad({ connectionIds: Array.from({ length: 21 }, (_, i) => `c${i}`), path: '/ip/address' })).toMatch(/at most 20/);
+    expect(bad({ connectionIds: Array.from({ length: 21 }, (_, i) => `c${i}`), path: '/ip/address' })).toMatch(
+      /more than 20 routers/,
+    );
   });
-  it('normalises the path and applies the default time limit', () => {
-    expect(validateDiffArgs({ connectionIds: ['a', 'b'], path: '/ip/address/' })).toEqual({
-      connectionIds: ['a', 'b'],
-      path: '/ip/address',
-      query: [],
-      proplist: [],
-      timeoutMs: 30_000,
+  it('normalises the path', () => {
+    expect(parseArgs('diff:fetch', { connectionIds: ['a', 'b'], path: '/ip/address/' })).toEqual({
+      ok: true,
+      value: { connectionIds: ['a', 'b'], path: '/ip/address' },
     });
   });
 });

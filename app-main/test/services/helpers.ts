@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../../simulator/src/index';
-import type { BridgeEvents, EventName, Row, TablePatch } from '../../src/common/contract';
+import type { BridgeError, BridgeEvents, CallName, EventName, Row, TablePatch } from '../../src/common/contract';
+import { dispatch, parseArgs } from '../../src/bridge/dispatch';
 import {
   BridgeFailure,
   createServices,
@@ -112,6 +113,23 @@ export async function failure(fn: () => Promise<unknown>): Promise<BridgeFailure
     throw new Error(`expected a BridgeFailure, got ${(e as Error)?.stack ?? String(e)}`, { cause: e });
   }
   throw new Error('expected a BridgeFailure, but the call succeeded');
+}
+
+/**
+ * The error of a call made as the renderer makes it: through the bridge's one gate (the schema),
+ * then the handler. Argument checks live only in the schemas, so bad input is tested this way.
+ */
+export async function callFailure(s: Pick<Services, 'handlers'>, channel: CallName, args: unknown): Promise<BridgeError> {
+  const r = await dispatch(s.handlers, channel, args);
+  if (r.ok) throw new Error(`expected ${channel} to fail, but it succeeded`);
+  return r.error;
+}
+
+/** The schema's `VALIDATION` error for arguments of `channel` (no handler runs). */
+export function argsFailure(channel: CallName, args: unknown): BridgeError {
+  const r = parseArgs(channel, args);
+  if (r.ok) throw new Error(`expected the arguments of ${channel} to be refused`);
+  return r.error;
 }
 
 /** Polls an external condition (a child process, a file) until it holds or the deadline passes. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Simulator } from '../../../simulator/src/index';
 import type { LinkState, TablePatch } from '../../src/common/contract';
 import type { LinkTimings, Services } from '../../src/services/index';
-import { failure, servicesRig, upsertsOf } from './helpers';
+import { callFailure, failure, servicesRig, upsertsOf } from './helpers';
 
 const FAST: Partial<LinkTimings> = {
   connectTimeoutMs: 3000,
@@ -401,7 +401,8 @@ describe('console', () => {
     const s = await start();
     const id = await save(s, router);
     await s.handlers['link:connect']({ id });
-    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/print', '?type=ether', ''] });
+    // (Trailing empty lines are dropped by the bridge schema: app-main/test/bridge/dispatch.test.ts.)
+    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/print', '?type=ether'] });
     expect(ref.tag).toMatch(/^t\d+$/);
     const end = await rig.events.wait('console:end', (e) => e.commandId === ref.commandId);
     const replies = rig.events
@@ -439,9 +440,21 @@ describe('console', () => {
         .flat()
         .some((r) => r.commandId === bad.commandId && r.kind === '!trap'),
     ).toBe(true);
-    const f = await failure(() => s.handlers['console:send']({ connectionId: id, words: ['/interface/print', '', '=x=y'] }));
-    expect(f).toMatchObject({ code: 'VALIDATION', detail: { field: 'words[1]' } });
-    expect((await failure(() => s.handlers['console:send']({ connectionId: id, words: [] }))).code).toBe('VALIDATION');
+    const f = await callFailure(s, 'console:send', { connectionId: id, words: ['/interface/print', '', '=x=y'] });
+    expect(f).toMatchObject({
+      code: 'VALIDATION',
+      detail: { field: 'words[1]' },
+      message: 'Word 2 of the sentence is empty; an empty word would end the sentence.',
+      hint: 'Remove the empty line.',
+    });
+    expect(await callFailure(s, 'console:send', { connectionId: id, words: [] })).toMatchObject({
+      code: 'VALIDATION',
+      message: 'The sentence is empty.',
+    });
+    // Issue 11 (14): the one limit, in words a user understands.
+    expect(await callFailure(s, 'console:send', { connectionId: id, words: ['/x', 'y'.repeat((1 << 20) + 1)] })).toMatchObject({
+      message: 'Word 2 of the sentence is longer than 1 MiB.',
+    });
   });
 
   it('cancels a running command on the router', async () => {
@@ -602,18 +615,12 @@ describe('live tables', () => {
     const s = await start();
     const id = await save(s, router);
     await s.handlers['link:connect']({ id });
-    expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: 'interface print' }))).detail).toEqual({
-      field: 'path',
-    });
-    expect((await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface/print' }))).message).toMatch(
-      /menu, not a command/,
-    );
-    expect(
-      (await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface', query: ['type=ether'] }))).detail,
-    ).toEqual({ field: 'query[0]' });
-    expect(
-      (await failure(() => s.handlers['table:start']({ connectionId: id, path: '/interface', proplist: ['a,b'] }))).detail,
-    ).toEqual({ field: 'proplist[0]' });
+    const table = (args: unknown) => callFailure(s, 'table:start', args);
+    const at = (field: string) => ({ channel: 'table:start', field });
+    expect((await table({ connectionId: id, path: 'interface print' })).detail).toEqual(at('path'));
+    expect((await table({ connectionId: id, path: '/interface/print' })).message).toMatch(/menu, not a command/);
+    expect((await table({ connectionId: id, path: '/interface', query: ['type=ether'] })).detail).toEqual(at('query[0]'));
+    expect((await table({ connectionId: id, path: '/interface', proplist: ['a,b'] })).detail).toEqual(at('proplist[0]'));
     expect((await failure(() => s.handlers['table:stop']({ tableId: 'nope' }))).code).toBe('NOT_FOUND');
   });
 

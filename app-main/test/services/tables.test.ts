@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeUtf8, Reply, TrapError, type Session } from '../../../protocol/src/index';
-import type { TablePatch } from '../../src/common/contract';
-import { LiveTable, validateTableArgs } from '../../src/services/tables';
+import type { TablePatch, TableStartArgs } from '../../src/common/contract';
+import { LiveTable, tableArgs } from '../../src/services/tables';
 import { upsertsOf } from './helpers';
 
 interface Scripted {
@@ -70,10 +70,10 @@ afterEach(async () => {
   for (const t of tables.splice(0)) await t.stop();
 });
 
-function setup(args: Record<string, unknown> = {}, patchIntervalMs = 0) {
+function setup(args: Partial<TableStartArgs> = {}, patchIntervalMs = 0) {
   const patches: TablePatch[] = [];
   let notify: (() => void) | undefined;
-  const table = new LiveTable('tbl1', validateTableArgs({ connectionId: 'c1', path: '/ip/address', ...args }), {
+  const table = new LiveTable('tbl1', tableArgs({ connectionId: 'c1', path: '/ip/address', ...args }), {
     emit: (p) => {
       patches.push(p);
       notify?.();

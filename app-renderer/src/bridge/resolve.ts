@@ -14,9 +14,38 @@ export function tokenFromHash(hash: string): string | undefined {
   return t ? t : undefined;
 }
 
+/** Where the token waits for a reload of this tab (per tab, per origin; never in the address). */
+const TOKEN_KEY = 'tikscope.token';
+
+/**
+ * The browser host's token: read once from `#token=…`, then removed from the address with
+ * `history.replaceState`, so it is not left in the address bar, the history or a copied link
+ * (issue 11). Kept in this tab's session storage, so a reload still connects.
+ */
+export function takeToken(
+  win: Pick<Window, 'location'> & Partial<Pick<Window, 'history' | 'sessionStorage'>>,
+): string | undefined {
+  const fromHash = tokenFromHash(win.location.hash);
+  let storage: Storage | undefined;
+  try {
+    storage = win.sessionStorage;
+  } catch {
+    // Storage refused (privacy settings): the token still works for this page load.
+  }
+  if (fromHash === undefined) return storage?.getItem(TOKEN_KEY) ?? undefined;
+  storage?.setItem(TOKEN_KEY, fromHash);
+  if (win.history) {
+    const params = new URLSearchParams(win.location.hash.replace(/^#/, ''));
+    params.delete('token');
+    const rest = params.toString();
+    win.history.replaceState(win.history.state, '', `${win.location.pathname}${win.location.search}${rest ? `#${rest}` : ''}`);
+  }
+  return fromHash;
+}
+
 export function resolveBridge(win: Window & { tikscope?: Api }): ResolvedBridge {
   if (win.tikscope) return { kind: 'preload', api: win.tikscope };
-  const token = tokenFromHash(win.location.hash);
+  const token = takeToken(win);
   if (!token) {
     return {
       kind: 'none',
