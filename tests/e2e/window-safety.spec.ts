@@ -42,6 +42,33 @@ describe('destructive actions, notices and reconnect control', () => {
     await (await ws.waitForOutcome('/system/identity/print', 'done')).getByText('undo-1', { exact: true }).waitFor();
   });
 
+  it('closing a workspace while a command runs asks first; Close and stop settles the command', async () => {
+    const t = await suite.open();
+    const { app } = t;
+    const ws = await app.connect('Demo router');
+    await ws.send(['/interface/listen']);
+    await ws.command('/interface/listen').getByRole('button', { name: 'Cancel', exact: true }).waitFor();
+
+    const closeTab = app.page.getByRole('button', { name: 'Close Demo router', exact: true });
+    await closeTab.click();
+    const dialog = app.alertDialog('Close Demo router?');
+    await expect(dialog.textContent()).resolves.toMatch(/1 command is still running/);
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await ws.region.waitFor();
+    await app.waitForState('Demo router', 'Connected');
+
+    await closeTab.click();
+    await app.alertDialog('Close Demo router?').getByRole('button', { name: 'Close and stop', exact: true }).click();
+    await ws.region.waitFor({ state: 'detached' });
+    await app.waitForState('Demo router', 'Offline');
+    // The command ended (cancelled, or at worst "outcome unknown" if the close overtook /cancel).
+    const id = (await t.host.services.handlers['connections:list']({})).connections[0]!.id;
+    await expect
+      .poll(async () => (await t.host.services.handlers['console:history']({ connectionId: id }))[0]?.outcome)
+      .toMatch(/^(cancelled|outcome-unknown)$/);
+  });
+
   it('identical notices collapse into one with a count and never cover the Sentence box or Send', async () => {
     const gone = await suite.router();
     const port = gone.port as number;
