@@ -1,6 +1,7 @@
 import { useId, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp, useRun } from '../hooks';
+import { UNDO_DELETE_MS } from '../store/connections';
 import type { Dialog } from '../store/types';
 import { workspaceActivity } from '../store/workspaces';
 import { ConnectionForm } from './ConnectionForm';
@@ -37,7 +38,7 @@ function DeleteDialog({ d }: { d: Extract<Dialog, { kind: 'delete' }> }) {
             : '.'}{' '}
           Its command history goes too.
         </p>
-        <p className="field-help">You can undo this for 10 seconds.</p>
+        <p className="field-help">You can undo this for {UNDO_DELETE_MS / 1000} seconds.</p>
       </div>
       <div className="modal-actions">
         <button type="button" className="btn" onClick={() => close(undefined)}>

@@ -102,8 +102,7 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
       if (status && status !== 'offline') await get().disconnect(id);
       const r = await api['connections:delete']({ id });
       if (!r.ok) return get().reportError(r.error, `Deleting ${name}`, { connectionId: id });
-      // A run-only password stays here until the undo window has passed (Undo brings it back).
-      const runPassword = runPasswords.get(id);
+      // Undo needs no copy here: main keeps a run-only password with what it keeps for Undo.
       runPasswords.delete(id);
       if (get().workspaces.some((w) => w.id === id)) get().closeWorkspace(id);
       set((s) => {
@@ -120,13 +119,7 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
       });
       get().notify('info', hadPassword ? `Deleted "${name}" and its stored password.` : `Deleted "${name}".`, undefined, {
         ttlMs: UNDO_DELETE_MS,
-        action: {
-          label: 'Undo',
-          run: () => {
-            if (runPassword !== undefined) runPasswords.set(id, runPassword);
-            void get().restoreConnection(id);
-          },
-        },
+        action: { label: 'Undo', run: () => void get().restoreConnection(id) },
       });
     },
 
