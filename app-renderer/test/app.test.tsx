@@ -205,6 +205,7 @@ describe('<App> with the fake bridge', () => {
     expect(backend.connections.find((c) => c.id === id)?.host).toBe('edge-1.example.net');
     expect(backend.passwords.get(id)).toBe('s3cret');
     fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    fireEvent.click(within(screen.getByRole('alertdialog', { name: 'Delete edge-1?' })).getByRole('button', { name: 'Delete' }));
     await until(() => expect(screen.queryByRole('option', { name: 'edge-1' })).toBeNull());
     expect(backend.passwords.has(id)).toBe(false);
   });

@@ -18,6 +18,7 @@ const CALLS = {
   'connections:save': true,
   'connections:duplicate': true,
   'connections:delete': true,
+  'connections:restore': true,
   'connections:trust': true,
   'link:connect': true,
   'link:disconnect': true,

@@ -264,6 +264,7 @@ export const callSchemas = {
   'connections:save': z.object({ id: id.optional(), input: connectionInput }),
   'connections:duplicate': z.object({ id }),
   'connections:delete': z.object({ id }),
+  'connections:restore': z.object({ id }),
   'connections:trust': z.object({ id, fingerprint256 }),
 
   'link:connect': z.object({

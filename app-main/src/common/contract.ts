@@ -631,7 +631,13 @@ export interface BridgeCalls {
   'connections:list': { args: Record<string, never>; result: ConnectionsSnapshot };
   'connections:save': { args: { id?: string; input: ConnectionInput }; result: SavedConnection };
   'connections:duplicate': { args: { id: string }; result: SavedConnection };
+  /** Deletes the connection and its stored password; `connections:restore` can undo it for a while. */
   'connections:delete': { args: { id: string }; result: { id: string } };
+  /**
+   * Undo of a delete (issue 11): the connection and its password come back, if asked within the
+   * undo window (docs/main-process.md). The password never crosses the bridge: main kept it.
+   */
+  'connections:restore': { args: { id: string }; result: SavedConnection };
   /** Accept the presented certificate of a tls-pinned connection (trust on first use). */
   'connections:trust': { args: { id: string; fingerprint256: string }; result: SavedConnection };
 

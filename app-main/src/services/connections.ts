@@ -55,13 +55,33 @@ function withDefaults(input: ConnectionInput): ValidConnectionInput {
   };
 }
 
+/**
+ * How long a deleted connection can be restored (`connections:restore`): the window shows Undo for
+ * 10 s; 5 s more cover a slow round trip of a click made at the last moment.
+ */
+export const UNDO_DELETE_MS = 15_000;
+
 export interface ConnectionStoreDeps {
   dataDir: string;
   vault: SecretVault;
   now(): number;
   notify(level: 'info' | 'warning' | 'error', message: string): void;
   changed(snapshot: ConnectionsSnapshot): void;
+  /** A deleted connection can no longer be restored: what was kept for Undo (its history) goes. */
+  forget?(id: string): Promise<void>;
+  undoDeleteMs?: number;
   writeOptions?: AtomicWriteOptions;
+}
+
+/** What Undo of a delete needs, held in main-process memory only for the undo window. */
+interface Deleted {
+  stored: Stored;
+  index: number;
+  /** The password it had (keychain or run-only), or null; never written anywhere, never sent. */
+  password: string | null;
+  runOnly: boolean;
+  at: number;
+  timer: NodeJS.Timeout;
 }
 
 /**
@@ -72,6 +92,7 @@ export interface ConnectionStoreDeps {
 export class ConnectionStore {
   private items: Stored[] = [];
   private notices: string[] = [];
+  private readonly deleted = new Map<string, Deleted>();
   private readonly writer: SerialWriter;
   /** Per connection id: the tail of its queue of changes (see `serial`). */
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -337,13 +358,25 @@ export class ConnectionStore {
     return this.toSaved(copy);
   }
 
-  /** Removes the connection and its password (keychain and this run's memory). */
+  /**
+   * Removes the connection and its password (keychain and this run's memory) at once. For Undo the
+   * password is kept in this process's memory for the undo window (never in a file, never sent to
+   * the window) rather than deferring the keychain delete: a crash in the window then loses only
+   * the Undo, and no orphaned secret stays in the keychain (docs/main-process.md).
+   */
   async delete(id: string): Promise<void> {
     return this.serial(id, () => this.deleteNow(id));
   }
 
   private async deleteNow(id: string): Promise<void> {
     const s = this.stored(id);
+    const index = this.items.indexOf(s);
+    const runOnly = this.deps.vault.hasRunOnly(s.id);
+    let password: string | null = null;
+    if (s.passwordInKeychain || runOnly) {
+      // A keychain that cannot be read now gives an Undo without the password (restore says so).
+      password = await this.deps.vault.get(s.id, s.passwordInKeychain).catch(() => null);
+    }
     this.items = this.items.filter((c) => c !== s);
     await this.persist();
     try {
@@ -354,7 +387,55 @@ export class ConnectionStore {
         `"${s.name}" was deleted, but its password could not be removed from the OS keychain: ${(e as Error).message}`,
       );
     }
+    const window = this.deps.undoDeleteMs ?? UNDO_DELETE_MS;
+    const timer = setTimeout(() => void this.expire(s.id), window);
+    timer.unref?.();
+    this.deleted.set(s.id, { stored: s, index, password, runOnly, at: this.deps.now(), timer });
     this.emitChanged();
+  }
+
+  /** Undo of a delete within the undo window: the connection comes back with its password. */
+  async restore(id: string): Promise<SavedConnection> {
+    return this.serial(id, () => this.restoreNow(id));
+  }
+
+  private async restoreNow(key: string): Promise<SavedConnection> {
+    const d = this.deleted.get(key);
+    const window = this.deps.undoDeleteMs ?? UNDO_DELETE_MS;
+    if (!d || this.deps.now() - d.at > window) {
+      if (d) await this.expire(key);
+      throw new BridgeFailure(
+        'NOT_FOUND',
+        `the deleted connection ${key} can no longer be restored: Undo is possible for ${Math.round(window / 1000)} s after a delete`,
+        'Add the connection again (Add connection).',
+      );
+    }
+    clearTimeout(d.timer);
+    this.deleted.delete(key);
+    const s: Stored = { ...d.stored, passwordInKeychain: false };
+    if (d.password !== null) {
+      if (d.runOnly) this.deps.vault.holdForRun(s.id, d.password);
+      else await this.applyPassword(s, d.password);
+    } else if (d.stored.passwordInKeychain) {
+      this.deps.notify('warning', `"${s.name}" was restored without its password: the OS keychain could not be read.`);
+    }
+    this.items.splice(Math.min(d.index, this.items.length), 0, s);
+    await this.persist();
+    this.emitChanged();
+    return this.toSaved(s);
+  }
+
+  private async expire(id: string): Promise<void> {
+    const d = this.deleted.get(id);
+    if (!d) return;
+    clearTimeout(d.timer);
+    this.deleted.delete(id);
+    await this.deps.forget?.(id);
+  }
+
+  /** Quitting: nothing can be restored any more; what was kept for Undo goes now. */
+  async expireAll(): Promise<void> {
+    await Promise.allSettled([...this.deleted.keys()].map((id) => this.expire(id)));
   }
 
   /** Pins the certificate the user accepted (trust on first use, or after a change). */

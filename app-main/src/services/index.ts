@@ -88,6 +88,8 @@ export interface ServicesOptions {
   writeOptions?: AtomicWriteOptions;
   /** Clean-quit deadline (default 2000 ms). */
   disposeDeadlineMs?: number;
+  /** How long a deleted connection can be restored (default UNDO_DELETE_MS, 15 s). */
+  undoDeleteMs?: number;
   /** Completion from /console/inspect: time-out, cool-down after a failure, value passes. */
   inspect?: InspectOptions;
 }
@@ -168,6 +170,12 @@ export async function createServices(options: ServicesOptions): Promise<Services
     now,
     notify,
     changed: (snapshot) => emit('connections:changed', snapshot),
+    // The history of a deleted connection stays until Undo is no longer possible.
+    forget: async (id) => {
+      if (HistoryStore.isSafeId(id))
+        await history.remove(id).catch((e: unknown) => log('warn', `history of ${id} not removed: ${(e as Error).message}`));
+    },
+    ...(options.undoDeleteMs !== undefined ? { undoDeleteMs: options.undoDeleteMs } : {}),
     ...(options.writeOptions ? { writeOptions: options.writeOptions } : {}),
   });
   const settings = new SettingsStore(dataDir, now, notify, options.writeOptions);
@@ -407,9 +415,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
       inspect.forget(id);
       tracePending.get(id)?.throttle.dispose();
       tracePending.delete(id);
-      if (HistoryStore.isSafeId(id))
-        await history.remove(id).catch((e: unknown) => log('warn', `history of ${id} not removed: ${(e as Error).message}`));
       return { id };
+    },
+    'connections:restore': async (args) => {
+      checkAlive();
+      return connections.restore(args.id);
     },
     'connections:trust': async (args) => {
       checkAlive();
@@ -661,6 +671,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       consoleService.dispose();
       flushTraceEvents();
       for (const p of tracePending.values()) p.throttle.dispose();
+      await connections.expireAll();
       await Promise.allSettled([history.flush(), settings.flush(), connections.flush()]);
       vault.clearRunOnly();
       listeners.clear();

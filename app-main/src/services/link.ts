@@ -190,9 +190,12 @@ export class Link {
     this.wanted = true;
     if (this.stateValue.status === 'online') return Promise.resolve(this.stateValue);
     if (this.inFlight) return this.inFlight;
+    // During backoff this is "Retry now" (issue 11): attempt at once, and if that fails go back to
+    // backoff rather than to "failed" — the link was up before, so it keeps reconnecting.
+    const retrying = this.stateValue.status === 'backoff';
     this.clearBackoff();
     this.attempts = 0;
-    this.everOnline = false;
+    if (!retrying) this.everOnline = false;
     return this.startAttempt();
   }
 

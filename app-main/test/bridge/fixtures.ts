@@ -28,6 +28,7 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   },
   'connections:duplicate': { id: 'c1' },
   'connections:delete': { id: 'c1' },
+  'connections:restore': { id: 'c1' },
   'connections:trust': { id: 'c1', fingerprint256: FINGERPRINT },
   'link:connect': { id: 'c1', password: 'for-this-run' },
   'link:disconnect': { id: 'c1' },

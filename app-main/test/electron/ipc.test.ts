@@ -48,6 +48,7 @@ describe('ipcMain wiring', () => {
       'connections:save',
       'connections:duplicate',
       'connections:delete',
+      'connections:restore',
       'connections:trust',
       'link:connect',
       'link:disconnect',

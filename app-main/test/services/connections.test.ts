@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionInput } from '../../src/common/contract';
@@ -33,6 +33,13 @@ async function start(credentialStore = store, extra: Partial<Parameters<typeof c
   });
   services.subscribe(events.listener);
   return services;
+}
+
+/** A console history file for a connection, as HistoryStore writes it. */
+function writeHistory(id: string): void {
+  mkdirSync(join(tmp.dir, 'history'), { recursive: true });
+  const entry = { id: 'h1', connectionId: id, words: ['/system/identity/print'], sentAt: '2026-05-01T00:00:00.000Z' };
+  writeFileSync(join(tmp.dir, 'history', `${id}.json`), JSON.stringify({ version: 1, entries: [entry] }));
 }
 
 beforeEach(() => {
@@ -212,6 +219,54 @@ describe('saved connections', () => {
     expect(store.items.size).toBe(0);
     expect((await s.handlers['connections:list']({})).connections.map((c) => c.id)).not.toContain(a.id);
     expect((await failure(() => s.handlers['connections:delete']({ id: a.id }))).code).toBe('NOT_FOUND');
+  });
+
+  it('Undo of a delete (connections:restore) brings back the connection, its keychain password and its history', async () => {
+    const s = await start();
+    const other = await s.handlers['connections:save']({ input: input({ name: 'Other' }) });
+    const a = await s.handlers['connections:save']({ input: input({ password: 'pw-undo' }) });
+    writeHistory(a.id);
+    expect((await s.handlers['console:history']({ connectionId: a.id })).map((e) => e.id)).toEqual(['h1']);
+    await s.handlers['connections:delete']({ id: a.id });
+    // The delete is real at once: the keychain entry and the saved entry are gone.
+    expect(store.items.has(a.id)).toBe(false);
+    expect(readFileSync(join(tmp.dir, 'connections.json'), 'utf8')).not.toContain(a.id);
+    const restored = await s.handlers['connections:restore']({ id: a.id });
+    expect(restored).toMatchObject({ id: a.id, name: 'Core router', hasPassword: true });
+    expect(store.items.get(a.id)).toBe('pw-undo');
+    const list = (await s.handlers['connections:list']({})).connections;
+    expect(list.map((c) => c.id)).toEqual([expect.any(String), other.id, a.id]);
+    expect(readFileSync(join(tmp.dir, 'connections.json'), 'utf8')).toContain(a.id);
+    expect(
+      events
+        .of('connections:changed')
+        .at(-1)
+        ?.connections.some((c) => c.id === a.id),
+    ).toBe(true);
+    expect((await s.handlers['console:history']({ connectionId: a.id })).map((e) => e.id)).toEqual(['h1']);
+    // The password never crossed the bridge.
+    expect(JSON.stringify(events.events)).not.toContain('pw-undo');
+    // Once restored, there is nothing left to restore.
+    expect((await failure(() => s.handlers['connections:restore']({ id: a.id }))).code).toBe('NOT_FOUND');
+  });
+
+  it('Undo restores a run-only password (no keychain) to memory, and is refused after the undo window', async () => {
+    let clock = Date.UTC(2026, 4, 1);
+    const s = await start(new MemoryCredentialStore(new KeychainUnavailableError('no-dbus', 'no bus')), { now: () => clock });
+    const a = await s.handlers['connections:save']({ input: input({ password: 'run-pw' }) });
+    expect(a.hasPassword).toBe(true);
+    await s.handlers['connections:delete']({ id: a.id });
+    expect((await s.handlers['connections:restore']({ id: a.id })).hasPassword).toBe(true);
+
+    writeHistory(a.id);
+    await s.handlers['connections:delete']({ id: a.id });
+    clock += 15_001;
+    const f = await failure(() => s.handlers['connections:restore']({ id: a.id }));
+    expect(f.code).toBe('NOT_FOUND');
+    expect(f.message).toMatch(/can no longer be restored/);
+    // What Undo kept goes for good at the latest when the app quits: the history file too.
+    await s.dispose();
+    expect(existsSync(join(tmp.dir, 'history', `${a.id}.json`))).toBe(false);
   });
 
   it('pins a certificate only on tls-pinned connections; moving the host drops the pin', async () => {

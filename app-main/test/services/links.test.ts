@@ -280,6 +280,28 @@ describe('links', () => {
     expect(rig.events.of('link:state').at(-1)!.status).toBe('online');
   });
 
+  it('Connect during backoff retries now and keeps the reconnect loop when the retry fails (issue 11, item 12)', async () => {
+    const router = await sim();
+    // A long backoff: the link sits in it, so only "Retry now" (link:connect) can bring it back soon.
+    const s = await start({ timings: { ...FAST, backoffStartMs: 60_000, backoffCapMs: 60_000 } });
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    await router.stop();
+    const dropped = await rig.events.wait('link:state', stateOf(id, 'backoff'));
+    expect(dropped.reason).toMatch(/connection lost|closed|reset/i);
+
+    // The router is still down: the retry fails and the link goes back to backoff (not "failed",
+    // which would stop reconnecting and leave the user with a dead workspace).
+    const again = await s.handlers['link:connect']({ id });
+    expect(again.status).toBe('backoff');
+    expect(again.errorCode).toBe('NETWORK');
+    expect(again.nextAttemptAt).toBeGreaterThan(Date.now());
+
+    await router.start();
+    const online = await s.handlers['link:connect']({ id });
+    expect(online.status).toBe('online');
+  });
+
   it('a reserved control byte (0xF8) puts the link into the framing error state', async () => {
     const router = await sim();
     const s = await start({ timings: { ...FAST, backoffStartMs: 500, backoffCapMs: 500 } });

@@ -12,6 +12,7 @@ const ALL: Record<CallName, true> = {
   'connections:save': true,
   'connections:duplicate': true,
   'connections:delete': true,
+  'connections:restore': true,
   'connections:trust': true,
   'link:connect': true,
   'link:disconnect': true,

@@ -353,6 +353,10 @@ export class FakeBackend {
   readonly calls: { channel: CallName; args: unknown }[] = [];
   /** Errors to return from the next `link:connect` of a connection (tests). */
   readonly connectFailures = new Map<string, BridgeError & { presented?: string }>();
+  /** Deleted connections that Undo can still bring back (main keeps them 15 s). */
+  private readonly deleted = new Map<string, { conn: SavedConnection; index: number; password?: string; until: number }>();
+  /** Reconnects scheduled by `dropLink`; Connect (Retry now) or Disconnect replaces them. */
+  private readonly dropTimers = new Map<string, ReturnType<typeof setTimeout>>();
   keychain: boolean;
   private readonly listeners = new Map<EventName, Set<Listener>>();
   private readonly batchMs: number;
@@ -499,7 +503,7 @@ export class FakeBackend {
     this.schedule();
   }
 
-  private end(run: CommandRun, outcome: 'done' | 'trap' | 'cancelled', error?: BridgeError): void {
+  private end(run: CommandRun, outcome: 'done' | 'trap' | 'cancelled' | 'outcome-unknown', error?: BridgeError): void {
     if (run.ended) return;
     this.flush();
     run.ended = true;
@@ -625,14 +629,19 @@ export class FakeBackend {
       nextAttemptAt: this.now() + backInMs,
       attempt: 1,
     });
-    setTimeout(() => {
-      this.linkState(c, this.onlinePatch(c));
-      for (const t of [...this.tables.values()].filter((t) => t.connectionId === connectionId)) {
-        t.status = 'live';
-        t.reset = true;
-        this.flushTable(t);
-      }
-    }, backInMs);
+    clearTimeout(this.dropTimers.get(connectionId));
+    this.dropTimers.set(
+      connectionId,
+      setTimeout(() => {
+        this.dropTimers.delete(connectionId);
+        this.linkState(c, this.onlinePatch(c));
+        for (const t of [...this.tables.values()].filter((t) => t.connectionId === connectionId)) {
+          t.status = 'live';
+          t.reset = true;
+          this.flushTable(t);
+        }
+      }, backInMs),
+    );
   }
 
   private onlinePatch(c: SavedConnection): Partial<LinkState> {
@@ -682,12 +691,28 @@ export class FakeBackend {
       return copy;
     },
     'connections:delete': ({ id }) => {
-      this.conn(id);
+      const conn = this.conn(id);
       const i = this.connections.findIndex((c) => c.id === id);
       this.connections.splice(i, 1);
+      const password = this.passwords.get(id);
+      this.deleted.set(id, { conn, index: i, ...(password !== undefined ? { password } : {}), until: this.now() + 15_000 });
       this.passwords.delete(id);
       this.changed();
       return { id };
+    },
+    'connections:restore': ({ id }) => {
+      const d = this.deleted.get(id);
+      this.deleted.delete(id);
+      if (!d || d.until < this.now())
+        throw {
+          code: 'NOT_FOUND',
+          message: `The deleted connection ${id} can no longer be restored.`,
+          hint: 'Undo is possible for 10 s after a delete; add the connection again.',
+        } satisfies BridgeError;
+      if (d.password !== undefined) this.passwords.set(id, d.password);
+      this.connections.splice(Math.min(d.index, this.connections.length), 0, d.conn);
+      this.changed();
+      return d.conn;
     },
     'connections:trust': ({ id, fingerprint256 }) => {
       const c = this.conn(id);
@@ -698,6 +723,8 @@ export class FakeBackend {
     'link:connect': ({ id, password }) => {
       const c = this.conn(id);
       if (password !== undefined) this.runPasswords.set(id, password);
+      clearTimeout(this.dropTimers.get(id));
+      this.dropTimers.delete(id);
       const failure = this.connectFailures.get(id);
       this.linkState(c, { status: 'connecting' });
       if (failure) {
@@ -730,7 +757,15 @@ export class FakeBackend {
     },
     'link:disconnect': ({ id }) => {
       const c = this.conn(id);
+      clearTimeout(this.dropTimers.get(id));
+      this.dropTimers.delete(id);
       for (const t of [...this.tables.values()]) if (t.connectionId === id) t.stop();
+      // As in main: the session closes under commands still running; their outcome is unknown.
+      for (const run of [...this.commands.values()])
+        if (run.connectionId === id && !run.tap) {
+          run.stop?.();
+          this.end(run, 'outcome-unknown');
+        }
       return this.linkState(c, { status: 'offline' });
     },
     'link:states': () => this.connections.map((c) => this.links.get(c.id) ?? this.linkStateQuiet(c)),

@@ -4,7 +4,6 @@ import type { ThemeSetting } from '../../../app-main/src/common/contract';
 import { useApp, useAppStore, useRun } from '../hooks';
 import { Dialogs } from './Dialogs';
 import { HelpOverlay } from './HelpOverlay';
-import { Notices } from './Notices';
 import { Sidebar } from './Sidebar';
 import { WorkspaceArea } from './WorkspaceArea';
 
@@ -163,7 +162,6 @@ export function App() {
             <Sidebar />
             <WorkspaceArea />
           </div>
-          <Notices />
           <Dialogs />
           <HelpOverlay />
         </>

@@ -1,9 +1,109 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { useApp, useRun } from '../hooks';
+import { UNDO_DELETE_MS } from '../store/connections';
 import type { Dialog } from '../store/types';
+import { workspaceActivity } from '../store/workspaces';
 import { ConnectionForm } from './ConnectionForm';
 import { Modal } from './Modal';
 import { ReplayDialog, ReproDialog } from './ReplayDialog';
+import { ROUTER_LIST_ID } from './Sidebar';
+
+/** Delete asks first and says what goes with the connection (issue 11); Undo follows for 10 s. */
+function DeleteDialog({ d }: { d: Extract<Dialog, { kind: 'delete' }> }) {
+  const conn = useApp((s) => s.connections.find((c) => c.id === d.id));
+  const close = useApp((s) => s.openDialog);
+  const remove = useApp((s) => s.deleteConnection);
+  const keychain = useApp((s) => s.info?.keychain.available ?? true);
+  const run = useRun();
+  const descId = useId();
+  const confirmed = useRef(false);
+  const name = conn?.name ?? 'this router';
+  return (
+    <Modal
+      role="alertdialog"
+      title={`Delete ${name}?`}
+      onClose={() => close(undefined)}
+      describedBy={descId}
+      returnFocus={() => (confirmed.current ? document.getElementById(ROUTER_LIST_ID) : undefined)}
+    >
+      <div id={descId} className="modal-body">
+        <p>
+          <strong>{name}</strong>
+          {conn ? ` (${conn.host}:${conn.port})` : ''} is removed from the saved routers
+          {conn?.hasPassword
+            ? keychain
+              ? ', and its stored password is removed from the OS keychain.'
+              : ', and its password kept for this run goes too.'
+            : '.'}{' '}
+          Its command history goes too.
+        </p>
+        <p className="field-help">You can undo this for {UNDO_DELETE_MS / 1000} seconds.</p>
+      </div>
+      <div className="modal-actions">
+        <button type="button" className="btn" onClick={() => close(undefined)}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="btn btn-danger"
+          onClick={() => {
+            confirmed.current = true;
+            close(undefined);
+            run(remove(d.id));
+          }}
+        >
+          Delete
+        </button>
+      </div>
+    </Modal>
+  );
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Closing a workspace stops what runs there: ask first (issue 11). */
+function CloseWorkspaceDialog({ d }: { d: Extract<Dialog, { kind: 'close-workspace' }> }) {
+  const name = useApp((s) => s.connections.find((c) => c.id === d.id)?.name ?? d.id);
+  const activity = useApp(useShallow((s) => workspaceActivity(s, d.id)));
+  const close = useApp((s) => s.openDialog);
+  const closeWorkspace = useApp((s) => s.closeWorkspace);
+  const descId = useId();
+  const running = [
+    activity.tables ? plural(activity.tables, 'live table', 'live tables') : '',
+    activity.commands ? plural(activity.commands, 'command', 'commands') : '',
+  ].filter(Boolean);
+  const total = activity.tables + activity.commands;
+  return (
+    <Modal role="alertdialog" title={`Close ${name}?`} onClose={() => close(undefined)} describedBy={descId}>
+      <div id={descId} className="modal-body">
+        <p>
+          {running.length
+            ? `${running.join(' and ')} ${total === 1 ? 'is' : 'are'} still running in ${name}.`
+            : `Nothing runs in ${name} any more.`}{' '}
+          Closing stops {total === 1 ? 'it' : 'them'} and disconnects the router.
+        </p>
+      </div>
+      <div className="modal-actions">
+        <button type="button" className="btn" onClick={() => close(undefined)}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="btn btn-danger"
+          onClick={() => {
+            close(undefined);
+            closeWorkspace(d.id);
+          }}
+        >
+          Close and stop
+        </button>
+      </div>
+    </Modal>
+  );
+}
 
 /** TLS trust on first use (tls-pinned): show what the router presented and ask. */
 function TrustDialog({ d }: { d: Extract<Dialog, { kind: 'trust' }> }) {
@@ -110,6 +210,10 @@ export function Dialogs() {
       return <TrustDialog d={dialog} />;
     case 'password':
       return <PasswordDialog d={dialog} />;
+    case 'delete':
+      return <DeleteDialog d={dialog} key={dialog.id} />;
+    case 'close-workspace':
+      return <CloseWorkspaceDialog d={dialog} key={dialog.id} />;
     case 'replay':
       return <ReplayDialog sourceId={dialog.sourceId} key={dialog.sourceId} />;
     case 'repro':

@@ -11,16 +11,25 @@ export function Modal(props: {
   className?: string;
   describedBy?: string;
   role?: 'dialog' | 'alertdialog';
+  /**
+   * Where focus goes on close, asked at that moment; by default back to where it was. A confirmed
+   * delete must not land on the Delete button, which by then belongs to another router.
+   */
+  returnFocus?: () => HTMLElement | null | undefined;
 }) {
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
+  const returnFocus = useRef(props.returnFocus);
+  useEffect(() => {
+    returnFocus.current = props.returnFocus;
+  });
   const { onClose } = props;
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     const el = ref.current;
     const first = el?.querySelector<HTMLElement>('[data-autofocus], input, select, textarea, button');
     first?.focus();
-    return () => before?.focus?.();
+    return () => (returnFocus.current?.() ?? before)?.focus?.();
   }, []);
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.key === 'Escape') {

@@ -1,21 +1,52 @@
 import { useEffect } from 'react';
 import { useApp } from '../hooks';
 import type { UiNotice } from '../store/types';
+import { ROUTER_LIST_ID } from './Sidebar';
 
 function NoticeItem({ n }: { n: UiNotice }) {
   const dismiss = useApp((s) => s.dismissNotice);
+  const router = useApp((s) => (n.connectionId ? s.connections.find((c) => c.id === n.connectionId)?.name : undefined));
+  const { id, seq, ttlMs } = n;
   useEffect(() => {
-    // Errors stay until dismissed; information and warnings step aside after a while.
-    if (n.level === 'error') return;
-    const t = setTimeout(() => dismiss(n.id), n.level === 'info' ? 8000 : 15000);
+    // Information and warnings step aside after their time (a repeat starts it again); errors stay
+    // until dismissed or until their condition clears (store: applyLinkState).
+    if (ttlMs === undefined) return;
+    const t = setTimeout(() => dismiss(id), ttlMs);
     return () => clearTimeout(t);
-  }, [n, dismiss]);
+  }, [id, seq, ttlMs, dismiss]);
   return (
     <div className={`notice notice-${n.level}`} role={n.level === 'error' ? 'alert' : 'status'}>
       <div className="notice-text">
-        <span className="notice-message">{n.message}</span>
+        {router && <span className="notice-router">{router}</span>}
+        <span className="notice-message">
+          {n.message}
+          {n.count > 1 && (
+            <>
+              {' '}
+              <span className="notice-count" aria-hidden="true">
+                ×{n.count}
+              </span>
+              <span className="visually-hidden">({n.count} times)</span>
+            </>
+          )}
+        </span>
         {n.hint && <span className="notice-hint">{n.hint}</span>}
       </div>
+      {n.action && (
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => {
+            const action = n.action;
+            dismiss(n.id);
+            action?.run();
+            // The button is gone with its notice; the list holds what the action changed.
+            document.getElementById(ROUTER_LIST_ID)?.focus();
+          }}
+        >
+          {n.action.label}
+        </button>
+      )}
       <button
         type="button"
         className="btn btn-ghost btn-small"
@@ -28,7 +59,10 @@ function NoticeItem({ n }: { n: UiNotice }) {
   );
 }
 
-/** Errors (role alert) and information (role status), newest last. */
+/**
+ * Errors (role alert) and information (role status), newest last. Rendered in the flow of the
+ * workspace column, above the workspaces, so that no notice ever covers the Sentence box or Send.
+ */
 export function Notices() {
   const notices = useApp((s) => s.notices);
   const bridge = useApp((s) => s.bridgeStatus);

@@ -2,13 +2,16 @@ import { useMemo, useRef, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { LinkState, SavedConnection } from '../../../app-main/src/common/contract';
 import { useApp, useNow, useRun } from '../hooks';
-import { linkStatusText, TRANSPORT_LABEL } from '../lib/format';
+import { capitalise, linkStatusText, TRANSPORT_LABEL } from '../lib/format';
 
 function matches(c: SavedConnection, q: string): boolean {
   if (!q) return true;
   const s = q.toLowerCase();
   return [c.name, c.host, c.group, c.user, String(c.port), c.notes].some((v) => v.toLowerCase().includes(s));
 }
+
+/** The router list's element id: focus goes here after a confirmed delete (issue 11). */
+export const ROUTER_LIST_ID = 'router-list';
 
 export function statusClass(link: LinkState | undefined): string {
   return `dot dot-${link?.status ?? 'offline'}`;
@@ -27,7 +30,6 @@ export function Sidebar() {
       connect: s.connect,
       disconnect: s.disconnect,
       duplicate: s.duplicateConnection,
-      remove: s.deleteConnection,
     })),
   );
   const keychainOk = useApp((s) => s.info?.keychain.available ?? true);
@@ -92,6 +94,7 @@ export function Sidebar() {
       />
       <div
         ref={listRef}
+        id={ROUTER_LIST_ID}
         className="conn-list"
         role="listbox"
         aria-label="Routers"
@@ -144,6 +147,7 @@ export function Sidebar() {
                       title={link?.reason}
                     >
                       {text}
+                      {link?.status === 'backoff' && link.reason ? ` — ${link.reason}` : ''}
                     </span>
                   </span>
                 </div>
@@ -182,6 +186,17 @@ export function Sidebar() {
                       : 'for this run only'}
               </dd>
             </dl>
+            {selectedLink?.status === 'backoff' && (
+              <div className="details-drop">
+                <p className="details-note">
+                  {selectedLink.reason ? `${capitalise(selectedLink.reason.replace(/\.$/, ''))}. ` : 'The link dropped. '}
+                  {linkStatusText(selectedLink, now)}
+                </p>
+                <button type="button" className="btn btn-small" onClick={() => run(actions.connect(selected.id))}>
+                  Retry now
+                </button>
+              </div>
+            )}
             {selectedLink?.status === 'online' && selectedLink.router && (
               <p className="details-note">
                 {selectedLink.router.identity} · RouterOS {selectedLink.router.version}
@@ -228,7 +243,7 @@ export function Sidebar() {
             type="button"
             className="btn btn-danger"
             disabled={!selected}
-            onClick={() => selected && run(actions.remove(selected.id))}
+            onClick={() => selected && actions.openDialog({ kind: 'delete', id: selected.id })}
           >
             Delete
           </button>

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { useApp, useNow } from '../hooks';
+import { useApp, useNow, useRun } from '../hooks';
 import { linkWarning, TRANSPORT_LABEL } from '../lib/format';
 import type { PanelTab, Workspace as WorkspaceModel } from '../store/types';
 import { ConsolePanel } from './ConsolePanel';
@@ -21,6 +21,8 @@ export function workspaceTitle(ws: WorkspaceModel, name: string | undefined): st
 function Header({ ws }: { ws: WorkspaceModel }) {
   const { conn, link } = useApp(useShallow((s) => ({ conn: s.connections.find((c) => c.id === ws.id), link: s.links[ws.id] })));
   const now = useNow(500, link?.status === 'backoff');
+  const connect = useApp((s) => s.connect);
+  const run = useRun();
   if (ws.kind === 'import') {
     return (
       <header className="ws-head">
@@ -35,9 +37,11 @@ function Header({ ws }: { ws: WorkspaceModel }) {
   const notOnline = link?.status !== 'online';
   let why = '';
   if (notOnline) {
-    if (link?.status === 'backoff' && link.nextAttemptAt)
-      why = `offline — retrying in ${Math.max(0, Math.ceil((link.nextAttemptAt - now) / 1000))} s`;
-    else if (link?.status === 'connecting') why = 'logging in…';
+    if (link?.status === 'backoff') {
+      // The drop reason stays in view while waiting, next to Retry now (issue 11).
+      const wait = link.nextAttemptAt !== undefined ? Math.max(0, Math.ceil((link.nextAttemptAt - now) / 1000)) : 0;
+      why = `reconnecting in ${wait} s${link.reason ? ` — ${link.reason}` : ''}`;
+    } else if (link?.status === 'connecting') why = 'logging in…';
     else why = link?.reason ? `offline — ${link.reason}` : 'offline';
   }
   return (
@@ -67,6 +71,11 @@ function Header({ ws }: { ws: WorkspaceModel }) {
         </span>
       )}
       {notOnline && <span className="ws-offline">{why}</span>}
+      {link?.status === 'backoff' && (
+        <button type="button" className="btn btn-small" onClick={() => run(connect(ws.id))}>
+          Retry now
+        </button>
+      )}
     </header>
   );
 }

@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../hooks';
+import { Notices } from './Notices';
 import { statusClass } from './Sidebar';
 import { Tabs } from './Tabs';
 import { ToolArea, ToolButtons } from './Tools';
@@ -17,7 +18,12 @@ export function WorkspaceArea() {
     })),
   );
   const actions = useApp(
-    useShallow((s) => ({ focus: s.focusWorkspace, close: s.closeWorkspace, setLayout: s.setLayout, openTool: s.openTool })),
+    useShallow((s) => ({
+      focus: s.focusWorkspace,
+      close: s.requestCloseWorkspace,
+      setLayout: s.setLayout,
+      openTool: s.openTool,
+    })),
   );
   const tool = useApp((s) => s.tool);
   const nameOf = (id: string) => connections.find((c) => c.id === id)?.name;
@@ -79,6 +85,8 @@ export function WorkspaceArea() {
         </button>
         <ToolButtons />
       </div>
+      {/* In the flow above the workspaces, never over them: the Sentence box and Send stay visible. */}
+      <Notices />
       {tool ? (
         <ToolArea />
       ) : shown.length === 0 ? (

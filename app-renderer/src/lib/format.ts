@@ -36,7 +36,7 @@ export const DEFAULT_PORT: Record<TransportKind, number> = {
   'tls-anonymous': 8729,
 };
 
-function capitalise(s: string): string {
+export function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 

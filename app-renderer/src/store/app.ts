@@ -1,6 +1,6 @@
 import type { ThemeSetting } from '../../../app-main/src/common/contract';
 import type { SliceContext } from './context';
-import type { AppStoreState, UiNotice } from './types';
+import type { AppStoreState, NoticeOptions, UiNotice } from './types';
 
 type Keys =
   | 'phase'
@@ -21,10 +21,45 @@ type Keys =
 /** At most this many notices stay on screen; older ones are dropped first. */
 const MAX_NOTICES = 6;
 
+/** How long notices stay (docs/ui.md, Notices): information ~5 s, warnings 15 s, errors until dismissed. */
+export const NOTICE_TTL_MS: Record<UiNotice['level'], number | undefined> = { info: 5_000, warning: 15_000, error: undefined };
+
+type NewNotice = Pick<UiNotice, 'level' | 'message'> & Partial<Pick<UiNotice, 'hint' | 'code'>>;
+
 export function appSlice({ set, get, api, now }: SliceContext): Pick<AppStoreState, Keys> {
   let nextNotice = 1;
-  const push = (n: Omit<UiNotice, 'id'>) => {
-    set((s) => ({ notices: [...s.notices, { ...n, id: nextNotice++ }].slice(-MAX_NOTICES) }));
+  let nextSeq = 1;
+  const push = (n: NewNotice, opts: NoticeOptions = {}) => {
+    const ttl = opts.ttlMs ?? NOTICE_TTL_MS[n.level];
+    const notice: Omit<UiNotice, 'id'> = {
+      ...n,
+      ...(opts.connectionId ? { connectionId: opts.connectionId } : {}),
+      ...(opts.clearsOnline ? { clearsOnline: true } : {}),
+      ...(ttl !== undefined ? { ttlMs: ttl } : {}),
+      ...(opts.action ? { action: opts.action } : {}),
+      count: 1,
+      seq: nextSeq++,
+    };
+    set((s) => {
+      // A repeat of a notice on screen (a router refusing every retry, a flood of the same
+      // warning) collapses into it with a count, and its timer starts again.
+      const same = notice.action
+        ? undefined
+        : s.notices.find(
+            (x) =>
+              !x.action &&
+              x.level === notice.level &&
+              x.message === notice.message &&
+              x.hint === notice.hint &&
+              x.code === notice.code &&
+              x.connectionId === notice.connectionId,
+          );
+      if (same) {
+        const merged = { ...same, count: same.count + 1, seq: notice.seq };
+        return { notices: [...s.notices.filter((x) => x !== same), merged] };
+      }
+      return { notices: [...s.notices, { ...notice, id: nextNotice++ }].slice(-MAX_NOTICES) };
+    });
   };
   return {
     phase: 'loading',
@@ -73,17 +108,20 @@ export function appSlice({ set, get, api, now }: SliceContext): Pick<AppStoreSta
       if (links.ok) for (const l of links.value) get().applyLinkState(l);
     },
 
-    notify(level, message, hint) {
-      push(hint ? { level, message, hint } : { level, message });
+    notify(level, message, hint, opts) {
+      push(hint ? { level, message, hint } : { level, message }, opts);
     },
 
-    reportError(error, context) {
-      push({
-        level: 'error',
-        message: context ? `${context}: ${error.message}` : error.message,
-        code: error.code,
-        ...(error.hint ? { hint: error.hint } : {}),
-      });
+    reportError(error, context, opts) {
+      push(
+        {
+          level: 'error',
+          message: context ? `${context}: ${error.message}` : error.message,
+          code: error.code,
+          ...(error.hint ? { hint: error.hint } : {}),
+        },
+        opts,
+      );
     },
 
     dismissNotice(id) {

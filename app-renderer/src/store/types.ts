@@ -31,6 +31,25 @@ export interface UiNotice {
   message: string;
   hint?: string;
   code?: string;
+  /** The router this notice is about (shown with it; goes when the router is deleted). */
+  connectionId?: string;
+  /** Goes by itself when that router comes online (a failed connect: the condition cleared). */
+  clearsOnline?: boolean;
+  /** How many identical notices this one stands for (issue 11: repeats collapse). */
+  count: number;
+  /** Changes on every repeat, so that the dismiss timer starts again. */
+  seq: number;
+  /** How long it stays, in ms; errors without one stay until dismissed or their condition clears. */
+  ttlMs?: number;
+  /** One button, e.g. Undo after a delete. */
+  action?: { label: string; run: () => void };
+}
+
+export interface NoticeOptions {
+  connectionId?: string;
+  clearsOnline?: boolean;
+  ttlMs?: number;
+  action?: UiNotice['action'];
 }
 
 export type Dialog =
@@ -38,6 +57,8 @@ export type Dialog =
   | { kind: 'edit'; id: string }
   | { kind: 'trust'; connectionId: string; fingerprint: string; changed: boolean }
   | { kind: 'password'; connectionId: string; reason: string }
+  | { kind: 'delete'; id: string }
+  | { kind: 'close-workspace'; id: string }
   | { kind: 'replay'; sourceId: string }
   | { kind: 'repro'; sourceId: string };
 
@@ -186,8 +207,8 @@ export interface AppState {
 export interface AppActions {
   init(): Promise<void>;
   resync(): Promise<void>;
-  notify(level: UiNotice['level'], message: string, hint?: string): void;
-  reportError(error: BridgeError, context?: string): void;
+  notify(level: UiNotice['level'], message: string, hint?: string, opts?: NoticeOptions): void;
+  reportError(error: BridgeError, context?: string, opts?: NoticeOptions): void;
   dismissNotice(id: number): void;
   setHelpOpen(open: boolean): void;
   setTheme(theme: ThemeSetting): Promise<void>;
@@ -201,7 +222,10 @@ export interface AppActions {
     input: ConnectionInput,
   ): Promise<{ ok: true; value: SavedConnection; runPasswordKept: boolean } | { ok: false; error: BridgeError }>;
   duplicateConnection(id: string): Promise<void>;
+  /** Deletes at once (after the confirmation) and offers Undo for UNDO_DELETE_MS. */
   deleteConnection(id: string): Promise<void>;
+  /** Undo of a delete: the connection and its stored password come back. */
+  restoreConnection(id: string): Promise<void>;
   connect(id: string, password?: string): Promise<void>;
   disconnect(id: string): Promise<void>;
   trust(connectionId: string, fingerprint: string): Promise<void>;
@@ -210,6 +234,8 @@ export interface AppActions {
 
   openWorkspace(id: string, kind?: Workspace['kind'], title?: string): void;
   closeWorkspace(id: string): void;
+  /** Closes, or asks first while live tables or commands run there (issue 11). */
+  requestCloseWorkspace(id: string): void;
   focusWorkspace(id: string): void;
   cycleWorkspace(delta: number): void;
   setTab(workspaceId: string, tab: PanelTab): void;

@@ -1,5 +1,14 @@
 import type { SliceContext } from './context';
-import type { AppStoreState } from './types';
+import type { AppState, AppStoreState } from './types';
+
+/** What closing a workspace would stop: its live table and the commands still running. */
+export function workspaceActivity(s: Pick<AppState, 'tables' | 'consoles'>, id: string): { tables: number; commands: number } {
+  const t = s.tables[id];
+  const tables =
+    t && (t.status === 'starting' || t.status === 'loading' || t.status === 'live' || t.status === 'resubscribing') ? 1 : 0;
+  const commands = (s.consoles[id]?.commands ?? []).filter((c) => c.status === 'sending' || c.status === 'running').length;
+  return { tables, commands };
+}
 
 type Keys =
   | 'workspaces'
@@ -7,6 +16,7 @@ type Keys =
   | 'layout'
   | 'openWorkspace'
   | 'closeWorkspace'
+  | 'requestCloseWorkspace'
   | 'focusWorkspace'
   | 'cycleWorkspace'
   | 'setTab'
@@ -36,6 +46,10 @@ export function workspacesSlice({ set, get }: SliceContext): Pick<AppStoreState,
       // A workspace is a connected router: closing it disconnects (Disconnect keeps it open, offline,
       // so its console can still be read).
       const status = get().links[id]?.status;
+      // Running commands are cancelled first (`/cancel`), so they end as cancelled rather than
+      // "outcome unknown" when the session closes under them (issue 11: nothing is orphaned).
+      for (const c of get().consoles[id]?.commands ?? [])
+        if (c.status === 'running' || c.status === 'sending') void get().cancelCommand(id, c.key);
       if (status && status !== 'offline' && status !== 'failed' && status !== 'auth-failed') void get().disconnect(id);
       const table = get().tables[id];
       if (table?.tableId && (table.status === 'live' || table.status === 'loading' || table.status === 'resubscribing'))
@@ -47,6 +61,12 @@ export function workspacesSlice({ set, get }: SliceContext): Pick<AppStoreState,
           s.activeWorkspaceId === id ? (workspaces[Math.min(i, workspaces.length - 1)]?.id ?? undefined) : s.activeWorkspaceId;
         return { workspaces, activeWorkspaceId: active };
       });
+    },
+
+    requestCloseWorkspace(id) {
+      const a = workspaceActivity(get(), id);
+      if (a.tables + a.commands > 0) set({ dialog: { kind: 'close-workspace', id } });
+      else get().closeWorkspace(id);
     },
 
     focusWorkspace(id) {

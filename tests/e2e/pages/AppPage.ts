@@ -136,10 +136,22 @@ export class AppPage {
     await dialog.waitFor({ state: 'detached' });
   }
 
+  /** Delete asks first (an alertdialog); this confirms it and waits until the router is gone. */
   async deleteConnection(name: string): Promise<void> {
     await this.select(name);
     await this.action('Delete').click();
+    await this.alertDialog(`Delete ${name}?`).getByRole('button', { name: 'Delete', exact: true }).click();
     await this.router(name).waitFor({ state: 'detached' });
+  }
+
+  /** A confirmation (role alertdialog), e.g. "Delete core-1?". */
+  alertDialog(name: string | RegExp): Locator {
+    return this.page.getByRole('alertdialog', { name });
+  }
+
+  /** The region with the notifications (above the workspaces). */
+  notices(): Locator {
+    return this.page.getByRole('region', { name: 'Notifications', exact: true });
   }
 
   /** A notification (status or alert) containing the text. */
@@ -187,6 +199,8 @@ export class AppPage {
 
   /** Closes every notification (so screenshots show the app, not the toasts). */
   async dismissNotices(): Promise<void> {
+    // Under an open dialog the notices are inert with the rest of the window (they show dimmed).
+    if ((await this.page.locator('.shell[inert]').count()) > 0) return;
     const buttons = this.page.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: /^Dismiss/ });
     while ((await buttons.count()) > 0) await buttons.first().click();
   }
