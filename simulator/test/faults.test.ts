@@ -139,6 +139,23 @@ describe('faults', () => {
     expect((await session.command(['/system/identity/print'])).rows).toHaveLength(1);
   });
 
+  it('noDoneAfterEmpty: a print that answers !empty sends no !done; /cancel ends it', async () => {
+    const s = await sim(res, { faults: { noDoneAfterEmpty: true } });
+    const c = await RawClient.loggedIn(res, s.port!);
+    c.send(['/ip/address/print', '?address=192.0.2.99/32', '.tag=p']);
+    // A later command is answered in full while the print stays open (nothing else ends it).
+    c.send(['/system/identity/print', '.tag=i']);
+    const before = await c.untilDone('i');
+    expect(before.map(shape)).toEqual(['!empty:p', '!re:i', '!done:i']);
+    c.send(['/cancel', '=tag=p', '.tag=c']);
+    const after = await c.untilDone('p');
+    expect(after.map(shape)).toEqual(['!trap:p', '!done:c', '!done:p']);
+    expect(after[0]!.attributes['message']).toBe('interrupted');
+    // Commands with rows are not affected.
+    c.send(['/ip/address/print', '=count-only=', '.tag=n']);
+    expect((await c.untilDone('n')).map(shape)).toEqual(['!done:n']);
+  });
+
   it('refuses every login while refuseLogin is set', async () => {
     const s = await sim(res, { faults: { refuseLogin: true } });
     await expect(login(res, s)).rejects.toBeInstanceOf(LoginError);
