@@ -339,7 +339,12 @@ async function print(ctx: CommandContext, menu: Menu): Promise<void> {
   if (follow || followOnly) {
     // Subscribe before the dump so that no change made meanwhile is lost.
     const stream = changeStream(ctx, menu, query, encode);
-    if (follow) await stream.rows(snapshot(matching(menu, query)), encode);
+    if (follow) {
+      // An empty dump answers !empty (≥ 7.18), as an empty print does (protocol.md §5.3): the
+      // client's only sign that the initial rows are complete. `follow-only` has no dump.
+      const n = await stream.rows(snapshot(matching(menu, query)), encode);
+      if (n === 0 && stream.active) stream.empty();
+    }
     return;
   }
 

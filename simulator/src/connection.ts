@@ -168,7 +168,7 @@ class CommandReply implements CommandOutput {
     if (this.state === 'open' && this.emptySent && this.connection.faults.noDoneAfterEmpty) {
       // The noDoneAfterEmpty fault (RouterOS 7.23.3, protocol.md §5.3): no `!done`; the command
       // stays open, and a `/cancel` ends it like any running command.
-      this.stream(() => undefined).emptySent = true;
+      (this.stream(() => undefined) as RunningCommand).emptySent = true;
       return;
     }
     this.state = 'ended';

@@ -205,6 +205,7 @@ const settingsPatch = z.strictObject(
       .refine((columns) => Object.keys(columns).length <= LIMITS.columnMenus, `holds more than ${LIMITS.columnMenus} menus`)
       .optional(),
     lastSelectedConnectionId: id.optional(),
+    tablePrintTimeoutSeconds: int(1, 3600).optional(),
   },
   {
     error: (issue) =>

@@ -313,6 +313,11 @@ export interface Settings {
   /** Column choice per menu path, remembered across runs. */
   tableColumns: Record<string, string[]>;
   lastSelectedConnectionId?: string;
+  /**
+   * A live table's print with no reply for this long is cancelled and the table shows "no final
+   * reply" (1 to 3600; default 30 when absent; docs/main-process.md, "Live tables").
+   */
+  tablePrintTimeoutSeconds?: number;
 }
 
 export interface Notice {

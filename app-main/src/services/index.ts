@@ -32,7 +32,7 @@ import {
 } from './secrets';
 import { SettingsStore } from './settings';
 import type { AtomicWriteOptions } from './storage';
-import { LiveTable, tableArgs } from './tables';
+import { DEFAULT_PRINT_TIMEOUT_MS, LiveTable, tableArgs } from './tables';
 import { Throttle } from './throttle';
 import { TraceBuffer } from './trace';
 import { exportTrace, loadImported, parseJsonlTrace } from './trace-export';
@@ -477,6 +477,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         emit: (patch) => emit('table:patch', patch),
         log,
         patchIntervalMs: interval,
+        printTimeoutMs: (settings.get().tablePrintTimeoutSeconds ?? DEFAULT_PRINT_TIMEOUT_MS / 1000) * 1000,
       });
       tables.set(tableId, table);
       table.start(session);

@@ -11,6 +11,7 @@ const settingsSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   tableColumns: z.record(z.string(), z.array(z.string())),
   lastSelectedConnectionId: z.string().optional(),
+  tablePrintTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
 });
 const fileSchema = z.object({ version: z.literal(VERSION), settings: settingsSchema });
 
@@ -39,6 +40,8 @@ export class SettingsStore {
     if (r.kind === 'ok') {
       const s: Settings = { theme: r.value.settings.theme, tableColumns: r.value.settings.tableColumns };
       if (r.value.settings.lastSelectedConnectionId) s.lastSelectedConnectionId = r.value.settings.lastSelectedConnectionId;
+      if (r.value.settings.tablePrintTimeoutSeconds !== undefined)
+        s.tablePrintTimeoutSeconds = r.value.settings.tablePrintTimeoutSeconds;
       this.value = s;
       return undefined;
     }
