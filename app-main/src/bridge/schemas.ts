@@ -258,6 +258,7 @@ const connectionIdList = (min: number, max: number, fewer: string) =>
 
 export const callSchemas = {
   'app:info': noArgs,
+  'app:snapshot': noArgs,
   'settings:get': noArgs,
   'settings:set': settingsPatch,
 
@@ -278,6 +279,7 @@ export const callSchemas = {
 
   'console:send': z.object({ connectionId: id, words: consoleWords }),
   'console:cancel': z.object({ commandId: id }),
+  'console:clear': z.object({ connectionId: id }),
   'console:history': z.object({
     connectionId: id,
     search: line(LIMITS.search).optional(),

@@ -6,7 +6,7 @@ import {
   type Reply,
   type Session,
 } from '../../../protocol/src/index';
-import type { BridgeError, Row, TablePatch, TableStartArgs, TableStatus } from '../common/contract';
+import type { BridgeError, Row, TablePatch, TableSnapshot, TableStartArgs, TableStatus } from '../common/contract';
 import { toBridgeError } from './errors';
 import { DEAD, NO_SHAPE, ROW, RowEncoder, ShapeRegistry } from './row-json';
 import { RowStore } from './row-store';
@@ -131,6 +131,31 @@ export class LiveTable {
   }
   get isEnded(): boolean {
     return this.ended;
+  }
+
+  /**
+   * The table as it is now, for a window that (re)loads (issue 11 item 9): its arguments and every
+   * row as one `reset` patch. Changes not yet sent are in it too; the patch that sends them later
+   * repeats them, which changes nothing.
+   */
+  snapshot(): TableSnapshot {
+    const rows = this.rows.json(this.rows.ids());
+    const patch: TablePatch = {
+      tableId: this.id,
+      connectionId: this.connectionId,
+      reset: true,
+      upsertsJson: rows.text,
+      upsertCount: rows.count,
+      removes: [],
+      columns: [...this.columns],
+      total: this.rows.size,
+      updatesPerSecond: this.rate.perSecond(),
+      status: this.statusValue,
+    };
+    if (this.statusValue === 'loading') patch.loaded = this.loaded;
+    if (this.error) patch.error = this.error;
+    const { path, query, proplist, mode } = this.args;
+    return { tableId: this.id, connectionId: this.connectionId, path, query: [...query], proplist: [...proplist], mode, patch };
   }
 
   private proplistWord(): string[] {
