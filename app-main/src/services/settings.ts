@@ -63,6 +63,7 @@ export class SettingsStore {
     if (patch.theme !== undefined) p.theme = patch.theme;
     if (patch.tableColumns !== undefined) p.tableColumns = patch.tableColumns;
     if (patch.lastSelectedConnectionId !== undefined) p.lastSelectedConnectionId = patch.lastSelectedConnectionId;
+    if (patch.tablePrintTimeoutSeconds !== undefined) p.tablePrintTimeoutSeconds = patch.tablePrintTimeoutSeconds;
     this.value = { ...this.value, ...p };
     await this.writer
       .write(() => JSON.stringify({ version: VERSION, settings: this.value }, null, 2) + '\n')
