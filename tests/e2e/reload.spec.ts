@@ -36,6 +36,12 @@ describe('nothing is orphaned', () => {
     await again.cell(back, 'ether1').waitFor();
     await again.region.locator('.pill-live').waitFor();
     await expect(again.region.getByRole('textbox', { name: 'Path', exact: true }).inputValue()).resolves.toBe('/interface');
+    // The trace is main's too: everything before the reload is there.
+    await again.open('Trace');
+    await again.filterTrace('/interface/listen');
+    await again.traceItem('/interface/listen').first().waitFor();
+    await again.filterTrace('');
+    await again.open('Tables');
 
     // What came back is the same command and table in main: Stop and Cancel reach the router.
     await again.region.getByRole('button', { name: 'Stop', exact: true }).click();
