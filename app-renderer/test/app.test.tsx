@@ -123,6 +123,39 @@ describe('<App> with the fake bridge', () => {
     url.mockRestore();
   });
 
+  it('a print with no final reply: the Tables panel names the command and the time-out, and Start works again', async () => {
+    const { backend, s } = await renderApp();
+    const ws = await connectDemo();
+    fireEvent.click(within(ws).getByRole('tab', { name: 'Tables' }));
+    fireEvent.change(within(ws).getByRole('textbox', { name: 'Path' }), { target: { value: '/interface' } });
+    fireEvent.click(within(ws).getByRole('button', { name: 'Start' }));
+    await within(ws).findByRole('table', { name: 'Live table /interface' });
+    const tableId = s().tables.demo!.tableId!;
+    // What main sends when the print's time-out runs out (issue 11 item 2).
+    const message = 'no final reply to /interface/print within 30 s: the router sent no !done, so the command was cancelled';
+    act(() =>
+      backend.emit('table:patch', {
+        tableId,
+        connectionId: 'demo',
+        reset: false,
+        upsertCount: 0,
+        removes: [],
+        total: 0,
+        updatesPerSecond: 0,
+        status: 'error',
+        error: { code: 'TIMEOUT', message, detail: { command: '/interface/print', timeoutSeconds: 30 } },
+      }),
+    );
+    const alert = await within(ws).findByText(message);
+    expect(alert).toBeTruthy();
+    expect(within(ws).getByRole('status').textContent).toContain('Error');
+    expect((within(ws).getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(false);
+    expect((within(ws).getByRole('button', { name: 'Stop' }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(within(ws).getByRole('button', { name: 'Start' }));
+    await until(() => expect(s().tables.demo!.status).toBe('live'));
+    expect(s().tables.demo!.tableId).not.toBe(tableId);
+  });
+
   it('sorts by a column header and filters rows', async () => {
     await renderApp();
     const ws = await connectDemo();

@@ -1,6 +1,6 @@
 import './setup';
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../app-main/src/common/contract';
+import type { AppSnapshot, Row } from '../../app-main/src/common/contract';
 import { createFakeApi } from '../src/bridge/fake';
 import { visibleColumns, toggleColumn } from '../src/components/TablesPanel';
 import { createAppStore } from '../src/store';
@@ -457,5 +457,142 @@ describe('store with the fake bridge', () => {
     unbind();
     backend.emit('app:notice', { level: 'warning', message: 'not seen' });
     expect(s().notices.at(-1)?.message).toBe('hello from main');
+  });
+});
+
+describe('reattaching after a reload (issue 11 item 9)', () => {
+  const snapshot: AppSnapshot = {
+    consoles: [
+      {
+        connectionId: 'demo',
+        commandId: 'c7',
+        tag: 't7',
+        words: ['/interface/print'],
+        startedAt: 1000,
+        status: 'done',
+        rows: 3,
+        elapsedMs: 12,
+        replies: [
+          { connectionId: 'demo', commandId: 'c7', kind: '!re', words: ['=name=ether2'], elapsedMs: 5 },
+          { connectionId: 'demo', commandId: 'c7', kind: '!re', words: ['=name=ether3'], elapsedMs: 6 },
+          { connectionId: 'demo', commandId: 'c7', kind: '!done', words: [], elapsedMs: 12 },
+        ],
+        repliesDropped: 1,
+      },
+      {
+        connectionId: 'demo',
+        commandId: 'c8',
+        tag: 't8',
+        words: ['/interface/listen'],
+        startedAt: 2000,
+        status: 'running',
+        rows: 0,
+        elapsedMs: 0,
+        replies: [],
+        repliesDropped: 0,
+      },
+    ],
+    tables: [
+      {
+        tableId: 'tbl4',
+        connectionId: 'demo',
+        path: '/ip/address',
+        query: ['?interface=ether1'],
+        proplist: ['address', 'interface'],
+        mode: 'listen',
+        patch: {
+          tableId: 'tbl4',
+          connectionId: 'demo',
+          reset: true,
+          upsertsJson: JSON.stringify([
+            { '.id': '*1', address: '10.0.0.1/24', interface: 'ether1' },
+            { '.id': '*2', address: '10.0.1.1/24', interface: 'ether1' },
+          ]),
+          upsertCount: 2,
+          removes: [],
+          columns: ['.id', 'address', 'interface'],
+          total: 2,
+          updatesPerSecond: 0,
+          status: 'live',
+        },
+      },
+    ],
+  };
+
+  function reloaded(snap: AppSnapshot = snapshot) {
+    const { api, backend } = createFakeApi({ batchMs: 0 });
+    const withSnap = interceptApi(api, 'app:snapshot', async () => ({ ok: true, value: structuredClone(snap) }));
+    const store = createAppStore(withSnap);
+    bindBridgeEvents(withSnap, store);
+    return { api: withSnap, backend, store, s: () => store.getState() };
+  }
+
+  it('a window that loads gets the console cards, the running table with its rows, and the workspace back', async () => {
+    const { s, backend } = reloaded();
+    // Events for them that raced the snapshot are already in it: not applied twice.
+    backend.emit('console:replies', [snapshot.consoles[0]!.replies[0]!]);
+    backend.emit('table:patch', { ...snapshot.tables[0]!.patch, reset: false, upsertsJson: '[]', upsertCount: 0 });
+    await s().init();
+    expect(s().workspaces.map((w) => w.id)).toEqual(['demo']);
+    expect(s().activeWorkspaceId).toBe('demo');
+    const cmds = s().consoles.demo!.commands;
+    expect(cmds.map((c) => [c.commandId, c.status, c.rows])).toEqual([
+      ['c7', 'done', 3],
+      ['c8', 'running', 0],
+    ]);
+    expect(cmds[0]!.log.toArray().map((r) => r.kind)).toEqual(['!re', '!re', '!done']);
+    expect(cmds[0]!.log.dropped).toBe(1);
+    expect(cmds[0]!.kinds).toEqual({ '!re': 2, '!done': 1 });
+    const t = s().tables.demo!;
+    expect(t).toMatchObject({ tableId: 'tbl4', status: 'live', path: '/ip/address', runPath: '/ip/address', total: 2 });
+    expect(t.queryText).toBe('?interface=ether1');
+    expect(t.proplistText).toBe('address, interface');
+    expect(t.rows.map((r) => r['.id'])).toEqual(['*1', '*2']);
+
+    // Events after the snapshot go on from there: the running command and the table.
+    s().applyConsoleReplies([{ connectionId: 'demo', commandId: 'c8', kind: '!re', words: ['=name=x'], elapsedMs: 1 }]);
+    s().applyConsoleEnd({ connectionId: 'demo', commandId: 'c8', outcome: 'cancelled', rows: 1, elapsedMs: 9 });
+    expect(s().consoles.demo!.commands[1]).toMatchObject({ status: 'cancelled', rows: 1 });
+    s().applyTablePatch({
+      tableId: 'tbl4',
+      connectionId: 'demo',
+      reset: false,
+      upsertsJson: JSON.stringify([{ '.id': '*3', address: '10.0.2.1/24', interface: 'ether1' }]),
+      upsertCount: 1,
+      removes: ['*1'],
+      total: 2,
+      updatesPerSecond: 2,
+      status: 'live',
+    });
+    expect(s().tables.demo!.rows.map((r) => r['.id'])).toEqual(['*2', '*3']);
+  });
+
+  it('Stop works on a reattached table, and Clear tells main to forget finished cards', async () => {
+    const { api } = createFakeApi({ batchMs: 0 });
+    const calls: unknown[] = [];
+    let wired = interceptApi(api, 'app:snapshot', async () => ({ ok: true, value: structuredClone(snapshot) }));
+    wired = interceptApi(wired, 'table:stop', async (_real, args) => {
+      calls.push(args);
+      return { ok: true, value: { tableId: 'tbl4' } };
+    });
+    wired = interceptApi(wired, 'console:clear', async (_real, args) => {
+      calls.push(args);
+      return { ok: true, value: { connectionId: 'demo', cleared: 1 } };
+    });
+    const store = createAppStore(wired);
+    const s = () => store.getState();
+    await s().init();
+    await s().stopTable('demo');
+    expect(s().tables.demo!.status).toBe('stopped');
+    s().clearConsole('demo');
+    await until(() => expect(calls).toEqual([{ tableId: 'tbl4' }, { connectionId: 'demo' }]));
+    expect(s().consoles.demo!.commands.map((c) => c.commandId)).toEqual(['c8']);
+  });
+
+  it('with nothing running, a load opens no workspace', async () => {
+    const { s } = reloaded({ consoles: [], tables: [] });
+    await s().init();
+    expect(s().workspaces).toEqual([]);
+    expect(s().tables).toEqual({});
   });
 });

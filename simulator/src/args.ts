@@ -36,6 +36,7 @@ faults:
   --control-byte-after N send the reserved byte 0xF8 after N sentences
   --late-after-cancel N  answer /cancel first, the victim late, plus N stray sentences
   --refuse-login         refuse every login
+  --no-done-after-empty  a command that answers !empty never sends its !done (until /cancel)
   --verbose              diagnostics on standard error
   --help                 this text
 
@@ -74,7 +75,7 @@ const VALUE_FLAGS = new Set([
   '--control-byte-after',
   '--late-after-cancel',
 ]);
-const BOOL_FLAGS = new Set(['--no-activity', '--stall', '--refuse-login', '--verbose', '--help', '-h']);
+const BOOL_FLAGS = new Set(['--no-activity', '--stall', '--refuse-login', '--no-done-after-empty', '--verbose', '--help', '-h']);
 
 function int(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!/^\d+$/.test(raw)) throw new UsageError(`${flag} needs a whole number, got "${raw}"`);
@@ -112,6 +113,9 @@ export function parseArgs(argv: readonly string[]): CliConfig {
           break;
         case '--refuse-login':
           faults.refuseLogin = true;
+          break;
+        case '--no-done-after-empty':
+          faults.noDoneAfterEmpty = true;
           break;
         case '--verbose':
           verbose = true;

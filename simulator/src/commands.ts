@@ -320,7 +320,7 @@ async function print(ctx: CommandContext, menu: Menu): Promise<void> {
     const round = async (): Promise<void> => {
       if (busy || !stream.active) return;
       busy = true;
-      const n = await stream.rows(matching(menu, query), encode, [['.section', String(section)]]);
+      const n = await stream.rows(snapshot(matching(menu, query)), encode, [['.section', String(section)]]);
       // An empty first round answers !empty at once on ≥ 7.18 (ferrohd/mikrotik-rs#29).
       if (n === 0 && section === 0) stream.empty();
       section++;
@@ -339,13 +339,29 @@ async function print(ctx: CommandContext, menu: Menu): Promise<void> {
   if (follow || followOnly) {
     // Subscribe before the dump so that no change made meanwhile is lost.
     const stream = changeStream(ctx, menu, query, encode);
-    if (follow) await stream.rows(matching(menu, query), encode);
+    if (follow) {
+      // An empty dump answers !empty (≥ 7.18), as an empty print does (protocol.md §5.3): the
+      // client's only sign that the initial rows are complete. `follow-only` has no dump.
+      const n = await stream.rows(snapshot(matching(menu, query)), encode);
+      if (n === 0 && stream.active) stream.empty();
+    }
     return;
   }
 
-  const n = await ctx.out.rows(matching(menu, query), encode);
+  const n = await ctx.out.rows(snapshot(matching(menu, query)), encode);
   if (n === 0) ctx.out.empty();
   ctx.out.done();
+}
+
+/**
+ * The items of a print as they are when it begins. Rows are written as the link drains, and a
+ * churning table (connection tracking) changes meanwhile: walking the live table printed entries
+ * added after the print began, more rows than the table ever had, and with steady churn over a
+ * slow link the print never reached `!done` (issue 11 H). An entry removed meanwhile is left out
+ * (a `listen` reports it `.dead`).
+ */
+function* snapshot(items: Iterable<Item>): Generator<Item> {
+  for (const item of [...items]) if (!item.removed) yield item;
 }
 
 /** listen / follow: a `!re` per change of a matching item; `.dead` for removals (§7.3). */

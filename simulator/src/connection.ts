@@ -116,6 +116,8 @@ export function resolveCommand(root: TreeNode, word: string): { node: TreeNode; 
 class CommandReply implements CommandOutput {
   state: 'open' | 'streaming' | 'ended' = 'open';
   readonly tail: Buffer;
+  /** `!empty` was sent (for the noDoneAfterEmpty fault). */
+  private emptySent = false;
 
   constructor(
     readonly connection: ApiConnection,
@@ -151,7 +153,10 @@ class CommandReply implements CommandOutput {
 
   empty(): void {
     // `!empty` exists from RouterOS 7.18 (protocol.md §5.3); before that an empty result is a bare !done.
-    if (this.connection.model.quirks.emptyReply) this.send(['!empty']);
+    if (this.connection.model.quirks.emptyReply) {
+      this.send(['!empty']);
+      this.emptySent = true;
+    }
   }
 
   trap(message: string, category?: number): void {
@@ -160,6 +165,12 @@ class CommandReply implements CommandOutput {
 
   done(pairs: Pairs = []): void {
     if (this.state === 'ended') return;
+    if (this.state === 'open' && this.emptySent && this.connection.faults.noDoneAfterEmpty) {
+      // The noDoneAfterEmpty fault (RouterOS 7.23.3, protocol.md §5.3): no `!done`; the command
+      // stays open, and a `/cancel` ends it like any running command.
+      (this.stream(() => undefined) as RunningCommand).emptySent = true;
+      return;
+    }
     this.state = 'ended';
     this.send(['!done', ...pairs.map(([k, v]) => `=${k}=${v}`)]);
   }
@@ -301,6 +312,11 @@ export class ApiConnection {
   destroy(): void {
     this.ended = true;
     this.socket.destroy();
+  }
+
+  /** The simulator's live fault switches. */
+  get faults(): Faults {
+    return this.host.faults;
   }
 
   /** Sends `!fatal REASON` and closes (protocol.md §5.2: nothing follows it). */

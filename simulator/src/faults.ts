@@ -27,6 +27,11 @@ export interface Faults {
   cancelLateDelayMs: number;
   /** Refuse every login (`invalid user name or password (6)`). */
   refuseLogin: boolean;
+  /**
+   * A command that answers `!empty` never sends its `!done`: it stays open until `/cancel`, as
+   * RouterOS 7.23.3 was seen to do (protocol.md §5.3). Needs `!empty` (RouterOS ≥ 7.18).
+   */
+  noDoneAfterEmpty: boolean;
 }
 
 export function defaultFaults(): Faults {
@@ -41,6 +46,7 @@ export function defaultFaults(): Faults {
     cancelLateSentences: 0,
     cancelLateDelayMs: 5,
     refuseLogin: false,
+    noDoneAfterEmpty: false,
   };
 }
 
@@ -61,5 +67,6 @@ export function resolveFaults(given: Partial<Faults> | undefined): Faults {
   }
   if (typeof f.stall !== 'boolean') throw new RangeError('faults.stall must be a boolean');
   if (typeof f.refuseLogin !== 'boolean') throw new RangeError('faults.refuseLogin must be a boolean');
+  if (typeof f.noDoneAfterEmpty !== 'boolean') throw new RangeError('faults.noDoneAfterEmpty must be a boolean');
   return f;
 }

@@ -33,6 +33,34 @@ describe('faults', () => {
     expect((await session.command(['/ip/address/print'], { timeoutMs: 10_000 })).rows).toHaveLength(3);
   });
 
+  it('prints a churning table as it was when the print began, and ends it, on a backlogged link (issue 11 H)', async () => {
+    // Before: the print walked the live table while it waited for a slow link to drain, so
+    // entries added meanwhile were printed too: more rows than the table ever had, and with
+    // steady churn it never reached !done (seen with --chunk-bytes 1: 1,093 rows for 500
+    // entries). A latency fault makes the link slow here so that the test is quick: the print
+    // (over 256 KiB) has to wait for the link to drain, as it does behind 1-byte writes.
+    const s = await sim(res, { connections: 1000, churn: 25, faults: { latencyMs: 400 } });
+    const c = await RawClient.loggedIn(res, s.port!);
+    const menu = s.model.menu('ip/firewall/connection');
+    const before = new Set([...menu.items()].map((i) => i.id));
+    c.send(['/ip/firewall/connection/print', '.tag=p']);
+    // Churn while the print is on its way, as the activity timer does.
+    const churn = setInterval(() => s.tick(), 10);
+    let replies: Reply[];
+    try {
+      replies = await c.untilDone('p', 20_000);
+    } finally {
+      clearInterval(churn);
+    }
+    const rows = replies.filter((r) => r.type === '!re');
+    expect(replies[replies.length - 1]!.type).toBe('!done');
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThanOrEqual(1000);
+    const added = rows.filter((r) => !before.has(r.attributes['.id']!)).map((r) => r.attributes['.id']);
+    expect(added, 'entries added after the print began').toEqual([]);
+    expect(new Set(rows.map((r) => r.attributes['.id'])).size).toBe(rows.length);
+  }, 30_000);
+
   it('delays replies by the configured latency, keeping their order', async () => {
     const s = await sim(res, { faults: { latencyMs: 120 } });
     const { session } = await login(res, s);
@@ -109,6 +137,23 @@ describe('faults', () => {
     await within(bothStray, 2000, 'the two stray sentences');
     expect(stray.map((r) => r.tag)).toEqual([st.tag, st.tag]);
     expect((await session.command(['/system/identity/print'])).rows).toHaveLength(1);
+  });
+
+  it('noDoneAfterEmpty: a print that answers !empty sends no !done; /cancel ends it', async () => {
+    const s = await sim(res, { faults: { noDoneAfterEmpty: true } });
+    const c = await RawClient.loggedIn(res, s.port!);
+    c.send(['/ip/address/print', '?address=192.0.2.99/32', '.tag=p']);
+    // A later command is answered in full while the print stays open (nothing else ends it).
+    c.send(['/system/identity/print', '.tag=i']);
+    const before = await c.untilDone('i');
+    expect(before.map(shape)).toEqual(['!empty:p', '!re:i', '!done:i']);
+    c.send(['/cancel', '=tag=p', '.tag=c']);
+    const after = await c.untilDone('p');
+    expect(after.map(shape)).toEqual(['!trap:p', '!done:c', '!done:p']);
+    expect(after[0]!.attributes['message']).toBe('interrupted');
+    // Commands with rows are not affected.
+    c.send(['/ip/address/print', '=count-only=', '.tag=n']);
+    expect((await c.untilDone('n')).map(shape)).toEqual(['!done:n']);
   });
 
   it('refuses every login while refuseLogin is set', async () => {

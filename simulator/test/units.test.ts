@@ -230,6 +230,7 @@ describe('command-line arguments', () => {
       '--late-after-cancel',
       '2',
       '--refuse-login',
+      '--no-done-after-empty',
       '--inspect',
       'stall',
       '--seed',
@@ -254,6 +255,7 @@ describe('command-line arguments', () => {
         controlByteAfterSentences: 4,
         cancelLateSentences: 2,
         refuseLogin: true,
+        noDoneAfterEmpty: true,
       },
     });
     expect(parseArgs(['--tls-port', '0']).options).toEqual({ tlsPort: 0 });

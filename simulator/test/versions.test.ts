@@ -86,6 +86,22 @@ describe('!empty and other version differences', () => {
     }
   });
 
+  it('print =follow= with an empty dump answers !empty on 7.18+ and stays open; =follow-only= does not', async () => {
+    for (const [rosVersion, expected] of [
+      ['7.20', ['!empty:f']],
+      ['7.17', []],
+    ] as const) {
+      const s = await sim(res, { rosVersion });
+      const c = await RawClient.loggedIn(res, s.port!);
+      c.send(['/ip/address/print', '=follow=', '?comment=none such', '.tag=f']);
+      c.send(['/ip/address/print', '=follow-only=', '?comment=none such', '.tag=o']);
+      c.send(['/system/identity/print', '.tag=i']);
+      const got = (await c.untilDone('i')).map(shape).filter((x) => !x.endsWith(':i'));
+      expect({ rosVersion, got }).toEqual({ rosVersion, got: expected });
+      expect(s.sessions()[0]!.running).toBe(2);
+    }
+  });
+
   it('prints booleans as true/false on 7.x and yes/no on 6.x, accepting all four as input', async () => {
     const v7 = await sim(res, { rosVersion: '7.17' });
     const a = await login(res, v7);

@@ -12,6 +12,7 @@ import type { CallName, EventName } from '../common/contract';
 
 const CALLS = {
   'app:info': true,
+  'app:snapshot': true,
   'settings:get': true,
   'settings:set': true,
   'connections:list': true,
@@ -26,6 +27,7 @@ const CALLS = {
   'console:send': true,
   'console:cancel': true,
   'console:history': true,
+  'console:clear': true,
   'table:start': true,
   'table:stop': true,
   'trace:get': true,

@@ -94,6 +94,7 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
   theme: 'the theme',
   tableColumns: 'the table columns',
   lastSelectedConnectionId: 'the last selected connection',
+  tablePrintTimeoutSeconds: "the live tables' print time-out",
   connectionId: 'the router',
   connectionIds: 'the list of routers',
   words: 'the sentence',

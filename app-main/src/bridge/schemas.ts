@@ -205,6 +205,7 @@ const settingsPatch = z.strictObject(
       .refine((columns) => Object.keys(columns).length <= LIMITS.columnMenus, `holds more than ${LIMITS.columnMenus} menus`)
       .optional(),
     lastSelectedConnectionId: id.optional(),
+    tablePrintTimeoutSeconds: int(1, 3600).optional(),
   },
   {
     error: (issue) =>
@@ -257,6 +258,7 @@ const connectionIdList = (min: number, max: number, fewer: string) =>
 
 export const callSchemas = {
   'app:info': noArgs,
+  'app:snapshot': noArgs,
   'settings:get': noArgs,
   'settings:set': settingsPatch,
 
@@ -278,6 +280,7 @@ export const callSchemas = {
 
   'console:send': z.object({ connectionId: id, words: consoleWords }),
   'console:cancel': z.object({ commandId: id }),
+  'console:clear': z.object({ connectionId: id }),
   'console:history': z.object({
     connectionId: id,
     search: line(LIMITS.search).optional(),

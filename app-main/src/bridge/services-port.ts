@@ -9,6 +9,11 @@ export interface ServicesPort {
   readonly handlers: BridgeHandlers;
   /** Returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
+  /**
+   * A window is showing the services; the returned function says it is gone (live tables outlive
+   * the last window by a grace period only). Optional so that test fakes may leave it out.
+   */
+  attachWindow?(): () => void;
   /** Cancels tags, sends `/quit`, closes sockets (engineering-notes §6.2, "Clean shutdown"). */
   dispose(): Promise<void>;
 }

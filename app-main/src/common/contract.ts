@@ -256,6 +256,48 @@ export interface TablePatch {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Reattaching a window (issue 11 item 9): main owns consoles and tables; a window that (re)loads
+// asks for what is running and carries on from there.
+
+/** A console command as main keeps it for a window that (re)loads, bounded like a window's card. */
+export interface ConsoleCardSnapshot {
+  connectionId: string;
+  commandId: string;
+  tag: string;
+  /** As recorded in the history: secrets (`=password=…`) redacted. */
+  words: string[];
+  /** Epoch ms when it was sent. */
+  startedAt: number;
+  /** `running`, or how it ended. */
+  status: 'running' | ConsoleOutcome;
+  /** Number of `!re` replies. */
+  rows: number;
+  elapsedMs: number;
+  /** The newest replies (at most 100,000 per command, 250,000 per router). */
+  replies: ConsoleReply[];
+  /** Older replies not kept. */
+  repliesDropped: number;
+  error?: BridgeError;
+}
+
+/** A running live table: its arguments and every row, as one `reset` patch. */
+export interface TableSnapshot {
+  tableId: string;
+  connectionId: string;
+  path: string;
+  query: string[];
+  proplist: string[];
+  mode: 'listen' | 'follow';
+  patch: TablePatch;
+}
+
+export interface AppSnapshot {
+  /** Oldest first, per router. */
+  consoles: ConsoleCardSnapshot[];
+  tables: TableSnapshot[];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Traces
 
 export interface TraceEntry {
@@ -313,6 +355,11 @@ export interface Settings {
   /** Column choice per menu path, remembered across runs. */
   tableColumns: Record<string, string[]>;
   lastSelectedConnectionId?: string;
+  /**
+   * A live table's print with no reply for this long is cancelled and the table shows "no final
+   * reply" (1 to 3600; default 30 when absent; docs/main-process.md, "Live tables").
+   */
+  tablePrintTimeoutSeconds?: number;
 }
 
 export interface Notice {
@@ -625,6 +672,11 @@ export interface ReproBundleInfo {
 /** Calls: channel → arguments and result. Channel names are `area:verb`. */
 export interface BridgeCalls {
   'app:info': { args: Record<string, never>; result: AppInfo };
+  /**
+   * What runs in main for a window that (re)loads: console cards and running live tables with their
+   * rows. Events that arrived before the answer are already in it.
+   */
+  'app:snapshot': { args: Record<string, never>; result: AppSnapshot };
   'settings:get': { args: Record<string, never>; result: Settings };
   'settings:set': { args: Partial<Settings>; result: Settings };
 
@@ -649,6 +701,8 @@ export interface BridgeCalls {
   'console:send': { args: ConsoleSendArgs; result: ConsoleCommandRef };
   'console:cancel': { args: { commandId: string }; result: { commandId: string } };
   'console:history': { args: { connectionId: string; search?: string; limit?: number }; result: HistoryEntry[] };
+  /** Forgets a router's finished console cards (running ones stay), so a reload does not bring them back. */
+  'console:clear': { args: { connectionId: string }; result: { connectionId: string; cleared: number } };
 
   'table:start': { args: TableStartArgs; result: { tableId: string } };
   'table:stop': { args: { tableId: string }; result: { tableId: string } };

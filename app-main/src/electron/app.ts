@@ -92,10 +92,16 @@ export function runElectronApp(options: ElectronAppOptions): ElectronAppHandle |
     });
     windows.add(window);
     store.track(window);
+    // A reload keeps the window (and what it shows runs on in main); closing it detaches, and live
+    // tables outlive the last window by a grace period only (issue 11 item 9).
+    const detach = services?.attachWindow?.();
     window.webContents.on('render-process-gone', (_event, details) =>
       log(`renderer: process gone (${details.reason}, exit code ${details.exitCode})`),
     );
-    window.on('closed', () => windows.delete(window));
+    window.on('closed', () => {
+      windows.delete(window);
+      detach?.();
+    });
     return window;
   };
 

@@ -203,7 +203,13 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
 
   function accept(ws: WebSocket): void {
     clients.add(ws);
-    ws.on('close', () => clients.delete(ws));
+    // Each page is a window: a reload closes this connection and opens the next one, and live
+    // tables outlive the last page by a grace period only (issue 11 item 9).
+    const detach = live.services?.attachWindow?.();
+    ws.on('close', () => {
+      clients.delete(ws);
+      detach?.();
+    });
     ws.on('error', (error) => log(`host: page connection: ${error.message}`));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) {

@@ -15,6 +15,8 @@ import type {
 } from '../common/contract';
 import { BroadcastService } from './broadcast';
 import { ConsoleService } from './console';
+import { ConsoleCards } from './console-cards';
+import { WindowPresence } from './presence';
 import { DiffService } from './diff';
 import { ConnectionStore } from './connections';
 import { defaultDemoRouter } from './demo';
@@ -22,6 +24,7 @@ import { BridgeFailure, notFound, toBridgeError } from './errors';
 import { HistoryStore } from './history';
 import { InboundScheduler } from './inbound';
 import { InspectService, type InspectOptions } from './inspect';
+import { redactTextWords } from './redact';
 import { DEFAULT_TIMINGS, Link, type DemoRouter, type LinkTimings } from './link';
 import {
   classifyKeyringError,
@@ -32,7 +35,7 @@ import {
 } from './secrets';
 import { SettingsStore } from './settings';
 import type { AtomicWriteOptions } from './storage';
-import { LiveTable, tableArgs } from './tables';
+import { DEFAULT_PRINT_TIMEOUT_MS, LiveTable, tableArgs } from './tables';
 import { Throttle } from './throttle';
 import { TraceBuffer } from './trace';
 import { exportTrace, loadImported, parseJsonlTrace } from './trace-export';
@@ -92,13 +95,26 @@ export interface ServicesOptions {
   undoDeleteMs?: number;
   /** Completion from /console/inspect: time-out, cool-down after a failure, value passes. */
   inspect?: InspectOptions;
+  /**
+   * Live tables keep running this long after the last window closed, so that a reload (or a
+   * window opened again) finds them; then they are stopped (default 30 s; issue 11 item 9).
+   */
+  detachedGraceMs?: number;
 }
+
+/** How long live tables outlive the last window (docs/main-process.md, "Windows come and go"). */
+export const DETACHED_GRACE_MS = 30_000;
 
 export interface Services {
   handlers: BridgeHandlers;
   /** Completion from the router (for tests and the benchmark: request counters, cache sizes). */
   inspect: InspectService;
   subscribe(listener: EventListener): () => void;
+  /**
+   * A window (an Electron window, a browser host page) is showing the services; call the returned
+   * function when it is gone. Once none is left for `detachedGraceMs`, live tables are stopped.
+   */
+  attachWindow(): () => void;
   /** Clean quit: cancel streams, /quit, close sockets (2 s deadline). Idempotent. */
   dispose(): Promise<void>;
 }
@@ -305,11 +321,19 @@ export async function createServices(options: ServicesOptions): Promise<Services
     return link.requireSession();
   };
 
+  // What the windows were shown, kept for a window that (re)loads (app:snapshot).
+  const consoleCards = new ConsoleCards();
   const consoleService = new ConsoleService({
     session: sessionFor,
     history,
-    emitReplies: (replies) => emit('console:replies', replies),
-    emitEnd: (end) => emit('console:end', end),
+    emitReplies: (replies) => {
+      consoleCards.replies(replies);
+      emit('console:replies', replies);
+    },
+    emitEnd: (end) => {
+      consoleCards.ended(end);
+      emit('console:end', end);
+    },
     now,
     batchMs: interval,
     maxBatch: options.consoleMaxBatch ?? 2000,
@@ -383,6 +407,10 @@ export async function createServices(options: ServicesOptions): Promise<Services
       if (status.hint) keychain.hint = status.hint;
       return { name: APP_NAME, version: appVersion, host: options.host, platform: process.platform, dataDir, keychain };
     },
+    'app:snapshot': async () => ({
+      consoles: consoleCards.snapshot(),
+      tables: [...tables.values()].filter((t) => !t.isEnded).map((t) => t.snapshot()),
+    }),
 
     'settings:get': async () => settings.get(),
     'settings:set': async (args) => {
@@ -411,6 +439,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         links.delete(id);
       }
       await connections.delete(id);
+      consoleCards.forget(id);
       traces.delete(id);
       inspect.forget(id);
       tracePending.get(id)?.throttle.dispose();
@@ -468,8 +497,12 @@ export async function createServices(options: ServicesOptions): Promise<Services
 
     'console:send': async (args) => {
       checkAlive();
-      return consoleService.send(args);
+      const ref = await consoleService.send(args);
+      // Registered before any reply can be flushed: replies go out on a later macrotask.
+      consoleCards.started(args.connectionId, ref.commandId, ref.tag, redactTextWords(args.words, 'out'), now());
+      return ref;
     },
+    'console:clear': async ({ connectionId }) => ({ connectionId, cleared: consoleCards.clear(connectionId) }),
     'console:cancel': async (args) => consoleService.cancel(args.commandId),
     'console:history': async ({ connectionId, search, limit }) => {
       connections.get(connectionId);
@@ -487,6 +520,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         emit: (patch) => emit('table:patch', patch),
         log,
         patchIntervalMs: interval,
+        printTimeoutMs: (settings.get().tablePrintTimeoutSeconds ?? DEFAULT_PRINT_TIMEOUT_MS / 1000) * 1000,
       });
       tables.set(tableId, table);
       table.start(session);
@@ -653,10 +687,26 @@ export async function createServices(options: ServicesOptions): Promise<Services
     };
   }
 
+  // ---- windows -------------------------------------------------------------------------------
+  // A reload keeps what runs (app:snapshot); a table nobody can see any more is stopped after a
+  // grace period instead of running unseen (issue 11 item 9).
+  const detachedGrace = options.detachedGraceMs ?? DETACHED_GRACE_MS;
+  const presence = new WindowPresence(detachedGrace, () => {
+    if (disposed) return;
+    const unseen = [...tables.entries()].filter(([, t]) => !t.isEnded);
+    if (unseen.length === 0) return;
+    log('info', `no window for ${detachedGrace / 1000} s: stopping ${unseen.length} live table(s) nobody can see`);
+    for (const [tid, t] of unseen) {
+      tables.delete(tid);
+      void t.stop();
+    }
+  });
+
   let disposing: Promise<void> | undefined;
   const dispose = (): Promise<void> => {
     disposing ??= (async () => {
       disposed = true;
+      presence.dispose();
       const graceful = (async () => {
         const stops = [...tables.values()].map((t) => t.stop());
         tables.clear();
@@ -686,6 +736,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    attachWindow: () => presence.attach(),
     dispose,
   };
 }

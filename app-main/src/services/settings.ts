@@ -11,6 +11,7 @@ const settingsSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   tableColumns: z.record(z.string(), z.array(z.string())),
   lastSelectedConnectionId: z.string().optional(),
+  tablePrintTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
 });
 const fileSchema = z.object({ version: z.literal(VERSION), settings: settingsSchema });
 
@@ -39,6 +40,8 @@ export class SettingsStore {
     if (r.kind === 'ok') {
       const s: Settings = { theme: r.value.settings.theme, tableColumns: r.value.settings.tableColumns };
       if (r.value.settings.lastSelectedConnectionId) s.lastSelectedConnectionId = r.value.settings.lastSelectedConnectionId;
+      if (r.value.settings.tablePrintTimeoutSeconds !== undefined)
+        s.tablePrintTimeoutSeconds = r.value.settings.tablePrintTimeoutSeconds;
       this.value = s;
       return undefined;
     }
@@ -60,6 +63,7 @@ export class SettingsStore {
     if (patch.theme !== undefined) p.theme = patch.theme;
     if (patch.tableColumns !== undefined) p.tableColumns = patch.tableColumns;
     if (patch.lastSelectedConnectionId !== undefined) p.lastSelectedConnectionId = patch.lastSelectedConnectionId;
+    if (patch.tablePrintTimeoutSeconds !== undefined) p.tablePrintTimeoutSeconds = patch.tablePrintTimeoutSeconds;
     this.value = { ...this.value, ...p };
     await this.writer
       .write(() => JSON.stringify({ version: VERSION, settings: this.value }, null, 2) + '\n')

@@ -6,7 +6,7 @@ import {
   type Reply,
   type Session,
 } from '../../../protocol/src/index';
-import type { BridgeError, Row, TablePatch, TableStartArgs, TableStatus } from '../common/contract';
+import type { BridgeError, Row, TablePatch, TableSnapshot, TableStartArgs, TableStatus } from '../common/contract';
 import { toBridgeError } from './errors';
 import { DEAD, NO_SHAPE, ROW, RowEncoder, ShapeRegistry } from './row-json';
 import { RowStore } from './row-store';
@@ -38,7 +38,18 @@ export interface TableDeps {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
   /** Minimum interval between two patches (100 ms = at most 10 per second). */
   patchIntervalMs: number;
+  /**
+   * A print with no reply for this long is cancelled and the table ends with "no final reply"
+   * (default 30 s; docs/main-process.md, "Live tables"). Counted from the print's last reply, so
+   * a long print that keeps sending rows is never cut.
+   */
+  printTimeoutMs?: number;
+  /** Listen changes held during a print at most (default 50,000); past it the print is repeated. */
+  maxHeldChanges?: number;
 }
+
+export const DEFAULT_PRINT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_HELD_CHANGES = 50_000;
 
 function isDead(attrs: Record<string, string>): boolean {
   const d = attrs['.dead'];
@@ -90,6 +101,11 @@ export class LiveTable {
   private ended = false;
   /** Listen changes that arrived during the current print (applied after its `!done`). */
   private held: Reply[] | undefined;
+  /** More changes arrived during the print than `maxHeldChanges`: they were let go. */
+  private heldOverflow = false;
+  private printTimer: NodeJS.Timeout | undefined;
+  private readonly printTimeoutMs: number;
+  private readonly maxHeld: number;
 
   constructor(
     readonly id: string,
@@ -98,6 +114,13 @@ export class LiveTable {
   ) {
     this.connectionId = args.connectionId;
     this.throttle = new Throttle(deps.patchIntervalMs, () => this.flush());
+    this.printTimeoutMs = deps.printTimeoutMs ?? DEFAULT_PRINT_TIMEOUT_MS;
+    this.maxHeld = deps.maxHeldChanges ?? DEFAULT_MAX_HELD_CHANGES;
+  }
+
+  /** Listen changes held right now, waiting for the print's `!done` (bounded). */
+  get heldChanges(): number {
+    return this.held?.length ?? 0;
   }
 
   get status(): TableStatus {
@@ -108,6 +131,31 @@ export class LiveTable {
   }
   get isEnded(): boolean {
     return this.ended;
+  }
+
+  /**
+   * The table as it is now, for a window that (re)loads (issue 11 item 9): its arguments and every
+   * row as one `reset` patch. Changes not yet sent are in it too; the patch that sends them later
+   * repeats them, which changes nothing.
+   */
+  snapshot(): TableSnapshot {
+    const rows = this.rows.json(this.rows.ids());
+    const patch: TablePatch = {
+      tableId: this.id,
+      connectionId: this.connectionId,
+      reset: true,
+      upsertsJson: rows.text,
+      upsertCount: rows.count,
+      removes: [],
+      columns: [...this.columns],
+      total: this.rows.size,
+      updatesPerSecond: this.rate.perSecond(),
+      status: this.statusValue,
+    };
+    if (this.statusValue === 'loading') patch.loaded = this.loaded;
+    if (this.error) patch.error = this.error;
+    const { path, query, proplist, mode } = this.args;
+    return { tableId: this.id, connectionId: this.connectionId, path, query: [...query], proplist: [...proplist], mode, patch };
   }
 
   private proplistWord(): string[] {
@@ -143,11 +191,12 @@ export class LiveTable {
   private startListen(session: Session, gen: number): void {
     const { path, query } = this.args;
     this.held = [];
+    this.heldOverflow = false;
     this.listen = session.stream([`${path}/listen`, ...query, ...this.proplistWord()], {
       timeoutMs: 0,
       onReply: (r) => {
         if (gen !== this.generation || r.type !== '!re') return;
-        if (this.held) this.held.push(r);
+        if (this.held) this.hold(r);
         else this.applyChange(r);
       },
     });
@@ -161,7 +210,15 @@ export class LiveTable {
     this.listen = session.stream([`${path}/print`, '=follow=', ...query, ...this.proplistWord()], {
       timeoutMs: 0,
       onReply: (r) => {
-        if (gen !== this.generation || r.type !== '!re') return;
+        if (gen !== this.generation) return;
+        if (r.type === '!empty') {
+          // `!empty` is "no rows" (protocol.md §5.3): the empty menu is the whole initial dump,
+          // so the table is live (issue 11 item 3: it stayed "loading" for ever).
+          if (this.statusValue === 'loading') this.setStatus('live');
+          this.throttle.request();
+          return;
+        }
+        if (r.type !== '!re') return;
         this.loaded++;
         this.applyChange(r);
         // `follow` gives no marker between the initial dump and later changes.
@@ -191,15 +248,64 @@ export class LiveTable {
     );
   }
 
+  /**
+   * Holds a listen change until the print's `!done`. Bounded: past `maxHeldChanges` the held
+   * changes are let go and the print is repeated once it ends (a re-sync, which holds the
+   * changes made during it again), so a busy table cannot pile changes up without bound while a
+   * slow print runs (issue 11 item 2).
+   */
+  private hold(r: Reply): void {
+    if (this.heldOverflow) return;
+    if (this.held!.length >= this.maxHeld) {
+      this.heldOverflow = true;
+      this.held = [];
+      this.deps.log('info', `table ${this.args.path}: more than ${this.maxHeld} changes during the print; it will be repeated`);
+      return;
+    }
+    this.held!.push(r);
+  }
+
+  /**
+   * The print's time-out, restarted at each of its replies. RouterOS 7.23.3 was seen to send
+   * `!empty` and never the `!done` (protocol.md §5.3): without it the table stayed "loading" for
+   * ever while held listen changes piled up.
+   */
+  private armPrintTimer(gen: number, command: string): void {
+    this.clearPrintTimer();
+    if (this.printTimeoutMs <= 0) return;
+    this.printTimer = setTimeout(() => {
+      this.printTimer = undefined;
+      if (gen !== this.generation || this.ended) return;
+      const seconds = this.printTimeoutMs / 1000;
+      this.fail(gen, {
+        code: 'TIMEOUT',
+        message: `no final reply to ${command} within ${seconds} s: the router sent no !done, so the command was cancelled`,
+        hint: 'Start the table again; if it keeps happening, record a trace and report the RouterOS version.',
+        detail: { command, timeoutSeconds: seconds },
+      });
+    }, this.printTimeoutMs);
+  }
+
+  private clearPrintTimer(): void {
+    if (this.printTimer) clearTimeout(this.printTimer);
+    this.printTimer = undefined;
+  }
+
   private async runPrint(session: Session, gen: number, initial: boolean): Promise<void> {
     const { path, query } = this.args;
     const fresh = initial ? undefined : new Map<string, StoredRow>();
-    if (!initial) this.held = [];
+    if (!initial) {
+      this.held = [];
+      this.heldOverflow = false;
+    }
     let index = 0;
-    this.print = session.stream([`${path}/print`, ...query, ...this.proplistWord()], {
+    const command = `${path}/print`;
+    this.print = session.stream([command, ...query, ...this.proplistWord()], {
       timeoutMs: 0,
       onReply: (r: Reply) => {
-        if (gen !== this.generation || r.type !== '!re') return;
+        if (gen !== this.generation) return;
+        this.armPrintTimer(gen, command);
+        if (r.type !== '!re') return;
         const i = index++;
         if (!fresh) this.loaded++;
         if (this.encoder.encode(r) === ROW) {
@@ -216,6 +322,7 @@ export class LiveTable {
         else this.putText(id, row);
       },
     });
+    this.armPrintTimer(gen, command);
     try {
       await this.print.done;
     } catch (e) {
@@ -224,16 +331,23 @@ export class LiveTable {
       this.fail(gen, toBridgeError(e));
       return;
     } finally {
-      if (gen === this.generation) this.print = undefined;
+      if (gen === this.generation) {
+        this.print = undefined;
+        this.clearPrintTimer();
+      }
     }
     if (gen !== this.generation || this.ended) return;
     const held = this.held ?? [];
+    const overflowed = this.heldOverflow;
     this.held = undefined;
+    this.heldOverflow = false;
     if (fresh) this.applyResync(fresh, held);
     else for (const r of held) this.applyChange(r);
     this.setStatus('live');
     this.throttle.request();
-    this.scheduleResync(session, gen);
+    // Changes were let go during this print: print again to catch up with them.
+    if (overflowed && !session.closed) void this.runPrint(session, gen, false);
+    else this.scheduleResync(session, gen);
   }
 
   private scheduleResync(session: Session, gen: number): void {
@@ -420,6 +534,7 @@ export class LiveTable {
     if (this.ended) return;
     this.generation++;
     this.clearResync();
+    this.clearPrintTimer();
     this.listen = undefined;
     this.print = undefined;
     this.held = undefined;
@@ -445,6 +560,8 @@ export class LiveTable {
   private end(status: TableStatus, error?: BridgeError): void {
     this.ended = true;
     this.clearResync();
+    this.clearPrintTimer();
+    this.held = undefined;
     this.setStatus(status, error);
     this.throttle.now();
     this.throttle.dispose();

@@ -102,6 +102,9 @@ describe('dispatch', () => {
       ['trace:get', { connectionId: 'c1', sinceSeq: -1 }, 'sinceSeq'],
       ['trace:export', { connectionId: 'c1', format: 'pdf' }, 'format'],
       ['settings:set', { tableColumns: { '/interface': 'name' } }, 'tableColumns./interface'],
+      ['settings:set', { tablePrintTimeoutSeconds: 0 }, 'tablePrintTimeoutSeconds'],
+      ['settings:set', { tablePrintTimeoutSeconds: 1.5 }, 'tablePrintTimeoutSeconds'],
+      ['console:clear', {}, 'connectionId'],
       ['connections:trust', { id: 'c1', fingerprint256: 'AB:CD' }, 'fingerprint256'],
       ['link:connect', { password: 'x' }, 'id'],
       // A comma or slash inside a segment would change which inspect node is asked about.

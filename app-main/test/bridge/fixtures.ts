@@ -12,6 +12,7 @@ export const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toS
 
 export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   'app:info': {},
+  'app:snapshot': {},
   'settings:get': {},
   'settings:set': { theme: 'dark', tableColumns: { '/interface': ['name', 'type'] } },
   'connections:list': {},
@@ -36,6 +37,7 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   'console:send': { connectionId: 'c1', words: ['/interface/print', '?type=ether', '.tag=mine'] },
   'console:cancel': { commandId: 'cmd1' },
   'console:history': { connectionId: 'c1', search: 'print', limit: 50 },
+  'console:clear': { connectionId: 'c1' },
   'table:start': {
     connectionId: 'c1',
     path: '/interface',
@@ -92,6 +94,10 @@ export interface FakeServices extends ServicesPort {
   disposed: number;
   /** Replace a handler's behaviour. */
   behave(channel: CallName, fn: (args: unknown) => Promise<unknown>): void;
+  /** Windows attached now (`attachWindow` minus its detaches). */
+  windows: number;
+  /** Called after every attach and detach with the new count. */
+  onWindows?: (count: number) => void;
 }
 
 /** Every handler answers `{ channel, args }` unless told otherwise. */
@@ -120,6 +126,18 @@ export function fakeServices(): FakeServices {
     },
     async dispose() {
       services.disposed++;
+    },
+    windows: 0,
+    attachWindow() {
+      services.windows++;
+      services.onWindows?.(services.windows);
+      let attached = true;
+      return () => {
+        if (!attached) return;
+        attached = false;
+        services.windows--;
+        services.onWindows?.(services.windows);
+      };
     },
     emit: (event, payload) => {
       for (const l of listeners) l(event, payload);

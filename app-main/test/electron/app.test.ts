@@ -237,6 +237,16 @@ describe('after ready', () => {
     expect(next.isMaximized()).toBe(true);
   });
 
+  it('each window is attached to the services while it exists; a window opened again attaches again', async () => {
+    const { window } = await started();
+    expect(services.windows).toBe(1);
+    window.close();
+    expect(services.windows).toBe(0);
+    // macOS: the app stays without windows, and the dock icon opens a new one.
+    app.emit('activate');
+    expect(services.windows).toBe(1);
+  });
+
   it('quits when the last window closes (not on macOS)', async () => {
     const { window } = await started();
     window.close();

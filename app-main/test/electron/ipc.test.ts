@@ -42,6 +42,7 @@ describe('ipcMain wiring', () => {
     // A new channel fails here until someone has looked at its schema and handler.
     expect([...handlers.keys()]).toEqual([
       'app:info',
+      'app:snapshot',
       'settings:get',
       'settings:set',
       'connections:list',
@@ -56,6 +57,7 @@ describe('ipcMain wiring', () => {
       'console:send',
       'console:cancel',
       'console:history',
+      'console:clear',
       'table:start',
       'table:stop',
       'trace:get',

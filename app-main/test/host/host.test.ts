@@ -311,6 +311,25 @@ describe('calls and events over the WebSocket', () => {
     expect(await b.next((m) => m.type === 'event')).toEqual(expected);
   });
 
+  it('each page is a window for the services: attached while connected, detached when it goes (a reload)', async () => {
+    const { host, services } = await start();
+    const counts: number[] = [];
+    services.onWindows = (n) => counts.push(n);
+    const a = await open(host);
+    const b = await open(host);
+    expect(services.windows).toBe(2);
+    const gone = new Promise<void>((resolve) => {
+      services.onWindows = (n) => {
+        counts.push(n);
+        if (n === 0) resolve();
+      };
+    });
+    a.close();
+    b.close();
+    await gone;
+    expect(counts).toEqual([1, 2, 1, 0]);
+  });
+
   it('closes pages and unsubscribes on close; disposes only services it created', async () => {
     const passed = fakeServices();
     const { host } = await start(passed);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Simulator } from '../../../simulator/src/index';
 import type { LinkState, TablePatch } from '../../src/common/contract';
 import type { LinkTimings, Services } from '../../src/services/index';
-import { callFailure, failure, servicesRig, upsertsOf } from './helpers';
+import { callFailure, failure, servicesRig, until, upsertsOf } from './helpers';
 
 const FAST: Partial<LinkTimings> = {
   connectTimeoutMs: 3000,
@@ -644,6 +644,42 @@ describe('live tables', () => {
     expect((await table({ connectionId: id, path: '/interface', query: ['type=ether'] })).detail).toEqual(at('query[0]'));
     expect((await table({ connectionId: id, path: '/interface', proplist: ['a,b'] })).detail).toEqual(at('proplist[0]'));
     expect((await failure(() => s.handlers['table:stop']({ tableId: 'nope' }))).code).toBe('NOT_FOUND');
+  });
+
+  it('a print answered !empty and never !done: cancelled after the time-out setting, "no final reply" (issue 11 item 2)', async () => {
+    const router = await sim({ faults: { noDoneAfterEmpty: true } });
+    const s = await start();
+    await s.handlers['settings:set']({ tablePrintTimeoutSeconds: 1 });
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const { tableId } = await s.handlers['table:start']({ connectionId: id, path: '/ip/address', query: ['?comment=none'] });
+    const p = await rig.events.wait('table:patch', (x) => x.tableId === tableId && x.status === 'error', 5_000);
+    expect(p.error?.code).toBe('TIMEOUT');
+    expect(p.error?.message).toMatch(/no final reply to \/ip\/address\/print within 1 s/);
+    // Both commands were cancelled on the router: nothing is left running there.
+    const trace = (await s.handlers['trace:get']({ connectionId: id })).entries;
+    expect(trace.filter((e) => e.direction === 'out' && e.words[0] === '/cancel')).toHaveLength(2);
+    await until(() => router.sessions()[0]!.running === 0, 5_000, 'the router to stop both commands');
+    // Start is usable again.
+    router.faults.noDoneAfterEmpty = false;
+    const again = await s.handlers['table:start']({ connectionId: id, path: '/ip/address', query: ['?comment=none'] });
+    const live = await rig.events.wait('table:patch', (x) => x.tableId === again.tableId && x.status === 'live');
+    expect(live.total).toBe(0);
+  });
+
+  it('follow mode on an empty menu is live and empty at once (issue 11 item 3)', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const { tableId } = await s.handlers['table:start']({
+      connectionId: id,
+      path: '/ip/address',
+      query: ['?comment=none'],
+      mode: 'follow',
+    });
+    const live = await rig.events.wait('table:patch', (x) => x.tableId === tableId && x.status === 'live', 5_000);
+    expect(live.total).toBe(0);
   });
 
   it('a menu that does not exist ends the table with status error', async () => {

@@ -2,7 +2,7 @@
  * LiveTable against a scripted session: the cases the simulator does not produce (partial `!re`
  * from listen, changes racing the print, re-sync, singleton menus, `.dead=true`).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeUtf8, Reply, TrapError, type Session } from '../../../protocol/src/index';
 import type { TablePatch, TableStartArgs } from '../../src/common/contract';
 import { LiveTable, tableArgs } from '../../src/services/tables';
@@ -11,6 +11,8 @@ import { upsertsOf } from './helpers';
 interface Scripted {
   words: string[];
   reply(...words: string[]): void;
+  /** Any reply word (`!empty`), not just `!re`. */
+  send(...words: string[]): void;
   done(): void;
   trap(message: string): void;
   cancelled: boolean;
@@ -34,6 +36,7 @@ class ScriptedSession {
       words,
       cancelled: false,
       reply: (...w) => options.onReply?.(new Reply(['!re', ...w].map((x) => encodeUtf8(x)))),
+      send: (...w) => options.onReply?.(new Reply(w.map((x) => encodeUtf8(x)))),
       done: () => {
         finished = true;
         resolve({ cancelled: s.cancelled });
@@ -70,7 +73,11 @@ afterEach(async () => {
   for (const t of tables.splice(0)) await t.stop();
 });
 
-function setup(args: Partial<TableStartArgs> = {}, patchIntervalMs = 0) {
+function setup(
+  args: Partial<TableStartArgs> = {},
+  patchIntervalMs = 0,
+  limits: { printTimeoutMs?: number; maxHeldChanges?: number } = {},
+) {
   const patches: TablePatch[] = [];
   let notify: (() => void) | undefined;
   const table = new LiveTable('tbl1', tableArgs({ connectionId: 'c1', path: '/ip/address', ...args }), {
@@ -80,6 +87,7 @@ function setup(args: Partial<TableStartArgs> = {}, patchIntervalMs = 0) {
     },
     log: () => undefined,
     patchIntervalMs,
+    ...limits,
   });
   tables.push(table);
   const session = new ScriptedSession();
@@ -281,5 +289,88 @@ describe('LiveTable', () => {
     await t.table.stop();
     expect(t.session.streams.every((s) => s.cancelled)).toBe(true);
     expect(t.patches.at(-1)!.status).toBe('stopped');
+  });
+
+  it('follow mode on an empty menu: !empty means no rows, so the table is live and empty (issue 11 item 3)', async () => {
+    const t = setup({ mode: 'follow' });
+    t.start();
+    const live = t.nextPatch();
+    t.session.streams[0]!.send('!empty');
+    const p = await live;
+    expect(p.status).toBe('live');
+    expect(p.total).toBe(0);
+    // Rows that appear later still arrive.
+    const next = t.nextPatch();
+    t.session.streams[0]!.reply('=.id=*1', '=address=a');
+    expect(upsertsOf(await next)).toEqual([{ '.id': '*1', address: 'a' }]);
+  });
+
+  describe('a print that never gets its final reply (issue 11 item 2)', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('!empty and then nothing: after the time-out the print and listen are cancelled and the table says "no final reply"', async () => {
+      vi.useFakeTimers();
+      const t = setup({}, 0, { printTimeoutMs: 30_000 });
+      t.start();
+      const print = t.session.find('/print');
+      // RouterOS 7.23.3 was seen to send !empty and never a !done (protocol.md §5.3).
+      print.send('!empty');
+      await vi.advanceTimersByTimeAsync(29_000);
+      expect(t.table.status).toBe('loading');
+      expect(print.cancelled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1_500);
+      expect(t.table.status).toBe('error');
+      expect(t.table.isEnded).toBe(true);
+      expect(print.cancelled).toBe(true);
+      expect(t.session.find('/listen').cancelled).toBe(true);
+      const last = t.patches.at(-1)!;
+      expect(last.status).toBe('error');
+      expect(last.error?.code).toBe('TIMEOUT');
+      expect(last.error?.message).toContain('no final reply');
+      expect(last.error?.message).toContain('/ip/address/print');
+      expect(last.error?.message).toContain('30 s');
+    });
+
+    it('the time-out counts from the last reply: a long print that keeps sending rows is not cut', async () => {
+      vi.useFakeTimers();
+      const t = setup({}, 0, { printTimeoutMs: 1_000 });
+      t.start();
+      const print = t.session.find('/print');
+      for (let i = 0; i < 10; i++) {
+        print.reply(`=.id=*${i}`, `=address=a${i}`);
+        await vi.advanceTimersByTimeAsync(900);
+      }
+      print.done();
+      await vi.advanceTimersByTimeAsync(10);
+      expect(t.table.status).toBe('live');
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(t.table.status).toBe('live');
+      expect(print.cancelled).toBe(false);
+    });
+
+    it('listen changes held during the print are bounded; past the bound the print is repeated', async () => {
+      const t = setup({}, 0, { maxHeldChanges: 100 });
+      t.start();
+      const listen = t.session.find('/listen');
+      const print = t.session.find('/print');
+      print.reply('=.id=*1', '=address=a');
+      for (let i = 0; i < 1000; i++) listen.reply('=.id=*1', `=address=a${i}`);
+      expect(t.table.heldChanges).toBeLessThanOrEqual(100);
+      print.done();
+      await new Promise((r) => setTimeout(r, 0));
+      // The changes that were let go are recovered by a second print (a re-sync).
+      const prints = t.session.streams.filter((s) => s.words[0] === '/ip/address/print');
+      expect(prints).toHaveLength(2);
+      const live = t.nextPatch();
+      prints[1]!.reply('=.id=*1', '=address=a999');
+      prints[1]!.done();
+      await live;
+      let p = t.patches.at(-1)!;
+      while (!upsertsOf(p).some((r) => r['address'] === 'a999')) p = await t.nextPatch();
+      expect([...t.rows().values()]).toEqual([{ '.id': '*1', address: 'a999' }]);
+      expect(t.table.status).toBe('live');
+    });
   });
 });

@@ -6,6 +6,7 @@ import type { CallName } from '../../../app-main/src/common/contract';
  */
 const ALL: Record<CallName, true> = {
   'app:info': true,
+  'app:snapshot': true,
   'settings:get': true,
   'settings:set': true,
   'connections:list': true,
@@ -20,6 +21,7 @@ const ALL: Record<CallName, true> = {
   'console:send': true,
   'console:cancel': true,
   'console:history': true,
+  'console:clear': true,
   'table:start': true,
   'table:stop': true,
   'trace:get': true,

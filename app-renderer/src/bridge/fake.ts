@@ -780,6 +780,9 @@ export class FakeBackend {
       this.end(run, 'cancelled');
       return { commandId };
     },
+    // The fake keeps no cards or rows for a reload: a window that loads finds nothing running.
+    'app:snapshot': () => ({ consoles: [], tables: [] }),
+    'console:clear': ({ connectionId }) => ({ connectionId, cleared: 0 }),
     'console:history': ({ connectionId, search, limit }) => {
       let h = [...(this.history.get(connectionId) ?? [])].reverse();
       if (search) h = h.filter((e) => e.words.join('\n').toLowerCase().includes(search.toLowerCase()));

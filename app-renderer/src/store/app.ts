@@ -10,6 +10,7 @@ type Keys =
   | 'helpOpen'
   | 'now'
   | 'init'
+  | 'reattach'
   | 'resync'
   | 'notify'
   | 'reportError'
@@ -92,6 +93,7 @@ export function appSlice({ set, get, api, now }: SliceContext): Pick<AppStoreSta
       const conns = get().connections;
       if (remembered && conns.some((c) => c.id === remembered)) set({ selectedId: remembered });
       else if (!get().selectedId && conns[0]) set({ selectedId: conns[0].id });
+      await get().reattach();
       if (!info.value.keychain.available) {
         push({
           level: 'warning',
@@ -100,6 +102,27 @@ export function appSlice({ set, get, api, now }: SliceContext): Pick<AppStoreSta
         });
       }
       set({ phase: 'ready' });
+    },
+
+    async reattach() {
+      // Main owns consoles and tables (issue 11 item 9): a window that (re)loads takes back the
+      // cards and running tables, and opens a workspace for each router that has some.
+      const r = await api['app:snapshot']({});
+      if (!r.ok) return get().reportError(r.error, 'Reattaching to what runs');
+      const { consoles, tables } = r.value;
+      get().restoreConsoles(consoles);
+      get().restoreTables(tables);
+      const known = new Set(get().connections.map((c) => c.id));
+      const ids = new Set([...consoles.map((c) => c.connectionId), ...tables.map((t) => t.connectionId)]);
+      const open = get()
+        .connections.map((c) => c.id)
+        .filter((id) => ids.has(id) && known.has(id));
+      if (!open.length) return;
+      const before = get().activeWorkspaceId;
+      for (const id of open) get().openWorkspace(id);
+      const selected = get().selectedId;
+      const active = before ?? (selected && open.includes(selected) ? selected : open[0]);
+      if (active) get().focusWorkspace(active);
     },
 
     async resync() {

@@ -1,4 +1,4 @@
-import type { ConsoleEnd, ConsoleReply } from '../../../app-main/src/common/contract';
+import type { ConsoleCardSnapshot, ConsoleEnd, ConsoleReply } from '../../../app-main/src/common/contract';
 import { RingLog } from '../lib/ring';
 import type { SliceContext } from './context';
 import type { AppStoreState, ConsoleCommand, ConsoleState } from './types';
@@ -13,7 +13,8 @@ type Keys =
   | 'loadHistory'
   | 'historyStep'
   | 'applyConsoleReplies'
-  | 'applyConsoleEnd';
+  | 'applyConsoleEnd'
+  | 'restoreConsoles';
 
 /** Reply sentences kept per command; older ones are dropped and counted (design.md §5). */
 export const MAX_REPLIES_PER_COMMAND = 100_000;
@@ -152,6 +153,48 @@ export function consoleSlice({ set, get, api, now }: SliceContext): Pick<AppStor
         c.commands.filter((x) => !RUNNING.has(x.status)).forEach(forget);
         return { ...c, commands: c.commands.filter((x) => RUNNING.has(x.status)) };
       });
+      // Main keeps the cards for a reload: cleared ones must not come back.
+      void api['console:clear']({ connectionId }).then((r) => {
+        if (!r.ok) get().reportError(r.error, 'Clearing the console');
+      });
+    },
+
+    restoreConsoles(cards: ConsoleCardSnapshot[]) {
+      const known = new Set<string>();
+      for (const c of Object.values(get().consoles)) for (const cmd of c.commands) if (cmd.commandId) known.add(cmd.commandId);
+      for (const card of cards) {
+        if (known.has(card.commandId)) continue;
+        // Replies and ends that came before the snapshot are in it already.
+        const early = orphanReplies.get(card.commandId);
+        if (early) {
+          orphanReplies.delete(card.commandId);
+          orphanCount -= early.length;
+        }
+        orphanEnds.delete(card.commandId);
+        const log = new RingLog<ConsoleReply>(MAX_REPLIES_PER_COMMAND);
+        log.pushAll(card.replies);
+        log.dropped += card.repliesDropped;
+        const kinds: Record<string, number> = {};
+        for (const r of card.replies) kinds[r.kind] = (kinds[r.kind] ?? 0) + 1;
+        const key = `k${nextKey++}`;
+        const cmd: ConsoleCommand = {
+          key,
+          commandId: card.commandId,
+          tag: card.tag,
+          words: card.words,
+          status: card.status,
+          rows: card.rows,
+          elapsedMs: card.elapsedMs,
+          startedAt: card.startedAt,
+          log,
+          version: 0,
+          kinds,
+          view: 'raw',
+          ...(card.error ? { error: card.error } : {}),
+        };
+        where.set(card.commandId, { connectionId: card.connectionId, key });
+        update(card.connectionId, (c) => ({ ...c, commands: withinBudget([...c.commands, cmd].slice(-MAX_COMMANDS), forget) }));
+      }
     },
 
     async loadHistory(connectionId) {

@@ -1,4 +1,4 @@
-import type { Row, TablePatch } from '../../../app-main/src/common/contract';
+import type { Row, TablePatch, TableSnapshot } from '../../../app-main/src/common/contract';
 import { errorField } from '../lib/errors';
 import type { SliceContext } from './context';
 import type { AppStoreState, ChangeMark, PatchQueue, TableView } from './types';
@@ -12,7 +12,8 @@ type Keys =
   | 'setSorting'
   | 'setTableFilter'
   | 'setColumnChoice'
-  | 'applyTablePatch';
+  | 'applyTablePatch'
+  | 'restoreTables';
 
 /**
  * A table patch with its rows parsed. Main sends the rows as one JSON text (`upsertsJson`, see the
@@ -363,6 +364,24 @@ export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStore
       set((s) => ({ settings: { ...s.settings, tableColumns } }));
       const r = await api['settings:set']({ tableColumns });
       if (!r.ok) get().reportError(r.error, 'Saving the column choice');
+    },
+
+    restoreTables(list: TableSnapshot[]) {
+      for (const t of list) {
+        // Patches that came before the snapshot are in it already.
+        early.delete(t.tableId);
+        const current = get().tables[t.connectionId];
+        if (current?.tableId === t.tableId) continue;
+        owner.set(t.tableId, t.connectionId);
+        const base: TableView = {
+          ...emptyTable(t.path),
+          queryText: t.query.join(' '),
+          proplistText: t.proplist.join(', '),
+          runPath: t.path,
+          tableId: t.tableId,
+        };
+        update(t.connectionId, () => applyPatch(base, decodePatch(t.patch), now(), flashSeq++ * 1_000_000));
+      }
     },
 
     applyTablePatch(wire) {

@@ -2,6 +2,7 @@ import type {
   AppInfo,
   BridgeError,
   ConnectionInput,
+  ConsoleCardSnapshot,
   ConsoleEnd,
   ConsoleOutcome,
   ConsoleReply,
@@ -11,6 +12,7 @@ import type {
   SavedConnection,
   Settings,
   TablePatch,
+  TableSnapshot,
   TableStatus,
   ThemeSetting,
   TraceEntry,
@@ -206,6 +208,8 @@ export interface AppState {
 
 export interface AppActions {
   init(): Promise<void>;
+  /** Takes back what runs in main (`app:snapshot`): console cards and live tables (after a reload). */
+  reattach(): Promise<void>;
   resync(): Promise<void>;
   notify(level: UiNotice['level'], message: string, hint?: string, opts?: NoticeOptions): void;
   reportError(error: BridgeError, context?: string, opts?: NoticeOptions): void;
@@ -250,6 +254,7 @@ export interface AppActions {
   historyStep(connectionId: string, direction: -1 | 1): void;
   applyConsoleReplies(batch: ConsoleReply[]): void;
   applyConsoleEnd(end: ConsoleEnd): void;
+  restoreConsoles(cards: ConsoleCardSnapshot[]): void;
 
   setTableField(connectionId: string, field: 'path' | 'queryText' | 'proplistText', value: string): void;
   startTable(connectionId: string): Promise<void>;
@@ -259,6 +264,7 @@ export interface AppActions {
   setTableFilter(connectionId: string, filter: string): void;
   setColumnChoice(path: string, list: string[] | undefined): Promise<void>;
   applyTablePatch(patch: TablePatch): void;
+  restoreTables(tables: TableSnapshot[]): void;
 
   loadTrace(connectionId: string): Promise<void>;
   applyTraceEntries(connectionId: string, entries: TraceEntry[]): void;
