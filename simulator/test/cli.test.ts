@@ -20,11 +20,11 @@ interface Run {
 }
 
 function sim(args: string[]): Run {
-  const child = spawn(
-    process.execPath,
-    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'simulator', 'cli.ts'), ...args],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  // What `npm run sim` runs (package.json): the compiled simulator, rebuilt first if stale.
+  const child = spawn(process.execPath, [join(root, 'scripts', 'sim.mjs'), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

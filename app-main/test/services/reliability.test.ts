@@ -18,7 +18,7 @@ import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Simulator, SimulatorOptions } from '../../../simulator/src/index';
-import type { ConsoleOutcome, LinkState, TablePatch } from '../../src/common/contract';
+import type { BridgeEvents, ConsoleOutcome, EventName } from '../../src/common/contract';
 import type { LinkTimings, Services } from '../../src/services/index';
 import { BridgeFailure } from '../../src/services/index';
 import { servicesRig, upsertsOf } from './helpers';
@@ -207,16 +207,15 @@ class Workload {
 }
 
 /** The first event at or after index `mark` matching, waiting for it if it has not come yet. */
-function eventSince<E extends 'link:state' | 'table:patch'>(
+function eventSince<E extends EventName>(
   mark: number,
   event: E,
-  test: (p: E extends 'link:state' ? LinkState : TablePatch) => boolean,
+  test: (p: BridgeEvents[E]) => boolean,
   timeoutMs = 10_000,
-): Promise<E extends 'link:state' ? LinkState : TablePatch> {
-  type P = E extends 'link:state' ? LinkState : TablePatch;
-  const past = rig.events.events.slice(mark).find((r) => r.event === event && test(r.payload as P));
-  if (past) return Promise.resolve(past.payload as P);
-  return rig.events.wait(event, (p) => test(p as P), timeoutMs) as Promise<P>;
+): Promise<BridgeEvents[E]> {
+  const past = rig.events.events.slice(mark).find((r) => r.event === event && test(r.payload as BridgeEvents[E]));
+  if (past) return Promise.resolve(past.payload as BridgeEvents[E]);
+  return rig.events.wait(event, test, timeoutMs);
 }
 
 interface Case {
