@@ -52,8 +52,8 @@ a live table on \`/interface\` and a listen held open, then the fault, then thre
 faults are switched on once the link is up and take it down; the suite heals them and checks that the link comes
 back online and the table is live again with the router's rows. \`--refuse-login\` ends at auth-failed (never
 retried) with the table stopped. The last case stops the simulator during a 20,000-row print and starts it again on
-the same port. Link timings are the app's policies scaled down (heartbeat every 100 ms, 300 ms to answer;
-back-off 20–200 ms) so that a silent router is noticed within the test. "Settled" counts commands that ended
+the same port. Link timings are the app's policies scaled down (heartbeat every 100 ms, 1 s to answer;
+connect time-out 2 s; back-off 20–200 ms) so that a silent router is noticed within the test. "Settled" counts commands that ended
 (\`console:end\`) or were refused at once (NOT_CONNECTED, outcome "refused"); "calls" are \`console:cancel\` and
 \`complete:children\` calls, each of which must resolve or reject. Time to settle runs from \`console:send\` to \`console:end\`.
 
@@ -62,7 +62,7 @@ ${table}
 - ${r.settled === r.sent && r.callsSettled === r.calls ? `Every command and call settled: ${r.settled} of ${r.sent} commands, ${r.callsSettled} of ${r.calls} calls.` : `NOT all settled: ${r.settled} of ${r.sent} commands, ${r.callsSettled} of ${r.calls} calls.`}
 - The slowest case is \`--chunk-bytes 3\`: the router writes every reply three bytes at a time, so the
   120-row \`/ip/firewall/connection/print\` takes seconds to arrive; it ends \`done\`. Where the link goes down,
-  commands in flight end within the heartbeat's 400 ms (stall) or at once (close, control byte).
+  commands in flight end within the heartbeat's 1.1 s (stall) or at once (close, control byte).
 <!-- reliability-bench:end -->
 `;
   console.log(`\n${table}\n`);

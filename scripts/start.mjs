@@ -91,16 +91,20 @@ function downloadElectron(env) {
     const child = spawn(process.execPath, [script], { cwd: dirname(script), env, stdio: ['ignore', log, log] });
     const timer = setTimeout(() => child.kill('SIGTERM'), DOWNLOAD_LIMIT_MS);
     const release = forwardSignals(child);
-    const finish = (reason) => {
+    let settled = false;
+    /** `what (detail; details in LOG)`, or undefined when it worked; 'error' and 'exit' may both come. */
+    const finish = (what, detail) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       clearTimeout(notice);
       release();
       closeSync(log);
-      done(reason === undefined ? undefined : `${reason}; details in ${DOWNLOAD_LOG})`);
+      done(what === undefined ? undefined : `${what} (${detail}; details in ${DOWNLOAD_LOG})`);
     };
-    child.on('error', (error) => finish(`its download could not start (${error.message}`));
+    child.on('error', (error) => finish('its download could not start', error.message));
     child.on('exit', (code, signal) =>
-      finish(code === 0 ? undefined : `its download failed (${signal ? `stopped by ${signal}` : `exit code ${code}`}`),
+      code === 0 ? finish() : finish('its download failed', signal ? `stopped by ${signal}` : `exit code ${code}`),
     );
   });
 }
