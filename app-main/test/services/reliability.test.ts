@@ -150,6 +150,18 @@ class Workload {
       }
       if (complete)
         this.call('complete:children /ip', this.s.handlers['complete:children']({ connectionId: this.id, path: ['ip'] }));
+      // The other services that send commands: a one-router broadcast, and a second table started
+      // and stopped at once (its stop cancels a print and a listen on the router).
+      this.call(
+        'broadcast:send /system/identity/print',
+        this.s.handlers['broadcast:send']({ connectionIds: [this.id], words: ['/system/identity/print'] }),
+      );
+      const table = this.s.handlers['table:start']({ connectionId: this.id, path: '/ip/address' });
+      this.call('table:start /ip/address', table);
+      this.call(
+        'table:stop /ip/address',
+        table.then(({ tableId }) => this.s.handlers['table:stop']({ tableId })),
+      );
     }
   }
 
@@ -386,6 +398,22 @@ describe('reliability: every command settles under every simulator fault', () =>
     router.faults.refuseLogin = false;
     expect((await s.handlers['link:connect']({ id })).status).toBe('online');
     await ranToTheEnd(s, id);
+  });
+
+  // Issue 11, the engine helper's item "cancel waiting forever → cancel unconfirmed after 5 s":
+  // without a heartbeat to drop the link (the app's is 30 s + 10 s), a listen cancelled on a router
+  // that no longer answers must still end. Fails until that fix is merged (today the command stays
+  // running — no console:end — until the link drops); then drop `.fails`.
+  it.fails('--stall without a heartbeat: a cancelled listen ends within 5 s', async () => {
+    const router = await rig.sim();
+    const s = await rig.start({ timings: { ...TIMINGS, heartbeatIntervalMs: 0 } });
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const work = new Workload(s, id);
+    const held = await work.hold(['/interface/listen']);
+    router.faults.stall = true;
+    work.cancel(held);
+    await work.settle('--stall, no heartbeat (cancel)', { record: false, deadlineMs: 6000 });
   });
 
   // The router closes each connection after K sentences, K covering the login and the router-info
