@@ -48,18 +48,22 @@ the reliability suite of \`npm test\` (\`${SUITE}\`, ${wallS.toFixed(0)} s with 
 
 Each case runs the real services against a simulated router with one fault of \`npm run sim\` (docs/simulator.md):
 a live table on \`/interface\` and a listen held open, then the fault, then three rounds of six console commands
-(prints, a trap, a listen cancelled at once; with \`--inspect\`, a completion lookup per round). The mid-session
+(prints, a trap, a listen cancelled at once), a one-router broadcast, and a second table started and stopped at once
+(with \`--inspect\`, also a completion lookup per round). The mid-session
 faults are switched on once the link is up and take it down; the suite heals them and checks that the link comes
 back online and the table is live again with the router's rows. \`--refuse-login\` ends at auth-failed (never
 retried) with the table stopped. The last case stops the simulator during a 20,000-row print and starts it again on
 the same port. Link timings are the app's policies scaled down (heartbeat every 100 ms, 1 s to answer;
 connect time-out 2 s; back-off 20–200 ms) so that a silent router is noticed within the test. "Settled" counts commands that ended
-(\`console:end\`) or were refused at once (NOT_CONNECTED, outcome "refused"); "calls" are \`console:cancel\` and
-\`complete:children\` calls, each of which must resolve or reject. Time to settle runs from \`console:send\` to \`console:end\`.
+(\`console:end\`) or were refused at once (NOT_CONNECTED, outcome "refused"); "calls" are the \`console:cancel\`,
+\`broadcast:send\`, \`table:start\`, \`table:stop\` and \`complete:children\` calls, each of which must resolve or reject. Time to settle runs from \`console:send\` to \`console:end\`.
 
 ${table}
 
 - ${r.settled === r.sent && r.callsSettled === r.calls ? `Every command and call settled: ${r.settled} of ${r.sent} commands, ${r.callsSettled} of ${r.calls} calls.` : `NOT all settled: ${r.settled} of ${r.sent} commands, ${r.callsSettled} of ${r.calls} calls.`}
+- Two cases of the suite are marked \`it.fails\` until other fixes of issue 11 are merged: a framing error
+  (\`--control-byte-after\`) ends the commands in flight \`failed\` where \`outcome-unknown\` is meant, and on a
+  router that stops answering with no heartbeat to drop the link, a cancelled listen never ends.
 - The slowest case is \`--chunk-bytes 3\`: the router writes every reply three bytes at a time, so the
   120-row \`/ip/firewall/connection/print\` takes seconds to arrive; it ends \`done\`. Where the link goes down,
   commands in flight end within the heartbeat's 1.1 s (stall) or at once (close, control byte).
