@@ -1,5 +1,5 @@
 /**
- * `npm run cli` / `npm run sim` run the compiled bundles through scripts/compiled.mjs, which
+ * `npm run cli` / `npm run sim` run the compiled bundles through scripts/cli.mjs, which
  * rebuilds a bundle only when a source it was built from is newer (issue 11 item 16: running the
  * TypeScript through tsx cost about 0.4 s per call). Checked here: the staleness rule on files with
  * set mtimes, and the launcher end to end on a scratch output directory — it rebuilds when a source
@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { staleReason } from '../../scripts/compiled.mjs';
+import { staleReason } from '../../scripts/cli.mjs';
 
 const root = new URL('../..', import.meta.url).pathname;
 let dir: string;
@@ -74,7 +74,7 @@ describe('staleReason', () => {
 
 /** Runs `node -e` with the launcher on a scratch output directory; resolves with its stdout. */
 function launch(outDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const program = `process.argv.splice(1, 0, 'cli'); await (await import(${JSON.stringify(join(root, 'scripts/compiled.mjs'))})).runCompiled('cli', ${JSON.stringify(outDir)});`;
+  const program = `process.argv.splice(1, 0, 'cli'); await (await import(${JSON.stringify(join(root, 'scripts/cli.mjs'))})).runCompiled('cli', ${JSON.stringify(outDir)});`;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', program, '--', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
