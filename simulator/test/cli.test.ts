@@ -3,6 +3,7 @@
  * standard output, a working router behind them, a clean exit on SIGTERM, and clear errors.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from '../../protocol/node/connect';
@@ -49,6 +50,11 @@ async function waitFor(run: Run, re: RegExp, ms = 20_000): Promise<RegExpMatchAr
 }
 
 describe('npm run sim', () => {
+  it('is the launcher of the compiled simulator, not a TypeScript loader', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['sim']).toBe('node scripts/sim.mjs');
+  });
+
   it('prints exactly one listening line per service, serves both, and exits 0 on SIGTERM', async () => {
     const run = sim(['--port', '0', '--tls-port', '0', '--no-activity', '--password', 'pw', '--ros-version', '7.17']);
     await waitFor(run, /api-ssl listening on .*\n/);
