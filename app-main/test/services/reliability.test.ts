@@ -366,6 +366,26 @@ describe('reliability: every command settles under every simulator fault', () =>
     expect(c.heldOutcomes ?? [c.down ? 'outcome-unknown' : 'cancelled']).toContain(heldEnd.outcome);
   });
 
+  it('--stall, then the user disconnects: every command settles, the link is offline, the table stopped', async () => {
+    const router = await rig.sim();
+    const { s, id, tableId } = await connected(router);
+    const work = new Workload(s, id);
+    await work.hold(['/interface/listen']);
+    router.faults.stall = true;
+    await work.run(1, false);
+    const mark = rig.events.events.length;
+    expect((await s.handlers['link:disconnect']({ id })).status).toBe('offline');
+    await work.settle('--stall, then link:disconnect');
+    const stopped = await eventSince(mark, 'table:patch', (p) => p.tableId === tableId && p.status === 'stopped');
+    expect(stopped.status).toBe('stopped');
+    expect(
+      rig.events
+        .of('link:state')
+        .filter((p) => p.connectionId === id)
+        .at(-1)!.status,
+    ).toBe('offline');
+  });
+
   // Issue 11, the engine helper's item "framing error → outcome unknown": a reserved control byte
   // (protocol.md §2) ends the session, and a command that was in flight may or may not have run.
   // Fails until that fix is merged (today: 'failed'); then drop `.fails`.
