@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Simulator benchmark (`npm run bench`, or `node bench/simulator.bench.mjs`).
 //
-// The simulator runs as its own process (`node out/sim.mjs`, or `tsx simulator/cli.ts` when the
-// bundle is missing), exactly as `npm run sim` starts it, so that its CPU and memory are its own:
+// The simulator runs as its own process (`node scripts/sim.mjs`: out/sim.mjs, rebuilt first if a
+// source is newer), exactly as `npm run sim` starts it, so that its CPU and memory are its own:
 //   1. a 100,000-row print of /ip/firewall/connection (`--connections 100000`), fetched by a raw
 //      drain (frames counted, nothing parsed), by the same with `.proplist` (the per-row encoding
 //      path), and by node-routeros (a full client, for scale);
@@ -15,7 +15,7 @@
 //      each row with the protocol codec's encodeSentence — the ratio that justifies the cache.
 // Results with the machine and the date go to the "Simulator" section of docs/benchmarks.md.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -152,10 +152,7 @@ async function rawLogin(port, onSentence) {
 // The simulator process.
 
 function startSim(args) {
-  const bundled = join(root, 'out', 'sim.mjs');
-  const argv = existsSync(bundled)
-    ? [bundled, ...args]
-    : [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'simulator', 'cli.ts'), ...args];
+  const argv = [join(root, 'scripts', 'sim.mjs'), ...args];
   const started = performance.now();
   const child = spawn(process.execPath, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -445,7 +442,7 @@ async function main() {
 
 <!-- simulator-bench:start (written by bench/simulator.bench.mjs; edit the script, not this text) -->
 Measured ${date} on ${machine()}, by \`npm run bench\` (\`bench/simulator.bench.mjs\`). The simulator runs as its own
-process (\`node out/sim.mjs\`, what \`npm run sim\` runs); the clients run in the benchmark process. The machine is shared
+process (\`node scripts/sim.mjs\`, what \`npm run sim\` runs: the compiled \`out/sim.mjs\`); the clients run in the benchmark process. The machine is shared
 with other work, so single numbers wobble; medians of ${REPS} interleaved runs.
 
 **${ROWS.toLocaleString('en')}-row print** of \`/ip/firewall/connection\` (\`--connections ${ROWS}\`, ${full.mb.toFixed(1)} MB on the wire), from sending the

@@ -9,11 +9,14 @@
 // when that fails (engineering-notes §5.1). Electron 45 downloads its binary lazily, so on first
 // run `npm start` fetches it once with the package's own install.js (time-limited; on a closed
 // network the fetch is refused within a second and the browser host starts instead).
-// TIKSCOPE_FETCH_ELECTRON=0 skips the fetch.
+// TIKSCOPE_FETCH_ELECTRON=0 skips the fetch. What the downloader prints (on a closed network, a
+// `TypeError: fetch failed` stack trace) goes to out/electron-download.log, named in the one-line
+// explanation, not to the terminal: a newcomer sees that line and the browser host's address
+// (issue 11 item 17). So does the build's output, shown only when the build fails.
 //
 // TIKSCOPE_NO_ELECTRON=1 goes straight to the browser host.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,29 +62,50 @@ function parseArgs(argv) {
 }
 
 const DOWNLOAD_LIMIT_MS = 5 * 60 * 1000;
+/**
+ * The "fetching" notice waits this long: a refused or unresolvable fetch (a closed network) fails
+ * well within it and then the explanation is the only line; a real download shows the notice.
+ */
+const DOWNLOAD_NOTICE_DELAY_MS = 1500;
+const DOWNLOAD_LOG = join(root, 'out', 'electron-download.log');
 
 /**
- * Runs node_modules/electron/install.js once. Resolves undefined when it worked, a reason when it
- * failed, null when there is nothing to run.
+ * Runs node_modules/electron/install.js once, its output to DOWNLOAD_LOG. Resolves undefined when
+ * it worked, a reason (naming the log) when it failed, null when there is nothing to run.
  */
 function downloadElectron(env) {
   const script = join(root, 'node_modules', 'electron', 'install.js');
   if (!existsSync(script)) return Promise.resolve(null);
-  console.error('tikscope: fetching the Electron binary (Ctrl+C to skip)…');
+  let log;
+  try {
+    mkdirSync(dirname(DOWNLOAD_LOG), { recursive: true });
+    log = openSync(DOWNLOAD_LOG, 'w');
+  } catch (error) {
+    return Promise.resolve(`its download log ${DOWNLOAD_LOG} cannot be written (${error.message})`);
+  }
+  const notice = setTimeout(
+    () => console.error(`tikscope: fetching the Electron binary (Ctrl+C to skip; progress in ${DOWNLOAD_LOG})…`),
+    DOWNLOAD_NOTICE_DELAY_MS,
+  );
   return new Promise((done) => {
-    const child = spawn(process.execPath, [script], { cwd: dirname(script), env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [script], { cwd: dirname(script), env, stdio: ['ignore', log, log] });
     const timer = setTimeout(() => child.kill('SIGTERM'), DOWNLOAD_LIMIT_MS);
     const release = forwardSignals(child);
-    child.on('error', (error) => {
+    let settled = false;
+    /** `what (detail; details in LOG)`, or undefined when it worked; 'error' and 'exit' may both come. */
+    const finish = (what, detail) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
+      clearTimeout(notice);
       release();
-      done(`its download could not start (${error.message})`);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      release();
-      done(code === 0 ? undefined : `its download failed (${signal ? `stopped by ${signal}` : `exit code ${code}`})`);
-    });
+      closeSync(log);
+      done(what === undefined ? undefined : `${what} (${detail}; details in ${DOWNLOAD_LOG})`);
+    };
+    child.on('error', (error) => finish('its download could not start', error.message));
+    child.on('exit', (code, signal) =>
+      code === 0 ? finish() : finish('its download failed', signal ? `stopped by ${signal}` : `exit code ${code}`),
+    );
   });
 }
 
@@ -153,9 +177,15 @@ function runElectron(exe, argv, env) {
 
 export async function launch(argv, env = process.env) {
   if (env.TIKSCOPE_SKIP_BUILD !== '1') {
-    const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+    // Its progress lines are noise to a newcomer; they are shown when the build fails.
+    const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 << 20,
+    });
     if (built.status !== 0) {
-      console.error('tikscope: the build failed; see above');
+      process.stderr.write(Buffer.concat([built.stdout ?? Buffer.alloc(0), built.stderr ?? Buffer.alloc(0)]));
+      console.error(`tikscope: the build failed${built.error ? ` (${built.error.message})` : ''}; see above`);
       return 1;
     }
   }

@@ -475,10 +475,10 @@ describe('CLI over TLS', () => {
 });
 
 describe('npm run cli', () => {
-  it('runs the TypeScript source through tsx (usage error path)', async () => {
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'protocol/node/cli.ts'), '--bogus'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  it('runs the compiled client through scripts/cli.mjs, not a TypeScript loader (usage error path)', async () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['cli']).toBe('node scripts/cli.mjs');
+    const child = spawn(process.execPath, [join(root, 'scripts/cli.mjs'), '--bogus'], { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     const err: Buffer[] = [];
     child.stderr!.on('data', (b: Buffer) => err.push(b));

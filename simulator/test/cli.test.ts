@@ -3,6 +3,7 @@
  * standard output, a working router behind them, a clean exit on SIGTERM, and clear errors.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from '../../protocol/node/connect';
@@ -20,11 +21,11 @@ interface Run {
 }
 
 function sim(args: string[]): Run {
-  const child = spawn(
-    process.execPath,
-    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'simulator', 'cli.ts'), ...args],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  // What `npm run sim` runs (package.json): the compiled simulator, rebuilt first if stale.
+  const child = spawn(process.execPath, [join(root, 'scripts', 'sim.mjs'), ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -49,6 +50,11 @@ async function waitFor(run: Run, re: RegExp, ms = 20_000): Promise<RegExpMatchAr
 }
 
 describe('npm run sim', () => {
+  it('is the launcher of the compiled simulator, not a TypeScript loader', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['sim']).toBe('node scripts/sim.mjs');
+  });
+
   it('prints exactly one listening line per service, serves both, and exits 0 on SIGTERM', async () => {
     const run = sim(['--port', '0', '--tls-port', '0', '--no-activity', '--password', 'pw', '--ros-version', '7.17']);
     await waitFor(run, /api-ssl listening on .*\n/);
