@@ -277,7 +277,11 @@ export class Link {
       this.session = session;
       this.transport = transport;
       const router = await this.readRouterInfo(session);
-      if (gen !== this.generation || session.closed) return this.stateValue;
+      if (gen !== this.generation) return this.stateValue;
+      // The session can end in the very turn its last router-info reply arrives (the `!done` and a
+      // `!fatal` or the FIN in one read): onSessionClosed ignored it (not online yet), so this
+      // attempt must end it, with the reason, or the link stays "connecting" (issue 11 item 1).
+      if (session.closed) throw new SessionEnded(session.closed);
       this.everOnline = true;
       this.dropReason = undefined;
       const connectedAt = this.deps.now();
@@ -288,7 +292,13 @@ export class Link {
       return this.stateValue;
     } catch (e) {
       if (gen !== this.generation) return this.stateValue;
-      return this.attemptFailed(gen, e);
+      // A command of the login or of readRouterInfo that failed because the session ended: the
+      // session's own error (fatal, framing, connection lost) is the reason, not the command's.
+      const ended = this.session?.closed;
+      return this.attemptFailed(
+        gen,
+        e instanceof SessionEnded ? e.error : ended && e instanceof ConnectionClosedError ? ended : e,
+      );
     } finally {
       if (this.abort === abort) this.abort = undefined;
     }
@@ -369,6 +379,8 @@ export class Link {
   }
 
   private classify(e: unknown, conn: SavedConnection): Failure {
+    const drop = describeDrop(e);
+    if (drop) return { status: this.everOnline ? 'backoff' : 'failed', ...drop };
     if (e instanceof LoginError) {
       // No retry on a refused login: repeating it only locks accounts (engineering-notes §6.2).
       return { status: 'auth-failed', code: 'LOGIN_FAILED', reason: e.message };
@@ -421,22 +433,7 @@ export class Link {
     const conn = this.deps.connection();
     const connectedAt = this.stateValue.connectedAt ?? 0;
     if (this.deps.now() - connectedAt >= this.deps.timings.stableResetMs) this.attempts = 0;
-    let code: ErrorCode;
-    let reason: string;
-    if (this.dropReason) ({ code, reason } = this.dropReason);
-    else if (error instanceof FramingError) {
-      code = 'FRAMING';
-      reason = `the router sent bytes that cannot be read (${error.message}); the connection was closed`;
-    } else if (error instanceof FatalError) {
-      code = 'FATAL';
-      reason = `the router ended the session: ${error.reason}`;
-    } else if (error instanceof ConnectionClosedError) {
-      code = 'NETWORK';
-      reason = `connection lost (${error.message})`;
-    } else {
-      code = toBridgeError(error).code;
-      reason = error.message;
-    }
+    const { code, reason } = this.dropReason ?? describeDrop(error) ?? { code: toBridgeError(error).code, reason: error.message };
     this.dropReason = undefined;
     this.deps.log('warn', `${conn.name}: ${reason}; reconnecting`);
     this.deps.onDown(reason, true);
@@ -546,4 +543,21 @@ export class Link {
   get sessionNumber(): number {
     return this.sessionNo;
   }
+}
+
+/** The session ended while the attempt was still connecting; carries the session's own error. */
+class SessionEnded extends Error {
+  constructor(readonly error: Error) {
+    super(error.message);
+  }
+}
+
+/** Code and reason of a session that ended (framing error, `!fatal`, connection lost). */
+function describeDrop(error: unknown): { code: ErrorCode; reason: string } | undefined {
+  if (error instanceof FramingError)
+    return { code: 'FRAMING', reason: `the router sent bytes that cannot be read (${error.message}); the connection was closed` };
+  if (error instanceof FatalError) return { code: 'FATAL', reason: `the router ended the session: ${error.reason}` };
+  if (error instanceof ConnectionClosedError && error.outcomeUnknown)
+    return { code: 'NETWORK', reason: `connection lost (${error.message})` };
+  return undefined;
 }

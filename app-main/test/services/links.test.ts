@@ -7,6 +7,7 @@ import type { Simulator } from '../../../simulator/src/index';
 import type { LinkState, TablePatch } from '../../src/common/contract';
 import type { LinkTimings, Services } from '../../src/services/index';
 import { callFailure, failure, servicesRig, until, upsertsOf } from './helpers';
+import { scriptedRouter } from './scripted-router';
 
 const FAST: Partial<LinkTimings> = {
   connectTimeoutMs: 3000,
@@ -249,6 +250,60 @@ describe('links', () => {
     expect(end.outcome).toBe('outcome-unknown');
     router.faults.closeAfterSentences = undefined;
     await rig.events.wait('link:state', stateOf(id, 'online'));
+  });
+
+  it('a reconnect whose session ends with the last router-info reply backs off and retries', async () => {
+    let closeFirst: (() => void) | undefined;
+    const server = await scriptedRouter((command, reply, connection, close) => {
+      if (connection === 1) closeFirst = close;
+      if (command === '/login') reply(['!done']);
+      else if (command === '/system/identity/print') reply(['!re', '=name=r'], ['!done']);
+      else if (command === '/system/resource/print') {
+        // The second session ends in the turn its last router-info command resolves.
+        if (connection === 2) reply(['!re', '=version=7.20'], ['!done'], ['!fatal', 'out of memory']);
+        else reply(['!re', '=version=7.20'], ['!done']);
+      }
+    });
+    const s = await start();
+    const c = await s.handlers['connections:save']({
+      input: { name: 'F', host: '127.0.0.1', port: server.port, transport: 'plain', user: 'admin', password: 'pw' },
+    });
+    try {
+      expect((await s.handlers['link:connect']({ id: c.id })).status).toBe('online');
+      const fatal = rig.events.wait('link:state', (p) => p.connectionId === c.id && p.errorCode === 'FATAL');
+      closeFirst!();
+      const st = await fatal;
+      expect(st).toMatchObject({ status: 'backoff', reason: 'the router ended the session: out of memory' });
+      await rig.events.wait('link:state', stateOf(c.id, 'online'));
+      expect(
+        rig.events
+          .of('link:state')
+          .filter((p) => p.connectionId === c.id)
+          .map((p) => p.status),
+      ).toEqual(['connecting', 'online', 'backoff', 'connecting', 'backoff', 'connecting', 'online']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a !fatal right after the last router-info reply fails the first connect with the reason', async () => {
+    const server = await scriptedRouter((command, reply) => {
+      if (command === '/login') reply(['!done']);
+      else if (command === '/system/identity/print') reply(['!re', '=name=r'], ['!done']);
+      // The !done and the !fatal in one write: the session ends in the turn the command resolves.
+      else if (command === '/system/resource/print') reply(['!re', '=version=7.20'], ['!done'], ['!fatal', 'out of memory']);
+    });
+    const s = await start();
+    const c = await s.handlers['connections:save']({
+      input: { name: 'F', host: '127.0.0.1', port: server.port, transport: 'plain', user: 'admin', password: 'pw' },
+    });
+    try {
+      const st = await s.handlers['link:connect']({ id: c.id });
+      expect(st).toMatchObject({ status: 'failed', errorCode: 'FATAL' });
+      expect(st.reason).toBe('the router ended the session: out of memory');
+    } finally {
+      await server.close();
+    }
   });
 
   it('late sentences after /cancel are absorbed; the connection stays usable', async () => {
