@@ -1,6 +1,7 @@
 import { SentenceDecoder, wordView, type DecoderLimits, type WordSink } from './decoder';
 import {
   CancelledError,
+  CancelUnconfirmedError,
   ConnectionClosedError,
   FatalError,
   FramingError,
@@ -64,6 +65,12 @@ export interface SessionOptions extends DecoderLimits {
   encoding?: OutgoingEncoding;
   /** Default per-command timeout for `command()`; 0 disables. Streams have none by default. */
   commandTimeoutMs?: number;
+  /**
+   * How long a cancelled command may take to end after our `/cancel` (default 5000 ms; 0 waits
+   * forever). Past it the command fails with CancelUnconfirmedError; its late replies are then
+   * dropped like any others (docs/main-process.md, "Cancel").
+   */
+  cancelTimeoutMs?: number;
   /** Replies for unknown or finished tags (late sentences after `/cancel`, protocol.md §7.1). */
   onUntaggedReply?: (reply: Reply) => void;
   /** Every sentence in both directions, for traces. Called synchronously. */
@@ -145,6 +152,8 @@ interface Pending {
   written: boolean;
   settled: boolean;
   cancelRequested: boolean;
+  /** The cancel deadline (cancelTimeoutMs), while one runs. */
+  cancelTimer: unknown;
   traps: Trap[];
   unknown: Reply[];
   empty: boolean;
@@ -173,6 +182,7 @@ export class Session {
   private readonly codePage: CodePage;
   private readonly encoding: OutgoingEncoding;
   private readonly defaultTimeout: number;
+  private readonly cancelTimeout: number;
   private readonly tagPrefix: string;
   private readonly now: () => number;
   /** @internal */
@@ -195,6 +205,7 @@ export class Session {
     this.codePage = options.codePage ?? 'windows-1252';
     this.encoding = options.encoding ?? 'utf-8';
     this.defaultTimeout = options.commandTimeoutMs ?? 15_000;
+    this.cancelTimeout = options.cancelTimeoutMs ?? 5_000;
     this.tagPrefix = options.tagPrefix ?? 't';
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? hostTimers;
@@ -257,16 +268,57 @@ export class Session {
     return new CommandStream(this, words, options);
   }
 
-  /** Interrupts a command by tag (`/cancel =tag=X`) and resolves when `/cancel` is done. */
+  /**
+   * Interrupts a command by tag (`/cancel =tag=X`) and resolves when `/cancel` is done, or when the
+   * cancel deadline passes without an answer. One of ours that has not ended by then fails with
+   * CancelUnconfirmedError.
+   */
   async cancel(tag: string): Promise<void> {
     const victim = this.tagged.get(tag);
-    if (victim) victim.cancelRequested = true;
-    try {
-      await this.command(['/cancel', `=tag=${tag}`]);
-    } catch (e) {
-      // The victim may have finished before /cancel arrived; the router then traps the /cancel.
-      if (!(e instanceof TrapError)) throw e;
-    }
+    if (victim) this.cancelling(victim);
+    await this.sendCancel(tag);
+  }
+
+  /**
+   * @internal Marks a command as being cancelled and starts its deadline: a router that neither
+   * interrupts it nor answers must not keep a cancel (table:stop, console:cancel) waiting forever
+   * (issue 11 item 4). The entry stays registered, so a late `!done` is still absorbed.
+   */
+  cancelling(p: Pending): void {
+    p.cancelRequested = true;
+    if (p.settled || p.cancelTimer !== undefined || this.cancelTimeout <= 0) return;
+    const ms = this.cancelTimeout;
+    p.cancelTimer = this.timers.set(() => {
+      p.cancelTimer = undefined;
+      p.fail(new CancelUnconfirmedError(ms));
+    }, ms);
+  }
+
+  /**
+   * @internal Sends `/cancel` (with `=tag=`, or bare for an untagged command) and resolves when it
+   * is done, trapped (the victim had already ended), or unanswered within the cancel deadline; an
+   * unanswered `/cancel` stays registered to absorb its late reply, and is not itself cancelled.
+   */
+  sendCancel(tag: string | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let timer: unknown;
+      const p = this.open(tag === undefined ? ['/cancel'] : ['/cancel', `=tag=${tag}`], false, {
+        onReply: () => undefined,
+        onEnd: () => {
+          if (timer !== undefined) this.timers.clear(timer);
+          resolve();
+        },
+        onError: (e) => {
+          if (timer !== undefined) this.timers.clear(timer);
+          if (e instanceof TimeoutError) resolve();
+          else reject(e);
+        },
+      });
+      if (p && !p.settled && this.cancelTimeout > 0) {
+        const ms = this.cancelTimeout;
+        timer = this.timers.set(() => p.fail(new TimeoutError(ms, '/cancel')), ms);
+      }
+    });
   }
 
   /** Logs out politely: `/quit`, answered by `!fatal` and a close (protocol.md §6.4). */
@@ -331,6 +383,7 @@ export class Session {
       written: false,
       settled: false,
       cancelRequested: false,
+      cancelTimer: undefined,
       traps: [],
       unknown: [],
       empty: false,
@@ -362,6 +415,7 @@ export class Session {
       finish: (end) => {
         if (p.settled) return;
         p.settled = true;
+        if (p.cancelTimer !== undefined) this.timers.clear(p.cancelTimer);
         sink.onReply(end.done);
         // The interruption we asked for is how a cancelled command ends, not an error (NODE RStream).
         if (end.cancelled) end = { ...end, traps: end.traps.filter((t) => !isInterrupted(t)) };
@@ -370,6 +424,7 @@ export class Session {
       fail: (e) => {
         if (p.settled) return;
         p.settled = true;
+        if (p.cancelTimer !== undefined) this.timers.clear(p.cancelTimer);
         sink.onError(e);
       },
     };
@@ -401,7 +456,7 @@ export class Session {
     p.fail(new TimeoutError(timeoutMs));
     if (p.tag !== undefined && !this.closedWith) {
       p.cancelRequested = true;
-      this.command(['/cancel', `=tag=${p.tag}`], { timeoutMs: 0 }).catch(() => undefined);
+      this.sendCancel(p.tag).catch(() => undefined);
     }
     // The entry stays registered until its !done so that late replies are not misrouted.
   }
@@ -619,21 +674,20 @@ export class CommandStream implements AsyncIterable<Reply> {
 
   /**
    * Sends `/cancel =tag=X` and waits for the command's own final `!done` (late sentences after a
-   * cancel are normal, protocol.md §7.2). For an untagged command a bare `/cancel` is sent, which
-   * interrupts every running command on the connection.
+   * cancel are normal, protocol.md §7.2), at most the session's cancel deadline: past it `done`
+   * rejects with CancelUnconfirmedError and this resolves undefined. For an untagged command a bare
+   * `/cancel` is sent, which interrupts every running command on the connection.
    */
   async cancel(): Promise<StreamEnd | undefined> {
     if (this.outcome) return this.outcome.end;
-    if (this.pending) this.pending.cancelRequested = true;
-    if (this.tag !== undefined) await this.session.cancel(this.tag);
-    else
-      await this.session.command(['/cancel']).catch((e: unknown) => {
-        if (!(e instanceof TrapError)) throw e;
-      });
+    if (this.pending) this.session.cancelling(this.pending);
+    // What ends the wait is the command's own end — its !done, or the cancel deadline — not the
+    // /cancel's reply, which may come before the victim's last sentences (protocol.md §7.2).
+    this.session.sendCancel(this.tag).catch(() => undefined);
     try {
       return await this.done;
     } catch (e) {
-      if (e instanceof CancelledError) return undefined;
+      if (e instanceof CancelledError || e instanceof CancelUnconfirmedError) return undefined;
       throw e;
     }
   }

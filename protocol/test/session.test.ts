@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   CancelledError,
+  CancelUnconfirmedError,
   ConnectionClosedError,
   FatalError,
   FramingError,
@@ -331,6 +332,57 @@ describe('Session: streams and cancel', () => {
     const end = await stream.done;
     expect(types).toEqual(['!re', '!empty', '!done']);
     expect(end.empty).toBe(true);
+  });
+
+  it('a cancel the router does not confirm within 5 s ends the command as cancel unconfirmed', async () => {
+    const { t, s, timers, untagged } = open();
+    const stream = s.stream(['/interface/listen']);
+    const victim = stream.tag!;
+    let settledCancel = false;
+    const cancelled = stream.cancel().then((end) => {
+      settledCancel = true;
+      return end;
+    });
+    expect(t.sentences[1]!.slice(0, 2)).toEqual(['/cancel', `=tag=${victim}`]);
+    // Neither the /cancel nor the victim is answered (a stalled router).
+    timers.advance(4999);
+    await settle();
+    expect(settledCancel).toBe(false);
+    timers.advance(1);
+    expect(await cancelled).toBeUndefined();
+    const { error } = await outcome(stream.done);
+    expect(error).toBeInstanceOf(CancelUnconfirmedError);
+    expect((error as Error).message).toBe(
+      'cancel unconfirmed: the router did not end the command within 5000 ms of /cancel; it may still be running there',
+    );
+    expect(stream.finished).toBe(true);
+    expect(timers.count).toBe(0);
+    // What the router says later for that tag is ignored as usual (protocol.md §7.1).
+    t.reply('!trap', '=category=2', '=message=interrupted', `.tag=${victim}`);
+    t.reply('!done', `.tag=${t.tagOf(1)!}`);
+    t.reply('!done', `.tag=${victim}`);
+    expect(untagged.map((r) => r.type)).toEqual(['!trap']);
+    expect(s.pendingCount).toBe(0);
+    expect(s.closed).toBeUndefined();
+  });
+
+  it('the cancel deadline is an option; a confirmed cancel clears it', async () => {
+    const { t, s, timers } = open({ cancelTimeoutMs: 50 });
+    const p = s.command(['/tool/fetch'], { timeoutMs: 0 });
+    const tag = t.tagOf(0)!;
+    const c = s.cancel(tag);
+    t.reply('!trap', '=category=2', '=message=interrupted', `.tag=${tag}`);
+    t.reply('!done', `.tag=${t.tagOf(1)!}`);
+    t.reply('!done', `.tag=${tag}`);
+    await c;
+    expect((await outcome(p)).error).toBeInstanceOf(CancelledError);
+    expect(timers.count).toBe(0);
+
+    const q = s.command(['/tool/fetch'], { timeoutMs: 0 });
+    const c2 = s.cancel(t.tagOf(2)!);
+    timers.advance(50);
+    await expect(c2).resolves.toBeUndefined();
+    expect((await outcome(q)).error).toBeInstanceOf(CancelUnconfirmedError);
   });
 
   it('cancelling an untagged raw stream sends a bare /cancel', async () => {

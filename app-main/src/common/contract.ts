@@ -176,7 +176,12 @@ export interface ConsoleReply {
   elapsedMs: number;
 }
 
-export type ConsoleOutcome = 'done' | 'trap' | 'cancelled' | 'timeout' | 'fatal' | 'outcome-unknown' | 'failed';
+/**
+ * `cancelled`: the router confirmed our `/cancel` (the command ended with the `interrupted` trap).
+ * `cancel-unconfirmed`: it did not end within the cancel deadline (5 s); it may still be running.
+ */
+export type ConsoleOutcome =
+  'done' | 'trap' | 'cancelled' | 'cancel-unconfirmed' | 'timeout' | 'fatal' | 'outcome-unknown' | 'failed';
 
 export interface ConsoleEnd {
   connectionId: string;

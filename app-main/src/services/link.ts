@@ -21,6 +21,8 @@ export interface LinkTimings {
   connectTimeoutMs: number;
   /** Ordinary commands (streams have none). */
   commandTimeoutMs: number;
+  /** A cancelled command that has not ended this long after `/cancel` is "cancel unconfirmed". */
+  cancelTimeoutMs: number;
   /** Application heartbeat: `/system/identity/print` every interval… */
   heartbeatIntervalMs: number;
   /** …answered within this, or the link is declared half-open and dropped. */
@@ -36,6 +38,7 @@ export interface LinkTimings {
 export const DEFAULT_TIMINGS: LinkTimings = {
   connectTimeoutMs: 10_000,
   commandTimeoutMs: 15_000,
+  cancelTimeoutMs: 5_000,
   heartbeatIntervalMs: 30_000,
   heartbeatTimeoutMs: 10_000,
   backoffStartMs: 500,
@@ -251,6 +254,7 @@ export class Link {
       this.loggingIn = transport;
       const session = new Session(transport, {
         commandTimeoutMs: t.commandTimeoutMs,
+        cancelTimeoutMs: t.cancelTimeoutMs,
         codePage: conn.codePage,
         now: this.deps.traceNow,
         onSent: (words, time) => this.deps.onSent(words, time),

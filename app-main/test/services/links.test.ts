@@ -499,6 +499,70 @@ describe('console', () => {
     expect(order.map((e) => e.event)).toEqual(['console:replies', 'console:end']);
   });
 
+  it('a command whose !done came while the /cancel was on its way is done, not cancelled', async () => {
+    // Replies 100 ms late: the add has run and its !done is on its way when the cancel is sent.
+    const router = await sim({ faults: { latencyMs: 100 } });
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const ref = await s.handlers['console:send']({
+      connectionId: id,
+      words: ['/ip/address/add', '=address=192.0.2.7/24', '=interface=ether1'],
+    });
+    await s.handlers['console:cancel']({ commandId: ref.commandId });
+    const end = await rig.events.wait('console:end', (e) => e.commandId === ref.commandId, 5000, true);
+    // The =ret= came back: the address exists (issue 11 item 5: this was reported "cancelled").
+    expect(end.outcome).toBe('done');
+    expect(
+      rig.events
+        .of('console:replies')
+        .flat()
+        .find((r) => r.commandId === ref.commandId && r.kind === '!done')?.words,
+    ).toContainEqual(expect.stringMatching(/^=ret=\*/));
+    expect([...router.menu('ip/address').items()].some((i) => i.get('address') === '192.0.2.7/24')).toBe(true);
+    const history = await s.handlers['console:history']({ connectionId: id });
+    expect(history.at(-1)).toMatchObject({ outcome: 'done' });
+  });
+
+  it('a cancel the router never confirms resolves and ends the command "cancel unconfirmed"', async () => {
+    const router = await sim();
+    const s = await start({ timings: { ...FAST, cancelTimeoutMs: 200 } });
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/listen'] });
+    router.faults.stall = true;
+    // console:cancel resolves (issue 11 item 4: it waited for the victim's !done forever).
+    await s.handlers['console:cancel']({ commandId: ref.commandId });
+    const end = await rig.events.wait('console:end', (e) => e.commandId === ref.commandId, 5000, true);
+    expect(end.outcome).toBe('cancel-unconfirmed');
+    expect(end.error).toMatchObject({ code: 'CANCELLED', detail: { confirmed: false, timeoutMs: 200 } });
+    expect(end.error?.message).toMatch(/^cancel unconfirmed: /);
+    const history = await s.handlers['console:history']({ connectionId: id });
+    expect(history.at(-1)).toMatchObject({ words: ['/interface/listen'], outcome: 'cancel-unconfirmed' });
+    expect(rig.events.of('link:state').at(-1)!.status).toBe('online');
+  });
+
+  it('table:stop resolves when the router never confirms the cancel', async () => {
+    const router = await sim();
+    const s = await start({ timings: { ...FAST, cancelTimeoutMs: 200 } });
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const { tableId } = await s.handlers['table:start']({ connectionId: id, path: '/interface' });
+    await rig.events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
+    router.faults.stall = true;
+    const t0 = performance.now();
+    await s.handlers['table:stop']({ tableId });
+    // Within the cancel deadline (200 ms), not the command time-out (3 s here, 15 s by default),
+    // which bounded it before only because the /cancel itself timed out.
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(
+      rig.events
+        .of('table:patch')
+        .filter((p) => p.tableId === tableId)
+        .at(-1)!.status,
+    ).toBe('stopped');
+  });
+
   it('honours a .tag= the user typed, reports traps, refuses empty words', async () => {
     const router = await sim();
     const s = await start();
