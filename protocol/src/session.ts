@@ -568,7 +568,18 @@ export class Session {
     const all = [...this.tagged.values(), ...this.untagged];
     this.tagged.clear();
     this.untagged.length = 0;
-    for (const p of all) p.fail(error);
+    // Unreadable bytes end the connection like any other drop: a command already written may have
+    // run on the router, so it is "outcome unknown", not a failure (engineering-notes §6.2, issue 11
+    // item D). The session itself ends with the FramingError (`closed`, onClose).
+    const commandError =
+      error instanceof FramingError
+        ? new ConnectionClosedError(
+            `connection closed: the router sent bytes that cannot be read (${error.message})`,
+            true,
+            error,
+          )
+        : error;
+    for (const p of all) p.fail(commandError);
     guard(this.options.onClose, error);
   }
 }

@@ -482,15 +482,22 @@ describe('Session: the end of a connection', () => {
     expect(s.pendingCount).toBe(0);
   });
 
-  it('a framing error fails pending commands with the offset, after delivering what came before it', async () => {
+  it('a framing error ends the session after delivering what came before it; pending commands: outcome unknown', async () => {
     const { t, s } = open();
     const a = s.command(['/a']);
     const b = s.command(['/b']);
     t.deliver(concatBytes(frame('!done', '.tag=t1'), Uint8Array.of(0xf9, 1, 2)));
     expect((await a).rows).toEqual([]);
     const { error } = await outcome(b);
-    expect(error).toBeInstanceOf(FramingError);
-    expect((error as FramingError).offset).toBe(frame('!done', '.tag=t1').length);
+    // /b was written: the router may have run it, as with any other drop (issue 11 item D).
+    expect(error).toBeInstanceOf(ConnectionClosedError);
+    expect((error as ConnectionClosedError).outcomeUnknown).toBe(true);
+    expect((error as Error).message).toBe(
+      `connection closed: the router sent bytes that cannot be read (framing error at byte ${frame('!done', '.tag=t1').length}: reserved control byte 0xF9 where a length prefix was expected)`,
+    );
+    expect(s.closed).toBeInstanceOf(FramingError);
+    expect((error as ConnectionClosedError).cause).toBe(s.closed);
+    expect((s.closed as FramingError).offset).toBe(frame('!done', '.tag=t1').length);
     expect(t.closeCalls).toBe(1);
   });
 
@@ -498,8 +505,8 @@ describe('Session: the end of a connection', () => {
     const { t, s } = open();
     const a = s.command(['/a']);
     t.deliver(Uint8Array.of(0xf0, 0xff, 0xff, 0xff, 0xff, 0x41));
-    const { error } = await outcome(a);
-    expect((error as FramingError).message).toBe(
+    await outcome(a);
+    expect((s.closed as FramingError).message).toBe(
       'framing error at byte 0: word of 4294967295 bytes exceeds the 16777216-byte limit',
     );
   });

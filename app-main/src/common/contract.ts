@@ -557,7 +557,17 @@ export interface DiffFetchResult {
  * `!re` (RouterOS ≥ 7.18). `open`: no `!done` in the trace (still running, or dropped from the
  * ring). `timeout`/`failed`: replay only.
  */
-export type ReplayOutcome = 'done' | 'trap' | 'empty' | 'fatal' | 'cancelled' | 'open' | 'timeout' | 'failed';
+export type ReplayOutcome =
+  | 'done'
+  | 'trap'
+  | 'empty'
+  | 'fatal'
+  | 'cancelled'
+  | 'open'
+  | 'timeout'
+  /** The link dropped with the sentence on the wire: it may or may not have run. */
+  | 'outcome-unknown'
+  | 'failed';
 
 /** One sentence the client sent, reconstructed from a trace. */
 export interface ReplaySentence {

@@ -558,6 +558,8 @@ class SessionEnded extends Error {
 
 /** Code and reason of a session that ended (framing error, `!fatal`, connection lost). */
 function describeDrop(error: unknown): { code: ErrorCode; reason: string } | undefined {
+  // A command (the login) failed as outcome unknown because of the framing error: name that.
+  if (error instanceof ConnectionClosedError && error.cause instanceof FramingError) error = error.cause;
   if (error instanceof FramingError)
     return { code: 'FRAMING', reason: `the router sent bytes that cannot be read (${error.message}); the connection was closed` };
   if (error instanceof FatalError) return { code: 'FATAL', reason: `the router ended the session: ${error.reason}` };

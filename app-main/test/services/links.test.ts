@@ -363,10 +363,16 @@ describe('links', () => {
     const id = await save(s, router);
     await s.handlers['link:connect']({ id });
     router.faults.controlByteAfterSentences = 6;
-    await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
+    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
     const st = await rig.events.wait('link:state', stateOf(id, 'backoff'));
     expect(st.errorCode).toBe('FRAMING');
     expect(st.reason).toMatch(/cannot be read/);
+    // The command was on the wire when the connection died: it may have run, like any drop
+    // (issue 11 item D: it was reported "failed").
+    const end = await rig.events.wait('console:end', (e) => e.commandId === ref.commandId, 5000, true);
+    expect(end).toMatchObject({ outcome: 'outcome-unknown', error: { code: 'OUTCOME_UNKNOWN' } });
+    expect(end.error?.message).toMatch(/cannot be read.*may or may not have run/);
+    expect((await s.handlers['console:history']({ connectionId: id })).at(-1)).toMatchObject({ outcome: 'outcome-unknown' });
     router.faults.controlByteAfterSentences = undefined;
     await rig.events.wait('link:state', stateOf(id, 'online'), 15_000);
   });
