@@ -71,6 +71,13 @@ export interface SessionOptions extends DecoderLimits {
    * dropped like any others (docs/main-process.md, "Cancel").
    */
   cancelTimeoutMs?: number;
+  /**
+   * Outgoing back-pressure (default 1 MiB): bytes of sent sentences the transport has not accepted
+   * yet (SocketTransport: written while the socket's buffer is past its high-water mark, until
+   * `drain`). A sentence that would pass it waits, in order, until writes complete; one larger than
+   * the budget goes alone. `whenWritable()` lets a caller wait before sending (docs/main-process.md).
+   */
+  outgoingBudgetBytes?: number;
   /** Replies for unknown or finished tags (late sentences after `/cancel`, protocol.md §7.1). */
   onUntaggedReply?: (reply: Reply) => void;
   /** Every sentence in both directions, for traces. Called synchronously. */
@@ -149,6 +156,7 @@ const CANCEL_INTERRUPTED = 2;
 
 interface Pending {
   tag: string | undefined;
+  /** Handed to the transport (false while held by the outgoing budget). */
   written: boolean;
   settled: boolean;
   cancelRequested: boolean;
@@ -172,6 +180,14 @@ interface Pending {
  *   `UNREGISTEREDTAG`, SW "Unknown tag" tore down shared connections).
  * - `!fatal`, a framing error or the transport closing fail every pending command.
  */
+/** A sentence waiting for room in the outgoing budget. */
+interface HeldSentence {
+  words: Uint8Array[];
+  tag: string | undefined;
+  frame: Uint8Array;
+  pending: Pending | undefined;
+}
+
 export class Session {
   private readonly decoder: SentenceDecoder;
   private readonly tagged = new Map<string, Pending>();
@@ -183,6 +199,14 @@ export class Session {
   private readonly encoding: OutgoingEncoding;
   private readonly defaultTimeout: number;
   private readonly cancelTimeout: number;
+  private readonly outgoingBudget: number;
+  /** Bytes handed to the transport whose write has not resolved yet. */
+  private unflushed = 0;
+  /** Sentences waiting for room in the outgoing budget, oldest first. */
+  private held: (HeldSentence | undefined)[] = [];
+  /** Index of the oldest sentence in `held` still waiting (a head index: shift() is O(n)). */
+  private heldHead = 0;
+  private writableWaiters: (() => void)[] = [];
   private readonly tagPrefix: string;
   private readonly now: () => number;
   /** @internal */
@@ -206,6 +230,7 @@ export class Session {
     this.encoding = options.encoding ?? 'utf-8';
     this.defaultTimeout = options.commandTimeoutMs ?? 15_000;
     this.cancelTimeout = options.cancelTimeoutMs ?? 5_000;
+    this.outgoingBudget = options.outgoingBudgetBytes ?? 1024 * 1024;
     this.tagPrefix = options.tagPrefix ?? 't';
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? hostTimers;
@@ -220,6 +245,20 @@ export class Session {
   /** The error the session ended with, or undefined while it is open. */
   get closed(): Error | undefined {
     return this.closedWith;
+  }
+
+  /** Bytes handed to the transport that it has not accepted yet (the outgoing budget's measure). */
+  get outgoingBytes(): number {
+    return this.unflushed;
+  }
+
+  /**
+   * Resolves when a sentence can be written at once: nothing waits for the outgoing budget and less
+   * than the budget is in flight (or the session has ended; sending then fails as not connected).
+   */
+  whenWritable(): Promise<void> {
+    if (this.closedWith || (this.heldHead === this.held.length && this.unflushed < this.outgoingBudget)) return Promise.resolve();
+    return new Promise<void>((resolve) => this.writableWaiters.push(resolve));
   }
 
   /** Number of commands (tagged and untagged) that have not reached `!done`. */
@@ -331,7 +370,7 @@ export class Session {
       // Bounded: a router that neither answers nor closes must not keep us (or the process) waiting.
       timer = this.timers.set(resolve, timeoutMs);
     });
-    this.write([encodeWord('/quit', this.encoding)], undefined).catch(() => undefined);
+    this.send([encodeWord('/quit', this.encoding)], undefined, undefined);
     await ended;
     off();
     this.timers.clear(timer);
@@ -432,29 +471,80 @@ export class Session {
     // Register before writing: a reply may arrive in the same tick as the write (go-routeros#33).
     if (tag !== undefined) this.tagged.set(tag, p);
     else this.untagged.push(p);
-    p.written = true;
-    this.write(encoded, tag).catch((e: unknown) => {
-      this.release(p);
-      p.fail(new ConnectionClosedError(`write failed: ${(e as Error).message}`, true, e));
-    });
+    this.send(encoded, tag, p);
     return p;
   }
 
-  private async write(words: Uint8Array[], tag: string | undefined): Promise<void> {
+  /**
+   * Writes a sentence, or holds it while the outgoing budget is used up (issue 11 item 6: write
+   * promises were fire-and-forget, so a fast sender could queue without bound in the socket).
+   * Order is kept: once one sentence waits, every later one waits behind it.
+   */
+  private send(words: Uint8Array[], tag: string | undefined, pending: Pending | undefined): void {
+    const frame = frameSentence(words);
+    if (this.heldHead < this.held.length || (this.unflushed > 0 && this.unflushed + frame.length > this.outgoingBudget)) {
+      this.held.push({ words, tag, frame, pending });
+      return;
+    }
+    this.transmit(words, tag, frame, pending);
+  }
+
+  private transmit(words: Uint8Array[], tag: string | undefined, frame: Uint8Array, p: Pending | undefined): void {
+    if (p) p.written = true;
     const { onSent, onSentence } = this.options;
     if (onSent || onSentence) {
       const time = this.now();
       guard(onSent, words, time);
       guard(onSentence, { direction: 'out', words, tag, time });
     }
-    await this.transport.write(frameSentence(words));
+    const size = frame.length;
+    this.unflushed += size;
+    this.transport.write(frame).then(
+      () => this.flushed(size),
+      (e: unknown) => {
+        this.flushed(size);
+        if (!p) return;
+        this.release(p);
+        p.fail(new ConnectionClosedError(`write failed: ${(e as Error).message}`, true, e));
+      },
+    );
+  }
+
+  /** A write completed: send what the budget now has room for, then wake whoever waits. */
+  private flushed(size: number): void {
+    this.unflushed -= size;
+    while (this.heldHead < this.held.length && !this.closedWith) {
+      const next = this.held[this.heldHead]!;
+      if (this.unflushed > 0 && this.unflushed + next.frame.length > this.outgoingBudget) return;
+      this.held[this.heldHead++] = undefined;
+      if (this.heldHead === this.held.length) {
+        this.held = [];
+        this.heldHead = 0;
+      }
+      const p = next.pending;
+      if (p?.settled) {
+        // Given up on (time-out, cancel deadline) before it was ever written: never send it.
+        this.release(p);
+        continue;
+      }
+      this.transmit(next.words, next.tag, next.frame, p);
+    }
+    if (this.heldHead === this.held.length && this.unflushed < this.outgoingBudget) this.wakeWriters();
+  }
+
+  private wakeWriters(): void {
+    const waiters = this.writableWaiters;
+    if (waiters.length === 0) return;
+    this.writableWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** A command timed out: fail it now, ask the router to stop it, absorb its late replies. */
   private expire(p: Pending, timeoutMs: number): void {
     if (p.settled) return;
     p.fail(new TimeoutError(timeoutMs));
-    if (p.tag !== undefined && !this.closedWith) {
+    // Still held by the outgoing budget: it will not be written at all (see flushed()).
+    if (p.tag !== undefined && p.written && !this.closedWith) {
       p.cancelRequested = true;
       this.sendCancel(p.tag).catch(() => undefined);
     }
@@ -579,7 +669,11 @@ export class Session {
             error,
           )
         : error;
-    for (const p of all) p.fail(commandError);
+    // Held by the outgoing budget, never written: nothing can have run on the router.
+    this.held = [];
+    this.heldHead = 0;
+    for (const p of all) p.fail(p.written ? commandError : new ConnectionClosedError(`not sent: ${error.message}`, false, error));
+    this.wakeWriters();
     guard(this.options.onClose, error);
   }
 }

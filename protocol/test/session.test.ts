@@ -445,6 +445,75 @@ describe('Session: timeouts', () => {
   });
 });
 
+/** A transport whose writes are accepted only when the test says so (a socket waiting for `drain`). */
+class DrainingTransport extends MemoryTransport {
+  readonly drains: (() => void)[] = [];
+  override write(bytes: Uint8Array): Promise<void> {
+    return super.write(bytes).then(() => new Promise<void>((resolve) => this.drains.push(resolve)));
+  }
+  async drainOne(): Promise<void> {
+    this.drains.shift()!();
+    await settle();
+  }
+}
+
+describe('Session: outgoing back-pressure (issue 11 item 6)', () => {
+  const word = (n: number) => `=x=${'a'.repeat(n)}`;
+
+  it('holds sentences past the byte budget until the transport accepts what is in flight, in order', async () => {
+    const t = new DrainingTransport();
+    const sent: string[] = [];
+    const s = new Session(t, { timers: new ManualTimers(), outgoingBudgetBytes: 100, onSent: (w) => sent.push(text(w)[0]!) });
+    void s.command(['/a', word(60)], { timeoutMs: 0 });
+    void s.command(['/b', word(60)], { timeoutMs: 0 });
+    const c = s.stream(['/c']);
+    await settle();
+    // /a alone is in flight; /b would pass the 100-byte budget, /c queues behind /b.
+    expect(t.sentences.map((w) => w[0])).toEqual(['/a']);
+    expect(sent).toEqual(['/a']);
+    expect(s.outgoingBytes).toBe(frame('/a', word(60), '.tag=t1').length);
+    let writable = false;
+    void s.whenWritable().then(() => (writable = true));
+    await settle();
+    expect(writable).toBe(false);
+    await t.drainOne();
+    expect(t.sentences.map((w) => w[0])).toEqual(['/a', '/b', '/c']);
+    expect(writable).toBe(true);
+    await t.drainOne();
+    await t.drainOne();
+    expect(s.outgoingBytes).toBe(0);
+    expect(c.finished).toBe(false);
+  });
+
+  it('a sentence larger than the budget goes alone; one held when the link drops was not sent', async () => {
+    const t = new DrainingTransport();
+    const s = new Session(t, { timers: new ManualTimers(), outgoingBudgetBytes: 100 });
+    const big = s.command(['/big', word(500)], { timeoutMs: 0 });
+    const held = s.command(['/held'], { timeoutMs: 0 });
+    await settle();
+    expect(t.sentences.map((w) => w[0])).toEqual(['/big']);
+    t.peerClose();
+    const a = await outcome(big);
+    const b = await outcome(held);
+    expect((a.error as ConnectionClosedError).outcomeUnknown).toBe(true);
+    // Never written: nothing can have run on the router.
+    expect(b.error).toBeInstanceOf(ConnectionClosedError);
+    expect((b.error as ConnectionClosedError).outcomeUnknown).toBe(false);
+    expect((b.error as Error).message).toBe('not sent: connection closed');
+  });
+
+  it('the default budget is 1 MiB', async () => {
+    const t = new DrainingTransport();
+    const s = new Session(t, { timers: new ManualTimers() });
+    for (let i = 0; i < 20; i++) void s.command(['/x', word(100_000)], { timeoutMs: 0 });
+    await settle();
+    // Ten 100 kB sentences fit in 1 MiB; the eleventh waits.
+    expect(t.sentences).toHaveLength(10);
+    expect(s.outgoingBytes).toBeGreaterThan(1_000_000);
+    expect(s.outgoingBytes).toBeLessThanOrEqual(1 << 20);
+  });
+});
+
 describe('Session: the end of a connection', () => {
   it.each([
     ['bare word (RouterOS)', ['!fatal', 'session terminated on request'], 'session terminated on request'],

@@ -81,6 +81,9 @@ export class ConsoleService {
     const commandId = `c${this.nextId++}`;
     let session: Session;
     try {
+      // A caller past the session's outgoing budget waits here, so console:send (and each router of
+      // a broadcast) cannot pile sentences up faster than the router's link takes them.
+      await this.deps.session(connectionId).whenWritable();
       session = this.deps.session(connectionId); // the link may have dropped meanwhile
     } catch (e) {
       history.outcome = 'failed';
