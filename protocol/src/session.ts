@@ -94,6 +94,11 @@ export interface SessionOptions extends DecoderLimits {
    * young-generation collector copy the print's retained replies again and again.
    */
   onReceived?: (reply: Reply, time: number) => void;
+  /**
+   * A command we sent `/cancel` for did not end within the cancel deadline (for traces: the wire
+   * shows only the /cancel and silence). Called synchronously, with the clock reading.
+   */
+  onCancelUnconfirmed?: (tag: string | undefined, timeoutMs: number, time: number) => void;
   /** Called once when the session ends (fatal, framing error, transport closed). */
   onClose?: (error: Error) => void;
   now?: () => number;
@@ -329,6 +334,9 @@ export class Session {
     const ms = this.cancelTimeout;
     p.cancelTimer = this.timers.set(() => {
       p.cancelTimer = undefined;
+      if (p.settled) return;
+      const hook = this.options.onCancelUnconfirmed;
+      if (hook) guard((tag: string | undefined) => hook(tag, ms, this.now()), p.tag);
       p.fail(new CancelUnconfirmedError(ms));
     }, ms);
   }

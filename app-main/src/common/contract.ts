@@ -311,7 +311,12 @@ export interface TraceEntry {
   connectionId: string;
   /** Epoch ms with sub-millisecond fraction. */
   time: number;
-  direction: 'in' | 'out';
+  /**
+   * `note`: not wire bytes but an event of Tikscope's own at that moment, shaped like a sentence:
+   * `cancel unconfirmed`, `.tag=…`, `=timeout-ms=…` (a /cancel the router did not confirm in time).
+   * Not in pcapng exports; not a sentence to replay.
+   */
+  direction: 'in' | 'out' | 'note';
   tag?: string;
   /** The sentence's words as text, passwords and login responses already redacted. */
   words: string[];

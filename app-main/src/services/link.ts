@@ -78,6 +78,8 @@ export interface LinkDeps {
    * sentence (SessionOptions.onReceived), since this runs for every row of a 100k-row print.
    */
   onReceived(reply: Reply, time: number): void;
+  /** A note of the link's own for the trace (not wire bytes): a cancel the router did not confirm. */
+  onNote(words: readonly string[], time: number): void;
   /** A new session (login) begins: traces start a new TCP stream. */
   onSessionStart(): number;
   onState(state: LinkState): void;
@@ -262,6 +264,11 @@ export class Link {
           this.received++;
           this.deps.onReceived(reply, time);
         },
+        onCancelUnconfirmed: (tag, timeoutMs, time) =>
+          this.deps.onNote(
+            ['cancel unconfirmed', ...(tag !== undefined ? [`.tag=${tag}`] : []), `=timeout-ms=${timeoutMs}`],
+            time,
+          ),
         onClose: (error) => this.onSessionClosed(gen, error),
       });
       try {

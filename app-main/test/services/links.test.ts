@@ -546,6 +546,25 @@ describe('console', () => {
     const history = await s.handlers['console:history']({ connectionId: id });
     expect(history.at(-1)).toMatchObject({ words: ['/interface/listen'], outcome: 'cancel-unconfirmed' });
     expect(rig.events.of('link:state').at(-1)!.status).toBe('online');
+    // The trace marks it after the /cancel: a note of Tikscope's own, not wire bytes.
+    const trace = (await s.handlers['trace:get']({ connectionId: id })).entries;
+    const cancel = trace.findIndex(
+      (e) => e.direction === 'out' && e.words[0] === '/cancel' && e.words.includes(`=tag=${ref.tag}`),
+    );
+    const note = trace.findIndex((e) => e.direction === 'note');
+    expect(cancel).toBeGreaterThan(0);
+    expect(note).toBeGreaterThan(cancel);
+    expect(trace[note]).toMatchObject({ tag: ref.tag, words: ['cancel unconfirmed', `.tag=${ref.tag}`, '=timeout-ms=200'] });
+    const text = await s.handlers['trace:export']({ connectionId: id, format: 'text' });
+    expect(text.data).toContain(`--- cancel unconfirmed\n--- .tag=${ref.tag}\n--- =timeout-ms=200\n--- \n`);
+    const jsonl = await s.handlers['trace:export']({ connectionId: id, format: 'jsonl' });
+    const imported = await s.handlers['trace:import']({ fileName: 'x.jsonl', content: jsonl.data });
+    expect(imported.entries.filter((e) => e.direction === 'note')).toHaveLength(1);
+    // A capture holds wire bytes only.
+    const pcap = await s.handlers['trace:export']({ connectionId: id, format: 'pcapng' });
+    const bytes = Buffer.from(pcap.data, 'base64').toString('latin1');
+    expect(bytes).toContain('/cancel');
+    expect(bytes).not.toContain('cancel unconfirmed');
   });
 
   it('table:stop resolves when the router never confirms the cancel', async () => {
