@@ -10,6 +10,7 @@ export const ErrorCode = {
   ConnectionClosed: 'CONNECTION_CLOSED',
   Timeout: 'TIMEOUT',
   Cancelled: 'CANCELLED',
+  CancelUnconfirmed: 'CANCEL_UNCONFIRMED',
   Login: 'LOGIN_FAILED',
   Usage: 'USAGE',
 } as const;
@@ -95,6 +96,20 @@ export class CancelledError extends RouterOsError {
   constructor(message = 'command cancelled') {
     super(message);
     this.name = 'CancelledError';
+  }
+}
+
+/**
+ * We sent `/cancel`, but the command's own `!done` did not come within the cancel deadline (a
+ * stalled router, a lost reply): the command is given up on, and may still be running there.
+ */
+export class CancelUnconfirmedError extends RouterOsError {
+  readonly code = ErrorCode.CancelUnconfirmed;
+  constructor(readonly timeoutMs: number) {
+    super(
+      `cancel unconfirmed: the router did not end the command within ${timeoutMs} ms of /cancel; it may still be running there`,
+    );
+    this.name = 'CancelUnconfirmedError';
   }
 }
 

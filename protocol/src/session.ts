@@ -1,6 +1,7 @@
 import { SentenceDecoder, wordView, type DecoderLimits, type WordSink } from './decoder';
 import {
   CancelledError,
+  CancelUnconfirmedError,
   ConnectionClosedError,
   FatalError,
   FramingError,
@@ -64,6 +65,19 @@ export interface SessionOptions extends DecoderLimits {
   encoding?: OutgoingEncoding;
   /** Default per-command timeout for `command()`; 0 disables. Streams have none by default. */
   commandTimeoutMs?: number;
+  /**
+   * How long a cancelled command may take to end after our `/cancel` (default 5000 ms; 0 waits
+   * forever). Past it the command fails with CancelUnconfirmedError; its late replies are then
+   * dropped like any others (docs/main-process.md, "Cancel").
+   */
+  cancelTimeoutMs?: number;
+  /**
+   * Outgoing back-pressure (default 1 MiB): bytes of sent sentences the transport has not accepted
+   * yet (SocketTransport: written while the socket's buffer is past its high-water mark, until
+   * `drain`). A sentence that would pass it waits, in order, until writes complete; one larger than
+   * the budget goes alone. `whenWritable()` lets a caller wait before sending (docs/main-process.md).
+   */
+  outgoingBudgetBytes?: number;
   /** Replies for unknown or finished tags (late sentences after `/cancel`, protocol.md §7.1). */
   onUntaggedReply?: (reply: Reply) => void;
   /** Every sentence in both directions, for traces. Called synchronously. */
@@ -80,6 +94,11 @@ export interface SessionOptions extends DecoderLimits {
    * young-generation collector copy the print's retained replies again and again.
    */
   onReceived?: (reply: Reply, time: number) => void;
+  /**
+   * A command we sent `/cancel` for did not end within the cancel deadline (for traces: the wire
+   * shows only the /cancel and silence). Called synchronously, with the clock reading.
+   */
+  onCancelUnconfirmed?: (tag: string | undefined, timeoutMs: number, time: number) => void;
   /** Called once when the session ends (fatal, framing error, transport closed). */
   onClose?: (error: Error) => void;
   now?: () => number;
@@ -142,9 +161,12 @@ const CANCEL_INTERRUPTED = 2;
 
 interface Pending {
   tag: string | undefined;
+  /** Handed to the transport (false while held by the outgoing budget). */
   written: boolean;
   settled: boolean;
   cancelRequested: boolean;
+  /** The cancel deadline (cancelTimeoutMs), while one runs. */
+  cancelTimer: unknown;
   traps: Trap[];
   unknown: Reply[];
   empty: boolean;
@@ -163,6 +185,14 @@ interface Pending {
  *   `UNREGISTEREDTAG`, SW "Unknown tag" tore down shared connections).
  * - `!fatal`, a framing error or the transport closing fail every pending command.
  */
+/** A sentence waiting for room in the outgoing budget. */
+interface HeldSentence {
+  words: Uint8Array[];
+  tag: string | undefined;
+  frame: Uint8Array;
+  pending: Pending | undefined;
+}
+
 export class Session {
   private readonly decoder: SentenceDecoder;
   private readonly tagged = new Map<string, Pending>();
@@ -173,6 +203,15 @@ export class Session {
   private readonly codePage: CodePage;
   private readonly encoding: OutgoingEncoding;
   private readonly defaultTimeout: number;
+  private readonly cancelTimeout: number;
+  private readonly outgoingBudget: number;
+  /** Bytes handed to the transport whose write has not resolved yet. */
+  private unflushed = 0;
+  /** Sentences waiting for room in the outgoing budget, oldest first. */
+  private held: (HeldSentence | undefined)[] = [];
+  /** Index of the oldest sentence in `held` still waiting (a head index: shift() is O(n)). */
+  private heldHead = 0;
+  private writableWaiters: (() => void)[] = [];
   private readonly tagPrefix: string;
   private readonly now: () => number;
   /** @internal */
@@ -195,6 +234,8 @@ export class Session {
     this.codePage = options.codePage ?? 'windows-1252';
     this.encoding = options.encoding ?? 'utf-8';
     this.defaultTimeout = options.commandTimeoutMs ?? 15_000;
+    this.cancelTimeout = options.cancelTimeoutMs ?? 5_000;
+    this.outgoingBudget = options.outgoingBudgetBytes ?? 1024 * 1024;
     this.tagPrefix = options.tagPrefix ?? 't';
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? hostTimers;
@@ -209,6 +250,20 @@ export class Session {
   /** The error the session ended with, or undefined while it is open. */
   get closed(): Error | undefined {
     return this.closedWith;
+  }
+
+  /** Bytes handed to the transport that it has not accepted yet (the outgoing budget's measure). */
+  get outgoingBytes(): number {
+    return this.unflushed;
+  }
+
+  /**
+   * Resolves when a sentence can be written at once: nothing waits for the outgoing budget and less
+   * than the budget is in flight (or the session has ended; sending then fails as not connected).
+   */
+  whenWritable(): Promise<void> {
+    if (this.closedWith || (this.heldHead === this.held.length && this.unflushed < this.outgoingBudget)) return Promise.resolve();
+    return new Promise<void>((resolve) => this.writableWaiters.push(resolve));
   }
 
   /** Number of commands (tagged and untagged) that have not reached `!done`. */
@@ -257,16 +312,60 @@ export class Session {
     return new CommandStream(this, words, options);
   }
 
-  /** Interrupts a command by tag (`/cancel =tag=X`) and resolves when `/cancel` is done. */
+  /**
+   * Interrupts a command by tag (`/cancel =tag=X`) and resolves when `/cancel` is done, or when the
+   * cancel deadline passes without an answer. One of ours that has not ended by then fails with
+   * CancelUnconfirmedError.
+   */
   async cancel(tag: string): Promise<void> {
     const victim = this.tagged.get(tag);
-    if (victim) victim.cancelRequested = true;
-    try {
-      await this.command(['/cancel', `=tag=${tag}`]);
-    } catch (e) {
-      // The victim may have finished before /cancel arrived; the router then traps the /cancel.
-      if (!(e instanceof TrapError)) throw e;
-    }
+    if (victim) this.cancelling(victim);
+    await this.sendCancel(tag);
+  }
+
+  /**
+   * @internal Marks a command as being cancelled and starts its deadline: a router that neither
+   * interrupts it nor answers must not keep a cancel (table:stop, console:cancel) waiting forever
+   * (issue 11 item 4). The entry stays registered, so a late `!done` is still absorbed.
+   */
+  cancelling(p: Pending): void {
+    p.cancelRequested = true;
+    if (p.settled || p.cancelTimer !== undefined || this.cancelTimeout <= 0) return;
+    const ms = this.cancelTimeout;
+    p.cancelTimer = this.timers.set(() => {
+      p.cancelTimer = undefined;
+      if (p.settled) return;
+      const hook = this.options.onCancelUnconfirmed;
+      if (hook) guard((tag: string | undefined) => hook(tag, ms, this.now()), p.tag);
+      p.fail(new CancelUnconfirmedError(ms));
+    }, ms);
+  }
+
+  /**
+   * @internal Sends `/cancel` (with `=tag=`, or bare for an untagged command) and resolves when it
+   * is done, trapped (the victim had already ended), or unanswered within the cancel deadline; an
+   * unanswered `/cancel` stays registered to absorb its late reply, and is not itself cancelled.
+   */
+  sendCancel(tag: string | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let timer: unknown;
+      const p = this.open(tag === undefined ? ['/cancel'] : ['/cancel', `=tag=${tag}`], false, {
+        onReply: () => undefined,
+        onEnd: () => {
+          if (timer !== undefined) this.timers.clear(timer);
+          resolve();
+        },
+        onError: (e) => {
+          if (timer !== undefined) this.timers.clear(timer);
+          if (e instanceof TimeoutError) resolve();
+          else reject(e);
+        },
+      });
+      if (p && !p.settled && this.cancelTimeout > 0) {
+        const ms = this.cancelTimeout;
+        timer = this.timers.set(() => p.fail(new TimeoutError(ms, '/cancel')), ms);
+      }
+    });
   }
 
   /** Logs out politely: `/quit`, answered by `!fatal` and a close (protocol.md §6.4). */
@@ -279,7 +378,7 @@ export class Session {
       // Bounded: a router that neither answers nor closes must not keep us (or the process) waiting.
       timer = this.timers.set(resolve, timeoutMs);
     });
-    this.write([encodeWord('/quit', this.encoding)], undefined).catch(() => undefined);
+    this.send([encodeWord('/quit', this.encoding)], undefined, undefined);
     await ended;
     off();
     this.timers.clear(timer);
@@ -331,6 +430,7 @@ export class Session {
       written: false,
       settled: false,
       cancelRequested: false,
+      cancelTimer: undefined,
       traps: [],
       unknown: [],
       empty: false,
@@ -362,6 +462,7 @@ export class Session {
       finish: (end) => {
         if (p.settled) return;
         p.settled = true;
+        if (p.cancelTimer !== undefined) this.timers.clear(p.cancelTimer);
         sink.onReply(end.done);
         // The interruption we asked for is how a cancelled command ends, not an error (NODE RStream).
         if (end.cancelled) end = { ...end, traps: end.traps.filter((t) => !isInterrupted(t)) };
@@ -370,6 +471,7 @@ export class Session {
       fail: (e) => {
         if (p.settled) return;
         p.settled = true;
+        if (p.cancelTimer !== undefined) this.timers.clear(p.cancelTimer);
         sink.onError(e);
       },
     };
@@ -377,31 +479,82 @@ export class Session {
     // Register before writing: a reply may arrive in the same tick as the write (go-routeros#33).
     if (tag !== undefined) this.tagged.set(tag, p);
     else this.untagged.push(p);
-    p.written = true;
-    this.write(encoded, tag).catch((e: unknown) => {
-      this.release(p);
-      p.fail(new ConnectionClosedError(`write failed: ${(e as Error).message}`, true, e));
-    });
+    this.send(encoded, tag, p);
     return p;
   }
 
-  private async write(words: Uint8Array[], tag: string | undefined): Promise<void> {
+  /**
+   * Writes a sentence, or holds it while the outgoing budget is used up (issue 11 item 6: write
+   * promises were fire-and-forget, so a fast sender could queue without bound in the socket).
+   * Order is kept: once one sentence waits, every later one waits behind it.
+   */
+  private send(words: Uint8Array[], tag: string | undefined, pending: Pending | undefined): void {
+    const frame = frameSentence(words);
+    if (this.heldHead < this.held.length || (this.unflushed > 0 && this.unflushed + frame.length > this.outgoingBudget)) {
+      this.held.push({ words, tag, frame, pending });
+      return;
+    }
+    this.transmit(words, tag, frame, pending);
+  }
+
+  private transmit(words: Uint8Array[], tag: string | undefined, frame: Uint8Array, p: Pending | undefined): void {
+    if (p) p.written = true;
     const { onSent, onSentence } = this.options;
     if (onSent || onSentence) {
       const time = this.now();
       guard(onSent, words, time);
       guard(onSentence, { direction: 'out', words, tag, time });
     }
-    await this.transport.write(frameSentence(words));
+    const size = frame.length;
+    this.unflushed += size;
+    this.transport.write(frame).then(
+      () => this.flushed(size),
+      (e: unknown) => {
+        this.flushed(size);
+        if (!p) return;
+        this.release(p);
+        p.fail(new ConnectionClosedError(`write failed: ${(e as Error).message}`, true, e));
+      },
+    );
+  }
+
+  /** A write completed: send what the budget now has room for, then wake whoever waits. */
+  private flushed(size: number): void {
+    this.unflushed -= size;
+    while (this.heldHead < this.held.length && !this.closedWith) {
+      const next = this.held[this.heldHead]!;
+      if (this.unflushed > 0 && this.unflushed + next.frame.length > this.outgoingBudget) return;
+      this.held[this.heldHead++] = undefined;
+      if (this.heldHead === this.held.length) {
+        this.held = [];
+        this.heldHead = 0;
+      }
+      const p = next.pending;
+      if (p?.settled) {
+        // Given up on (time-out, cancel deadline) before it was ever written: never send it.
+        this.release(p);
+        continue;
+      }
+      this.transmit(next.words, next.tag, next.frame, p);
+    }
+    if (this.heldHead === this.held.length && this.unflushed < this.outgoingBudget) this.wakeWriters();
+  }
+
+  private wakeWriters(): void {
+    const waiters = this.writableWaiters;
+    if (waiters.length === 0) return;
+    this.writableWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** A command timed out: fail it now, ask the router to stop it, absorb its late replies. */
   private expire(p: Pending, timeoutMs: number): void {
     if (p.settled) return;
     p.fail(new TimeoutError(timeoutMs));
-    if (p.tag !== undefined && !this.closedWith) {
+    // Still held by the outgoing budget: it will not be written at all (see flushed()).
+    if (p.tag !== undefined && p.written && !this.closedWith) {
       p.cancelRequested = true;
-      this.command(['/cancel', `=tag=${p.tag}`], { timeoutMs: 0 }).catch(() => undefined);
+      this.sendCancel(p.tag).catch(() => undefined);
     }
     // The entry stays registered until its !done so that late replies are not misrouted.
   }
@@ -513,7 +666,22 @@ export class Session {
     const all = [...this.tagged.values(), ...this.untagged];
     this.tagged.clear();
     this.untagged.length = 0;
-    for (const p of all) p.fail(error);
+    // Unreadable bytes end the connection like any other drop: a command already written may have
+    // run on the router, so it is "outcome unknown", not a failure (engineering-notes §6.2, issue 11
+    // item D). The session itself ends with the FramingError (`closed`, onClose).
+    const commandError =
+      error instanceof FramingError
+        ? new ConnectionClosedError(
+            `connection closed: the router sent bytes that cannot be read (${error.message})`,
+            true,
+            error,
+          )
+        : error;
+    // Held by the outgoing budget, never written: nothing can have run on the router.
+    this.held = [];
+    this.heldHead = 0;
+    for (const p of all) p.fail(p.written ? commandError : new ConnectionClosedError(`not sent: ${error.message}`, false, error));
+    this.wakeWriters();
     guard(this.options.onClose, error);
   }
 }
@@ -619,21 +787,20 @@ export class CommandStream implements AsyncIterable<Reply> {
 
   /**
    * Sends `/cancel =tag=X` and waits for the command's own final `!done` (late sentences after a
-   * cancel are normal, protocol.md §7.2). For an untagged command a bare `/cancel` is sent, which
-   * interrupts every running command on the connection.
+   * cancel are normal, protocol.md §7.2), at most the session's cancel deadline: past it `done`
+   * rejects with CancelUnconfirmedError and this resolves undefined. For an untagged command a bare
+   * `/cancel` is sent, which interrupts every running command on the connection.
    */
   async cancel(): Promise<StreamEnd | undefined> {
     if (this.outcome) return this.outcome.end;
-    if (this.pending) this.pending.cancelRequested = true;
-    if (this.tag !== undefined) await this.session.cancel(this.tag);
-    else
-      await this.session.command(['/cancel']).catch((e: unknown) => {
-        if (!(e instanceof TrapError)) throw e;
-      });
+    if (this.pending) this.session.cancelling(this.pending);
+    // What ends the wait is the command's own end — its !done, or the cancel deadline — not the
+    // /cancel's reply, which may come before the victim's last sentences (protocol.md §7.2).
+    this.session.sendCancel(this.tag).catch(() => undefined);
     try {
       return await this.done;
     } catch (e) {
-      if (e instanceof CancelledError) return undefined;
+      if (e instanceof CancelledError || e instanceof CancelUnconfirmedError) return undefined;
       throw e;
     }
   }

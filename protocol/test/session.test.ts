@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   CancelledError,
+  CancelUnconfirmedError,
   ConnectionClosedError,
   FatalError,
   FramingError,
@@ -333,6 +334,57 @@ describe('Session: streams and cancel', () => {
     expect(end.empty).toBe(true);
   });
 
+  it('a cancel the router does not confirm within 5 s ends the command as cancel unconfirmed', async () => {
+    const { t, s, timers, untagged } = open();
+    const stream = s.stream(['/interface/listen']);
+    const victim = stream.tag!;
+    let settledCancel = false;
+    const cancelled = stream.cancel().then((end) => {
+      settledCancel = true;
+      return end;
+    });
+    expect(t.sentences[1]!.slice(0, 2)).toEqual(['/cancel', `=tag=${victim}`]);
+    // Neither the /cancel nor the victim is answered (a stalled router).
+    timers.advance(4999);
+    await settle();
+    expect(settledCancel).toBe(false);
+    timers.advance(1);
+    expect(await cancelled).toBeUndefined();
+    const { error } = await outcome(stream.done);
+    expect(error).toBeInstanceOf(CancelUnconfirmedError);
+    expect((error as Error).message).toBe(
+      'cancel unconfirmed: the router did not end the command within 5000 ms of /cancel; it may still be running there',
+    );
+    expect(stream.finished).toBe(true);
+    expect(timers.count).toBe(0);
+    // What the router says later for that tag is ignored as usual (protocol.md §7.1).
+    t.reply('!trap', '=category=2', '=message=interrupted', `.tag=${victim}`);
+    t.reply('!done', `.tag=${t.tagOf(1)!}`);
+    t.reply('!done', `.tag=${victim}`);
+    expect(untagged.map((r) => r.type)).toEqual(['!trap']);
+    expect(s.pendingCount).toBe(0);
+    expect(s.closed).toBeUndefined();
+  });
+
+  it('the cancel deadline is an option; a confirmed cancel clears it', async () => {
+    const { t, s, timers } = open({ cancelTimeoutMs: 50 });
+    const p = s.command(['/tool/fetch'], { timeoutMs: 0 });
+    const tag = t.tagOf(0)!;
+    const c = s.cancel(tag);
+    t.reply('!trap', '=category=2', '=message=interrupted', `.tag=${tag}`);
+    t.reply('!done', `.tag=${t.tagOf(1)!}`);
+    t.reply('!done', `.tag=${tag}`);
+    await c;
+    expect((await outcome(p)).error).toBeInstanceOf(CancelledError);
+    expect(timers.count).toBe(0);
+
+    const q = s.command(['/tool/fetch'], { timeoutMs: 0 });
+    const c2 = s.cancel(t.tagOf(2)!);
+    timers.advance(50);
+    await expect(c2).resolves.toBeUndefined();
+    expect((await outcome(q)).error).toBeInstanceOf(CancelUnconfirmedError);
+  });
+
   it('cancelling an untagged raw stream sends a bare /cancel', async () => {
     const { t, s } = open();
     const stream = s.stream(['/log/print', '=follow-only='], { raw: true });
@@ -393,6 +445,75 @@ describe('Session: timeouts', () => {
   });
 });
 
+/** A transport whose writes are accepted only when the test says so (a socket waiting for `drain`). */
+class DrainingTransport extends MemoryTransport {
+  readonly drains: (() => void)[] = [];
+  override write(bytes: Uint8Array): Promise<void> {
+    return super.write(bytes).then(() => new Promise<void>((resolve) => this.drains.push(resolve)));
+  }
+  async drainOne(): Promise<void> {
+    this.drains.shift()!();
+    await settle();
+  }
+}
+
+describe('Session: outgoing back-pressure (issue 11 item 6)', () => {
+  const word = (n: number) => `=x=${'a'.repeat(n)}`;
+
+  it('holds sentences past the byte budget until the transport accepts what is in flight, in order', async () => {
+    const t = new DrainingTransport();
+    const sent: string[] = [];
+    const s = new Session(t, { timers: new ManualTimers(), outgoingBudgetBytes: 100, onSent: (w) => sent.push(text(w)[0]!) });
+    void s.command(['/a', word(60)], { timeoutMs: 0 });
+    void s.command(['/b', word(60)], { timeoutMs: 0 });
+    const c = s.stream(['/c']);
+    await settle();
+    // /a alone is in flight; /b would pass the 100-byte budget, /c queues behind /b.
+    expect(t.sentences.map((w) => w[0])).toEqual(['/a']);
+    expect(sent).toEqual(['/a']);
+    expect(s.outgoingBytes).toBe(frame('/a', word(60), '.tag=t1').length);
+    let writable = false;
+    void s.whenWritable().then(() => (writable = true));
+    await settle();
+    expect(writable).toBe(false);
+    await t.drainOne();
+    expect(t.sentences.map((w) => w[0])).toEqual(['/a', '/b', '/c']);
+    expect(writable).toBe(true);
+    await t.drainOne();
+    await t.drainOne();
+    expect(s.outgoingBytes).toBe(0);
+    expect(c.finished).toBe(false);
+  });
+
+  it('a sentence larger than the budget goes alone; one held when the link drops was not sent', async () => {
+    const t = new DrainingTransport();
+    const s = new Session(t, { timers: new ManualTimers(), outgoingBudgetBytes: 100 });
+    const big = s.command(['/big', word(500)], { timeoutMs: 0 });
+    const held = s.command(['/held'], { timeoutMs: 0 });
+    await settle();
+    expect(t.sentences.map((w) => w[0])).toEqual(['/big']);
+    t.peerClose();
+    const a = await outcome(big);
+    const b = await outcome(held);
+    expect((a.error as ConnectionClosedError).outcomeUnknown).toBe(true);
+    // Never written: nothing can have run on the router.
+    expect(b.error).toBeInstanceOf(ConnectionClosedError);
+    expect((b.error as ConnectionClosedError).outcomeUnknown).toBe(false);
+    expect((b.error as Error).message).toBe('not sent: connection closed');
+  });
+
+  it('the default budget is 1 MiB', async () => {
+    const t = new DrainingTransport();
+    const s = new Session(t, { timers: new ManualTimers() });
+    for (let i = 0; i < 20; i++) void s.command(['/x', word(100_000)], { timeoutMs: 0 });
+    await settle();
+    // Ten 100 kB sentences fit in 1 MiB; the eleventh waits.
+    expect(t.sentences).toHaveLength(10);
+    expect(s.outgoingBytes).toBeGreaterThan(1_000_000);
+    expect(s.outgoingBytes).toBeLessThanOrEqual(1 << 20);
+  });
+});
+
 describe('Session: the end of a connection', () => {
   it.each([
     ['bare word (RouterOS)', ['!fatal', 'session terminated on request'], 'session terminated on request'],
@@ -430,15 +551,22 @@ describe('Session: the end of a connection', () => {
     expect(s.pendingCount).toBe(0);
   });
 
-  it('a framing error fails pending commands with the offset, after delivering what came before it', async () => {
+  it('a framing error ends the session after delivering what came before it; pending commands: outcome unknown', async () => {
     const { t, s } = open();
     const a = s.command(['/a']);
     const b = s.command(['/b']);
     t.deliver(concatBytes(frame('!done', '.tag=t1'), Uint8Array.of(0xf9, 1, 2)));
     expect((await a).rows).toEqual([]);
     const { error } = await outcome(b);
-    expect(error).toBeInstanceOf(FramingError);
-    expect((error as FramingError).offset).toBe(frame('!done', '.tag=t1').length);
+    // /b was written: the router may have run it, as with any other drop (issue 11 item D).
+    expect(error).toBeInstanceOf(ConnectionClosedError);
+    expect((error as ConnectionClosedError).outcomeUnknown).toBe(true);
+    expect((error as Error).message).toBe(
+      `connection closed: the router sent bytes that cannot be read (framing error at byte ${frame('!done', '.tag=t1').length}: reserved control byte 0xF9 where a length prefix was expected)`,
+    );
+    expect(s.closed).toBeInstanceOf(FramingError);
+    expect((error as ConnectionClosedError).cause).toBe(s.closed);
+    expect((s.closed as FramingError).offset).toBe(frame('!done', '.tag=t1').length);
     expect(t.closeCalls).toBe(1);
   });
 
@@ -446,8 +574,8 @@ describe('Session: the end of a connection', () => {
     const { t, s } = open();
     const a = s.command(['/a']);
     t.deliver(Uint8Array.of(0xf0, 0xff, 0xff, 0xff, 0xff, 0x41));
-    const { error } = await outcome(a);
-    expect((error as FramingError).message).toBe(
+    await outcome(a);
+    expect((s.closed as FramingError).message).toBe(
       'framing error at byte 0: word of 4294967295 bytes exceeds the 16777216-byte limit',
     );
   });

@@ -109,9 +109,11 @@ describe('faults', () => {
     const s = await sim(res, { faults: { controlByteAfterSentences: 2 } });
     const { session } = await login(res, s);
     const e = await session.command(['/system/identity/print']).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(FramingError);
-    expect((e as FramingError).reason).toContain('0xF8');
-    expect(session.closed).toBe(e);
+    // The command was written: outcome unknown; the session ended with the framing error.
+    expect(e).toBeInstanceOf(ConnectionClosedError);
+    expect((e as ConnectionClosedError).outcomeUnknown).toBe(true);
+    expect(session.closed).toBeInstanceOf(FramingError);
+    expect((session.closed as FramingError).reason).toContain('0xF8');
   });
 
   it("delivers the victim's interruption late after /cancel, plus stray sentences the client must drop", async () => {

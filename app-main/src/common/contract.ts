@@ -176,7 +176,12 @@ export interface ConsoleReply {
   elapsedMs: number;
 }
 
-export type ConsoleOutcome = 'done' | 'trap' | 'cancelled' | 'timeout' | 'fatal' | 'outcome-unknown' | 'failed';
+/**
+ * `cancelled`: the router confirmed our `/cancel` (the command ended with the `interrupted` trap).
+ * `cancel-unconfirmed`: it did not end within the cancel deadline (5 s); it may still be running.
+ */
+export type ConsoleOutcome =
+  'done' | 'trap' | 'cancelled' | 'cancel-unconfirmed' | 'timeout' | 'fatal' | 'outcome-unknown' | 'failed';
 
 export interface ConsoleEnd {
   connectionId: string;
@@ -306,7 +311,12 @@ export interface TraceEntry {
   connectionId: string;
   /** Epoch ms with sub-millisecond fraction. */
   time: number;
-  direction: 'in' | 'out';
+  /**
+   * `note`: not wire bytes but an event of Tikscope's own at that moment, shaped like a sentence:
+   * `cancel unconfirmed`, `.tag=…`, `=timeout-ms=…` (a /cancel the router did not confirm in time).
+   * Not in pcapng exports; not a sentence to replay.
+   */
+  direction: 'in' | 'out' | 'note';
   tag?: string;
   /** The sentence's words as text, passwords and login responses already redacted. */
   words: string[];
@@ -552,7 +562,17 @@ export interface DiffFetchResult {
  * `!re` (RouterOS ≥ 7.18). `open`: no `!done` in the trace (still running, or dropped from the
  * ring). `timeout`/`failed`: replay only.
  */
-export type ReplayOutcome = 'done' | 'trap' | 'empty' | 'fatal' | 'cancelled' | 'open' | 'timeout' | 'failed';
+export type ReplayOutcome =
+  | 'done'
+  | 'trap'
+  | 'empty'
+  | 'fatal'
+  | 'cancelled'
+  | 'open'
+  | 'timeout'
+  /** The link dropped with the sentence on the wire: it may or may not have run. */
+  | 'outcome-unknown'
+  | 'failed';
 
 /** One sentence the client sent, reconstructed from a trace. */
 export interface ReplaySentence {

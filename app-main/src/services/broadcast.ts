@@ -71,6 +71,9 @@ function broadcastArgs(args: BroadcastSendArgs): ValidBroadcast {
 function fromConsole(outcome: ConsoleOutcome, error: BridgeError | undefined): BroadcastOutcome {
   // A write refused because the link had already gone: the sentence never left, so "not connected".
   if (outcome === 'failed' && error?.code === 'NOT_CONNECTED') return 'not-connected';
+  // Like the broadcast's own grace period: cancelled, with the error saying the router did not
+  // confirm it.
+  if (outcome === 'cancel-unconfirmed') return 'cancelled';
   return outcome;
 }
 

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import {
+  CancelUnconfirmedError,
   ConnectionClosedError,
   FatalError,
   TimeoutError,
@@ -80,6 +81,9 @@ export class ConsoleService {
     const commandId = `c${this.nextId++}`;
     let session: Session;
     try {
+      // A caller past the session's outgoing budget waits here, so console:send (and each router of
+      // a broadcast) cannot pile sentences up faster than the router's link takes them.
+      await this.deps.session(connectionId).whenWritable();
       session = this.deps.session(connectionId); // the link may have dropped meanwhile
     } catch (e) {
       history.outcome = 'failed';
@@ -133,7 +137,10 @@ export class ConsoleService {
       throw error instanceof Error ? error : new Error(String(error));
     }
     stream.done.then(
-      (end) => this.finish(run, end.cancelled || run.cancelRequested ? 'cancelled' : 'done'),
+      // Cancelled only when the router said so (the `interrupted` trap): a command whose `!done`
+      // came while our /cancel was on its way completed — an `add` whose `=ret=` came back
+      // created the item (issue 11 item 5).
+      (end) => this.finish(run, end.cancelled ? 'cancelled' : 'done'),
       (e: unknown) => this.finish(run, outcomeOf(e, run.cancelRequested), e),
     );
     return { commandId, tag: stream.tag ?? '' };
@@ -146,10 +153,9 @@ export class ConsoleService {
       throw notFound('console command', id);
     }
     run.cancelRequested = true;
-    await run.stream.cancel().catch((e: unknown) => {
-      // The link dropped meanwhile: the command ends as outcome-unknown on its own.
-      if (!(e instanceof ConnectionClosedError) && !(e instanceof TrapError)) throw e;
-    });
+    // Always resolves: the command's end (cancelled, done, cancel unconfirmed after the deadline,
+    // outcome unknown if the link dropped) is reported by console:end, not by the cancel.
+    await run.stream.cancel().catch(() => undefined);
     return { commandId: id };
   }
 
@@ -192,6 +198,7 @@ export class ConsoleService {
 
 function outcomeOf(e: unknown, cancelRequested: boolean): ConsoleOutcome {
   if (e instanceof TrapError) return cancelRequested && e.category === 2 ? 'cancelled' : 'trap';
+  if (e instanceof CancelUnconfirmedError) return 'cancel-unconfirmed';
   if (e instanceof FatalError) return 'fatal';
   if (e instanceof ConnectionClosedError) return e.outcomeUnknown ? 'outcome-unknown' : 'failed';
   if (e instanceof TimeoutError) return 'timeout';

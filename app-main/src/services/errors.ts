@@ -1,5 +1,6 @@
 import {
   CancelledError,
+  CancelUnconfirmedError,
   ConnectionClosedError,
   FatalError,
   FramingError,
@@ -101,6 +102,11 @@ export function toBridgeError(e: unknown): BridgeError {
     });
   }
   if (e instanceof CancelledError) return make('CANCELLED', e.message);
+  if (e instanceof CancelUnconfirmedError)
+    return make('CANCELLED', e.message, 'Check the router: the command may still be running there.', {
+      confirmed: false,
+      timeoutMs: e.timeoutMs,
+    });
   if (e instanceof UsageError) return make('VALIDATION', e.message);
   if (e instanceof TlsError) {
     return make(

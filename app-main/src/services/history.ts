@@ -11,7 +11,9 @@ const entrySchema = z.object({
   connectionId: z.string(),
   words: z.array(z.string()),
   sentAt: z.string(),
-  outcome: z.enum(['done', 'trap', 'cancelled', 'timeout', 'fatal', 'outcome-unknown', 'failed']).optional(),
+  outcome: z
+    .enum(['done', 'trap', 'cancelled', 'cancel-unconfirmed', 'timeout', 'fatal', 'outcome-unknown', 'failed'])
+    .optional(),
   rows: z.number().int().nonnegative().optional(),
   elapsedMs: z.number().nonnegative().optional(),
 });

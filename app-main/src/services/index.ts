@@ -275,6 +275,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
         trace.buffer.recordReply(reply, time);
         trace.push.request();
       },
+      onNote: (words, time) => {
+        if (!trace) return;
+        trace.buffer.recordNote(words, time);
+        trace.push.request();
+      },
       onSessionStart: () => {
         const buffer = traceFor(id);
         buffer.codePage = connections.get(id).codePage;

@@ -21,6 +21,8 @@ export interface LinkTimings {
   connectTimeoutMs: number;
   /** Ordinary commands (streams have none). */
   commandTimeoutMs: number;
+  /** A cancelled command that has not ended this long after `/cancel` is "cancel unconfirmed". */
+  cancelTimeoutMs: number;
   /** Application heartbeat: `/system/identity/print` every interval… */
   heartbeatIntervalMs: number;
   /** …answered within this, or the link is declared half-open and dropped. */
@@ -36,6 +38,7 @@ export interface LinkTimings {
 export const DEFAULT_TIMINGS: LinkTimings = {
   connectTimeoutMs: 10_000,
   commandTimeoutMs: 15_000,
+  cancelTimeoutMs: 5_000,
   heartbeatIntervalMs: 30_000,
   heartbeatTimeoutMs: 10_000,
   backoffStartMs: 500,
@@ -75,6 +78,8 @@ export interface LinkDeps {
    * sentence (SessionOptions.onReceived), since this runs for every row of a 100k-row print.
    */
   onReceived(reply: Reply, time: number): void;
+  /** A note of the link's own for the trace (not wire bytes): a cancel the router did not confirm. */
+  onNote(words: readonly string[], time: number): void;
   /** A new session (login) begins: traces start a new TCP stream. */
   onSessionStart(): number;
   onState(state: LinkState): void;
@@ -251,6 +256,7 @@ export class Link {
       this.loggingIn = transport;
       const session = new Session(transport, {
         commandTimeoutMs: t.commandTimeoutMs,
+        cancelTimeoutMs: t.cancelTimeoutMs,
         codePage: conn.codePage,
         now: this.deps.traceNow,
         onSent: (words, time) => this.deps.onSent(words, time),
@@ -258,6 +264,11 @@ export class Link {
           this.received++;
           this.deps.onReceived(reply, time);
         },
+        onCancelUnconfirmed: (tag, timeoutMs, time) =>
+          this.deps.onNote(
+            ['cancel unconfirmed', ...(tag !== undefined ? [`.tag=${tag}`] : []), `=timeout-ms=${timeoutMs}`],
+            time,
+          ),
         onClose: (error) => this.onSessionClosed(gen, error),
       });
       try {
@@ -277,7 +288,11 @@ export class Link {
       this.session = session;
       this.transport = transport;
       const router = await this.readRouterInfo(session);
-      if (gen !== this.generation || session.closed) return this.stateValue;
+      if (gen !== this.generation) return this.stateValue;
+      // The session can end in the very turn its last router-info reply arrives (the `!done` and a
+      // `!fatal` or the FIN in one read): onSessionClosed ignored it (not online yet), so this
+      // attempt must end it, with the reason, or the link stays "connecting" (issue 11 item 1).
+      if (session.closed) throw new SessionEnded(session.closed);
       this.everOnline = true;
       this.dropReason = undefined;
       const connectedAt = this.deps.now();
@@ -288,7 +303,13 @@ export class Link {
       return this.stateValue;
     } catch (e) {
       if (gen !== this.generation) return this.stateValue;
-      return this.attemptFailed(gen, e);
+      // A command of the login or of readRouterInfo that failed because the session ended: the
+      // session's own error (fatal, framing, connection lost) is the reason, not the command's.
+      const ended = this.session?.closed;
+      return this.attemptFailed(
+        gen,
+        e instanceof SessionEnded ? e.error : ended && e instanceof ConnectionClosedError ? ended : e,
+      );
     } finally {
       if (this.abort === abort) this.abort = undefined;
     }
@@ -369,6 +390,8 @@ export class Link {
   }
 
   private classify(e: unknown, conn: SavedConnection): Failure {
+    const drop = describeDrop(e);
+    if (drop) return { status: this.everOnline ? 'backoff' : 'failed', ...drop };
     if (e instanceof LoginError) {
       // No retry on a refused login: repeating it only locks accounts (engineering-notes §6.2).
       return { status: 'auth-failed', code: 'LOGIN_FAILED', reason: e.message };
@@ -421,22 +444,7 @@ export class Link {
     const conn = this.deps.connection();
     const connectedAt = this.stateValue.connectedAt ?? 0;
     if (this.deps.now() - connectedAt >= this.deps.timings.stableResetMs) this.attempts = 0;
-    let code: ErrorCode;
-    let reason: string;
-    if (this.dropReason) ({ code, reason } = this.dropReason);
-    else if (error instanceof FramingError) {
-      code = 'FRAMING';
-      reason = `the router sent bytes that cannot be read (${error.message}); the connection was closed`;
-    } else if (error instanceof FatalError) {
-      code = 'FATAL';
-      reason = `the router ended the session: ${error.reason}`;
-    } else if (error instanceof ConnectionClosedError) {
-      code = 'NETWORK';
-      reason = `connection lost (${error.message})`;
-    } else {
-      code = toBridgeError(error).code;
-      reason = error.message;
-    }
+    const { code, reason } = this.dropReason ?? describeDrop(error) ?? { code: toBridgeError(error).code, reason: error.message };
     this.dropReason = undefined;
     this.deps.log('warn', `${conn.name}: ${reason}; reconnecting`);
     this.deps.onDown(reason, true);
@@ -546,4 +554,23 @@ export class Link {
   get sessionNumber(): number {
     return this.sessionNo;
   }
+}
+
+/** The session ended while the attempt was still connecting; carries the session's own error. */
+class SessionEnded extends Error {
+  constructor(readonly error: Error) {
+    super(error.message);
+  }
+}
+
+/** Code and reason of a session that ended (framing error, `!fatal`, connection lost). */
+function describeDrop(error: unknown): { code: ErrorCode; reason: string } | undefined {
+  // A command (the login) failed as outcome unknown because of the framing error: name that.
+  if (error instanceof ConnectionClosedError && error.cause instanceof FramingError) error = error.cause;
+  if (error instanceof FramingError)
+    return { code: 'FRAMING', reason: `the router sent bytes that cannot be read (${error.message}); the connection was closed` };
+  if (error instanceof FatalError) return { code: 'FATAL', reason: `the router ended the session: ${error.reason}` };
+  if (error instanceof ConnectionClosedError && error.outcomeUnknown)
+    return { code: 'NETWORK', reason: `connection lost (${error.message})` };
+  return undefined;
 }

@@ -13,7 +13,7 @@ import { REDACTED } from './redact';
 /** What replay needs of a trace entry (a `TraceEntry`, or a line of a JSON Lines trace). */
 export interface TraceLine {
   seq: number;
-  direction: 'in' | 'out';
+  direction: 'in' | 'out' | 'note';
   tag?: string;
   words: readonly string[];
 }
@@ -184,7 +184,8 @@ export function extractSentences(lines: Iterable<TraceLine>, options: ExtractOpt
 
   for (const line of lines) {
     const words = line.words;
-    if (words.length === 0) continue;
+    // A note (a cancel the router did not confirm) is Tikscope's own: neither sent nor a reply.
+    if (words.length === 0 || line.direction === 'note') continue;
     if (line.direction === 'out') {
       const command = words[0]!;
       const tagAt = words.findIndex((w, i) => i > 0 && tagWord(w));

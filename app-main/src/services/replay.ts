@@ -279,7 +279,8 @@ export class ReplayService {
         message = e.reason;
         linkLost = true;
       } else if (e instanceof ConnectionClosedError) {
-        outcome = 'failed';
+        // Written, then the link dropped (a framing error included): it may have run there.
+        outcome = e.outcomeUnknown ? 'outcome-unknown' : 'failed';
         message = e.message;
         linkLost = true;
       } else {

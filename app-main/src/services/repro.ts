@@ -86,7 +86,7 @@ export function buildReproBundle(input: ReproInput): { bundle: ReproBundle; file
   let redactedAtExport = 0;
   const entries: TraceEntry[] = [];
   for (const e of input.entries) {
-    const again = redactTextWords(e.words, e.direction);
+    const again = redactTextWords(e.words, e.direction === 'out' ? 'out' : 'in');
     const words = again.map((w, i) => {
       if (w !== e.words[i]) redactedAtExport++;
       const s = scrub(w, input.secrets);

@@ -55,7 +55,8 @@ export function escapeWord(w: Uint8Array): string {
 export function traceToText(buffer: TraceBuffer): string {
   const lines: string[] = [];
   for (const e of buffer.iterate()) {
-    const marker = e.direction === 'out' ? '<<<' : '>>>';
+    // A note is Tikscope's own, not the router's or ours on the wire (TraceEntry.direction).
+    const marker = e.direction === 'out' ? '<<<' : e.direction === 'in' ? '>>>' : '---';
     for (const w of frameWords(e.frame, 0, e.frame.length)) lines.push(`${marker} ${escapeWord(w)}`);
     lines.push(`${marker} `);
   }
@@ -96,6 +97,8 @@ export function traceToJsonl(buffer: TraceBuffer, meta: TraceMeta): string {
 export function traceToPcapng(buffer: TraceBuffer, meta: TraceMeta): Uint8Array {
   function* segments() {
     for (const e of buffer.iterate()) {
+      // A capture holds the TCP payload only: notes were never on the wire.
+      if (e.direction === 'note') continue;
       const tag = tagOf(frameWords(e.frame, 0, e.frame.length), buffer.codePage);
       yield {
         time: e.time,
@@ -182,8 +185,8 @@ export function parseJsonlTrace(fileName: string, content: string): ParsedImport
       continue;
     }
     const direction = o['direction'];
-    if (direction !== 'in' && direction !== 'out')
-      throw validationError('content', `${where}: "direction" must be "in" or "out"`);
+    if (direction !== 'in' && direction !== 'out' && direction !== 'note')
+      throw validationError('content', `${where}: "direction" must be "in", "out" or "note"`);
     const words = o['words'];
     if (!Array.isArray(words) || words.length === 0 || !words.every((w) => typeof w === 'string' && w !== '')) {
       throw validationError('content', `${where}: "words" must be a non-empty list of non-empty strings`);
@@ -201,7 +204,7 @@ export function parseJsonlTrace(fileName: string, content: string): ParsedImport
       connectionId: '',
       time,
       direction,
-      words: redactTextWords(words as string[], direction),
+      words: redactTextWords(words as string[], direction === 'out' ? 'out' : 'in'),
       bytes: 0,
     };
     if (tag !== undefined) entry.tag = tag;

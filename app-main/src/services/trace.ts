@@ -1,6 +1,8 @@
 import {
   bytesEqualAscii,
   decodeText,
+  encodeUtf8,
+  frameSentence,
   lengthPrefixSize,
   prefixSizeFromFirstByte,
   readLengthPrefix,
@@ -22,7 +24,8 @@ export interface TraceView {
   seq: number;
   /** Epoch ms with sub-millisecond fraction. */
   time: number;
-  direction: 'in' | 'out';
+  /** `note`: an event of Tikscope's own (TraceEntry.direction), not wire bytes. */
+  direction: 'in' | 'out' | 'note';
   /** Which session (login) of the connection; a reconnect starts a new one (pcapng: new TCP stream). */
   session: number;
   /** The framed sentence: length prefixes, words, terminating zero. */
@@ -31,6 +34,7 @@ export interface TraceView {
 
 const IN = 0;
 const OUT = 1;
+const NOTE = 2;
 
 /**
  * The trace of one connection: a ring buffer with a byte cap (wire bytes plus a fixed overhead per
@@ -184,7 +188,7 @@ export class TraceBuffer {
   }
 
   /** Records an already framed (and already redacted) sentence. Returns its sequence number. */
-  recordFrame(direction: 'in' | 'out', frame: Uint8Array, time: number): number {
+  recordFrame(direction: 'in' | 'out' | 'note', frame: Uint8Array, time: number): number {
     const slab = this.slabFor(frame.length);
     const offset = slab.used;
     slab.bytes.set(frame, offset);
@@ -192,7 +196,15 @@ export class TraceBuffer {
     return this.add(direction, time, slab, offset, frame.length);
   }
 
-  private add(direction: 'in' | 'out', time: number, slab: Slab, offset: number, length: number): number {
+  /**
+   * Records a note of Tikscope's own, framed like a sentence (e.g. a cancel the router did not
+   * confirm: the wire shows only the /cancel and then silence). Returns its sequence number.
+   */
+  recordNote(words: readonly string[], time: number): number {
+    return this.recordFrame('note', frameSentence(words.map((w) => encodeUtf8(w))), time);
+  }
+
+  private add(direction: 'in' | 'out' | 'note', time: number, slab: Slab, offset: number, length: number): number {
     if (this.count === this.capacity) this.grow();
     const i = (this.head + this.count) & (this.capacity - 1);
     this.times[i] = time;
@@ -200,7 +212,7 @@ export class TraceBuffer {
     this.offsets[i] = offset;
     this.lengths[i] = length;
     this.sessions[i] = this.session;
-    this.dirs[i] = direction === 'out' ? OUT : IN;
+    this.dirs[i] = direction === 'out' ? OUT : direction === 'in' ? IN : NOTE;
     this.count++;
     this.held += length + ENTRY_OVERHEAD_BYTES;
     if (this.held > this.capBytes) this.evictToFit();
@@ -304,7 +316,7 @@ export class TraceBuffer {
     return {
       seq: this.firstSeq + k,
       time: this.times[i]!,
-      direction: this.dirs[i] === OUT ? 'out' : 'in',
+      direction: this.dirs[i] === OUT ? 'out' : this.dirs[i] === IN ? 'in' : 'note',
       session: this.sessions[i]!,
       frame: this.slab(this.slabNos[i]!).bytes.subarray(offset, offset + this.lengths[i]!),
     };

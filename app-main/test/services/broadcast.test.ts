@@ -496,6 +496,22 @@ describe('broadcast against simulated routers', () => {
     }
   });
 
+  it('a framing error (0xF8) with the command in flight: outcome-unknown, like any drop', async () => {
+    const a = await sim({ identity: 'a' });
+    const b = await sim({ identity: 'b' });
+    const s = await start();
+    const ida = await connect(s, a, 'A');
+    const idb = await connect(s, b, 'B');
+    // Login and router info took 5 sentences on A; the print's row is the 6th, then 0xF8.
+    a.faults.controlByteAfterSentences = 6;
+    const r = sent(
+      await s.handlers['broadcast:send']({ connectionIds: [ida, idb], words: ['/system/identity/print'], timeoutSeconds: 30 }),
+    );
+    // Issue 11 item D: this was "failed", though A may have run the command.
+    expect(r.results[0]).toMatchObject({ outcome: 'outcome-unknown', error: { code: 'OUTCOME_UNKNOWN' } });
+    expect(r.results[1]!.outcome).toBe('done');
+  });
+
   it('a link that drops with the command in flight: outcome-unknown for that router only', async () => {
     const a = await sim({ identity: 'a' });
     const b = await sim({ identity: 'b' });

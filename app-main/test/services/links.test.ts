@@ -7,6 +7,7 @@ import type { Simulator } from '../../../simulator/src/index';
 import type { LinkState, TablePatch } from '../../src/common/contract';
 import type { LinkTimings, Services } from '../../src/services/index';
 import { callFailure, failure, servicesRig, until, upsertsOf } from './helpers';
+import { scriptedRouter } from './scripted-router';
 
 const FAST: Partial<LinkTimings> = {
   connectTimeoutMs: 3000,
@@ -251,6 +252,60 @@ describe('links', () => {
     await rig.events.wait('link:state', stateOf(id, 'online'));
   });
 
+  it('a reconnect whose session ends with the last router-info reply backs off and retries', async () => {
+    let closeFirst: (() => void) | undefined;
+    const server = await scriptedRouter((command, reply, connection, close) => {
+      if (connection === 1) closeFirst = close;
+      if (command === '/login') reply(['!done']);
+      else if (command === '/system/identity/print') reply(['!re', '=name=r'], ['!done']);
+      else if (command === '/system/resource/print') {
+        // The second session ends in the turn its last router-info command resolves.
+        if (connection === 2) reply(['!re', '=version=7.20'], ['!done'], ['!fatal', 'out of memory']);
+        else reply(['!re', '=version=7.20'], ['!done']);
+      }
+    });
+    const s = await start();
+    const c = await s.handlers['connections:save']({
+      input: { name: 'F', host: '127.0.0.1', port: server.port, transport: 'plain', user: 'admin', password: 'pw' },
+    });
+    try {
+      expect((await s.handlers['link:connect']({ id: c.id })).status).toBe('online');
+      const fatal = rig.events.wait('link:state', (p) => p.connectionId === c.id && p.errorCode === 'FATAL');
+      closeFirst!();
+      const st = await fatal;
+      expect(st).toMatchObject({ status: 'backoff', reason: 'the router ended the session: out of memory' });
+      await rig.events.wait('link:state', stateOf(c.id, 'online'));
+      expect(
+        rig.events
+          .of('link:state')
+          .filter((p) => p.connectionId === c.id)
+          .map((p) => p.status),
+      ).toEqual(['connecting', 'online', 'backoff', 'connecting', 'backoff', 'connecting', 'online']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a !fatal right after the last router-info reply fails the first connect with the reason', async () => {
+    const server = await scriptedRouter((command, reply) => {
+      if (command === '/login') reply(['!done']);
+      else if (command === '/system/identity/print') reply(['!re', '=name=r'], ['!done']);
+      // The !done and the !fatal in one write: the session ends in the turn the command resolves.
+      else if (command === '/system/resource/print') reply(['!re', '=version=7.20'], ['!done'], ['!fatal', 'out of memory']);
+    });
+    const s = await start();
+    const c = await s.handlers['connections:save']({
+      input: { name: 'F', host: '127.0.0.1', port: server.port, transport: 'plain', user: 'admin', password: 'pw' },
+    });
+    try {
+      const st = await s.handlers['link:connect']({ id: c.id });
+      expect(st).toMatchObject({ status: 'failed', errorCode: 'FATAL' });
+      expect(st.reason).toBe('the router ended the session: out of memory');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('late sentences after /cancel are absorbed; the connection stays usable', async () => {
     const router = await sim({ faults: { cancelLateSentences: 3, cancelLateDelayMs: 5 } });
     const s = await start();
@@ -308,10 +363,16 @@ describe('links', () => {
     const id = await save(s, router);
     await s.handlers['link:connect']({ id });
     router.faults.controlByteAfterSentences = 6;
-    await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
+    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/system/identity/print'] });
     const st = await rig.events.wait('link:state', stateOf(id, 'backoff'));
     expect(st.errorCode).toBe('FRAMING');
     expect(st.reason).toMatch(/cannot be read/);
+    // The command was on the wire when the connection died: it may have run, like any drop
+    // (issue 11 item D: it was reported "failed").
+    const end = await rig.events.wait('console:end', (e) => e.commandId === ref.commandId, 5000, true);
+    expect(end).toMatchObject({ outcome: 'outcome-unknown', error: { code: 'OUTCOME_UNKNOWN' } });
+    expect(end.error?.message).toMatch(/cannot be read.*may or may not have run/);
+    expect((await s.handlers['console:history']({ connectionId: id })).at(-1)).toMatchObject({ outcome: 'outcome-unknown' });
     router.faults.controlByteAfterSentences = undefined;
     await rig.events.wait('link:state', stateOf(id, 'online'), 15_000);
   });
@@ -442,6 +503,89 @@ describe('console', () => {
         (e.event === 'console:replies' && e.payload.some((r) => r.commandId === ref.commandId && r.kind === '!done')),
     );
     expect(order.map((e) => e.event)).toEqual(['console:replies', 'console:end']);
+  });
+
+  it('a command whose !done came while the /cancel was on its way is done, not cancelled', async () => {
+    // Replies 100 ms late: the add has run and its !done is on its way when the cancel is sent.
+    const router = await sim({ faults: { latencyMs: 100 } });
+    const s = await start();
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const ref = await s.handlers['console:send']({
+      connectionId: id,
+      words: ['/ip/address/add', '=address=192.0.2.7/24', '=interface=ether1'],
+    });
+    await s.handlers['console:cancel']({ commandId: ref.commandId });
+    const end = await rig.events.wait('console:end', (e) => e.commandId === ref.commandId, 5000, true);
+    // The =ret= came back: the address exists (issue 11 item 5: this was reported "cancelled").
+    expect(end.outcome).toBe('done');
+    expect(
+      rig.events
+        .of('console:replies')
+        .flat()
+        .find((r) => r.commandId === ref.commandId && r.kind === '!done')?.words,
+    ).toContainEqual(expect.stringMatching(/^=ret=\*/));
+    expect([...router.menu('ip/address').items()].some((i) => i.get('address') === '192.0.2.7/24')).toBe(true);
+    const history = await s.handlers['console:history']({ connectionId: id });
+    expect(history.at(-1)).toMatchObject({ outcome: 'done' });
+  });
+
+  it('a cancel the router never confirms resolves and ends the command "cancel unconfirmed"', async () => {
+    const router = await sim();
+    const s = await start({ timings: { ...FAST, cancelTimeoutMs: 200 } });
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const ref = await s.handlers['console:send']({ connectionId: id, words: ['/interface/listen'] });
+    router.faults.stall = true;
+    // console:cancel resolves (issue 11 item 4: it waited for the victim's !done forever).
+    await s.handlers['console:cancel']({ commandId: ref.commandId });
+    const end = await rig.events.wait('console:end', (e) => e.commandId === ref.commandId, 5000, true);
+    expect(end.outcome).toBe('cancel-unconfirmed');
+    expect(end.error).toMatchObject({ code: 'CANCELLED', detail: { confirmed: false, timeoutMs: 200 } });
+    expect(end.error?.message).toMatch(/^cancel unconfirmed: /);
+    const history = await s.handlers['console:history']({ connectionId: id });
+    expect(history.at(-1)).toMatchObject({ words: ['/interface/listen'], outcome: 'cancel-unconfirmed' });
+    expect(rig.events.of('link:state').at(-1)!.status).toBe('online');
+    // The trace marks it after the /cancel: a note of Tikscope's own, not wire bytes.
+    const trace = (await s.handlers['trace:get']({ connectionId: id })).entries;
+    const cancel = trace.findIndex(
+      (e) => e.direction === 'out' && e.words[0] === '/cancel' && e.words.includes(`=tag=${ref.tag}`),
+    );
+    const note = trace.findIndex((e) => e.direction === 'note');
+    expect(cancel).toBeGreaterThan(0);
+    expect(note).toBeGreaterThan(cancel);
+    expect(trace[note]).toMatchObject({ tag: ref.tag, words: ['cancel unconfirmed', `.tag=${ref.tag}`, '=timeout-ms=200'] });
+    const text = await s.handlers['trace:export']({ connectionId: id, format: 'text' });
+    expect(text.data).toContain(`--- cancel unconfirmed\n--- .tag=${ref.tag}\n--- =timeout-ms=200\n--- \n`);
+    const jsonl = await s.handlers['trace:export']({ connectionId: id, format: 'jsonl' });
+    const imported = await s.handlers['trace:import']({ fileName: 'x.jsonl', content: jsonl.data });
+    expect(imported.entries.filter((e) => e.direction === 'note')).toHaveLength(1);
+    // A capture holds wire bytes only.
+    const pcap = await s.handlers['trace:export']({ connectionId: id, format: 'pcapng' });
+    const bytes = Buffer.from(pcap.data, 'base64').toString('latin1');
+    expect(bytes).toContain('/cancel');
+    expect(bytes).not.toContain('cancel unconfirmed');
+  });
+
+  it('table:stop resolves when the router never confirms the cancel', async () => {
+    const router = await sim();
+    const s = await start({ timings: { ...FAST, cancelTimeoutMs: 200 } });
+    const id = await save(s, router);
+    await s.handlers['link:connect']({ id });
+    const { tableId } = await s.handlers['table:start']({ connectionId: id, path: '/interface' });
+    await rig.events.wait('table:patch', (p) => p.tableId === tableId && p.status === 'live');
+    router.faults.stall = true;
+    const t0 = performance.now();
+    await s.handlers['table:stop']({ tableId });
+    // Within the cancel deadline (200 ms), not the command time-out (3 s here, 15 s by default),
+    // which bounded it before only because the /cancel itself timed out.
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(
+      rig.events
+        .of('table:patch')
+        .filter((p) => p.tableId === tableId)
+        .at(-1)!.status,
+    ).toBe('stopped');
   });
 
   it('honours a .tag= the user typed, reports traps, refuses empty words', async () => {

@@ -286,6 +286,26 @@ describe('trace replay', () => {
     await expect(s.handlers['replay:cancel']({ targetId: b })).resolves.toEqual({ targetId: b, running: false });
   });
 
+  it('a framing error on the target with a sentence in flight: outcome unknown, and none of the rest is sent', async () => {
+    await twoRouters();
+    await run(s, a, ['/system/identity/print']);
+    await run(s, a, ['/interface/print']);
+    const plan = await s.handlers['replay:plan']({ sourceId: a });
+    const seqs = ['/system/identity/print', '/interface/print'].map(
+      (c) => plan.sentences.filter((x) => x.words[0] === c).at(-1)!.seq,
+    );
+    // B sent 5 sentences at login; the identity's row is the 6th, then 0xF8 where !done belongs.
+    simB.faults.controlByteAfterSentences = 6;
+    const result = await s.handlers['replay:run']({ sourceId: a, targetId: b, seqs, confirmedWrites: [] });
+    // Issue 11 item D: this was "failed", though B may have run the sentence.
+    expect(result.rows.map((r) => [r.words[0], r.replayed.outcome])).toEqual([
+      ['/system/identity/print', 'outcome-unknown'],
+      ['/interface/print', 'failed'],
+    ]);
+    expect(result.rows[0]!.replayed.message).toMatch(/cannot be read/);
+    expect(result.rows[1]!.replayed.message).toMatch(/^not sent: /);
+  });
+
   it('refuses bad selections with errors that name the problem', async () => {
     await twoRouters();
     await run(s, a, ['/user/set', '=.id=admin', `=password=${PASSWORD_A}`]);

@@ -471,7 +471,7 @@ describe('JSON Lines export and import', () => {
         't.jsonl',
         '{"format":"tikscope-trace","version":1,"connectionId":"a"}\n{"direction":"sideways","words":["!re"],"time":1}',
       ),
-    ).toThrow(/t\.jsonl line 2: "direction" must be "in" or "out"/);
+    ).toThrow(/t\.jsonl line 2: "direction" must be "in", "out" or "note"/);
     expect(() => parseJsonlTrace('t.jsonl', 'not json')).toThrow(/t\.jsonl line 1 is not valid JSON/);
     expect(() => parseJsonlTrace('t.jsonl', '{"format":"tikscope-trace","version":7}')).toThrow(/version 7 is not supported/);
     expect(() => parseJsonlTrace('t.jsonl', '')).toThrow(/holds no trace entries/);

@@ -1002,7 +1002,8 @@ export class FakeBackend {
               ...base,
               commandId: ref.commandId,
               tag: ref.tag,
-              outcome: end.outcome,
+              // Like the real broadcast: an unconfirmed cancel is a cancel whose error says so.
+              outcome: end.outcome === 'cancel-unconfirmed' ? 'cancelled' : end.outcome,
               rows: end.rows,
               elapsedMs: end.elapsedMs,
               ...(end.error ? { error: end.error } : {}),

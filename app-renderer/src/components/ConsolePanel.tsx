@@ -24,6 +24,7 @@ const STATUS_LABEL: Record<ConsoleCommand['status'], string> = {
   done: 'done',
   trap: 'trap',
   cancelled: 'cancelled',
+  'cancel-unconfirmed': 'cancel unconfirmed',
   timeout: 'timed out',
   fatal: 'fatal',
   'outcome-unknown': 'outcome unknown',
@@ -185,7 +186,14 @@ const CommandCard = memo(function CommandCard({ cmd, connectionId }: { cmd: Cons
         </span>
       </header>
       {cmd.error && (
-        <p className="cmd-error" role={cmd.status === 'failed' || cmd.status === 'outcome-unknown' ? 'alert' : undefined}>
+        <p
+          className="cmd-error"
+          role={
+            cmd.status === 'failed' || cmd.status === 'outcome-unknown' || cmd.status === 'cancel-unconfirmed'
+              ? 'alert'
+              : undefined
+          }
+        >
           {cmd.error.message}
           {cmd.error.hint && <span className="hint"> {cmd.error.hint}</span>}
         </p>

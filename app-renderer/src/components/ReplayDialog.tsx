@@ -19,6 +19,7 @@ const OUTCOME_WORDS: Record<ReplayOutcome, string> = {
   cancelled: 'cancelled',
   open: 'no end recorded',
   timeout: 'timed out',
+  'outcome-unknown': 'outcome unknown',
   failed: 'failed',
 };
 

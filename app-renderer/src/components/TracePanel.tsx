@@ -64,15 +64,19 @@ const TraceItem = memo(function TraceItem({
   onFollow: (tag: string) => void;
 }) {
   const out = e.direction === 'out';
+  const note = e.direction === 'note';
   return (
     <div
       role="listitem"
-      className={`trace-item ${out ? 'dir-out' : 'dir-in'} ${expanded ? 'expanded' : 'compact'}`}
+      className={`trace-item ${out ? 'dir-out' : note ? 'dir-note' : 'dir-in'} ${expanded ? 'expanded' : 'compact'}`}
       style={{ transform: `translateY(${top}px)`, height: expanded ? entryHeight(e, true) - GAP : LINE_HEIGHT }}
     >
       <span className="t-time">{formatClock(e.time)}</span>
-      <span className="t-dir" title={out ? 'sent to the router' : 'received from the router'}>
-        {out ? '<<<' : '>>>'}
+      <span
+        className="t-dir"
+        title={out ? 'sent to the router' : note ? 'noted by Tikscope (not on the wire)' : 'received from the router'}
+      >
+        {out ? '<<<' : note ? '---' : '>>>'}
       </span>
       <span className="t-tag">
         {e.tag !== undefined ? (
