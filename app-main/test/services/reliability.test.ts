@@ -282,9 +282,8 @@ const CASES: Case[] = [
     fault: (r) => (r.faults.controlByteAfterSentences = 1),
     heal: (r) => (r.faults.controlByteAfterSentences = undefined),
     down: true,
-    // 'failed' until the framing error ends commands in flight as outcome-unknown (issue 11, the
-    // engine helper's item "framing error → outcome unknown"); the it.fails case below pins it.
-    heldOutcomes: ['failed', 'outcome-unknown'],
+    // A framing error ends commands in flight as outcome-unknown (issue 11 item D).
+    heldOutcomes: ['outcome-unknown'],
   },
   { name: '--inspect stall', sim: { inspect: 'stall' }, complete: true },
   { name: '--inspect empty', sim: { inspect: 'empty' }, complete: true },
@@ -386,10 +385,9 @@ describe('reliability: every command settles under every simulator fault', () =>
     ).toBe('offline');
   });
 
-  // Issue 11, the engine helper's item "framing error → outcome unknown": a reserved control byte
-  // (protocol.md §2) ends the session, and a command that was in flight may or may not have run.
-  // Fails until that fix is merged (today: 'failed'); then drop `.fails`.
-  it.fails('--control-byte-after: the command in flight ends outcome-unknown', async () => {
+  // Issue 11 item D: a reserved control byte (protocol.md §2) ends the session, and a command that
+  // was in flight may or may not have run.
+  it('--control-byte-after: the command in flight ends outcome-unknown', async () => {
     const router = await rig.sim();
     const { s, id } = await connected(router);
     const work = new Workload(s, id);
@@ -420,11 +418,9 @@ describe('reliability: every command settles under every simulator fault', () =>
     await ranToTheEnd(s, id);
   });
 
-  // Issue 11, the engine helper's item "cancel waiting forever → cancel unconfirmed after 5 s":
-  // without a heartbeat to drop the link (the app's is 30 s + 10 s), a listen cancelled on a router
-  // that no longer answers must still end. Fails until that fix is merged (today the command stays
-  // running — no console:end — until the link drops); then drop `.fails`.
-  it.fails('--stall without a heartbeat: a cancelled listen ends within 5 s', async () => {
+  // Issue 11 item 4: without a heartbeat to drop the link (the app's is 30 s + 10 s), a listen
+  // cancelled on a router that no longer answers still ends ("cancel unconfirmed" after 5 s).
+  it('--stall without a heartbeat: a cancelled listen ends within 5 s', async () => {
     const router = await rig.sim();
     const s = await rig.start({ timings: { ...TIMINGS, heartbeatIntervalMs: 0 } });
     const id = await save(s, router);
