@@ -70,7 +70,8 @@ export interface JsonlHeader {
   version: number;
   connectionId: string;
   connection?: { name: string; host: string; port: number; transport: string };
-  codePage?: string;
+  /** The connection's Encoding, which decoded `words` (files from before it name `codePage`). */
+  encoding?: string;
   exportedAt?: string;
   application?: string;
   dropped?: number;
@@ -83,7 +84,7 @@ export function traceToJsonl(buffer: TraceBuffer, meta: TraceMeta): string {
     version: JSONL_VERSION,
     connectionId: buffer.connectionId,
     connection: { name: meta.name, host: meta.host, port: meta.port, transport: meta.transport },
-    codePage: buffer.codePage,
+    encoding: buffer.codec.name,
     exportedAt: meta.exportedAt,
     application: `Tikscope ${meta.appVersion}`,
     dropped: buffer.dropped,
@@ -96,7 +97,7 @@ export function traceToJsonl(buffer: TraceBuffer, meta: TraceMeta): string {
 export function traceToPcapng(buffer: TraceBuffer, meta: TraceMeta): Uint8Array {
   function* segments() {
     for (const e of buffer.iterate()) {
-      const tag = tagOf(frameWords(e.frame, 0, e.frame.length), buffer.codePage);
+      const tag = tagOf(frameWords(e.frame, 0, e.frame.length), buffer.codec);
       yield {
         time: e.time,
         direction: e.direction,

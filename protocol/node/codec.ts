@@ -1,0 +1,57 @@
+import iconv from 'iconv-lite';
+import { encodeUtf8, isEncodingName, Utf8FirstCodec, type EncodingName, type TextCodec } from '../src/index';
+
+/**
+ * The TextCodec of a connection's Encoding setting (protocol.md §9), with the Windows code pages
+ * from iconv-lite (protocol/src has no tables and no Buffer, so the codec is made here and
+ * injected into the Session).
+ *
+ * - `utf-8`: text goes out as UTF-8; received bytes that are not valid UTF-8 are shown as
+ *   windows-1252, the usual code page of WinBox PCs (design.md §2's default fallback).
+ * - `windows-125x`: text goes out in that code page (so a password typed in WinBox on Windows, or
+ *   a comment stored by it, matches byte for byte); received bytes are shown as UTF-8 when valid
+ *   (values written by API clients) and through the code page otherwise.
+ */
+export function textCodec(encoding: EncodingName = 'utf-8'): TextCodec {
+  if (!isEncodingName(encoding)) throw new RangeError(`unknown encoding "${String(encoding)}"`);
+  let codec = codecs.get(encoding);
+  if (codec === undefined) {
+    codec =
+      encoding === 'utf-8'
+        ? new Utf8FirstCodec('utf-8', { encode: encodeUtf8, decode: decoder('windows-1252') })
+        : new Utf8FirstCodec(encoding, { encode: encoder(encoding), decode: decoder(encoding) });
+    codecs.set(encoding, codec);
+  }
+  return codec;
+}
+
+const codecs = new Map<EncodingName, TextCodec>();
+
+function decoder(page: string): (bytes: Uint8Array, start: number, end: number) => string {
+  // A code page defines nearly every byte; the few it leaves undefined (0x81 in windows-1252 …)
+  // come out as U+FFFD. The trace keeps the raw bytes (docs/main-process.md, "Text encoding").
+  return (bytes, start, end) => iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start), page);
+}
+
+const QUESTION_MARK = 0x3f;
+const REPLACEMENT = 0xfffd;
+
+function encoder(page: string): (text: string) => Uint8Array {
+  return (text) => {
+    const out = iconv.encode(text, page);
+    // iconv-lite writes '?' for a character the page lacks (one byte per UTF-16 unit in a
+    // single-byte page). Sent that way, a password fails to log in and `?comment=` matches
+    // nothing, with no hint why; an error naming the character is better. U+FFFD is what
+    // undefined bytes decode to: it has no byte of its own either.
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if ((out[i] === QUESTION_MARK && c !== QUESTION_MARK) || c === REPLACEMENT) {
+        const cp = text.codePointAt(i)!;
+        throw new RangeError(
+          `character U+${cp.toString(16).toUpperCase().padStart(4, '0')} (${String.fromCodePoint(cp)}) at index ${i} has no byte in ${page}`,
+        );
+      }
+    }
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  };
+}
