@@ -28,9 +28,33 @@ export function textCodec(encoding: EncodingName = 'utf-8'): TextCodec {
 const codecs = new Map<EncodingName, TextCodec>();
 
 function decoder(page: string): (bytes: Uint8Array, start: number, end: number) => string {
-  // A code page defines nearly every byte; the few it leaves undefined (0x81 in windows-1252 …)
-  // come out as U+FFFD. The trace keeps the raw bytes (docs/main-process.md, "Text encoding").
-  return (bytes, start, end) => iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start), page);
+  // The page's 256 characters, asked of iconv-lite once: a single-byte page maps each byte to one
+  // UTF-16 unit, so decoding is a lookup. Calling iconv.decode per word cost about 10× more (a
+  // Buffer and a decoder per call), and on a router whose comments are in this page every row of a
+  // live table takes this path. The few bytes a page leaves undefined (0x81 in windows-1252 …)
+  // come out as U+FFFD; the trace keeps the raw bytes (docs/main-process.md, "Text encoding").
+  const all = new Uint8Array(256);
+  for (let i = 0; i < 256; i++) all[i] = i;
+  const chars = iconv.decode(Buffer.from(all), page);
+  if (chars.length !== 256) throw new Error(`${page} is not a single-byte code page`);
+  const units = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) units[i] = chars.charCodeAt(i);
+  const single = Array.from(chars);
+  return (bytes, start, end) => {
+    let out = '';
+    if (end - start <= 64) {
+      for (let i = start; i < end; i++) out += single[bytes[i]!]!;
+      return out;
+    }
+    const chunk = new Uint16Array(Math.min(end - start, 4096));
+    for (let i = start; i < end;) {
+      const n = Math.min(end - i, chunk.length);
+      for (let k = 0; k < n; k++) chunk[k] = units[bytes[i + k]!]!;
+      out += String.fromCharCode(...(n === chunk.length ? chunk : chunk.subarray(0, n)));
+      i += n;
+    }
+    return out;
+  };
 }
 
 const QUESTION_MARK = 0x3f;
