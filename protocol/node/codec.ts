@@ -1,4 +1,5 @@
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+import type IconvLite from 'iconv-lite';
 import { encodeUtf8, isEncodingName, Utf8FirstCodec, type EncodingName, type TextCodec } from '../src/index';
 
 /**
@@ -27,6 +28,13 @@ export function textCodec(encoding: EncodingName = 'utf-8'): TextCodec {
 
 const codecs = new Map<EncodingName, TextCodec>();
 
+// iconv-lite is loaded on the first word that needs a code page, not at start-up: bundled into the
+// main process it was 557 kB (its multi-byte tables come along) and 14–36 ms to load, while most
+// connections are UTF-8 and most words ASCII or UTF-8, which never reach it.
+const lazyRequire = createRequire(import.meta.url);
+let iconvLib: typeof IconvLite | undefined;
+const iconv = (): typeof IconvLite => (iconvLib ??= lazyRequire('iconv-lite') as typeof IconvLite);
+
 function decoder(page: string): (bytes: Uint8Array, start: number, end: number) => string {
   // The page's 256 characters, asked of iconv-lite once: a single-byte page maps each byte to one
   // UTF-16 unit, so decoding is a lookup. iconv.decode per word (a Buffer and a decoder per call)
@@ -34,23 +42,29 @@ function decoder(page: string): (bytes: Uint8Array, start: number, end: number) 
   // in this page every row of a live table takes this path. The few bytes a page leaves undefined
   // (0x81 in windows-1252 …) come out as U+FFFD; the trace keeps the raw bytes
   // (docs/main-process.md, "Text encoding").
-  const all = new Uint8Array(256);
-  for (let i = 0; i < 256; i++) all[i] = i;
-  const chars = iconv.decode(Buffer.from(all), page);
-  if (chars.length !== 256) throw new Error(`${page} is not a single-byte code page`);
-  const units = new Uint16Array(256);
-  for (let i = 0; i < 256; i++) units[i] = chars.charCodeAt(i);
-  const single = Array.from(chars);
+  let single: string[] | undefined;
+  let units: Uint16Array | undefined;
+  const load = (): string[] => {
+    const all = new Uint8Array(256);
+    for (let i = 0; i < 256; i++) all[i] = i;
+    const chars = iconv().decode(Buffer.from(all), page);
+    if (chars.length !== 256) throw new Error(`${page} is not a single-byte code page`);
+    units = new Uint16Array(256);
+    for (let i = 0; i < 256; i++) units[i] = chars.charCodeAt(i);
+    return (single = Array.from(chars));
+  };
   return (bytes, start, end) => {
+    const chars = single ?? load();
     let out = '';
     if (end - start <= 64) {
-      for (let i = start; i < end; i++) out += single[bytes[i]!]!;
+      for (let i = start; i < end; i++) out += chars[bytes[i]!]!;
       return out;
     }
+    const table = units!;
     const chunk = new Uint16Array(Math.min(end - start, 4096));
     for (let i = start; i < end;) {
       const n = Math.min(end - i, chunk.length);
-      for (let k = 0; k < n; k++) chunk[k] = units[bytes[i + k]!]!;
+      for (let k = 0; k < n; k++) chunk[k] = table[bytes[i + k]!]!;
       out += String.fromCharCode(...(n === chunk.length ? chunk : chunk.subarray(0, n)));
       i += n;
     }
@@ -63,7 +77,7 @@ const REPLACEMENT = 0xfffd;
 
 function encoder(page: string): (text: string) => Uint8Array {
   return (text) => {
-    const out = iconv.encode(text, page);
+    const out = iconv().encode(text, page);
     // iconv-lite writes '?' for a character the page lacks (one byte per UTF-16 unit in a
     // single-byte page). Sent that way, a password fails to log in and `?comment=` matches
     // nothing, with no hint why; an error naming the character is better. U+FFFD is what
