@@ -186,7 +186,7 @@ export interface ConsoleReply {
   commandId: string;
   /** `!re`, `!done`, `!trap`, `!empty`, `!fatal` or any unknown reply word. */
   kind: string;
-  /** All words of the sentence as text (bytes that are not UTF-8 decoded by the code page). */
+  /** All words of the sentence as text (UTF-8 when valid, otherwise through the connection's Encoding). */
   words: string[];
   /** ms since the command was sent. */
   elapsedMs: number;
