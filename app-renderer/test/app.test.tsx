@@ -243,6 +243,40 @@ describe('<App> with the fake bridge', () => {
     expect(backend.passwords.has(id)).toBe(false);
   });
 
+  it('sets the Encoding of a connection: UTF-8 by default, the Windows code pages, kept on edit', async () => {
+    const { backend } = await renderApp();
+    fireEvent.click(screen.getByRole('button', { name: 'Add connection' }));
+    let dialog = screen.getByRole('dialog', { name: 'Add connection' });
+    const select = within(dialog).getByRole('combobox', { name: 'Encoding' }) as HTMLSelectElement;
+    expect(select.value).toBe('utf-8');
+    expect([...select.options].map((o) => o.value)).toEqual([
+      'utf-8',
+      'windows-1250',
+      'windows-1251',
+      'windows-1252',
+      'windows-1253',
+      'windows-1254',
+      'windows-1255',
+      'windows-1256',
+      'windows-1257',
+      'windows-1258',
+    ]);
+    expect(within(dialog).getByRole('option', { name: 'windows-1250 — Central European' })).toBeTruthy();
+    // Its help says what it is for; it is the select's description.
+    expect(document.getElementById(select.getAttribute('aria-describedby') as string)?.textContent).toMatch(
+      /password and query values too/,
+    );
+    fireEvent.change(within(dialog).getByLabelText('Name'), { target: { value: 'pl-1' } });
+    fireEvent.change(within(dialog).getByLabelText('Host'), { target: { value: '10.2.2.2' } });
+    fireEvent.change(select, { target: { value: 'windows-1250' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await screen.findByRole('option', { name: 'pl-1' });
+    expect(backend.connections.find((c) => c.name === 'pl-1')?.encoding).toBe('windows-1250');
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    dialog = screen.getByRole('dialog', { name: 'Edit pl-1' });
+    expect((within(dialog).getByRole('combobox', { name: 'Encoding' }) as HTMLSelectElement).value).toBe('windows-1250');
+  });
+
   it('puts a VALIDATION error from main next to its field', async () => {
     const { api } = await renderApp();
     const save = vi.spyOn(api, 'connections:save').mockResolvedValue({

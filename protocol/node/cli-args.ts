@@ -126,7 +126,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 
   let tlsMode: TlsMode | undefined;
   if (anon) tlsMode = { mode: 'anonymous' };
-  else if (fingerprint !== undefined) tlsMode = { mode: 'verify', fingerprint256: fingerprint };
+  // A pin instead of CA verification (self-signed router certificates): pinned mode.
+  else if (fingerprint !== undefined) tlsMode = { mode: 'pinned', fingerprint256: fingerprint };
   else if (tls) tlsMode = { mode: 'verify' };
   return {
     help: false,

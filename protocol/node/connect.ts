@@ -30,7 +30,6 @@ export async function connect(options: ConnectOptions): Promise<Connection> {
       password: options.password,
       method: options.loginMethod ?? 'auto',
       timeoutMs: left,
-      ...(options.encoding ? { passwordEncoding: options.encoding } : {}),
     });
     return { session, transport, loginMethod };
   } catch (e) {

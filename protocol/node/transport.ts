@@ -14,7 +14,11 @@ const crypto = (): typeof cryptoModule => (cryptoLib ??= lazyRequire('node:crypt
 
 /** TLS modes for API-SSL (protocol.md §8, engineering-notes §6.2). */
 export type TlsMode =
-  /** Certificate verified against the system CAs (or `ca`), optionally pinned by SHA-256. */
+  /**
+   * Certificate verified against the system CAs (or `ca`) and the host name (or `servername`);
+   * with `fingerprint256` it must also have that SHA-256 fingerprint — the pin adds a check, it
+   * never replaces the CA and host name checks (issue 11 item 8; docs/desktop.md).
+   */
   | { mode: 'verify'; ca?: string | Buffer; fingerprint256?: string; servername?: string }
   /** Certificate accepted only if its SHA-256 fingerprint matches (self-signed router certificates). */
   | { mode: 'pinned'; fingerprint256: string }
@@ -241,8 +245,9 @@ export function openSocket(options: SocketOptions): Promise<SocketTransport> {
         port: options.port,
         servername: t.mode === 'verify' && t.servername ? t.servername : net.isIP(options.host) ? undefined : options.host,
         ...(t.mode === 'verify' && t.ca ? { ca: t.ca } : {}),
-        // Pinned mode checks the fingerprint below instead of the CA chain (self-signed routers).
-        rejectUnauthorized: t.mode === 'verify' && !pin,
+        // Verify mode: OpenSSL checks the chain and Node the host name, then the pin below.
+        // Pinned mode checks only the fingerprint below (self-signed routers, protocol.md §8.1).
+        rejectUnauthorized: t.mode === 'verify',
       });
       socket = tlsSocket;
       tlsSocket.once('secureConnect', () => {

@@ -1,7 +1,7 @@
 import { LoginError, TrapError } from './errors';
 import { fromHex, md5, toHex } from './md5';
 import type { Session } from './session';
-import { encodeText, type CodePage } from './text';
+import { encodeUtf8, UTF8_CODEC, type TextCodec } from './text';
 
 export type LoginMethod = 'auto' | 'plain' | 'challenge';
 
@@ -14,8 +14,6 @@ export interface LoginOptions {
    * sends a bare `/login` first and never sends the password itself.
    */
   method?: LoginMethod;
-  /** Encoding of the password bytes hashed in the challenge form. */
-  passwordEncoding?: 'utf-8' | CodePage;
   timeoutMs?: number;
 }
 
@@ -24,14 +22,11 @@ export type LoginOutcome = 'plain' | 'challenge';
 
 /**
  * The pre-6.43 response: "00" + hex(MD5(0x00 || password || challenge bytes)) (protocol.md §6.2).
- * Lengths come from bytes, not characters (NODE's Buffer.alloc(password.length + 17) bug).
+ * Lengths come from bytes, not characters (NODE's Buffer.alloc(password.length + 17) bug); the
+ * password bytes are the connection's encoding of it.
  */
-export function challengeResponse(
-  password: string | Uint8Array,
-  challengeHex: string,
-  encoding: 'utf-8' | CodePage = 'utf-8',
-): string {
-  const pw = typeof password === 'string' ? encodeText(password, encoding) : password;
+export function challengeResponse(password: string | Uint8Array, challengeHex: string, codec: TextCodec = UTF8_CODEC): string {
+  const pw = typeof password === 'string' ? codec.encode(password) : password;
   const challenge = fromHex(challengeHex);
   const input = new Uint8Array(1 + pw.length + challenge.length);
   input.set(pw, 1);
@@ -41,7 +36,9 @@ export function challengeResponse(
 
 /**
  * Logs in. Login sentences are sent untagged and raw, exactly like MikroTik's example client, so
- * traces look the way the manual shows them.
+ * traces look the way the manual shows them. The password is encoded by the session's codec, in
+ * both forms: RouterOS compares bytes, and a password typed in WinBox on Windows is stored in the
+ * PC's code page (protocol.md §9).
  */
 export async function login(session: Session, options: LoginOptions): Promise<LoginOutcome> {
   const method = options.method ?? 'auto';
@@ -61,11 +58,7 @@ export async function login(session: Session, options: LoginOptions): Promise<Lo
     if (!/^[0-9a-fA-F]+$/.test(challenge) || challenge.length % 2 !== 0) {
       throw new LoginError(`login failed: the router sent a malformed challenge (${challenge})`);
     }
-    await send([
-      '/login',
-      `=name=${options.user}`,
-      `=response=${challengeResponse(options.password, challenge, options.passwordEncoding)}`,
-    ]);
+    await send(['/login', `=name=${options.user}`, `=response=${challengeResponse(options.password, challenge, session.codec)}`]);
     return 'challenge';
   };
 
@@ -102,7 +95,7 @@ export function redactLoginSentence(words: readonly Uint8Array[]): readonly Uint
   for (let i = 1; i < words.length; i++) {
     if (!startsWith(words[i]!, PASSWORD_PREFIX)) continue;
     out ??= [...words];
-    out[i] = encodeText(`=password=${REDACTED_PASSWORD}`);
+    out[i] = encodeUtf8(`=password=${REDACTED_PASSWORD}`);
   }
   return out ?? words;
 }

@@ -1,5 +1,5 @@
 import type { Trap } from './errors';
-import { bytesEqualAscii, decodeText, type CodePage } from './text';
+import { bytesEqualAscii, UTF8_CODEC, type TextCodec } from './text';
 
 /** Reply words the manual names (protocol.md §5). Anything else starting with `!` is passed on. */
 export const ReplyType = {
@@ -17,7 +17,7 @@ const DOT = 0x2e; // '.'
 
 /**
  * One sentence received from the router. Words stay bytes; text is decoded lazily, on first use,
- * as UTF-8 when valid and otherwise through the fallback code page (protocol.md §9).
+ * by the connection's codec: as UTF-8 when valid, otherwise through its code page (protocol.md §9).
  *
  * A sentence that lies wholly in one received chunk is kept as that chunk plus the [start, end)
  * pairs of its words (`bytes`, `offsets`): no object per word. A 100k-row print is 1.2 million
@@ -39,7 +39,7 @@ export class Reply {
 
   constructor(
     words: readonly Uint8Array[],
-    readonly codePage: CodePage = 'windows-1252',
+    readonly codec: TextCodec = UTF8_CODEC,
     ranges?: { bytes: Uint8Array; offsets: readonly number[] },
   ) {
     if (ranges) {
@@ -47,13 +47,13 @@ export class Reply {
       this.offsets = ranges.offsets;
     } else this.wordList = words;
     const n = this.wordCount;
-    this.type = n > 0 ? decodeText(this.src(0), codePage, this.start(0), this.end(0)) : '';
+    this.type = n > 0 ? codec.decode(this.src(0), this.start(0), this.end(0)) : '';
     let tag: string | undefined;
     for (let i = 1; i < n; i++) {
       const b = this.src(i);
       const s = this.start(i);
       if (b[s] === DOT && this.end(i) - s >= 5 && bytesEqualAscii(b, '.tag=', s)) {
-        tag = decodeText(b, codePage, s + 5, this.end(i));
+        tag = codec.decode(b, s + 5, this.end(i));
         break;
       }
     }
@@ -62,8 +62,8 @@ export class Reply {
   }
 
   /** A reply whose words are `bytes[offsets[2i], offsets[2i+1])` (the session's usual case). */
-  static fromRanges(bytes: Uint8Array, offsets: readonly number[], codePage: CodePage = 'windows-1252'): Reply {
-    return new Reply(NO_WORDS, codePage, { bytes, offsets });
+  static fromRanges(bytes: Uint8Array, offsets: readonly number[], codec: TextCodec = UTF8_CODEC): Reply {
+    return new Reply(NO_WORDS, codec, { bytes, offsets });
   }
 
   get wordCount(): number {
@@ -101,6 +101,7 @@ export class Reply {
   get attributes(): Attributes {
     if (this.attrs) return this.attrs;
     const attrs: Attributes = Object.create(null) as Attributes;
+    const codec = this.codec;
     const n = this.wordCount;
     for (let i = 1; i < n; i++) {
       const b = this.src(i);
@@ -108,8 +109,8 @@ export class Reply {
       const e = this.end(i);
       if (s === e || b[s] !== EQ) continue;
       const split = indexOfByte(b, EQ, s + 1, e);
-      if (split < 0) attrs[decodeText(b, this.codePage, s + 1, e)] = '';
-      else attrs[decodeText(b, this.codePage, s + 1, split)] = decodeText(b, this.codePage, split + 1, e);
+      if (split < 0) attrs[codec.decode(b, s + 1, e)] = '';
+      else attrs[codec.decode(b, s + 1, split)] = codec.decode(b, split + 1, e);
     }
     this.attrs = attrs;
     return attrs;
@@ -125,9 +126,9 @@ export class Reply {
       const e = this.end(i);
       if (s === e || b[s] !== DOT) continue;
       const split = indexOfByte(b, EQ, s + 1, e);
-      const name = decodeText(b, this.codePage, s + 1, split < 0 ? e : split);
+      const name = this.codec.decode(b, s + 1, split < 0 ? e : split);
       if (name === 'tag') continue;
-      out[name] = split < 0 ? '' : decodeText(b, this.codePage, split + 1, e);
+      out[name] = split < 0 ? '' : this.codec.decode(b, split + 1, e);
     }
     return out;
   }
@@ -141,7 +142,7 @@ export class Reply {
       const s = this.start(i);
       const e = this.end(i);
       const first = s < e ? b[s] : undefined;
-      if (first !== EQ && first !== DOT) out.push(decodeText(b, this.codePage, s, e));
+      if (first !== EQ && first !== DOT) out.push(this.codec.decode(b, s, e));
     }
     return out;
   }
@@ -149,14 +150,14 @@ export class Reply {
   /** Word `i` as text. */
   text(i: number): string {
     if (i < 0 || i >= this.wordCount) return '';
-    return decodeText(this.src(i), this.codePage, this.start(i), this.end(i));
+    return this.codec.decode(this.src(i), this.start(i), this.end(i));
   }
 
   /** All words as text, for display. */
   texts(): string[] {
     const out: string[] = [];
     const n = this.wordCount;
-    for (let i = 0; i < n; i++) out.push(decodeText(this.src(i), this.codePage, this.start(i), this.end(i)));
+    for (let i = 0; i < n; i++) out.push(this.codec.decode(this.src(i), this.start(i), this.end(i)));
     return out;
   }
 

@@ -1,12 +1,11 @@
 import { lengthPrefixSize, writeLengthPrefix } from './length';
-import { encodeText, type CodePage } from './text';
+import { UTF8_CODEC, type TextCodec } from './text';
 
-/** A word to send: text (encoded as UTF-8 or a code page) or bytes exactly as given. */
+/** A word to send: text (encoded by the connection's codec) or bytes exactly as given. */
 export type Word = string | Uint8Array;
-export type OutgoingEncoding = 'utf-8' | CodePage;
 
-export function encodeWord(word: Word, encoding: OutgoingEncoding = 'utf-8'): Uint8Array {
-  return typeof word === 'string' ? encodeText(word, encoding) : word;
+export function encodeWord(word: Word, codec: TextCodec = UTF8_CODEC): Uint8Array {
+  return typeof word === 'string' ? codec.encode(word) : word;
 }
 
 /**
@@ -30,6 +29,6 @@ export function frameSentence(words: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-export function encodeSentence(words: readonly Word[], encoding: OutgoingEncoding = 'utf-8'): Uint8Array {
-  return frameSentence(words.map((w) => encodeWord(w, encoding)));
+export function encodeSentence(words: readonly Word[], codec: TextCodec = UTF8_CODEC): Uint8Array {
+  return frameSentence(words.map((w) => encodeWord(w, codec)));
 }

@@ -11,8 +11,8 @@ import {
   type Trap,
 } from './errors';
 import { Reply, ReplyType, type Attributes } from './reply';
-import { encodeWord, frameSentence, type OutgoingEncoding, type Word } from './sentence';
-import { bytesEqualAscii, decodeText, type CodePage } from './text';
+import { encodeWord, frameSentence, type Word } from './sentence';
+import { bytesEqualAscii, UTF8_CODEC, type TextCodec } from './text';
 import { hostTimers, type Timers } from './timers';
 
 /**
@@ -59,10 +59,12 @@ class ReceivedSentence implements SentenceEvent {
 }
 
 export interface SessionOptions extends DecoderLimits {
-  /** Fallback code page for bytes that are not valid UTF-8. */
-  codePage?: CodePage;
-  /** How outgoing text is encoded. */
-  encoding?: OutgoingEncoding;
+  /**
+   * The connection's Encoding (protocol.md §9): encodes every outgoing text word (login password
+   * and query values included) and decodes replies (UTF-8 when valid, else its code page). Default
+   * UTF8_CODEC; protocol/node's `textCodec()` gives the Windows code pages.
+   */
+  codec?: TextCodec;
   /** Default per-command timeout for `command()`; 0 disables. Streams have none by default. */
   commandTimeoutMs?: number;
   /**
@@ -200,8 +202,8 @@ export class Session {
   private readonly untagged: Pending[] = [];
   private nextTag = 1;
   private closedWith: Error | undefined;
-  private readonly codePage: CodePage;
-  private readonly encoding: OutgoingEncoding;
+  /** The connection's Encoding (SessionOptions.codec). */
+  readonly codec: TextCodec;
   private readonly defaultTimeout: number;
   private readonly cancelTimeout: number;
   private readonly outgoingBudget: number;
@@ -231,8 +233,7 @@ export class Session {
     private readonly options: SessionOptions = {},
   ) {
     this.decoder = new SentenceDecoder(options);
-    this.codePage = options.codePage ?? 'windows-1252';
-    this.encoding = options.encoding ?? 'utf-8';
+    this.codec = options.codec ?? UTF8_CODEC;
     this.defaultTimeout = options.commandTimeoutMs ?? 15_000;
     this.cancelTimeout = options.cancelTimeoutMs ?? 5_000;
     this.outgoingBudget = options.outgoingBudgetBytes ?? 1024 * 1024;
@@ -378,7 +379,7 @@ export class Session {
       // Bounded: a router that neither answers nor closes must not keep us (or the process) waiting.
       timer = this.timers.set(resolve, timeoutMs);
     });
-    this.send([encodeWord('/quit', this.encoding)], undefined, undefined);
+    this.send([encodeWord('/quit', this.codec)], undefined, undefined);
     await ended;
     off();
     this.timers.clear(timer);
@@ -405,7 +406,7 @@ export class Session {
     }
     let encoded: Uint8Array[];
     try {
-      encoded = words.map((w) => encodeWord(w, this.encoding));
+      encoded = words.map((w) => encodeWord(w, this.codec));
       if (encoded.length === 0) throw new UsageError('a command needs at least one word');
       if (encoded.some((w) => w.length === 0))
         throw new UsageError('empty words cannot be sent (a zero-length word ends the sentence)');
@@ -414,11 +415,11 @@ export class Session {
       return undefined;
     }
 
-    let tag = findTag(encoded, this.codePage);
+    let tag = findTag(encoded, this.codec);
     if (!raw && tag === undefined) {
       do tag = `${this.tagPrefix}${this.nextTag++}`;
       while (this.tagged.has(tag));
-      encoded.push(encodeWord(`.tag=${tag}`, this.encoding));
+      encoded.push(encodeWord(`.tag=${tag}`, this.codec));
     }
     if (tag !== undefined && this.tagged.has(tag)) {
       sink.onError(new UsageError(`tag ${tag} is already in use by a running command`));
@@ -617,8 +618,8 @@ export class Session {
     end: () => {
       const reply =
         this.inViews !== undefined
-          ? new Reply(this.inViews, this.codePage)
-          : Reply.fromRanges(this.inBytes!, this.inOffsets, this.codePage);
+          ? new Reply(this.inViews, this.codec)
+          : Reply.fromRanges(this.inBytes!, this.inOffsets, this.codec);
       this.inViews = undefined;
       this.inBytes = undefined;
       this.inOffsets = [];
@@ -705,11 +706,11 @@ function isInterrupted(t: Trap): boolean {
   return t.category === CANCEL_INTERRUPTED;
 }
 
-function findTag(words: readonly Uint8Array[], codePage: CodePage): string | undefined {
+function findTag(words: readonly Uint8Array[], codec: TextCodec): string | undefined {
   for (let i = 1; i < words.length; i++) {
     const w = words[i]!;
     if (bytesEqualAscii(w, '.tag=')) {
-      const tag = decodeText(w, codePage, 5);
+      const tag = codec.decode(w, 5);
       return tag === '' ? undefined : tag;
     }
   }

@@ -1,48 +1,97 @@
 /**
  * Text at the edge (protocol.md §9). RouterOS stores raw bytes and has no notion of character
- * sets, so values are shown as UTF-8 when the bytes are valid UTF-8 and otherwise through a
- * single-byte fallback code page (windows-1252 unless configured). Implemented here in plain
- * TypeScript so that protocol/src depends on no runtime API (no TextEncoder/TextDecoder typings).
+ * sets: routers configured from WinBox on Windows hold text (and passwords) in the PC's code page,
+ * API writers store UTF-8. So every connection has one Encoding, a TextCodec:
+ *
+ * - outgoing words (commands, values, query words, the login password) are encoded with it;
+ * - a received word is shown as UTF-8 when its bytes are valid UTF-8 (text from API writers), and
+ *   otherwise through the codec's code page.
+ *
+ * protocol/src has no code page tables and depends on no runtime API (no Buffer, no TextDecoder):
+ * the code pages come from a library through protocol/node's `textCodec()`, injected into the
+ * Session. Alone, protocol/src offers UTF8_CODEC: UTF-8 out, and bytes that are not UTF-8 shown
+ * one character per byte (U+0080–U+00FF, Latin-1), which loses nothing.
  */
 
-export const CODE_PAGES = ['windows-1252', 'windows-1250', 'windows-1251', 'iso-8859-1'] as const;
-export type CodePage = (typeof CODE_PAGES)[number];
+/** The Encoding setting of a connection: UTF-8 (the default) or a Windows code page. */
+export const ENCODINGS = [
+  'utf-8',
+  'windows-1250',
+  'windows-1251',
+  'windows-1252',
+  'windows-1253',
+  'windows-1254',
+  'windows-1255',
+  'windows-1256',
+  'windows-1257',
+  'windows-1258',
+] as const;
+export type EncodingName = (typeof ENCODINGS)[number];
 
-// High halves (0x80–0xFF) as 4-hex-digit code points. 1250/1251 were generated from ICU; 1252 is
-// Latin-1 with the 0x80–0x9F block remapped (WHATWG keeps the five undefined bytes as C1 controls).
-const HIGH_1250 =
-  '20ac0081201a0083201e2026202020210088203001602039015a0164017d0179009020182019201c201d202220132014009821220161203a015b0165017e017a00a002c702d8014100a4010400a600a700a800a9015e00ab00ac00ad00ae017b00b000b102db014200b400b500b600b700b80105015f00bb013d02dd013e017c015400c100c2010200c40139010600c7010c00c9011800cb011a00cd00ce010e01100143014700d300d4015000d600d70158016e00da017000dc00dd016200df015500e100e2010300e4013a010700e7010d00e9011900eb011b00ed00ee010f01110144014800f300f4015100f600f70159016f00fa017100fc00fd016302d9';
-const HIGH_1251 =
-  '04020403201a0453201e20262020202120ac203004092039040a040c040b040f045220182019201c201d202220132014009821220459203a045a045c045b045f00a0040e045e040800a4049000a600a7040100a9040400ab00ac00ad00ae040700b000b104060456049100b500b600b704512116045400bb04580405045504570410041104120413041404150416041704180419041a041b041c041d041e041f0420042104220423042404250426042704280429042a042b042c042d042e042f0430043104320433043404350436043704380439043a043b043c043d043e043f0440044104420443044404450446044704480449044a044b044c044d044e044f';
-const C1_1252 =
-  '20ac0081201a0192201e20262020202102c62030016020390152008d017d008f' +
-  '009020182019201c201d20222013201402dc21220161203a0153009d017e0178';
-
-function table(hex: string): Uint16Array {
-  const t = new Uint16Array(128);
-  for (let i = 0; i < 128; i++) t[i] = parseInt(hex.slice(i * 4, i * 4 + 4), 16);
-  return t;
+export function isEncodingName(value: unknown): value is EncodingName {
+  return typeof value === 'string' && (ENCODINGS as readonly string[]).includes(value);
 }
 
-const tables = new Map<CodePage, Uint16Array>();
-function highTable(cp: CodePage): Uint16Array {
-  let t = tables.get(cp);
-  if (!t) {
-    if (cp === 'windows-1250') t = table(HIGH_1250);
-    else if (cp === 'windows-1251') t = table(HIGH_1251);
-    else {
-      t = new Uint16Array(128);
-      for (let i = 0; i < 128; i++) t[i] = 0x80 + i;
-      if (cp === 'windows-1252') t.set(table(C1_1252).subarray(0, 32));
-    }
-    tables.set(cp, t);
+/** Turns text into word bytes and word bytes into text, for one connection. */
+export interface TextCodec {
+  /** The encoding, as settings and trace files name it (`utf-8`, `windows-1250`, …). */
+  readonly name: string;
+  /**
+   * Text to bytes for the wire. Throws a RangeError naming the first character the encoding has
+   * no byte for: a `?` sent instead would be a wrong password or a query matching nothing.
+   */
+  encode(text: string): Uint8Array;
+  /** Bytes `[start, end)` of a word as text. */
+  decode(bytes: Uint8Array, start?: number, end?: number): string;
+}
+
+/** What a code page adds to UTF8FirstCodec: its encoder and its decoder for non-UTF-8 bytes. */
+export interface CodePageFunctions {
+  /** Strict: throws RangeError for a character the page lacks. Omitted: outgoing text is UTF-8. */
+  encode?: (text: string) => Uint8Array;
+  decode: (bytes: Uint8Array, start: number, end: number) => string;
+}
+
+/**
+ * The one TextCodec class, so that the hot readers (Reply, live tables, the trace) call a
+ * monomorphic `decode`. ASCII and valid UTF-8 never reach the code page: those are the common
+ * words, and their fast paths stay here.
+ */
+export class Utf8FirstCodec implements TextCodec {
+  private readonly encodeOther: ((text: string) => Uint8Array) | undefined;
+  private readonly decodeOther: (bytes: Uint8Array, start: number, end: number) => string;
+
+  constructor(
+    readonly name: string,
+    other: CodePageFunctions,
+  ) {
+    this.encodeOther = other.encode;
+    this.decodeOther = other.decode;
   }
-  return t;
+
+  encode(text: string): Uint8Array {
+    return this.encodeOther === undefined ? encodeUtf8(text) : this.encodeOther(text);
+  }
+
+  decode(b: Uint8Array, start = 0, end = b.length): string {
+    const ascii = decodeAscii(b, start, end);
+    if (ascii !== undefined) return ascii;
+    return isValidUtf8(b, start, end) ? decodeUtf8Unchecked(b, start, end) : this.decodeOther(b, start, end);
+  }
 }
 
-export function isCodePage(value: string): value is CodePage {
-  return (CODE_PAGES as readonly string[]).includes(value);
+/** Bytes as the code points U+0000–U+00FF, one per byte (no table: Latin-1 is Unicode's first 256). */
+export function decodeLatin1(b: Uint8Array, start = 0, end = b.length): string {
+  let out = '';
+  for (let i = start; i < end; i += 4096) out += String.fromCharCode(...b.subarray(i, Math.min(end, i + 4096)));
+  return out;
 }
+
+/**
+ * The default codec of protocol/src: UTF-8 out; non-UTF-8 bytes shown as Latin-1. The app and the
+ * CLI inject protocol/node's `textCodec(encoding)` instead.
+ */
+export const UTF8_CODEC: TextCodec = new Utf8FirstCodec('utf-8', { decode: decodeLatin1 });
 
 /**
  * Length of the valid UTF-8 sequence starting at `i`, or 0 when the bytes there are not valid
@@ -117,21 +166,6 @@ function decodeUtf8Unchecked(b: Uint8Array, start: number, end: number): string 
   return out + String.fromCharCode(...chunk);
 }
 
-function decodeSingleByte(b: Uint8Array, start: number, end: number, cp: CodePage): string {
-  const high = highTable(cp);
-  let out = '';
-  let chunk: number[] = [];
-  for (let i = start; i < end; i++) {
-    const c = b[i]!;
-    chunk.push(c < 0x80 ? c : high[c - 0x80]!);
-    if (chunk.length >= 4096) {
-      out += String.fromCharCode(...chunk);
-      chunk = [];
-    }
-  }
-  return out + String.fromCharCode(...chunk);
-}
-
 /** Pure-ASCII fast path: most RouterOS words are ASCII (ids, names, numbers, flags). */
 function decodeAscii(b: Uint8Array, start: number, end: number): string | undefined {
   if (end - start > 64) return undefined;
@@ -142,13 +176,6 @@ function decodeAscii(b: Uint8Array, start: number, end: number): string | undefi
     s += String.fromCharCode(c);
   }
   return s;
-}
-
-/** Decodes a word (or part of one): UTF-8 when valid, else the fallback code page. */
-export function decodeText(b: Uint8Array, fallback: CodePage = 'windows-1252', start = 0, end = b.length): string {
-  const ascii = decodeAscii(b, start, end);
-  if (ascii !== undefined) return ascii;
-  return isValidUtf8(b, start, end) ? decodeUtf8Unchecked(b, start, end) : decodeSingleByte(b, start, end, fallback);
 }
 
 export function utf8ByteLength(s: string): number {
@@ -192,30 +219,6 @@ export function encodeUtf8(s: string): Uint8Array {
     out[o++] = 0xe0 | (c >> 12);
     out[o++] = 0x80 | ((c >> 6) & 0x3f);
     out[o++] = 0x80 | (c & 0x3f);
-  }
-  return out;
-}
-
-/**
- * Encodes text for the wire. With 'utf-8' (the default) any string works; with a code page,
- * a character the page cannot represent is an error rather than a silent '?'.
- */
-export function encodeText(s: string, encoding: 'utf-8' | CodePage = 'utf-8'): Uint8Array {
-  if (encoding === 'utf-8') return encodeUtf8(s);
-  const high = highTable(encoding);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) {
-      out[i] = c;
-      continue;
-    }
-    const idx = high.indexOf(c);
-    if (idx < 0)
-      throw new RangeError(
-        `character U+${c.toString(16).toUpperCase().padStart(4, '0')} at index ${i} has no byte in ${encoding}`,
-      );
-    out[i] = 0x80 + idx;
   }
   return out;
 }

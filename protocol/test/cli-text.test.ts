@@ -202,7 +202,7 @@ describe('CLI arguments (design.md §4)', () => {
 
   it('--fingerprint pins a certificate and implies --tls', () => {
     const fp = 'ab:'.repeat(31) + 'ab';
-    expect(ok(['r', 'u', '--fingerprint', fp]).tls).toEqual({ mode: 'verify', fingerprint256: fp });
+    expect(ok(['r', 'u', '--fingerprint', fp]).tls).toEqual({ mode: 'pinned', fingerprint256: fp });
     expect(ok(['r', 'u', '--fingerprint', fp]).port).toBe(8729);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeUtf8, frameSentence, query, Reply, ReplyType } from '../src/index';
+import { textCodec } from '../node/codec';
 
 const reply = (...words: string[]): Reply => new Reply(words.map(encodeUtf8));
 
@@ -100,8 +101,8 @@ describe('Reply as ranges of a received chunk', () => {
     );
     words.push(new Uint8Array([0x3d, 0x6e, 0x3d, 0xe9])); // =n=é in windows-1252
     const { bytes, offsets } = chunkOf(words);
-    const a = Reply.fromRanges(bytes, offsets, 'windows-1252');
-    const b = new Reply(words, 'windows-1252');
+    const a = Reply.fromRanges(bytes, offsets, textCodec('windows-1252'));
+    const b = new Reply(words, textCodec('windows-1252'));
     expect(a.bytes).toBe(bytes);
     expect(a.wordCount).toBe(words.length);
     expect(a.type).toBe(b.type);

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  CODE_PAGES,
-  decodeText,
+  decodeLatin1,
   encodeSentence,
-  encodeText,
   encodeUtf8,
-  isCodePage,
+  isEncodingName,
   isValidUtf8,
   Reply,
   utf8ByteLength,
+  UTF8_CODEC,
 } from '../src/index';
+import { textCodec } from '../node/codec';
 import { hex, toHexString } from './helpers';
 
 const SEED = 20260802;
@@ -69,89 +69,53 @@ describe('text at the edge (protocol.md §9)', () => {
       fc.property(fc.array(fc.oneof(interesting, fc.integer({ min: 0, max: 255 })), { maxLength: 12 }), (bytes) => {
         const b = Uint8Array.from(bytes);
         expect(isValidUtf8(b)).toBe(valid(b));
-        if (valid(b)) expect(decodeText(b)).toBe(strict.decode(b));
+        if (valid(b)) expect(UTF8_CODEC.decode(b)).toBe(strict.decode(b));
       }),
       { seed: SEED, numRuns: 5000 },
     );
   });
 
-  it('decodes valid UTF-8 as UTF-8 and anything else through the fallback code page', () => {
-    expect(decodeText(hex('C5 82 C4 85 C4 87'))).toBe('łąć');
-    // windows-1252: 0xE9 is é, 0x80 is €
-    expect(decodeText(hex('63 61 66 E9 20 80'))).toBe('café €');
-    // windows-1250 (Polish): 0xB3 is ł; windows-1251 (Cyrillic): 0xC0 is А
-    expect(decodeText(hex('B3'), 'windows-1250')).toBe('ł');
-    expect(decodeText(hex('C0 E1'), 'windows-1251')).toBe('Аб');
-    expect(decodeText(hex('80'), 'iso-8859-1')).toBe('\u0080');
+  it('decodes valid UTF-8 as UTF-8; alone, protocol/src shows other bytes one character per byte', () => {
+    expect(UTF8_CODEC.decode(hex('C5 82 C4 85 C4 87'))).toBe('łąć');
+    // No code page table here (the code pages come from protocol/node's textCodec): Latin-1.
+    expect(UTF8_CODEC.decode(hex('63 61 66 E9 20 80'))).toBe('café \u0080');
+    for (let b = 0x80; b < 256; b++) expect(UTF8_CODEC.decode(Uint8Array.of(b)).charCodeAt(0)).toBe(b);
+    expect(decodeLatin1(hex('41 B3 FF'), 1, 3)).toBe('\u00b3\u00ff');
   });
 
   it('decodes long words (beyond the ASCII fast path and the 4096-unit chunks)', () => {
     const s = 'ż'.repeat(5000) + 'a'.repeat(100);
-    expect(decodeText(encodeUtf8(s))).toBe(s);
+    expect(UTF8_CODEC.decode(encodeUtf8(s))).toBe(s);
     const latin = new Uint8Array(9000).fill(0xe9);
-    expect(decodeText(latin)).toBe('é'.repeat(9000));
-    expect(decodeText(encodeUtf8('x'.repeat(100)))).toBe('x'.repeat(100));
+    expect(UTF8_CODEC.decode(latin)).toBe('é'.repeat(9000));
+    expect(UTF8_CODEC.decode(encodeUtf8('x'.repeat(100)))).toBe('x'.repeat(100));
   });
 
   it('decodes a range of a word', () => {
-    expect(decodeText(encodeUtf8('=name=łódź'), 'windows-1252', 6)).toBe('łódź');
-    expect(decodeText(encodeUtf8('=name=x'), 'windows-1252', 1, 5)).toBe('name');
+    expect(UTF8_CODEC.decode(encodeUtf8('=name=łódź'), 6)).toBe('łódź');
+    expect(UTF8_CODEC.decode(encodeUtf8('=name=x'), 1, 5)).toBe('name');
   });
 
-  // Node 20's TextDecoder('windows-1252') decodes as Latin-1 (0x80 → U+0080), so 1252 is checked
-  // against the WHATWG index by hand below instead.
-  it.each(['windows-1250', 'windows-1251'] as const)('%s matches the WHATWG decoder for every byte', (cp) => {
-    const reference = new TextDecoder(cp);
-    for (let b = 0; b < 256; b++) {
-      // A lone byte ≥ 0x80 is never valid UTF-8, so the code page is what decodes it.
-      expect([b, decodeText(Uint8Array.of(b), cp)]).toEqual([b, reference.decode(Uint8Array.of(b))]);
-    }
+  it('encodes as UTF-8 by default', () => {
+    expect(UTF8_CODEC.encode('ł')).toEqual(hex('C5 82'));
+    expect(UTF8_CODEC.name).toBe('utf-8');
   });
 
-  it('windows-1252 follows the WHATWG index: C1 block remapped, the rest Latin-1', () => {
-    const c1: Record<number, string> = {
-      0x80: '€',
-      0x81: '\u0081',
-      0x85: '…',
-      0x8a: 'Š',
-      0x8d: '\u008d',
-      0x91: '‘',
-      0x99: '™',
-      0x9c: 'œ',
-      0x9f: 'Ÿ',
-    };
-    for (const [b, s] of Object.entries(c1)) expect(decodeText(Uint8Array.of(Number(b)), 'windows-1252')).toBe(s);
-    for (let b = 0xa0; b < 256; b++) expect(decodeText(Uint8Array.of(b), 'windows-1252').charCodeAt(0)).toBe(b);
-  });
-
-  it('iso-8859-1 maps every byte to the same code point', () => {
-    for (let b = 0x80; b < 256; b++) expect(decodeText(Uint8Array.of(b), 'iso-8859-1').charCodeAt(0)).toBe(b);
-  });
-
-  it.each(CODE_PAGES)('%s: encode(decode(byte)) gives the byte back', (cp) => {
-    const wrong: number[] = [];
-    for (let b = 0; b < 256; b++) {
-      const back = encodeText(decodeText(Uint8Array.of(b), cp), cp);
-      if (back.length !== 1 || back[0] !== b) wrong.push(b);
-    }
-    expect(wrong).toEqual([]);
-  });
-
-  it('refuses to encode a character the code page lacks, naming it', () => {
-    expect(() => encodeText('ok ł', 'windows-1252')).toThrow('character U+0142 at index 3 has no byte in windows-1252');
-    expect(encodeText('ł', 'windows-1250')).toEqual(hex('B3'));
-  });
-
-  it('recognises code page names', () => {
-    expect(isCodePage('windows-1251')).toBe(true);
-    expect(isCodePage('utf-16')).toBe(false);
+  it('recognises the Encoding names: UTF-8 and windows-1250 to -1258', () => {
+    expect(isEncodingName('utf-8')).toBe(true);
+    expect(isEncodingName('windows-1251')).toBe(true);
+    expect(isEncodingName('windows-1258')).toBe(true);
+    expect(isEncodingName('iso-8859-1')).toBe(false);
+    expect(isEncodingName('utf-16')).toBe(false);
+    expect(isEncodingName(1250)).toBe(false);
   });
 
   it('keeps raw bytes available on replies while text falls back per word', () => {
-    const words = [hex('21 72 65'), hex('3D 6E 3D E9')];
-    const r = new Reply(words, 'windows-1252');
+    const words = [hex('21 72 65'), hex('3D 6E 3D E9'), hex('3D 75 3D C5 82')];
+    const r = new Reply(words, textCodec('windows-1252'));
     expect(r.attributes['n']).toBe('é');
+    expect(r.attributes['u']).toBe('ł');
     expect(r.words[1]).toBe(words[1]);
-    expect(new Reply(words, 'windows-1251').attributes['n']).toBe('й');
+    expect(new Reply(words, textCodec('windows-1251')).attributes['n']).toBe('й');
   });
 });

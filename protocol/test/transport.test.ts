@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LoginError } from '../src/index';
@@ -189,13 +190,55 @@ describe('TLS transport (protocol.md §8)', () => {
     const port = await server(() => tls.createServer({ key: c.selfSignedKey, cert: c.selfSignedCert }));
     const fp = c.selfSignedFingerprint;
     track(await openSocket({ host: '127.0.0.1', port, tls: { mode: 'pinned', fingerprint256: fp.toLowerCase() } }));
-    track(await openSocket({ host: '127.0.0.1', port, tls: { mode: 'verify', fingerprint256: normalizeFingerprint(fp) } }));
     const wrong = 'AB'.repeat(32);
     const e = await rejection(openSocket({ host: '127.0.0.1', port, tls: { mode: 'pinned', fingerprint256: wrong } }));
     expect(e).toBeInstanceOf(TlsError);
     expect(e.message).toBe(
       `certificate of 127.0.0.1:${port} has SHA-256 fingerprint ${fp}, expected ${formatFingerprint(wrong)}`,
     );
+  });
+
+  // Issue 11 item 8: verify mode with a pin checks the CA chain and the host name AND the pin.
+  // Before the fix a pin switched the CA check off, so a self-signed certificate passed.
+  it('verify mode with a pin still refuses a self-signed certificate (the pin adds, never replaces)', async () => {
+    const c = await testCerts();
+    const port = await server(() => tls.createServer({ key: c.selfSignedKey, cert: c.selfSignedCert }));
+    const e = await rejection(
+      openSocket({
+        host: '127.0.0.1',
+        port,
+        tls: { mode: 'verify', fingerprint256: normalizeFingerprint(c.selfSignedFingerprint) },
+      }),
+    );
+    expect(e).toBeInstanceOf(TlsError);
+    expect(e.message).toMatch(/self-signed certificate/);
+  });
+
+  it('verify mode with a pin needs the CA, the host name and the fingerprint to agree', async () => {
+    const c = await testCerts();
+    const port = await server(() => tls.createServer({ key: c.serverKey, cert: c.serverCert }));
+    const fp = new X509Certificate(c.serverCert).fingerprint256;
+    const ok = track(await openSocket({ host: '127.0.0.1', port, tls: { mode: 'verify', ca: c.caCert, fingerprint256: fp } }));
+    expect((ok.socket as tls.TLSSocket).authorized).toBe(true);
+
+    const wrong = 'AB'.repeat(32);
+    const pinned = await rejection(
+      openSocket({ host: '127.0.0.1', port, tls: { mode: 'verify', ca: c.caCert, fingerprint256: wrong } }),
+    );
+    expect(pinned).toBeInstanceOf(TlsError);
+    expect(pinned.message).toBe(
+      `certificate of 127.0.0.1:${port} has SHA-256 fingerprint ${fp}, expected ${formatFingerprint(wrong)}`,
+    );
+
+    const host = await rejection(
+      openSocket({
+        host: '127.0.0.1',
+        port,
+        tls: { mode: 'verify', ca: c.caCert, fingerprint256: fp, servername: 'other.example' },
+      }),
+    );
+    expect(host).toBeInstanceOf(TlsError);
+    expect(host.message).toMatch(/other\.example/);
   });
 
   it('a handshake the server refuses (anonymous client, certificate-only server) is a TlsError', async () => {

@@ -7,7 +7,8 @@
  *
  * Plain ASCII is the same in both worlds; only non-ASCII text needs `fromText` / `toText`.
  */
-import { decodeText, type CodePage } from '../../protocol/src/index';
+import { textCodec } from '../../protocol/node/codec';
+import type { TextCodec } from '../../protocol/src/index';
 
 /** Bytes of a word as a byte string. */
 export function bytesToString(word: Uint8Array): string {
@@ -20,11 +21,17 @@ export function fromText(text: string): string {
 }
 
 /**
- * A byte string shown as JS text: UTF-8 when the bytes are valid UTF-8, otherwise through the
- * fallback code page (the Tikscope display policy of protocol.md §9).
+ * A byte string shown as JS text, as a Tikscope connection with that codec shows it: UTF-8 when
+ * the bytes are valid UTF-8, otherwise through the codec's code page (protocol.md §9; a UTF-8
+ * connection shows non-UTF-8 bytes as windows-1252).
  */
-export function toText(bytes: string, fallback: CodePage = 'windows-1252'): string {
-  return decodeText(Buffer.from(bytes, 'latin1'), fallback);
+export function toText(bytes: string, codec: TextCodec = textCodec('utf-8')): string {
+  return codec.decode(Buffer.from(bytes, 'latin1'));
+}
+
+/** JS text in a code page, as a byte string (what WinBox on a Windows PC would have stored). */
+export function fromTextIn(text: string, codec: TextCodec): string {
+  return Buffer.from(codec.encode(text)).toString('latin1');
 }
 
 /** Byte string from raw bytes given as numbers (for demo data in a legacy code page). */

@@ -7,7 +7,7 @@
  * is also an interface; renaming an interface renames every reference; an address brings its
  * connected route) are hooks.
  */
-import { fromBytes, fromText } from './bytes';
+import { bytesToString, fromBytes, fromText } from './bytes';
 import { registerMenuCommands } from './commands';
 import { CommandError, POLICIES, type Item, type Menu, type MenuSpec, type PropSpec, type RouterModel } from './model';
 import { T, formatIp, networkOf, parsePrefix, type PropType } from './types';
@@ -154,7 +154,7 @@ export interface DefaultRouterOptions {
   user: string;
   password: string;
   /** More users, e.g. one in the `read` group. */
-  users: readonly { name: string; password: string; group: string }[];
+  users: readonly { name: string; password: string | Uint8Array; group: string }[];
   /** Ports shown in /ip/service. */
   apiPort?: number;
   apiSslPort?: number;
@@ -1108,7 +1108,13 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
   for (const u of options.users) {
     if (!groups.findByName(u.group)) throw new RangeError(`user ${u.name}: no group "${u.group}" (read, write or full)`);
     if (users.findByName(fromText(u.name))) throw new RangeError(`user ${u.name} is defined twice`);
-    users.insert({ name: fromText(u.name), group: u.group, password: fromText(u.password), address: '', disabled: b(false) });
+    users.insert({
+      name: fromText(u.name),
+      group: u.group,
+      password: passwordBytes(u.password),
+      address: '',
+      disabled: b(false),
+    });
   }
   menu(model, {
     path: 'user/active',
@@ -1136,4 +1142,12 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
   model.log('interface,info', 'ether2 link up (speed 1G, full duplex)');
   model.log('system,info', 'dhcp-client on ether1 got IP address 10.0.0.23');
   model.log('dhcp,info', 'defconf assigned 192.168.88.20 for 3C:22:FB:11:22:33 laptop-anna');
+}
+
+/**
+ * A user's password as stored: text as its UTF-8 bytes (an API writer's), or exact bytes — a
+ * password typed in WinBox on Windows is stored in the PC's code page (protocol.md §9).
+ */
+function passwordBytes(password: string | Uint8Array): string {
+  return typeof password === 'string' ? fromText(password) : bytesToString(password);
 }

@@ -10,5 +10,5 @@ export type { ConnectionLimits } from './connection';
 export { RouterModel, Menu, Item, CommandError, normalizePath } from './model';
 export type { Change, ChangeKind, MenuSpec, PropSpec, Row, Policy } from './model';
 export { parseRosVersion, quirksOf, type RosVersion, type VersionQuirks } from './version';
-export { fromText, toText, fromBytes } from './bytes';
+export { fromText, fromTextIn, toText, fromBytes } from './bytes';
 export { compileQuery, QueryError } from './query';

@@ -30,7 +30,8 @@ export const SIMULATOR_ADH_CIPHERS =
 
 export interface SimulatorUser {
   name: string;
-  password: string;
+  /** Text (stored as UTF-8, as an API client writes it) or the exact bytes (e.g. cp1250 from WinBox). */
+  password: string | Uint8Array;
   /** `read`, `write` or `full`. */
   group: string;
 }

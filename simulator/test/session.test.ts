@@ -3,7 +3,9 @@
  * and permissions, streaming commands, /console/inspect, reboot — over TCP and both API-SSL modes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { FatalError, LoginError, TrapError } from '../../protocol/src/index';
+import { textCodec } from '../../protocol/node/codec';
+import { encodeUtf8, FatalError, LoginError, TrapError } from '../../protocol/src/index';
+import { toText } from '../src/index';
 import { Resources, RawClient, WAYS, overWay, shape, within } from './helpers';
 
 const res = new Resources();
@@ -157,6 +159,17 @@ describe.each(WAYS)('over $name', (way) => {
       }
       // Permissions are checked before arguments (socialwifi/RouterOS-api#109).
       await expect(session.command(['/interface/set', '=verbose'])).rejects.toThrow('not enough permissions (9)');
+    });
+
+    it('holds a password as exact bytes: cp1250 ł (B3) logs in from a windows-1250 client only', async () => {
+      const s = await sim(res, { users: [{ name: 'jan', password: Uint8Array.of(0xb3), group: 'full' }] });
+      const { session } = await login(res, s, { user: 'jan', password: 'ł', codec: textCodec('windows-1250') });
+      // The comment WinBox on a Polish PC would store; a windows-1250 query matches its bytes.
+      await session.command(['/interface/set', '=.id=ether2', Uint8Array.of(...encodeUtf8('=comment='), 0xa3, 0xf3, 0x64, 0x9f)]);
+      expect(toText(s.menu('/interface').findByName('ether2')!.get('comment')!, textCodec('windows-1250'))).toBe('Łódź');
+      const rows = (await session.command(['/interface/print', '?comment=Łódź', '=.proplist=name,comment'])).rows;
+      expect(rows).toEqual([{ name: 'ether2', comment: 'Łódź' }]);
+      await expect(login(res, s, { user: 'jan', password: 'ł' })).rejects.toBeInstanceOf(LoginError); // UTF-8: C5 82
     });
 
     it('lets the write group configure but not manage users; full does both', async () => {

@@ -157,7 +157,7 @@ describe('trace replay and repro bundles', () => {
         port: simA.port,
         transport: 'plain',
         user: 'admin',
-        codePage: 'windows-1252',
+        encoding: 'utf-8',
       },
       router: { known: true, identity: 'core-A', version: expect.stringMatching(/^7\.20/), board: expect.any(String) },
     });

@@ -88,7 +88,7 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
   fingerprint256: 'the certificate fingerprint',
   user: 'the user name',
   group: 'the group',
-  codePage: 'the code page',
+  encoding: 'the encoding',
   notes: 'the notes',
   password: 'the password',
   theme: 'the theme',

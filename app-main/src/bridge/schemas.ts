@@ -19,7 +19,8 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
-import type { CallArgs, CallName, CodePage, ThemeSetting, TraceFormat, TransportKind } from '../common/contract';
+import { textCodec } from '../../../protocol/node/codec';
+import type { CallArgs, CallName, Encoding, ThemeSetting, TraceFormat, TransportKind } from '../common/contract';
 import { LIMITS } from '../common/limits';
 
 export { LIMITS };
@@ -60,7 +61,18 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, `must be one of ${values.join(', ')}`);
 
 export const TRANSPORTS = ['plain', 'tls-verify', 'tls-pinned', 'tls-anonymous'] as const satisfies readonly TransportKind[];
-export const CODE_PAGES = ['windows-1252', 'windows-1250', 'windows-1251', 'iso-8859-1'] as const satisfies readonly CodePage[];
+export const ENCODINGS = [
+  'utf-8',
+  'windows-1250',
+  'windows-1251',
+  'windows-1252',
+  'windows-1253',
+  'windows-1254',
+  'windows-1255',
+  'windows-1256',
+  'windows-1257',
+  'windows-1258',
+] as const satisfies readonly Encoding[];
 const themes = ['system', 'light', 'dark'] as const satisfies readonly ThemeSetting[];
 const traceFormats = ['text', 'jsonl', 'pcapng'] as const satisfies readonly TraceFormat[];
 
@@ -162,7 +174,7 @@ const connectionInput = z
       .optional(),
     user: line(LIMITS.user, 1),
     group: line(LIMITS.group).optional(),
-    codePage: oneOf(CODE_PAGES).optional(),
+    encoding: oneOf(ENCODINGS).optional(),
     // Free text: newlines and tabs allowed, kept as typed.
     notes: text(LIMITS.notes).optional(),
     // undefined keeps, null removes, a string replaces.
@@ -174,6 +186,27 @@ const connectionInput = z
   .superRefine((input, ctx) => {
     if (input.fingerprint256 !== undefined && input.transport !== 'tls-pinned')
       refuse(ctx, 'only applies to the tls-pinned transport', undefined, ['fingerprint256']);
+    // The user name and the password go out in the connection's Encoding (docs/main-process.md,
+    // "Text encoding"): one it cannot spell would fail at every login, so say so now. The
+    // password's character is not named (messages never echo a password).
+    const encoding = input.encoding ?? 'utf-8';
+    const codec = textCodec(encoding);
+    const spell = (field: 'user' | 'password', value: string | null | undefined): void => {
+      if (typeof value !== 'string') return;
+      try {
+        codec.encode(value);
+      } catch (e) {
+        const what =
+          field === 'user'
+            ? `cannot be sent in ${encoding}: ${(e as Error).message}`
+            : `has a character with no byte in ${encoding}`;
+        refuse(ctx, what, `Choose the Encoding the router's ${field === 'user' ? 'users were' : 'password was'} typed in.`, [
+          field,
+        ]);
+      }
+    };
+    spell('user', input.user);
+    spell('password', input.password);
   });
 
 /**

@@ -68,7 +68,22 @@ export type TransportKind =
   /** API-SSL without a certificate (anonymous DH): encrypted, not authenticated. */
   | 'tls-anonymous';
 
-export type CodePage = 'windows-1252' | 'windows-1250' | 'windows-1251' | 'iso-8859-1';
+/**
+ * A connection's Encoding (docs/main-process.md, "Text encoding"): outgoing words (login password
+ * and query values included) are encoded with it; received words are shown as UTF-8 when valid,
+ * otherwise through the code page (windows-1252 for `utf-8`).
+ */
+export type Encoding =
+  | 'utf-8'
+  | 'windows-1250'
+  | 'windows-1251'
+  | 'windows-1252'
+  | 'windows-1253'
+  | 'windows-1254'
+  | 'windows-1255'
+  | 'windows-1256'
+  | 'windows-1257'
+  | 'windows-1258';
 
 export interface SavedConnection {
   /** UUID; also the keychain account name. */
@@ -82,8 +97,8 @@ export interface SavedConnection {
   user: string;
   /** Group / folder in the sidebar; '' for none. */
   group: string;
-  /** Fallback code page for bytes that are not valid UTF-8. */
-  codePage: CodePage;
+  /** Text encoding of this router's words. Saved files from before it existed load as `utf-8`. */
+  encoding: Encoding;
   notes: string;
   /** A password is stored in the OS keychain (or held for this run). Never the password itself. */
   hasPassword: boolean;
@@ -101,7 +116,8 @@ export interface ConnectionInput {
   fingerprint256?: string;
   user: string;
   group?: string;
-  codePage?: CodePage;
+  /** Default `utf-8`. */
+  encoding?: Encoding;
   notes?: string;
   /**
    * `undefined` keeps the stored password, `null` removes it, a string replaces it. It travels
@@ -170,7 +186,7 @@ export interface ConsoleReply {
   commandId: string;
   /** `!re`, `!done`, `!trap`, `!empty`, `!fatal` or any unknown reply word. */
   kind: string;
-  /** All words of the sentence as text (bytes that are not UTF-8 decoded by the code page). */
+  /** All words of the sentence as text (UTF-8 when valid, otherwise through the connection's Encoding). */
   words: string[];
   /** ms since the command was sent. */
   elapsedMs: number;
@@ -679,7 +695,8 @@ export interface ReproBundleInfo {
     port: number;
     transport: string;
     user?: string;
-    codePage?: string;
+    /** The connection's Encoding (bundles from before it existed name a fallback `codePage`: shown here). */
+    encoding?: string;
     fingerprint256?: string;
   };
   router:

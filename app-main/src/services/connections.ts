@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { CODE_PAGES, TRANSPORTS } from '../bridge/schemas';
-import type { ConnectionInput, ConnectionsSnapshot, SavedConnection } from '../common/contract';
+import { ENCODINGS, TRANSPORTS } from '../bridge/schemas';
+import type { ConnectionInput, ConnectionsSnapshot, Encoding, SavedConnection } from '../common/contract';
 import { LIMITS } from '../common/limits';
 import { BridgeFailure, notFound, validationError } from './errors';
 import type { SecretVault } from './secrets';
@@ -13,24 +13,38 @@ const FILE_VERSION = 1;
 /** Longest connection name, in UTF-16 code units. */
 const NAME_MAX = LIMITS.name;
 
+/**
+ * Files written before the Encoding setting hold `codePage`, the display fallback it replaced. A
+ * router someone had set to windows-1250 or -1251 holds text in that page, so it becomes the
+ * Encoding (its text is shown exactly as before); windows-1252 and iso-8859-1 were the default's
+ * look, which `utf-8` keeps (it shows non-UTF-8 bytes as windows-1252).
+ */
+const LEGACY_CODE_PAGES = ['windows-1252', 'windows-1250', 'windows-1251', 'iso-8859-1'] as const;
+function encodingFromCodePage(codePage: (typeof LEGACY_CODE_PAGES)[number] | undefined): Encoding {
+  return codePage === 'windows-1250' || codePage === 'windows-1251' ? codePage : 'utf-8';
+}
+
 // The file holds what the bridge let through: the same limits (app-main/src/common/limits.ts).
-const storedSchema = z.object({
-  id: z.string().min(1).max(LIMITS.id),
-  name: z.string().min(1).max(NAME_MAX),
-  host: z.string().min(1).max(LIMITS.host),
-  port: z.number().int().min(1).max(65535),
-  transport: z.enum(TRANSPORTS),
-  fingerprint256: z.string().optional(),
-  user: z.string().max(LIMITS.user),
-  group: z.string().max(LIMITS.group),
-  codePage: z.enum(CODE_PAGES),
-  notes: z.string().max(LIMITS.notes),
-  /** A password for this connection is in the OS keychain (never the password itself). */
-  passwordInKeychain: z.boolean(),
-  demo: z.boolean().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+const storedSchema = z
+  .object({
+    id: z.string().min(1).max(LIMITS.id),
+    name: z.string().min(1).max(NAME_MAX),
+    host: z.string().min(1).max(LIMITS.host),
+    port: z.number().int().min(1).max(65535),
+    transport: z.enum(TRANSPORTS),
+    fingerprint256: z.string().optional(),
+    user: z.string().max(LIMITS.user),
+    group: z.string().max(LIMITS.group),
+    encoding: z.enum(ENCODINGS).optional(),
+    codePage: z.enum(LEGACY_CODE_PAGES).optional(),
+    notes: z.string().max(LIMITS.notes),
+    /** A password for this connection is in the OS keychain (never the password itself). */
+    passwordInKeychain: z.boolean(),
+    demo: z.boolean().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .transform(({ codePage, encoding, ...rest }) => ({ ...rest, encoding: encoding ?? encodingFromCodePage(codePage) }));
 type Stored = z.infer<typeof storedSchema>;
 
 const fileSchema = z.object({
@@ -49,7 +63,7 @@ function withDefaults(input: ConnectionInput): ValidConnectionInput {
     ...input,
     fingerprint256: input.fingerprint256,
     group: input.group ?? '',
-    codePage: input.codePage ?? 'windows-1252',
+    encoding: input.encoding ?? 'utf-8',
     notes: input.notes ?? '',
     password: input.password,
   };
@@ -117,7 +131,7 @@ export class ConnectionStore {
       transport: 'plain',
       user: 'admin',
       group: '',
-      codePage: 'windows-1252',
+      encoding: 'utf-8',
       notes:
         'A simulated RouterOS router that runs inside Tikscope on a free loopback port. Connect to try the console, live tables and traces.',
       passwordInKeychain: false,
@@ -188,7 +202,7 @@ export class ConnectionStore {
       transport: s.transport,
       user: s.user,
       group: s.group,
-      codePage: s.codePage,
+      encoding: s.encoding,
       notes: s.notes,
       hasPassword: s.passwordInKeychain || this.deps.vault.hasRunOnly(s.id),
       createdAt: s.createdAt,
@@ -268,7 +282,7 @@ export class ConnectionStore {
       ...(v.fingerprint256 ? { fingerprint256: v.fingerprint256 } : {}),
       user: v.user,
       group: v.group,
-      codePage: v.codePage,
+      encoding: v.encoding,
       notes: v.notes,
       passwordInKeychain: false,
       createdAt: at,
@@ -295,7 +309,7 @@ export class ConnectionStore {
       transport: v.transport,
       user: v.user,
       group: v.group,
-      codePage: v.codePage,
+      encoding: v.encoding,
       notes: v.notes,
       updatedAt: at,
     };

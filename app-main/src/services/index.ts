@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { mkdir } from 'node:fs/promises';
 import { arch, release } from 'node:os';
 import { join, resolve } from 'node:path';
+import { textCodec } from '../../../protocol/node/codec';
+import { isEncodingName } from '../../../protocol/src/index';
 import type {
   AppInfo,
   BridgeEvents,
@@ -209,7 +211,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const traceFor = (id: string): TraceBuffer => {
     let t = traces.get(id);
     if (!t) {
-      t = new TraceBuffer(id, traceCap, connections.has(id) ? connections.get(id).codePage : 'windows-1252');
+      t = new TraceBuffer(id, traceCap, textCodec(connections.has(id) ? connections.get(id).encoding : 'utf-8'));
       traces.set(id, t);
     }
     return t;
@@ -282,7 +284,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       },
       onSessionStart: () => {
         const buffer = traceFor(id);
-        buffer.codePage = connections.get(id).codePage;
+        buffer.codec = textCodec(connections.get(id).encoding);
         if (traceCapture) trace = { buffer, push: traceNotifier(id, buffer) };
         return ++buffer.session;
       },
@@ -558,7 +560,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
       const bundle = parseReproBundle(fileName, content);
       const parsed = bundle ? bundle.parsed : parseJsonlTrace(fileName, content);
       const id = `import:${++importCount}`;
-      const buffer = new TraceBuffer(id, traceCap, 'windows-1252');
+      // Imported words are text already (re-framed as UTF-8): the header's Encoding only names it.
+      const named = parsed.header?.encoding;
+      const buffer = new TraceBuffer(id, traceCap, textCodec(isEncodingName(named) ? named : 'utf-8'));
       loadImported(buffer, parsed.entries);
       const c = parsed.header?.connection;
       const entry: ImportedTrace = {
@@ -634,7 +638,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       } else {
         const c = connections.get(connectionId);
         // Settings without secrets: never the password, not even whether one is stored.
-        connection = { name: c.name, host: c.host, port: c.port, transport: c.transport, user: c.user, codePage: c.codePage };
+        connection = { name: c.name, host: c.host, port: c.port, transport: c.transport, user: c.user, encoding: c.encoding };
         if (c.fingerprint256) connection.fingerprint256 = c.fingerprint256;
         router = links.get(connectionId)?.state.router ?? lastRouter.get(connectionId);
         unknownReason = router
@@ -666,7 +670,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         host: options.host,
         system,
         createdAt: new Date(now()).toISOString(),
-        codePage: buffer.codePage,
+        encoding: buffer.codec.name,
         dropped: buffer.dropped,
         entries,
         secrets,

@@ -9,6 +9,7 @@ import {
   TrapError,
   type Reply,
 } from '../../../protocol/src/index';
+import { textCodec } from '../../../protocol/node/codec';
 import { formatFingerprint, normalizeFingerprint, openSocket, TlsError, type TlsMode } from '../../../protocol/node/transport';
 import type { ErrorCode, LinkState, RouterInfo, SavedConnection } from '../common/contract';
 import { BridgeFailure, toBridgeError } from './errors';
@@ -257,7 +258,7 @@ export class Link {
       const session = new Session(transport, {
         commandTimeoutMs: t.commandTimeoutMs,
         cancelTimeoutMs: t.cancelTimeoutMs,
-        codePage: conn.codePage,
+        codec: textCodec(conn.encoding),
         now: this.deps.traceNow,
         onSent: (words, time) => this.deps.onSent(words, time),
         onReceived: (reply, time) => {

@@ -17,7 +17,7 @@ export interface ReproConnection {
   port: number;
   transport: string;
   user?: string;
-  codePage?: string;
+  encoding?: string;
   fingerprint256?: string;
 }
 
@@ -40,7 +40,7 @@ export interface ReproInput {
   host: 'electron' | 'browser';
   system: ReproSystem;
   createdAt: string;
-  codePage: string;
+  encoding: string;
   dropped: number;
   entries: Iterable<TraceEntry>;
   /** Known passwords of this connection (keychain or run-only): checked once more, never written. */
@@ -116,7 +116,7 @@ export function buildReproBundle(input: ReproInput): { bundle: ReproBundle; file
       port: input.connection.port,
       transport: input.connection.transport,
     },
-    codePage: input.codePage,
+    encoding: input.encoding,
     exportedAt: input.createdAt,
     application: `Tikscope ${input.appVersion}`,
     dropped: input.dropped,
@@ -196,7 +196,10 @@ export function parseReproBundle(fileName: string, content: string): { info: Rep
   const parsed = parseJsonlTrace(fileName, b.trace.map((line) => JSON.stringify(line)).join('\n'));
   const connection: ReproConnection = { name: c.name, host: c.host, port: c.port, transport: c.transport };
   if (str(c.user)) connection.user = c.user;
-  if (str(c.codePage)) connection.codePage = c.codePage;
+  // Bundles from before the Encoding setting name the display fallback `codePage` instead.
+  const legacy = (c as { codePage?: unknown }).codePage;
+  if (str(c.encoding)) connection.encoding = c.encoding;
+  else if (str(legacy)) connection.encoding = legacy;
   if (str(c.fingerprint256)) connection.fingerprint256 = c.fingerprint256;
   const r = b.router as Record<string, unknown> | undefined;
   const router: ReproBundleInfo['router'] =

@@ -1,4 +1,4 @@
-import { decodeText, utf8SequenceLength, type Reply } from '../../../protocol/src/index';
+import { utf8SequenceLength, type Reply } from '../../../protocol/src/index';
 
 /**
  * The JSON of a live-table row, written as UTF-8 bytes straight from the bytes of a `!re` sentence.
@@ -11,7 +11,7 @@ import { decodeText, utf8SequenceLength, type Reply } from '../../../protocol/sr
  * decoded attributes gives (same escapes, same order), so rows made either way compare equal.
  *
  * The fast path takes sentences whose words are all valid UTF-8 (protocol.md §9: then decoding is
- * the same whatever the code page), whose property names are plain (no quote, backslash or control
+ * the same whatever the connection's Encoding — its code page only decodes non-UTF-8 words), whose property names are plain (no quote, backslash or control
  * byte, not starting with a digit — V8 orders integer-like keys first — never `__proto__`) and
  * whose shape has no repeated name, and that carry an `.id`. Anything else returns GENERAL: the
  * caller takes the general path (`Reply.attributes`), which handles every case.
@@ -221,7 +221,7 @@ export class RowEncoder {
     // Rows are keyed by `.id`; one without (a singleton menu) takes the general path.
     if (idWord === undefined) return GENERAL;
     // Decoded as the general path decodes it (Reply.attributes), so both give the same key.
-    this.id = decodeText(idWord, r.codePage, idStart, idEnd);
+    this.id = r.codec.decode(idWord, idStart, idEnd);
     this.dead = dead;
     if (dead) return DEAD;
     out[o++] = 0x7d; // }

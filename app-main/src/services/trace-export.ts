@@ -71,7 +71,8 @@ export interface JsonlHeader {
   version: number;
   connectionId: string;
   connection?: { name: string; host: string; port: number; transport: string };
-  codePage?: string;
+  /** The connection's Encoding, which decoded `words` (files from before it name `codePage`). */
+  encoding?: string;
   exportedAt?: string;
   application?: string;
   dropped?: number;
@@ -84,7 +85,7 @@ export function traceToJsonl(buffer: TraceBuffer, meta: TraceMeta): string {
     version: JSONL_VERSION,
     connectionId: buffer.connectionId,
     connection: { name: meta.name, host: meta.host, port: meta.port, transport: meta.transport },
-    codePage: buffer.codePage,
+    encoding: buffer.codec.name,
     exportedAt: meta.exportedAt,
     application: `Tikscope ${meta.appVersion}`,
     dropped: buffer.dropped,
@@ -99,7 +100,7 @@ export function traceToPcapng(buffer: TraceBuffer, meta: TraceMeta): Uint8Array 
     for (const e of buffer.iterate()) {
       // A capture holds the TCP payload only: notes were never on the wire.
       if (e.direction === 'note') continue;
-      const tag = tagOf(frameWords(e.frame, 0, e.frame.length), buffer.codePage);
+      const tag = tagOf(frameWords(e.frame, 0, e.frame.length), buffer.codec);
       yield {
         time: e.time,
         direction: e.direction,

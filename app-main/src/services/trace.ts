@@ -1,14 +1,14 @@
 import {
   bytesEqualAscii,
-  decodeText,
   encodeUtf8,
   frameSentence,
   lengthPrefixSize,
   prefixSizeFromFirstByte,
   readLengthPrefix,
   writeLengthPrefix,
-  type CodePage,
+  UTF8_CODEC,
   type Reply,
+  type TextCodec,
 } from '../../../protocol/src/index';
 import type { TraceEntry, TraceSnapshot } from '../common/contract';
 import { SecretScanner, redactWords } from './redact';
@@ -77,7 +77,8 @@ export class TraceBuffer {
   constructor(
     readonly connectionId: string,
     readonly capBytes: number,
-    public codePage: CodePage = 'windows-1252',
+    /** The connection's Encoding: how the trace shows words as text (the bytes stay as received). */
+    public codec: TextCodec = UTF8_CODEC,
   ) {
     this.slabSize = Math.max(16 * 1024, Math.min(1024 * 1024, Math.floor(capBytes / 8)));
   }
@@ -340,10 +341,10 @@ export class TraceBuffer {
       connectionId: this.connectionId,
       time: v.time,
       direction: v.direction,
-      words: raw.map((w) => decodeText(w, this.codePage)),
+      words: raw.map((w) => this.codec.decode(w)),
       bytes: v.frame.length,
     };
-    const tag = tagOf(raw, this.codePage);
+    const tag = tagOf(raw, this.codec);
     if (tag !== undefined) out.tag = tag;
     return out;
   }
@@ -392,11 +393,11 @@ function framedRegion(words: readonly Uint8Array[], length: number): Uint8Array 
 }
 
 /** The `.tag=` of a sentence, wherever it sits (protocol.md §3); undefined when absent or empty. */
-export function tagOf(words: readonly Uint8Array[], codePage: CodePage): string | undefined {
+export function tagOf(words: readonly Uint8Array[], codec: TextCodec): string | undefined {
   for (let i = 1; i < words.length; i++) {
     const w = words[i]!;
     if (w[0] === 0x2e && bytesEqualAscii(w, '.tag=')) {
-      const t = decodeText(w, codePage, 5);
+      const t = codec.decode(w, 5);
       return t === '' ? undefined : t;
     }
   }

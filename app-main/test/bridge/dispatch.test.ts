@@ -93,6 +93,7 @@ describe('dispatch', () => {
       ['connections:save', { input: { ...SAMPLE_ARGS['connections:save'].input, transport: 'ssh' } }, 'input.transport'],
       ['connections:save', { input: { ...SAMPLE_ARGS['connections:save'].input, host: 'http://evil/' } }, 'input.host'],
       ['connections:save', { input: { ...SAMPLE_ARGS['connections:save'].input, name: '' } }, 'input.name'],
+      ['connections:save', { input: { ...SAMPLE_ARGS['connections:save'].input, encoding: 'iso-8859-1' } }, 'input.encoding'],
       ['connections:save', {}, 'input'],
       ['console:send', { connectionId: 'c1', words: ['/x', 'ok', 5] }, 'words[2]'],
       ['console:send', { connectionId: 'c1', words: [] }, 'words'],

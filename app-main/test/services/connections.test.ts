@@ -76,7 +76,7 @@ describe('saved connections', () => {
       host: '192.0.2.10',
       port: 8729,
       group: 'Site A',
-      codePage: 'windows-1252',
+      encoding: 'utf-8',
       hasPassword: true,
     });
     expect(saved.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -117,9 +117,20 @@ describe('saved connections', () => {
       [{ user: '' }, 'user', /^The user name is required/],
       [{ fingerprint256: 'AB:CD' }, 'fingerprint256', /64 hex digits/],
       [{ fingerprint256: 'ab'.repeat(32) }, 'fingerprint256', /only applies to the tls-pinned transport/],
-      [{ codePage: 'utf-16' as never }, 'codePage', /^The code page must be one of/],
+      [{ encoding: 'utf-16' as never }, 'encoding', /^The encoding must be one of utf-8, windows-1250, .*windows-1258/],
       [{ password: 'p'.repeat(1001) }, 'password', /^The password is longer than 1,000 characters\.$/],
       [{ password: 'a\u0000b' }, 'password', /NUL/],
+      // A password or user the Encoding cannot spell could never log in; the password is not echoed.
+      [
+        { encoding: 'windows-1252', password: 'zażółć' },
+        'password',
+        /^The password has a character with no byte in windows-1252/,
+      ],
+      [
+        { encoding: 'windows-1251', user: 'łukasz' },
+        'user',
+        /^The user name cannot be sent in windows-1251: character U\+0142 \(ł\) at index 0 has no byte in windows-1251/,
+      ],
     ];
     for (const [over, field, message] of cases) {
       const f = await callFailure(s, 'connections:save', { input: input(over as Partial<ConnectionInput>) });
@@ -300,6 +311,57 @@ describe('saved connections', () => {
       ['Core router', true],
     ]);
     expect(list[1]!.id).toBe(a.id);
+  });
+
+  it('saves the Encoding; files from before it (with the codePage fallback) still load', async () => {
+    const old = (id: string, codePage?: string) => ({
+      id,
+      name: `R-${id}`,
+      host: '192.0.2.1',
+      port: 8728,
+      transport: 'plain',
+      user: 'admin',
+      group: '',
+      ...(codePage ? { codePage } : {}),
+      notes: '',
+      passwordInKeychain: false,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    const file = join(tmp.dir, 'connections.json');
+    const legacy = [
+      old('a', 'windows-1252'),
+      old('b', 'windows-1250'),
+      old('c', 'windows-1251'),
+      old('d', 'iso-8859-1'),
+      old('e'),
+    ];
+    writeFileSync(file, JSON.stringify({ version: 1, connections: legacy }));
+    const s = await start();
+    const snap = await s.handlers['connections:list']({});
+    expect(snap.notices).toEqual([]);
+    // A router set to show windows-1250/1251 holds text in that page; the rest keep the default's look.
+    expect(snap.connections.map((c) => [c.id, c.encoding])).toEqual([
+      ['a', 'utf-8'],
+      ['b', 'windows-1250'],
+      ['c', 'windows-1251'],
+      ['d', 'utf-8'],
+      ['e', 'utf-8'],
+    ]);
+    const saved = await s.handlers['connections:save']({ input: input({ encoding: 'windows-1257', password: 'ąčę' }) });
+    expect(saved.encoding).toBe('windows-1257');
+    await s.dispose();
+    services = undefined;
+    const written = JSON.parse(readFileSync(file, 'utf8')) as { connections: Record<string, unknown>[] };
+    expect(written.connections.map((c) => c['encoding'])).toEqual([
+      'utf-8',
+      'windows-1250',
+      'windows-1251',
+      'utf-8',
+      'utf-8',
+      'windows-1257',
+    ]);
+    expect(written.connections.some((c) => 'codePage' in c)).toBe(false);
   });
 
   it('moves a damaged file aside, reports it, never silently replaces it', async () => {

@@ -362,12 +362,12 @@ describe('repro bundles', () => {
         port: simA.port,
         transport: 'plain',
         user: 'admin',
-        codePage: 'windows-1252',
+        encoding: 'utf-8',
       },
       router: { known: true, identity: 'core-A', version: expect.stringMatching(/^7\.20/), board: expect.any(String) },
       redactedAtExport: 0,
     });
-    expect(Object.keys(doc.connection).sort()).toEqual(['codePage', 'host', 'name', 'port', 'transport', 'user']);
+    expect(Object.keys(doc.connection).sort()).toEqual(['encoding', 'host', 'name', 'port', 'transport', 'user']);
     expect(doc.trace[0]).toMatchObject({ format: 'tikscope-trace', version: 1 });
     expect(doc.trace.slice(1).map((e: TraceEntry) => e.words[0])).toContain('/interface/print');
     expect(doc.trace.slice(1).find((e: TraceEntry) => e.words[0] === '/login').words).toContain('=password=********');

@@ -300,7 +300,7 @@ export function demoConnection(now = Date.now()): SavedConnection {
     transport: 'plain',
     user: 'admin',
     group: '',
-    codePage: 'windows-1252',
+    encoding: 'utf-8',
     notes: 'The built-in simulated router.',
     hasPassword: true,
     demo: true,
@@ -948,7 +948,7 @@ export class FakeBackend {
         version: 1,
         description,
         connection: c
-          ? { name: c.name, host: c.host, port: c.port, transport: c.transport, user: c.user, codePage: c.codePage }
+          ? { name: c.name, host: c.host, port: c.port, transport: c.transport, user: c.user, encoding: c.encoding }
           : { name: connectionId },
         router: { known: true, version: this.rosVersion },
         trace: t.entries,
@@ -1151,7 +1151,7 @@ export class FakeBackend {
         transport: 'plain',
         user: '',
         group: '',
-        codePage: 'windows-1252',
+        encoding: 'utf-8',
         notes: '',
         hasPassword: false,
         createdAt: now,
@@ -1163,7 +1163,7 @@ export class FakeBackend {
     Object.assign(c, {
       ...rest,
       group: rest.group ?? c.group,
-      codePage: rest.codePage ?? c.codePage,
+      encoding: rest.encoding ?? c.encoding,
       notes: rest.notes ?? c.notes,
       updatedAt: now,
     });

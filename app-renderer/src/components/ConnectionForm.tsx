@@ -1,12 +1,12 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { CodePage, ConnectionInput, SavedConnection, TransportKind } from '../../../app-main/src/common/contract';
+import type { ConnectionInput, Encoding, SavedConnection, TransportKind } from '../../../app-main/src/common/contract';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../hooks';
 import { errorField } from '../lib/errors';
 import { DEFAULT_PORT } from '../lib/format';
 import { Modal } from './Modal';
 
-type Field = 'name' | 'host' | 'port' | 'transport' | 'user' | 'password' | 'fingerprint256' | 'group' | 'codePage' | 'notes';
+type Field = 'name' | 'host' | 'port' | 'transport' | 'user' | 'password' | 'fingerprint256' | 'group' | 'encoding' | 'notes';
 type Errors = Partial<Record<Field, string>>;
 
 interface Draft {
@@ -19,7 +19,7 @@ interface Draft {
   removePassword: boolean;
   fingerprint256: string;
   group: string;
-  codePage: CodePage;
+  encoding: Encoding;
   notes: string;
 }
 
@@ -30,7 +30,19 @@ const TRANSPORTS: { value: TransportKind; label: string }[] = [
   { value: 'tls-anonymous', label: 'TLS, anonymous DH (8729) — not authenticated' },
 ];
 
-const CODE_PAGES: CodePage[] = ['windows-1252', 'windows-1250', 'windows-1251', 'iso-8859-1'];
+/** The Encoding choices (contract `Encoding`): UTF-8, then the Windows code pages WinBox PCs use. */
+export const ENCODINGS: { value: Encoding; label: string }[] = [
+  { value: 'utf-8', label: 'UTF-8 (default)' },
+  { value: 'windows-1250', label: 'windows-1250 — Central European' },
+  { value: 'windows-1251', label: 'windows-1251 — Cyrillic' },
+  { value: 'windows-1252', label: 'windows-1252 — Western European' },
+  { value: 'windows-1253', label: 'windows-1253 — Greek' },
+  { value: 'windows-1254', label: 'windows-1254 — Turkish' },
+  { value: 'windows-1255', label: 'windows-1255 — Hebrew' },
+  { value: 'windows-1256', label: 'windows-1256 — Arabic' },
+  { value: 'windows-1257', label: 'windows-1257 — Baltic' },
+  { value: 'windows-1258', label: 'windows-1258 — Vietnamese' },
+];
 
 /** Normalises a SHA-256 fingerprint to colon-separated upper-case hex; undefined when malformed. */
 export function normaliseFingerprint(text: string): string | undefined {
@@ -70,7 +82,7 @@ function toDraft(c: SavedConnection | undefined): Draft {
     removePassword: false,
     fingerprint256: c?.fingerprint256 ?? '',
     group: c?.group ?? '',
-    codePage: c?.codePage ?? 'windows-1252',
+    encoding: c?.encoding ?? 'utf-8',
     notes: c?.notes ?? '',
   };
 }
@@ -84,7 +96,7 @@ const FIELD_NAMES: readonly Field[] = [
   'password',
   'fingerprint256',
   'group',
-  'codePage',
+  'encoding',
   'notes',
 ];
 
@@ -128,7 +140,7 @@ export function ConnectionForm(props: { editId?: string }) {
       transport: d.transport,
       user: d.user.trim(),
       group: d.group.trim(),
-      codePage: d.codePage,
+      encoding: d.encoding,
       notes: d.notes,
     };
     if (d.transport === 'tls-pinned' && d.fingerprint256.trim())
@@ -311,19 +323,25 @@ export function ConnectionForm(props: { editId?: string }) {
             {err('group')}
           </div>
           <div className="field span2">
-            <label htmlFor={id('codePage')}>Code page for non-UTF-8 text</label>
+            <label htmlFor={id('encoding')}>Encoding</label>
             <select
               className="input"
-              {...fieldProps('codePage')}
-              value={d.codePage}
-              onChange={(e) => set('codePage', e.target.value as CodePage)}
+              {...fieldProps('encoding')}
+              value={d.encoding}
+              onChange={(e) => set('encoding', e.target.value as Encoding)}
             >
-              {CODE_PAGES.map((c) => (
-                <option key={c} value={c}>
-                  {c}
+              {ENCODINGS.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
                 </option>
               ))}
             </select>
+            {err('encoding') ?? (
+              <p id={id('encoding-help')} className="field-help">
+                Used for what you send, the password and query values too. Text typed in WinBox on Windows is in the PC’s code
+                page. Replies show as UTF-8 when valid, else in this code page.
+              </p>
+            )}
           </div>
           <div className="field span4">
             <label htmlFor={id('notes')}>Notes</label>

@@ -118,7 +118,7 @@ function ReproSummary({ info }: { info: ReproBundleInfo }) {
         <dd className="mono">
           {c.name} — {c.host}:{c.port}, {c.transport}
           {c.user ? `, user ${c.user}` : ''}
-          {c.codePage ? `, ${c.codePage}` : ''}
+          {c.encoding ? `, ${c.encoding}` : ''}
         </dd>
         <dt>Made with</dt>
         <dd>
