@@ -4,9 +4,11 @@ import {
   frameSentence,
   lengthPrefixSize,
   prefixSizeFromFirstByte,
+  prefixSizeIn,
   readLengthPrefix,
   writeLengthPrefix,
   UTF8_CODEC,
+  writeLengthPrefixOfSize,
   type Reply,
   type TextCodec,
 } from '../../../protocol/src/index';
@@ -98,11 +100,19 @@ export class TraceBuffer {
 
   /**
    * Records a sentence given as words, redacted here (at capture), framed straight into a slab.
-   * Returns its sequence number.
+   * `nonMinimalPrefixes` (Reply's) are the longer prefixes a received sentence came with: kept, so
+   * that the trace holds what was on the wire (a redacted word gets the shortest prefix for its
+   * new length). Returns its sequence number.
    */
-  recordWords(direction: 'in' | 'out', words: readonly Uint8Array[], time: number): number {
+  recordWords(
+    direction: 'in' | 'out',
+    words: readonly Uint8Array[],
+    time: number,
+    nonMinimalPrefixes?: readonly number[],
+  ): number {
     const redacted = redactWords(words, direction);
     const safe = redacted ?? words;
+    if (nonMinimalPrefixes !== undefined) return this.recordWithPrefixes(direction, words, safe, time, nonMinimalPrefixes);
     let length = 1;
     for (const w of safe) if (w.length > 0) length += lengthPrefixSize(w.length) + w.length;
     if (!redacted && direction === 'in' && safe.length > 0) {
@@ -132,6 +142,34 @@ export class TraceBuffer {
     return this.add(direction, time, slab, offset, o - offset);
   }
 
+  /** `recordWords` for a sentence some of whose prefixes were longer than the shortest form (rare). */
+  private recordWithPrefixes(
+    direction: 'in' | 'out',
+    words: readonly Uint8Array[],
+    safe: readonly Uint8Array[],
+    time: number,
+    nonMinimal: readonly number[],
+  ): number {
+    const size = (i: number): number =>
+      i === safe.length || safe[i] === words[i]
+        ? prefixSizeIn(nonMinimal, i, i < safe.length ? safe[i]!.length : 0)
+        : lengthPrefixSize(safe[i]!.length);
+    let length = size(safe.length);
+    for (let i = 0; i < safe.length; i++) length += size(i) + safe[i]!.length;
+    const slab = this.slabFor(length);
+    const offset = slab.used;
+    let o = offset;
+    for (let i = 0; i < safe.length; i++) {
+      const w = safe[i]!;
+      o = writeLengthPrefixOfSize(slab.bytes, o, w.length, size(i));
+      slab.bytes.set(w, o);
+      o += w.length;
+    }
+    o = writeLengthPrefixOfSize(slab.bytes, o, 0, size(safe.length));
+    slab.used = o;
+    return this.add(direction, time, slab, offset, o - offset);
+  }
+
   /**
    * Records a received sentence. When its words are ranges of one received chunk (Reply `bytes`,
    * `offsets`: the session's usual case) and nothing in it is secret, the framed sentence is copied
@@ -142,17 +180,22 @@ export class TraceBuffer {
     const b = reply.bytes;
     const off = reply.offsets;
     if (b === undefined || off === undefined || off.length === 0 || this.scanner.holdsSecret(b, off)) {
-      return this.recordWords('in', reply.words, time);
+      return this.recordWords('in', reply.words, time, reply.nonMinimalPrefixes);
     }
-    // The words of a ranges-form reply were decoded one after another from this one chunk (a word
-    // across chunks would have made it a views-form reply), so the framed sentence runs from the
-    // first word's length prefix to the terminating zero — if both lie in this chunk: the prefix
-    // may have begun in the previous chunk (then `start` < 0) and the zero may be in the next.
-    const firstLength = off[1]! - off[0]!;
-    const start = off[0]! - lengthPrefixSize(firstLength);
-    const end = off[off.length - 1]!; // where the terminating zero must be
-    if (start < 0 || end >= b.length || b[end] !== 0) return this.recordWords('in', reply.words, time);
-    const length = end + 1 - start;
+    // The words of a ranges-form reply were decoded one after another from this one array (the
+    // chunk, or the session's copy of a sentence that spanned chunks), so the framed sentence runs
+    // from the first word's length prefix to the terminating zero — if both lie in it: the prefix
+    // may have begun in the previous chunk (then `start` < 0) and the zero may be in the next. The
+    // prefixes are the sizes they came in (`80 03` for 3 is legal, protocol.md §2): taking the
+    // shortest form here recorded such a sentence one byte short, or with no words (issue 11 C).
+    const forms = reply.nonMinimalPrefixes;
+    const start = off[0]! - (forms === undefined ? lengthPrefixSize(off[1]! - off[0]!) : reply.prefixSize(0));
+    // Just after the terminating zero.
+    const end = off[off.length - 1]! + (forms === undefined ? 1 : reply.prefixSize(off.length >> 1));
+    if (start < 0 || end > b.length || b[end - 1] !== 0) {
+      return this.recordWords('in', reply.words, time, reply.nonMinimalPrefixes);
+    }
+    const length = end - start;
     // The copy is deferred and batched: sentences that follow each other in one chunk are copied
     // together, with one `set` per run instead of one per sentence (each copy needs a view object,
     // and that garbage made the collector copy a big print's retained replies over and over).
@@ -168,14 +211,14 @@ export class TraceBuffer {
       const offset = p.slabEnd;
       p.slab.used += length;
       p.slabEnd += length;
-      p.end = end + 1;
+      p.end = end;
       return this.add('in', time, p.slab, offset, length);
     }
     this.flushPending();
     const slab = this.slabFor(length);
     const offset = slab.used;
     slab.used += length;
-    this.pending = { bytes: b, start, end: end + 1, slab, slabStart: offset, slabEnd: slab.used };
+    this.pending = { bytes: b, start, end, slab, slabStart: offset, slabEnd: slab.used };
     return this.add('in', time, slab, offset, length);
   }
 
