@@ -310,13 +310,15 @@ export class SentenceDecoder {
     const have = this.bodyHave;
     const need = this.bodyNeed;
     let buf = this.gathered;
-    if (buf === undefined || have + take > buf.length) {
-      const grown = new Uint8Array(Math.min(need, Math.max(have + take, buf === undefined ? GATHER_MIN_BYTES : 2 * buf.length)));
-      if (buf !== undefined) grown.set(buf.subarray(0, have));
+    if (buf === undefined) {
+      this.gathered = buf = new Uint8Array(need <= GATHER_MIN_BYTES ? need : Math.max(take, GATHER_MIN_BYTES));
+    } else if (have + take > buf.length) {
+      const grown = new Uint8Array(Math.min(need, Math.max(have + take, 2 * buf.length)));
+      grown.set(buf.subarray(0, have));
       this.gathered = buf = grown;
     }
-    if (take <= 16) for (let k = 0; k < take; k++) buf[have + k] = chunk[from + k]!;
-    else buf.set(new Uint8Array(chunk.buffer, chunk.byteOffset + from, take), have);
+    // subarray rather than a byte loop or a view made by hand: measured faster here.
+    buf.set(chunk.subarray(from, from + take), have);
     this.bodyHave = have + take;
   }
 
