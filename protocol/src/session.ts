@@ -669,13 +669,15 @@ export class Session {
 
   /**
    * `inFrame` with room for `n` more bytes: it doubles when full, so a sentence that spans chunks
-   * is held in at most twice its size (three times while the buffer grows).
+   * is held in at most twice its size (three times while the buffer grows). A big word that does
+   * not fit gets its size plus at most 64 KiB of room instead, so that the copy of a 16 MiB word is
+   * not 32 MiB (and then trimmed: one more copy).
    */
   private reserveFrame(n: number): Uint8Array {
     const frame = this.inFrame!;
     const need = this.inFrameLength + n;
     if (need <= frame.length) return frame;
-    const grown = new Uint8Array(Math.max(need, 2 * frame.length));
+    const grown = new Uint8Array(Math.max(need + Math.min(need, 64 * 1024), 2 * frame.length));
     grown.set(frame.subarray(0, this.inFrameLength));
     this.inFrame = grown;
     return grown;
