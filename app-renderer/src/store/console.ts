@@ -61,6 +61,7 @@ export function consoleSlice({ set, get, api, now }: SliceContext): Pick<AppStor
   const partial = new Map<string, ConsoleReply>();
   /** Joins the pieces of big replies; everything else passes through. */
   const joinPieces = (batch: ConsoleReply[]): ConsoleReply[] => {
+    if (partial.size === 0 && !batch.some((r) => r.piece)) return batch;
     const out: ConsoleReply[] = [];
     for (const r of batch) {
       if (!r.piece) {
