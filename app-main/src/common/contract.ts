@@ -345,6 +345,11 @@ export interface TraceEntry {
   words: string[];
   /** Bytes on the wire, prefixes and terminator included. */
   bytes: number;
+  /**
+   * Set when the words were cut for the window (more than 256 KiB of them: the word at the limit is
+   * cut, later ones are empty); `trace:export` has them whole.
+   */
+  truncated?: boolean;
 }
 
 export interface TraceSnapshot {

@@ -21,6 +21,13 @@ import { SecretScanner, redactWords } from './redact';
  */
 export const ENTRY_OVERHEAD_BYTES = 24;
 
+/**
+ * Bytes of word text one entry carries to the window (`trace:entries`, `trace:get`); the rest of a
+ * bigger sentence is cut there (`TraceEntry.truncated`) and stays whole in exports. A 64 MiB reply
+ * is one entry: as text in one event it was one bridge frame of all of it (issue 11 E).
+ */
+export const WINDOW_ENTRY_TEXT_BYTES = 256 * 1024;
+
 /** One recorded sentence, as handed out for reading (exports, snapshots). */
 export interface TraceView {
   seq: number;
@@ -377,26 +384,46 @@ export class TraceBuffer {
     return k >= 0 && k < this.count ? this.view(k) : undefined;
   }
 
-  toEntry(v: TraceView): TraceEntry {
+  /**
+   * The entry as text. With `maxTextBytes` (for the window), the words carry at most that many
+   * bytes in all: the word at the limit is cut (at a UTF-8 character boundary), later ones are
+   * empty, and `truncated` is set. Exports take the whole entry.
+   */
+  toEntry(v: TraceView, maxTextBytes = Number.POSITIVE_INFINITY): TraceEntry {
     const raw = frameWords(v.frame, 0, v.frame.length);
     const out: TraceEntry = {
       seq: v.seq,
       connectionId: this.connectionId,
       time: v.time,
       direction: v.direction,
-      words: raw.map((w) => this.codec.decode(w)),
+      words: [],
       bytes: v.frame.length,
     };
+    let budget = maxTextBytes;
+    for (const w of raw) {
+      if (w.length <= budget) {
+        out.words.push(this.codec.decode(w));
+        budget -= w.length;
+        continue;
+      }
+      let cut = budget;
+      // Not inside a UTF-8 sequence: back off over continuation bytes (at most three). (In another
+      // code page a cut character may show as a replacement character: the text is cut anyway.)
+      for (let k = 0; k < 3 && cut > 0 && (w[cut]! & 0xc0) === 0x80; k++) cut--;
+      out.words.push(this.codec.decode(w, 0, cut));
+      budget = 0;
+      out.truncated = true;
+    }
     const tag = tagOf(raw, this.codec);
     if (tag !== undefined) out.tag = tag;
     return out;
   }
 
-  /** Snapshot of the newest `limit` entries after `sinceSeq`. */
+  /** Snapshot of the newest `limit` entries after `sinceSeq`, as the window gets them (cut). */
   snapshot(sinceSeq = 0, limit = 5000): TraceSnapshot {
     const from = Math.max(sinceSeq, this.lastSeq - limit);
     const entries: TraceEntry[] = [];
-    for (const v of this.iterate(from)) entries.push(this.toEntry(v));
+    for (const v of this.iterate(from)) entries.push(this.toEntry(v, WINDOW_ENTRY_TEXT_BYTES));
     return {
       connectionId: this.connectionId,
       entries,

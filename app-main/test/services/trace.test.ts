@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeUtf8, frameSentence, Reply, Session, type Transport } from '../../../protocol/src/index';
 import { buildPcapng, internetChecksum } from '../../src/services/pcapng';
 import { rangesHoldSecret, REDACTED, redactTextWords, redactWords, SecretScanner } from '../../src/services/redact';
-import { ENTRY_OVERHEAD_BYTES, TraceBuffer } from '../../src/services/trace';
+import { ENTRY_OVERHEAD_BYTES, TraceBuffer, WINDOW_ENTRY_TEXT_BYTES } from '../../src/services/trace';
 import {
   escapeWord,
   exportTrace,
@@ -378,6 +378,23 @@ describe('TraceBuffer', () => {
     const secret = Buffer.from(frameSentence(enc(['!re', '=password=s3cr3t'])));
     t.recordWords('in', [secret.subarray(1, 4), secret.subarray(5, 21)], 3);
     expect(t.toEntry(t.get(3)!).words).toEqual(['!re', `=password=${REDACTED}`]);
+  });
+
+  it('gives the window at most 256 KiB of text per entry; exports keep every byte', () => {
+    // Issue 11 E: a 64 MiB reply is one entry, and was one trace:entries frame of all of it.
+    const t = new TraceBuffer('c1', 1 << 20);
+    const big = `=contents=${'é'.repeat(200_000)}`; // 400,010 bytes of UTF-8
+    t.recordWords('in', enc(['!re', big, '=after=1', '.tag=t9']), 1);
+    t.recordWords('in', enc(['!done', '.tag=t9']), 2);
+    const [entry, done] = t.snapshot().entries;
+    expect(entry!.truncated).toBe(true);
+    expect(entry!.tag).toBe('t9');
+    expect(entry!.words).toHaveLength(4);
+    expect(entry!.words[1]).toBe(big.slice(0, 10 + (WINDOW_ENTRY_TEXT_BYTES - 3 - 10) / 2)); // cut between characters
+    expect(entry!.words.slice(2)).toEqual(['', '']);
+    expect(entry!.bytes).toBe(t.get(1)!.frame.length);
+    expect(done!.truncated).toBeUndefined();
+    expect(parseJsonlTrace('x.jsonl', traceToJsonl(t, meta)).entries[0]!.words).toEqual(['!re', big, '=after=1', '.tag=t9']);
   });
 
   it('pages with sinceSeq and limit', () => {
