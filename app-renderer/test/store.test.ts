@@ -151,6 +151,24 @@ describe('store with the fake bridge', () => {
     expect(s().consoles.demo?.history[0]?.words).toEqual(['/interface/print', '?type=ether']);
   });
 
+  it('joins the pieces of a big reply into one reply (ConsoleReply.piece)', async () => {
+    const { s } = await setup();
+    await s().connect('demo');
+    await s().sendCommand('demo', ['/system/resource/print']);
+    await until(() => expect(s().consoles.demo?.commands[0]?.status).toBe('done'));
+    const cmd = () => s().consoles.demo!.commands[0]!;
+    const commandId = cmd().commandId!;
+    const before = cmd().log.length;
+    const base = { connectionId: 'demo', commandId, kind: '!re', elapsedMs: 5 };
+    s().applyConsoleReplies([{ ...base, words: ['!re', '=a=xx'], piece: { more: true, continued: false } }]);
+    s().applyConsoleReplies([{ ...base, words: ['yy', '=b=1'], piece: { more: true, continued: true } }]);
+    expect(cmd().log.length).toBe(before);
+    s().applyConsoleReplies([{ ...base, words: ['=c=2'], piece: { more: false, continued: false } }]);
+    expect(cmd().log.length).toBe(before + 1);
+    expect(cmd().log.get(before)?.words).toEqual(['!re', '=a=xxyy', '=b=1', '=c=2']);
+    expect(cmd().log.get(before)?.piece).toBeUndefined();
+  });
+
   it('routes replies that arrive before the send result (no reply lost)', async () => {
     const { api, backend } = createFakeApi({ batchMs: 0 });
     let release: () => void = () => undefined;

@@ -10,6 +10,11 @@ export interface DecoderLimits {
   /** Largest sentence (prefixes + words) accepted; also checked from each prefix. */
   maxSentenceBytes?: number;
   /**
+   * Most words accepted in one sentence. The byte limit alone let a sentence of 30 million one-byte
+   * words through (57 MiB), and every consumer keeps something per word (issue 11 E).
+   */
+  maxSentenceWords?: number;
+  /**
    * Every peer decoder accepts non-minimal prefixes such as `80 05` (protocol.md §2), and so do we
    * by default; set this to refuse them.
    */
@@ -18,9 +23,9 @@ export interface DecoderLimits {
 
 export interface DecoderOptions extends DecoderLimits {
   /**
-   * The caller reuses its chunk memory (a static read buffer): the bytes of a word that straddles
-   * chunks are copied instead of kept as views, and words handed to a WordSink are valid only
-   * during the call. `push()` must not be used then — its words are views.
+   * The caller reuses its chunk memory (a static read buffer): words handed to a WordSink are valid
+   * only during the call. `push()` must not be used then — its words are views. (A word that
+   * straddles chunks is always copied, so this changes nothing in the decoder itself.)
    */
   reusedChunks?: boolean;
 }
@@ -41,14 +46,18 @@ export interface WordSink {
 
 export const DEFAULT_MAX_WORD_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_SENTENCE_BYTES = 64 * 1024 * 1024;
+/** RouterOS replies carry tens of words, rarely a few hundred; this leaves a wide margin. */
+export const DEFAULT_MAX_SENTENCE_WORDS = 65_536;
+/** First size of the buffer a word that straddles chunks is gathered in (see `gather`). */
+const GATHER_MIN_BYTES = 64 * 1024;
 
 /**
  * Streaming sentence decoder (protocol.md §1–§3). Chunks may end anywhere — inside a prefix, a word
  * or between sentences — and may carry many sentences. Words that lie wholly inside one chunk are
- * handed out as ranges (or zero-copy views) of it; a word that straddles chunks is kept as a list
- * of views and assembled once, when its last byte arrives. So nothing is re-copied per chunk, and a
- * hostile prefix announcing a huge word allocates nothing: the limits are checked from the prefix
- * itself, before a single byte of the word is kept (protocol.md §2 "Size limits").
+ * handed out as ranges (or zero-copy views) of it; a word that straddles chunks is gathered into one
+ * buffer that grows as its bytes arrive (see `gather`). The limits are checked from the prefix
+ * itself, before a single byte of the word is kept (protocol.md §2 "Size limits"), and a hostile
+ * prefix announcing a huge word makes the decoder keep at most twice what actually arrived.
  *
  * After a FramingError the stream cannot be resynchronised (the manual: a client that meets an
  * unknown control byte cannot know how to read what follows), so every later push throws it again.
@@ -56,8 +65,8 @@ export const DEFAULT_MAX_SENTENCE_BYTES = 64 * 1024 * 1024;
 export class SentenceDecoder {
   private readonly maxWord: number;
   private readonly maxSentence: number;
+  private readonly maxWords: number;
   private readonly rejectNonMinimal: boolean;
-  private readonly reusedChunks: boolean;
 
   /** Words delivered for the sentence in progress, and their bytes including prefixes. */
   private sentenceWords = 0;
@@ -67,10 +76,17 @@ export class SentenceDecoder {
   private prefixHave = 0;
   private prefixNeed = 0;
   private prefixOffset = 0;
-  /** Pieces (views) of a word that straddles chunks. */
-  private pieces: Uint8Array[] = [];
+  /** A word that straddles chunks: the buffer its bytes are gathered in, how many it has, needs. */
+  private gathered: Uint8Array | undefined;
   private bodyHave = 0;
   private bodyNeed = 0;
+  /**
+   * Length prefixes of the sentence in progress that were longer than the shortest form (`80 03`
+   * for 3; every peer accepts them, protocol.md §2): pairs (word index, prefix size), the word index
+   * being the word count for the terminating zero. Undefined while all are minimal (always, in
+   * practice): kept so that a trace can hold the sentence as received (issue 11 C).
+   */
+  private nonMinimal: number[] | undefined;
   /** Stream offset of the first byte of the chunk being decoded. */
   private base = 0;
   private failure: FramingError | undefined;
@@ -91,8 +107,18 @@ export class SentenceDecoder {
   constructor(options: DecoderOptions = {}) {
     this.maxWord = options.maxWordBytes ?? DEFAULT_MAX_WORD_BYTES;
     this.maxSentence = options.maxSentenceBytes ?? DEFAULT_MAX_SENTENCE_BYTES;
+    this.maxWords = options.maxSentenceWords ?? DEFAULT_MAX_SENTENCE_WORDS;
     this.rejectNonMinimal = options.rejectNonMinimal ?? false;
-    this.reusedChunks = options.reusedChunks ?? false;
+  }
+
+  /**
+   * The non-minimal length prefixes of the sentence being delivered, as pairs (word index, prefix
+   * size), the index equal to the word count for the terminating zero; undefined when every prefix
+   * had its shortest form. Read it in `WordSink.word` or `end`: the decoder forgets it after `end`
+   * (the array itself is never changed afterwards, so it may be kept).
+   */
+  get nonMinimalPrefixes(): readonly number[] | undefined {
+    return this.nonMinimal;
   }
 
   /** Bytes received so far (the offset the next chunk starts at). */
@@ -143,12 +169,11 @@ export class SentenceDecoder {
       }
       if (this.bodyNeed > 0) {
         const take = Math.min(this.bodyNeed - this.bodyHave, n - i);
-        this.pieces.push(this.reusedChunks ? copyOf(chunk, i, i + take) : chunk.subarray(i, i + take));
-        this.bodyHave += take;
+        this.gather(chunk, i, take);
         i += take;
         if (this.bodyHave === this.bodyNeed) {
-          const word = concat(this.pieces, this.bodyNeed);
-          this.pieces = [];
+          const word = this.gathered!;
+          this.gathered = undefined;
           this.bodyHave = 0;
           this.bodyNeed = 0;
           sink.word(word, 0, word.length);
@@ -192,14 +217,16 @@ export class SentenceDecoder {
         this.prefixNeed = 0;
       }
 
-      if (size > 1 && this.rejectNonMinimal && isNonMinimal(len, size)) {
-        this.fail(`length ${len} written in ${size} bytes (non-minimal prefix)`, at);
+      if (size > 1 && isNonMinimal(len, size)) {
+        if (this.rejectNonMinimal) this.fail(`length ${len} written in ${size} bytes (non-minimal prefix)`, at);
+        (this.nonMinimal ??= []).push(this.sentenceWords, size);
       }
       if (len === 0) {
         const words = this.sentenceWords;
         this.sentenceWords = 0;
         this.sentenceBytes = 0;
         if (words > 0) sink.end();
+        this.nonMinimal = undefined;
         continue;
       }
       if (len > this.maxWord) this.fail(`word of ${len} bytes exceeds the ${this.maxWord}-byte limit`, at);
@@ -207,15 +234,17 @@ export class SentenceDecoder {
       if (this.sentenceBytes > this.maxSentence) {
         this.fail(`sentence of more than ${this.maxSentence} bytes exceeds the limit`, at);
       }
+      if (this.sentenceWords >= this.maxWords) {
+        this.fail(`sentence of more than ${this.maxWords} words exceeds the limit`, at);
+      }
       this.sentenceWords++;
       if (i + len <= n) {
         const start = i;
         i += len;
         sink.word(chunk, start, i);
       } else {
-        this.pieces.push(this.reusedChunks ? copyOf(chunk, i, n) : chunk.subarray(i));
-        this.bodyHave = n - i;
         this.bodyNeed = len;
+        this.gather(chunk, i, n - i);
         i = n;
       }
     }
@@ -239,6 +268,7 @@ export class SentenceDecoder {
     const n = chunk.length;
     const maxWord = this.maxWord;
     const maxSentence = this.maxSentence;
+    const maxWords = this.maxWords;
     let words = this.sentenceWords;
     let bytes = this.sentenceBytes;
     let i = start;
@@ -252,11 +282,12 @@ export class SentenceDecoder {
         if (words > 0) {
           words = 0;
           sink.end();
+          if (this.nonMinimal !== undefined) this.nonMinimal = undefined;
         }
         continue;
       }
       const end = i + 1 + len;
-      if (len >= 0x80 || end > n || len > maxWord || bytes + 1 + len > maxSentence) break;
+      if (len >= 0x80 || end > n || len > maxWord || bytes + 1 + len > maxSentence || words >= maxWords) break;
       bytes += 1 + len;
       words++;
       this.sentenceWords = words;
@@ -267,9 +298,34 @@ export class SentenceDecoder {
     return i;
   }
 
+  /**
+   * Adds `take` bytes of `chunk` at `from` to the word being gathered. Copied, never kept as views of
+   * the chunks: a 16 MiB word arriving one byte per read was 16 million views, each holding its
+   * one-byte chunk — about 3 GiB (issue 11 E). The buffer starts at what is needed or 64 KiB, and
+   * grows by doubling, never past the word's length: so it holds at most twice the bytes received
+   * (three times while it grows), and a word that arrives in two pieces, as most straddling words
+   * do, is one allocation of its exact length.
+   */
+  private gather(chunk: Uint8Array, from: number, take: number): void {
+    const have = this.bodyHave;
+    const need = this.bodyNeed;
+    let buf = this.gathered;
+    if (buf === undefined) {
+      this.gathered = buf = new Uint8Array(need <= GATHER_MIN_BYTES ? need : Math.max(take, GATHER_MIN_BYTES));
+    } else if (have + take > buf.length) {
+      const grown = new Uint8Array(Math.min(need, Math.max(have + take, 2 * buf.length)));
+      grown.set(buf.subarray(0, have));
+      this.gathered = buf = grown;
+    }
+    // subarray rather than a byte loop or a view made by hand: measured faster here.
+    buf.set(chunk.subarray(from, from + take), have);
+    this.bodyHave = have + take;
+  }
+
   private fail(reason: string, offset: number): never {
     this.failure = new FramingError(reason, offset);
-    this.pieces = [];
+    this.gathered = undefined;
+    this.nonMinimal = undefined;
     this.sentenceWords = 0;
     throw this.failure;
   }
@@ -280,27 +336,6 @@ function describeBadFirstByte(b: number): string {
   return b >= 0xf8
     ? `reserved control byte ${hex} where a length prefix was expected`
     : `undefined length prefix ${hex} (only 0xF0 starts the five-byte form)`;
-}
-
-/**
- * A real copy, always a plain Uint8Array. Not `chunk.slice()`: chunks are often Node Buffers, whose
- * `slice` returns a view of the same memory — exactly what a reused read buffer must not leave behind.
- */
-function copyOf(chunk: Uint8Array, start: number, end: number): Uint8Array {
-  const out = new Uint8Array(end - start);
-  out.set(chunk.subarray(start, end));
-  return out;
-}
-
-function concat(pieces: readonly Uint8Array[], total: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0]!;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of pieces) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /**

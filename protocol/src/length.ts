@@ -50,6 +50,24 @@ export function writeLengthPrefix(target: Uint8Array, offset: number, n: number)
   return offset + 5;
 }
 
+/**
+ * Writes the prefix for `n` in exactly `size` bytes (1–5), which may be longer than the shortest
+ * form: for keeping a received sentence as it came (protocol.md §2 "Minimal form": peers accept
+ * `80 05`). Never used for what we send. Returns the offset after it.
+ */
+export function writeLengthPrefixOfSize(target: Uint8Array, offset: number, n: number, size: number): number {
+  if (size < lengthPrefixSize(n) || size > 5) throw new RangeError(`length ${n} cannot be written in ${size} bytes`);
+  const marker = [0, 0, 0x80, 0xc0, 0xe0, 0xf0][size]!;
+  // Big-endian, low `size` bytes of n (the five-byte form carries all 32 bits after its 0xF0).
+  let v = n;
+  for (let k = size - 1; k >= 0; k--) {
+    target[offset + k] = v % 256;
+    v = Math.floor(v / 256);
+  }
+  target[offset] = size < 5 ? target[offset]! | marker : marker;
+  return offset + size;
+}
+
 export function encodeLengthPrefix(n: number): Uint8Array {
   const out = new Uint8Array(lengthPrefixSize(n));
   writeLengthPrefix(out, 0, n);

@@ -1,4 +1,5 @@
 import type { Trap } from './errors';
+import { lengthPrefixSize } from './length';
 import { bytesEqualAscii, UTF8_CODEC, type TextCodec } from './text';
 
 /** Reply words the manual names (protocol.md §5). Anything else starting with `!` is passed on. */
@@ -34,6 +35,11 @@ export class Reply {
   readonly bytes: Uint8Array | undefined;
   /** With `bytes`: word i is `bytes[offsets[2i], offsets[2i+1])`. */
   readonly offsets: readonly number[] | undefined;
+  /**
+   * Length prefixes that came longer than their shortest form, as pairs (word index, prefix size);
+   * index `wordCount` is the terminating zero. Undefined when all were minimal. See `prefixSize`.
+   */
+  readonly nonMinimalPrefixes: readonly number[] | undefined;
   private wordList: readonly Uint8Array[] | undefined;
   private attrs: Attributes | undefined;
 
@@ -41,7 +47,9 @@ export class Reply {
     words: readonly Uint8Array[],
     readonly codec: TextCodec = UTF8_CODEC,
     ranges?: { bytes: Uint8Array; offsets: readonly number[] },
+    nonMinimalPrefixes?: readonly number[],
   ) {
+    this.nonMinimalPrefixes = nonMinimalPrefixes;
     if (ranges) {
       this.bytes = ranges.bytes;
       this.offsets = ranges.offsets;
@@ -61,9 +69,27 @@ export class Reply {
     this.tag = tag === '' ? undefined : tag;
   }
 
-  /** A reply whose words are `bytes[offsets[2i], offsets[2i+1])` (the session's usual case). */
-  static fromRanges(bytes: Uint8Array, offsets: readonly number[], codec: TextCodec = UTF8_CODEC): Reply {
-    return new Reply(NO_WORDS, codec, { bytes, offsets });
+  /**
+   * A reply whose words are `bytes[offsets[2i], offsets[2i+1])` (the session's usual case). The
+   * session's words follow one another in `bytes`, each after its length prefix, and the
+   * terminating zero follows the last when it arrived with it: see `prefixSize`.
+   */
+  static fromRanges(
+    bytes: Uint8Array,
+    offsets: readonly number[],
+    codec: TextCodec = UTF8_CODEC,
+    nonMinimalPrefixes?: readonly number[],
+  ): Reply {
+    return new Reply(NO_WORDS, codec, { bytes, offsets }, nonMinimalPrefixes);
+  }
+
+  /**
+   * Size of the length prefix word `i` came with (`i === wordCount`: the terminating zero's). The
+   * shortest form unless the router used a longer one, which every peer accepts (protocol.md §2):
+   * a trace holds the sentence as received (issue 11 C).
+   */
+  prefixSize(i: number): number {
+    return prefixSizeIn(this.nonMinimalPrefixes, i, i < this.wordCount ? this.end(i) - this.start(i) : 0);
   }
 
   get wordCount(): number {
@@ -181,6 +207,17 @@ export class Reply {
 }
 
 const NO_WORDS: readonly Uint8Array[] = [];
+
+/**
+ * The prefix size of word `index` (of `length` bytes) given the pairs (word index, size) of the
+ * prefixes that were not minimal (`Reply.nonMinimalPrefixes`).
+ */
+export function prefixSizeIn(nonMinimal: readonly number[] | undefined, index: number, length: number): number {
+  if (nonMinimal !== undefined) {
+    for (let k = 0; k < nonMinimal.length; k += 2) if (nonMinimal[k] === index) return nonMinimal[k + 1]!;
+  }
+  return lengthPrefixSize(length);
+}
 
 function indexOfByte(b: Uint8Array, byte: number, from: number, end: number): number {
   for (let i = from; i < end; i++) if (b[i] === byte) return i;

@@ -1,4 +1,4 @@
-import { SentenceDecoder, wordView, type DecoderLimits, type WordSink } from './decoder';
+import { SentenceDecoder, type DecoderLimits, type WordSink } from './decoder';
 import {
   CancelledError,
   CancelUnconfirmedError,
@@ -10,7 +10,8 @@ import {
   UsageError,
   type Trap,
 } from './errors';
-import { Reply, ReplyType, type Attributes } from './reply';
+import { lengthPrefixSize, writeLengthPrefixOfSize } from './length';
+import { prefixSizeIn, Reply, ReplyType, type Attributes } from './reply';
 import { encodeWord, frameSentence, type Word } from './sentence';
 import { bytesEqualAscii, UTF8_CODEC, type TextCodec } from './text';
 import { hostTimers, type Timers } from './timers';
@@ -219,14 +220,20 @@ export class Session {
   /** @internal */
   readonly timers: Timers;
   private readonly unsubscribe: (() => void)[];
-  /** Words of the reply sentence being received. */
   /** Clock reading for the chunk being decoded: the time of every sentence it completes. */
   private receivedAt = 0;
-  /** The sentence being received: the chunk its words lie in and their [start, end) pairs. */
+  /**
+   * The sentence being received: the array its words lie in and their [start, end) pairs there —
+   * the chunk, or `inFrame` once the sentence spans arrays.
+   */
   private inBytes: Uint8Array | undefined;
   private inOffsets: number[] = [];
-  /** Its words as views, once one of them came from another array (a word across chunks). */
-  private inViews: Uint8Array[] | undefined;
+  /**
+   * A copy of the sentence as framed on the wire, made once its words lie in more than one array
+   * (it spans chunks, or a word was gathered across chunks); `inFrameLength` bytes of it are used.
+   */
+  private inFrame: Uint8Array | undefined;
+  private inFrameLength = 0;
 
   constructor(
     private readonly transport: Transport,
@@ -593,39 +600,88 @@ export class Session {
   }
 
   /**
-   * Words of a sentence that lie in one chunk are kept as offsets into it (Reply's ranges form); a
-   * word assembled across chunks is its own array, and then the sentence is kept as views.
+   * Words of a sentence that lie in one chunk are kept as offsets into it (Reply's ranges form).
+   * Once a word comes from another array (the sentence spans chunks, or the word was gathered across
+   * them), the sentence is copied, as framed on the wire, into one buffer of its own and kept as
+   * offsets into that: still no object per word. (It used to become one view per word: a 57 MiB
+   * sentence of one-byte words was 30 million views, 4.3 GB — issue 11 E.)
    */
   private readonly sink: WordSink = {
     word: (bytes, start, end) => {
-      const views = this.inViews;
-      if (views !== undefined) {
-        views.push(wordView(bytes, start, end));
+      if (this.inFrame !== undefined) {
+        this.appendWord(bytes, start, end);
         return;
       }
       const offsets = this.inOffsets;
       if (offsets.length === 0) this.inBytes = bytes;
       else if (bytes !== this.inBytes) {
-        const from = this.inBytes!;
-        const list: Uint8Array[] = [];
-        for (let i = 0; i < offsets.length; i += 2) list.push(wordView(from, offsets[i]!, offsets[i + 1]!));
-        list.push(wordView(bytes, start, end));
-        this.inViews = list;
+        this.startFrame();
+        this.appendWord(bytes, start, end);
         return;
       }
       offsets.push(start, end);
     },
     end: () => {
-      const reply =
-        this.inViews !== undefined
-          ? new Reply(this.inViews, this.codec)
-          : Reply.fromRanges(this.inBytes!, this.inOffsets, this.codec);
-      this.inViews = undefined;
+      const nonMinimal = this.decoder.nonMinimalPrefixes;
+      if (this.inFrame !== undefined) {
+        // The terminating zero, in the form it came in (protocol.md §2: any prefix may be longer).
+        const size = prefixSizeIn(nonMinimal, this.inOffsets.length >> 1, 0);
+        writeLengthPrefixOfSize(this.reserveFrame(size), this.inFrameLength, 0, size);
+        this.inFrameLength += size;
+        // A reply may be kept (a command's result): not with more than 64 KiB of spare room.
+        const frame = this.inFrame;
+        this.inBytes = frame.length - this.inFrameLength > 64 * 1024 ? frame.slice(0, this.inFrameLength) : frame;
+        this.inFrame = undefined;
+      }
+      const reply = Reply.fromRanges(this.inBytes!, this.inOffsets, this.codec, nonMinimal);
       this.inBytes = undefined;
       this.inOffsets = [];
       if (!this.closedWith) this.dispatch(reply);
     },
   };
+
+  /** Copies the words received so far, each after its length prefix, into a frame of their own. */
+  private startFrame(): void {
+    const from = this.inBytes!;
+    const offsets = this.inOffsets;
+    let size = 0;
+    for (let i = 0; i < offsets.length; i += 2) size += offsets[i + 1]! - offsets[i]! + 5;
+    // Room for what follows: the rest of a small sentence, or a run of words before it doubles.
+    this.inFrame = new Uint8Array(size + Math.max(256, Math.min(size, 64 * 1024)));
+    this.inFrameLength = 0;
+    this.inOffsets = [];
+    for (let i = 0; i < offsets.length; i += 2) this.appendWord(from, offsets[i]!, offsets[i + 1]!);
+  }
+
+  /** Appends a word and its prefix (in the form it came in) to `inFrame`, and its range. */
+  private appendWord(bytes: Uint8Array, start: number, end: number): void {
+    const length = end - start;
+    const nonMinimal = this.decoder.nonMinimalPrefixes;
+    const size =
+      nonMinimal === undefined ? lengthPrefixSize(length) : prefixSizeIn(nonMinimal, this.inOffsets.length >> 1, length);
+    const frame = this.reserveFrame(size + length);
+    let o = writeLengthPrefixOfSize(frame, this.inFrameLength, length, size);
+    this.inOffsets.push(o, o + length);
+    frame.set(new Uint8Array(bytes.buffer, bytes.byteOffset + start, length), o);
+    o += length;
+    this.inFrameLength = o;
+  }
+
+  /**
+   * `inFrame` with room for `n` more bytes: it doubles when full, so a sentence that spans chunks
+   * is held in at most twice its size (three times while the buffer grows). A big word that does
+   * not fit gets its size plus at most 64 KiB of room instead, so that the copy of a 16 MiB word is
+   * not 32 MiB (and then trimmed: one more copy).
+   */
+  private reserveFrame(n: number): Uint8Array {
+    const frame = this.inFrame!;
+    const need = this.inFrameLength + n;
+    if (need <= frame.length) return frame;
+    const grown = new Uint8Array(Math.max(need + Math.min(need, 64 * 1024), 2 * frame.length));
+    grown.set(frame.subarray(0, this.inFrameLength));
+    this.inFrame = grown;
+    return grown;
+  }
 
   private dispatch(reply: Reply): void {
     const onReceived = this.options.onReceived;

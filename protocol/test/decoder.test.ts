@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeSentence, frameSentence, FramingError, SentenceDecoder, type Sentence, type WordSink } from '../src/index';
+import {
+  encodeSentence,
+  frameSentence,
+  FramingError,
+  lengthPrefixSize,
+  SentenceDecoder,
+  writeLengthPrefixOfSize,
+  type Sentence,
+  type WordSink,
+} from '../src/index';
 import { ascii, BOUNDARIES, catchFraming, concatBytes, frame, hex, text } from './helpers';
 
 const SEED = 20260801;
@@ -10,6 +19,13 @@ function patterned(n: number): Uint8Array {
   const w = new Uint8Array(n);
   for (let i = 0; i < n; i++) w[i] = (i * 31 + 7) & 0xff;
   return w;
+}
+
+/** The length prefix of `n` in exactly `size` bytes (longer than the shortest form, if so asked). */
+function prefixOfSize(n: number, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  writeLengthPrefixOfSize(out, 0, n, size);
+  return out;
 }
 
 /** Decodes `stream` cut at the given offsets. */
@@ -139,20 +155,22 @@ describe('SentenceDecoder: callers that reuse their chunk buffer', () => {
     }
   });
 
-  it('without it, the same overwriting corrupts the straddling word (which is why the option exists)', () => {
+  it('a straddling word is gathered into a copy of its own, so overwriting the chunks cannot touch it', () => {
+    // It used to be kept as views of the chunks (issue 11 E: a byte-at-a-time word was one view per byte).
     const words = [patterned(300)];
     const stream = frameSentence(words);
     const d = new SentenceDecoder();
     const buffer = new Uint8Array(100);
     const got: Uint8Array[] = [];
-    const sink: WordSink = { word: (b, s, e) => got.push(b.slice(s, e)), end: () => undefined };
+    const sink: WordSink = { word: (b, s, e) => got.push(b.subarray(s, e)), end: () => undefined };
     for (let i = 0; i < stream.length; i += 100) {
       const n = Math.min(100, stream.length - i);
       buffer.set(stream.subarray(i, i + n));
       d.feed(buffer.subarray(0, n), sink);
       buffer.fill(0xee);
     }
-    expect(equalBytes(got[0]!, words[0]!)).toBe(false);
+    expect(got[0]!.buffer).not.toBe(buffer.buffer);
+    expect(equalBytes(got[0]!, words[0]!)).toBe(true);
   });
 });
 
@@ -179,7 +197,7 @@ describe('SentenceDecoder: limits and hostile input', () => {
     expect(error.message).toContain('4294967295');
   });
 
-  it('a hostile 4 GiB prefix allocates nothing even with no limit: the body is kept as views', () => {
+  it('a hostile 4 GiB prefix allocates nothing up front even with no limit: at most twice what arrived', () => {
     const d = new SentenceDecoder({ maxWordBytes: Number.POSITIVE_INFINITY, maxSentenceBytes: Number.POSITIVE_INFINITY });
     const chunk = new Uint8Array(64 * 1024);
     globalThis.gc?.();
@@ -187,9 +205,66 @@ describe('SentenceDecoder: limits and hostile input', () => {
     d.push(hex('F0 FF FF FF FF'));
     for (let i = 0; i < 16; i++) d.push(chunk);
     const grown = process.memoryUsage().arrayBuffers - before;
-    // 16 pushes of the same 64 KiB chunk: views only. A 4 GiB allocation would show (or crash).
+    // 1 MiB arrived: gathered in at most 2 MiB. A 4 GiB allocation would show (or crash).
     expect(grown).toBeLessThan(8 * 1024 * 1024);
     expect(d.idle).toBe(false);
+  });
+
+  it('refuses a sentence of more words than the word limit, at the prefix of the first word too many', () => {
+    // Issue 11 E: the byte limit alone let 30 million one-byte words through in one sentence.
+    const d = new SentenceDecoder({ maxSentenceWords: 3 });
+    expect(d.push(frame('!re', '=a=', '=b='))).toHaveLength(1);
+    const error = catchFraming(() => d.push(frame('!re', '=a=', '=b=', '=c=')));
+    expect(error.offset).toBe(frame('!re', '=a=', '=b=').length + 4 + 4 + 4);
+    expect(error.reason).toBe('sentence of more than 3 words exceeds the limit');
+    const byDefault = new SentenceDecoder();
+    const words = new Uint8Array(2 * 65_537).fill(0x61);
+    for (let i = 0; i < words.length; i += 2) words[i] = 1;
+    expect(catchFraming(() => byDefault.push(words)).reason).toBe('sentence of more than 65536 words exceeds the limit');
+  });
+
+  it('reports the length prefixes that were longer than the shortest form, per sentence (property)', () => {
+    // Issue 11 C: a trace must hold a sentence as received, whatever prefix form the router used.
+    const word = fc.uint8Array({ minLength: 1, maxLength: 300 });
+    const sentence = fc.array(fc.tuple(word, fc.integer({ min: 0, max: 4 })), { minLength: 1, maxLength: 5 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(sentence, fc.integer({ min: 0, max: 4 })), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (ss, rawCuts) => {
+          const parts: Uint8Array[] = [];
+          const expected: (number[] | undefined)[] = [];
+          for (const [words, terminatorExtra] of ss) {
+            const forms: number[] = [];
+            words.forEach(([w, extra], i) => {
+              const size = Math.min(5, lengthPrefixSize(w.length) + extra);
+              if (size !== lengthPrefixSize(w.length)) forms.push(i, size);
+              parts.push(prefixOfSize(w.length, size), w);
+            });
+            const tsize = 1 + terminatorExtra;
+            if (tsize !== 1) forms.push(words.length, tsize);
+            parts.push(prefixOfSize(0, tsize));
+            expected.push(forms.length > 0 ? forms : undefined);
+          }
+          const bytes = concatBytes(...parts);
+          const d = new SentenceDecoder();
+          const got: (readonly number[] | undefined)[] = [];
+          const sink: WordSink = { word: () => undefined, end: () => got.push(d.nonMinimalPrefixes) };
+          let from = 0;
+          const cuts = [...new Set(rawCuts.map((x) => x % (bytes.length + 1)))].sort((a, b) => a - b);
+          for (const cut of [...cuts, bytes.length]) {
+            d.feed(bytes.subarray(from, cut), sink);
+            from = cut;
+          }
+          expect(got).toEqual(expected);
+          expect(d.nonMinimalPrefixes).toBeUndefined();
+          // Refused with rejectNonMinimal, as before.
+          if (expected.some((e) => e !== undefined))
+            expect(() => new SentenceDecoder({ rejectNonMinimal: true }).push(bytes)).toThrow(FramingError);
+        },
+      ),
+      { seed: SEED, numRuns: 300 },
+    );
   });
 
   it('stays failed: every later push throws the same error', () => {
@@ -308,7 +383,7 @@ describe('SentenceDecoder: properties (fast-check, seeded)', () => {
   function events(
     stream: Uint8Array,
     cuts: readonly number[],
-    limits: { maxWordBytes: number; maxSentenceBytes: number },
+    limits: { maxWordBytes: number; maxSentenceBytes: number; maxSentenceWords?: number },
   ): string[] {
     const d = new SentenceDecoder(limits);
     const got: string[] = [];
@@ -342,11 +417,12 @@ describe('SentenceDecoder: properties (fast-check, seeded)', () => {
         // Limits as small as the words, so that the fast path meets both often.
         fc.integer({ min: 1, max: 40 }),
         fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 1, max: 7 }),
         fc.option(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }))),
-        (ss, rawCuts, maxWordBytes, maxSentenceBytes, corrupt) => {
+        (ss, rawCuts, maxWordBytes, maxSentenceBytes, maxSentenceWords, corrupt) => {
           const bytes = concatBytes(...ss.map((s) => (s.length === 0 ? Uint8Array.of(0) : frameSentence(s))));
           if (corrupt && bytes.length > 0) bytes[corrupt[0] % bytes.length] = corrupt[1];
-          const limits = { maxWordBytes, maxSentenceBytes };
+          const limits = { maxWordBytes, maxSentenceBytes, maxSentenceWords };
           const everyByte = Array.from({ length: Math.max(0, bytes.length - 1) }, (_, i) => i + 1);
           const cuts = [...new Set(rawCuts.map((x) => x % (bytes.length + 1)))].sort((a, b) => a - b);
           const reference = events(bytes, everyByte, limits);

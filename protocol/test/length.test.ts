@@ -7,6 +7,7 @@ import {
   readLengthPrefix,
   SentenceDecoder,
   writeLengthPrefix,
+  writeLengthPrefixOfSize,
 } from '../src/index';
 import { BOUNDARIES, catchFraming, hex, toHexString } from './helpers';
 
@@ -32,6 +33,20 @@ describe('length prefixes (protocol.md §2)', () => {
 
   it.each([-1, 0x100000000, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses to encode %s, naming it', (n) => {
     expect(() => encodeLengthPrefix(n)).toThrow(new RegExp(`word length ${String(n)} cannot be encoded`));
+  });
+
+  it('writes a prefix in a given size, longer than the shortest if asked (to keep a received sentence as it came)', () => {
+    const of = (n: number, size: number) => {
+      const b = new Uint8Array(size);
+      expect(writeLengthPrefixOfSize(b, 0, n, size)).toBe(size);
+      return toHexString(b);
+    };
+    expect(of(3, 2)).toBe('80 03');
+    expect(of(200, 3)).toBe('C0 00 C8');
+    expect(of(5, 5)).toBe('F0 00 00 00 05');
+    expect(of(0, 2)).toBe('80 00');
+    for (const [n, bytes] of BOUNDARIES) expect(of(n, hex(bytes).length)).toBe(bytes);
+    expect(() => of(0x4000, 2)).toThrow(/length 16384 cannot be written in 2 bytes/);
   });
 
   it('flags non-minimal forms', () => {

@@ -200,6 +200,51 @@ describe('Session: commands and tags (protocol.md §7)', () => {
   });
 });
 
+describe('Session: sentences that span chunks (issue 11 E)', () => {
+  it('are kept as one copy of the sentence as framed, with word ranges: no object per word', () => {
+    // A word straddling chunks used to turn the sentence into one view per word: a 57 MiB sentence
+    // of one-byte words was 30 million views. Prefix forms are kept as they came (`80 03`, `80 00`).
+    const wire = concatBytes(
+      Uint8Array.of(0x80, 0x03),
+      new TextEncoder().encode('!re'),
+      Uint8Array.of(0x81, 0x2c), // 300
+      new Uint8Array(300).fill(0x3d),
+      Uint8Array.of(0x04),
+      new TextEncoder().encode('=a=b'),
+      Uint8Array.of(0x80, 0x00),
+    );
+    for (let cut = 1; cut < wire.length; cut++) {
+      const { t, untagged } = open();
+      const chunks = [wire.slice(0, cut), wire.slice(cut)];
+      for (const c of chunks) t.deliver(c);
+      const [r] = untagged;
+      expect(r?.offsets, `cut at ${cut}`).toBeDefined();
+      expect(r!.words.map((w) => w.length)).toEqual([3, 300, 4]);
+      expect(r!.text(2)).toBe('=a=b');
+      expect(r!.nonMinimalPrefixes).toEqual([0, 2, 3, 2]);
+      expect([0, 1, 2, 3].map((i) => r!.prefixSize(i))).toEqual([2, 2, 1, 2]);
+      // Where the frame was copied, it is exactly the bytes received.
+      if (!chunks.some((c) => c.buffer === r!.bytes!.buffer)) {
+        const start = r!.offsets![0]! - 2;
+        expect(Buffer.from(r!.bytes!.subarray(start, start + wire.length))).toEqual(Buffer.from(wire));
+      }
+    }
+  });
+
+  it('a sentence of one-byte words over many chunks keeps only its bytes, about twice over at most', () => {
+    const words = 30_000;
+    const wire = new Uint8Array(4 + 2 * words + 1);
+    wire.set([3, 0x21, 0x72, 0x65]);
+    for (let i = 0; i < words; i++) wire.set([1, 0x61 + (i % 26)], 4 + 2 * i);
+    const { t, untagged } = open();
+    for (let i = 0; i < wire.length; i += 1000) t.deliver(wire.slice(i, i + 1000));
+    const [r] = untagged;
+    expect(r!.wordCount).toBe(words + 1);
+    expect(r!.text(words)).toBe(String.fromCharCode(0x61 + ((words - 1) % 26)));
+    expect(r!.bytes!.length).toBeLessThanOrEqual(wire.length + 64 * 1024);
+  });
+});
+
 describe('Session: raw mode and untagged commands', () => {
   it('sends the words exactly as given, with no tag added', async () => {
     const { t, s } = open();

@@ -190,6 +190,13 @@ export interface ConsoleReply {
   words: string[];
   /** ms since the command was sent. */
   elapsedMs: number;
+  /**
+   * Set on the pieces of a reply too big for one message (over 1 MiB, docs/main-process.md
+   * "Console"): they follow one another for the command, each with some of the words; `more` on
+   * all but the last; `continued` when this piece's first word goes on from the previous piece's
+   * last word (a word longer than a piece). The window joins them into one reply.
+   */
+  piece?: { more: boolean; continued: boolean };
 }
 
 /**
@@ -338,6 +345,11 @@ export interface TraceEntry {
   words: string[];
   /** Bytes on the wire, prefixes and terminator included. */
   bytes: number;
+  /**
+   * Set when the words were cut for the window (more than 256 KiB of them: the word at the limit is
+   * cut, later ones are empty); `trace:export` has them whole.
+   */
+  truncated?: boolean;
 }
 
 export interface TraceSnapshot {

@@ -35,6 +35,8 @@ export class ConsoleCards {
   private readonly maxCards: number;
   private readonly maxReplies: number;
   private readonly maxConsoleReplies: number;
+  /** commandId → a big reply whose pieces are still coming (ConsoleReply.piece), joined as the window does. */
+  private readonly partial = new Map<string, ConsoleReply>();
 
   constructor(limits: CardLimits = {}) {
     this.maxCards = limits.maxCards ?? MAX_CARDS;
@@ -65,7 +67,9 @@ export class ConsoleCards {
 
   replies(batch: readonly ConsoleReply[]): void {
     const touched = new Set<string>();
-    for (const r of batch) {
+    for (const piece of batch) {
+      const r = this.joined(piece);
+      if (!r) continue; // more pieces of it to come
       const card = this.byCommand.get(r.commandId);
       if (!card) continue; // broadcast commands and cards already let go
       card.replies.push(r);
@@ -83,6 +87,26 @@ export class ConsoleCards {
       touched.add(r.connectionId);
     }
     for (const id of touched) this.withinBudget(id);
+  }
+
+  /** The reply, once all its pieces are in (a reply sent whole is itself). */
+  private joined(r: ConsoleReply): ConsoleReply | undefined {
+    if (!r.piece) return r;
+    const { piece, ...reply } = r;
+    const before = this.partial.get(r.commandId);
+    const words = before ? before.words : [];
+    let rest = r.words;
+    if (before && piece.continued && words.length > 0 && rest.length > 0) {
+      words[words.length - 1] += rest[0]!;
+      rest = rest.slice(1);
+    }
+    for (const w of rest) words.push(w);
+    if (piece.more) {
+      this.partial.set(r.commandId, { ...reply, words });
+      return undefined;
+    }
+    this.partial.delete(r.commandId);
+    return { ...reply, words };
   }
 
   ended(end: ConsoleEnd): void {

@@ -7,6 +7,7 @@ import {
   TrapError,
   UsageError,
   type CommandStream,
+  type Reply,
   type Session,
 } from '../../../protocol/src/index';
 import type {
@@ -33,6 +34,28 @@ export interface ConsoleDeps {
   /** A batch is sent at once when it reaches this many replies (bounded buffer for huge replies). */
   maxBatch: number;
 }
+
+/**
+ * A reply of more bytes than this goes to the window in pieces of at most this many characters of
+ * text, decoded only as each piece is sent: a 57 MiB reply once became all its strings and then one
+ * bridge message of their JSON at once (issue 11 E).
+ */
+export const CONSOLE_PIECE_CHARS = 1024 * 1024;
+/** Text sent per `console:replies` batch: past it a batch goes at once, and a big reply waits. */
+export const CONSOLE_BATCH_CHARS = 4 * 1024 * 1024;
+
+/** A big reply still being sent in pieces: the next word and the character in it to start from. */
+interface Spooled {
+  reply: Reply;
+  head: Omit<ConsoleReply, 'words' | 'piece'>;
+  word: number;
+  char: number;
+  /** The text of `word` while it is being cut (it is longer than a piece). */
+  text: string | undefined;
+}
+
+/** What waits for the next batch: a decoded reply, a big one in pieces, or a command's end. */
+type Queued = { reply: ConsoleReply } | { spooled: Spooled } | { end: ConsoleEnd };
 
 /**
  * For services that run console commands on the user's behalf (broadcast): the command's replies
@@ -62,7 +85,9 @@ interface Running {
 export class ConsoleService {
   private readonly running = new Map<string, Running>();
   private nextId = 1;
-  private buffer: ConsoleReply[] = [];
+  private queue: Queued[] = [];
+  /** Characters of text in `queue` (big replies count as their bytes). */
+  private queuedChars = 0;
   private readonly throttle: Throttle;
 
   constructor(private readonly deps: ConsoleDeps) {
@@ -108,16 +133,19 @@ export class ConsoleService {
       onReply: (r) => {
         if (this.running.get(commandId) !== run) return;
         if (r.type === '!re') run.rows++;
-        const reply: ConsoleReply = {
-          connectionId,
-          commandId,
-          kind: r.type,
-          words: r.texts(),
-          elapsedMs: performance.now() - run.started,
-        };
-        if (run.tap) return run.tap.onReply(reply);
-        this.buffer.push(reply);
-        if (this.buffer.length >= this.deps.maxBatch) this.throttle.now();
+        const elapsedMs = performance.now() - run.started;
+        const size = wordBytes(r);
+        if (size > CONSOLE_PIECE_CHARS && !run.tap) {
+          const head = { connectionId, commandId, kind: r.type, elapsedMs };
+          this.queue.push({ spooled: { reply: r, head, word: 0, char: 0, text: undefined } });
+        } else {
+          const reply: ConsoleReply = { connectionId, commandId, kind: r.type, words: r.texts(), elapsedMs };
+          if (run.tap) return run.tap.onReply(reply);
+          this.queue.push({ reply });
+        }
+        // Text decodes to at most one character per byte: bytes bound the batch's text.
+        this.queuedChars += size;
+        if (this.queue.length >= this.deps.maxBatch || this.queuedChars >= CONSOLE_BATCH_CHARS) this.throttle.now();
         else this.throttle.request();
       },
     });
@@ -167,6 +195,8 @@ export class ConsoleService {
     const end: ConsoleEnd = { connectionId: run.connectionId, commandId: run.commandId, outcome, rows: run.rows, elapsedMs };
     if (error !== undefined && outcome !== 'cancelled') end.error = toBridgeError(error);
     if (run.tap) run.tap.onEnd(end);
+    // A big reply may still be on its way in pieces: the end waits behind it.
+    else if (this.queue.length > 0) this.queue.push({ end });
     else this.deps.emitEnd(end);
     run.history.outcome = outcome;
     run.history.rows = run.rows;
@@ -174,11 +204,42 @@ export class ConsoleService {
     void this.deps.history.changed(run.connectionId).catch(() => undefined);
   }
 
+  /**
+   * Sends what is queued, up to CONSOLE_BATCH_CHARS of text per batch; a big reply is decoded and
+   * sent a piece at a time, and what does not fit waits for the next batch (one interval later), so
+   * the main process holds at most about a batch of its text at once. Ends go out in their place.
+   */
   private flush(): void {
-    if (this.buffer.length === 0) return;
-    const batch = this.buffer;
-    this.buffer = [];
-    this.deps.emitReplies(batch);
+    let batch: ConsoleReply[] = [];
+    let budget = CONSOLE_BATCH_CHARS;
+    let taken = 0;
+    const queue = this.queue;
+    while (taken < queue.length && budget > 0) {
+      const item = queue[taken]!;
+      if ('reply' in item) {
+        batch.push(item.reply);
+        for (const w of item.reply.words) budget -= w.length;
+      } else if ('end' in item) {
+        if (batch.length > 0) this.deps.emitReplies(batch);
+        batch = [];
+        this.deps.emitEnd(item.end);
+      } else {
+        const s = item.spooled;
+        while (budget > 0 && s.word < s.reply.wordCount) {
+          const piece = nextPiece(s, Math.min(budget, CONSOLE_PIECE_CHARS));
+          batch.push(piece.reply);
+          budget -= piece.chars;
+        }
+        if (s.word < s.reply.wordCount) break;
+      }
+      taken++;
+    }
+    this.queue = taken === queue.length ? [] : queue.slice(taken);
+    let chars = 0;
+    for (const item of this.queue) if ('spooled' in item) chars += wordBytes(item.spooled.reply);
+    this.queuedChars = chars;
+    if (batch.length > 0) this.deps.emitReplies(batch);
+    if (this.queue.length > 0) this.throttle.request();
   }
 
   /** Commands still running on a connection (for disconnect and dispose). */
@@ -194,6 +255,43 @@ export class ConsoleService {
     this.throttle.now();
     this.throttle.dispose();
   }
+}
+
+/** Bytes in a reply's words (its size on the wire, less prefixes). */
+function wordBytes(r: Reply): number {
+  let n = 0;
+  for (let i = 0; i < r.wordCount; i++) n += r.end(i) - r.start(i);
+  return n;
+}
+
+/** The next piece of a big reply: whole words while they fit in `budget` characters, then a cut. */
+function nextPiece(s: Spooled, budget: number): { reply: ConsoleReply; chars: number } {
+  const words: string[] = [];
+  const continued = s.char > 0;
+  let chars = 0;
+  while (s.word < s.reply.wordCount && chars < budget) {
+    const text = s.text ?? s.reply.text(s.word);
+    const rest = text.length - s.char;
+    if (chars + rest <= budget) {
+      words.push(s.char === 0 ? text : text.slice(s.char));
+      chars += rest;
+      s.word++;
+      s.char = 0;
+      s.text = undefined;
+      continue;
+    }
+    // Cut the word; never between the two halves of a surrogate pair.
+    let cut = s.char + (budget - chars);
+    const before = text.charCodeAt(cut - 1);
+    if (before >= 0xd800 && before <= 0xdbff && cut - 1 > s.char) cut--;
+    words.push(text.slice(s.char, cut));
+    chars += cut - s.char;
+    s.char = cut;
+    s.text = text;
+    break;
+  }
+  const more = s.word < s.reply.wordCount;
+  return { reply: { ...s.head, words, piece: { more, continued } }, chars };
 }
 
 function outcomeOf(e: unknown, cancelRequested: boolean): ConsoleOutcome {

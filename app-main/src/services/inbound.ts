@@ -67,6 +67,13 @@ export class InboundScheduler {
   }
 }
 
+/**
+ * What a queued read costs besides its bytes (its Buffer and view objects), counted against the
+ * high-water mark: a router sending one byte per read would otherwise queue millions of reads,
+ * ~100 bytes of heap each, before 4 MiB of bytes paused it (issue 11 E).
+ */
+export const INBOUND_READ_COST = 128;
+
 /** A Transport over a SocketTransport whose incoming bytes go through the scheduler. */
 export class SlicedTransport implements Transport {
   /** @internal */
@@ -85,7 +92,7 @@ export class SlicedTransport implements Transport {
   ) {
     inner.onData((chunk) => {
       this.chunks.push(chunk);
-      this.queued += chunk.length;
+      this.queued += chunk.length + INBOUND_READ_COST;
       if (!this.paused && this.queued > scheduler.highWaterBytes) {
         this.paused = true;
         inner.socket.pause();
@@ -108,6 +115,7 @@ export class SlicedTransport implements Transport {
       if (chunk.length <= budget) {
         piece = chunk;
         this.chunks.shift();
+        this.queued -= INBOUND_READ_COST;
       } else {
         piece = chunk.subarray(0, budget);
         this.chunks[0] = chunk.subarray(budget);

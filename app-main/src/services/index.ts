@@ -39,7 +39,7 @@ import { SettingsStore } from './settings';
 import type { AtomicWriteOptions } from './storage';
 import { DEFAULT_PRINT_TIMEOUT_MS, LiveTable, tableArgs } from './tables';
 import { Throttle } from './throttle';
-import { TraceBuffer } from './trace';
+import { TraceBuffer, WINDOW_ENTRY_TEXT_BYTES } from './trace';
 import { exportTrace, loadImported, parseJsonlTrace } from './trace-export';
 import { ReplayService } from './replay';
 import { buildReproBundle, parseReproBundle } from './repro';
@@ -238,7 +238,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         const from = Math.max(pending.sent, b.lastSeq - perBatch);
         pending.sent = b.lastSeq;
         const entries = [];
-        for (const v of b.iterate(from)) entries.push(b.toEntry(v));
+        for (const v of b.iterate(from)) entries.push(b.toEntry(v, WINDOW_ENTRY_TEXT_BYTES));
         if (entries.length > 0) emit('trace:entries', { connectionId: id, entries });
       });
       p = pending;

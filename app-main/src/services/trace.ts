@@ -4,9 +4,11 @@ import {
   frameSentence,
   lengthPrefixSize,
   prefixSizeFromFirstByte,
+  prefixSizeIn,
   readLengthPrefix,
   writeLengthPrefix,
   UTF8_CODEC,
+  writeLengthPrefixOfSize,
   type Reply,
   type TextCodec,
 } from '../../../protocol/src/index';
@@ -18,6 +20,13 @@ import { SecretScanner, redactWords } from './redact';
  * bytes), so that a flood of tiny sentences is bounded by the cap too.
  */
 export const ENTRY_OVERHEAD_BYTES = 24;
+
+/**
+ * Bytes of word text one entry carries to the window (`trace:entries`, `trace:get`); the rest of a
+ * bigger sentence is cut there (`TraceEntry.truncated`) and stays whole in exports. A 64 MiB reply
+ * is one entry: as text in one event it was one bridge frame of all of it (issue 11 E).
+ */
+export const WINDOW_ENTRY_TEXT_BYTES = 256 * 1024;
 
 /** One recorded sentence, as handed out for reading (exports, snapshots). */
 export interface TraceView {
@@ -98,11 +107,19 @@ export class TraceBuffer {
 
   /**
    * Records a sentence given as words, redacted here (at capture), framed straight into a slab.
-   * Returns its sequence number.
+   * `nonMinimalPrefixes` (Reply's) are the longer prefixes a received sentence came with: kept, so
+   * that the trace holds what was on the wire (a redacted word gets the shortest prefix for its
+   * new length). Returns its sequence number.
    */
-  recordWords(direction: 'in' | 'out', words: readonly Uint8Array[], time: number): number {
+  recordWords(
+    direction: 'in' | 'out',
+    words: readonly Uint8Array[],
+    time: number,
+    nonMinimalPrefixes?: readonly number[],
+  ): number {
     const redacted = redactWords(words, direction);
     const safe = redacted ?? words;
+    if (nonMinimalPrefixes !== undefined) return this.recordWithPrefixes(direction, words, safe, time, nonMinimalPrefixes);
     let length = 1;
     for (const w of safe) if (w.length > 0) length += lengthPrefixSize(w.length) + w.length;
     if (!redacted && direction === 'in' && safe.length > 0) {
@@ -132,6 +149,34 @@ export class TraceBuffer {
     return this.add(direction, time, slab, offset, o - offset);
   }
 
+  /** `recordWords` for a sentence some of whose prefixes were longer than the shortest form (rare). */
+  private recordWithPrefixes(
+    direction: 'in' | 'out',
+    words: readonly Uint8Array[],
+    safe: readonly Uint8Array[],
+    time: number,
+    nonMinimal: readonly number[],
+  ): number {
+    const size = (i: number): number =>
+      i === safe.length || safe[i] === words[i]
+        ? prefixSizeIn(nonMinimal, i, i < safe.length ? safe[i]!.length : 0)
+        : lengthPrefixSize(safe[i]!.length);
+    let length = size(safe.length);
+    for (let i = 0; i < safe.length; i++) length += size(i) + safe[i]!.length;
+    const slab = this.slabFor(length);
+    const offset = slab.used;
+    let o = offset;
+    for (let i = 0; i < safe.length; i++) {
+      const w = safe[i]!;
+      o = writeLengthPrefixOfSize(slab.bytes, o, w.length, size(i));
+      slab.bytes.set(w, o);
+      o += w.length;
+    }
+    o = writeLengthPrefixOfSize(slab.bytes, o, 0, size(safe.length));
+    slab.used = o;
+    return this.add(direction, time, slab, offset, o - offset);
+  }
+
   /**
    * Records a received sentence. When its words are ranges of one received chunk (Reply `bytes`,
    * `offsets`: the session's usual case) and nothing in it is secret, the framed sentence is copied
@@ -142,17 +187,22 @@ export class TraceBuffer {
     const b = reply.bytes;
     const off = reply.offsets;
     if (b === undefined || off === undefined || off.length === 0 || this.scanner.holdsSecret(b, off)) {
-      return this.recordWords('in', reply.words, time);
+      return this.recordWords('in', reply.words, time, reply.nonMinimalPrefixes);
     }
-    // The words of a ranges-form reply were decoded one after another from this one chunk (a word
-    // across chunks would have made it a views-form reply), so the framed sentence runs from the
-    // first word's length prefix to the terminating zero — if both lie in this chunk: the prefix
-    // may have begun in the previous chunk (then `start` < 0) and the zero may be in the next.
-    const firstLength = off[1]! - off[0]!;
-    const start = off[0]! - lengthPrefixSize(firstLength);
-    const end = off[off.length - 1]!; // where the terminating zero must be
-    if (start < 0 || end >= b.length || b[end] !== 0) return this.recordWords('in', reply.words, time);
-    const length = end + 1 - start;
+    // The words of a ranges-form reply were decoded one after another from this one array (the
+    // chunk, or the session's copy of a sentence that spanned chunks), so the framed sentence runs
+    // from the first word's length prefix to the terminating zero — if both lie in it: the prefix
+    // may have begun in the previous chunk (then `start` < 0) and the zero may be in the next. The
+    // prefixes are the sizes they came in (`80 03` for 3 is legal, protocol.md §2): taking the
+    // shortest form here recorded such a sentence one byte short, or with no words (issue 11 C).
+    const forms = reply.nonMinimalPrefixes;
+    const start = off[0]! - (forms === undefined ? lengthPrefixSize(off[1]! - off[0]!) : reply.prefixSize(0));
+    // Just after the terminating zero.
+    const end = off[off.length - 1]! + (forms === undefined ? 1 : reply.prefixSize(off.length >> 1));
+    if (start < 0 || end > b.length || b[end - 1] !== 0) {
+      return this.recordWords('in', reply.words, time, reply.nonMinimalPrefixes);
+    }
+    const length = end - start;
     // The copy is deferred and batched: sentences that follow each other in one chunk are copied
     // together, with one `set` per run instead of one per sentence (each copy needs a view object,
     // and that garbage made the collector copy a big print's retained replies over and over).
@@ -168,14 +218,14 @@ export class TraceBuffer {
       const offset = p.slabEnd;
       p.slab.used += length;
       p.slabEnd += length;
-      p.end = end + 1;
+      p.end = end;
       return this.add('in', time, p.slab, offset, length);
     }
     this.flushPending();
     const slab = this.slabFor(length);
     const offset = slab.used;
     slab.used += length;
-    this.pending = { bytes: b, start, end: end + 1, slab, slabStart: offset, slabEnd: slab.used };
+    this.pending = { bytes: b, start, end, slab, slabStart: offset, slabEnd: slab.used };
     return this.add('in', time, slab, offset, length);
   }
 
@@ -334,26 +384,46 @@ export class TraceBuffer {
     return k >= 0 && k < this.count ? this.view(k) : undefined;
   }
 
-  toEntry(v: TraceView): TraceEntry {
+  /**
+   * The entry as text. With `maxTextBytes` (for the window), the words carry at most that many
+   * bytes in all: the word at the limit is cut (at a UTF-8 character boundary), later ones are
+   * empty, and `truncated` is set. Exports take the whole entry.
+   */
+  toEntry(v: TraceView, maxTextBytes = Number.POSITIVE_INFINITY): TraceEntry {
     const raw = frameWords(v.frame, 0, v.frame.length);
     const out: TraceEntry = {
       seq: v.seq,
       connectionId: this.connectionId,
       time: v.time,
       direction: v.direction,
-      words: raw.map((w) => this.codec.decode(w)),
+      words: [],
       bytes: v.frame.length,
     };
+    let budget = maxTextBytes;
+    for (const w of raw) {
+      if (w.length <= budget) {
+        out.words.push(this.codec.decode(w));
+        budget -= w.length;
+        continue;
+      }
+      let cut = budget;
+      // Not inside a UTF-8 sequence: back off over continuation bytes (at most three). (In another
+      // code page a cut character may show as a replacement character: the text is cut anyway.)
+      for (let k = 0; k < 3 && cut > 0 && (w[cut]! & 0xc0) === 0x80; k++) cut--;
+      out.words.push(this.codec.decode(w, 0, cut));
+      budget = 0;
+      out.truncated = true;
+    }
     const tag = tagOf(raw, this.codec);
     if (tag !== undefined) out.tag = tag;
     return out;
   }
 
-  /** Snapshot of the newest `limit` entries after `sinceSeq`. */
+  /** Snapshot of the newest `limit` entries after `sinceSeq`, as the window gets them (cut). */
   snapshot(sinceSeq = 0, limit = 5000): TraceSnapshot {
     const from = Math.max(sinceSeq, this.lastSeq - limit);
     const entries: TraceEntry[] = [];
-    for (const v of this.iterate(from)) entries.push(this.toEntry(v));
+    for (const v of this.iterate(from)) entries.push(this.toEntry(v, WINDOW_ENTRY_TEXT_BYTES));
     return {
       connectionId: this.connectionId,
       entries,

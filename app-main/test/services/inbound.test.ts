@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SocketTransport } from '../../../protocol/node/transport';
-import { InboundScheduler, SlicedTransport } from '../../src/services/inbound';
+import { INBOUND_READ_COST, InboundScheduler, SlicedTransport } from '../../src/services/inbound';
 
 /** The parts of SocketTransport that SlicedTransport uses. */
 class FakeSocket {
@@ -92,6 +92,23 @@ describe('InboundScheduler', () => {
     await s.whenIdle();
     expect(fake.paused).toBe(false);
     expect(got.reduce((n, g) => n + g.length, 0)).toBe(5000);
+  });
+
+  it('counts each queued read as well as its bytes: one-byte reads pause reading long before the byte count would', async () => {
+    // Issue 11 E: a read is an object of its own (a Buffer, ~100 bytes of heap); 4 MiB of one-byte
+    // reads counted as 4 MiB would be ~4 million of them.
+    const s = new InboundScheduler(8, 1024, 64 * 1024);
+    const { fake, got } = wrap(s);
+    let reads = 0;
+    while (!fake.paused && reads < 64 * 1024) {
+      fake.data!(Uint8Array.of(reads & 0xff));
+      reads++;
+    }
+    expect(fake.paused).toBe(true);
+    expect(reads).toBeLessThanOrEqual(Math.ceil((64 * 1024) / (1 + INBOUND_READ_COST)) + 1);
+    await s.whenIdle();
+    expect(fake.paused).toBe(false);
+    expect(got.reduce((n, g) => n + g.length, 0)).toBe(reads);
   });
 
   it('reports the close only after the data that came before it', async () => {

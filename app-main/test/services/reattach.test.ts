@@ -170,4 +170,20 @@ describe('ConsoleCards (bounded like the window)', () => {
     cards.replies([reply('nope', 1)]);
     expect(cards.snapshot()).toHaveLength(2);
   });
+
+  it('keeps a big reply sent in pieces as one reply, counted once (issue 11 E)', () => {
+    const cards = new ConsoleCards();
+    cards.started('r1', 'c1', 't1', ['/file/print'], 1);
+    const piece = (words: string[], more: boolean, continued: boolean): ConsoleReply => ({
+      ...reply('c1', 5),
+      words,
+      piece: { more, continued },
+    });
+    cards.replies([piece(['!re', '=contents=ab'], true, false)]);
+    cards.replies([piece(['cd', '=n=1'], true, true), piece(['.tag=t1'], false, false), reply('c1', 6, '!done')]);
+    const [c1] = cards.snapshot();
+    expect(c1!.replies.map((r) => r.words)).toEqual([['!re', '=contents=abcd', '=n=1', '.tag=t1'], ['=n=6']]);
+    expect(c1!.replies[0]!.piece).toBeUndefined();
+    expect(c1!.rows).toBe(1);
+  });
 });

@@ -3,16 +3,17 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { encodeUtf8, frameSentence, Reply } from '../../../protocol/src/index';
+import { encodeUtf8, frameSentence, Reply, Session, type Transport } from '../../../protocol/src/index';
 import { buildPcapng, internetChecksum } from '../../src/services/pcapng';
 import { rangesHoldSecret, REDACTED, redactTextWords, redactWords, SecretScanner } from '../../src/services/redact';
-import { ENTRY_OVERHEAD_BYTES, TraceBuffer } from '../../src/services/trace';
+import { ENTRY_OVERHEAD_BYTES, TraceBuffer, WINDOW_ENTRY_TEXT_BYTES } from '../../src/services/trace';
 import {
   escapeWord,
   exportTrace,
   loadImported,
   parseJsonlTrace,
   traceToJsonl,
+  traceToPcapng,
   traceToText,
 } from '../../src/services/trace-export';
 import { tempDir } from './helpers';
@@ -379,6 +380,23 @@ describe('TraceBuffer', () => {
     expect(t.toEntry(t.get(3)!).words).toEqual(['!re', `=password=${REDACTED}`]);
   });
 
+  it('gives the window at most 256 KiB of text per entry; exports keep every byte', () => {
+    // Issue 11 E: a 64 MiB reply is one entry, and was one trace:entries frame of all of it.
+    const t = new TraceBuffer('c1', 1 << 20);
+    const big = `=contents=${'é'.repeat(200_000)}`; // 400,010 bytes of UTF-8
+    t.recordWords('in', enc(['!re', big, '=after=1', '.tag=t9']), 1);
+    t.recordWords('in', enc(['!done', '.tag=t9']), 2);
+    const [entry, done] = t.snapshot().entries;
+    expect(entry!.truncated).toBe(true);
+    expect(entry!.tag).toBe('t9');
+    expect(entry!.words).toHaveLength(4);
+    expect(entry!.words[1]).toBe(big.slice(0, 10 + (WINDOW_ENTRY_TEXT_BYTES - 3 - 10) / 2)); // cut between characters
+    expect(entry!.words.slice(2)).toEqual(['', '']);
+    expect(entry!.bytes).toBe(t.get(1)!.frame.length);
+    expect(done!.truncated).toBeUndefined();
+    expect(parseJsonlTrace('x.jsonl', traceToJsonl(t, meta)).entries[0]!.words).toEqual(['!re', big, '=after=1', '.tag=t9']);
+  });
+
   it('pages with sinceSeq and limit', () => {
     const t = sample();
     expect(t.snapshot(4).entries.map((e) => e.seq)).toEqual([5, 6]);
@@ -386,6 +404,85 @@ describe('TraceBuffer', () => {
     t.clear();
     t.recordWords('out', enc(['/quit']), 1);
     expect(t.snapshot().entries.map((e) => e.seq)).toEqual([7]); // monotonic across clear
+  });
+});
+
+/**
+ * Received sentences whose length prefixes are not in their shortest form (every peer decoder
+ * accepts `80 05` for 5, protocol.md §2 "Minimal form"). The trace must hold them as they came.
+ */
+describe('received sentences are recorded as they were on the wire, whatever the prefix form', () => {
+  const cat = (...parts: (number[] | string)[]): Uint8Array =>
+    Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...Buffer.from(p, 'latin1')] : p)));
+  const long = `!${'y'.repeat(199)}`; // 200 bytes: minimal prefix 80 C8
+  const wire = [
+    // Issue 11 C: a two-byte prefix for the three-byte reply word.
+    cat([0x80, 0x03], '!re', [0x0c], '=name=ether1', [0x07], '.tag=t1', [0x00]),
+    // Issue 11 C: a three-byte prefix for a 200-byte first word (recorded with no words before).
+    cat([0xc0, 0x00, 0xc8], long, [0x07], '.tag=t1', [0x00]),
+    // Minimal first word; a four-byte prefix in the middle; a two-byte terminating zero.
+    cat([0x03], '!re', [0xe0, 0x00, 0x00, 0x0c], '=name=ether2', [0x07], '.tag=t1', [0x80, 0x00]),
+    // The five-byte form, then an ordinary sentence after all of them.
+    cat([0xf0, 0x00, 0x00, 0x00, 0x05], '!done', [0x07], '.tag=t1', [0x00]),
+    cat([0x03], '!re', [0x0c], '=name=ether3', [0x00]),
+  ];
+  const words = [
+    ['!re', '=name=ether1', '.tag=t1'],
+    [long, '.tag=t1'],
+    ['!re', '=name=ether2', '.tag=t1'],
+    ['!done', '.tag=t1'],
+    ['!re', '=name=ether3'],
+  ];
+  const stream = Buffer.concat(wire);
+
+  /** A session fed `chunks`, recording what it receives as the link does (onReceived → recordReply). */
+  function record(chunks: Uint8Array[]): TraceBuffer {
+    const trace = new TraceBuffer('c1', 1 << 20);
+    let deliver: (chunk: Uint8Array) => void = () => undefined;
+    const transport: Transport = {
+      write: () => Promise.resolve(),
+      onData: (l) => ((deliver = l), () => undefined),
+      onClose: () => () => undefined,
+      close: () => undefined,
+    };
+    const session = new Session(transport, { onReceived: (r, t) => trace.recordReply(r, t), now: () => 1 });
+    for (const c of chunks) deliver(c);
+    expect(session.closed).toBeUndefined();
+    return trace;
+  }
+  const frames = (t: TraceBuffer) => [...t.iterate(0)].map((v) => Buffer.from(v.frame));
+
+  it('one chunk: every frame is the bytes received, and its words read back', () => {
+    const t = record([new Uint8Array(stream)]);
+    expect(frames(t)).toEqual(wire.map((w) => Buffer.from(w)));
+    expect(t.snapshot().entries.map((e) => e.words)).toEqual(words);
+    expect(t.snapshot().entries.map((e) => e.bytes)).toEqual(wire.map((w) => w.length));
+  });
+
+  it('cut into two chunks at every offset, and one byte per chunk', () => {
+    for (let cut = 1; cut < stream.length; cut++) {
+      const t = record([new Uint8Array(stream.subarray(0, cut)), new Uint8Array(stream.subarray(cut))]);
+      expect(frames(t), `cut at ${cut}`).toEqual(wire.map((w) => Buffer.from(w)));
+    }
+    const t = record([...stream].map((b) => Uint8Array.of(b)));
+    expect(frames(t)).toEqual(wire.map((w) => Buffer.from(w)));
+  });
+
+  it('the JSON Lines export imports again, and pcapng carries the bytes received', () => {
+    const t = record([new Uint8Array(stream)]);
+    const parsed = parseJsonlTrace('x.jsonl', traceToJsonl(t, meta));
+    expect(parsed.entries.map((e) => e.words)).toEqual(words);
+    const pcap = Buffer.from(traceToPcapng(t, meta));
+    for (const w of wire) expect(pcap.indexOf(Buffer.from(w)), Buffer.from(w).toString('hex')).toBeGreaterThan(0);
+  });
+
+  it('a redacted word is framed anew; the words around it keep the prefixes they came with', () => {
+    const secret = cat([0x80, 0x03], '!re', [0x80, 0x0f], '=password=clear', [0xc0, 0x00, 0x07], '.tag=t1', [0x00]);
+    const t = record([secret]);
+    const redacted = `=password=${REDACTED}`;
+    expect(frames(t)).toEqual([
+      Buffer.from(cat([0x80, 0x03], '!re', [redacted.length], redacted, [0xc0, 0x00, 0x07], '.tag=t1', [0x00])),
+    ]);
   });
 });
 

@@ -57,6 +57,37 @@ export function consoleSlice({ set, get, api, now }: SliceContext): Pick<AppStor
   const orphanReplies = new Map<string, ConsoleReply[]>();
   const orphanEnds = new Map<string, ConsoleEnd>();
   let orphanCount = 0;
+  /** commandId → a big reply whose pieces are still arriving (ConsoleReply.piece). */
+  const partial = new Map<string, ConsoleReply>();
+  /** Joins the pieces of big replies; everything else passes through. */
+  const joinPieces = (batch: ConsoleReply[]): ConsoleReply[] => {
+    if (partial.size === 0 && !batch.some((r) => r.piece)) return batch;
+    const out: ConsoleReply[] = [];
+    for (const r of batch) {
+      if (!r.piece) {
+        out.push(r);
+        continue;
+      }
+      const { piece, ...reply } = r;
+      const before = partial.get(r.commandId);
+      let words = r.words;
+      if (before) {
+        words = before.words;
+        let rest = r.words;
+        if (piece.continued && words.length > 0 && rest.length > 0) {
+          words[words.length - 1] += rest[0]!;
+          rest = rest.slice(1);
+        }
+        for (const w of rest) words.push(w);
+      } else words = [...words];
+      if (piece.more) partial.set(r.commandId, { ...reply, words });
+      else {
+        partial.delete(r.commandId);
+        out.push({ ...reply, words });
+      }
+    }
+    return out;
+  };
   // Routes stay after the end: late sentences for a cancelled tag still arrive (protocol.md §7.1).
   const forget = (cmd: ConsoleCommand | undefined) => {
     if (cmd?.commandId) where.delete(cmd.commandId);
@@ -217,7 +248,9 @@ export function consoleSlice({ set, get, api, now }: SliceContext): Pick<AppStor
       });
     },
 
-    applyConsoleReplies(batch) {
+    applyConsoleReplies(pieces) {
+      const batch = joinPieces(pieces);
+      if (batch.length === 0) return;
       const groups = new Map<string, ConsoleReply[]>();
       for (const r of batch) {
         let g = groups.get(r.commandId);
