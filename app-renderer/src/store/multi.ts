@@ -1,10 +1,4 @@
-import type {
-  BridgeError,
-  BroadcastProgress,
-  BroadcastResult,
-  BroadcastRouterResult,
-  DiffFetchResult,
-} from '../../../app-main/src/common/contract';
+import type { BroadcastResult, DiffFetchResult } from '../../../app-main/src/common/contract';
 import {
   computeDiff,
   diffToCsv,
@@ -19,89 +13,14 @@ import { fileSafe } from '../lib/exporters';
 import { sentenceWords } from '../lib/words';
 import type { SliceContext } from './context';
 import { normalisePath, parseProplist, parseQueryWords } from './tables';
+import type { BroadcastView, DiffView, MultiActions, MultiState } from './types';
 
 /**
  * Multi-router tools: Broadcast (one sentence to many routers) and Compare tables (cross-router
- * diff). Their state lives here, beside the per-router slices, so switching views keeps it.
+ * diff). Their state lives in the store beside the per-router slices, so switching views keeps
+ * it; its types are in types.ts with the other slices' (a slice importing the store's type and
+ * the store's type importing the slice would be an import cycle, issue 12 item 5).
  */
-
-export type ToolView = 'broadcast' | 'diff';
-
-export interface BroadcastConfirm {
-  command: string;
-  reason: string;
-  /** Router names as the main process listed them. */
-  routers: string[];
-  words: string[];
-  connectionIds: string[];
-}
-
-export interface BroadcastView {
-  selected: string[];
-  text: string;
-  stopOnFirstError: boolean;
-  /** As typed; validated on send. */
-  timeoutText: string;
-  status: 'idle' | 'checking' | 'confirming' | 'sending';
-  confirm?: BroadcastConfirm;
-  result?: BroadcastResult;
-  error?: BridgeError;
-  fieldErrors: Partial<Record<'routers' | 'sentence' | 'timeout', string>>;
-  /** Connection ids whose replies are expanded in the result grid. */
-  expanded: string[];
-  /** The id of the broadcast in flight (what Cancel names), while `broadcast:send` runs. */
-  running?: string;
-  /** Cancel was pressed for the broadcast in flight. */
-  cancelling?: boolean;
-  /** Routers of the broadcast in flight that have settled, in the order they did (`broadcast:progress`). */
-  answered?: BroadcastRouterResult[];
-}
-
-export interface DiffView {
-  selected: string[];
-  path: string;
-  queryText: string;
-  proplistText: string;
-  status: 'idle' | 'loading' | 'ready';
-  fetched?: DiffFetchResult;
-  error?: BridgeError;
-  fieldErrors: Partial<Record<'routers' | 'path' | 'query' | 'proplist', string>>;
-  /** Key property, and an optional second one for a composite key. */
-  key: string;
-  key2: string;
-  /** Columns left out of the comparison. */
-  ignored: string[];
-  onlyDifferences: boolean;
-}
-
-export interface MultiState {
-  tool?: ToolView;
-  broadcast: BroadcastView;
-  diff: DiffView;
-}
-
-export interface MultiActions {
-  openTool(tool: ToolView | undefined): void;
-  setBroadcast(patch: Partial<Pick<BroadcastView, 'text' | 'stopOnFirstError' | 'timeoutText'>>): void;
-  toggleBroadcastRouter(id: string, on: boolean): void;
-  toggleBroadcastReplies(id: string): void;
-  /** Sends the typed sentence; a command that changes things first asks (status `confirming`). */
-  sendBroadcast(): Promise<void>;
-  confirmBroadcast(): Promise<void>;
-  cancelBroadcastConfirm(): void;
-  /** Stops the broadcast in flight: running commands get /cancel, routers not yet reached are skipped. */
-  cancelBroadcast(): Promise<void>;
-  exportBroadcast(format: 'csv' | 'json'): void;
-  /** A router of the broadcast in flight has settled. */
-  applyBroadcastProgress(p: BroadcastProgress): void;
-
-  setDiff(patch: Partial<Pick<DiffView, 'path' | 'queryText' | 'proplistText' | 'key' | 'key2' | 'onlyDifferences'>>): void;
-  toggleDiffRouter(id: string, on: boolean): void;
-  setDiffIgnored(columns: string[]): void;
-  fetchDiff(): Promise<void>;
-  /** Saves the diff as shown (the "only differences" filter applies). */
-  exportDiff(format: 'csv' | 'json'): void;
-}
 
 export function emptyBroadcast(): BroadcastView {
   return { selected: [], text: '', stopOnFirstError: false, timeoutText: '15', status: 'idle', fieldErrors: {}, expanded: [] };
