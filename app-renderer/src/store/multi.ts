@@ -12,7 +12,7 @@ import {
 import { fileSafe } from '../lib/exporters';
 import { sentenceWords } from '../lib/words';
 import type { SliceContext } from './context';
-import { normalisePath, parseProplist, parseQueryWords } from './tables';
+import { parseMenuForm } from './tables';
 import type { BroadcastView, DiffView, MultiActions, MultiState } from './types';
 
 /**
@@ -21,6 +21,11 @@ import type { BroadcastView, DiffView, MultiActions, MultiState } from './types'
  * it; its types are in types.ts with the other slices' (a slice importing the store's type and
  * the store's type importing the slice would be an import cycle, issue 12 item 5).
  */
+
+/** A router picker's selection with `id` ticked (once) or unticked. */
+function toggled(selected: string[], id: string, on: boolean): string[] {
+  return on ? [...new Set([...selected, id])] : selected.filter((x) => x !== id);
+}
 
 export function emptyBroadcast(): BroadcastView {
   return { selected: [], text: '', stopOnFirstError: false, timeoutText: '15', status: 'idle', fieldErrors: {}, expanded: [] };
@@ -163,11 +168,7 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       updB((b) => ({ ...b, ...patch, fieldErrors: {} }));
     },
     toggleBroadcastRouter(id, on) {
-      updB((b) => ({
-        ...b,
-        fieldErrors: {},
-        selected: on ? [...new Set([...b.selected, id])] : b.selected.filter((x) => x !== id),
-      }));
+      updB((b) => ({ ...b, fieldErrors: {}, selected: toggled(b.selected, id, on) }));
     },
     toggleBroadcastReplies(id) {
       updB((b) => ({ ...b, expanded: b.expanded.includes(id) ? b.expanded.filter((x) => x !== id) : [...b.expanded, id] }));
@@ -209,11 +210,7 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       updD((d) => ({ ...d, ...patch, fieldErrors: {} }));
     },
     toggleDiffRouter(id, on) {
-      updD((d) => ({
-        ...d,
-        fieldErrors: {},
-        selected: on ? [...new Set([...d.selected, id])] : d.selected.filter((x) => x !== id),
-      }));
+      updD((d) => ({ ...d, fieldErrors: {}, selected: toggled(d.selected, id, on) }));
     },
     setDiffIgnored(columns) {
       updD((d) => ({ ...d, ignored: [...new Set(columns)] }));
@@ -224,23 +221,14 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       const connectionIds = d.selected.filter((id) => known.has(id));
       const fieldErrors: DiffView['fieldErrors'] = {};
       if (connectionIds.length < 2) fieldErrors.routers = 'Choose at least two routers to compare.';
-      const path = normalisePath(d.path);
-      if (path.error) fieldErrors.path = path.error;
-      const query = parseQueryWords(d.queryText);
-      if (query.error) fieldErrors.query = query.error;
-      const props = parseProplist(d.proplistText);
-      if (props.error) fieldErrors.proplist = props.error;
+      const { request, fieldErrors: formErrors } = parseMenuForm(d);
+      Object.assign(fieldErrors, formErrors);
       if (Object.keys(fieldErrors).length > 0) {
         updD((x) => ({ ...x, fieldErrors }));
         return;
       }
-      updD((x) => ({ ...x, status: 'loading', error: undefined, fieldErrors: {}, path: path.path }));
-      const r = await api['diff:fetch']({
-        connectionIds,
-        path: path.path,
-        ...(query.words.length ? { query: query.words } : {}),
-        ...(props.names.length ? { proplist: props.names } : {}),
-      });
+      updD((x) => ({ ...x, status: 'loading', error: undefined, fieldErrors: {}, path: request.path }));
+      const r = await api['diff:fetch']({ connectionIds, ...request });
       if (!r.ok) {
         const error = r.error;
         const field = error.detail?.['field'];
