@@ -22,6 +22,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { machine as machineLine, numberOption as arg, root, runMain, shouldWrite, today, writeSection } from './lib.mjs';
+import { chromiumLaunchOptions } from '../scripts/chromium.mjs';
 import { buildBenchRenderer, serveStatic } from './renderer-lib.mjs';
 
 const DURATION_S = arg('duration', 10);
@@ -30,16 +31,6 @@ const RATE = arg('rate', 2000);
 const LINES = arg('lines', 100_000);
 const REPS = arg('reps', 5);
 const WRITE = shouldWrite();
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--enable-precise-memory-info',
-];
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -275,7 +266,7 @@ async function main() {
   console.log('building the bench renderer (fake bridge)…');
   const dir = await buildBenchRenderer(root);
   const server = await serveStatic(dir);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(chromiumLaunchOptions(['--enable-precise-memory-info']));
   const version = browser.version();
   try {
     const url = `${server.url}bench.html`;

@@ -1,92 +1,24 @@
 /**
- * Commands: the contract between the dispatcher (connection.ts) and what a command does, the
- * generic menu commands (print, getall, listen, add, set, remove, enable, disable, get, unset)
- * and the row encoders they share.
+ * Commands: the generic menu commands (print, getall, listen, add, set, remove, enable, disable,
+ * get, unset) and the row encoders they share. The contract between the dispatcher
+ * (connection.ts) and what a command does (CommandSpec, CommandContext) lives in model.ts with
+ * the command tree that holds the commands.
  */
 import { attributeKey, encodeAttributes, encodeFields } from './encode';
-import { CommandError, Errors, valueOf, type Item, type Menu, type Policy, type RouterModel, type TreeNode } from './model';
+import {
+  CommandError,
+  Errors,
+  valueOf,
+  type ArgSpec,
+  type CommandContext,
+  type CommandSpec,
+  type Item,
+  type Menu,
+  type RouterModel,
+  type Stream,
+} from './model';
 import { compileQuery, QueryError, type CompiledQuery, type Normalize } from './query';
-import { normalizeValue, parseBool, parseDuration, ValueError, T, type PropType } from './types';
-
-export type Pairs = readonly (readonly [string, string])[];
-
-export interface ArgSpec {
-  readonly name: string;
-  readonly description: string;
-  /** Checked by the dispatcher before the command runs (unless the command validates itself). */
-  readonly type?: PropType;
-  /** A flag: sent as `=name=` (or yes/no/true/false) (protocol.md §4.2). */
-  readonly flag?: boolean;
-}
-
-export interface CommandSpec {
-  readonly name: string;
-  readonly description: string;
-  readonly args: readonly ArgSpec[];
-  /** Policies the user's group must have (`not enough permissions (9)` otherwise). */
-  readonly policies?: readonly Policy[];
-  /** Accepts query words (`print`, `getall`, `listen`). */
-  readonly queries?: boolean;
-  /** A bare word (no `=`) fills this argument: `/interface/monitor-traffic ether1` (§4.2). */
-  readonly unnamed?: string;
-  /** The command checks its argument values itself (add/set go through Menu validation). */
-  readonly selfValidating?: boolean;
-  run(ctx: CommandContext): void | Promise<void>;
-}
-
-export interface CommandContext {
-  readonly model: RouterModel;
-  readonly node: TreeNode;
-  /** The menu of the node the command lives in, if it is a menu path. */
-  readonly menu: Menu | undefined;
-  readonly spec: CommandSpec;
-  /** Attribute words (`=name=value`), values normalized for typed arguments. */
-  readonly args: ReadonlyMap<string, string>;
-  readonly queries: readonly string[];
-  /** The logged-in user. */
-  readonly user: string;
-  readonly out: CommandOutput;
-  /** True when a flag argument is present and not `no`/`false`. */
-  flag(name: string): boolean;
-}
-
-/** How a command answers; every sentence carries the command's `.tag` (protocol.md §7.1). */
-export interface CommandOutput {
-  readonly tag: string | undefined;
-  /** `!re` with attributes. */
-  re(pairs: Pairs): void;
-  /** `!re` with pre-encoded attribute words (encode.ts) and optional extra attributes after them. */
-  reBody(body: Buffer, extra?: Pairs): void;
-  /**
-   * Many `!re` at once, batched into large writes that wait for the socket to drain
-   * (backpressure); resolves with the number of rows sent.
-   */
-  rows(items: Iterable<Item>, encode: (item: Item) => Buffer, extra?: Pairs): Promise<number>;
-  /** `!empty` (RouterOS ≥ 7.18 only; a no-op when emulating older versions). */
-  empty(): void;
-  trap(message: string, category?: number): void;
-  /** `!done`, the end of the command. */
-  done(pairs?: Pairs): void;
-  /**
-   * Makes this a running command (listen, follow, monitors): it ends with `/cancel`, the
-   * connection closing, or `finish()`. `onStop` releases its timers and subscriptions.
-   */
-  stream(onStop: () => void): Stream;
-}
-
-export interface Stream {
-  /** False once cancelled or finished: late producers must stop. */
-  readonly active: boolean;
-  readonly rowsSent: number;
-  re(pairs: Pairs): void;
-  reBody(body: Buffer, extra?: Pairs): void;
-  rows(items: Iterable<Item>, encode: (item: Item) => Buffer, extra?: Pairs): Promise<number>;
-  empty(): void;
-  /** Ends the command with `!done` (e.g. `=once=`, ping `=count=` reached). */
-  finish(pairs?: Pairs): void;
-  /** Ends the command with `!trap` + `!done`. */
-  fail(message: string, category?: number): void;
-}
+import { normalizeValue, parseBool, parseDuration, ValueError, T } from './types';
 
 // ---------------------------------------------------------------- argument preparation
 

@@ -8,18 +8,22 @@ import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { FramingError, SentenceDecoder } from '../../protocol/src/index';
 import { bytesToString } from './bytes';
+import { flagValue, prepareArgs } from './commands';
+import { encodeAttributes, frame, RE_WORD, SentenceBatch, sentenceTail } from './encode';
+import type { Faults } from './faults';
 import {
-  flagValue,
-  prepareArgs,
+  CommandError,
+  Errors,
+  formatLogTime,
   type CommandContext,
   type CommandOutput,
   type CommandSpec,
+  type Item,
   type Pairs,
+  type RouterModel,
   type Stream,
-} from './commands';
-import { encodeAttributes, frame, RE_WORD, SentenceBatch, sentenceTail } from './encode';
-import type { Faults } from './faults';
-import { CommandError, Errors, formatLogTime, type Item, type RouterModel, type TreeNode } from './model';
+  type TreeNode,
+} from './model';
 import { Output } from './output';
 
 export interface ConnectionLimits {

@@ -10,8 +10,15 @@
  *
  * `InspectMode` makes it misbehave for fallback tests: missing, empty, or never answering.
  */
-import type { ArgSpec, CommandContext, CommandSpec, Pairs } from './commands';
-import { CommandError, type RouterModel, type TreeNode } from './model';
+import {
+  CommandError,
+  type ArgSpec,
+  type CommandContext,
+  type CommandSpec,
+  type Pairs,
+  type RouterModel,
+  type TreeNode,
+} from './model';
 import { describeType, T } from './types';
 
 export type InspectMode = 'normal' | 'disabled' | 'empty' | 'stall';

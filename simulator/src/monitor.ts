@@ -3,8 +3,8 @@
  * and `/ping`. They send `!re` rounds until `=once=`, `=count=`, `=duration=` or `/cancel`
  * (protocol.md §7.4); with an explicit `=interval=` each round carries `=.section=N`.
  */
-import { intervalMs, type CommandContext, type Pairs, type Stream } from './commands';
-import { CommandError, Errors, type RouterModel } from './model';
+import { intervalMs } from './commands';
+import { CommandError, Errors, type CommandContext, type Pairs, type RouterModel, type Stream } from './model';
 import type { Traffic } from './activity';
 import { formatIp, parseDuration, parseIp, T } from './types';
 

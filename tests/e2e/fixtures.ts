@@ -12,22 +12,14 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { startHost, type HostOptions, type RunningHost } from '../../app-main/src/host/index';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/src/index';
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
 import { AppPage } from './pages/AppPage';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const SCREENSHOTS = join(ROOT, 'docs', 'screenshots');
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return chromium.launch(chromiumLaunchOptions());
 }
 
 interface RendererBuild {

@@ -11,15 +11,8 @@ import { JSONL_FORMAT, JSONL_VERSION, parseJsonlTrace, type JsonlHeader, type Pa
 export const REPRO_FORMAT = 'tikscope-repro';
 export const REPRO_VERSION = 1;
 
-export interface ReproConnection {
-  name: string;
-  host: string;
-  port: number;
-  transport: string;
-  user?: string;
-  encoding?: string;
-  fingerprint256?: string;
-}
+/** The connection's settings without secrets, as the bundle carries them (declared once, in the contract). */
+export type ReproConnection = ReproBundleInfo['connection'];
 
 export interface ReproSystem {
   platform: string;

@@ -3,7 +3,8 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ReplayDifference, ReplayOutcome, ReplayRow, ReplaySentence } from '../../../app-main/src/common/contract';
 import { useApp, useRun } from '../hooks';
 import { plural } from '../lib/format';
-import { selectedWrites, type ReplayView } from '../store/replay';
+import { selectedWrites } from '../store/replay';
+import type { ReplayView } from '../store/types';
 import { Modal } from './Modal';
 
 /** The sentence as one line, the way the trace shows it. */

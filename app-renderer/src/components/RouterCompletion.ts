@@ -11,7 +11,7 @@ import {
   type RouterCompletionItem,
   type UnknownArgument,
 } from '../lib/completion';
-import type { CompletionAnswer, CompletionRequest } from '../store/completion';
+import type { CompletionAnswer, CompletionRequest } from '../store/types';
 
 export interface RouterCompletionView {
   /** What the caret is on, when it is something the router can complete. */

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../hooks';
-import type { ToolView } from '../store/multi';
+import type { ToolView } from '../store/types';
 import { BroadcastPanel } from './BroadcastPanel';
 import { DiffPanel } from './DiffPanel';
 

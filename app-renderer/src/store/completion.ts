@@ -1,28 +1,5 @@
-import type { CompletionNode, CompletionNodeKind } from '../../../app-main/src/common/contract';
 import type { SliceContext } from './context';
-
-/** One question to the router's /console/inspect, as the console asks it. */
-export type CompletionRequest =
-  | { kind: 'children'; connectionId: string; version: string; path: string[] }
-  | { kind: 'values'; connectionId: string; version: string; path: string[]; argument: string };
-
-export interface CompletionAnswer {
-  available: boolean;
-  /** Why the router cannot complete (a quiet hint); undefined for a plain failure such as offline. */
-  reason?: string;
-  /** What the path is, for `children`; undefined when the router does not know it. */
-  node?: CompletionNodeKind;
-  nodes: CompletionNode[];
-  values: string[];
-  mayBeIncomplete: boolean;
-}
-
-export interface CompletionActions {
-  /** The cached answer, `'loading'` while it is being asked, or undefined (not asked yet). */
-  peekCompletion(req: CompletionRequest): CompletionAnswer | 'loading' | undefined;
-  /** Asks main (which asks the router or its own cache); resolves when the answer is cached here. */
-  loadCompletion(req: CompletionRequest): Promise<CompletionAnswer>;
-}
+import type { CompletionActions, CompletionAnswer, CompletionRequest } from './types';
 
 /** An unavailable or failed answer is asked again after this long (main has its own cool-down). */
 const RETRY_MS = 10_000;

@@ -1,10 +1,4 @@
-import type {
-  BridgeError,
-  BroadcastProgress,
-  BroadcastResult,
-  BroadcastRouterResult,
-  DiffFetchResult,
-} from '../../../app-main/src/common/contract';
+import type { BroadcastResult, DiffFetchResult } from '../../../app-main/src/common/contract';
 import {
   computeDiff,
   diffToCsv,
@@ -18,89 +12,19 @@ import {
 import { fileSafe } from '../lib/exporters';
 import { sentenceWords } from '../lib/words';
 import type { SliceContext } from './context';
-import { normalisePath, parseProplist, parseQueryWords } from './tables';
+import { parseMenuForm } from './tables';
+import type { BroadcastView, DiffView, MultiActions, MultiState } from './types';
 
 /**
  * Multi-router tools: Broadcast (one sentence to many routers) and Compare tables (cross-router
- * diff). Their state lives here, beside the per-router slices, so switching views keeps it.
+ * diff). Their state lives in the store beside the per-router slices, so switching views keeps
+ * it; its types are in types.ts with the other slices' (a slice importing the store's type and
+ * the store's type importing the slice would be an import cycle, issue 12 item 5).
  */
 
-export type ToolView = 'broadcast' | 'diff';
-
-export interface BroadcastConfirm {
-  command: string;
-  reason: string;
-  /** Router names as the main process listed them. */
-  routers: string[];
-  words: string[];
-  connectionIds: string[];
-}
-
-export interface BroadcastView {
-  selected: string[];
-  text: string;
-  stopOnFirstError: boolean;
-  /** As typed; validated on send. */
-  timeoutText: string;
-  status: 'idle' | 'checking' | 'confirming' | 'sending';
-  confirm?: BroadcastConfirm;
-  result?: BroadcastResult;
-  error?: BridgeError;
-  fieldErrors: Partial<Record<'routers' | 'sentence' | 'timeout', string>>;
-  /** Connection ids whose replies are expanded in the result grid. */
-  expanded: string[];
-  /** The id of the broadcast in flight (what Cancel names), while `broadcast:send` runs. */
-  running?: string;
-  /** Cancel was pressed for the broadcast in flight. */
-  cancelling?: boolean;
-  /** Routers of the broadcast in flight that have settled, in the order they did (`broadcast:progress`). */
-  answered?: BroadcastRouterResult[];
-}
-
-export interface DiffView {
-  selected: string[];
-  path: string;
-  queryText: string;
-  proplistText: string;
-  status: 'idle' | 'loading' | 'ready';
-  fetched?: DiffFetchResult;
-  error?: BridgeError;
-  fieldErrors: Partial<Record<'routers' | 'path' | 'query' | 'proplist', string>>;
-  /** Key property, and an optional second one for a composite key. */
-  key: string;
-  key2: string;
-  /** Columns left out of the comparison. */
-  ignored: string[];
-  onlyDifferences: boolean;
-}
-
-export interface MultiState {
-  tool?: ToolView;
-  broadcast: BroadcastView;
-  diff: DiffView;
-}
-
-export interface MultiActions {
-  openTool(tool: ToolView | undefined): void;
-  setBroadcast(patch: Partial<Pick<BroadcastView, 'text' | 'stopOnFirstError' | 'timeoutText'>>): void;
-  toggleBroadcastRouter(id: string, on: boolean): void;
-  toggleBroadcastReplies(id: string): void;
-  /** Sends the typed sentence; a command that changes things first asks (status `confirming`). */
-  sendBroadcast(): Promise<void>;
-  confirmBroadcast(): Promise<void>;
-  cancelBroadcastConfirm(): void;
-  /** Stops the broadcast in flight: running commands get /cancel, routers not yet reached are skipped. */
-  cancelBroadcast(): Promise<void>;
-  exportBroadcast(format: 'csv' | 'json'): void;
-  /** A router of the broadcast in flight has settled. */
-  applyBroadcastProgress(p: BroadcastProgress): void;
-
-  setDiff(patch: Partial<Pick<DiffView, 'path' | 'queryText' | 'proplistText' | 'key' | 'key2' | 'onlyDifferences'>>): void;
-  toggleDiffRouter(id: string, on: boolean): void;
-  setDiffIgnored(columns: string[]): void;
-  fetchDiff(): Promise<void>;
-  /** Saves the diff as shown (the "only differences" filter applies). */
-  exportDiff(format: 'csv' | 'json'): void;
+/** A router picker's selection with `id` ticked (once) or unticked. */
+function toggled(selected: string[], id: string, on: boolean): string[] {
+  return on ? [...new Set([...selected, id])] : selected.filter((x) => x !== id);
 }
 
 export function emptyBroadcast(): BroadcastView {
@@ -244,11 +168,7 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       updB((b) => ({ ...b, ...patch, fieldErrors: {} }));
     },
     toggleBroadcastRouter(id, on) {
-      updB((b) => ({
-        ...b,
-        fieldErrors: {},
-        selected: on ? [...new Set([...b.selected, id])] : b.selected.filter((x) => x !== id),
-      }));
+      updB((b) => ({ ...b, fieldErrors: {}, selected: toggled(b.selected, id, on) }));
     },
     toggleBroadcastReplies(id) {
       updB((b) => ({ ...b, expanded: b.expanded.includes(id) ? b.expanded.filter((x) => x !== id) : [...b.expanded, id] }));
@@ -290,11 +210,7 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       updD((d) => ({ ...d, ...patch, fieldErrors: {} }));
     },
     toggleDiffRouter(id, on) {
-      updD((d) => ({
-        ...d,
-        fieldErrors: {},
-        selected: on ? [...new Set([...d.selected, id])] : d.selected.filter((x) => x !== id),
-      }));
+      updD((d) => ({ ...d, fieldErrors: {}, selected: toggled(d.selected, id, on) }));
     },
     setDiffIgnored(columns) {
       updD((d) => ({ ...d, ignored: [...new Set(columns)] }));
@@ -305,23 +221,14 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       const connectionIds = d.selected.filter((id) => known.has(id));
       const fieldErrors: DiffView['fieldErrors'] = {};
       if (connectionIds.length < 2) fieldErrors.routers = 'Choose at least two routers to compare.';
-      const path = normalisePath(d.path);
-      if (path.error) fieldErrors.path = path.error;
-      const query = parseQueryWords(d.queryText);
-      if (query.error) fieldErrors.query = query.error;
-      const props = parseProplist(d.proplistText);
-      if (props.error) fieldErrors.proplist = props.error;
+      const { request, fieldErrors: formErrors } = parseMenuForm(d);
+      Object.assign(fieldErrors, formErrors);
       if (Object.keys(fieldErrors).length > 0) {
         updD((x) => ({ ...x, fieldErrors }));
         return;
       }
-      updD((x) => ({ ...x, status: 'loading', error: undefined, fieldErrors: {}, path: path.path }));
-      const r = await api['diff:fetch']({
-        connectionIds,
-        path: path.path,
-        ...(query.words.length ? { query: query.words } : {}),
-        ...(props.names.length ? { proplist: props.names } : {}),
-      });
+      updD((x) => ({ ...x, status: 'loading', error: undefined, fieldErrors: {}, path: request.path }));
+      const r = await api['diff:fetch']({ connectionIds, ...request });
       if (!r.ok) {
         const error = r.error;
         const field = error.detail?.['field'];

@@ -1,31 +1,6 @@
-import type {
-  BridgeError,
-  ReplayPlan,
-  ReplayProgress,
-  ReplayResult,
-  ReplaySentence,
-} from '../../../app-main/src/common/contract';
+import type { ReplayProgress, ReplaySentence } from '../../../app-main/src/common/contract';
 import type { SliceContext } from './context';
-import type { AppStoreState } from './types';
-
-/** The replay dialog of one trace (a connection or an imported trace). */
-export interface ReplayView {
-  status: 'loading' | 'ready' | 'confirming' | 'running' | 'done' | 'error';
-  plan?: ReplayPlan;
-  /** Selected sentences by seq. */
-  selected: Record<number, boolean>;
-  targetId?: string;
-  ignoreVolatile: boolean;
-  /** List the sentences Tikscope sent itself (login reads, heartbeat, completion); hidden by default. */
-  showBackground: boolean;
-  maxStreamReplies: number;
-  maxStreamSeconds: number;
-  progress?: { done: number; total: number; command?: string };
-  result?: ReplayResult;
-  /** Result rows whose details are open, by seq. */
-  expanded: Record<number, boolean>;
-  error?: BridgeError;
-}
+import type { AppStoreState, ReplayView } from './types';
 
 export type ReplayKeys =
   | 'replays'

@@ -43,23 +43,13 @@ export function decodePatch(patch: TablePatch): RowsPatch {
 /** How long a changed cell stays marked (the CSS flash runs for this long). */
 export const FLASH_MS = 1200;
 
+/** What a table shows before its first run, and again when a new run starts: nothing. */
+function noRows(): Pick<TableView, 'rows' | 'index' | 'columns' | 'total' | 'updatesPerSecond' | 'changed' | 'paused'> {
+  return { rows: [], index: new Map(), columns: [], total: 0, updatesPerSecond: 0, changed: new Map(), paused: false };
+}
+
 export function emptyTable(path = '/interface'): TableView {
-  return {
-    path,
-    queryText: '',
-    proplistText: '',
-    fieldErrors: {},
-    status: 'idle',
-    rows: [],
-    index: new Map(),
-    columns: [],
-    total: 0,
-    updatesPerSecond: 0,
-    changed: new Map(),
-    paused: false,
-    sorting: [],
-    filter: '',
-  };
+  return { path, queryText: '', proplistText: '', fieldErrors: {}, status: 'idle', ...noRows(), sorting: [], filter: '' };
 }
 
 function sameRow(a: Row, b: Row): boolean {
@@ -232,6 +222,37 @@ export function normalisePath(text: string): { path: string; error?: string } {
   return { path: p };
 }
 
+/** A menu, query and proplist as typed in a live table's form or the diff's. */
+export interface MenuForm {
+  path: string;
+  queryText: string;
+  proplistText: string;
+}
+
+/**
+ * Checks the three fields of a MenuForm. `request` is what `table:start` and `diff:fetch` take
+ * (query and proplist only when given); `fieldErrors` names each field that is wrong, empty when
+ * none is.
+ */
+export function parseMenuForm(form: MenuForm): {
+  request: { path: string; query?: string[]; proplist?: string[] };
+  fieldErrors: Partial<Record<'path' | 'query' | 'proplist', string>>;
+} {
+  const path = normalisePath(form.path);
+  const query = parseQueryWords(form.queryText);
+  const props = parseProplist(form.proplistText);
+  const fieldErrors: Partial<Record<'path' | 'query' | 'proplist', string>> = {};
+  if (path.error) fieldErrors.path = path.error;
+  if (query.error) fieldErrors.query = query.error;
+  if (props.error) fieldErrors.proplist = props.error;
+  const request = {
+    path: path.path,
+    ...(query.words.length ? { query: query.words } : {}),
+    ...(props.names.length ? { proplist: props.names } : {}),
+  };
+  return { request, fieldErrors };
+}
+
 const LIVE = new Set(['starting', 'loading', 'live', 'resubscribing']);
 
 export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStoreState, Keys> {
@@ -258,13 +279,7 @@ export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStore
 
     async startTable(connectionId) {
       const t = get().tables[connectionId] ?? emptyTable();
-      const path = normalisePath(t.path);
-      const query = parseQueryWords(t.queryText);
-      const props = parseProplist(t.proplistText);
-      const fieldErrors: TableView['fieldErrors'] = {};
-      if (path.error) fieldErrors.path = path.error;
-      if (query.error) fieldErrors.query = query.error;
-      if (props.error) fieldErrors.proplist = props.error;
+      const { request, fieldErrors } = parseMenuForm(t);
       if (Object.keys(fieldErrors).length) {
         update(connectionId, (x) => ({ ...x, fieldErrors }));
         return;
@@ -274,25 +289,14 @@ export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStore
         const { error: _e, tableId: _t, loaded: _l, queue: _q, ...rest } = x;
         return {
           ...rest,
-          path: path.path,
-          runPath: path.path,
+          path: request.path,
+          runPath: request.path,
           fieldErrors: {},
           status: 'starting',
-          rows: [],
-          index: new Map(),
-          columns: [],
-          total: 0,
-          updatesPerSecond: 0,
-          changed: new Map(),
-          paused: false,
+          ...noRows(),
         };
       });
-      const r = await api['table:start']({
-        connectionId,
-        path: path.path,
-        ...(query.words.length ? { query: query.words } : {}),
-        ...(props.names.length ? { proplist: props.names } : {}),
-      });
+      const r = await api['table:start']({ connectionId, ...request });
       if (!r.ok) {
         const error = r.error;
         const raw = errorField(error);

@@ -1,6 +1,14 @@
 import type {
   AppInfo,
   BridgeError,
+  BroadcastProgress,
+  BroadcastResult,
+  BroadcastRouterResult,
+  CompletionNode,
+  CompletionNodeKind,
+  DiffFetchResult,
+  ReplayPlan,
+  ReplayResult,
   ConnectionInput,
   ConsoleCardSnapshot,
   ConsoleEnd,
@@ -21,9 +29,6 @@ import type {
   ReproBundleInfo,
 } from '../../../app-main/src/common/contract';
 import type { RingLog } from '../lib/ring';
-import type { CompletionActions } from './completion';
-import type { MultiActions, MultiState } from './multi';
-import type { ReplayView } from './replay';
 
 export type AppPhase = 'loading' | 'ready' | 'error';
 
@@ -173,6 +178,132 @@ export interface TraceView {
   fileName?: string;
   /** An imported repro bundle: what it says besides the trace. */
   repro?: ReproBundleInfo;
+}
+
+// ---------------------------------------------------------------- completion (completion.ts)
+
+/** One question to the router's /console/inspect, as the console asks it. */
+export type CompletionRequest =
+  | { kind: 'children'; connectionId: string; version: string; path: string[] }
+  | { kind: 'values'; connectionId: string; version: string; path: string[]; argument: string };
+
+export interface CompletionAnswer {
+  available: boolean;
+  /** Why the router cannot complete (a quiet hint); undefined for a plain failure such as offline. */
+  reason?: string;
+  /** What the path is, for `children`; undefined when the router does not know it. */
+  node?: CompletionNodeKind;
+  nodes: CompletionNode[];
+  values: string[];
+  mayBeIncomplete: boolean;
+}
+
+export interface CompletionActions {
+  /** The cached answer, `'loading'` while it is being asked, or undefined (not asked yet). */
+  peekCompletion(req: CompletionRequest): CompletionAnswer | 'loading' | undefined;
+  /** Asks main (which asks the router or its own cache); resolves when the answer is cached here. */
+  loadCompletion(req: CompletionRequest): Promise<CompletionAnswer>;
+}
+
+// ---------------------------------------------------------------- multi-router tools (multi.ts)
+
+export type ToolView = 'broadcast' | 'diff';
+
+export interface BroadcastConfirm {
+  command: string;
+  reason: string;
+  /** Router names as the main process listed them. */
+  routers: string[];
+  words: string[];
+  connectionIds: string[];
+}
+
+export interface BroadcastView {
+  selected: string[];
+  text: string;
+  stopOnFirstError: boolean;
+  /** As typed; validated on send. */
+  timeoutText: string;
+  status: 'idle' | 'checking' | 'confirming' | 'sending';
+  confirm?: BroadcastConfirm;
+  result?: BroadcastResult;
+  error?: BridgeError;
+  fieldErrors: Partial<Record<'routers' | 'sentence' | 'timeout', string>>;
+  /** Connection ids whose replies are expanded in the result grid. */
+  expanded: string[];
+  /** The id of the broadcast in flight (what Cancel names), while `broadcast:send` runs. */
+  running?: string;
+  /** Cancel was pressed for the broadcast in flight. */
+  cancelling?: boolean;
+  /** Routers of the broadcast in flight that have settled, in the order they did (`broadcast:progress`). */
+  answered?: BroadcastRouterResult[];
+}
+
+export interface DiffView {
+  selected: string[];
+  path: string;
+  queryText: string;
+  proplistText: string;
+  status: 'idle' | 'loading' | 'ready';
+  fetched?: DiffFetchResult;
+  error?: BridgeError;
+  fieldErrors: Partial<Record<'routers' | 'path' | 'query' | 'proplist', string>>;
+  /** Key property, and an optional second one for a composite key. */
+  key: string;
+  key2: string;
+  /** Columns left out of the comparison. */
+  ignored: string[];
+  onlyDifferences: boolean;
+}
+
+export interface MultiState {
+  tool?: ToolView;
+  broadcast: BroadcastView;
+  diff: DiffView;
+}
+
+export interface MultiActions {
+  openTool(tool: ToolView | undefined): void;
+  setBroadcast(patch: Partial<Pick<BroadcastView, 'text' | 'stopOnFirstError' | 'timeoutText'>>): void;
+  toggleBroadcastRouter(id: string, on: boolean): void;
+  toggleBroadcastReplies(id: string): void;
+  /** Sends the typed sentence; a command that changes things first asks (status `confirming`). */
+  sendBroadcast(): Promise<void>;
+  confirmBroadcast(): Promise<void>;
+  cancelBroadcastConfirm(): void;
+  /** Stops the broadcast in flight: running commands get /cancel, routers not yet reached are skipped. */
+  cancelBroadcast(): Promise<void>;
+  exportBroadcast(format: 'csv' | 'json'): void;
+  /** A router of the broadcast in flight has settled. */
+  applyBroadcastProgress(p: BroadcastProgress): void;
+
+  setDiff(patch: Partial<Pick<DiffView, 'path' | 'queryText' | 'proplistText' | 'key' | 'key2' | 'onlyDifferences'>>): void;
+  toggleDiffRouter(id: string, on: boolean): void;
+  setDiffIgnored(columns: string[]): void;
+  fetchDiff(): Promise<void>;
+  /** Saves the diff as shown (the "only differences" filter applies). */
+  exportDiff(format: 'csv' | 'json'): void;
+}
+
+// ---------------------------------------------------------------- replay (replay.ts)
+
+/** The replay dialog of one trace (a connection or an imported trace). */
+export interface ReplayView {
+  status: 'loading' | 'ready' | 'confirming' | 'running' | 'done' | 'error';
+  plan?: ReplayPlan;
+  /** Selected sentences by seq. */
+  selected: Record<number, boolean>;
+  targetId?: string;
+  ignoreVolatile: boolean;
+  /** List the sentences Tikscope sent itself (login reads, heartbeat, completion); hidden by default. */
+  showBackground: boolean;
+  maxStreamReplies: number;
+  maxStreamSeconds: number;
+  progress?: { done: number; total: number; command?: string };
+  result?: ReplayResult;
+  /** Result rows whose details are open, by seq. */
+  expanded: Record<number, boolean>;
+  error?: BridgeError;
 }
 
 export interface AppState {
