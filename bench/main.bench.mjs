@@ -282,7 +282,8 @@ async function tableRun(x) {
 
 async function makeEngine(record) {
   const buffer = new TraceBuffer('bench', 8 * 1024 * 1024);
-  const { session } = await connect({ host: '127.0.0.1', port, user: 'admin', password: 'x', ...(record ? { onSent: (words, time) => buffer.recordWords('out', words, time), onReceived: (reply, time) => buffer.recordReply(reply, time) } : {}) });
+  buffer.beginSession(); // as the link does: the session's first sentences are pinned
+  const { session } = await connect({ host: '127.0.0.1', port, user: 'admin', password: 'x', ...(record ? { onSent: (words, time) => buffer.captureSent(words, time), onReceived: (reply, time) => buffer.captureReply(reply, time) } : {}) });
   return { session, buffer, last: undefined };
 }
 

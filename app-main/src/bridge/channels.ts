@@ -34,6 +34,7 @@ const CALLS = {
   'trace:export': true,
   'trace:import': true,
   'trace:clear': true,
+  'trace:close': true,
   'complete:children': true,
   'complete:values': true,
   'broadcast:send': true,

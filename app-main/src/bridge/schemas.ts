@@ -20,7 +20,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { textCodec } from '../../../protocol/node/codec';
-import type { CallArgs, CallName, Encoding, ThemeSetting, TraceFormat, TransportKind } from '../common/contract';
+import type { CallArgs, CallName, Encoding, ThemeSetting, TraceFormat, TraceScope, TransportKind } from '../common/contract';
 import { LIMITS } from '../common/limits';
 
 export { LIMITS };
@@ -75,6 +75,7 @@ export const ENCODINGS = [
 ] as const satisfies readonly Encoding[];
 const themes = ['system', 'light', 'dark'] as const satisfies readonly ThemeSetting[];
 const traceFormats = ['text', 'jsonl', 'pcapng'] as const satisfies readonly TraceFormat[];
+const traceScopes = ['all', 'no-rows', 'commands'] as const satisfies readonly TraceScope[];
 
 /**
  * A SHA-256 certificate fingerprint. Accepted as 64 hex digits with or without `:` separators in
@@ -214,7 +215,11 @@ const connectionInput = z
  * would set the prototype), so the call answered ok and the entry was gone (issue 11 G); it is
  * refused by name here instead.
  */
-const recordOf = <V extends z.ZodType>(key: z.ZodType<string, string>, value: V) =>
+const recordOf = <V extends z.ZodType>(
+  key: z.ZodType<string, string>,
+  value: V,
+  typeMessage = 'must map menu paths to lists of column names',
+) =>
   z.preprocess(
     (input, ctx) => {
       if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__'))
@@ -222,7 +227,7 @@ const recordOf = <V extends z.ZodType>(key: z.ZodType<string, string>, value: V)
       return input;
     },
     z.record(key, value, {
-      error: (issue) => (issue.code === 'invalid_type' ? 'must map menu paths to lists of column names' : undefined),
+      error: (issue) => (issue.code === 'invalid_type' ? typeMessage : undefined),
     }),
   );
 
@@ -239,6 +244,10 @@ const settingsPatch = z.strictObject(
       .optional(),
     lastSelectedConnectionId: id.optional(),
     tablePrintTimeoutSeconds: int(1, 3600).optional(),
+    traceScopes: recordOf(id, oneOf(traceScopes), 'must map connection ids to trace scopes')
+      .refine((scopes) => Object.keys(scopes).length <= LIMITS.traceScopes, `holds more than ${LIMITS.traceScopes} routers`)
+      .optional(),
+    traceBufferMiB: int(1, LIMITS.traceBufferMiB).optional(),
   },
   {
     error: (issue) =>
@@ -341,6 +350,12 @@ export const callSchemas = {
     content: text(LIMITS.traceContent),
   }),
   'trace:clear': z.object({ connectionId: id }),
+  'trace:close': z.object({
+    connectionId: id.refine(
+      (v) => v.startsWith('import:'),
+      'must name an imported trace (import:<n>); a router’s trace cannot be closed',
+    ),
+  }),
 
   'complete:children': z.object({ connectionId: id, path: inspectPath }),
   'complete:values': z.object({

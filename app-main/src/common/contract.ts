@@ -336,27 +336,44 @@ export interface TraceEntry {
   time: number;
   /**
    * `note`: not wire bytes but an event of Tikscope's own at that moment, shaped like a sentence:
-   * `cancel unconfirmed`, `.tag=…`, `=timeout-ms=…` (a /cancel the router did not confirm in time).
-   * Not in pcapng exports; not a sentence to replay.
+   * `cancel unconfirmed`, `.tag=…`, `=timeout-ms=…` (a /cancel the router did not confirm in time);
+   * the link events: `link connecting`, `link logged-in`, `link reconnected`, `link dropped`,
+   * `link retry-failed`, `link failed`, `link disconnected`, with `=attempt=`, `=reason=`,
+   * `=identity=`, `=version=`, `=status=` details. Not in pcapng packets (section comments there);
+   * not a sentence to replay.
    */
   direction: 'in' | 'out' | 'note';
   tag?: string;
   /** The sentence's words as text, passwords and login responses already redacted. */
   words: string[];
-  /** Bytes on the wire, prefixes and terminator included. */
+  /** Bytes on the wire, prefixes and terminator included (0 for a note). */
   bytes: number;
   /**
    * Set when the words were cut for the window (more than 256 KiB of them: the word at the limit is
    * cut, later ones are empty); `trace:export` has them whole.
    */
   truncated?: boolean;
+  /** Tikscope's own traffic: heartbeat, completion (/console/inspect), router-info reads. */
+  own?: true;
+  /** Never evicted: one of the first sentences of a session, or a link event (docs/main-process.md, "Trace capture"). */
+  pinned?: true;
 }
+
+/**
+ * What a router's trace records (docs/main-process.md, "Trace capture"): everything; everything
+ * except live-table rows (`!re` of a live table); commands only (every sent sentence and every
+ * reply but `!re`).
+ */
+export type TraceScope = 'all' | 'no-rows' | 'commands';
 
 export interface TraceSnapshot {
   connectionId: string;
   entries: TraceEntry[];
   /** Entries dropped from the ring buffer because of its byte cap. */
   dropped: number;
+  /** Received sentences the capture scope left out (never recorded). */
+  skipped: number;
+  scope: TraceScope;
   /** Bytes currently held. */
   heldBytes: number;
   capBytes: number;
@@ -398,6 +415,10 @@ export interface Settings {
    * reply" (1 to 3600; default 30 when absent; docs/main-process.md, "Live tables").
    */
   tablePrintTimeoutSeconds?: number;
+  /** Trace capture scope per connection id; absent: `all`. */
+  traceScopes: Record<string, TraceScope>;
+  /** Trace ring buffer size per connection, MiB (1–512; default 8). */
+  traceBufferMiB: number;
 }
 
 export interface Notice {
@@ -761,6 +782,8 @@ export interface BridgeCalls {
   /** Opens a JSON Lines trace for viewing; returns its pseudo connection id (`import:<n>`). */
   'trace:import': { args: { fileName: string; content: string }; result: TraceSnapshot };
   'trace:clear': { args: { connectionId: string }; result: { connectionId: string } };
+  /** Closes an imported trace (`import:<n>`) and frees it; `closed` is false when it was not open. */
+  'trace:close': { args: { connectionId: string }; result: { connectionId: string; closed: boolean } };
 
   /** Children of a path from the router's /console/inspect (`request=child` + `syntax`), cached per RouterOS version. */
   'complete:children': { args: CompleteChildrenArgs; result: CompletionChildren };

@@ -59,4 +59,8 @@ export const LIMITS = {
   replaySentences: 5000,
   /** A repro bundle's description. */
   description: 10_000,
+  /** Trace buffer size per router, MiB (setting traceBufferMiB, from 1; docs/main-process.md, "Trace capture"). */
+  traceBufferMiB: 512,
+  /** Routers with a trace scope of their own in the settings. */
+  traceScopes: 10_000,
 } as const;

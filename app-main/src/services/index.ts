@@ -36,10 +36,11 @@ import {
   type CredentialStore,
 } from './secrets';
 import { SettingsStore } from './settings';
+import type { Session } from '../../../protocol/src/index';
 import type { AtomicWriteOptions } from './storage';
 import { DEFAULT_PRINT_TIMEOUT_MS, LiveTable, tableArgs } from './tables';
 import { Throttle } from './throttle';
-import { TraceBuffer, WINDOW_ENTRY_TEXT_BYTES } from './trace';
+import { CLASS_OWN, CLASS_ROWS, linkEventWords, TraceBuffer, WINDOW_ENTRY_TEXT_BYTES } from './trace';
 import { exportTrace, loadImported, parseJsonlTrace } from './trace-export';
 import { ReplayService } from './replay';
 import { buildReproBundle, parseReproBundle } from './repro';
@@ -67,8 +68,10 @@ export interface ServicesOptions {
   keychainService?: string;
   /** Reconnect, heartbeat and timeout settings (engineering-notes §6.2 defaults). */
   timings?: Partial<LinkTimings>;
-  /** Trace ring buffer cap per connection, bytes (default 8 MiB). */
+  /** Trace ring buffer cap per connection, bytes; overrides the `traceBufferMiB` setting (tests, benchmark). */
   traceCapBytes?: number;
+  /** Sentences pinned at the start of each session (default 32; docs/main-process.md, "Trace capture"). */
+  tracePinnedPerSession?: number;
   /** Record traces (default true; the benchmark turns it off to measure its cost). */
   traceCapture?: boolean;
   /** At most this many entries per `trace:entries` event; older ones stay fetchable (default 100). */
@@ -145,7 +148,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const traceNow = options.now ?? (() => performance.timeOrigin + performance.now());
   const log = options.log ?? (() => undefined);
   const timings: LinkTimings = { ...DEFAULT_TIMINGS, ...options.timings };
-  const traceCap = options.traceCapBytes ?? 8 * 1024 * 1024;
+  const traceCapOption = options.traceCapBytes;
   const traceCapture = options.traceCapture ?? true;
   const traceEventLimit = options.traceEventLimit ?? 100;
   const traceEventBudget = options.traceEventBudget ?? 2000;
@@ -208,13 +211,54 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const imported = new Map<string, ImportedTrace>();
   let importCount = 0;
 
+  /** The trace buffer size in force: the option (tests, benchmark) or the setting. */
+  const traceCap = (): number => traceCapOption ?? settings.get().traceBufferMiB * 1024 * 1024;
   const traceFor = (id: string): TraceBuffer => {
     let t = traces.get(id);
     if (!t) {
-      t = new TraceBuffer(id, traceCap, textCodec(connections.has(id) ? connections.get(id).encoding : 'utf-8'));
+      t = new TraceBuffer(id, traceCap(), textCodec(connections.has(id) ? connections.get(id).encoding : 'utf-8'));
+      if (options.tracePinnedPerSession !== undefined) t.pinPerSession = options.tracePinnedPerSession;
+      t.scope = settings.get().traceScopes[id] ?? 'all';
       traces.set(id, t);
     }
     return t;
+  };
+  /** The scope and buffer size settings apply at once to every router's trace. */
+  const applyTraceSettings = (): void => {
+    const s = settings.get();
+    for (const [id, t] of traces) {
+      t.scope = s.traceScopes[id] ?? 'all';
+      t.setCap(traceCap());
+    }
+  };
+  /**
+   * The session as seen by a service whose commands are of one class in the trace (CLASS_OWN:
+   * completion; CLASS_ROWS: live tables): every command or stream it opens is classified while it
+   * is sent (TraceBuffer.classify). One wrapper per session and class, so that services comparing
+   * sessions (a reconnect starts afresh) still see the same object.
+   */
+  const classed = new Map<number, WeakMap<Session, Session>>([
+    [CLASS_OWN, new WeakMap()],
+    [CLASS_ROWS, new WeakMap()],
+  ]);
+  const classedSession = (connectionId: string, session: Session, cls: number): Session => {
+    const cache = classed.get(cls)!;
+    let wrapped = cache.get(session);
+    if (wrapped) return wrapped;
+    wrapped = new Proxy(session, {
+      get(target, key) {
+        const value: unknown = Reflect.get(target, key, target);
+        if (typeof value !== 'function') return value;
+        const fn = value as (...args: unknown[]) => unknown;
+        if (key !== 'command' && key !== 'stream') return fn.bind(target);
+        return (...args: unknown[]) => {
+          const buffer = traceCapture ? traces.get(connectionId) : undefined;
+          return buffer ? buffer.classify(cls, () => fn.apply(target, args)) : fn.apply(target, args);
+        };
+      },
+    });
+    cache.set(session, wrapped);
+    return wrapped;
   };
   /**
    * `trace:entries` per connection, at most one batch per interval. Bounded: a flood (a 100k-row
@@ -262,6 +306,19 @@ export async function createServices(options: ServicesOptions): Promise<Services
     if (link) return link;
     connections.get(id); // NOT_FOUND for unknown ids
     let trace: { buffer: TraceBuffer; push: Throttle } | undefined;
+    // Link events (trace entries of their own): derived from the state changes.
+    let lastStatus: LinkState['status'] = 'offline';
+    let wasOnline = false;
+    const recordLinkEvent = (state: LinkState): void => {
+      const words = linkEventWords(lastStatus, state, wasOnline);
+      lastStatus = state.status;
+      if (state.status === 'online') wasOnline = true;
+      else if (state.status === 'offline' || state.status === 'failed' || state.status === 'auth-failed') wasOnline = false;
+      if (!words || !traceCapture) return;
+      const buffer = traceFor(id);
+      buffer.recordLink(words, traceNow());
+      traceNotifier(id, buffer).request();
+    };
     link = new Link(id, {
       connection: () => connections.get(id),
       startDemo: options.demoRouter ?? defaultDemoRouter,
@@ -269,13 +326,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
       // throttle are looked up once per session, not per sentence.
       onSent: (words, time) => {
         if (!trace) return;
-        trace.buffer.recordWords('out', words, time);
+        trace.buffer.captureSent(words, time);
         trace.push.request();
       },
       onReceived: (reply, time) => {
         if (!trace) return;
-        trace.buffer.recordReply(reply, time);
-        trace.push.request();
+        // 0: the capture scope left it out.
+        if (trace.buffer.captureReply(reply, time) !== 0) trace.push.request();
       },
       onNote: (words, time) => {
         if (!trace) return;
@@ -286,15 +343,21 @@ export async function createServices(options: ServicesOptions): Promise<Services
         const buffer = traceFor(id);
         buffer.codec = textCodec(connections.get(id).encoding);
         if (traceCapture) trace = { buffer, push: traceNotifier(id, buffer) };
-        return ++buffer.session;
+        return buffer.beginSession();
+      },
+      own: (open) => {
+        const buffer = traceCapture ? traces.get(id) : undefined;
+        return buffer ? buffer.classify(CLASS_OWN, open) : open();
       },
       onState: (state) => {
         // Kept past a disconnect: a repro bundle names the RouterOS version last seen.
         if (state.router) lastRouter.set(id, state.router);
+        recordLinkEvent(state);
         emit('link:state', state);
       },
       onUp: (session) => {
-        for (const t of tables.values()) if (t.connectionId === id && !t.isEnded) t.start(session);
+        for (const t of tables.values())
+          if (t.connectionId === id && !t.isEnded) t.start(classedSession(id, session, CLASS_ROWS));
       },
       onDown: (reason, willRetry) => {
         for (const [tid, t] of tables) {
@@ -348,7 +411,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
 
   const inspect = new InspectService(
     {
-      session: sessionFor,
+      // Completion is Tikscope's own traffic (the Trace tab can hide it).
+      session: (connectionId) => classedSession(connectionId, sessionFor(connectionId), CLASS_OWN),
       version: (connectionId) => links.get(connectionId)?.state.router?.version ?? '',
       now,
       log,
@@ -422,7 +486,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
     'settings:get': async () => settings.get(),
     'settings:set': async (args) => {
       checkAlive();
-      return settings.set(args);
+      const next = await settings.set(args);
+      applyTraceSettings();
+      return next;
     },
 
     'connections:list': async () => connections.snapshot(),
@@ -530,7 +596,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
         printTimeoutMs: (settings.get().tablePrintTimeoutSeconds ?? DEFAULT_PRINT_TIMEOUT_MS / 1000) * 1000,
       });
       tables.set(tableId, table);
-      table.start(session);
+      // Its rows are what the `no-rows` trace scope leaves out.
+      table.start(classedSession(v.connectionId, session, CLASS_ROWS));
       return { tableId };
     },
     'table:stop': async (args) => {
@@ -562,8 +629,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
       const id = `import:${++importCount}`;
       // Imported words are text already (re-framed as UTF-8): the header's Encoding only names it.
       const named = parsed.header?.encoding;
-      const buffer = new TraceBuffer(id, traceCap, textCodec(isEncodingName(named) ? named : 'utf-8'));
-      loadImported(buffer, parsed.entries);
+      const buffer = new TraceBuffer(id, traceCap(), textCodec(isEncodingName(named) ? named : 'utf-8'));
+      loadImported(buffer, parsed.entries, parsed.header);
       const c = parsed.header?.connection;
       const entry: ImportedTrace = {
         buffer,
@@ -577,6 +644,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
       const snapshot: TraceSnapshot = buffer.snapshot(0, 100_000);
       if (bundle) snapshot.repro = bundle.info;
       return snapshot;
+    },
+    'trace:close': async (args) => {
+      // Only imported traces close (the schema refuses other ids); a router's trace lives as long
+      // as its connection.
+      const connectionId = args.connectionId;
+      const closed = imported.delete(connectionId);
+      return { connectionId, closed };
     },
     'trace:clear': async (args) => {
       const connectionId = args.connectionId;

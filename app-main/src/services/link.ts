@@ -83,6 +83,11 @@ export interface LinkDeps {
   onNote(words: readonly string[], time: number): void;
   /** A new session (login) begins: traces start a new TCP stream. */
   onSessionStart(): number;
+  /**
+   * Opens a command of Tikscope's own (heartbeat, router-info reads): `open` sends it at once; the
+   * trace marks it and its replies so that the Trace tab can hide them. Absent: just `open()`.
+   */
+  own?<T>(open: () => T): T;
   onState(state: LinkState): void;
   /** Logged in (first time or after a reconnect). */
   onUp(session: Session): void;
@@ -358,8 +363,8 @@ export class Link {
     const info: RouterInfo = { identity: '', version: '' };
     try {
       const [identity, resource] = await Promise.all([
-        session.command(['/system/identity/print']),
-        session.command(['/system/resource/print']),
+        this.own(() => session.command(['/system/identity/print'])),
+        this.own(() => session.command(['/system/resource/print'])),
       ]);
       info.identity = identity.rows[0]?.['name'] ?? '';
       const r = resource.rows[0] ?? {};
@@ -474,7 +479,7 @@ export class Link {
     const t = this.deps.timings;
     const before = this.received;
     try {
-      await session.command(['/system/identity/print'], { timeoutMs: t.heartbeatTimeoutMs });
+      await this.own(() => session.command(['/system/identity/print'], { timeoutMs: t.heartbeatTimeoutMs }));
     } catch (e) {
       if (gen !== this.generation || session.closed) return;
       if (e instanceof TimeoutError && this.received === before) {
@@ -487,6 +492,10 @@ export class Link {
       }
     }
     if (gen === this.generation && !session.closed) this.scheduleHeartbeat(gen);
+  }
+
+  private own<T>(open: () => T): T {
+    return this.deps.own ? this.deps.own(open) : open();
   }
 
   private clearBackoff(): void {

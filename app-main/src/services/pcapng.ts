@@ -23,6 +23,11 @@ export interface PcapOptions {
   serverPort: number;
   /** Written into the section header (shb_userappl). */
   application: string;
+  /**
+   * Section header comments (opt_comment, which may repeat): what is not packets — the trace's
+   * link events and dropped count. Each is cut to 4000 bytes (an option's length is 16 bits).
+   */
+  comments?: readonly string[];
   /** Largest TCP payload per segment; sentences above it are split (IPv4 caps a packet at 65535). */
   maxSegment?: number;
 }
@@ -85,8 +90,8 @@ function block(type: number, body: Uint8Array): Uint8Array {
   return out;
 }
 
-function sectionHeader(application: string): Uint8Array {
-  const opts = options([[4, utf8(application)]]);
+function sectionHeader(application: string, comments: readonly string[] = []): Uint8Array {
+  const opts = options([...comments.map((c): [number, Uint8Array] => [1, utf8(c).subarray(0, 4000)]), [4, utf8(application)]]);
   const body = new Uint8Array(16 + opts.length);
   const dv = new DataView(body.buffer);
   dv.setUint32(0, 0x1a2b3c4d, true); // byte-order magic
@@ -203,7 +208,7 @@ function tcpFrame(
 /** Builds the whole pcapng file. */
 export function buildPcapng(segments: Iterable<PcapSegment>, opts: PcapOptions): Uint8Array {
   const w = new Writer();
-  w.push(sectionHeader(opts.application));
+  w.push(sectionHeader(opts.application, opts.comments));
   w.push(interfaceDescription());
   const maxSegment = Math.min(opts.maxSegment ?? 32768, 65495);
   let ipId = 1;

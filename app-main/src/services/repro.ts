@@ -95,6 +95,7 @@ export function buildReproBundle(input: ReproInput): { bundle: ReproBundle; file
       bytes: e.bytes,
     };
     if (e.tag !== undefined) out.tag = e.tag;
+    if (e.own) out.own = true;
     entries.push(out);
   }
   const description = scrub(input.description, input.secrets);

@@ -51,9 +51,16 @@ export function escapeWord(w: Uint8Array): string {
   return out;
 }
 
-/** The seed's `<<<` / `>>>` format, one line per word, `<<< ` / `>>> ` ending each sentence. */
+/**
+ * The seed's `<<<` / `>>>` format, one line per word, `<<< ` / `>>> ` ending each sentence. Notes
+ * of Tikscope's own (link events, an unconfirmed cancel) use `---` the same way, where they
+ * happened, after the dropped and skipped counts.
+ */
 export function traceToText(buffer: TraceBuffer): string {
   const lines: string[] = [];
+  // The counts first, as notes: what the trace no longer holds, and what it never recorded.
+  if (buffer.dropped > 0) lines.push(`--- ${buffer.dropped} older sentences dropped (trace buffer full)`, '--- ');
+  if (buffer.skipped > 0) lines.push(`--- ${buffer.skipped} received sentences not recorded (scope ${buffer.scope})`, '--- ');
   for (const e of buffer.iterate()) {
     // A note is Tikscope's own, not the router's or ours on the wire (TraceEntry.direction).
     const marker = e.direction === 'out' ? '<<<' : e.direction === 'in' ? '>>>' : '---';
@@ -76,6 +83,8 @@ export interface JsonlHeader {
   exportedAt?: string;
   application?: string;
   dropped?: number;
+  skipped?: number;
+  scope?: string;
 }
 
 /** JSON Lines: a header line, then one `TraceEntry` per line (words already redacted). */
@@ -89,13 +98,30 @@ export function traceToJsonl(buffer: TraceBuffer, meta: TraceMeta): string {
     exportedAt: meta.exportedAt,
     application: `Tikscope ${meta.appVersion}`,
     dropped: buffer.dropped,
+    skipped: buffer.skipped,
+    scope: buffer.scope,
   };
   const lines = [JSON.stringify(header)];
   for (const e of buffer.iterate()) lines.push(JSON.stringify(buffer.toEntry(e)));
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Notes are not bytes on the wire, so they are no packets. The link events (connecting, dropped
+ * with its reason …) go into the section header as comments, one per event with its time and seq,
+ * after the dropped and skipped counts: a capture without them hides why its TCP streams end.
+ */
 export function traceToPcapng(buffer: TraceBuffer, meta: TraceMeta): Uint8Array {
+  const comments: string[] = [];
+  if (buffer.dropped > 0) comments.push(`${buffer.dropped} older sentences dropped (trace buffer full)`);
+  if (buffer.skipped > 0) comments.push(`${buffer.skipped} received sentences not recorded (scope ${buffer.scope})`);
+  for (const e of buffer.iterate()) {
+    if (e.direction !== 'note') continue;
+    const words = frameWords(e.frame, 0, e.frame.length).map(escapeWord);
+    // Link events only: other notes (an unconfirmed cancel) stay in the text and JSON Lines exports.
+    if (!words[0]?.startsWith('link ')) continue;
+    comments.push(`${new Date(e.time).toISOString()} seq ${e.seq} ${words.join(' ')}`);
+  }
   function* segments() {
     for (const e of buffer.iterate()) {
       // A capture holds the TCP payload only: notes were never on the wire.
@@ -110,7 +136,7 @@ export function traceToPcapng(buffer: TraceBuffer, meta: TraceMeta): Uint8Array 
       };
     }
   }
-  return buildPcapng(segments(), { serverPort: meta.port, application: `Tikscope ${meta.appVersion}` });
+  return buildPcapng(segments(), { serverPort: meta.port, application: `Tikscope ${meta.appVersion}`, comments });
 }
 
 function safeFileName(s: string): string {
@@ -209,16 +235,20 @@ export function parseJsonlTrace(fileName: string, content: string): ParsedImport
       bytes: 0,
     };
     if (tag !== undefined) entry.tag = tag;
+    if (o['own'] === true) entry.own = true;
     entries.push(entry);
   }
   if (entries.length === 0 && !header) throw validationError('content', `${fileName} holds no trace entries`);
   return { header, entries };
 }
 
-/** Fills a buffer from parsed entries (words re-encoded as UTF-8). */
-export function loadImported(buffer: TraceBuffer, entries: readonly TraceEntry[]): void {
-  for (const e of entries) {
-    const frame = frameSentence(e.words.map((w) => encodeUtf8(w)));
-    buffer.recordFrame(e.direction, frame, e.time);
-  }
+/**
+ * Fills a buffer from a parsed file (words re-encoded as UTF-8): entries, notes and own traffic as
+ * they were, and the dropped count the file's header gives (it is part of the story: what the
+ * trace no longer holds).
+ */
+export function loadImported(buffer: TraceBuffer, entries: readonly TraceEntry[], header?: JsonlHeader): void {
+  if (typeof header?.dropped === 'number') buffer.addDropped(header.dropped);
+  for (const e of entries)
+    buffer.recordFrame(e.direction, frameSentence(e.words.map((w) => encodeUtf8(w))), e.time, e.own === true);
 }

@@ -12,7 +12,7 @@ import {
   type Reply,
   type TextCodec,
 } from '../../../protocol/src/index';
-import type { TraceEntry, TraceSnapshot } from '../common/contract';
+import type { LinkState, TraceEntry, TraceScope, TraceSnapshot } from '../common/contract';
 import { SecretScanner, redactWords } from './redact';
 
 /**
@@ -28,6 +28,13 @@ export const ENTRY_OVERHEAD_BYTES = 24;
  */
 export const WINDOW_ENTRY_TEXT_BYTES = 256 * 1024;
 
+/**
+ * Sentences pinned at the start of each session (docs/main-process.md, "Trace capture"): the
+ * login, the router-info reads and their replies — what a bug report needs first, and what a flood
+ * of rows used to push out of the ring within seconds.
+ */
+export const DEFAULT_PINNED_PER_SESSION = 32;
+
 /** One recorded sentence, as handed out for reading (exports, snapshots). */
 export interface TraceView {
   seq: number;
@@ -39,11 +46,23 @@ export interface TraceView {
   session: number;
   /** The framed sentence: length prefixes, words, terminating zero. */
   frame: Uint8Array;
+  /** Tikscope's own traffic (heartbeat, completion, router-info reads). */
+  own: boolean;
+  /** Kept outside the ring: never evicted (the first sentences of a session, link events). */
+  pinned: boolean;
 }
 
-const IN = 0;
+// Bits of the `flags` column.
 const OUT = 1;
 const NOTE = 2;
+const OWN = 4;
+/** The commands a sentence belongs to (`classify`): Tikscope's own, or a live table's rows. */
+export const CLASS_OWN = OWN;
+export const CLASS_ROWS = 8;
+// Scope numbers: positions in SCOPES (1, no-rows, is tested through the ROWS class).
+const SCOPE_ALL = 0;
+const SCOPE_COMMANDS = 2;
+const SCOPES: readonly TraceScope[] = ['all', 'no-rows', 'commands'];
 
 /**
  * The trace of one connection: a ring buffer with a byte cap (wire bytes plus a fixed overhead per
@@ -82,10 +101,33 @@ export class TraceBuffer {
   /** Remembers the property names this connection's replies have shown to be harmless. */
   private readonly scanner = new SecretScanner();
   session = 0;
+  // ---- scope and classes (docs/main-process.md, "Trace capture") ----
+  private scopeNo = SCOPE_ALL;
+  /** Received sentences the scope left out. */
+  private skippedCount = 0;
+  /** Set by `classify` while a command is being opened: the class of the sentence it sends. */
+  private sending = 0;
+  /** Tag → class of the running commands that are Tikscope's own or a live table's. */
+  private readonly classes = new Map<string, number>();
+  /** Flags of the entry being recorded (OWN), set by the capture entry points. */
+  private mark = 0;
+  // ---- pinned entries ----
+  /** How many sentences at the start of each session are pinned. */
+  pinPerSession = DEFAULT_PINNED_PER_SESSION;
+  /** Sentences of this session still to be pinned. */
+  private pinLeft = 0;
+  /** Pinned entries still in the ring (sequence numbers, ascending): copied out when evicted. */
+  private pinSeqs: number[] = [];
+  /** Pinned entries evicted from the ring, kept here, oldest first; all older than `firstSeq`. */
+  private pinned: TraceView[] = [];
+  private pinnedBytes = 0;
+  /** Pinned entries up to this seq (the first session's) are kept even when the pinned store is full. */
+  private protectUpTo = 0;
+  private firstSession = 0;
 
   constructor(
     readonly connectionId: string,
-    readonly capBytes: number,
+    public capBytes: number,
     /** The connection's Encoding: how the trace shows words as text (the bytes stay as received). */
     public codec: TextCodec = UTF8_CODEC,
   ) {
@@ -94,6 +136,118 @@ export class TraceBuffer {
 
   get dropped(): number {
     return this.droppedCount;
+  }
+  /** Received sentences the capture scope left out (never recorded). */
+  get skipped(): number {
+    return this.skippedCount;
+  }
+  get scope(): TraceScope {
+    return SCOPES[this.scopeNo]!;
+  }
+  set scope(scope: TraceScope) {
+    const i = SCOPES.indexOf(scope);
+    if (i < 0) throw new RangeError(`unknown trace scope ${String(scope)}`);
+    this.scopeNo = i;
+  }
+
+  /** Adds to the dropped count: an imported trace keeps the count its file says (JSONL `dropped`). */
+  addDropped(n: number): void {
+    if (Number.isSafeInteger(n) && n > 0) this.droppedCount += n;
+  }
+
+  /** A new cap (the buffer size setting): applies at once, evicting the oldest entries if over it. */
+  setCap(bytes: number): void {
+    this.capBytes = bytes;
+    if (this.held > bytes) this.evictToFit();
+  }
+
+  /**
+   * A new session (login) begins: its first `pinPerSession` sentences are pinned, and the classes
+   * of the previous session's tags are forgotten (tags are per session). Returns its number.
+   */
+  beginSession(): number {
+    this.session++;
+    if (this.firstSession === 0) this.firstSession = this.session;
+    this.pinLeft = this.pinPerSession;
+    this.classes.clear();
+    return this.session;
+  }
+
+  /**
+   * Runs `open`, which sends one command synchronously (Session.command/stream write before they
+   * return), with `cls` (CLASS_OWN or CLASS_ROWS) given to that command: its tag is remembered when
+   * it is sent, and every reply with that tag, until its `!done`, gets the same class.
+   */
+  classify<T>(cls: number, open: () => T): T {
+    const before = this.sending;
+    this.sending = cls;
+    try {
+      return open();
+    } finally {
+      this.sending = before;
+    }
+  }
+
+  /** A sentence the session sends (SessionOptions.onSent). */
+  captureSent(words: readonly Uint8Array[], time: number): number {
+    const cls = this.sending;
+    if (cls !== 0) {
+      const tag = tagOf(words, this.codec);
+      if (tag !== undefined) this.classes.set(tag, cls);
+      this.mark = cls & OWN;
+    }
+    if (this.pinLeft > 0) this.pinNext(true);
+    const seq = this.recordWords('out', words, time);
+    this.mark = 0;
+    return seq;
+  }
+
+  /**
+   * A sentence the session received (SessionOptions.onReceived): classed by its tag, left out when
+   * the scope says so (a `!re` row: every one for `commands`, a live table's for `no-rows`), else
+   * recorded — and pinned while the session's first `pinPerSession` recorded sentences last.
+   * Returns its sequence number, or 0 when it was left out.
+   */
+  captureReply(reply: Reply, time: number): number {
+    let cls = 0;
+    // Only while some command is classed (a live table, a heartbeat): a plain console print
+    // pays for one size check per sentence.
+    if (this.classes.size !== 0) {
+      const tag = reply.tag;
+      if (tag !== undefined) {
+        const c = this.classes.get(tag);
+        if (c !== undefined) {
+          cls = c;
+          if (reply.type === '!done') this.classes.delete(tag);
+        }
+      }
+    }
+    if (this.scopeNo !== SCOPE_ALL && (this.scopeNo === SCOPE_COMMANDS || (cls & CLASS_ROWS) !== 0) && reply.type === '!re') {
+      this.skippedCount++;
+      return 0;
+    }
+    if (this.pinLeft > 0) this.pinNext(true);
+    this.mark = cls & OWN;
+    const seq = this.recordReply(reply, time);
+    this.mark = 0;
+    return seq;
+  }
+
+  /**
+   * Records a link event (connecting, logged in, dropped …) as a note (`linkEventWords`). Always
+   * pinned: a flood of rows must not push out why the link dropped.
+   */
+  recordLink(words: readonly string[], time: number): number {
+    this.pinNext(false);
+    return this.recordNote(words, time);
+  }
+
+  /** Pins the entry about to be added (its seq is `lastSeq + 1`); `session`: one of the session's first. */
+  private pinNext(session: boolean): void {
+    if (session) this.pinLeft--;
+    const seq = this.lastSeq + 1;
+    this.pinSeqs.push(seq);
+    if (this.session === this.firstSession) this.protectUpTo = seq;
   }
   get heldBytes(): number {
     return this.held;
@@ -238,13 +392,20 @@ export class TraceBuffer {
     p.slab.bytes.set(new Uint8Array(p.bytes.buffer, p.bytes.byteOffset + p.start, p.end - p.start), p.slabStart);
   }
 
-  /** Records an already framed (and already redacted) sentence. Returns its sequence number. */
-  recordFrame(direction: 'in' | 'out' | 'note', frame: Uint8Array, time: number): number {
+  /**
+   * Records an already framed (and already redacted) sentence; `own`: Tikscope's own traffic (an
+   * imported trace says so). Returns its sequence number.
+   */
+  recordFrame(direction: 'in' | 'out' | 'note', frame: Uint8Array, time: number, own = false): number {
     const slab = this.slabFor(frame.length);
     const offset = slab.used;
     slab.bytes.set(frame, offset);
     slab.used += frame.length;
-    return this.add(direction, time, slab, offset, frame.length);
+    if (!own) return this.add(direction, time, slab, offset, frame.length);
+    this.mark = OWN;
+    const seq = this.add(direction, time, slab, offset, frame.length);
+    this.mark = 0;
+    return seq;
   }
 
   /**
@@ -263,7 +424,7 @@ export class TraceBuffer {
     this.offsets[i] = offset;
     this.lengths[i] = length;
     this.sessions[i] = this.session;
-    this.dirs[i] = direction === 'out' ? OUT : direction === 'in' ? IN : NOTE;
+    this.dirs[i] = (direction === 'out' ? OUT : direction === 'note' ? NOTE : 0) | this.mark;
     this.count++;
     this.held += length + ENTRY_OVERHEAD_BYTES;
     if (this.held > this.capBytes) this.evictToFit();
@@ -322,17 +483,26 @@ export class TraceBuffer {
     let held = this.held;
     let head = this.head;
     let count = this.count;
+    // A pinned entry leaves the ring but stays held (in `pinned`): its bytes still count.
+    const pins = this.pinSeqs;
+    let pinAt = 0;
+    let nextPin = pins.length > 0 ? pins[0]! : -1;
+    let seq = this.firstSeq;
     while (held > target && count > 1) {
-      held -= lengths[head]! + ENTRY_OVERHEAD_BYTES;
+      if (seq === nextPin) nextPin = ++pinAt < pins.length ? pins[pinAt]! : -1;
+      else held -= lengths[head]! + ENTRY_OVERHEAD_BYTES;
       head = (head + 1) & mask;
       count--;
+      seq++;
     }
     const dropped = this.count - count;
+    if (pinAt > 0) this.keepPinned(pinAt);
     this.held = held;
     this.head = head;
     this.count = count;
     this.firstSeq += dropped;
-    this.droppedCount += dropped;
+    this.droppedCount += dropped - pinAt;
+    if (pinAt > 0) this.boundPinned();
     // Entries take their slabs in order, so the slabs before the oldest entry's are empty.
     const keep = this.slabNos[head]!;
     while (this.slabs.length > 1 && this.slabs[0]!.no < keep) {
@@ -341,6 +511,37 @@ export class TraceBuffer {
       if (this.pending?.slab === freed) this.pending = undefined;
       if (freed.bytes.length === this.slabSize) this.spare = freed.bytes;
       this.firstSlab++;
+    }
+  }
+
+  /** Copies the first `n` pinned entries still in the ring (being evicted now) out of the slabs. */
+  private keepPinned(n: number): void {
+    for (const seq of this.pinSeqs.splice(0, n)) {
+      const v = this.view(seq - this.firstSeq);
+      const frame = v.frame.slice();
+      this.pinned.push({ ...v, frame, pinned: true });
+      this.pinnedBytes += frame.length + ENTRY_OVERHEAD_BYTES;
+    }
+  }
+
+  /**
+   * Pinned entries are held within the cap, but may take at most a quarter of it: past that the
+   * oldest go (counted as dropped), except the first session's.
+   */
+  private boundPinned(): void {
+    const limit = this.capBytes >> 2;
+    let i = 0;
+    while (this.pinnedBytes > limit && i < this.pinned.length) {
+      const p = this.pinned[i]!;
+      if (p.seq <= this.protectUpTo) {
+        i++;
+        continue;
+      }
+      this.pinned.splice(i, 1);
+      const size = p.frame.length + ENTRY_OVERHEAD_BYTES;
+      this.pinnedBytes -= size;
+      this.held -= size;
+      this.droppedCount++;
     }
   }
 
@@ -358,30 +559,54 @@ export class TraceBuffer {
     this.firstSlab = 0;
     this.held = 0;
     this.droppedCount = 0;
+    this.skippedCount = 0;
+    this.pinSeqs = [];
+    this.pinned = [];
+    this.pinnedBytes = 0;
   }
 
   private view(k: number): TraceView {
     this.flushPending();
     const i = (this.head + k) & (this.capacity - 1);
     const offset = this.offsets[i]!;
+    const flags = this.dirs[i]!;
+    const seq = this.firstSeq + k;
     return {
-      seq: this.firstSeq + k,
+      seq,
       time: this.times[i]!,
-      direction: this.dirs[i] === OUT ? 'out' : this.dirs[i] === IN ? 'in' : 'note',
+      direction: flags & NOTE ? 'note' : flags & OUT ? 'out' : 'in',
       session: this.sessions[i]!,
       frame: this.slab(this.slabNos[i]!).bytes.subarray(offset, offset + this.lengths[i]!),
+      own: (flags & OWN) !== 0,
+      pinned: this.isPinnedInRing(seq),
     };
   }
 
-  /** Entries with `seq > sinceSeq`, oldest first (sequence numbers are dense). */
+  /**
+   * Entries with `seq > sinceSeq`, oldest first: the pinned ones that left the ring, then the
+   * ring's (dense sequence numbers from `firstSeq`).
+   */
   *iterate(sinceSeq = 0): Generator<TraceView> {
+    for (const p of this.pinned) if (p.seq > sinceSeq) yield p;
     for (let k = Math.max(0, sinceSeq - this.firstSeq + 1); k < this.count; k++) yield this.view(k);
+  }
+
+  private isPinnedInRing(seq: number): boolean {
+    const ps = this.pinSeqs;
+    // Most entries come after the newest pin: one comparison.
+    return ps.length > 0 && seq <= ps[ps.length - 1]! && ps.includes(seq);
+  }
+
+  /** Pinned entries no longer in the ring. */
+  get pinnedCount(): number {
+    return this.pinned.length;
   }
 
   /** The entry with this sequence number, if still held. */
   get(seq: number): TraceView | undefined {
     const k = seq - this.firstSeq;
-    return k >= 0 && k < this.count ? this.view(k) : undefined;
+    if (k < 0) return this.pinned.find((p) => p.seq === seq);
+    return k < this.count ? this.view(k) : undefined;
   }
 
   /**
@@ -397,7 +622,8 @@ export class TraceBuffer {
       time: v.time,
       direction: v.direction,
       words: [],
-      bytes: v.frame.length,
+      // A note is no wire traffic.
+      bytes: v.direction === 'note' ? 0 : v.frame.length,
     };
     let budget = maxTextBytes;
     for (const w of raw) {
@@ -416,21 +642,57 @@ export class TraceBuffer {
     }
     const tag = tagOf(raw, this.codec);
     if (tag !== undefined) out.tag = tag;
+    if (v.own) out.own = true;
+    if (v.pinned) out.pinned = true;
     return out;
   }
 
-  /** Snapshot of the newest `limit` entries after `sinceSeq`, as the window gets them (cut). */
+  /**
+   * Snapshot of the newest `limit` entries after `sinceSeq`, as the window gets them (cut), and
+   * every pinned entry after it whatever the limit (they are few, and they are why pinning exists).
+   */
   snapshot(sinceSeq = 0, limit = 5000): TraceSnapshot {
     const from = Math.max(sinceSeq, this.lastSeq - limit);
     const entries: TraceEntry[] = [];
+    for (const p of this.pinned) if (p.seq > sinceSeq && p.seq <= from) entries.push(this.toEntry(p, WINDOW_ENTRY_TEXT_BYTES));
     for (const v of this.iterate(from)) entries.push(this.toEntry(v, WINDOW_ENTRY_TEXT_BYTES));
     return {
       connectionId: this.connectionId,
       entries,
       dropped: this.droppedCount,
+      skipped: this.skippedCount,
+      scope: this.scope,
       heldBytes: this.held,
       capBytes: this.capBytes,
     };
+  }
+}
+
+/**
+ * The link event a state change makes, as trace words (event name, then `name=value` details), or
+ * undefined when the change is none worth a line (a repeated state). `wasOnline`: the link was
+ * online since the user connected, so coming online again is a reconnect.
+ */
+export function linkEventWords(prev: LinkState['status'], state: LinkState, wasOnline: boolean): string[] | undefined {
+  // Shaped like the other notes (TraceEntry.direction): the event first, then `=name=value` details.
+  const reason = state.reason ? [`=reason=${state.reason}`] : [];
+  switch (state.status) {
+    case 'connecting':
+      return prev === 'connecting' ? undefined : ['link connecting', `=attempt=${state.attempt ?? 1}`];
+    case 'online': {
+      if (prev === 'online') return undefined;
+      const r = state.router;
+      const router = r ? [`=identity=${r.identity}`, `=version=${r.version}`] : [];
+      return [wasOnline ? 'link reconnected' : 'link logged-in', ...router, `=attempt=${state.attempt ?? 1}`];
+    }
+    case 'backoff':
+      // From online: the link dropped; from connecting: an attempt to reconnect failed.
+      return [prev === 'online' ? 'link dropped' : 'link retry-failed', ...reason];
+    case 'failed':
+    case 'auth-failed':
+      return ['link failed', `=status=${state.status}`, ...reason];
+    case 'offline':
+      return prev === 'offline' ? undefined : ['link disconnected', ...reason];
   }
 }
 

@@ -51,6 +51,7 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   'trace:export': { connectionId: 'c1', format: 'pcapng' },
   'trace:import': { fileName: 'trace.jsonl', content: '{"seq":1}\n' },
   'trace:clear': { connectionId: 'c1' },
+  'trace:close': { connectionId: 'import:1' },
   'complete:children': { connectionId: 'c1', path: ['ip', 'firewall'] },
   'complete:values': { connectionId: 'c1', path: ['ip', 'firewall', 'filter', 'add'], argument: 'action' },
   'broadcast:send': {

@@ -51,8 +51,13 @@ beforeEach(() => {
   userData = mkdtempSync(join(tmpdir(), 'tikscope-userdata-'));
   app.paths.userData = userData;
   services = fakeServices();
-  services.behave('settings:get', async () => ({ theme: 'dark', tableColumns: {} }));
-  services.behave('settings:set', async (args) => ({ theme: (args as { theme?: string }).theme ?? 'system', tableColumns: {} }));
+  services.behave('settings:get', async () => ({ theme: 'dark', tableColumns: {}, traceScopes: {}, traceBufferMiB: 8 }));
+  services.behave('settings:set', async (args) => ({
+    theme: (args as { theme?: string }).theme ?? 'system',
+    tableColumns: {},
+    traceScopes: {},
+    traceBufferMiB: 8,
+  }));
   logs.length = 0;
 });
 afterEach(() => {

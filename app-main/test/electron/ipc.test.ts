@@ -64,6 +64,7 @@ describe('ipcMain wiring', () => {
       'trace:export',
       'trace:import',
       'trace:clear',
+      'trace:close',
       'complete:children',
       'complete:values',
       'broadcast:send',

@@ -424,9 +424,10 @@ describe('saved connections', () => {
 describe('settings and app info', () => {
   it('reads defaults, validates, persists atomically', async () => {
     const s = await start();
-    expect(await s.handlers['settings:get']({})).toEqual({ theme: 'system', tableColumns: {} });
+    const traceDefaults = { traceScopes: {}, traceBufferMiB: 8 };
+    expect(await s.handlers['settings:get']({})).toEqual({ theme: 'system', tableColumns: {}, ...traceDefaults });
     const next = await s.handlers['settings:set']({ theme: 'dark', tableColumns: { '/interface': ['name', 'type'] } });
-    expect(next).toEqual({ theme: 'dark', tableColumns: { '/interface': ['name', 'type'] } });
+    expect(next).toEqual({ theme: 'dark', tableColumns: { '/interface': ['name', 'type'] }, ...traceDefaults });
     const f = await callFailure(s, 'settings:set', { theme: 'purple' });
     expect(f).toMatchObject({
       code: 'VALIDATION',
@@ -451,7 +452,22 @@ describe('settings and app info', () => {
     const r = await dispatch(s.handlers, 'settings:set', hostile);
     expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(!r.ok && r.error.message).toMatch(/__proto__/);
-    expect(await s.handlers['settings:get']({})).toEqual({ theme: 'system', tableColumns: {} });
+    expect(await s.handlers['settings:get']({})).toEqual({
+      theme: 'system',
+      tableColumns: {},
+      traceScopes: {},
+      traceBufferMiB: 8,
+    });
+  });
+
+  it('keeps the trace settings across runs, and reads older files without them', async () => {
+    writeFileSync(join(tmp.dir, 'settings.json'), JSON.stringify({ version: 1, settings: { theme: 'dark', tableColumns: {} } }));
+    const s = await start();
+    expect(await s.handlers['settings:get']({})).toMatchObject({ theme: 'dark', traceScopes: {}, traceBufferMiB: 8 });
+    await s.handlers['settings:set']({ traceScopes: { c1: 'commands' }, traceBufferMiB: 64 });
+    await s.dispose();
+    const s2 = await start();
+    expect(await s2.handlers['settings:get']({})).toMatchObject({ traceScopes: { c1: 'commands' }, traceBufferMiB: 64 });
   });
 
   it('a damaged settings file is moved aside and defaults are used', async () => {

@@ -51,7 +51,8 @@ describe('links', () => {
     expect(state.router).toMatchObject({ identity: 'sim-1', version: expect.stringMatching(/^7\.20/) });
     expect(rig.events.of('link:state').map((p) => p.status)).toEqual(['connecting', 'online']);
     const trace = await s.handlers['trace:get']({ connectionId: id });
-    expect(trace.entries[0]!.words).toEqual(['/login', '=name=admin', '=password=********']);
+    // Link events (connecting, logged-in) are entries too (notes); the first sentence is the login.
+    expect(trace.entries.find((e) => e.direction !== 'note')!.words).toEqual(['/login', '=name=admin', '=password=********']);
     expect(JSON.stringify(trace)).not.toContain('=password=pw');
     expect(trace.entries.some((e) => e.words[0] === '/system/resource/print')).toBe(true);
     expect((await s.handlers['link:states']({}))[0]!.status).toBe('online');
@@ -396,8 +397,10 @@ describe('links', () => {
       errorCode: 'TLS_UNTRUSTED',
       presentedFingerprint256: router.certificate!.fingerprint256,
     });
-    // Nothing was sent over the probe: no login in the trace.
-    expect((await s.handlers['trace:get']({ connectionId: c.id })).entries).toHaveLength(0);
+    // Nothing was sent over the probe: no login in the trace (only the link events).
+    const probed = (await s.handlers['trace:get']({ connectionId: c.id })).entries;
+    expect(probed.filter((e) => e.direction !== 'note')).toHaveLength(0);
+    expect(probed.map((e) => e.words[0])).toEqual(['link connecting', 'link failed']);
     await s.handlers['connections:trust']({ id: c.id, fingerprint256: first.presentedFingerprint256! });
     const ok = await s.handlers['link:connect']({ id: c.id });
     expect(ok).toMatchObject({ status: 'online', encrypted: true, authenticated: true });
@@ -551,7 +554,7 @@ describe('console', () => {
     const cancel = trace.findIndex(
       (e) => e.direction === 'out' && e.words[0] === '/cancel' && e.words.includes(`=tag=${ref.tag}`),
     );
-    const note = trace.findIndex((e) => e.direction === 'note');
+    const note = trace.findIndex((e) => e.direction === 'note' && e.words[0] === 'cancel unconfirmed');
     expect(cancel).toBeGreaterThan(0);
     expect(note).toBeGreaterThan(cancel);
     expect(trace[note]).toMatchObject({ tag: ref.tag, words: ['cancel unconfirmed', `.tag=${ref.tag}`, '=timeout-ms=200'] });
@@ -559,7 +562,7 @@ describe('console', () => {
     expect(text.data).toContain(`--- cancel unconfirmed\n--- .tag=${ref.tag}\n--- =timeout-ms=200\n--- \n`);
     const jsonl = await s.handlers['trace:export']({ connectionId: id, format: 'jsonl' });
     const imported = await s.handlers['trace:import']({ fileName: 'x.jsonl', content: jsonl.data });
-    expect(imported.entries.filter((e) => e.direction === 'note')).toHaveLength(1);
+    expect(imported.entries.filter((e) => e.direction === 'note' && e.words[0] === 'cancel unconfirmed')).toHaveLength(1);
     // A capture holds wire bytes only.
     const pcap = await s.handlers['trace:export']({ connectionId: id, format: 'pcapng' });
     const bytes = Buffer.from(pcap.data, 'base64').toString('latin1');

@@ -28,6 +28,7 @@ const ALL: Record<CallName, true> = {
   'trace:export': true,
   'trace:import': true,
   'trace:clear': true,
+  'trace:close': true,
   'complete:children': true,
   'complete:values': true,
   'broadcast:send': true,

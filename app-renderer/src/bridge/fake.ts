@@ -343,7 +343,7 @@ export class FakeBackend {
   readonly connections: SavedConnection[];
   readonly passwords = new Map<string, string>();
   readonly runPasswords = new Map<string, string>();
-  settings: Settings = { theme: 'system', tableColumns: {} };
+  settings: Settings = { theme: 'system', tableColumns: {}, traceScopes: {}, traceBufferMiB: 8 };
   readonly links = new Map<string, LinkState>();
   readonly routers = new Map<string, FakeRouter>();
   readonly history = new Map<string, HistoryEntry[]>();
@@ -460,7 +460,7 @@ export class FakeBackend {
     for (const t of this.tables.values()) this.flushTable(t);
   }
 
-  private trace(connectionId: string, direction: 'in' | 'out', words: string[]): void {
+  private trace(connectionId: string, direction: 'in' | 'out' | 'note', words: string[]): void {
     let t = this.traces.get(connectionId);
     if (!t) this.traces.set(connectionId, (t = { seq: 0, entries: [], dropped: 0 }));
     const tag = words.find((w) => w.startsWith('.tag='))?.slice(5);
@@ -470,8 +470,10 @@ export class FakeBackend {
       time: this.now(),
       direction,
       words: words.map((w) => (w.startsWith('=password=') ? '=password=********' : w)),
-      bytes: words.reduce((n, w) => n + w.length + 1, 1),
+      bytes: direction === 'note' ? 0 : words.reduce((n, w) => n + w.length + 1, 1),
       ...(tag !== undefined ? { tag } : {}),
+      // Like main: link events are pinned.
+      ...(direction === 'note' && words[0]?.startsWith('link ') ? { pinned: true as const } : {}),
     };
     t.entries.push(entry);
     // Trim in steps, not per entry: a splice per push would make long prints quadratic.
@@ -751,8 +753,10 @@ export class FakeBackend {
           hint: 'Enter the password (Edit) or connect with a password for this run.',
         } satisfies BridgeError;
       }
+      this.trace(id, 'note', ['link connecting', '=attempt=1']);
       this.trace(id, 'out', ['/login', `=name=${c.user}`, '=password=secret', '.tag=login']);
       this.trace(id, 'in', ['!done', '.tag=login']);
+      this.trace(id, 'note', ['link logged-in', `=identity=${c.name}`, '=attempt=1']);
       return this.linkState(c, this.onlinePatch(c));
     },
     'link:disconnect': ({ id }) => {
@@ -766,6 +770,7 @@ export class FakeBackend {
           run.stop?.();
           this.end(run, 'outcome-unknown');
         }
+      if (this.traces.has(id)) this.trace(id, 'note', ['link disconnected']);
       return this.linkState(c, { status: 'offline' });
     },
     'link:states': () => this.connections.map((c) => this.links.get(c.id) ?? this.linkStateQuiet(c)),
@@ -803,8 +808,10 @@ export class FakeBackend {
         connectionId,
         entries,
         dropped: t.dropped,
+        skipped: 0,
+        scope: this.settings.traceScopes[connectionId] ?? 'all',
         heldBytes: entries.reduce((n, e) => n + e.bytes, 0),
-        capBytes: 8 << 20,
+        capBytes: this.settings.traceBufferMiB << 20,
       };
     },
     'trace:export': ({ connectionId, format }) => {
@@ -855,8 +862,17 @@ export class FakeBackend {
         entries.push({ ...e, connectionId: id });
       });
       this.traces.set(id, { seq: entries.length, entries, dropped: 0 });
-      return { connectionId: id, entries, dropped: 0, heldBytes: entries.reduce((n, e) => n + e.bytes, 0), capBytes: 8 << 20 };
+      return {
+        connectionId: id,
+        entries,
+        dropped: 0,
+        skipped: 0,
+        scope: 'all',
+        heldBytes: entries.reduce((n, e) => n + e.bytes, 0),
+        capBytes: 8 << 20,
+      };
     },
+    'trace:close': ({ connectionId }) => ({ connectionId, closed: this.traces.delete(connectionId) }),
     'trace:clear': ({ connectionId }) => {
       this.traces.delete(connectionId);
       return { connectionId };

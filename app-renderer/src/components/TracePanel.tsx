@@ -1,11 +1,11 @@
 import { memo, useCallback, useEffect, useId, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useShallow } from 'zustand/react/shallow';
-import type { ReproBundleInfo, TraceEntry, TraceFormat } from '../../../app-main/src/common/contract';
+import type { ReproBundleInfo, TraceEntry, TraceFormat, TraceScope } from '../../../app-main/src/common/contract';
 import { useApp, useRun } from '../hooks';
 import { formatClock, formatCount, plural } from '../lib/format';
 import { replyKindClass, splitAttribute, wordKind } from '../lib/words';
-import { emptyTrace } from '../store/trace';
+import { emptyTrace, traceRows } from '../store/trace';
 import type { TraceFilters } from '../store/types';
 
 const WORD_HEIGHT = 18;
@@ -21,12 +21,13 @@ export function entryHeight(e: TraceEntry, expanded: boolean): number {
 /** Indices of the entries that pass the filters; undefined when nothing is filtered. */
 export function filterTrace(get: (i: number) => TraceEntry | undefined, length: number, f: TraceFilters): number[] | undefined {
   const text = f.text.trim().toLowerCase();
-  if (f.direction === 'all' && !f.tag && !text) return undefined;
+  if (f.direction === 'all' && !f.tag && !text && !f.hideOwn) return undefined;
   const out: number[] = [];
   for (let i = 0; i < length; i++) {
     const e = get(i);
     if (!e) continue;
     if (f.direction !== 'all' && e.direction !== f.direction) continue;
+    if (f.hideOwn && e.own) continue;
     if (f.tag && e.tag !== f.tag) continue;
     if (text && !e.words.some((w) => w.toLowerCase().includes(text))) continue;
     out.push(i);
@@ -68,10 +69,13 @@ const TraceItem = memo(function TraceItem({
   return (
     <div
       role="listitem"
-      className={`trace-item ${out ? 'dir-out' : note ? 'dir-note' : 'dir-in'} ${expanded ? 'expanded' : 'compact'}`}
+      aria-label={note ? `Note: ${e.words.join(' ')}` : undefined}
+      className={`trace-item ${out ? 'dir-out' : note ? 'dir-note' : 'dir-in'} ${expanded ? 'expanded' : 'compact'}${e.pinned ? ' pinned' : ''}${e.own ? ' own' : ''}`}
       style={{ transform: `translateY(${top}px)`, height: expanded ? entryHeight(e, true) - GAP : LINE_HEIGHT }}
     >
-      <span className="t-time">{formatClock(e.time)}</span>
+      <span className="t-time" title={e.pinned ? 'pinned: kept however much traffic follows' : undefined}>
+        {formatClock(e.time)}
+      </span>
       <span
         className="t-dir"
         title={out ? 'sent to the router' : note ? 'noted by Tikscope (not on the wire)' : 'received from the router'}
@@ -90,11 +94,11 @@ const TraceItem = memo(function TraceItem({
       <span className="t-words">
         {e.words.map((w, i) => (
           <span className="t-word" key={i}>
-            <TraceWord word={w} index={i} />
+            {note && i === 0 ? <span className="note-event">{w}</span> : <TraceWord word={w} index={i} />}
           </span>
         ))}
       </span>
-      <span className="t-bytes">{e.bytes} B</span>
+      <span className="t-bytes">{note ? '' : `${e.bytes} B`}</span>
     </div>
   );
 });
@@ -129,6 +133,13 @@ function ReproSummary({ info }: { info: ReproBundleInfo }) {
   );
 }
 
+const SCOPES: { scope: TraceScope; label: string }[] = [
+  { scope: 'all', label: 'Everything' },
+  { scope: 'no-rows', label: 'All but live-table rows' },
+  { scope: 'commands', label: 'Commands only' },
+];
+const BUFFER_MIB = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+
 const FORMATS: { format: TraceFormat; label: string }[] = [
   { format: 'text', label: 'Export text' },
   { format: 'jsonl', label: 'Export JSON Lines' },
@@ -146,20 +157,26 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
       clear: s.clearTrace,
       openReplay: s.openReplay,
       openRepro: s.openReproExport,
+      setScope: s.setTraceScope,
+      setBufferMiB: s.setTraceBufferMiB,
     })),
   );
+  const scope = useApp((s) => s.settings.traceScopes[connectionId] ?? 'all');
+  const bufferMiB = useApp((s) => s.settings.traceBufferMiB);
   const run = useRun();
   const uid = useId();
   const ref = useRef<HTMLDivElement>(null);
-  const { log, version, filters } = view;
-  const indices = useMemo(
-    () => filterTrace((i) => log.get(i), log.length, filters),
+  const { log, version, filters, pinned } = view;
+  // The pinned entries the log no longer holds come first (main pins them; so does this view).
+  const rows = useMemo(
+    () => traceRows({ log, pinned }),
     // The log is mutable; `version` says when it changed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [log, version, filters],
+    [log, pinned, version],
   );
-  const count = indices ? indices.length : log.length;
-  const at = useCallback((i: number) => log.get(indices ? (indices[i] as number) : i), [log, indices]);
+  const indices = useMemo(() => filterTrace(rows.get, rows.length, filters), [rows, filters]);
+  const count = indices ? indices.length : rows.length;
+  const at = useCallback((i: number) => rows.get(indices ? (indices[i] as number) : i), [rows, indices]);
   // A stable key function: the virtualiser rebuilds its measurements whenever it changes identity.
   const getItemKey = useCallback((i: number) => at(i)?.seq ?? i, [at]);
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; TanStack Virtual is used as documented.
@@ -181,13 +198,12 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
 
   const tags = useMemo(() => {
     const s = new Set<string>();
-    for (let i = Math.max(0, log.length - 2000); i < log.length; i++) {
-      const t = log.get(i)?.tag;
+    for (let i = Math.max(0, rows.length - 2000); i < rows.length; i++) {
+      const t = rows.get(i)?.tag;
       if (t !== undefined) s.add(t);
     }
     return [...s];
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [log, version]);
+  }, [rows]);
 
   const follow = (tag: string) => actions.setFilters(connectionId, { tag });
   // Live batches are capped by main; opening the Trace fills any gaps from main's ring buffer.
@@ -238,6 +254,14 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
           />
         </label>
         <label className="check">
+          <input
+            type="checkbox"
+            checked={filters.hideOwn}
+            onChange={(e) => actions.setFilters(connectionId, { hideOwn: e.target.checked })}
+          />{' '}
+          Hide Tikscope&apos;s own traffic
+        </label>
+        <label className="check">
           <input type="checkbox" checked={view.follow} onChange={(e) => actions.setFollow(connectionId, e.target.checked)} />{' '}
           Follow newest
         </label>
@@ -257,10 +281,45 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
             </button>
           </span>
         )}
+        {!imported && (
+          <label className="inline-field">
+            <span>Capture</span>
+            <select
+              className="input input-small"
+              value={scope}
+              title="What this router's trace records from now on"
+              onChange={(e) => run(actions.setScope(connectionId, e.target.value as TraceScope))}
+            >
+              {SCOPES.map((s) => (
+                <option key={s.scope} value={s.scope}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {!imported && (
+          <label className="inline-field">
+            <span>Buffer</span>
+            <select
+              className="input input-small"
+              value={bufferMiB}
+              title="Trace buffer size of each router; the oldest sentences go first, the pinned ones never"
+              onChange={(e) => run(actions.setBufferMiB(Number(e.target.value)))}
+            >
+              {(BUFFER_MIB.includes(bufferMiB) ? BUFFER_MIB : [...BUFFER_MIB, bufferMiB].sort((a, b) => a - b)).map((m) => (
+                <option key={m} value={m}>
+                  {m} MiB
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <span className="spacer" />
         <span className="metric">
-          {indices ? `${formatCount(count)} of ${plural(log.length, 'sentence')}` : plural(log.length, 'sentence')}
+          {indices ? `${formatCount(count)} of ${plural(rows.length, 'sentence')}` : plural(rows.length, 'sentence')}
           {view.dropped > 0 ? ` · ${formatCount(view.dropped)} dropped` : ''}
+          {view.skipped > 0 ? ` · ${formatCount(view.skipped)} not recorded (scope)` : ''}
         </span>
         {!imported &&
           FORMATS.map((f) => (
@@ -307,7 +366,7 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
         </div>
         {count === 0 && (
           <p className="empty-note grid-empty">
-            {log.length
+            {rows.length
               ? 'No sentence matches the filters.'
               : 'No sentences yet. Everything sent and received on this connection appears here.'}
           </p>

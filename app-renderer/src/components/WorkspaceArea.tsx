@@ -64,7 +64,11 @@ export function WorkspaceArea() {
                 type="button"
                 className="tab-close"
                 aria-label={`Close ${item.name}`}
-                title="Close (disconnects the router)"
+                title={
+                  workspaces.find((w) => w.id === item.key)?.kind === 'import'
+                    ? 'Close (frees the imported trace)'
+                    : 'Close (disconnects the router)'
+                }
                 onClick={() => actions.close(item.key)}
               >
                 ×

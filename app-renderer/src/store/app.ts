@@ -64,7 +64,7 @@ export function appSlice({ set, get, api, now }: SliceContext): Pick<AppStoreSta
   };
   return {
     phase: 'loading',
-    settings: { theme: 'system', tableColumns: {} },
+    settings: { theme: 'system', tableColumns: {}, traceScopes: {}, traceBufferMiB: 8 },
     bridgeStatus: 'open',
     notices: [],
     helpOpen: false,

@@ -1,4 +1,4 @@
-import type { TraceEntry } from '../../../app-main/src/common/contract';
+import type { TraceEntry, TraceScope } from '../../../app-main/src/common/contract';
 import { base64ToBytes } from '../lib/exporters';
 import { RingLog } from '../lib/ring';
 import type { SliceContext } from './context';
@@ -13,10 +13,15 @@ type Keys =
   | 'setTraceExpanded'
   | 'exportTrace'
   | 'importTrace'
-  | 'clearTrace';
+  | 'clearTrace'
+  | 'closeImportedTrace'
+  | 'setTraceScope'
+  | 'setTraceBufferMiB';
 
 /** Trace entries kept per connection in the renderer (main holds its own byte-capped ring). */
 export const MAX_TRACE_ENTRIES = 50_000;
+/** Pinned entries kept per trace: main bounds them already; this guards the renderer alone. */
+export const MAX_PINNED_ENTRIES = 2000;
 
 export function emptyTrace(): TraceView {
   return {
@@ -24,9 +29,43 @@ export function emptyTrace(): TraceView {
     version: 0,
     loaded: false,
     dropped: 0,
-    filters: { direction: 'all', tag: '', text: '' },
+    skipped: 0,
+    pinned: [],
+    filters: { direction: 'all', tag: '', text: '', hideOwn: false },
     follow: true,
     expanded: false,
+  };
+}
+
+/** `pinned` with the pinned ones among `entries` added, by seq, no duplicates, bounded (first ones kept). */
+export function addPinned(pinned: readonly TraceEntry[], entries: readonly TraceEntry[]): TraceEntry[] {
+  const fresh = entries.filter((e) => e.pinned);
+  if (!fresh.length) return pinned as TraceEntry[];
+  const bySeq = new Map<number, TraceEntry>();
+  for (const e of pinned) bySeq.set(e.seq, e);
+  for (const e of fresh) bySeq.set(e.seq, e);
+  const all = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  if (all.length <= MAX_PINNED_ENTRIES) return all;
+  const first = Math.floor(MAX_PINNED_ENTRIES / 10);
+  return [...all.slice(0, first), ...all.slice(all.length - (MAX_PINNED_ENTRIES - first))];
+}
+
+/**
+ * The entries to show: the pinned ones older than everything in the log (it dropped them), then
+ * the log — in seq order, as one indexable list.
+ */
+export function traceRows(view: Pick<TraceView, 'log' | 'pinned'>): {
+  length: number;
+  get(i: number): TraceEntry | undefined;
+} {
+  const { log, pinned } = view;
+  const first = log.get(0)?.seq;
+  let head = 0;
+  if (first === undefined) head = pinned.length;
+  else while (head < pinned.length && pinned[head]!.seq < first) head++;
+  return {
+    length: head + log.length,
+    get: (i) => (i < head ? pinned[i] : log.get(i - head)),
   };
 }
 
@@ -62,7 +101,15 @@ export function traceSlice({ set, get, api, download }: SliceContext): Pick<AppS
         }
         const log = new RingLog<TraceEntry>(MAX_TRACE_ENTRIES);
         log.pushAll(merged);
-        return { ...t, log, version: t.version + 1, loaded: true, dropped: snap.dropped };
+        return {
+          ...t,
+          log,
+          version: t.version + 1,
+          loaded: true,
+          dropped: snap.dropped,
+          skipped: snap.skipped,
+          pinned: addPinned(t.pinned, snap.entries),
+        };
       });
     },
 
@@ -75,11 +122,12 @@ export function traceSlice({ set, get, api, download }: SliceContext): Pick<AppS
         // seq is monotonic per connection: anything at or below the newest held entry is already
         // here (the snapshot and a batch can overlap). A seq below everything held means main
         // started over (host restarted): start over too.
-        if (first !== undefined && incoming < first) t.log.clear();
-        const fresh = last === undefined || incoming < (first ?? 0) ? entries : entries.filter((e) => e.seq > last);
+        const restart = first !== undefined && incoming < first;
+        if (restart) t.log.clear();
+        const fresh = last === undefined || restart ? entries : entries.filter((e) => e.seq > last);
         if (!fresh.length) return t;
         t.log.pushAll(fresh);
-        return { ...t, version: t.version + 1 };
+        return { ...t, version: t.version + 1, pinned: addPinned(restart ? [] : t.pinned, fresh) };
       });
     },
 
@@ -117,6 +165,8 @@ export function traceSlice({ set, get, api, download }: SliceContext): Pick<AppS
             log,
             loaded: true,
             dropped: snap.dropped,
+            skipped: snap.skipped,
+            pinned: addPinned([], snap.entries),
             fileName,
             follow: false,
             ...(snap.repro ? { repro: snap.repro } : {}),
@@ -131,8 +181,46 @@ export function traceSlice({ set, get, api, download }: SliceContext): Pick<AppS
       if (!r.ok) return get().reportError(r.error, 'Clearing the trace');
       update(connectionId, (t) => {
         t.log.clear();
-        return { ...t, version: t.version + 1, dropped: 0 };
+        return { ...t, version: t.version + 1, dropped: 0, skipped: 0, pinned: [] };
       });
+    },
+
+    async closeImportedTrace(connectionId) {
+      // The view goes at once; main frees its copy (a failure is reported, nothing stays open here).
+      set((s) => {
+        const traces = { ...s.traces };
+        delete traces[connectionId];
+        const replays = { ...s.replays };
+        delete replays[connectionId];
+        return { traces, replays };
+      });
+      const r = await api['trace:close']({ connectionId });
+      if (!r.ok) get().reportError(r.error, 'Closing the imported trace');
+    },
+
+    async setTraceScope(connectionId, scope: TraceScope) {
+      const traceScopes = { ...get().settings.traceScopes };
+      if (scope === 'all') delete traceScopes[connectionId];
+      else traceScopes[connectionId] = scope;
+      const before = get().settings;
+      set((s) => ({ settings: { ...s.settings, traceScopes } }));
+      const r = await api['settings:set']({ traceScopes });
+      if (!r.ok) {
+        set({ settings: before });
+        return get().reportError(r.error, 'Changing the trace scope');
+      }
+      set({ settings: r.value });
+    },
+
+    async setTraceBufferMiB(mib) {
+      const before = get().settings;
+      set((s) => ({ settings: { ...s.settings, traceBufferMiB: mib } }));
+      const r = await api['settings:set']({ traceBufferMiB: mib });
+      if (!r.ok) {
+        set({ settings: before });
+        return get().reportError(r.error, 'Changing the trace buffer size');
+      }
+      set({ settings: r.value });
     },
   };
 }

@@ -25,6 +25,7 @@ import type {
   ThemeSetting,
   TraceEntry,
   TraceFormat,
+  TraceScope,
   ReplayProgress,
   ReproBundleInfo,
 } from '../../../app-main/src/common/contract';
@@ -163,6 +164,8 @@ export interface TraceFilters {
   direction: 'all' | 'in' | 'out';
   tag: string;
   text: string;
+  /** Hide Tikscope's own traffic (heartbeat, completion, router-info reads). */
+  hideOwn: boolean;
 }
 
 export interface TraceView {
@@ -170,6 +173,13 @@ export interface TraceView {
   version: number;
   loaded: boolean;
   dropped: number;
+  /** Received sentences the capture scope left out. */
+  skipped: number;
+  /**
+   * Pinned entries (main never evicts them: the first sentences of each session, link events),
+   * kept here too so that the renderer's own bounded log does not lose them either.
+   */
+  pinned: TraceEntry[];
   filters: TraceFilters;
   /** Keep the newest entry in view. */
   follow: boolean;
@@ -405,6 +415,12 @@ export interface AppActions {
   exportTrace(connectionId: string, format: TraceFormat): Promise<void>;
   importTrace(fileName: string, content: string): Promise<void>;
   clearTrace(connectionId: string): Promise<void>;
+  /** Closes an imported trace: main frees it (`trace:close`), and so does the renderer. */
+  closeImportedTrace(connectionId: string): Promise<void>;
+  /** The router's capture scope (a setting per connection, applied at once). */
+  setTraceScope(connectionId: string, scope: TraceScope): Promise<void>;
+  /** The trace buffer size, MiB, for every router (a setting, applied at once). */
+  setTraceBufferMiB(mib: number): Promise<void>;
 
   openReplay(sourceId: string): Promise<void>;
   closeReplay(sourceId: string): void;

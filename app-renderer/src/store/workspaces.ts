@@ -43,6 +43,8 @@ export function workspacesSlice({ set, get }: SliceContext): Pick<AppStoreState,
     },
 
     closeWorkspace(id) {
+      // An imported trace: closing it frees it, here and in main (it was kept for the whole run).
+      if (get().workspaces.find((w) => w.id === id)?.kind === 'import') void get().closeImportedTrace(id);
       // A workspace is a connected router: closing it disconnects (Disconnect keeps it open, offline,
       // so its console can still be read).
       const status = get().links[id]?.status;
