@@ -61,9 +61,9 @@ connect time-out 2 s; back-off 20–200 ms) so that a silent router is noticed w
 ${table}
 
 - ${r.settled === r.sent && r.callsSettled === r.calls ? `Every command and call settled: ${r.settled} of ${r.sent} commands, ${r.callsSettled} of ${r.calls} calls.` : `NOT all settled: ${r.settled} of ${r.sent} commands, ${r.callsSettled} of ${r.calls} calls.`}
-- Two cases of the suite are marked \`it.fails\` until other fixes of issue 11 are merged: a framing error
-  (\`--control-byte-after\`) ends the commands in flight \`failed\` where \`outcome-unknown\` is meant, and on a
-  router that stops answering with no heartbeat to drop the link, a cancelled listen never ends.
+- Two further cases are asserted without figures: a framing error (\`--control-byte-after\`) ends a listen in
+  flight \`outcome-unknown\`, and on a router that stops answering with no heartbeat to drop the link, a
+  cancelled listen ends \`cancel-unconfirmed\` after the 5 s cancel deadline.
 - The slowest case is \`--chunk-bytes 3\`: the router writes every reply three bytes at a time, so the
   120-row \`/ip/firewall/connection/print\` takes seconds to arrive; it ends \`done\`. Where the link goes down,
   commands in flight end within the heartbeat's 1.1 s (stall) or at once (close, control byte).
