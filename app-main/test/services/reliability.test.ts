@@ -430,6 +430,7 @@ describe('reliability: every command settles under every simulator fault', () =>
     router.faults.stall = true;
     work.cancel(held);
     await work.settle('--stall, no heartbeat (cancel)', { record: false, deadlineMs: 6000 });
+    expect(rig.events.of('console:end').find((e) => e.commandId === held)!.outcome).toBe('cancel-unconfirmed');
   });
 
   // The router closes each connection after K sentences, K covering the login and the router-info
