@@ -16,6 +16,7 @@ import type {
   ConsoleReply,
   HistoryEntry,
   LinkState,
+  NoticeLevel,
   Row,
   SavedConnection,
   Settings,
@@ -35,7 +36,7 @@ export type AppPhase = 'loading' | 'ready' | 'error';
 
 export interface UiNotice {
   id: number;
-  level: 'info' | 'warning' | 'error';
+  level: NoticeLevel;
   message: string;
   hint?: string;
   code?: string;

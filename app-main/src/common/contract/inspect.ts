@@ -1,5 +1,6 @@
 /** Completion from the router's own /console/inspect (`complete:*`, landscape.md §4.1). */
 
+/** What an inspect node is: a directory, a menu (has items), a command, or a command's argument. */
 export type CompletionNodeKind = 'dir' | 'path' | 'cmd' | 'arg';
 
 export interface CompletionNode {

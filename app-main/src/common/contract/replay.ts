@@ -1,6 +1,11 @@
 /** Replay (`replay:*`, the `replay:progress` event) and repro bundles (`repro:export`, read by `trace:import`). */
 import type { RouterInfo } from './links';
 
+/**
+ * How a command ended, in a recorded trace or on replay. `empty`: `!empty` then `!done` with no
+ * `!re` (RouterOS ≥ 7.18). `open`: no `!done` in the trace (still running, or dropped from the
+ * ring). `timeout`/`failed`: replay only.
+ */
 export type ReplayOutcome =
   | 'done'
   | 'trap'
