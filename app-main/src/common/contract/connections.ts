@@ -27,9 +27,8 @@ export type Encoding =
   | 'windows-1257'
   | 'windows-1258';
 
-export interface SavedConnection {
-  /** UUID; also the keychain account name. */
-  id: string;
+/** Where a saved connection goes and as whom: what both a saved connection and its input name. */
+export interface ConnectionEndpoint {
   name: string;
   host: string;
   port: number;
@@ -37,6 +36,11 @@ export interface SavedConnection {
   /** Pinned certificate fingerprint (tls-pinned), colon-separated upper-case hex. */
   fingerprint256?: string;
   user: string;
+}
+
+export interface SavedConnection extends ConnectionEndpoint {
+  /** UUID; also the keychain account name. */
+  id: string;
   /** Group / folder in the sidebar; '' for none. */
   group: string;
   /** Text encoding of this router's words. Saved files from before it existed load as `utf-8`. */
@@ -50,13 +54,7 @@ export interface SavedConnection {
   updatedAt: string;
 }
 
-export interface ConnectionInput {
-  name: string;
-  host: string;
-  port: number;
-  transport: TransportKind;
-  fingerprint256?: string;
-  user: string;
+export interface ConnectionInput extends ConnectionEndpoint {
   group?: string;
   /** Default `utf-8`. */
   encoding?: Encoding;
