@@ -1,7 +1,7 @@
 import './setup';
 import { describe, expect, it, vi } from 'vitest';
 import type { Api, HostClientMessage } from '../../app-main/src/common/contract';
-import { CALL_NAMES } from '../src/bridge/channels';
+import { CALL_CHANNELS } from '../../app-main/src/common/channels';
 import { createHostClient } from '../src/bridge/host-client';
 import { resolveBridge, takeToken, tokenFromHash } from '../src/bridge/resolve';
 import { createFakeApi } from '../src/bridge/fake';
@@ -58,8 +58,8 @@ const make = () => {
 describe('browser-host bridge client', () => {
   it('has one function per call of the contract', () => {
     const c = make();
-    for (const name of CALL_NAMES) expect(typeof (c.api as unknown as Record<string, unknown>)[name]).toBe('function');
-    expect(CALL_NAMES).toHaveLength(33);
+    for (const name of CALL_CHANNELS) expect(typeof (c.api as unknown as Record<string, unknown>)[name]).toBe('function');
+    expect(CALL_CHANNELS).toHaveLength(33);
     c.close();
   });
 

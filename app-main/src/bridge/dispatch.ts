@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { BridgeError, BridgeHandlers, CallArgs, CallName, ErrorCode, Result } from '../common/contract';
-import { isCallName } from './channels';
+import { isCallName } from '../common/channels';
 import { callSchemas } from './schemas';
 
 export type ToBridgeError = (error: unknown) => BridgeError;

@@ -3,7 +3,7 @@
  * app-main/src/services): the handlers, an event subscription and a dispose. Kept structural so the
  * wiring is testable with fake handlers.
  */
-import type { BridgeError, BridgeHandlers, EventListener } from '../common/contract';
+import type { AppHost, BridgeError, BridgeHandlers, EventListener } from '../common/contract';
 
 export interface ServicesPort {
   readonly handlers: BridgeHandlers;
@@ -21,7 +21,7 @@ export interface ServicesPort {
 export type ServicesLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface ServicesFactoryOptions {
-  host: 'electron' | 'browser';
+  host: AppHost;
   dataDir: string;
   /** Reported by `app:info`. */
   appVersion: string;

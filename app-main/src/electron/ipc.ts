@@ -5,7 +5,7 @@
  * windows with `webContents.send`.
  */
 import type { BridgeHandlers, EventListener, EventName } from '../common/contract';
-import { CALL_CHANNELS } from '../bridge/channels';
+import { CALL_CHANNELS } from '../common/channels';
 import { dispatch, failure, type ToBridgeError } from '../bridge/dispatch';
 import { checkSender, type SenderEventLike } from './policy';
 

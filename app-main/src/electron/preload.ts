@@ -8,7 +8,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { Api, BridgeEvents, CallName, EventName, Result } from '../common/contract';
-import { CALL_CHANNELS, isEventName } from '../bridge/channels';
+import { CALL_CHANNELS, isEventName } from '../common/channels';
 
 type Calls = Omit<Api, 'on'>;
 

@@ -1,4 +1,12 @@
-import type { RouterInfo, TraceEntry, TraceExport, ReproBundleInfo } from '../common/contract';
+import type {
+  AppHost,
+  ReproBundleInfo,
+  ReproConnection,
+  ReproRouter,
+  RouterInfo,
+  TraceEntry,
+  TraceExport,
+} from '../common/contract';
 import { validationError } from './errors';
 import { REDACTED, redactTextWords } from './redact';
 import { JSONL_FORMAT, JSONL_VERSION, parseJsonlTrace, type JsonlHeader, type ParsedImport } from './trace-export';
@@ -10,9 +18,6 @@ import { JSONL_FORMAT, JSONL_VERSION, parseJsonlTrace, type JsonlHeader, type Pa
  */
 export const REPRO_FORMAT = 'tikscope-repro';
 export const REPRO_VERSION = 1;
-
-/** The connection's settings without secrets, as the bundle carries them (declared once, in the contract). */
-export type ReproConnection = ReproBundleInfo['connection'];
 
 export interface ReproSystem {
   platform: string;
@@ -30,7 +35,7 @@ export interface ReproInput {
   router: RouterInfo | undefined;
   routerUnknownReason: string;
   appVersion: string;
-  host: 'electron' | 'browser';
+  host: AppHost;
   system: ReproSystem;
   createdAt: string;
   encoding: string;
@@ -46,10 +51,10 @@ export interface ReproBundle {
   version: number;
   createdAt: string;
   description: string;
-  application: { name: 'Tikscope'; version: string; host: 'electron' | 'browser' };
+  application: { name: 'Tikscope'; version: string; host: AppHost };
   system: ReproSystem;
   connection: ReproConnection;
-  router: ReproBundleInfo['router'];
+  router: ReproRouter;
   /** Secret values replaced at export on top of the redaction at capture (0 normally). */
   redactedAtExport: number;
   /** The JSON Lines trace, one element per line: the header first, then one TraceEntry each. */
@@ -196,7 +201,7 @@ export function parseReproBundle(fileName: string, content: string): { info: Rep
   else if (str(legacy)) connection.encoding = legacy;
   if (str(c.fingerprint256)) connection.fingerprint256 = c.fingerprint256;
   const r = b.router as Record<string, unknown> | undefined;
-  const router: ReproBundleInfo['router'] =
+  const router: ReproRouter =
     r && r['known'] === true && str(r['version'])
       ? {
           known: true,

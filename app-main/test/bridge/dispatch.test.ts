@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { CallName } from '../../src/common/contract';
-import { CALL_CHANNELS, EVENT_NAMES, isCallName, isEventName } from '../../src/bridge/channels';
+import { CALL_CHANNELS, EVENT_NAMES, isCallName, isEventName } from '../../src/common/channels';
 import { dispatch, fallbackToBridgeError, formatPath, isBridgeError } from '../../src/bridge/dispatch';
 import { FINGERPRINT, SAMPLE_ARGS, fakeServices } from './fixtures';
 

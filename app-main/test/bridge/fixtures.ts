@@ -3,7 +3,7 @@
  * (typed, so the compiler demands an entry for every channel) and fake handlers that record calls.
  */
 import type { BridgeHandlers, CallArgs, CallName, EventListener } from '../../src/common/contract';
-import { CALL_CHANNELS } from '../../src/bridge/channels';
+import { CALL_CHANNELS } from '../../src/common/channels';
 import type { ServicesPort } from '../../src/bridge/services-port';
 
 export const FINGERPRINT = Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(

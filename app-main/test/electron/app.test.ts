@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Result } from '../../src/common/contract';
-import { CALL_CHANNELS } from '../../src/bridge/channels';
+import { CALL_CHANNELS } from '../../src/common/channels';
 import { SAMPLE_ARGS, fakeServices, type FakeServices } from '../bridge/fixtures';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule);

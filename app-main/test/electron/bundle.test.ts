@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildMain } from '../../../scripts/build.d/20-main.mjs';
-import { CALL_CHANNELS } from '../../src/bridge/channels';
+import { CALL_CHANNELS } from '../../src/common/channels';
 import { APP_CSP } from '../../src/bridge/security';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src/common/contract';
-import { CALL_CHANNELS } from '../../src/bridge/channels';
+import { CALL_CHANNELS } from '../../src/common/channels';
 import { createEventForwarder, registerBridgeIpc, type IpcMainLike } from '../../src/electron/ipc';
 import type { FrameLike, SenderEventLike } from '../../src/electron/policy';
 import { HOSTILE_URLS } from './hostile-urls';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { buildPreload } from '../../../scripts/build.d/20-main.mjs';
-import { CALL_CHANNELS } from '../../src/bridge/channels';
+import { CALL_CHANNELS } from '../../src/common/channels';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 let outDir: string;

@@ -8,7 +8,7 @@ import type {
   HostServerMessage,
   Result,
 } from '../../../app-main/src/common/contract';
-import { CALL_NAMES } from './channels';
+import { CALL_CHANNELS } from '../../../app-main/src/common/channels';
 
 /**
  * The browser-host side of the bridge (design.md §3): the same named functions as the Electron
@@ -172,7 +172,7 @@ export function createHostClient(opts: HostClientOptions): HostClient {
       };
     },
   } as Record<string, unknown>;
-  for (const name of CALL_NAMES) api[name] = (args: unknown) => call(name, args);
+  for (const name of CALL_CHANNELS) api[name] = (args: unknown) => call(name, args);
 
   open();
 

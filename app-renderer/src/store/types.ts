@@ -16,6 +16,7 @@ import type {
   ConsoleReply,
   HistoryEntry,
   LinkState,
+  NoticeLevel,
   Row,
   SavedConnection,
   Settings,
@@ -35,7 +36,7 @@ export type AppPhase = 'loading' | 'ready' | 'error';
 
 export interface UiNotice {
   id: number;
-  level: 'info' | 'warning' | 'error';
+  level: NoticeLevel;
   message: string;
   hint?: string;
   code?: string;
@@ -120,16 +121,13 @@ export interface ChangeMark {
   cols: readonly string[];
 }
 
-export interface PatchQueue {
-  reset: boolean;
+/** A table's patches not yet applied, merged into one: a `TablePatch` with its rows keyed for merging. */
+export interface PatchQueue extends Pick<
+  TablePatch,
+  'reset' | 'columns' | 'total' | 'updatesPerSecond' | 'status' | 'loaded' | 'error'
+> {
   upserts: Map<string, Row>;
   removes: Set<string>;
-  columns?: string[];
-  total: number;
-  updatesPerSecond: number;
-  status: TableStatus;
-  loaded?: number;
-  error?: BridgeError;
   patches: number;
 }
 

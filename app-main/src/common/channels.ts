@@ -1,14 +1,16 @@
 /**
- * The explicit channel lists of the bridge (design.md §3). The preload builds one function per
- * call from `CALL_CHANNELS`, the ipcMain wiring registers one handler per call, and the browser
- * host accepts exactly these names. Each list comes from an object literal checked with
+ * The channel lists of the bridge (design.md §3), declared once for both sides: the preload builds
+ * one function per call from `CALL_CHANNELS`, the ipcMain wiring registers one handler per call,
+ * the dispatcher (so the browser host) accepts exactly these names, and the renderer's host client
+ * builds its `Api` from the same list. Each list comes from an object literal checked with
  * `satisfies Record<…, true>`: a channel added to the contract and missing here (or a stray one
- * here) is a compile error, so the lists cannot drift from `contract.ts`.
+ * here) is a compile error, so the lists cannot drift from the contract.
  *
- * No runtime imports: the sandboxed preload bundles this file and may `require` only `electron`
- * (engineering-notes §2.1, "Sandboxed preload limits").
+ * The one file of app-main/src/common the renderer may load at run time (eslint.config.js): plain
+ * constants and two functions, no runtime imports. The sandboxed preload bundles it too and may
+ * `require` only `electron` (engineering-notes §2.1, "Sandboxed preload limits").
  */
-import type { CallName, EventName } from '../common/contract';
+import type { CallName, EventName } from './contract';
 
 const CALLS = {
   'app:info': true,

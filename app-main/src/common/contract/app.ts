@@ -1,0 +1,52 @@
+/**
+ * The app itself (`app:*`, `settings:*`, the `app:notice` event): what runs where, the settings,
+ * and what a window that (re)loads gets back (issue 11 item 9: main owns consoles and tables; a
+ * window that (re)loads asks for what is running and carries on from there).
+ */
+import type { ConsoleCardSnapshot } from './console';
+import type { KeychainInfo } from './keychain';
+import type { TableSnapshot } from './tables';
+import type { TraceScope } from './traces';
+
+/** Which shell the services run in: the Electron app or the browser host (docs/desktop.md). */
+export type AppHost = 'electron' | 'browser';
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  host: AppHost;
+  platform: string;
+  dataDir: string;
+  keychain: KeychainInfo;
+}
+
+export type ThemeSetting = 'system' | 'light' | 'dark';
+
+export interface Settings {
+  theme: ThemeSetting;
+  /** Column choice per menu path, remembered across runs. */
+  tableColumns: Record<string, string[]>;
+  lastSelectedConnectionId?: string;
+  /**
+   * A live table's print with no reply for this long is cancelled and the table shows "no final
+   * reply" (1 to 3600; default 30 when absent; docs/main-process.md, "Live tables").
+   */
+  tablePrintTimeoutSeconds?: number;
+  /** Trace capture scope per connection id; absent: `all`. */
+  traceScopes: Record<string, TraceScope>;
+  /** Trace ring buffer size per connection, MiB (1–512; default 8). */
+  traceBufferMiB: number;
+}
+
+export type NoticeLevel = 'info' | 'warning' | 'error';
+
+export interface Notice {
+  level: NoticeLevel;
+  message: string;
+}
+
+export interface AppSnapshot {
+  /** Oldest first, per router. */
+  consoles: ConsoleCardSnapshot[];
+  tables: TableSnapshot[];
+}

@@ -1,0 +1,169 @@
+/**
+ * The bridge contract (design.md §3): the one place where main and renderer agree on calls, events
+ * and payloads. Types only — the renderer imports it with `import type`, and the three
+ * implementations (preload, ipcMain wiring, browser host) are checked against it by the compiler.
+ *
+ * - Calls: renderer → main, request/response. Every call resolves to a `Result<T>`; errors cross as
+ *   `{ code, message, hint?, detail? }` only (throwing across IPC keeps nothing but `message`).
+ * - Events: main → renderer, pushed and batched by the services (table patches ≤ 10 per second).
+ * - Secrets never travel towards the renderer: it only learns `hasPassword`.
+ *
+ * One file per area beside this one (base: `Result` and errors; app, keychain, connections, links,
+ * console, tables, traces, inspect, broadcast, diff, replay: the payloads of their calls and
+ * events). This index keeps the one map of calls and events, and re-exports every area, so
+ * `import type … from '…/common/contract'` reaches any contract type. The runtime list of the
+ * channels is ../channels.ts.
+ */
+import type { Result } from './base';
+import type { AppInfo, AppSnapshot, Notice, Settings } from './app';
+import type { ConnectionInput, ConnectionsSnapshot, SavedConnection } from './connections';
+import type { LinkState } from './links';
+import type { ConsoleCommandRef, ConsoleEnd, ConsoleReply, ConsoleSendArgs, HistoryEntry } from './console';
+import type { TablePatch, TableStartArgs } from './tables';
+import type { TraceEntry, TraceExport, TraceFormat, TraceSnapshot } from './traces';
+import type { CompleteChildrenArgs, CompleteValuesArgs, CompletionChildren, CompletionValues } from './inspect';
+import type { BroadcastAnswer, BroadcastProgress, BroadcastSendArgs } from './broadcast';
+import type { DiffFetchArgs, DiffFetchResult } from './diff';
+import type { ReplayPlan, ReplayProgress, ReplayResult, ReplayRunArgs } from './replay';
+
+export type * from './base';
+export type * from './app';
+export type * from './keychain';
+export type * from './connections';
+export type * from './links';
+export type * from './console';
+export type * from './tables';
+export type * from './traces';
+export type * from './inspect';
+export type * from './broadcast';
+export type * from './diff';
+export type * from './replay';
+
+// ---------------------------------------------------------------------------------------------
+// The maps
+
+/** Calls: channel → arguments and result. Channel names are `area:verb`. */
+export interface BridgeCalls {
+  'app:info': { args: Record<string, never>; result: AppInfo };
+  /**
+   * What runs in main for a window that (re)loads: console cards and running live tables with their
+   * rows. Events that arrived before the answer are already in it.
+   */
+  'app:snapshot': { args: Record<string, never>; result: AppSnapshot };
+  'settings:get': { args: Record<string, never>; result: Settings };
+  'settings:set': { args: Partial<Settings>; result: Settings };
+
+  'connections:list': { args: Record<string, never>; result: ConnectionsSnapshot };
+  'connections:save': { args: { id?: string; input: ConnectionInput }; result: SavedConnection };
+  'connections:duplicate': { args: { id: string }; result: SavedConnection };
+  /** Deletes the connection and its stored password; `connections:restore` can undo it for a while. */
+  'connections:delete': { args: { id: string }; result: { id: string } };
+  /**
+   * Undo of a delete (issue 11): the connection and its password come back, if asked within the
+   * undo window (docs/main-process.md). The password never crosses the bridge: main kept it.
+   */
+  'connections:restore': { args: { id: string }; result: SavedConnection };
+  /** Accept the presented certificate of a tls-pinned connection (trust on first use). */
+  'connections:trust': { args: { id: string; fingerprint256: string }; result: SavedConnection };
+
+  /** `password` is for this run only (no keychain, or not saved). */
+  'link:connect': { args: { id: string; password?: string }; result: LinkState };
+  'link:disconnect': { args: { id: string }; result: LinkState };
+  'link:states': { args: Record<string, never>; result: LinkState[] };
+
+  'console:send': { args: ConsoleSendArgs; result: ConsoleCommandRef };
+  'console:cancel': { args: { commandId: string }; result: { commandId: string } };
+  'console:history': { args: { connectionId: string; search?: string; limit?: number }; result: HistoryEntry[] };
+  /** Forgets a router's finished console cards (running ones stay), so a reload does not bring them back. */
+  'console:clear': { args: { connectionId: string }; result: { connectionId: string; cleared: number } };
+
+  'table:start': { args: TableStartArgs; result: { tableId: string } };
+  'table:stop': { args: { tableId: string }; result: { tableId: string } };
+
+  'trace:get': { args: { connectionId: string; sinceSeq?: number; limit?: number }; result: TraceSnapshot };
+  'trace:export': { args: { connectionId: string; format: TraceFormat }; result: TraceExport };
+  /** Opens a JSON Lines trace for viewing; returns its pseudo connection id (`import:<n>`). */
+  'trace:import': { args: { fileName: string; content: string }; result: TraceSnapshot };
+  'trace:clear': { args: { connectionId: string }; result: { connectionId: string } };
+  /** Closes an imported trace (`import:<n>`) and frees it; `closed` is false when it was not open. */
+  'trace:close': { args: { connectionId: string }; result: { connectionId: string; closed: boolean } };
+
+  /** Children of a path from the router's /console/inspect (`request=child` + `syntax`), cached per RouterOS version. */
+  'complete:children': { args: CompleteChildrenArgs; result: CompletionChildren };
+  /** Values of a command argument (enumerations, live names), cached per router. */
+  'complete:values': { args: CompleteValuesArgs; result: CompletionValues };
+  /** One sentence to several routers; a command that changes things needs `confirmed`. */
+  'broadcast:send': { args: BroadcastSendArgs; result: BroadcastAnswer };
+  /**
+   * Stops a running broadcast: commands still running get `/cancel` (outcome `cancelled`), routers
+   * not yet sent to are `skipped`; its `broadcast:send` then answers as usual. `running` is false
+   * when no such broadcast is running (already finished, or never started).
+   */
+  'broadcast:cancel': { args: { broadcastId: string }; result: { broadcastId: string; running: boolean } };
+  /** One print of the same menu on each router, for the cross-router diff. */
+  'diff:fetch': { args: DiffFetchArgs; result: DiffFetchResult };
+  /** The sentences a trace's client sent, with the read-only rule applied. */
+  'replay:plan': { args: { sourceId: string }; result: ReplayPlan };
+  /** Re-sends sentences to a connected router and compares the replies; progress as `replay:progress`. */
+  'replay:run': { args: ReplayRunArgs; result: ReplayResult };
+  /**
+   * Stops the replay running on a router: the sentence in flight gets `/cancel`, the rest are not
+   * sent; its `replay:run` then answers with the rows so far. `running` is false when none runs.
+   */
+  'replay:cancel': { args: { targetId: string }; result: { targetId: string; running: boolean } };
+  /** A repro bundle (JSON): trace, settings without secrets, versions, description. */
+  'repro:export': { args: { connectionId: string; description: string }; result: TraceExport };
+}
+
+/** Events: name → payload. */
+export interface BridgeEvents {
+  'connections:changed': ConnectionsSnapshot;
+  'link:state': LinkState;
+  /** Batched: every reply sentence since the last batch. */
+  'console:replies': ConsoleReply[];
+  'console:end': ConsoleEnd;
+  'table:patch': TablePatch;
+  /** Batched trace entries of one connection. */
+  'trace:entries': { connectionId: string; entries: TraceEntry[] };
+  'app:notice': Notice;
+  'replay:progress': ReplayProgress;
+  'broadcast:progress': BroadcastProgress;
+}
+
+export type CallName = keyof BridgeCalls;
+export type EventName = keyof BridgeEvents;
+export type CallArgs<K extends CallName> = BridgeCalls[K]['args'];
+export type CallResult<K extends CallName> = BridgeCalls[K]['result'];
+
+/**
+ * What the renderer sees (`window.tikscope` in Electron; a WebSocket client in the browser host).
+ * One named function per call — never a raw channel.
+ */
+export type Api = {
+  readonly [K in CallName]: (args: CallArgs<K>) => Promise<Result<CallResult<K>>>;
+} & {
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: BridgeEvents[E]) => void): () => void;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Browser host wire format (ws://127.0.0.1:PORT/bridge?token=TOKEN), JSON text frames.
+
+export type HostClientMessage = { type: 'call'; id: number; channel: CallName; args: unknown };
+
+export type HostServerMessage =
+  { type: 'result'; id: number; result: Result<unknown> } | { type: 'event'; event: EventName; payload: unknown };
+
+// ---------------------------------------------------------------------------------------------
+// Main-process side of the contract: what the services implement and the wiring exposes.
+
+/**
+ * One function per call. Handlers return the plain value or throw; the wiring (ipcMain and the
+ * browser host) validates arguments before calling and turns a throw into `{ ok: false, error }`.
+ */
+export type BridgeHandlers = {
+  readonly [K in CallName]: (args: CallArgs<K>) => Promise<CallResult<K>>;
+};
+
+/** Where services push events; the wiring forwards them to every renderer. */
+export type EventListener = <E extends EventName>(event: E, payload: BridgeEvents[E]) => void;
