@@ -3,7 +3,7 @@ import { App } from '../src/components/App';
 import { StoreContext } from '../src/hooks';
 import { setup } from './helpers';
 
-/** The whole app on the in-memory fake bridge, as the component tests drive it. */
+/** The whole app on the in-process bridge (real services, simulated routers), as the component tests drive it. */
 export async function renderApp(opts: Parameters<typeof setup>[0] = {}) {
   const ctx = await setup(opts);
   const view = render(
