@@ -237,7 +237,7 @@ describe('Compare tables panel', () => {
         .getAllByRole('cell', { name: 'missing on Edge' })
         .map((c) => c.getAttribute('data-diff')),
     ).toEqual([null, 'missing']);
-    expect(within(table).getByRole('cell', { name: 'differs: mtu, comment' })).toBeTruthy();
+    expect(within(table).getByRole('cell', { name: 'differs: mtu, actual-mtu, comment' })).toBeTruthy();
 
     fireEvent.click(within(panel).getByRole('checkbox', { name: 'Only differences' }));
     await until(() =>
@@ -253,10 +253,13 @@ describe('Compare tables panel', () => {
     const csv = String(downloads[0]!.data).split('\r\n');
     expect(downloads[0]!.fileName).toMatch(/^diff-interface-.*\.csv$/);
     expect(csv).toHaveLength(1 + 2 * 2 + 1);
-    expect(csv[1]).toMatch(/^ether1,1,differs,,mtu comment,Core,yes,/);
+    expect(csv[1]).toMatch(/^ether1,1,differs,,mtu actual-mtu comment,Core,yes,/);
     const doc = JSON.parse(String(downloads[1]!.data));
     expect(doc).toMatchObject({ format: 'tikscope-diff', path: '/interface', key: ['name'], counts: { missing: 1, differs: 1 } });
-    expect(doc.ignoredColumns).toEqual(['rx-byte', 'tx-byte']);
+    // The volatile columns (counters, times) are ignored; the compared ones are not.
+    expect(doc.ignoredColumns).toEqual(expect.arrayContaining(['rx-byte', 'tx-byte']));
+    expect(doc.ignoredColumns).not.toContain('mtu');
+    expect(doc.ignoredColumns).not.toContain('comment');
   });
 
   it('explains duplicate keys instead of dropping rows, and offers no .id key', async () => {
