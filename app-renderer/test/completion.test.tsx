@@ -1,7 +1,7 @@
 import './setup';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { Api, CompleteChildrenArgs, CompleteValuesArgs } from '../../app-main/src/common/contract';
+import type { Api, CompleteChildrenArgs, CompleteValuesArgs, CompletionNode } from '../../app-main/src/common/contract';
 import { App } from '../src/components/App';
 import { StoreContext } from '../src/hooks';
 import {

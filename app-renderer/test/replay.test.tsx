@@ -121,7 +121,6 @@ describe('<ReplayDialog> and <ReproDialog>', () => {
     fireEvent.click(within(confirm).getByRole('button', { name: 'Back' }));
     expect(screen.queryByRole('alertdialog')).toBeNull();
 
-
     fireEvent.click(within(dialog).getByRole('button', { name: 'Replay 2 sentences' }));
     fireEvent.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Send the writes too' }));
     const results = await within(dialog).findByRole('table', { name: 'Replay comparison' });

@@ -26,5 +26,4 @@ describe('store with the real services (in-process bridge): TLS trust', () => {
     expect(s().connections.find((c) => c.id === id)?.fingerprint256).toBe(fp);
     expect(s().links[id]?.status).toBe('online');
   });
-
 });
