@@ -37,7 +37,7 @@ const DEMO: SavedConnection = {
   transport: 'plain',
   user: 'admin',
   group: '',
-  codePage: 'windows-1252',
+  encoding: 'utf-8',
   notes: '',
   hasPassword: true,
   demo: true,

@@ -239,7 +239,7 @@ describe('<App> on the real services (in-process bridge)', () => {
   });
 
   it('sets the Encoding of a connection: UTF-8 by default, the Windows code pages, kept on edit', async () => {
-    const { backend } = await renderApp();
+    const { bridge } = await renderApp();
     fireEvent.click(screen.getByRole('button', { name: 'Add connection' }));
     let dialog = screen.getByRole('dialog', { name: 'Add connection' });
     const select = within(dialog).getByRole('combobox', { name: 'Encoding' }) as HTMLSelectElement;
@@ -266,7 +266,8 @@ describe('<App> on the real services (in-process bridge)', () => {
     fireEvent.change(select, { target: { value: 'windows-1250' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     await screen.findByRole('option', { name: 'pl-1' });
-    expect(backend.connections.find((c) => c.name === 'pl-1')?.encoding).toBe('windows-1250');
+    const listed = await bridge.api['connections:list']({});
+    expect(listed.ok && listed.value.connections.find((c) => c.name === 'pl-1')?.encoding).toBe('windows-1250');
     fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
     dialog = screen.getByRole('dialog', { name: 'Edit pl-1' });
     expect((within(dialog).getByRole('combobox', { name: 'Encoding' }) as HTMLSelectElement).value).toBe('windows-1250');

@@ -109,7 +109,7 @@ export async function createInProcessBridge(opts: InProcessOptions = {}): Promis
         ...(c.fingerprint256 ? { fingerprint256: c.fingerprint256 } : {}),
         user: c.user ?? 'admin',
         group: '',
-        codePage: 'windows-1252',
+        encoding: 'utf-8',
         notes: '',
         passwordInKeychain: c.password !== undefined,
         ...(c.demo ? { demo: true } : {}),
