@@ -2,8 +2,8 @@
  * The renderer benchmark's data source (bench.html only, never shipped): the smallest `Api` that
  * lets the real renderer show a Demo router, a live table under churn and a console holding a big
  * print, so that the numbers are the renderer's own. It models nothing of RouterOS: its rows are
- * the simulator's connection-tracking entries (simulator/src/activity.ts, `newConnection`) and all
- * randomness is the simulator's seeded Rng. Renderer tests use the real services instead
+ * the simulator's connection-tracking entries (simulator/src/conntrack.ts) and all randomness is
+ * the simulator's seeded Rng. Renderer tests use the real services instead
  * (app-renderer/test/inprocess-bridge.ts).
  */
 import type {
@@ -19,10 +19,8 @@ import type {
   Row,
   SavedConnection,
 } from '../../app-main/src/common/contract';
-import { Activity, Traffic } from '../../simulator/src/activity';
-import { RouterModel } from '../../simulator/src/model';
+import { connectionEntry } from '../../simulator/src/conntrack';
 import { Rng } from '../../simulator/src/rng';
-import { parseRosVersion } from '../../simulator/src/version';
 
 /** The columns a bench row keeps: as many as a typical narrow table (six). */
 const COLUMNS = ['.id', 'protocol', 'src-address', 'dst-address', 'orig-packets', 'orig-bytes'] as const;
@@ -62,8 +60,6 @@ export interface ChurnSource {
 export function createChurnSource(opts: ChurnOptions = {}): ChurnSource {
   const batchMs = opts.batchMs ?? 100;
   const rng = new Rng(opts.seed ?? 7);
-  const model = new RouterModel({ version: parseRosVersion('7.20'), rng, now: () => Date.now() });
-  const activity = new Activity(model, new Traffic(model), { tickMs: batchMs, logEveryTicks: 0, churn: 0 });
   const menus = new Map<string, Map<string, Row>>();
   const tables = new Map<string, { path: string; changed: Set<string>; times: number[] }>();
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
@@ -74,7 +70,8 @@ export function createChurnSource(opts: ChurnOptions = {}): ChurnSource {
     for (const l of listeners.get(event) ?? []) l(payload);
   };
   const newRow = (id: string): Row => {
-    const c = activity.newConnection();
+    // Booleans as RouterOS 7 writes them.
+    const c = connectionEntry(rng, (v) => (v ? 'true' : 'false'));
     const row: Row = { '.id': id };
     for (const k of COLUMNS) if (k !== '.id') row[k] = c[k] ?? '';
     return row;
