@@ -18,6 +18,7 @@ import type {
   Result,
   Row,
   SavedConnection,
+  Settings,
 } from '../../app-main/src/common/contract';
 import { connectionEntry } from '../../simulator/src/conntrack';
 import { Rng } from '../../simulator/src/rng';
@@ -76,6 +77,7 @@ export function createChurnSource(opts: ChurnOptions = {}): ChurnSource {
     for (const k of COLUMNS) if (k !== '.id') row[k] = c[k] ?? '';
     return row;
   };
+  const settings: Settings = { theme: 'system', tableColumns: {}, traceScopes: {}, traceBufferMiB: 8 };
   const link: LinkState = { connectionId: 'demo', status: 'offline', transport: 'plain', encrypted: false, authenticated: false };
 
   const flush = () => {
@@ -139,8 +141,8 @@ export function createChurnSource(opts: ChurnOptions = {}): ChurnSource {
       keychain: { available: true },
     }),
     'app:snapshot': () => ({ consoles: [], tables: [] }),
-    'settings:get': () => ({ theme: 'system', tableColumns: {} }),
-    'settings:set': (args) => ({ theme: 'system', tableColumns: {}, ...args }),
+    'settings:get': () => ({ ...settings }),
+    'settings:set': (args) => Object.assign(settings, args),
     'connections:list': () => ({ connections: [DEMO], notices: [] }),
     'link:states': () => [link],
     'link:connect': () => {
@@ -186,7 +188,15 @@ export function createChurnSource(opts: ChurnOptions = {}): ChurnSource {
       tables.delete(tableId);
       return { tableId };
     },
-    'trace:get': ({ connectionId }) => ({ connectionId, entries: [], dropped: 0, heldBytes: 0, capBytes: 0 }),
+    'trace:get': ({ connectionId }) => ({
+      connectionId,
+      entries: [],
+      dropped: 0,
+      skipped: 0,
+      scope: 'all',
+      heldBytes: 0,
+      capBytes: 0,
+    }),
     'complete:children': () => ({ available: false, reason: 'bench', nodes: [], version: '7.20', cached: false }),
     'complete:values': () => ({ available: false, reason: 'bench', values: [], mayBeIncomplete: true }),
   };

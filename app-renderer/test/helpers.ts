@@ -58,6 +58,6 @@ export function interceptApi(
   return copy as unknown as Api;
 }
 
-export async function until(check: () => void, timeout = 5000): Promise<void> {
+export async function until(check: () => void | Promise<void>, timeout = 5000): Promise<void> {
   await waitFor(check, { timeout });
 }
