@@ -21,6 +21,7 @@ import {
   type ServicesOptions,
 } from '../../app-main/src/services/index';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/src/index';
+import { FAST_TIMINGS } from '../../app-main/test/services/helpers';
 import { CALL_NAMES } from '../src/bridge/channels';
 
 /** A saved connection in the test's data directory before the services start. */
@@ -61,16 +62,6 @@ export interface InProcessBridge {
   deliver<E extends EventName>(event: E, payload: BridgeEvents[E]): void;
   close(): Promise<void>;
 }
-
-/** Short time-outs and a quick backoff for loopback routers, as in app-main/test/services/helpers.ts. */
-export const TEST_TIMINGS: Partial<LinkTimings> = {
-  connectTimeoutMs: 3000,
-  commandTimeoutMs: 3000,
-  heartbeatIntervalMs: 0,
-  backoffStartMs: 20,
-  backoffCapMs: 200,
-  quitTimeoutMs: 500,
-};
 
 export const DEMO_CONNECTION: SeedConnection = { id: 'demo', name: 'Demo router', demo: true };
 
@@ -129,7 +120,8 @@ export async function createInProcessBridge(opts: InProcessOptions = {}): Promis
     host: 'browser',
     appVersion: 'test',
     credentialStore: keychain,
-    timings: { ...TEST_TIMINGS, ...opts.timings },
+    // Short time-outs and a quick backoff for loopback routers, as the services' own tests use.
+    timings: { ...FAST_TIMINGS, ...opts.timings },
     batchIntervalMs: 5,
     demoRouter: async () => ({
       host: demo.host,
