@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dispatch } from '../../app-main/src/bridge/dispatch';
+import { CALL_CHANNELS } from '../../app-main/src/common/channels';
 import type { Api, BridgeEvents, CallName, EventName, Result, TransportKind } from '../../app-main/src/common/contract';
 import { CONNECTIONS_FILE } from '../../app-main/src/services/connections';
 import { DEMO_PASSWORD, DEMO_USER } from '../../app-main/src/services/demo';
@@ -22,7 +23,6 @@ import {
 } from '../../app-main/src/services/index';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/src/index';
 import { FAST_TIMINGS } from '../../app-main/test/services/helpers';
-import { CALL_NAMES } from '../src/bridge/channels';
 
 /** A saved connection in the test's data directory before the services start. */
 export interface SeedConnection {
@@ -150,7 +150,7 @@ export async function createInProcessBridge(opts: InProcessOptions = {}): Promis
       return () => set.delete(listener);
     },
   };
-  for (const channel of CALL_NAMES) {
+  for (const channel of CALL_CHANNELS) {
     api[channel] = async (args: unknown): Promise<Result<unknown>> => {
       calls.push({ channel, args });
       const r = await dispatch(services.handlers, channel, structuredClone(args), { toBridgeError });
