@@ -96,4 +96,46 @@ export default tseslint.config(
       ],
     },
   },
+  // The renderer's tests are not the renderer room: they drive the real services, the real dispatch
+  // and simulated routers in-process (app-renderer/test/inprocess-bridge.ts, issue 12 item 1).
+  // Still never electron.
+  {
+    files: ['app-renderer/test/**/*.{ts,tsx}'],
+    rules: restrict(['electron', '**/app-main/src/electron/**'], 'Renderer tests never load electron (engineering-notes §5.1).'),
+  },
+  // The renderer benchmark's data source (bench.html only, never shipped) reuses the simulator's
+  // browser-safe modules (its row generator, its Rng); nothing of main, nothing of Node.
+  {
+    files: ['app-renderer/bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/app-main/src/services/**',
+                '**/app-main/src/electron/**',
+                '**/app-main/src/host/**',
+                '**/protocol/node/**',
+                'node:*',
+                'electron',
+              ],
+              message: 'The bench page runs in the browser: nothing of main or of Node.',
+            },
+            {
+              // Most simulator modules reach Node (Buffer, sockets, protocol/node); these do not.
+              regex: '^(?!.*simulator/src/(rng|conntrack|types)$).*simulator/',
+              message: 'The bench page runs in the browser: only the simulator modules without Node (rng, conntrack, types).',
+            },
+            {
+              group: ['**/app-main/src/common/**'],
+              message: 'Only type imports from the bridge contract.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -29,6 +29,10 @@ export default defineConfig({
           name: 'renderer',
           environment: 'jsdom',
           include: ['app-renderer/test/**/*.test.{ts,tsx}'],
+          // The tests drive the real services and simulated routers over loopback sockets
+          // (app-renderer/test/inprocess-bridge.ts): a loaded machine needs more than the default 5 s.
+          testTimeout: 20_000,
+          hookTimeout: 20_000,
         },
       },
       {

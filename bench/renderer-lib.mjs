@@ -32,7 +32,7 @@ export async function serveStatic(dir) {
 }
 
 /**
- * Builds the renderer with the bench entry (bench.html: the fake bridge as window.tikscope) into
+ * Builds the renderer with the bench entry (bench.html: the churn source as window.tikscope) into
  * out/renderer-bench. Never part of the shipped build.
  */
 export async function buildBenchRenderer(root) {

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Renderer benchmark (issue 5): the real renderer in Chromium (playwright-core, /usr/bin/chromium)
-// with the in-memory fake bridge injected as window.tikscope (the bench build, bench.html), so the
-// numbers are the renderer's own — the fake (churn generator, batching) runs in the same page and
-// its cost is included, which makes them pessimistic.
+// with the benchmark's churn source injected as window.tikscope (the bench build, bench.html;
+// app-renderer/bench/churn-source.ts: rows from the simulator's generator, its seeded Rng), so the
+// numbers are the renderer's own — the source (churn, 100 ms patches) runs in the same page and its
+// cost is included, which makes them pessimistic.
 //
 //   node bench/renderer.bench.mjs [--duration S (10)] [--rows N (10000)] [--rate N (2000)]
 //                                 [--lines N (100000)] [--reps N (5)] [--no-write]
@@ -110,7 +111,7 @@ async function firstRender(browser, url) {
 
 async function liveTable(browser, url) {
   const { context, page, cdp, errors } = await newPage(browser, url);
-  await page.evaluate((n) => window.tikscopeFake.router('demo').seed('/bench/rows', n), ROWS);
+  await page.evaluate((n) => window.tikscopeBench.seed('/bench/rows', n), ROWS);
   await connectDemo(page);
   const ws = page.getByRole('region', { name: 'Demo router', exact: true });
   await ws.getByRole('tab', { name: 'Tables', exact: true }).click();
@@ -126,7 +127,7 @@ async function liveTable(browser, url) {
 
   const heapStart = await heapAfterGc(cdp);
   await page.evaluate((rate) => {
-    window.__stopChurn = window.tikscopeFake.churn('demo', '/bench/rows', rate);
+    window.__stopChurn = window.tikscopeBench.churn('/bench/rows', rate);
   }, RATE);
   // The run is measured in segments; between two segments the heap is sampled after a forced GC,
   // so the slope is about what is retained, not about the young generation's sawtooth.
@@ -203,7 +204,7 @@ async function typeLatency(page, box, count) {
 
 async function consoleLines(browser, url) {
   const { context, page, cdp, errors } = await newPage(browser, url);
-  await page.evaluate((n) => window.tikscopeFake.router('demo').seed('/bench/log', n), LINES);
+  await page.evaluate((n) => window.tikscopeBench.seed('/bench/log', n), LINES);
   await connectDemo(page);
   const ws = page.getByRole('region', { name: 'Demo router', exact: true });
   const box = ws.getByRole('textbox', { name: 'Sentence', exact: true });
@@ -224,7 +225,7 @@ async function consoleLines(browser, url) {
   const full = await typeLatency(page, box, 60);
   // Wheel-like scrolling (200 px per frame, 120 frames from the middle) through the 100k-line list;
   // peer: the same through a 2,000-line list in the same console.
-  await page.evaluate(() => window.tikscopeFake.router('demo').seed('/bench/small', 2000));
+  await page.evaluate(() => window.tikscopeBench.seed('/bench/small', 2000));
   await box.fill('/bench/small/print');
   await box.press('Control+Enter');
   await ws.getByRole('article', { name: /^\/bench\/small\/print — done/ }).waitFor({ timeout: 60_000 });
@@ -263,7 +264,7 @@ async function consoleLines(browser, url) {
 
 async function main() {
   const load = loadavg()[0];
-  console.log('building the bench renderer (fake bridge)…');
+  console.log('building the bench renderer (churn source)…');
   const dir = await buildBenchRenderer(root);
   const server = await serveStatic(dir);
   const browser = await chromium.launch(chromiumLaunchOptions(['--enable-precise-memory-info']));
@@ -306,9 +307,10 @@ async function main() {
 Measured ${date} on ${machine}, by \`node bench/renderer.bench.mjs\` (also run by \`npm run bench\`) with
 \`--duration ${DURATION_S} --rows ${ROWS} --rate ${RATE} --lines ${LINES} --reps ${REPS}\`.
 
-The production renderer is built with a bench-only entry (\`app-renderer/bench.html\`) that injects the in-memory
-fake bridge as \`window.tikscope\`, where Electron's preload puts the real one; pages are served with the app's CSP.
-The fake (row churn, 100 ms patch batching, the \`/print\` producer) runs in the same page, so its cost is counted
+The production renderer is built with a bench-only entry (\`app-renderer/bench.html\`) that injects the benchmark's
+churn source (\`app-renderer/bench/churn-source.ts\`: six-column rows from the simulator's connection-tracking generator
+and its seeded Rng) as \`window.tikscope\`, where Electron's preload puts the real bridge; pages are served with the app's
+CSP. The source (row churn, 100 ms patches, the \`/print\` producer) runs in the same page, so its cost is counted
 against the renderer. Frame rates come from \`requestAnimationFrame\` timestamps; heap figures from Chromium's
 \`Runtime.getHeapUsage\` after a forced GC (\`HeapProfiler.collectGarbage\`). Each scenario has a peer measured in
 the same run.

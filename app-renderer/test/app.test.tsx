@@ -2,10 +2,11 @@ import './setup';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { NoBridge } from '../src/components/App';
-import { until } from './helpers';
+import { router, until } from './helpers';
+import { removeRow, setRow } from './inprocess-bridge';
 import { connectDemo, renderApp } from './render';
 
-describe('<App> with the fake bridge', () => {
+describe('<App> on the real services (in-process bridge)', () => {
   it('marks itself ready and lists the Demo router with its state', async () => {
     const { view } = await renderApp();
     expect(view.container.querySelector('[data-app-state]')?.getAttribute('data-app-state')).toBe('ready');
@@ -28,7 +29,7 @@ describe('<App> with the fake bridge', () => {
     ).toEqual(['Console', 'Tables', 'Trace']);
     expect(within(ws).getByRole('tab', { name: 'Console' }).getAttribute('aria-selected')).toBe('true');
     expect(within(ws).getByText(/Unencrypted/)).toBeTruthy();
-    expect(within(ws).getByText('RouterOS 7.19.3')).toBeTruthy();
+    expect(within(ws).getByText('RouterOS 7.20 (stable)')).toBeTruthy();
     expect(screen.getByRole('tab', { name: 'Demo router' })).toBeTruthy();
   });
 
@@ -47,7 +48,7 @@ describe('<App> with the fake bridge', () => {
     fireEvent.keyDown(box, { key: 'ArrowUp' });
     expect((box as HTMLTextAreaElement).value).toBe('/system/resource/print');
     fireEvent.click(within(card).getByRole('button', { name: 'Table view' }));
-    expect(within(card).getByRole('cell', { name: 'CHR' })).toBeTruthy();
+    expect(within(card).getByRole('cell', { name: 'RB5009UG+S+' })).toBeTruthy();
   });
 
   it('offers a Cancel button while a command runs, and it cancels', async () => {
@@ -90,24 +91,25 @@ describe('<App> with the fake bridge', () => {
   });
 
   it('shows a live table with cells, live changes and removal; exports CSV', async () => {
-    const { backend } = await renderApp();
+    const { bridge } = await renderApp();
     const ws = await connectDemo();
     fireEvent.click(within(ws).getByRole('tab', { name: 'Tables' }));
     fireEvent.change(within(ws).getByRole('textbox', { name: 'Path' }), { target: { value: '/interface' } });
     fireEvent.click(within(ws).getByRole('button', { name: 'Start' }));
     const table = await within(ws).findByRole('table', { name: 'Live table /interface' });
-    await within(table).findByRole('cell', { name: 'ether1' });
+    // ether1 is its name and its default-name.
+    await within(table).findAllByRole('cell', { name: 'ether1' });
     expect(
       within(table)
         .getAllByRole('columnheader')
         .map((h) => h.textContent),
     ).toContain('name');
-    act(() => void backend.router('demo').set('/interface', 'ether1', { comment: 'hello' }));
+    act(() => setRow(bridge.demo, '/interface', 'ether1', { comment: 'hello' }));
     const cell = await within(table).findByRole('cell', { name: 'hello' });
     expect(cell.className).toContain('flash');
-    act(() => void backend.router('demo').remove('/interface', 'ether5'));
-    await until(() => expect(within(table).queryByRole('cell', { name: 'ether5' })).toBeNull());
-    expect(within(ws).getByText('5 rows')).toBeTruthy();
+    act(() => removeRow(bridge.demo, '/interface', 'ether5'));
+    await until(() => expect(within(table).queryAllByRole('cell', { name: 'ether5' })).toHaveLength(0));
+    expect(within(ws).getByText('6 rows')).toBeTruthy();
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
     const blobs: Blob[] = [];
     const url = vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
@@ -124,30 +126,21 @@ describe('<App> with the fake bridge', () => {
   });
 
   it('a print with no final reply: the Tables panel names the command and the time-out, and Start works again', async () => {
-    const { backend, s } = await renderApp();
+    const { bridge, s } = await renderApp();
+    // A router that answers an empty print with !empty and never !done (protocol.md §5.3), and a
+    // print time-out of 1 s (issue 11 item 2).
+    bridge.demo.faults.noDoneAfterEmpty = true;
+    await bridge.api['settings:set']({ tablePrintTimeoutSeconds: 1 });
     const ws = await connectDemo();
     fireEvent.click(within(ws).getByRole('tab', { name: 'Tables' }));
     fireEvent.change(within(ws).getByRole('textbox', { name: 'Path' }), { target: { value: '/interface' } });
+    act(() => s().setTableField('demo', 'queryText', '?name=none'));
     fireEvent.click(within(ws).getByRole('button', { name: 'Start' }));
     await within(ws).findByRole('table', { name: 'Live table /interface' });
     const tableId = s().tables.demo!.tableId!;
-    // What main sends when the print's time-out runs out (issue 11 item 2).
-    const message = 'no final reply to /interface/print within 30 s: the router sent no !done, so the command was cancelled';
-    act(() =>
-      backend.emit('table:patch', {
-        tableId,
-        connectionId: 'demo',
-        reset: false,
-        upsertCount: 0,
-        removes: [],
-        total: 0,
-        updatesPerSecond: 0,
-        status: 'error',
-        error: { code: 'TIMEOUT', message, detail: { command: '/interface/print', timeoutSeconds: 30 } },
-      }),
-    );
-    const alert = await within(ws).findByText(message);
+    const alert = await within(ws).findByText(/no final reply to \/interface\/print within 1 s/, undefined, { timeout: 5000 });
     expect(alert).toBeTruthy();
+    bridge.demo.faults.noDoneAfterEmpty = false;
     expect(within(ws).getByRole('status').textContent).toContain('Error');
     expect((within(ws).getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(false);
     expect((within(ws).getByRole('button', { name: 'Stop' }) as HTMLButtonElement).disabled).toBe(true);
@@ -171,10 +164,10 @@ describe('<App> with the fake bridge', () => {
     fireEvent.click(within(header).getByRole('button'));
     expect(header.getAttribute('aria-sort')).toBe('descending');
     const firstRow = within(table).getAllByRole('row')[1] as HTMLElement;
-    expect(within(firstRow).getByRole('cell', { name: 'ether5' })).toBeTruthy();
+    expect(within(firstRow).getByRole('cell', { name: 'vlan10' })).toBeTruthy();
     fireEvent.change(within(ws).getByRole('searchbox', { name: 'Filter rows' }), { target: { value: 'bridge' } });
     await until(() => expect(within(table).getAllByRole('row')).toHaveLength(2));
-    expect(within(ws).getByText('1 of 6 rows')).toBeTruthy();
+    expect(within(ws).getByText('1 of 7 rows')).toBeTruthy();
   });
 
   it('shows the trace with the table’s own listen, filters by text and follows a tag', async () => {
@@ -183,19 +176,20 @@ describe('<App> with the fake bridge', () => {
     fireEvent.click(within(ws).getByRole('tab', { name: 'Tables' }));
     fireEvent.change(within(ws).getByRole('textbox', { name: 'Path' }), { target: { value: '/ip/address' } });
     fireEvent.click(within(ws).getByRole('button', { name: 'Start' }));
-    await within(ws).findByRole('cell', { name: 'bridge1' });
+    await within(ws).findAllByRole('cell', { name: 'bridge1' });
     fireEvent.click(within(ws).getByRole('tab', { name: 'Trace' }));
     const list = within(ws).getByRole('list', { name: 'Trace' });
     fireEvent.change(within(ws).getByLabelText('Text'), { target: { value: 'listen' } });
     const item = await within(list).findByText('/ip/address/listen');
     const row = item.closest('[role=listitem]') as HTMLElement;
+    const tag = within(row).getByRole('button').textContent;
     fireEvent.click(within(row).getByRole('button'));
     expect(within(ws).getByText(/Following tag/)).toBeTruthy();
     fireEvent.change(within(ws).getByLabelText('Text'), { target: { value: '' } });
     expect(
       within(list)
         .getAllByRole('listitem')
-        .every((li) => within(li).queryByRole('button')?.textContent === 'lt1'),
+        .every((li) => within(li).queryByRole('button')?.textContent === tag),
     ).toBe(true);
   });
 
@@ -216,7 +210,7 @@ describe('<App> with the fake bridge', () => {
   });
 
   it('adds a connection, then edits and deletes it', async () => {
-    const { backend } = await renderApp();
+    const { bridge, s } = await renderApp();
     fireEvent.click(screen.getByRole('button', { name: 'Add connection' }));
     let dialog = screen.getByRole('dialog', { name: 'Add connection' });
     fireEvent.change(within(dialog).getByLabelText('Name'), { target: { value: 'edge-1' } });
@@ -227,24 +221,25 @@ describe('<App> with the fake bridge', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     const option = await screen.findByRole('option', { name: 'edge-1' });
     expect(option.getAttribute('aria-selected')).toBe('true');
-    const id = backend.connections.find((c) => c.name === 'edge-1')?.id as string;
-    expect(backend.passwords.get(id)).toBe('s3cret');
+    const id = s().connections.find((c) => c.name === 'edge-1')?.id as string;
+    expect(bridge.keychain.items.get(id)).toBe('s3cret');
     fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
     dialog = screen.getByRole('dialog', { name: 'Edit edge-1' });
     expect((within(dialog).getByLabelText('Password') as HTMLInputElement).value).toBe('');
     fireEvent.change(within(dialog).getByLabelText('Host'), { target: { value: 'edge-1.example.net' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     await until(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(backend.connections.find((c) => c.id === id)?.host).toBe('edge-1.example.net');
-    expect(backend.passwords.get(id)).toBe('s3cret');
+    const listed = await bridge.api['connections:list']({});
+    expect(listed.ok && listed.value.connections.find((c) => c.id === id)?.host).toBe('edge-1.example.net');
+    expect(bridge.keychain.items.get(id)).toBe('s3cret');
     fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
     fireEvent.click(within(screen.getByRole('alertdialog', { name: 'Delete edge-1?' })).getByRole('button', { name: 'Delete' }));
     await until(() => expect(screen.queryByRole('option', { name: 'edge-1' })).toBeNull());
-    expect(backend.passwords.has(id)).toBe(false);
+    expect(bridge.keychain.items.has(id)).toBe(false);
   });
 
   it('sets the Encoding of a connection: UTF-8 by default, the Windows code pages, kept on edit', async () => {
-    const { backend } = await renderApp();
+    const { bridge } = await renderApp();
     fireEvent.click(screen.getByRole('button', { name: 'Add connection' }));
     let dialog = screen.getByRole('dialog', { name: 'Add connection' });
     const select = within(dialog).getByRole('combobox', { name: 'Encoding' }) as HTMLSelectElement;
@@ -271,7 +266,8 @@ describe('<App> with the fake bridge', () => {
     fireEvent.change(select, { target: { value: 'windows-1250' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     await screen.findByRole('option', { name: 'pl-1' });
-    expect(backend.connections.find((c) => c.name === 'pl-1')?.encoding).toBe('windows-1250');
+    const listed = await bridge.api['connections:list']({});
+    expect(listed.ok && listed.value.connections.find((c) => c.name === 'pl-1')?.encoding).toBe('windows-1250');
     fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
     dialog = screen.getByRole('dialog', { name: 'Edit pl-1' });
     expect((within(dialog).getByRole('combobox', { name: 'Encoding' }) as HTMLSelectElement).value).toBe('windows-1250');
@@ -298,12 +294,13 @@ describe('<App> with the fake bridge', () => {
   });
 
   it('shows two workspaces side by side', async () => {
+    const edge = await router({ port: null, tlsPort: 0, password: 'x' });
     const { s } = await renderApp();
     await act(async () => {
       const r = await s().saveConnection(undefined, {
         name: 'edge-2',
-        host: '10.0.0.2',
-        port: 8728,
+        host: edge.host,
+        port: edge.tlsPort!,
         transport: 'tls-anonymous',
         user: 'admin',
         password: 'x',
@@ -356,13 +353,14 @@ describe('<App> with the fake bridge', () => {
   });
 
   it('shows errors as alerts with the hint', async () => {
-    const { backend } = await renderApp();
-    backend.connectFailures.set('demo', { code: 'NETWORK', message: 'Connection refused.', hint: 'Is the API service enabled?' });
+    const { bridge } = await renderApp();
+    // The router's API port is closed: the connection is refused.
+    await bridge.demo.stop();
     fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('Connecting Demo router: Connection refused.');
-    expect(alert.textContent).toContain('Is the API service enabled?');
-    expect(within(screen.getByRole('option', { name: 'Demo router' })).getByText('Failed: Connection refused.')).toBeTruthy();
+    expect(alert.textContent).toMatch(/Connecting Demo router: cannot connect to 127\.0\.0\.1:\d+: connection refused/);
+    expect(alert.textContent).toContain('Check the address, port and transport, and that the API service is enabled');
+    expect(within(screen.getByRole('option', { name: 'Demo router' })).getByText(/^Failed: cannot connect/)).toBeTruthy();
   });
 
   it('explains how to start when there is no bridge', () => {

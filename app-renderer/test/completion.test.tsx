@@ -1,16 +1,7 @@
 import './setup';
 import { fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type {
-  Api,
-  CompleteChildrenArgs,
-  CompleteValuesArgs,
-  CompletionChildren,
-  CompletionNode,
-  CompletionValues,
-  Result,
-} from '../../app-main/src/common/contract';
-import { createFakeApi } from '../src/bridge/fake';
+import type { Api, CompleteChildrenArgs, CompleteValuesArgs, CompletionNode } from '../../app-main/src/common/contract';
 import { App } from '../src/components/App';
 import { StoreContext } from '../src/hooks';
 import {
@@ -23,7 +14,7 @@ import {
 } from '../src/lib/completion';
 import { createAppStore } from '../src/store';
 import { bindBridgeEvents } from '../src/store/events';
-import { interceptApi, until } from './helpers';
+import { inProcess, interceptApi, until } from './helpers';
 
 describe('router completion: what the caret is on', () => {
   it('completes the path on the first line, argument names and values below it', () => {
@@ -106,62 +97,21 @@ describe('router completion: what the caret is on', () => {
   });
 });
 
-// ---- the Sentence box against a router that answers inspect (the fake bridge does not)
-
-const TREE: Record<string, { kind: CompletionNode['kind']; nodes: CompletionNode[] }> = {
-  '': {
-    kind: 'dir',
-    nodes: [
-      { name: 'interface', kind: 'path' },
-      { name: 'ip', kind: 'dir' },
-    ],
-  },
-  ip: {
-    kind: 'dir',
-    nodes: [
-      { name: 'address', kind: 'path', description: 'IP addresses' },
-      { name: 'firewall', kind: 'dir', description: 'firewall' },
-    ],
-  },
-  'ip/firewall': { kind: 'dir', nodes: [{ name: 'filter', kind: 'path', description: 'firewall filter rules' }] },
-  'ip/firewall/filter': {
-    kind: 'path',
-    nodes: [
-      { name: 'add', kind: 'cmd', description: 'add a rule' },
-      { name: 'print', kind: 'cmd' },
-    ],
-  },
-  'ip/firewall/filter/add': {
-    kind: 'cmd',
-    nodes: [
-      { name: 'action', kind: 'arg', description: 'what to do with a matching packet' },
-      { name: 'chain', kind: 'arg' },
-      { name: 'name', kind: 'arg' },
-    ],
-  },
-};
+// ---- the Sentence box against a router that answers /console/inspect (the simulator's tree)
 
 async function renderWithInspect(mode: 'normal' | 'unavailable') {
-  const { api: fake } = createFakeApi({ batchMs: 0 });
+  const bridge = await inProcess();
+  // A router without /console/inspect (older RouterOS, or a restricted user).
+  if (mode === 'unavailable') bridge.demo.inspectMode = 'disabled';
   const calls: string[] = [];
-  let api: Api = interceptApi(fake, 'complete:children', async (_real, args) => {
-    const a = args as CompleteChildrenArgs;
-    calls.push(`children ${a.path.join('/')}`);
-    const entry = TREE[a.path.join('/')];
-    const value: CompletionChildren =
-      mode === 'unavailable'
-        ? { available: false, reason: 'the router has no usable /console/inspect', nodes: [], version: '7.20', cached: false }
-        : { available: true, nodes: entry?.nodes ?? [], version: '7.20', cached: false, ...(entry ? { kind: entry.kind } : {}) };
-    return { ok: true, value } satisfies Result<CompletionChildren>;
+  let api: Api = interceptApi(bridge.api, 'complete:children', async (real, args) => {
+    calls.push(`children ${(args as CompleteChildrenArgs).path.join('/')}`);
+    return real();
   });
-  api = interceptApi(api, 'complete:values', async (_real, args) => {
+  api = interceptApi(api, 'complete:values', async (real, args) => {
     const a = args as CompleteValuesArgs;
     calls.push(`values ${a.path.join('/')} ${a.argument}`);
-    const values = a.argument === 'action' ? ['accept', 'drop', 'reject'] : [];
-    return {
-      ok: true,
-      value: { available: mode === 'normal', values, mayBeIncomplete: true },
-    } satisfies Result<CompletionValues>;
+    return real();
   });
   const store = createAppStore(api, { download: () => undefined });
   bindBridgeEvents(api, store);
@@ -186,7 +136,7 @@ describe('<ConsolePanel> completion from the router', () => {
     type('/ip/fi');
     const list = await within(ws).findByRole('listbox', { name: 'Completions from the router' });
     const options = within(list).getAllByRole('option');
-    expect(options.map((o) => o.textContent)).toEqual(['firewall/ firewall']);
+    expect(options.map((o) => o.textContent)).toEqual(['firewall/ IP firewall']);
     expect(box.getAttribute('aria-autocomplete')).toBe('list');
     expect(box.getAttribute('aria-controls')).toBe(list.id);
     fireEvent.keyDown(box, { key: 'ArrowDown' });
@@ -217,7 +167,19 @@ describe('<ConsolePanel> completion from the router', () => {
         within(values)
           .getAllByRole('option')
           .map((o) => o.textContent),
-      ).toEqual(['accept', 'drop', 'reject']),
+      ).toEqual([
+        'accept',
+        'add-dst-to-address-list',
+        'add-src-to-address-list',
+        'drop',
+        'fasttrack-connection',
+        'jump',
+        'log',
+        'passthrough',
+        'reject',
+        'return',
+        'tarpit',
+      ]),
     );
     expect(within(ws).getByText('Values suggested by the router; the list may be incomplete.')).toBeTruthy();
     type('/ip/firewall/filter/add\n=action=d');
@@ -243,10 +205,10 @@ describe('<ConsolePanel> completion from the router', () => {
 
   it('flags an unknown argument before sending, and still sends it', async () => {
     const { ws, box, type } = await renderWithInspect('normal');
-    type('/ip/firewall/filter/add\n=chain=input\n=nmae=x');
+    type('/ip/firewall/filter/add\n=chain=input\n=cmoment=x');
     const check = within(ws).getByRole('status', { name: 'Sentence check' });
     await until(() =>
-      expect(check.textContent).toContain('=nmae= is not an argument of /ip/firewall/filter/add. Did you mean =name=?'),
+      expect(check.textContent).toContain('=cmoment= is not an argument of /ip/firewall/filter/add. Did you mean =comment=?'),
     );
     expect(check.textContent).not.toContain('=chain=');
     fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
@@ -280,14 +242,14 @@ describe('<TablesPanel> Path completion from the router', () => {
       within(list)
         .getAllByRole('option')
         .map((o) => o.textContent),
-    ).toEqual(['/ip/firewall/ firewall']);
+    ).toEqual(['/ip/firewall/ IP firewall']);
     expect(path.getAttribute('aria-controls')).toBe(list.id);
     fireEvent.keyDown(path, { key: 'ArrowDown' });
     fireEvent.keyDown(path, { key: 'Tab' });
     expect(path.value).toBe('/ip/firewall/');
     await until(() => expect(within(ws).getByRole('option', { name: /^\/ip\/firewall\/filter\// })).toBeTruthy());
     expect(calls).toContain('children ip/firewall');
-    // /ip/firewall/filter holds only commands (add, print): nothing to offer for a table path.
+    // /ip/firewall/filter holds only commands (add, print, …): nothing to offer for a table path.
     typePath('/ip/firewall/filter/');
     await until(() => expect(calls).toContain('children ip/firewall/filter'));
     expect(within(ws).queryByRole('listbox', { name: 'Menus from the router' })).toBeNull();

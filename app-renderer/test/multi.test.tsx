@@ -1,26 +1,28 @@
 import './setup';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { BroadcastAnswer, BroadcastSendArgs, Result, SavedConnection } from '../../app-main/src/common/contract';
-import { createFakeApi, demoConnection } from '../src/bridge/fake';
+import type { BroadcastSendArgs } from '../../app-main/src/common/contract';
+import type { Simulator } from '../../simulator/src/index';
 import { App } from '../src/components/App';
 import { StoreContext } from '../src/hooks';
 import { broadcastToCsv } from '../src/store/multi';
 import { createAppStore } from '../src/store';
 import { bindBridgeEvents } from '../src/store/events';
-import { interceptApi, setup, until } from './helpers';
+import { inProcess, interceptApi, router, setup, until } from './helpers';
+import { removeRow, routerConnection, setRow, type SeedConnection } from './inprocess-bridge';
 
-/** Two simulated routers in the fake: "Core" and "Edge". */
-function twoRouters(): SavedConnection[] {
-  const base = demoConnection(0);
-  return [
-    { ...base, id: 'core', name: 'Core', demo: false },
-    { ...base, id: 'edge', name: 'Edge', demo: false },
-  ];
+/** Two simulated routers: "Core" and "Edge" (identities core and edge). */
+async function twoRouters(): Promise<{ core: Simulator; edge: Simulator; connections: SeedConnection[] }> {
+  const core = await router({ identity: 'core' });
+  const edge = await router({ identity: 'edge' });
+  return { core, edge, connections: [routerConnection('core', 'Core', core), routerConnection('edge', 'Edge', edge)] };
 }
 
+const item = (sim: Simulator, path: string, name: string) => sim.menu(path).findByName(name)!;
+
 async function renderApp() {
-  const ctx = await setup({ connections: twoRouters() });
+  const routers = await twoRouters();
+  const ctx = { ...(await setup({ connections: routers.connections })), ...routers };
   render(
     <StoreContext.Provider value={ctx.store}>
       <App />
@@ -38,7 +40,7 @@ function openTool(name: 'Broadcast' | 'Compare tables') {
 
 describe('Broadcast panel', () => {
   it('is offered once a router is connected and sends a read-only print to the chosen routers', async () => {
-    const { backend } = await renderApp();
+    const { bridge } = await renderApp();
     const panel = openTool('Broadcast');
     const picker = within(panel).getByRole('group', { name: 'Send to' });
     fireEvent.click(within(picker).getByRole('checkbox', { name: /^Core/ }));
@@ -54,57 +56,47 @@ describe('Broadcast panel', () => {
     fireEvent.click(within(grid).getByRole('button', { name: 'Show replies of Edge' }));
     const replies = within(grid).getByRole('list', { name: 'Replies from Edge' });
     expect(replies.textContent).toContain('=name=edge');
-    expect(backend.calls.filter((c) => c.channel === 'broadcast:send')).toHaveLength(1);
+    expect(bridge.calls.filter((c) => c.channel === 'broadcast:send')).toHaveLength(1);
   });
 
   it('asks before a write, names the command and the routers, and sends nothing when cancelled', async () => {
-    const { backend } = await renderApp();
+    const { bridge, core, edge } = await renderApp();
     const panel = openTool('Broadcast');
     fireEvent.click(within(panel).getByRole('button', { name: 'Select all connected' }));
     fireEvent.change(within(panel).getByRole('textbox', { name: 'Sentence' }), {
       target: { value: '/interface/set\n=.id=ether2\n=comment=fleet' },
     });
     fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
+    const before = item(core, '/interface', 'ether2').get('comment');
     const dialog = await screen.findByRole('alertdialog', { name: 'Send /interface/set to 2 routers?' });
     expect(within(dialog).getByRole('list').textContent).toBe('CoreEdge');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('alertdialog')).toBeNull();
-    expect(backend.router('core').find('/interface', 'ether2')!['comment']).toBeUndefined();
-    expect(backend.commands.size + (backend.history.get('core')?.length ?? 0)).toBe(0);
+    expect(item(core, '/interface', 'ether2').get('comment')).toBe(before);
+    const trace = await bridge.api['trace:get']({ connectionId: 'core' });
+    expect(trace.ok && trace.value.entries.some((e) => e.words[0] === '/interface/set')).toBe(false);
 
     // Again, and confirm: both routers changed.
     fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
     const again = await screen.findByRole('alertdialog');
     fireEvent.click(within(again).getByRole('button', { name: 'Send to 2 routers' }));
     await within(panel).findByRole('table', { name: 'Broadcast results' });
-    expect(backend.router('core').find('/interface', 'ether2')!['comment']).toBe('fleet');
-    expect(backend.router('edge').find('/interface', 'ether2')!['comment']).toBe('fleet');
+    expect(item(core, '/interface', 'ether2').get('comment')).toBe('fleet');
+    expect(item(edge, '/interface', 'ether2').get('comment')).toBe('fleet');
   });
 
   it('Cancel broadcast names the running broadcast; routers that answered show meanwhile; the grid then shows what was cancelled', async () => {
-    const { api: fake, backend } = createFakeApi({ batchMs: 0, connections: twoRouters() });
+    const { connections } = await twoRouters();
+    const bridge = await inProcess({ connections });
     const sends: BroadcastSendArgs[] = [];
     const cancels: unknown[] = [];
-    let release!: () => void;
-    const cancelled = new Promise<void>((r) => (release = r));
-    // A broadcast that runs until it is cancelled (the fake answers at once otherwise).
-    let api = interceptApi(fake, 'broadcast:send', async (real, args) => {
+    let api = interceptApi(bridge.api, 'broadcast:send', async (real, args) => {
       sends.push(args as BroadcastSendArgs);
-      await cancelled;
-      const r = (await real()) as Result<BroadcastAnswer>;
-      if (!r.ok || r.value.status !== 'sent') return r;
-      return {
-        ok: true,
-        value: {
-          ...r.value,
-          result: { ...r.value.result, results: r.value.result.results.map((x) => ({ ...x, outcome: 'cancelled' as const })) },
-        },
-      };
+      return real();
     });
-    api = interceptApi(api, 'broadcast:cancel', async (_real, args) => {
+    api = interceptApi(api, 'broadcast:cancel', async (real, args) => {
       cancels.push(args);
-      release();
-      return { ok: true, value: { broadcastId: (args as { broadcastId: string }).broadcastId, running: true } };
+      return real();
     });
     const store = createAppStore(api, { download: () => undefined });
     bindBridgeEvents(api, store);
@@ -118,13 +110,14 @@ describe('Broadcast panel', () => {
     await screen.findAllByText('Connected');
     const panel = openTool('Broadcast');
     fireEvent.click(within(panel).getByRole('button', { name: 'Select all connected' }));
-    // Held back by the intercept until Cancel, as a long-running command would be.
-    fireEvent.change(within(panel).getByRole('textbox', { name: 'Sentence' }), { target: { value: '/system/identity/print' } });
+    // A listen runs until it is cancelled.
+    fireEvent.change(within(panel).getByRole('textbox', { name: 'Sentence' }), { target: { value: '/interface/listen' } });
     fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
     const cancel = await within(panel).findByRole('button', { name: 'Cancel broadcast' });
     expect(sends).toHaveLength(1);
     expect(sends[0]!.broadcastId).toMatch(/^ui-/);
-    // A router that has answered shows before the grid (broadcast:progress); other ids are ignored.
+    // A router that has answered shows before the grid (broadcast:progress, as main sends it when one
+    // router's command ends); other ids are ignored.
     const edge = {
       connectionId: 'edge',
       name: 'Edge',
@@ -135,8 +128,8 @@ describe('Broadcast panel', () => {
       elapsedMs: 3,
     };
     act(() => {
-      backend.emit('broadcast:progress', { broadcastId: 'someone-else', total: 2, result: { ...edge, name: 'Other' } });
-      backend.emit('broadcast:progress', { broadcastId: sends[0]!.broadcastId!, total: 2, result: edge });
+      bridge.deliver('broadcast:progress', { broadcastId: 'someone-else', total: 2, result: { ...edge, name: 'Other' } });
+      bridge.deliver('broadcast:progress', { broadcastId: sends[0]!.broadcastId!, total: 2, result: edge });
     });
     const answered = within(panel).getByRole('list', { name: 'Answered so far' });
     expect(
@@ -216,9 +209,9 @@ describe('Broadcast panel', () => {
 
 describe('Compare tables panel', () => {
   it('matches by name, marks the differing cell and the missing row, filters to differences and exports', async () => {
-    const { backend, downloads } = await renderApp();
-    backend.router('edge').set('/interface', 'ether1', { comment: 'WAN', mtu: '9000' });
-    backend.router('edge').remove('/interface', 'ether5');
+    const { edge, downloads } = await renderApp();
+    setRow(edge, '/interface', 'ether1', { comment: 'WAN', mtu: '9000' });
+    removeRow(edge, '/interface', 'ether5');
     const panel = openTool('Compare tables');
     fireEvent.click(within(panel).getByRole('button', { name: 'Select all connected' }));
     fireEvent.change(within(panel).getByRole('textbox', { name: 'Path' }), { target: { value: 'interface' } });
@@ -228,7 +221,15 @@ describe('Compare tables panel', () => {
     expect((within(panel).getByRole('combobox', { name: 'Match rows by' }) as HTMLSelectElement).value).toBe('name');
     expect(within(table).queryByRole('columnheader', { name: 'rx-byte' })).toBeNull();
     const differs = within(table).getAllByRole('cell', { name: /\(differs\)$/ });
-    expect(differs.map((c) => c.textContent)).toEqual(['1500 (differs)', 'uplink (differs)', '9000 (differs)', 'WAN (differs)']);
+    // mtu and the actual-mtu that follows it, and the comment.
+    expect(differs.map((c) => c.textContent)).toEqual([
+      '1500 (differs)',
+      '1500 (differs)',
+      'uplink (differs)',
+      '9000 (differs)',
+      '9000 (differs)',
+      'WAN (differs)',
+    ]);
     expect(differs.every((c) => c.getAttribute('aria-description') === 'differs')).toBe(true);
     // The status of the row, and the row of the router that lacks it.
     expect(
@@ -236,7 +237,7 @@ describe('Compare tables panel', () => {
         .getAllByRole('cell', { name: 'missing on Edge' })
         .map((c) => c.getAttribute('data-diff')),
     ).toEqual([null, 'missing']);
-    expect(within(table).getByRole('cell', { name: 'differs: mtu, comment' })).toBeTruthy();
+    expect(within(table).getByRole('cell', { name: 'differs: mtu, actual-mtu, comment' })).toBeTruthy();
 
     fireEvent.click(within(panel).getByRole('checkbox', { name: 'Only differences' }));
     await until(() =>
@@ -252,10 +253,13 @@ describe('Compare tables panel', () => {
     const csv = String(downloads[0]!.data).split('\r\n');
     expect(downloads[0]!.fileName).toMatch(/^diff-interface-.*\.csv$/);
     expect(csv).toHaveLength(1 + 2 * 2 + 1);
-    expect(csv[1]).toMatch(/^ether1,1,differs,,mtu comment,Core,yes,/);
+    expect(csv[1]).toMatch(/^ether1,1,differs,,mtu actual-mtu comment,Core,yes,/);
     const doc = JSON.parse(String(downloads[1]!.data));
     expect(doc).toMatchObject({ format: 'tikscope-diff', path: '/interface', key: ['name'], counts: { missing: 1, differs: 1 } });
-    expect(doc.ignoredColumns).toEqual(['rx-byte', 'tx-byte']);
+    // The volatile columns (counters, times) are ignored; the compared ones are not.
+    expect(doc.ignoredColumns).toEqual(expect.arrayContaining(['rx-byte', 'tx-byte']));
+    expect(doc.ignoredColumns).not.toContain('mtu');
+    expect(doc.ignoredColumns).not.toContain('comment');
   });
 
   it('explains duplicate keys instead of dropping rows, and offers no .id key', async () => {
@@ -274,25 +278,26 @@ describe('Compare tables panel', () => {
       within(panel)
         .getAllByRole('rowheader')
         .map((h) => h.textContent),
-    ).toEqual(['ether #1', 'ether #2', 'ether #3', 'ether #4', 'ether #5', 'bridge']);
+    ).toEqual(['ether #1', 'ether #2', 'ether #3', 'ether #4', 'ether #5', 'bridge', 'vlan']);
   });
 
   it('ignore columns: unchecking a column removes its differences', async () => {
-    const { backend } = await renderApp();
-    backend.router('edge').set('/interface', 'ether2', { mtu: '1400' });
+    const { edge } = await renderApp();
+    setRow(edge, '/interface', 'ether2', { mtu: '1400' });
     const panel = openTool('Compare tables');
     fireEvent.click(within(panel).getByRole('button', { name: 'Select all connected' }));
     fireEvent.click(within(panel).getByRole('button', { name: 'Compare' }));
     await within(panel).findByRole('table');
-    expect(within(panel).getAllByRole('cell', { name: /\(differs\)$/ })).toHaveLength(2);
+    // mtu and the actual-mtu that follows it, on both routers.
+    expect(within(panel).getAllByRole('cell', { name: /\(differs\)$/ })).toHaveLength(4);
     fireEvent.click(within(panel).getByRole('button', { name: /^Compared columns/ }));
     fireEvent.click(
       within(within(panel).getByRole('group', { name: 'Compared columns' })).getByRole('checkbox', { name: 'mtu' }),
     );
-    expect(within(panel).queryAllByRole('cell', { name: /\(differs\)$/ })).toHaveLength(0);
-    // Compare all: mtu is compared again (the counters are equal in the fake, so they add nothing).
+    expect(within(panel).queryAllByRole('cell', { name: /\(differs\)$/ })).toHaveLength(2);
+    // Compare all: mtu is compared again (the counters are equal on the two routers, so they add nothing).
     fireEvent.click(within(panel).getByRole('button', { name: 'Compare all' }));
-    expect(within(panel).getAllByRole('cell', { name: /\(differs\)$/ })).toHaveLength(2);
+    expect(within(panel).getAllByRole('cell', { name: /\(differs\)$/ })).toHaveLength(4);
   });
 
   it('a router that cannot print is named with what to do; one router is not enough', async () => {

@@ -1,10 +1,12 @@
-import { fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen, type RenderResult } from '@testing-library/react';
 import { App } from '../src/components/App';
 import { StoreContext } from '../src/hooks';
 import { setup } from './helpers';
 
-/** The whole app on the in-memory fake bridge, as the component tests drive it. */
-export async function renderApp(opts: Parameters<typeof setup>[0] = {}) {
+/** The whole app on the in-process bridge (real services, simulated routers), as the component tests drive it. */
+export async function renderApp(
+  opts: Parameters<typeof setup>[0] = {},
+): Promise<Awaited<ReturnType<typeof setup>> & { view: RenderResult }> {
   const ctx = await setup(opts);
   const view = render(
     <StoreContext.Provider value={ctx.store}>

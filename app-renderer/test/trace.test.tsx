@@ -38,46 +38,57 @@ describe('Trace tab', () => {
   });
 
   it('sets the capture scope of this router and the buffer size, as settings', async () => {
-    const { backend, s } = await renderApp();
+    const { bridge, s } = await renderApp();
+    const mainSettings = async () => {
+      const r = await bridge.api['settings:get']({});
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
     const ws = await openTrace();
     const capture = within(ws).getByRole('combobox', { name: 'Capture' }) as HTMLSelectElement;
     expect(capture.value).toBe('all');
     expect([...capture.options].map((o) => o.text)).toEqual(['Everything', 'All but live-table rows', 'Commands only']);
     fireEvent.change(capture, { target: { value: 'no-rows' } });
-    await until(() => expect(backend.settings.traceScopes).toEqual({ demo: 'no-rows' }));
+    await until(async () => expect((await mainSettings()).traceScopes).toEqual({ demo: 'no-rows' }));
     expect(s().settings.traceScopes).toEqual({ demo: 'no-rows' });
     fireEvent.change(capture, { target: { value: 'all' } });
-    await until(() => expect(backend.settings.traceScopes).toEqual({}));
+    await until(async () => expect((await mainSettings()).traceScopes).toEqual({}));
 
     const buffer = within(ws).getByRole('combobox', { name: 'Buffer' }) as HTMLSelectElement;
     expect(buffer.value).toBe('8');
     fireEvent.change(buffer, { target: { value: '64' } });
-    await until(() => expect(backend.settings.traceBufferMiB).toBe(64));
+    await until(async () => expect((await mainSettings()).traceBufferMiB).toBe(64));
   });
 
   it("hides Tikscope's own traffic with one toggle", async () => {
     const { s } = await renderApp();
     const ws = await openTrace();
     const list = within(ws).getByRole('list', { name: 'Trace' });
-    const last = s().traces['demo']!.log.toArray().at(-1)!.seq;
-    act(() =>
-      s().applyTraceEntries('demo', [
-        entry(last + 1, ['/system/identity/print', '.tag=hb1'], { direction: 'out', own: true, tag: 'hb1' }),
-        entry(last + 2, ['/interface/print', '.tag=c7'], { direction: 'out', tag: 'c7' }),
-      ]),
-    );
-    await within(list).findByText('/system/identity/print');
+    // The link's own reads after login (identity, resource) are Tikscope's; this print is the user's.
+    await act(() => s().sendCommand('demo', ['/interface/print']));
+    await within(list).findByText('/interface/print');
+    expect(
+      s()
+        .traces['demo']!.log.toArray()
+        .some((e) => e.own && e.words[0] === '/system/identity/print'),
+    ).toBe(true);
+    expect(within(list).getAllByText('/system/identity/print').length).toBeGreaterThan(0);
     fireEvent.click(within(ws).getByRole('checkbox', { name: "Hide Tikscope's own traffic" }));
-    await until(() => expect(within(list).queryByText('/system/identity/print')).toBeNull());
+    await until(() => expect(within(list).queryAllByText('/system/identity/print')).toHaveLength(0));
     expect(within(list).getByText('/interface/print')).toBeTruthy();
   });
 
   it('shows the dropped count', async () => {
-    const { backend, s } = await renderApp();
+    // A trace buffer of 16 KiB: a print of the connection-tracking table overflows it.
+    const { bridge, s } = await renderApp({ services: { traceCapBytes: 16_384 } });
     const ws = await openTrace();
-    backend.traces.get('demo')!.dropped = 179_898;
+    await act(() => s().sendCommand('demo', ['/ip/firewall/connection/print']));
+    await until(() => expect(s().consoles['demo']?.commands[0]?.status).toBe('done'));
+    const held = await bridge.api['trace:get']({ connectionId: 'demo' });
+    const dropped = held.ok ? held.value.dropped : 0;
+    expect(dropped).toBeGreaterThan(0);
     await act(() => s().loadTrace('demo'));
-    expect(within(ws).getByText(/179,898 dropped/)).toBeTruthy();
+    expect(within(ws).getByText(new RegExp(`${dropped.toLocaleString('en-US')} dropped`))).toBeTruthy();
   });
 });
 
@@ -104,15 +115,16 @@ describe('pinned entries in the renderer', () => {
 
 describe('imported traces', () => {
   it('close: the tab goes, and main and the renderer free the trace', async () => {
-    const { backend, s } = await renderApp();
+    const { bridge, s } = await renderApp();
     const line = JSON.stringify({ seq: 1, connectionId: 'x', time: 1, direction: 'out', words: ['/interface/print'], bytes: 18 });
     await act(() => s().importTrace('capture.jsonl', line + '\n'));
     const id = s().workspaces.find((w) => w.kind === 'import')!.id;
-    expect(backend.traces.has(id)).toBe(true);
+    expect((await bridge.api['trace:get']({ connectionId: id })).ok).toBe(true);
     const close = screen.getByRole('button', { name: 'Close Trace capture.jsonl' });
     expect(close.getAttribute('title')).toBe('Close (frees the imported trace)');
     fireEvent.click(close);
-    await until(() => expect(backend.traces.has(id)).toBe(false));
+    // Main no longer has it: asking for it is refused.
+    await until(async () => expect((await bridge.api['trace:get']({ connectionId: id })).ok).toBe(false));
     expect(s().traces[id]).toBeUndefined();
     expect(s().workspaces.some((w) => w.id === id)).toBe(false);
   });

@@ -6,7 +6,8 @@
  */
 import { fromText } from './bytes';
 import type { Item, Menu, RouterModel } from './model';
-import { formatDuration, formatIp, parseDuration } from './types';
+import { connectionEntry } from './conntrack';
+import { formatDuration, parseDuration } from './types';
 
 export interface Rates {
   rxBps: number;
@@ -67,21 +68,6 @@ const LOG_LINES: readonly [string, string][] = [
   ['system,info', 'ntp change time Jan/01/2026 12:00:0{n} => Jan/01/2026 12:00:0{n}'],
   ['interface,info', 'bridge1: port ether{p} learned new host 3C:22:FB:{m}'],
 ];
-
-/** Well-known destinations for generated connections. */
-const REMOTE = [
-  '142.250.74.46',
-  '151.101.1.140',
-  '104.16.132.229',
-  '52.84.150.39',
-  '185.199.108.153',
-  '13.107.42.14',
-  '8.8.8.8',
-  '1.1.1.1',
-  '17.253.144.10',
-  '31.13.72.36',
-];
-const PORTS = [443, 443, 443, 80, 53, 123, 993, 5228, 22, 3478];
 
 export class Activity {
   ticks = 0;
@@ -237,42 +223,7 @@ export class Activity {
 
   /** A plausible connection-tracking entry (NATed LAN client to the Internet). */
   newConnection(): Record<string, string> {
-    const rng = this.model.rng;
-    const b = (v: boolean): string => this.model.bool(v);
-    const roll = rng.next();
-    const protocol = roll < 0.7 ? 'tcp' : roll < 0.95 ? 'udp' : 'icmp';
-    const client = `192.168.88.${rng.int(10, 250)}`;
-    const remote = rng.chance(0.7) ? rng.pick(REMOTE) : formatIp(rng.int(0x01000000, 0xdfffffff));
-    const sport = rng.int(32768, 60999);
-    const dport = protocol === 'udp' ? rng.pick([53, 123, 443, 3478]) : rng.pick(PORTS);
-    const natPort = rng.int(1024, 65535);
-    const packets = rng.int(1, 5000);
-    const established = protocol === 'tcp' ? rng.chance(0.8) : true;
     this.connSeq++;
-    const row: Record<string, string> = {
-      protocol,
-      'src-address': protocol === 'icmp' ? client : `${client}:${sport}`,
-      'dst-address': protocol === 'icmp' ? remote : `${remote}:${dport}`,
-      'reply-src-address': protocol === 'icmp' ? remote : `${remote}:${dport}`,
-      'reply-dst-address': protocol === 'icmp' ? '10.0.0.23' : `10.0.0.23:${natPort}`,
-      timeout:
-        protocol === 'tcp'
-          ? established
-            ? formatDuration(rng.int(3_600_000, 86_400_000))
-            : `${rng.int(1, 120)}s`
-          : `${rng.int(1, 180)}s`,
-      'orig-packets': String(packets),
-      'orig-bytes': String(packets * rng.int(52, 900)),
-      'repl-packets': String(Math.floor(packets * 0.9)),
-      'repl-bytes': String(packets * rng.int(100, 1400)),
-      'seen-reply': b(true),
-      assured: b(established),
-      confirmed: b(true),
-      srcnat: b(true),
-      fasttrack: b(protocol === 'tcp' && established && rng.chance(0.5)),
-    };
-    if (protocol === 'tcp')
-      row['tcp-state'] = established ? 'established' : rng.pick(['syn-sent', 'time-wait', 'fin-wait', 'close']);
-    return row;
+    return connectionEntry(this.model.rng, (v) => this.model.bool(v));
   }
 }

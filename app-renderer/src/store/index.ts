@@ -22,7 +22,7 @@ export interface StoreOptions {
 
 /**
  * One store for the whole window, made of slices (zustand's slices pattern, engineering-notes §1.4).
- * Created per bridge so tests get an isolated store with a fake Api.
+ * Created per bridge so tests get an isolated store on their own in-process bridge.
  */
 export function createAppStore(api: Api, opts: StoreOptions = {}): AppStore {
   return createStore<AppStoreState>()((set, get) => {
