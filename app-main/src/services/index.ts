@@ -15,41 +15,41 @@ import type {
   RouterInfo,
   TraceSnapshot,
 } from '../common/contract';
-import { BroadcastService } from './broadcast';
-import { ConsoleService } from './console';
-import { ConsoleCards } from './console-cards';
-import { WindowPresence } from './presence';
-import { DiffService } from './diff';
-import { ConnectionStore } from './connections';
-import { defaultDemoRouter } from './demo';
-import { BridgeFailure, notFound, toBridgeError } from './errors';
-import { HistoryStore } from './history';
-import { InboundScheduler } from './inbound';
-import { InspectService, type InspectOptions } from './inspect';
-import { redactTextWords } from './redact';
-import { DEFAULT_TIMINGS, Link, type DemoRouter, type LinkTimings } from './link';
+import { BroadcastService } from './broadcast/broadcast';
+import { ConsoleService } from './console/console';
+import { ConsoleCards } from './console/console-cards';
+import { WindowPresence } from './app/presence';
+import { DiffService } from './diff/diff';
+import { ConnectionStore } from './connections/connections';
+import { defaultDemoRouter } from './links/demo';
+import { BridgeFailure, notFound, toBridgeError } from './core/errors';
+import { HistoryStore } from './console/history';
+import { InboundScheduler } from './links/inbound';
+import { InspectService, type InspectOptions } from './inspect/inspect';
+import { redactTextWords } from './traces/redact';
+import { DEFAULT_TIMINGS, Link, type DemoRouter, type LinkTimings } from './links/link';
 import {
   classifyKeyringError,
   KeychainUnavailableError,
   KeyringCredentialStore,
   SecretVault,
   type CredentialStore,
-} from './secrets';
-import { SettingsStore } from './settings';
+} from './secrets/secrets';
+import { SettingsStore } from './app/settings';
 import type { Session } from '../../../protocol/src/index';
-import type { AtomicWriteOptions } from './storage';
-import { DEFAULT_PRINT_TIMEOUT_MS, LiveTable, tableArgs } from './tables';
-import { Throttle } from './throttle';
-import { CLASS_OWN, CLASS_ROWS, linkEventWords, TraceBuffer, WINDOW_ENTRY_TEXT_BYTES } from './trace';
-import { exportTrace, loadImported, parseJsonlTrace } from './trace-export';
-import { ReplayService } from './replay';
-import { buildReproBundle, parseReproBundle } from './repro';
+import type { AtomicWriteOptions } from './core/storage';
+import { DEFAULT_PRINT_TIMEOUT_MS, LiveTable, tableArgs } from './tables/tables';
+import { Throttle } from './core/throttle';
+import { CLASS_OWN, CLASS_ROWS, linkEventWords, TraceBuffer, WINDOW_ENTRY_TEXT_BYTES } from './traces/trace';
+import { exportTrace, loadImported, parseJsonlTrace } from './traces/trace-export';
+import { ReplayService } from './replay/replay';
+import { buildReproBundle, parseReproBundle } from './replay/repro';
 
-export { BridgeFailure, toBridgeError } from './errors';
-export type { CredentialStore, KeychainStatus, KeychainReason } from './secrets';
-export { KeychainUnavailableError, KeyringCredentialStore, MemoryCredentialStore, probeSecretService } from './secrets';
-export type { DemoRouter, LinkTimings } from './link';
-export { DEFAULT_TIMINGS } from './link';
+export { BridgeFailure, toBridgeError } from './core/errors';
+export type { CredentialStore, KeychainStatus, KeychainReason } from './secrets/secrets';
+export { KeychainUnavailableError, KeyringCredentialStore, MemoryCredentialStore, probeSecretService } from './secrets/secrets';
+export type { DemoRouter, LinkTimings } from './links/link';
+export { DEFAULT_TIMINGS } from './links/link';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
