@@ -7,15 +7,7 @@ import { encodeUtf8, frameSentence, Reply, Session, type Transport } from '../..
 import { buildPcapng, internetChecksum } from './pcapng';
 import { rangesHoldSecret, REDACTED, redactTextWords, redactWords, SecretScanner } from './redact';
 import { ENTRY_OVERHEAD_BYTES, TraceBuffer, WINDOW_ENTRY_TEXT_BYTES } from './trace';
-import {
-  escapeWord,
-  exportTrace,
-  loadImported,
-  parseJsonlTrace,
-  traceToJsonl,
-  traceToPcapng,
-  traceToText,
-} from './trace-export';
+import { escapeWord, exportTrace, loadImported, parseJsonlTrace, traceToJsonl, traceToPcapng, traceToText } from './trace-export';
 import { tempDir } from '../test-support/helpers';
 
 const enc = (words: string[]): Uint8Array[] => words.map((w) => encodeUtf8(w));
