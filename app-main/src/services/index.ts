@@ -14,7 +14,8 @@ import { ConsoleService } from './console/console';
 import { ConsoleCards } from './console/console-cards';
 import { consoleHandlers } from './console/console.handlers';
 import { HistoryStore } from './console/history';
-import { BridgeFailure, toBridgeError } from './core/errors';
+import { BridgeFailure } from './core/errors';
+import { guardHandlers } from './core/guard';
 import type { AtomicWriteOptions } from './core/storage';
 import type { Throttle } from './core/throttle';
 import { DiffService } from './diff/diff';
@@ -364,23 +365,6 @@ export async function createServices(options: ServicesOptions): Promise<Services
     }),
   } satisfies BridgeHandlers;
 
-  // Every handler: expected failures stay BridgeFailure; everything else is logged once here.
-  const guarded = {} as Record<string, (args: unknown) => Promise<unknown>>;
-  for (const [name, fn] of Object.entries(handlers) as [string, (args: unknown) => Promise<unknown>][]) {
-    guarded[name] = async (args: unknown) => {
-      try {
-        return await fn(args ?? {});
-      } catch (e) {
-        if (!(e instanceof BridgeFailure)) {
-          const err = toBridgeError(e);
-          if (err.code === 'INTERNAL') log('error', `${name} failed: ${(e as Error).stack ?? String(e)}`);
-          throw new BridgeFailure(err.code, err.message, err.hint, err.detail);
-        }
-        throw e;
-      }
-    };
-  }
-
   // ---- windows -------------------------------------------------------------------------------
   // A reload keeps what runs (app:snapshot); a table nobody can see any more is stopped after a
   // grace period instead of running unseen (issue 11 item 9).
@@ -419,7 +403,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   };
 
   return {
-    handlers: guarded as unknown as BridgeHandlers,
+    handlers: guardHandlers(handlers, log),
     inspect,
     subscribe(listener) {
       listeners.add(listener);
