@@ -10,7 +10,13 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['protocol/test/**/*.test.ts', 'simulator/test/**/*.test.ts', 'app-main/test/**/*.test.ts'],
+          include: [
+            'protocol/test/**/*.test.ts',
+            'simulator/test/**/*.test.ts',
+            'app-main/test/**/*.test.ts',
+            // The services keep their tests beside them, one folder per area (issue 12 item 2).
+            'app-main/src/**/*.test.ts',
+          ],
           exclude: ['**/*.keychain.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -20,7 +26,7 @@ export default defineConfig({
         test: {
           name: 'keychain',
           environment: 'node',
-          include: ['app-main/test/**/*.keychain.test.ts'],
+          include: ['app-main/test/**/*.keychain.test.ts', 'app-main/src/**/*.keychain.test.ts'],
           testTimeout: 30_000,
         },
       },

@@ -229,7 +229,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServices, MemoryCredentialStore } from './app-main/src/services/index';
 import { connect } from './protocol/node/connect';
-import { TraceBuffer } from './app-main/src/services/trace';
+import { TraceBuffer } from './app-main/src/services/traces/trace';
 import { eventFrame } from './app-main/src/host/frames';
 
 const [port, reps, rows] = process.argv.slice(2).map(Number);

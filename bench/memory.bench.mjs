@@ -18,9 +18,9 @@ const work = workDir('memory');
 
 const CHILD = `
 import { encodeUtf8, frameSentence, Session, type Transport } from './protocol/src/index';
-import { TraceBuffer } from './app-main/src/services/trace';
-import { ConsoleService } from './app-main/src/services/console';
-import type { HistoryStore } from './app-main/src/services/history';
+import { TraceBuffer } from './app-main/src/services/traces/trace';
+import { ConsoleService } from './app-main/src/services/console/console';
+import type { HistoryStore } from './app-main/src/services/console/history';
 
 const kase = process.argv[2]!;
 const MiB = 1024 * 1024;

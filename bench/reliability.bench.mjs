@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Reliability figures (`npm run bench reliability`, or `node bench/reliability.bench.mjs`): runs the
-// reliability suite of `npm test` (app-main/test/services/reliability.test.ts: the services against
+// reliability suite of `npm test` (app-main/src/services/reliability.test.ts: the services against
 // simulated routers with every fault flag and a router killed mid-print) with
 // TIKSCOPE_RELIABILITY_REPORT set, and writes what it measured — commands sent, settled, time to
 // settle — to the "Reliability" section of docs/benchmarks.md, with the machine and the date.
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { machine as machineLine, root, runMain, shouldWrite, today, workDir, writeSection } from './lib.mjs';
 
 const work = workDir('reliability');
-const SUITE = 'app-main/test/services/reliability.test.ts';
+const SUITE = 'app-main/src/services/reliability.test.ts';
 
 async function main() {
   const report = join(work, 'reliability.json');

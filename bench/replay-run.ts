@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startSimulator } from '../simulator/src/index';
 import { createServices, MemoryCredentialStore } from '../app-main/src/services/index';
-import { compareReplies, type ReplyRecord } from '../app-main/src/services/replay-core';
+import { compareReplies, type ReplyRecord } from '../app-main/src/services/replay/replay-core';
 
 const sentences = Number(process.env['REPLAY_SENTENCES'] ?? 500);
 const bigRows = Number(process.env['REPLAY_ROWS'] ?? 10_000);

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { dispatch } from '../../app-main/src/bridge/dispatch';
 import { CALL_CHANNELS } from '../../app-main/src/common/channels';
 import type { Api, BridgeEvents, CallName, EventName, Result, TransportKind } from '../../app-main/src/common/contract';
-import { CONNECTIONS_FILE } from '../../app-main/src/services/connections';
-import { DEMO_PASSWORD, DEMO_USER } from '../../app-main/src/services/demo';
+import { CONNECTIONS_FILE } from '../../app-main/src/services/connections/connections';
+import { DEMO_PASSWORD, DEMO_USER } from '../../app-main/src/services/links/demo';
 import {
   createServices,
   KeychainUnavailableError,
@@ -22,7 +22,7 @@ import {
   type ServicesOptions,
 } from '../../app-main/src/services/index';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../simulator/src/index';
-import { FAST_TIMINGS } from '../../app-main/test/services/helpers';
+import { FAST_TIMINGS } from '../../app-main/src/services/test-support/helpers';
 
 /** A saved connection in the test's data directory before the services start. */
 export interface SeedConnection {

@@ -22,7 +22,7 @@ import { LIMITS } from '../bridge/schemas';
 import { contentSecurityPolicy, securityHeaders } from '../bridge/security';
 import type { ServicesFactory, ServicesPort } from '../bridge/services-port';
 import { resolveStaticFile } from '../bridge/static';
-import { toBridgeError as servicesToBridgeError } from '../services/errors';
+import { toBridgeError as servicesToBridgeError } from '../services/core/errors';
 import { eventFrame } from './frames';
 import { defaultDataDir, defaultRendererDir, readAppVersion } from './paths';
 
