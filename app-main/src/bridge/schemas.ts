@@ -20,6 +20,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { textCodec } from '../../../protocol/node/codec';
+import { ENCODINGS, type EncodingName } from '../../../protocol/src/index';
 import type { CallArgs, CallName, Encoding, ThemeSetting, TraceFormat, TraceScope, TransportKind } from '../common/contract';
 import { LIMITS } from '../common/limits';
 
@@ -61,18 +62,12 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, `must be one of ${values.join(', ')}`);
 
 export const TRANSPORTS = ['plain', 'tls-verify', 'tls-pinned', 'tls-anonymous'] as const satisfies readonly TransportKind[];
-export const ENCODINGS = [
-  'utf-8',
-  'windows-1250',
-  'windows-1251',
-  'windows-1252',
-  'windows-1253',
-  'windows-1254',
-  'windows-1255',
-  'windows-1256',
-  'windows-1257',
-  'windows-1258',
-] as const satisfies readonly Encoding[];
+// One list of Encodings, the protocol's (protocol/src/text.ts); the contract's `Encoding` type must
+// name exactly the same set, checked both ways at compile time.
+export { ENCODINGS };
+type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const encodingsMatchContract: SameSet<EncodingName, Encoding> = true;
+void encodingsMatchContract;
 const themes = ['system', 'light', 'dark'] as const satisfies readonly ThemeSetting[];
 const traceFormats = ['text', 'jsonl', 'pcapng'] as const satisfies readonly TraceFormat[];
 const traceScopes = ['all', 'no-rows', 'commands'] as const satisfies readonly TraceScope[];
