@@ -410,7 +410,9 @@ function recorderShare(profileFile, bundleFile) {
     current = { file: m[1], start: i, end: lines.length };
     extents.push(current);
   });
-  const ours = extents.filter((x) => /app-main\/src\/services\/(trace|redact)\.ts$/.test(x.file));
+  const ours = extents.filter((x) => /app-main\/src\/services\/traces\/(trace|redact)\.ts$/.test(x.file));
+  // A moved module would otherwise match nothing and report a 0 % share as if the recorder were free.
+  if (ours.length < 2) throw new Error('recorderShare: trace.ts and redact.ts not found in the bundle (moved?)');
   const p = JSON.parse(readFileSync(profileFile, 'utf8'));
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   let recorder = 0;
