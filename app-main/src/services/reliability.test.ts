@@ -377,12 +377,7 @@ describe('reliability: every command settles under every simulator fault', () =>
     await work.settle('--stall, then link:disconnect');
     const stopped = await eventSince(mark, 'table:patch', (p) => p.tableId === tableId && p.status === 'stopped');
     expect(stopped.status).toBe('stopped');
-    expect(
-      rig.events
-        .of('link:state')
-        .filter((p) => p.connectionId === id)
-        .at(-1)!.status,
-    ).toBe('offline');
+    expect(rig.events.linkStates(id).at(-1)).toBe('offline');
   });
 
   // Issue 11 item D: a reserved control byte (protocol.md §2) ends the session, and a command that
@@ -450,7 +445,7 @@ describe('reliability: every command settles under every simulator fault', () =>
     );
     // Five sentences are the login and the router-info replies: K = 5 closes at the first write after.
     expect(state).toBe(k < 5 ? 'failed' : 'online');
-    expect(rig.events.of('link:state').filter((p) => p.connectionId === id)[1]?.status).toBe(state);
+    expect(rig.events.linkStates(id)[1]).toBe(state);
   });
 
   it('router killed mid-print and restarted on the same port: the print settles, the link reconnects, the table resubscribes', async () => {

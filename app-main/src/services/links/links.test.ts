@@ -137,12 +137,7 @@ describe('links', () => {
     expect((await s.handlers['trace:get']({ connectionId: id })).entries.filter((e) => e.words[0] === '/login').length).toBe(
       before,
     );
-    expect(
-      rig.events
-        .of('link:state')
-        .filter((p) => p.connectionId === id)
-        .at(-1)!.status,
-    ).toBe('auth-failed');
+    expect(rig.events.linkStates(id).at(-1)).toBe('auth-failed');
   });
 
   it('simulator killed and restarted on the same port: reconnects and live tables resubscribe', async () => {
@@ -276,12 +271,15 @@ describe('links', () => {
       const st = await fatal;
       expect(st).toMatchObject({ status: 'backoff', reason: 'the router ended the session: out of memory' });
       await rig.events.wait('link:state', stateOf(c.id, 'online'));
-      expect(
-        rig.events
-          .of('link:state')
-          .filter((p) => p.connectionId === c.id)
-          .map((p) => p.status),
-      ).toEqual(['connecting', 'online', 'backoff', 'connecting', 'backoff', 'connecting', 'online']);
+      expect(rig.events.linkStates(c.id)).toEqual([
+        'connecting',
+        'online',
+        'backoff',
+        'connecting',
+        'backoff',
+        'connecting',
+        'online',
+      ]);
     } finally {
       await server.close();
     }
@@ -435,12 +433,7 @@ describe('links', () => {
     await s.handlers['link:disconnect']({ id });
     expect((await attempt).status).toBe('offline');
     await rig.events.wait('link:state', stateOf(id, 'offline'), 5000, true);
-    expect(
-      rig.events
-        .of('link:state')
-        .filter((p) => p.connectionId === id)
-        .at(-1)!.status,
-    ).toBe('offline');
+    expect(rig.events.linkStates(id).at(-1)).toBe('offline');
   });
 
   it('tls-anonymous: encrypted but not authenticated', async () => {

@@ -72,6 +72,13 @@ export class EventLog {
     return this.events.filter((r) => r.event === event).map((r) => r.payload as BridgeEvents[E]);
   }
 
+  /** The statuses one connection's link went through, oldest first. */
+  linkStates(connectionId: string): BridgeEvents['link:state']['status'][] {
+    return this.of('link:state')
+      .filter((p) => p.connectionId === connectionId)
+      .map((p) => p.status);
+  }
+
   /** Waits for an event (already recorded ones count when `includePast`). */
   wait<E extends EventName>(
     event: E,
