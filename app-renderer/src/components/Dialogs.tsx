@@ -40,23 +40,30 @@ function DeleteDialog({ d }: { d: Extract<Dialog, { kind: 'delete' }> }) {
         </p>
         <p className="field-help">You can undo this for {UNDO_DELETE_MS / 1000} seconds.</p>
       </div>
-      <div className="modal-actions">
-        <button type="button" className="btn" onClick={() => close(undefined)}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="btn btn-danger"
-          onClick={() => {
-            confirmed.current = true;
-            close(undefined);
-            run(remove(d.id));
-          }}
-        >
-          Delete
-        </button>
-      </div>
+      <CancelOrConfirm
+        confirm="Delete"
+        onCancel={() => close(undefined)}
+        onConfirm={() => {
+          confirmed.current = true;
+          close(undefined);
+          run(remove(d.id));
+        }}
+      />
     </Modal>
+  );
+}
+
+/** The footer of a destructive confirmation: Cancel first (it keeps things), then the action. */
+function CancelOrConfirm(props: { confirm: string; onCancel: () => void; onConfirm: () => void }) {
+  return (
+    <div className="modal-actions">
+      <button type="button" className="btn" onClick={props.onCancel}>
+        Cancel
+      </button>
+      <button type="button" className="btn btn-danger" onClick={props.onConfirm}>
+        {props.confirm}
+      </button>
+    </div>
   );
 }
 
@@ -86,21 +93,14 @@ function CloseWorkspaceDialog({ d }: { d: Extract<Dialog, { kind: 'close-workspa
           Closing stops {total === 1 ? 'it' : 'them'} and disconnects the router.
         </p>
       </div>
-      <div className="modal-actions">
-        <button type="button" className="btn" onClick={() => close(undefined)}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="btn btn-danger"
-          onClick={() => {
-            close(undefined);
-            closeWorkspace(d.id);
-          }}
-        >
-          Close and stop
-        </button>
-      </div>
+      <CancelOrConfirm
+        confirm="Close and stop"
+        onCancel={() => close(undefined)}
+        onConfirm={() => {
+          close(undefined);
+          closeWorkspace(d.id);
+        }}
+      />
     </Modal>
   );
 }
