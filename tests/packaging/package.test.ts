@@ -97,13 +97,16 @@ describe('packaged app (electron-builder --linux dir, offline)', () => {
     const forbidden = files.filter(
       (p) =>
         /\.(map|ts|tsx|mts|cts)$/.test(p) ||
-        /^\/(app-main|app-renderer|protocol|simulator|tests|scripts|resources|docs|bench|\.ci|release)\//.test(p) ||
+        (/^\/(app-main|app-renderer|protocol|simulator|tests|scripts|resources|docs|bench|\.ci|release)\//.test(p) &&
+          // …except the RouterOS command trees the services read at run time (issue 13).
+          !/^\/resources\/routeros-tree\/[^/]+\.json$/.test(p)) ||
         /^\/out\/(host\/|cli\.mjs|sim\.mjs)/.test(p) ||
         /\/(test|tests|__tests__)\//.test(p) ||
         /(^|\/)\.env$/.test(p) ||
         /^\/(tsconfig|vitest\.config|eslint\.config|electron-builder)\b/.test(p),
     );
     expect(forbidden).toEqual([]);
+    expect(files).toContain('/resources/routeros-tree/index.json');
 
     // Every package main.cjs requires at run time is packaged; renderer-only packages are not.
     const main = extractFile(asar, 'out/main/main.cjs').toString('utf8');
