@@ -16,7 +16,8 @@ export const USAGE = `usage: npm run sim -- [options]
   --user U               full-rights user (default admin)
   --password P           its password (default empty)
   --extra-user N:P:G     one more user; G is read, write or full (repeatable)
-  --ros-version X.Y      RouterOS version to emulate (default 7.20)
+  --ros-version X.Y      RouterOS version to emulate (default 7.20); menus and inspect come
+                         from the shipped command tree nearest it (7.12.2 below 7.12)
   --identity NAME        /system/identity name (default MikroTik)
   --max-sessions N       concurrent sessions (default 100)
   --connections N        /ip/firewall/connection entries (default 120)
@@ -26,6 +27,8 @@ export const USAGE = `usage: npm run sim -- [options]
   --no-activity          no background activity
   --seed N               random seed (default 1)
   --inspect MODE         /console/inspect: normal, disabled, empty or stall
+  --inspect-drops P      drop each inspect completion row with probability P (0..1), as
+                         RouterOS 7.22.1 does; never when .proplist names completion
 faults:
   --chunk-bytes N        split every write into N-byte pieces
   --chunk-delay-ms N     pause between pieces
@@ -67,6 +70,7 @@ const VALUE_FLAGS = new Set([
   '--log-every',
   '--seed',
   '--inspect',
+  '--inspect-drops',
   '--chunk-bytes',
   '--chunk-delay-ms',
   '--latency-ms',
@@ -188,6 +192,14 @@ export function parseArgs(argv: readonly string[]): CliConfig {
       case '--seed':
         options.seed = int(flag, value, 0);
         break;
+      case '--inspect-drops': {
+        const p = Number(value);
+        if (value.trim() === '' || !(p >= 0 && p <= 1)) {
+          throw new UsageError(`--inspect-drops must be a probability between 0 and 1, got "${value}"`);
+        }
+        options.inspectDrops = p;
+        break;
+      }
       case '--inspect':
         if (!INSPECT_MODES.includes(value as InspectMode))
           throw new UsageError(`--inspect must be one of ${INSPECT_MODES.join(', ')}, got "${value}"`);

@@ -37,13 +37,13 @@ export function prepareArgs(
   const out = new Map(attrs);
   if (bare.length > 0) {
     if (spec.unnamed !== undefined && bare.length === 1 && !out.has(spec.unnamed)) out.set(spec.unnamed, bare[0]!);
-    else throw Errors.unknownParameter();
+    else throw Errors.unknownParameter(bare[0]);
   }
   if (queries.length > 0 && !spec.queries) throw Errors.unknownParameter();
   const known = new Map(spec.args.map((a) => [a.name, a]));
   for (const [name, value] of out) {
     const arg = known.get(name);
-    if (!arg) throw Errors.unknownParameter();
+    if (!arg) throw Errors.unknownParameter(name);
     if (arg.flag) {
       if (value !== '' && parseBool(value) === undefined) throw new CommandError(`input does not match any value of ${name}`, 1);
       continue;
@@ -76,7 +76,18 @@ export function rowPairs(menu: Menu, item: Item): [string, string][] {
     const v = item.values[p.name];
     if (v !== undefined) pairs.push([p.name, v]);
   }
+  for (const name of menu.learned.keys()) {
+    if (menu.props.has(name)) continue;
+    const v = valueOf(item.values, name);
+    if (v !== undefined) pairs.push([name, v]);
+  }
   return pairs;
+}
+
+/** Learned names come from the tree, not clients, but `constructor` must still not read inherited. */
+function valueOrUndefined(row: Readonly<Record<string, string>>, name: string): string | undefined {
+  const v = row[name];
+  return typeof v === 'string' ? v : undefined;
 }
 
 /** Printed properties of a menu and their `=name=` keys, computed once per menu. */
@@ -88,7 +99,11 @@ const layouts = new WeakMap<Menu, RowLayout>();
 function layoutOf(menu: Menu): RowLayout {
   let l = layouts.get(menu);
   if (!l) {
-    const names = menu.spec.props.filter((p) => !p.writeOnly).map((p) => p.name);
+    // Real arguments the model learned from the command tree print after the modelled ones.
+    const names = [
+      ...menu.spec.props.filter((p) => !p.writeOnly).map((p) => p.name),
+      ...[...menu.learned.keys()].filter((n) => !menu.props.has(n)),
+    ];
     l = { names, keys: [...(menu.spec.singleton ? [] : [attributeKey('.id')]), ...names.map(attributeKey)] };
     layouts.set(menu, l);
   }
@@ -106,7 +121,7 @@ export function rowBody(menu: Menu, item: Item): Buffer {
   const values: (string | undefined)[] = menu.spec.singleton ? [] : [item.id];
   const v = item.values;
   // Schema names only, so a plain read is safe here (no inherited members among them).
-  for (let i = 0; i < names.length; i++) values.push(v[names[i]!]);
+  for (let i = 0; i < names.length; i++) values.push(valueOrUndefined(v, names[i]!));
   return (item.body = encodeFields(keys, values));
 }
 
@@ -362,6 +377,23 @@ function remove(ctx: CommandContext, menu: Menu): void {
   ctx.out.done();
 }
 
+function comment(ctx: CommandContext, menu: Menu): void {
+  const text = ctx.args.get('comment') ?? '';
+  for (const item of targets(ctx, menu)) menu.set(item, { comment: text });
+  ctx.out.done();
+}
+
+/** `comment` (`=numbers=` and `=comment=`), as RouterOS menus with items have it. */
+export function commentCommand(menu: Menu): CommandSpec {
+  return {
+    name: 'comment',
+    description: 'set the comment of items',
+    args: [...(menu.spec.singleton ? [] : ID_ARGS), { name: 'comment', description: 'the comment', type: T.string }],
+    policies: menu.spec.writePolicies ?? ['write'],
+    run: (ctx) => comment(ctx, menu),
+  };
+}
+
 function toggle(ctx: CommandContext, menu: Menu, disabled: boolean): void {
   const items = targets(ctx, menu);
   for (const item of items) menu.set(item, { disabled: menu.model.bool(disabled) });
@@ -374,7 +406,14 @@ export function menuCommands(menu: Menu): CommandSpec[] {
   const write = spec.writePolicies ?? (['write'] as const);
   const read = ['read'] as const;
   const idArgs = spec.singleton ? [] : ID_ARGS;
-  const writable: ArgSpec[] = menu.writableProps().map((p) => ({ name: p.name, description: p.description, type: p.type }));
+  const modelled: ArgSpec[] = menu.writableProps().map((p) => ({ name: p.name, description: p.description, type: p.type }));
+  // The arguments of add/set include what the menu learns from the command tree after this runs
+  // (tree.ts installs the tree last), so they are read when a command arrives. Values are checked
+  // by Menu (selfValidating).
+  const writable = (): ArgSpec[] => [
+    ...modelled,
+    ...[...menu.learned].map(([name, type]): ArgSpec => ({ name, description: name, type })),
+  ];
   const readable: ArgSpec[] = spec.props.filter((p) => !p.writeOnly);
   const valueName: ArgSpec = {
     name: 'value-name',
@@ -413,7 +452,9 @@ export function menuCommands(menu: Menu): CommandSpec[] {
     out.push({
       name: 'add',
       description: 'add a new item (=ret= is its .id)',
-      args: [...writable, ...extra],
+      get args() {
+        return [...writable(), ...extra];
+      },
       policies: write,
       selfValidating: true,
       run: (ctx) => add(ctx, menu),
@@ -423,7 +464,9 @@ export function menuCommands(menu: Menu): CommandSpec[] {
     out.push({
       name: 'set',
       description: 'change item properties',
-      args: [...idArgs, ...writable],
+      get args() {
+        return [...idArgs, ...writable()];
+      },
       policies: write,
       selfValidating: true,
       run: (ctx) => set(ctx, menu),
@@ -440,6 +483,7 @@ export function menuCommands(menu: Menu): CommandSpec[] {
   if (spec.canRemove) {
     out.push({ name: 'remove', description: 'remove items', args: idArgs, policies: write, run: (ctx) => remove(ctx, menu) });
   }
+  if (spec.canComment) out.push(commentCommand(menu));
   if (spec.canToggle) {
     out.push({
       name: 'enable',

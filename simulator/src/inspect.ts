@@ -1,91 +1,53 @@
 /**
- * `/console/inspect` over the simulator's own command tree (landscape.md §4.1; shapes as captured
- * by tikoci/lsp-routeros-ts docs/inspect-shapes.md):
+ * `/console/inspect`, answered from the real RouterOS command tree of the emulated version
+ * (tree.ts; resources/routeros-tree) the way real routers answer it (issue 13; shapes as captured
+ * by tikoci/lsp-routeros-ts docs/inspect-shapes.md and the routeros-inspect README):
  *
- * - `=request=child =path=ip,address` → rows `name`, `node-type` (dir | path | cmd | arg),
- *   `type` (self | child); a path that does not exist gives an empty result, not a trap.
- * - `=request=syntax` → a `collection` row and one `explanation` row per argument of a command
- *   (per child of a menu), or a `definition` row for an argument.
- * - `=request=completion` → candidate rows for the last word of `=input=`.
+ * - `=request=child =path=ip,address` → a `self` row, then one row per child: `name`, `node-type`
+ *   (`dir` for menus with items, `path` for the few groupings, `cmd`, `arg`), `type=child`; children
+ *   alphabetically with `export` and `recursive-print` last. An unknown path is an empty result.
+ *   API-only commands (`getall`, `listen`) work but are not listed, as on real routers.
+ * - `=request=syntax` → a `collection` row and one `explanation` row per child, or a `definition`
+ *   row with the syntax line for an argument (`A.B.C.D    (IP address)`).
+ * - `=request=completion` → values of an argument (static values from the tree, the router's own
+ *   interface names where the argument takes them; yes/no as `no`, `yes` with style `arg`), for a
+ *   `path` that names the argument or for console `input` such as `/ip address add interface=`.
  *
- * `InspectMode` makes it misbehave for fallback tests: missing, empty, or never answering.
+ * `InspectMode` makes it misbehave for fallback tests: missing, empty, or never answering; and
+ * `drops` loses completion rows at random, as 7.22.1 does over the native API — never when the
+ * request carries a `.proplist` naming `completion`, the workaround real routers honour.
  */
-import {
-  CommandError,
-  type ArgSpec,
-  type CommandContext,
-  type CommandSpec,
-  type Pairs,
-  type RouterModel,
-  type TreeNode,
-} from './model';
-import { describeType, T } from './types';
+import type { CommandTree, TreeArg } from '../../protocol/src/tree/index';
+import { CommandError, type CommandContext, type Pairs, type RouterModel } from './model';
+import type { Rng } from './rng';
+import { T } from './types';
 
 export type InspectMode = 'normal' | 'disabled' | 'empty' | 'stall';
 export const INSPECT_MODES: readonly InspectMode[] = ['normal', 'disabled', 'empty', 'stall'];
+export const INSPECT_REQUESTS = ['self', 'child', 'completion', 'highlight', 'syntax', 'error'] as const;
 
-type Resolved =
-  | { kind: 'dir' | 'path'; name: string; node: TreeNode }
-  | { kind: 'cmd'; name: string; node: TreeNode; spec: CommandSpec }
-  | { kind: 'arg'; name: string; spec: CommandSpec; arg: ArgSpec };
-
-/** Walks `ip,address,add,address` through the tree; undefined when any segment is unknown. */
-function resolve(
-  root: TreeNode,
-  segments: readonly string[],
-  hidden: (node: TreeNode, name: string) => boolean,
-): Resolved | undefined {
-  let cur: Resolved = { kind: 'dir', name: '', node: root };
-  for (const seg of segments) {
-    if (cur.kind === 'dir' || cur.kind === 'path') {
-      const child = cur.node.children.get(seg);
-      if (child && !hidden(cur.node, seg)) {
-        cur = { kind: child.menu ? 'path' : 'dir', name: seg, node: child };
-        continue;
-      }
-      const spec = cur.node.commands.get(seg);
-      if (!spec) return undefined;
-      cur = { kind: 'cmd', name: seg, node: cur.node, spec };
-    } else if (cur.kind === 'cmd') {
-      const arg: ArgSpec | undefined = cur.spec.args.find((a) => a.name === seg);
-      if (!arg) return undefined;
-      cur = { kind: 'arg', name: seg, spec: cur.spec, arg };
-    } else return undefined;
-  }
-  return cur;
+export interface InspectOptions {
+  /** Read at every call, so tests can switch it live. */
+  mode(): InspectMode;
+  /** Probability (0..1) that a completion row is dropped (`--inspect-drops`). */
+  drops(): number;
+  rng: Rng;
 }
 
-function childRows(r: Resolved, hidden: (node: TreeNode, name: string) => boolean): Pairs[] {
-  const rows: Pairs[] = [
-    [
-      ['name', r.name],
-      ['node-type', r.kind],
-      ['type', 'self'],
-    ],
+function childRow(name: string, nodeType: string, type: 'self' | 'child'): Pairs {
+  return [
+    ['name', name],
+    ['node-type', nodeType],
+    ['type', type],
   ];
-  if (r.kind === 'dir' || r.kind === 'path') {
-    for (const [name, child] of r.node.children) {
-      if (hidden(r.node, name)) continue;
-      rows.push([
-        ['name', name],
-        ['node-type', child.menu ? 'path' : 'dir'],
-        ['type', 'child'],
-      ]);
-    }
-    for (const name of r.node.commands.keys())
-      rows.push([
-        ['name', name],
-        ['node-type', 'cmd'],
-        ['type', 'child'],
-      ]);
-  } else if (r.kind === 'cmd') {
-    for (const a of r.spec.args)
-      rows.push([
-        ['name', a.name],
-        ['node-type', 'arg'],
-        ['type', 'child'],
-      ]);
-  }
+}
+
+function childRows(tree: CommandTree, segments: readonly string[]): Pairs[] {
+  // The root's own type is not in the crawls; `dir`, as the simulator always answered.
+  const type = segments.length === 0 ? 'dir' : tree.type(segments);
+  if (type === undefined) return [];
+  const rows: Pairs[] = [childRow(segments[segments.length - 1] ?? '', type, 'self')];
+  for (const c of tree.children(segments)) rows.push(childRow(c.name, c.type, 'child'));
   return rows;
 }
 
@@ -100,28 +62,26 @@ function syntaxRow(symbol: string, symbolType: string, text: string, nested: num
   ];
 }
 
-function syntaxRows(r: Resolved, hidden: (node: TreeNode, name: string) => boolean): Pairs[] {
-  if (r.kind === 'arg') {
-    // Enumerations live in completion, not in syntax (inspect-shapes.md §3).
-    const text = r.arg.flag ? '' : r.arg.type && r.arg.type.kind !== 'enum' ? describeType(r.arg.type) : '';
-    return [syntaxRow(r.name, 'definition', text, 0)];
+function syntaxRows(tree: CommandTree, segments: readonly string[]): Pairs[] {
+  const type = segments.length === 0 ? 'path' : tree.type(segments);
+  if (type === undefined) return [];
+  if (type === 'arg') {
+    const arg = tree.arg(segments.slice(0, -1), segments[segments.length - 1]!);
+    return [syntaxRow(arg?.name ?? '', 'definition', arg?.syntax ?? '', 0)];
   }
   const rows: Pairs[] = [syntaxRow('', 'collection', '', 0)];
-  if (r.kind === 'cmd') {
-    for (const a of r.spec.args) rows.push(syntaxRow(a.name, 'explanation', a.description, 1));
-  } else {
-    for (const [name, child] of r.node.children)
-      if (!hidden(r.node, name)) rows.push(syntaxRow(name, 'explanation', child.description, 1));
-    for (const [name, spec] of r.node.commands) rows.push(syntaxRow(name, 'explanation', spec.description, 1));
+  for (const c of tree.children(segments)) {
+    const text = c.type === 'arg' ? (tree.arg(segments, c.name)?.syntax ?? '') : '';
+    rows.push(syntaxRow(c.name, 'explanation', text, 1));
   }
   return rows;
 }
 
-function completionRow(completion: string, offset: number, style: string, text: string): Pairs {
+function completionRow(completion: string, offset: number, style: string, preference: number, text: string): Pairs {
   return [
     ['completion', completion],
     ['offset', String(offset)],
-    ['preference', '96'],
+    ['preference', String(preference)],
     ['show', 'true'],
     ['style', style],
     ['text', text],
@@ -129,123 +89,112 @@ function completionRow(completion: string, offset: number, style: string, text: 
   ];
 }
 
+/** Names of the router's interfaces, for arguments that take them. */
+function interfaceNames(model: RouterModel): string[] {
+  if (!model.hasMenu('interface')) return [];
+  const menu = model.menu('interface');
+  const out: string[] = [];
+  for (const item of menu.items()) {
+    const name = item.get('name');
+    if (name !== undefined) out.push(name);
+  }
+  return out;
+}
+
+/** Values of an argument: its static values, then the router's own names where it takes them. */
+function valueRows(model: RouterModel, arg: TreeArg, partial: string, offset: number): Pairs[] {
+  const rows: Pairs[] = [];
+  const seen = new Set<string>();
+  const push = (value: string, style: string, preference: number, text: string): void => {
+    if (seen.has(value) || !value.startsWith(partial)) return;
+    seen.add(value);
+    rows.push(completionRow(value, offset, style, preference, text));
+  };
+  if (arg.references === 'interface') for (const name of interfaceNames(model)) push(name, 'none', 96, '');
+  for (const c of arg.completions) push(c.value, c.style, c.preference, c.desc ?? '');
+  return rows;
+}
+
 /**
- * Candidates for the last word of a console line such as `/ip/address/add interface=e`: menu
- * and command names, argument names, and values (enumerations, booleans, live item names).
+ * Candidates for the last word of a console line (`/ip address add interface=e`, `/ip/fire`):
+ * menu and command names, argument names, and values. `start` is the `path` the line is relative to.
  */
-function completionRows(
-  model: RouterModel,
-  start: Resolved,
-  input: string,
-  hidden: (node: TreeNode, name: string) => boolean,
-): Pairs[] {
-  let cur: Resolved | undefined = start;
-  if (input.startsWith('/')) cur = { kind: 'dir', name: '', node: model.root };
-  // Split into words, remembering where each starts.
+function inputRows(model: RouterModel, tree: CommandTree, start: readonly string[], input: string): Pairs[] {
+  let at: string[] = input.startsWith('/') ? [] : [...start];
   const words: { text: string; at: number }[] = [];
   const re = /\S+/g;
   for (let m = re.exec(input); m; m = re.exec(input)) words.push({ text: m[0], at: m.index });
   if (words.length === 0 || /\s$/.test(input)) words.push({ text: '', at: input.length });
   const last = words.pop()!;
+  const typeOf = (segments: readonly string[]): string | undefined => (segments.length === 0 ? 'path' : tree.type(segments));
   for (const w of words) {
-    if (!cur) return [];
-    if (cur.kind === 'cmd') continue; // earlier arguments do not change the candidates
+    if (typeOf(at) === 'cmd') continue; // earlier arguments do not change the candidates
     for (const seg of w.text.split('/').filter((s) => s !== '')) {
-      cur = cur && (cur.kind === 'dir' || cur.kind === 'path') ? resolveStep(cur, seg, hidden) : undefined;
+      const next = [...at, seg];
+      const t = typeOf(next);
+      if (t === undefined || t === 'arg') return [];
+      at = next;
     }
   }
-  if (!cur) return [];
-  const rows: Pairs[] = [];
-  if (cur.kind === 'cmd') {
+  const here = typeOf(at);
+  if (here === 'cmd') {
     const eq = last.text.indexOf('=');
     if (eq < 0) {
-      for (const a of cur.spec.args)
-        if (a.name.startsWith(last.text)) rows.push(completionRow(a.name, last.at, 'arg', a.description));
-      return rows;
+      return tree
+        .argsOf(at)
+        .filter((a) => a.name.startsWith(last.text))
+        .map((a) => completionRow(a.name, last.at, 'arg', 96, a.syntax ?? ''));
     }
-    const arg = cur.spec.args.find((a) => a.name === last.text.slice(0, eq));
-    if (!arg) return rows;
-    const partial = last.text.slice(eq + 1);
-    const at = last.at + eq + 1;
-    for (const v of valuesOf(model, arg)) if (v.startsWith(partial)) rows.push(completionRow(v, at, 'none', arg.description));
-    return rows;
+    const arg = tree.arg(at, last.text.slice(0, eq));
+    return arg ? valueRows(model, arg, last.text.slice(eq + 1), last.at + eq + 1) : [];
   }
-  if (cur.kind !== 'dir' && cur.kind !== 'path') return rows;
+  if (here !== 'dir' && here !== 'path') return [];
   // Path completion: complete the part after the last '/'.
   const slash = last.text.lastIndexOf('/');
-  let node: Resolved | undefined = cur;
+  let node = at;
   for (const seg of last.text
     .slice(0, slash + 1)
     .split('/')
     .filter((s) => s !== '')) {
-    node = node && (node.kind === 'dir' || node.kind === 'path') ? resolveStep(node, seg, hidden) : undefined;
+    node = [...node, seg];
+    const t = typeOf(node);
+    if (t !== 'dir' && t !== 'path') return [];
   }
-  if (!node || (node.kind !== 'dir' && node.kind !== 'path')) return rows;
   const partial = last.text.slice(slash + 1);
-  const at = last.at + slash + 1;
-  for (const [name, child] of node.node.children) {
-    if (!hidden(node.node, name) && name.startsWith(partial)) rows.push(completionRow(name, at, 'dir', child.description));
+  const offset = last.at + slash + 1;
+  return tree
+    .children(node)
+    .filter((c) => c.name.startsWith(partial))
+    .map((c) => completionRow(c.name, offset, c.type === 'cmd' ? 'cmd' : 'dir', 96, ''));
+}
+
+function completionRows(model: RouterModel, tree: CommandTree, segments: readonly string[], input: string | undefined): Pairs[] {
+  if ((input === undefined || input === '') && segments.length > 0 && tree.type(segments) === 'arg') {
+    const arg = tree.arg(segments.slice(0, -1), segments[segments.length - 1]!);
+    return arg ? valueRows(model, arg, '', 0) : [];
   }
-  for (const [name, spec] of node.node.commands)
-    if (name.startsWith(partial)) rows.push(completionRow(name, at, 'cmd', spec.description));
-  return rows;
+  return inputRows(model, tree, segments, input ?? '');
 }
 
-function resolveStep(
-  cur: Resolved & { node: TreeNode },
-  seg: string,
-  hidden: (node: TreeNode, name: string) => boolean,
-): Resolved | undefined {
-  const child = cur.node.children.get(seg);
-  if (child && !hidden(cur.node, seg)) return { kind: child.menu ? 'path' : 'dir', name: seg, node: child };
-  const spec = cur.node.commands.get(seg);
-  return spec ? { kind: 'cmd', name: seg, node: cur.node, spec } : undefined;
-}
-
-function valuesOf(model: RouterModel, arg: ArgSpec): string[] {
-  if (arg.flag) return ['yes', 'no'];
-  const t = arg.type;
-  if (!t) return [];
-  switch (t.kind) {
-    case 'bool':
-      return ['yes', 'no'];
-    case 'enum':
-      return [...t.values];
-    case 'ref': {
-      const names: string[] = [...(t.extra ?? [])];
-      if (model.hasMenu(t.menu)) {
-        const menu = model.menu(t.menu);
-        const key = menu.spec.nameProp;
-        if (key) for (const item of menu.items()) names.push(item.get(key) ?? '');
-      }
-      return names;
-    }
-    default:
-      return [];
-  }
-}
-
-/** Registers `/console/inspect`; `mode` is read at every call, so tests can switch it live. */
-export function registerInspect(model: RouterModel, mode: () => InspectMode): void {
+/** Registers `/console/inspect` over `tree`. */
+export function registerInspect(model: RouterModel, tree: CommandTree, options: InspectOptions): void {
   model.ensureNode('console', 'console settings and inspection');
-  // While disabled, the console directory is invisible, as on a router without inspect.
-  const hidden = (node: TreeNode, name: string): boolean => node === model.root && name === 'console' && mode() === 'disabled';
   model.addCommand('console', {
     name: 'inspect',
     description: 'describe the command tree (child, syntax, completion)',
+    // The arguments real routers list (routeros-inspect README), plus the API's `.proplist`.
     args: [
-      {
-        name: 'request',
-        description: 'what to describe',
-        type: T.enumOf(['child', 'syntax', 'completion', 'self', 'highlight']),
-      },
-      { name: 'path', description: 'comma-separated path, e.g. ip,address,add', type: T.string },
-      { name: 'input', description: 'console input to complete', type: T.string },
       { name: 'as-value', description: 'return values', flag: true },
+      { name: 'input', description: 'console input to complete', type: T.string },
+      { name: 'path', description: 'comma-separated path, e.g. ip,address,add', type: T.string },
+      { name: 'proplist', description: 'properties to return', type: T.string },
+      { name: 'request', description: 'what to describe', type: T.enumOf([...INSPECT_REQUESTS]) },
+      { name: 'without-paging', description: 'no paging', flag: true },
+      { name: '.proplist', description: 'properties to return', type: T.string },
     ],
     policies: ['read'],
     run: (ctx: CommandContext) => {
-      const m = mode();
+      const m = options.mode();
       if (m === 'disabled') {
         throw new CommandError('no such command or directory (console)', 0, [{ message: 'no such command prefix' }]);
       }
@@ -260,17 +209,27 @@ export function registerInspect(model: RouterModel, mode: () => InspectMode): vo
         return;
       }
       const request = ctx.args.get('request') ?? 'child';
-      const path = ctx.args.get('path') ?? '';
-      const segments = path.split(',').filter((s) => s !== '');
-      const r = resolve(model.root, segments, hidden);
+      const segments = (ctx.args.get('path') ?? '').split(',').filter((s) => s !== '');
       let rows: Pairs[] = [];
-      if (r) {
-        if (request === 'child') rows = childRows(r, hidden);
-        else if (request === 'syntax') rows = syntaxRows(r, hidden);
-        else if (request === 'completion') rows = completionRows(model, r, ctx.args.get('input') ?? '', hidden);
-        else if (request === 'self') rows = childRows(r, hidden).slice(0, 1);
+      if (request === 'child') rows = childRows(tree, segments);
+      else if (request === 'self') rows = childRows(tree, segments).slice(0, 1);
+      else if (request === 'syntax') rows = syntaxRows(tree, segments);
+      else if (request === 'completion') {
+        rows = completionRows(model, tree, segments, ctx.args.get('input'));
+        const proplist = `${ctx.args.get('.proplist') ?? ''},${ctx.args.get('proplist') ?? ''}`.split(',');
+        const p = options.drops();
+        if (p > 0 && !proplist.includes('completion')) rows = rows.filter(() => options.rng.next() >= p);
       }
-      for (const row of rows) ctx.out.re(row);
+      // `highlight` and `error` (console syntax colouring and error position) are accepted and
+      // answer nothing: the simulator has no console parser to report on.
+      const proplist = ctx.args.get('.proplist');
+      for (const row of rows) {
+        if (proplist === undefined) ctx.out.re(row);
+        else {
+          const keep = new Set(proplist.split(','));
+          ctx.out.re(row.filter(([k]) => keep.has(k)));
+        }
+      }
       if (rows.length === 0) ctx.out.empty();
       ctx.out.done();
     },

@@ -50,7 +50,8 @@ export class CommandError extends Error {
 /** The catalogue of protocol.md §4.5 / §5.1, in one place. */
 export const Errors = {
   noSuchItem: () => new CommandError('no such item', 0),
-  unknownParameter: () => new CommandError('unknown parameter'),
+  /** RouterOS names the word it did not take (issue 13: `unknown parameter no-such-arg`). */
+  unknownParameter: (name?: string) => new CommandError(name === undefined ? 'unknown parameter' : `unknown parameter ${name}`),
   noSuchCommand: () => new CommandError('no such command'),
   notEnoughPermissions: () => new CommandError('not enough permissions (9)'),
   missingArgument: (name: string) => new CommandError(`missing value(s) of argument(s) ${name}`),
@@ -95,6 +96,8 @@ export interface MenuSpec {
   readonly canRemove?: boolean;
   /** enable/disable (needs a `disabled` property). */
   readonly canToggle?: boolean;
+  /** `comment` (sets the `comment` property of items). */
+  readonly canComment?: boolean;
   /** `.id` may also be given as this property's value (`=.id=ether1`, protocol.md §4.2). */
   readonly nameProp?: string;
   /** Noun for the duplicate-name failure. */
@@ -152,6 +155,11 @@ export class Menu {
   private readonly byName: Map<string, Item> | undefined;
   private seq: number;
   private readonly listeners = new Set<ChangeListener>();
+  /**
+   * Real arguments of this menu's add/set that the model does not describe (tree.ts): accepted,
+   * checked against their syntax and printed after the modelled properties.
+   */
+  readonly learned = new Map<string, PropType>();
 
   constructor(
     readonly spec: MenuSpec,
@@ -288,8 +296,8 @@ export class Menu {
     for (const [name, raw] of Object.entries(args)) {
       if (raw === undefined) {
         const p = this.props.get(name);
-        if (!p || p.readOnly) throw Errors.unknownParameter();
-        if (p.required) throw new CommandError(`failure: ${name} can not be unset`);
+        if ((!p || p.readOnly) && !this.learned.has(name)) throw Errors.unknownParameter(name);
+        if (p?.required) throw new CommandError(`failure: ${name} can not be unset`);
         delete values[name];
       } else values[name] = this.checkArgument(name, raw);
     }
@@ -315,11 +323,22 @@ export class Menu {
     return this.spec.props.filter((p) => !p.readOnly);
   }
 
+  /** Adds real arguments the model lacks (tree.ts). */
+  learn(extra: ReadonlyMap<string, PropType>): void {
+    // A property the model keeps read-only may still be a real argument (`network` of
+    // /ip/address/add, which the model otherwise derives from `address`).
+    for (const [name, type] of extra) {
+      const p = this.props.get(name);
+      if (!p || p.readOnly === true) this.learned.set(name, type);
+    }
+  }
+
   private checkArgument(name: string, raw: string): string {
     const p = this.props.get(name);
-    if (!p || p.readOnly) throw Errors.unknownParameter();
+    const type = p && !p.readOnly ? p.type : this.learned.get(name);
+    if (!type) throw Errors.unknownParameter(name);
     try {
-      return normalizeValue(name, p.type, raw, this.model.values);
+      return normalizeValue(name, type, raw, this.model.values);
     } catch (e) {
       if (e instanceof ValueError) throw new CommandError(e.message, e.category);
       throw e;

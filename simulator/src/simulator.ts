@@ -15,7 +15,9 @@ import { ApiConnection, DEFAULT_LIMITS, type ConnectionHost, type ConnectionLimi
 import { buildDefaultRouter } from './default-router';
 import { frame } from './encode';
 import { resolveFaults, type Faults } from './faults';
+import type { CommandTree } from '../../protocol/src/tree/index';
 import { INSPECT_MODES, registerInspect, type InspectMode } from './inspect';
+import { installTree, treeFor } from './tree';
 import { RouterModel, type Menu } from './model';
 import { registerMonitors } from './monitor';
 import { Rng } from './rng';
@@ -75,6 +77,11 @@ export interface SimulatorOptions {
   now?: () => number;
   /** `/console/inspect` behaviour: normal, disabled (absent), empty, or stall (never answers). */
   inspect?: InspectMode;
+  /**
+   * Probability (0..1) that `/console/inspect` drops a completion row, as 7.22.1 does over the
+   * native API; never when the request's `.proplist` names `completion`. Default 0.
+   */
+  inspectDrops?: number;
   /** Initial faults; change `simulator.faults` later to switch them live. */
   faults?: Partial<Faults>;
   /** Decoder and pre-login caps. */
@@ -122,6 +129,10 @@ export interface Simulator {
   readonly faults: Faults;
   /** `/console/inspect` behaviour, switchable live. */
   inspectMode: InspectMode;
+  /** Completion rows dropped by `/console/inspect` (0..1), switchable live. */
+  inspectDrops: number;
+  /** The real RouterOS command tree the menus and inspect answers come from (the shipped one nearest `version`). */
+  readonly tree: CommandTree;
   /** True between start and stop. */
   readonly listening: boolean;
   /** Shortcut for `model.menu(path)`. */
@@ -196,6 +207,8 @@ class SimulatorImpl implements Simulator, ConnectionHost {
   readonly version: RosVersion;
   certificate: { pem: string; fingerprint256: string } | undefined;
   inspectMode: InspectMode;
+  inspectDrops: number;
+  readonly tree: CommandTree;
   private readonly connections = new Set<ApiConnection>();
   /** Every accepted TCP socket (also TLS ones still in their handshake, and refused ones). */
   private readonly sockets = new Set<net.Socket>();
@@ -217,6 +230,7 @@ class SimulatorImpl implements Simulator, ConnectionHost {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.maxSessions = options.maxSessions ?? 100;
     this.inspectMode = options.inspect ?? 'normal';
+    this.inspectDrops = options.inspectDrops ?? 0;
     this.logLine = options.log ?? (() => undefined);
     this.model = new RouterModel({ version: this.version, rng: new Rng(options.seed ?? 1), now: options.now ?? Date.now });
     buildDefaultRouter(this.model, {
@@ -233,7 +247,12 @@ class SimulatorImpl implements Simulator, ConnectionHost {
     });
     const traffic = new Traffic(this.model);
     registerMonitors(this.model, traffic);
-    registerInspect(this.model, () => this.inspectMode);
+    this.tree = treeFor(this.version);
+    registerInspect(this.model, this.tree, {
+      mode: () => this.inspectMode,
+      drops: () => this.inspectDrops,
+      rng: new Rng((options.seed ?? 1) ^ 0x1d5e),
+    });
     this.model.onError = (e) => this.log(`internal error: ${(e as Error)?.stack ?? String(e)}`);
     this.model.actions.reboot = () => {
       this.restart().catch((e: unknown) => this.log(`reboot: ${(e as Error).message}`));
@@ -245,6 +264,8 @@ class SimulatorImpl implements Simulator, ConnectionHost {
       churn: options.churn ?? Math.max(1, Math.floor(connections / 40)),
     });
     this.activity.fillConnections(connections);
+    // Last, so everything modelled above is kept and the tree only fills the gaps (tree.ts).
+    installTree(this.model, this.tree);
   }
 
   addListener(kind: ListenerKind, port: number, create: () => net.Server): void {
@@ -438,6 +459,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   checkCount('churn', options.churn, 0);
   checkCount('tickMs', options.tickMs, 10);
   checkCount('logEveryTicks', options.logEveryTicks, 0);
+  if (options.inspectDrops !== undefined && !(options.inspectDrops >= 0 && options.inspectDrops <= 1)) {
+    throw new RangeError(`inspectDrops must be a probability between 0 and 1, got ${String(options.inspectDrops)}`);
+  }
   if (options.inspect !== undefined && !INSPECT_MODES.includes(options.inspect)) {
     throw new RangeError(`inspect must be one of ${INSPECT_MODES.join(', ')}, got ${String(options.inspect)}`);
   }

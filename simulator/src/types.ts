@@ -2,6 +2,7 @@
  * Property types of menu items and command arguments, with the validation RouterOS applies to
  * values sent over the API. All values are byte strings (see bytes.ts).
  */
+import { checkValue, routerosValueMessage, type SyntaxKind } from '../../protocol/src/tree/index';
 
 export type PropType =
   | { readonly kind: 'string' }
@@ -14,7 +15,9 @@ export type PropType =
   | { readonly kind: 'mac' }
   | { readonly kind: 'duration' }
   /** The name of an item in another menu (e.g. an interface), optionally one of `extra` words. */
-  | { readonly kind: 'ref'; readonly menu: string; readonly multi?: boolean; readonly extra?: readonly string[] };
+  | { readonly kind: 'ref'; readonly menu: string; readonly multi?: boolean; readonly extra?: readonly string[] }
+  /** An argument of the real command tree, checked by the validator the app's forms use too. */
+  | { readonly kind: 'tree'; readonly syntax: SyntaxKind };
 
 export const T = {
   string: { kind: 'string' },
@@ -95,6 +98,11 @@ export function normalizeValue(name: string, type: PropType, raw: string, ctx: V
       const ms = parseDuration(raw);
       if (ms === undefined) mismatch();
       return formatDuration(ms!);
+    }
+    case 'tree': {
+      const problem = checkValue(type.syntax, raw);
+      if (problem) throw new ValueError(routerosValueMessage(name, problem, type.syntax));
+      return raw;
     }
     case 'ref': {
       const parts = type.multi ? raw.split(',') : [raw];
@@ -221,5 +229,7 @@ export function describeType(type: PropType): string {
       return 'time interval, e.g. 1d2h3m4s or 500ms';
     case 'ref':
       return `name of ${type.menu.replace(/\//g, ' ')} item${type.extra ? ` or ${type.extra.join(' | ')}` : ''}`;
+    case 'tree':
+      return type.syntax.kind;
   }
 }

@@ -271,31 +271,35 @@ describe.each(WAYS)('over $name', (way) => {
   });
 
   describe('/console/inspect (landscape.md §4.1)', () => {
-    it('lists children with name, node-type and type', async () => {
+    it('lists children as real routers do: node-type dir for menus, path for groupings, real order', async () => {
       const s = await sim(res);
       const { session } = await login(res, s);
       const ip = (await session.command(['/console/inspect', '=request=child', '=path=ip'])).rows;
-      expect(ip[0]).toEqual({ name: 'ip', 'node-type': 'dir', type: 'self' });
+      // Real 7.x answers (resources/routeros-tree): `ip` is a grouping, its menus are `dir`.
+      expect(ip[0]).toEqual({ name: 'ip', 'node-type': 'path', type: 'self' });
       expect(ip.slice(1).map((r) => `${r['name']}:${r['node-type']}:${r['type']}`)).toEqual(
-        expect.arrayContaining(['address:path:child', 'firewall:dir:child', 'route:path:child']),
+        expect.arrayContaining(['address:dir:child', 'firewall:dir:child', 'route:dir:child']),
       );
+      expect(ip.slice(-2).map((r) => r['name'])).toEqual(['export', 'recursive-print']);
       const addr = (await session.command(['/console/inspect', '=request=child', '=path=ip,address'])).rows;
-      expect(addr[0]).toEqual({ name: 'address', 'node-type': 'path', type: 'self' });
-      expect(addr.slice(1).map((r) => r['name'])).toEqual([
-        'print',
-        'getall',
-        'listen',
-        'get',
-        'add',
-        'set',
-        'unset',
-        'remove',
-        'enable',
-        'disable',
-      ]);
+      expect(addr[0]).toEqual({ name: 'address', 'node-type': 'dir', type: 'self' });
+      // Alphabetical, export last; the API-only getall and listen are not listed.
+      expect(addr.slice(1).map((r) => r['name'])).toEqual(s.tree.children('/ip/address').map((c) => c.name));
+      expect(addr.slice(1).map((r) => r['name'])).toEqual(expect.arrayContaining(['add', 'comment', 'print', 'export']));
+      expect(addr.map((r) => r['name'])).not.toContain('getall');
+      expect(addr.map((r) => r['name'])).not.toContain('listen');
       const add = (await session.command(['/console/inspect', '=request=child', '=path=ip,address,add'])).rows;
       expect(add[0]).toEqual({ name: 'add', 'node-type': 'cmd', type: 'self' });
-      expect(add.slice(1).map((r) => r['name'])).toEqual(['address', 'interface', 'disabled', 'comment']);
+      expect(add.slice(1).map((r) => r['name'])).toEqual([
+        'address',
+        'broadcast',
+        'comment',
+        'copy-from',
+        'disabled',
+        'interface',
+        'netmask',
+        'network',
+      ]);
       expect(add.slice(1).every((r) => r['node-type'] === 'arg' && r['type'] === 'child')).toBe(true);
       const arg = (await session.command(['/console/inspect', '=request=child', '=path=ip,address,add,address'])).rows;
       expect(arg).toEqual([{ name: 'address', 'node-type': 'arg', type: 'self' }]);
@@ -311,18 +315,19 @@ describe.each(WAYS)('over $name', (way) => {
       expect(r.empty).toBe(true);
     });
 
-    it('describes a command with one explanation row per argument, and an argument with a definition', async () => {
+    it('describes a command with one explanation row per argument, and an argument with its real syntax line', async () => {
       const s = await sim(res);
       const { session } = await login(res, s);
       const rows = (await session.command(['/console/inspect', '=request=syntax', '=path=ip,address,add'])).rows;
       expect(rows[0]).toMatchObject({ 'symbol-type': 'collection', nested: '0' });
-      expect(rows.slice(1).map((r) => [r['symbol'], r['symbol-type'], r['nested']])).toEqual([
-        ['address', 'explanation', '1'],
-        ['interface', 'explanation', '1'],
-        ['disabled', 'explanation', '1'],
-        ['comment', 'explanation', '1'],
-      ]);
-      expect(rows[1]!['text']).toBe('address with prefix length');
+      expect(rows.slice(1).map((r) => [r['symbol'], r['symbol-type'], r['nested']])).toEqual(
+        ['address', 'broadcast', 'comment', 'copy-from', 'disabled', 'interface', 'netmask', 'network'].map((n) => [
+          n,
+          'explanation',
+          '1',
+        ]),
+      );
+      expect(rows[1]!['text']).toBe('A.B.C.D    (IP address)');
       const def = (await session.command(['/console/inspect', '=request=syntax', '=path=ip,address,add,address'])).rows;
       expect(def).toEqual([
         {
@@ -330,13 +335,13 @@ describe.each(WAYS)('over $name', (way) => {
           'symbol-type': 'definition',
           nested: '0',
           nonorm: 'false',
-          text: 'A.B.C.D/M    (IP address with prefix length)',
+          text: 'A.B.C.D    (IP address)',
           type: 'syntax',
         },
       ]);
     });
 
-    it('completes menu names, argument names and live values', async () => {
+    it('completes menu names, argument names, static values and the router’s own interface names', async () => {
       const s = await sim(res);
       const { session } = await login(res, s);
       const complete = async (input: string, path = ''): Promise<string[]> =>
@@ -349,15 +354,20 @@ describe.each(WAYS)('over $name', (way) => {
           ])
         ).rows.map((r) => `${r['completion']}@${r['offset']}`);
       expect(await complete('/ip/fi')).toEqual(['firewall@4']);
-      expect(await complete('/ip/address/add inter')).toEqual(['interface@16']);
-      expect(await complete('interface=eth', 'ip,address,add')).toEqual([
-        'ether1@10',
-        'ether2@10',
-        'ether3@10',
-        'ether4@10',
-        'ether5@10',
-      ]);
-      expect(await complete('/interface/bridge/add protocol-mode=')).toEqual(['none@36', 'rstp@36', 'stp@36', 'mstp@36']);
+      expect(await complete('/ip address add inter')).toEqual(['interface@16']);
+      // The app's form: CLI words separated by spaces (services/inspect).
+      expect(await complete('/ip address add interface=eth')).toEqual(
+        ['ether1', 'ether2', 'ether3', 'ether4', 'ether5'].map((n) => `${n}@26`),
+      );
+      expect(await complete('interface=eth', 'ip,address,add')).toEqual(
+        ['ether1', 'ether2', 'ether3', 'ether4', 'ether5'].map((n) => `${n}@10`),
+      );
+      expect(await complete('/interface/bridge/add protocol-mode=')).toEqual(['mstp@36', 'none@36', 'rstp@36', 'stp@36']);
+      // A path naming an argument: its values; yes/no as `no`, `yes` with style `arg`.
+      const disabled = (
+        await session.command(['/console/inspect', '=request=completion', '=path=ip,address,add,disabled'])
+      ).rows.map((r) => `${r['completion']}:${r['style']}`);
+      expect(disabled).toEqual(['no:arg', 'yes:arg']);
     });
 
     it('can be disabled, empty, or stalled for fallback tests', async () => {

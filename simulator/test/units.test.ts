@@ -321,7 +321,7 @@ describe('model', () => {
     expect(attempt({ name: 'a' })).toBe('failure: already have thing with such name/-');
     expect(attempt({ size: '3' })).toBe('missing value(s) of argument(s) name/-');
     expect(attempt({ name: 'b', size: '11' })).toBe('value of size out of range (0..10)/1');
-    expect(attempt({ name: 'b', count: '1' })).toBe('unknown parameter/-');
+    expect(attempt({ name: 'b', count: '1' })).toBe('unknown parameter count/-');
     expect(attempt({ name: 'b', on: 'yes' })).toBe('added');
     expect(menu.find('b')!.get('on')).toBe('true');
     expect(() => m.menu('/no/such')).toThrow('no menu /no/such');

@@ -195,12 +195,18 @@ export function nearestTreeVersion(shipped: readonly string[], wanted: string): 
   if (compareVersions(wanted, oldest) <= 0) return oldest;
   const exact = sorted.find((v) => compareVersions(v, wanted) === 0);
   if (exact) return exact;
-  const score = (v: string): number => {
+  // Distance in minor releases; the patch level only decides between trees of the same minor.
+  const score = (v: string): [number, number] => {
     const p = parseVersion(v);
-    return Math.abs((p[0] - w[0]) * 1000 + (p[1] - w[1])) * 1000 + Math.abs(p[2] - w[2]);
+    return [Math.abs((p[0] - w[0]) * 1000 + (p[1] - w[1])), Math.abs(p[2] - w[2])];
   };
   let best = oldest;
-  for (const v of sorted) if (score(v) < score(best)) best = v;
+  for (const v of sorted) {
+    const [a, b] = score(v);
+    const [x, y] = score(best);
+    // Ascending order with a strict comparison: on a tie the older tree stays.
+    if (a < x || (a === 0 && x === 0 && b < y)) best = v;
+  }
   return best;
 }
 

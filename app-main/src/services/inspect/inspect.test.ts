@@ -50,19 +50,23 @@ describe('completion from /console/inspect', () => {
     expect(root.version).toMatch(/^7\.20/);
     expect(root.nodes.map((n) => n.name)).toEqual(expect.arrayContaining(['interface', 'ip', 'system']));
     const ip = await s.handlers['complete:children']({ connectionId: id, path: ['ip'] });
+    // As real routers answer (issue 13): menus with items are `dir`, groupings like `ip` are `path`.
+    expect(ip.kind).toBe('path');
     expect(ip.nodes.find((n) => n.name === 'firewall')).toMatchObject({ kind: 'dir' });
-    expect(ip.nodes.find((n) => n.name === 'address')).toMatchObject({ kind: 'path' });
+    expect(ip.nodes.find((n) => n.name === 'address')).toMatchObject({ kind: 'dir' });
     const filter = await s.handlers['complete:children']({ connectionId: id, path: ['ip', 'firewall', 'filter'] });
-    expect(filter.kind).toBe('path');
+    expect(filter.kind).toBe('dir');
     expect(filter.nodes.filter((n) => n.kind === 'cmd').map((n) => n.name)).toEqual(
       expect.arrayContaining(['add', 'print', 'set', 'remove']),
     );
     const add = await s.handlers['complete:children']({ connectionId: id, path: ['ip', 'firewall', 'filter', 'add'] });
     expect(add.kind).toBe('cmd');
-    expect(add.nodes.find((n) => n.name === 'action')).toEqual({
-      name: 'action',
+    expect(add.nodes.find((n) => n.name === 'action')).toMatchObject({ name: 'action', kind: 'arg' });
+    // The explanation is the router's syntax line (here the simulator's real 7.20.8 tree).
+    expect(add.nodes.find((n) => n.name === 'address-list-timeout')).toEqual({
+      name: 'address-list-timeout',
       kind: 'arg',
-      description: 'what to do with a matching packet',
+      description: '0s..35w3d13h13m56s    (time interval)',
     });
     // Only child and syntax are asked for lists; never completion, never `do`, never input+syntax.
     const sent = (await inspectTrace(s, id)).filter((e) => e.direction === 'out' && e.words[0] === '/console/inspect');
