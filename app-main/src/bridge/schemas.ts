@@ -285,6 +285,9 @@ const inspectPath = z
   .array(inspectSegment, 'must be a list of names')
   .max(LIMITS.pathSegments, `holds more than ${LIMITS.pathSegments} names`);
 
+/** A RouterOS version as RouterOS prints it: `7.12.2`, `7.18`. */
+const rosVersion = line(20, 1).regex(/^\d{1,2}\.\d{1,3}(\.\d{1,3})?$/, 'must be a RouterOS version such as 7.12.2 or 7.18');
+
 /** Distinct connection ids: the same router twice would send the command twice. */
 const connectionIdList = (min: number, max: number, fewer: string) =>
   z
@@ -357,6 +360,12 @@ export const callSchemas = {
     connectionId: id,
     path: inspectPath.min(1, 'must name the command, e.g. ["ip", "address", "add"]'),
     argument: inspectSegment,
+  }),
+  'tree:compare': z.object({
+    connectionId: id.optional(),
+    from: rosVersion.optional(),
+    to: rosVersion.optional(),
+    path: inspectPath.optional(),
   }),
   'broadcast:send': z.object({
     connectionIds: connectionIdList(1, LIMITS.broadcastRouters, 'names no router; choose at least one'),

@@ -39,6 +39,7 @@ const CALLS = {
   'trace:close': true,
   'complete:children': true,
   'complete:values': true,
+  'tree:compare': true,
   'broadcast:send': true,
   'broadcast:cancel': true,
   'diff:fetch': true,

@@ -49,6 +49,8 @@ export const LIMITS = {
   /** Segments of an inspect path; RouterOS menus are at most a handful deep. */
   pathSegments: 32,
   pathSegment: 128,
+  /** Changes `tree:compare` sends at most (7.12.2 → 7.24 over the whole tree is ~3,000). */
+  treeChanges: 20_000,
   /** Routers in one broadcast. */
   broadcastRouters: 100,
   /** Per-router time limit of a broadcast command or a diff print, seconds. */

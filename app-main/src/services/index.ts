@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { textCodec } from '../../../protocol/node/codec';
+import { loadCommandTrees } from '../../../protocol/node/command-tree';
 import type { BridgeEvents, BridgeHandlers, EventListener, EventName } from '../common/contract';
 import { appHandlers } from './app/app.handlers';
 import { WindowPresence } from './app/presence';
@@ -287,6 +288,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
       version: (connectionId) => links.currentRouter(connectionId)?.version ?? '',
       now,
       log,
+      // Read from disk on first use only (a router that cannot be inspected).
+      trees: () => loadCommandTrees(),
     },
     options.inspect,
   );
@@ -347,7 +350,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
       checkAlive,
     }),
     ...traceHandlers({ traces, connections, appVersion, now, checkAlive }),
-    ...inspectHandlers({ inspect, connections, checkAlive }),
+    ...inspectHandlers({
+      inspect,
+      connections,
+      checkAlive,
+      trees: () => loadCommandTrees(),
+      routerVersion: (connectionId) => links.currentRouter(connectionId)?.version ?? '',
+    }),
     ...broadcastHandlers({ broadcast: broadcastService, checkAlive }),
     ...diffHandlers({ diff: diffService, checkAlive }),
     ...replayHandlers({

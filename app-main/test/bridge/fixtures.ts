@@ -54,6 +54,7 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   'trace:close': { connectionId: 'import:1' },
   'complete:children': { connectionId: 'c1', path: ['ip', 'firewall'] },
   'complete:values': { connectionId: 'c1', path: ['ip', 'firewall', 'filter', 'add'], argument: 'action' },
+  'tree:compare': { connectionId: 'c1', from: '7.12.2', to: '7.24', path: ['ip', 'firewall'] },
   'broadcast:send': {
     connectionIds: ['c1', 'c2'],
     words: ['/system/identity/print'],

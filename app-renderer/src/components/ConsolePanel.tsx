@@ -5,7 +5,7 @@ import type { ConsoleReply, HistoryEntry, Row } from '../../../app-main/src/comm
 import { useApp, useNow, useRun } from '../hooks';
 import { looksLikeCli, translateCli, type CliTranslation } from '../lib/cli';
 import { COMMON_COMMANDS, replaceLine, suggest } from '../lib/completion';
-import { formatCount, formatElapsed, plural } from '../lib/format';
+import { formatCount, formatElapsed, plural, treeNote } from '../lib/format';
 import { replyKindClass, replyRow, sentenceWords, splitAttribute } from '../lib/words';
 import { emptyConsole } from '../store/console';
 import type { ConsoleCommand } from '../store/types';
@@ -480,13 +480,25 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
           />
           <CompletionList
             id={`${uid}-complete`}
-            label={fromRouter ? 'Completions from the router' : 'Command suggestions'}
+            label={
+              fromRouter
+                ? router.fromTree
+                  ? `Completions ${treeNote(router.fromTree)}`
+                  : 'Completions from the router'
+                : 'Command suggestions'
+            }
             items={suggestions}
             details={fromRouter ? routerItems.map((i) => i.description) : undefined}
             active={active}
             onPick={accept}
           />
-          {fromRouter && router.mayBeIncomplete && routerItems.length > 0 && (
+          {fromRouter && router.fromTree && (
+            <p className="complete-note" role="note">
+              {`Suggestions ${treeNote(router.fromTree)}`}
+              {router.unavailable ? ` (${router.unavailable}).` : '.'}
+            </p>
+          )}
+          {fromRouter && !router.fromTree && router.mayBeIncomplete && routerItems.length > 0 && (
             <p className="complete-note">Values suggested by the router; the list may be incomplete.</p>
           )}
           <div className="complete-warnings" role="status" aria-label="Sentence check">
@@ -515,7 +527,7 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
           <span id={`${uid}-hint`} className="composer-hint">
             Ctrl+Enter to send · ↑/↓ history{running ? ' · Ctrl+. cancels' : ''}
           </span>
-          {router.unavailable && (
+          {router.unavailable && !router.fromTree && (
             // Quiet on purpose: a router without /console/inspect is normal, not an error.
             <span className="complete-off" title={router.unavailable}>
               No completion from this router ({router.unavailable}).

@@ -23,6 +23,11 @@ export interface RouterCompletionView {
   mayBeIncomplete: boolean;
   /** Why the router cannot complete (quiet hint), when it said so. */
   unavailable?: string;
+  /**
+   * The router could not be inspected and the items come from the shipped command tree of this
+   * RouterOS version (e.g. `7.12.2`), not from the router.
+   */
+  fromTree?: string;
   /** Argument words the command does not have, according to the router. */
   warnings: UnknownArgument[];
 }
@@ -89,6 +94,7 @@ export function useRouterCompletion(connectionId: string, draft: string, caret: 
   if (ctx && a) {
     if (a.available) {
       view.answered = true;
+      if (a.fromTree) view.fromTree = a.fromTree;
       const current = draft.split('\n')[ctx.line] ?? '';
       if (ctx.kind === 'value') {
         view.items = valueItems(ctx, a.values);

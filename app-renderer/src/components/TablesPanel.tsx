@@ -9,6 +9,7 @@ import { emptyTable } from '../store/tables';
 import type { TableView } from '../store/types';
 import { CompletionList, completionKey } from './Completion';
 import { useRouterCompletion } from './RouterCompletion';
+import { CompareVersionsButton } from './CompareVersions';
 import { DataGrid } from './DataGrid';
 import { FieldError, RequestError, TextField } from './FormParts';
 
@@ -258,6 +259,7 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
         </button>
         {view.paused && <span className="metric warn-text">Paused · {plural(queued, 'queued change')}</span>}
         <ColumnChooser path={view.runPath ?? view.path} known={view.columns} stored={stored} />
+        <CompareVersionsButton connectionId={connectionId} path={view.runPath ?? view.path} />
         <input
           className="input input-small"
           type="search"

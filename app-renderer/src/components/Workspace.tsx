@@ -2,6 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useApp, useNow, useRun } from '../hooks';
 import { linkWarning, TRANSPORT_LABEL } from '../lib/format';
 import type { PanelTab, Workspace as WorkspaceModel } from '../store/types';
+import { CompareVersionsButton } from './CompareVersions';
 import { ConsolePanel } from './ConsolePanel';
 import { statusClass } from './Sidebar';
 import { TablesPanel } from './TablesPanel';
@@ -71,6 +72,7 @@ function Header({ ws }: { ws: WorkspaceModel }) {
         </span>
       )}
       {notOnline && <span className="ws-offline">{why}</span>}
+      <CompareVersionsButton connectionId={ws.id} />
       {link?.status === 'backoff' && (
         <button type="button" className="btn btn-small" onClick={() => run(connect(ws.id))}>
           Retry now

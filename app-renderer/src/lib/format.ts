@@ -83,3 +83,12 @@ export function linkWarning(
   if (!authenticated) return 'Not authenticated: anonymous DH encrypts the link but cannot prove it is your router.';
   return undefined;
 }
+
+/**
+ * Where completion came from when the router could not be inspected (issue 13): "from the RouterOS
+ * 7.12 command tree, not from this router". The minor release is what admins name versions by.
+ */
+export function treeNote(treeVersion: string): string {
+  const minor = /^(\d+\.\d+)/.exec(treeVersion)?.[1] ?? treeVersion;
+  return `from the RouterOS ${minor} command tree, not from this router`;
+}

@@ -1,4 +1,4 @@
-import type { SliceContext } from './context';
+import { bridgeFailure, type SliceContext } from './context';
 import type { CompletionActions, CompletionAnswer, CompletionRequest } from './types';
 
 /** An unavailable or failed answer is asked again after this long (main has its own cool-down). */
@@ -21,7 +21,8 @@ export function completionSlice(ctx: SliceContext): CompletionActions {
   const fresh = (key: string): CompletionAnswer | undefined => {
     const hit = cache.get(key);
     if (!hit) return undefined;
-    if (!hit.answer.available && ctx.now() - hit.at > RETRY_MS) {
+    // An answer from the shipped tree is asked again too: the router's inspect may be back.
+    if ((!hit.answer.available || hit.answer.fromTree !== undefined) && ctx.now() - hit.at > RETRY_MS) {
       cache.delete(key);
       return undefined;
     }
@@ -52,6 +53,7 @@ export function completionSlice(ctx: SliceContext): CompletionActions {
                   mayBeIncomplete: false,
                   ...(r.value.reason ? { reason: r.value.reason } : {}),
                   ...(r.value.kind ? { node: r.value.kind } : {}),
+                  ...(r.value.fromTree ? { fromTree: r.value.fromTree } : {}),
                 }
               : { available: false, nodes: [], values: [], mayBeIncomplete: false };
           } else {
@@ -67,6 +69,7 @@ export function completionSlice(ctx: SliceContext): CompletionActions {
                   values: r.value.values,
                   mayBeIncomplete: r.value.mayBeIncomplete,
                   ...(r.value.reason ? { reason: r.value.reason } : {}),
+                  ...(r.value.fromTree ? { fromTree: r.value.fromTree } : {}),
                 }
               : { available: false, nodes: [], values: [], mayBeIncomplete: true };
           }
@@ -80,6 +83,13 @@ export function completionSlice(ctx: SliceContext): CompletionActions {
       })();
       loading.set(key, p);
       return p;
+    },
+    async compareVersions(args) {
+      try {
+        return await ctx.api['tree:compare'](args);
+      } catch (e) {
+        return { ok: false, error: bridgeFailure(e) };
+      }
     },
   };
 }

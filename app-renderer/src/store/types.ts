@@ -29,6 +29,8 @@ import type {
   TraceScope,
   ReplayProgress,
   ReproBundleInfo,
+  TreeCompareArgs,
+  TreeComparison,
 } from '../../../app-main/src/common/contract';
 import type { RingLog } from '../lib/ring';
 
@@ -204,6 +206,8 @@ export interface CompletionAnswer {
   nodes: CompletionNode[];
   values: string[];
   mayBeIncomplete: boolean;
+  /** The router could not be inspected; this answer comes from the shipped tree of this version. */
+  fromTree?: string;
 }
 
 export interface CompletionActions {
@@ -211,6 +215,8 @@ export interface CompletionActions {
   peekCompletion(req: CompletionRequest): CompletionAnswer | 'loading' | undefined;
   /** Asks main (which asks the router or its own cache); resolves when the answer is cached here. */
   loadCompletion(req: CompletionRequest): Promise<CompletionAnswer>;
+  /** `tree:compare`: the result, or a BridgeError to show (a bad version names the shipped ones). */
+  compareVersions(args: TreeCompareArgs): Promise<{ ok: true; value: TreeComparison } | { ok: false; error: BridgeError }>;
 }
 
 // ---------------------------------------------------------------- multi-router tools (multi.ts)

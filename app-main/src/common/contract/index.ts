@@ -21,7 +21,14 @@ import type { LinkState } from './links';
 import type { ConsoleCommandRef, ConsoleEnd, ConsoleReply, ConsoleSendArgs, HistoryEntry } from './console';
 import type { TablePatch, TableStartArgs } from './tables';
 import type { TraceEntry, TraceExport, TraceFormat, TraceSnapshot } from './traces';
-import type { CompleteChildrenArgs, CompleteValuesArgs, CompletionChildren, CompletionValues } from './inspect';
+import type {
+  CompleteChildrenArgs,
+  CompleteValuesArgs,
+  CompletionChildren,
+  CompletionValues,
+  TreeCompareArgs,
+  TreeComparison,
+} from './inspect';
 import type { BroadcastAnswer, BroadcastProgress, BroadcastSendArgs } from './broadcast';
 import type { DiffFetchArgs, DiffFetchResult } from './diff';
 import type { ReplayPlan, ReplayProgress, ReplayResult, ReplayRunArgs } from './replay';
@@ -92,6 +99,8 @@ export interface BridgeCalls {
   'complete:children': { args: CompleteChildrenArgs; result: CompletionChildren };
   /** Values of a command argument (enumerations, live names), cached per router. */
   'complete:values': { args: CompleteValuesArgs; result: CompletionValues };
+  /** What changed between two shipped RouterOS command trees ("Compare versions"). */
+  'tree:compare': { args: TreeCompareArgs; result: TreeComparison };
   /** One sentence to several routers; a command that changes things needs `confirmed`. */
   'broadcast:send': { args: BroadcastSendArgs; result: BroadcastAnswer };
   /**

@@ -171,33 +171,89 @@ describe('completion from /console/inspect', () => {
     expect(onB.values).toContain('vlan-only-on-r2');
   });
 
-  it('a router without inspect (disabled) answers available:false quietly; the console still works', async () => {
+  it('a router without inspect (disabled) falls back to the shipped command tree, says so, and asks nothing meanwhile', async () => {
     const s = await start();
     const router = await sim({ inspect: 'disabled' });
     const id = await connect(s, router, 'R1');
     const answer = await s.handlers['complete:children']({ connectionId: id, path: ['ip'] });
-    expect(answer).toMatchObject({ available: false, nodes: [] });
+    // The simulator says 7.20; the nearest shipped tree is 7.20.8 (issue 13).
+    expect(answer).toMatchObject({ available: true, fromTree: '7.20.8', kind: 'path' });
     expect(answer.reason).toMatch(/no usable \/console\/inspect/);
+    expect(answer.nodes.map((n) => n.name)).toEqual(expect.arrayContaining(['address', 'firewall', 'route']));
     const requests = s.inspect.stats().requests;
-    // During the cool-down nothing is asked again.
-    expect((await s.handlers['complete:children']({ connectionId: id, path: ['interface'] })).available).toBe(false);
-    expect(
-      (await s.handlers['complete:values']({ connectionId: id, path: ['ip', 'address', 'add'], argument: 'interface' }))
-        .available,
-    ).toBe(false);
+    // During the cool-down nothing is asked again; answers come from the tree.
+    const add = await s.handlers['complete:children']({ connectionId: id, path: ['ip', 'firewall', 'filter', 'add'] });
+    expect(add).toMatchObject({ available: true, fromTree: '7.20.8', kind: 'cmd' });
+    expect(add.nodes.find((n) => n.name === 'address-list-timeout')).toEqual({
+      name: 'address-list-timeout',
+      kind: 'arg',
+      description: '0s..35w3d13h13m56s    (time interval)',
+    });
+    const action = await s.handlers['complete:values']({
+      connectionId: id,
+      path: ['ip', 'firewall', 'filter', 'add'],
+      argument: 'action',
+    });
+    expect(action).toMatchObject({ available: true, fromTree: '7.20.8', mayBeIncomplete: true });
+    expect(action.values).toEqual(expect.arrayContaining(['accept', 'drop', 'reject', 'jump']));
     expect(s.inspect.stats().requests).toBe(requests);
     expect(rig.events.of('app:notice')).toEqual([]);
-    // Switched on live: after the cool-down the router is asked again.
+    // Switched on live: after the cool-down the router is asked again, and answers itself.
     router.inspectMode = 'normal';
     skew = 61_000;
-    expect((await s.handlers['complete:children']({ connectionId: id, path: ['interface'] })).available).toBe(true);
+    const live = await s.handlers['complete:children']({ connectionId: id, path: ['interface'] });
+    expect(live).toMatchObject({ available: true });
+    expect(live.fromTree).toBeUndefined();
+  });
+
+  it('a RouterOS 6 router without inspect gets the oldest shipped tree (7.12.2)', async () => {
+    const s = await start();
+    const id = await connect(s, await sim({ inspect: 'disabled', rosVersion: '6.49' }), 'R6');
+    const fire = await s.handlers['complete:children']({ connectionId: id, path: ['ip'] });
+    expect(fire).toMatchObject({ available: true, fromTree: '7.12.2', version: '6.49 (stable)' });
+    expect(fire.nodes.map((n) => n.name)).toContain('firewall');
+  });
+
+  it('asks completion with .proplist naming completion, so a router that drops rows (7.22.1) does not', async () => {
+    const s = await start();
+    const router = await sim({ inspectDrops: 0.6 });
+    const id = await connect(s, router, 'R1');
+    const mode = await s.handlers['complete:values']({
+      connectionId: id,
+      path: ['interface', 'bridge', 'add'],
+      argument: 'protocol-mode',
+    });
+    expect([...mode.values].sort()).toEqual(['mstp', 'none', 'rstp', 'stp']);
+    const sent = (await inspectTrace(s, id)).filter((e) => e.direction === 'out' && e.words.includes('=request=completion'));
+    expect(sent.every((e) => e.words.some((w) => w.startsWith('=.proplist=') && w.split(/[=,]/).includes('completion')))).toBe(
+      true,
+    );
+  });
+
+  it('compares shipped versions: defaults from the router, a bad version names the shipped ones', async () => {
+    const s = await start();
+    const id = await connect(s, await sim({ rosVersion: '7.16' }), 'R1');
+    const all = await s.handlers['tree:compare']({ connectionId: id });
+    expect(all).toMatchObject({ from: '7.16.2', to: '7.24', routerVersion: '7.16 (stable)', truncated: false });
+    expect(all.versions).toEqual(['7.12.2', '7.16.2', '7.18', '7.20.8', '7.22.3', '7.24']);
+    expect(all.changes).toContainEqual({ change: 'added', path: '/safe-mode', kind: 'dir' });
+    const under = await s.handlers['tree:compare']({ from: '7.16.2', to: '7.18', path: ['safe-mode'] });
+    expect(under.changes).toEqual([{ change: 'added', path: '/safe-mode', kind: 'dir' }]);
+    const bad = await callFailure(s, 'tree:compare', { from: '7.13' });
+    expect(bad).toMatchObject({ code: 'VALIDATION', message: 'from: no shipped command tree for RouterOS 7.13' });
+    expect(bad.hint).toContain('7.12.2, 7.16.2');
+    expect((await callFailure(s, 'tree:compare', { to: 'latest' })).code).toBe('VALIDATION');
   });
 
   it('empty answers (inspect returns nothing) fall back quietly', async () => {
     const s = await start();
     const id = await connect(s, await sim({ inspect: 'empty' }), 'R1');
     const answer = await s.handlers['complete:children']({ connectionId: id, path: ['ip', 'firewall'] });
-    expect(answer).toMatchObject({ available: false, reason: 'the router answered /console/inspect with nothing' });
+    expect(answer).toMatchObject({
+      available: true,
+      fromTree: '7.20.8',
+      reason: 'the router answered /console/inspect with nothing',
+    });
   });
 
   it('a stalled inspect times out, the console is not held up, and inspect stays off for the cool-down', async () => {
@@ -210,10 +266,10 @@ describe('completion from /console/inspect', () => {
       s.handlers['complete:children']({ connectionId: id, path: ['interface'] }),
     ]);
     const took = performance.now() - t0;
-    expect(a).toMatchObject({ available: false });
+    expect(a).toMatchObject({ available: true, fromTree: '7.20.8' });
     expect(a.reason).toMatch(/did not answer \/console\/inspect within 300 ms/);
     // The queued request did not wait for a second time-out.
-    expect(b.available).toBe(false);
+    expect(b.fromTree).toBe('7.20.8');
     expect(took).toBeLessThan(3000);
     expect(s.inspect.stats().requests).toBe(1);
     // The stalled request was cancelled on the wire (the session sends /cancel after a time-out).
@@ -228,20 +284,24 @@ describe('completion from /console/inspect', () => {
     expect(end.outcome).toBe('done');
     // Fixed live: still off during the cool-down, asked again after it.
     router.inspectMode = 'normal';
-    expect((await s.handlers['complete:children']({ connectionId: id, path: ['ip'] })).available).toBe(false);
+    expect((await s.handlers['complete:children']({ connectionId: id, path: ['ip'] })).fromTree).toBe('7.20.8');
     skew = 61_000;
-    expect((await s.handlers['complete:children']({ connectionId: id, path: ['ip'] })).available).toBe(true);
+    const back = await s.handlers['complete:children']({ connectionId: id, path: ['ip'] });
+    expect(back.available).toBe(true);
+    expect(back.fromTree).toBeUndefined();
   });
 
   it('a reconnect clears the unavailable mark', async () => {
     const s = await start();
     const router = await sim({ inspect: 'disabled' });
     const id = await connect(s, router, 'R1');
-    expect((await s.handlers['complete:children']({ connectionId: id, path: [] })).available).toBe(false);
+    expect((await s.handlers['complete:children']({ connectionId: id, path: [] })).fromTree).toBe('7.20.8');
     router.inspectMode = 'normal';
     await s.handlers['link:disconnect']({ id });
     expect((await s.handlers['link:connect']({ id })).status).toBe('online');
-    expect((await s.handlers['complete:children']({ connectionId: id, path: [] })).available).toBe(true);
+    const fresh = await s.handlers['complete:children']({ connectionId: id, path: [] });
+    expect(fresh.available).toBe(true);
+    expect(fresh.fromTree).toBeUndefined();
   });
 
   it('refuses bad paths with VALIDATION and offline routers with NOT_CONNECTED', async () => {

@@ -25,6 +25,7 @@
  *   poison the cache of its version. Values include live names and are cached per router session.
  */
 import { TimeoutError, TrapError, type Attributes, type Session } from '../../../../protocol/src/index';
+import type { CommandTree, CommandTreeSet } from '../../../../protocol/src/tree/index';
 import type { CompletionChildren, CompletionNode, CompletionNodeKind, CompletionValues } from '../../common/contract';
 import { BridgeFailure } from '../core/errors';
 
@@ -35,6 +36,12 @@ export interface InspectDeps {
   version(connectionId: string): string;
   now(): number;
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  /**
+   * The shipped RouterOS command trees (protocol/node/command-tree.ts), for routers that cannot be
+   * inspected (RouterOS 6, inspect disabled or stalled, a user without the policy): completion
+   * then comes from the tree nearest the router's version, marked as such (issue 13).
+   */
+  trees?: () => CommandTreeSet;
 }
 
 export interface InspectOptions {
@@ -119,7 +126,7 @@ export class InspectService {
     const missing = router.missing.get(pathKey);
     if (missing) return { available: true, kind: undefined, nodes: [], version, cached: true };
     const off = this.offReason(router);
-    if (off) return { available: false, reason: off, nodes: [], version, cached: false };
+    if (off) return this.childrenFromTree(version, path, off);
     try {
       // The root first, once per session: a router whose inspect answers nothing is found out
       // before any "unknown path" answer from it is believed (landscape.md §4.1 caveat 5).
@@ -128,9 +135,50 @@ export class InspectService {
       const answer = await this.fetchPath(connectionId, router, key, path);
       return { available: true, kind: answer.kind, nodes: answer.nodes, version, cached: false };
     } catch (e) {
-      if (e instanceof Unavailable) return { available: false, reason: e.message, nodes: [], version, cached: false };
+      if (e instanceof Unavailable) return this.childrenFromTree(version, path, e.message);
       throw e;
     }
+  }
+
+  /** The shipped tree nearest `version` (the oldest when the version is unknown), if any. */
+  private offlineTree(version: string): CommandTree | undefined {
+    const set = this.deps.trees?.();
+    if (!set) return undefined;
+    try {
+      return set.nearest(version === '' ? set.versions[0]! : version);
+    } catch (e) {
+      this.deps.log?.('warn', `command tree for ${version || 'an unknown version'}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private childrenFromTree(version: string, path: readonly string[], reason: string): CompletionChildren {
+    const tree = this.offlineTree(version);
+    if (!tree) return { available: false, reason, nodes: [], version, cached: false };
+    const type = path.length === 0 ? 'dir' : tree.type(path);
+    const nodes: CompletionNode[] = tree.children(path).map((c) => {
+      const syntax = c.type === 'arg' ? tree.arg(path, c.name)?.syntax : undefined;
+      return { name: c.name, kind: c.type, ...(syntax ? { description: syntax } : {}) };
+    });
+    nodes.sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      available: true,
+      reason,
+      ...(type ? { kind: type } : {}),
+      nodes,
+      version,
+      cached: false,
+      fromTree: tree.version,
+    };
+  }
+
+  private valuesFromTree(version: string, path: readonly string[], argument: string, reason: string): CompletionValues {
+    const tree = this.offlineTree(version);
+    const arg = tree?.arg(path, argument);
+    if (!tree) return { available: false, reason, values: [], mayBeIncomplete: true };
+    // Static values only: the router's own names (interfaces, lists) are not in the tree.
+    const values = (arg?.completions ?? []).filter((c) => c.preference >= 0 && c.style !== 'syntax-meta').map((c) => c.value);
+    return { available: true, reason, values, mayBeIncomplete: true, fromTree: tree.version };
   }
 
   /**
@@ -144,7 +192,7 @@ export class InspectService {
     const hit = router.values.get(valueKey);
     if (hit) return { available: true, values: hit, mayBeIncomplete: true };
     const off = this.offReason(router);
-    if (off) return { available: false, reason: off, values: [], mayBeIncomplete: true };
+    if (off) return this.valuesFromTree(this.deps.version(connectionId), path, argument, off);
     try {
       const values = await this.once(router, `v:${valueKey}`, async () => {
         const seen = new Set<string>();
@@ -152,7 +200,14 @@ export class InspectService {
         // (caveat 4), and never a `do` argument (caveat 3: the console never offers `do` values).
         const input = `/${path.join(' ')} ${argument}=`;
         for (let pass = 0; pass < this.options.valuePasses; pass++) {
-          const rows = await this.request(connectionId, router, ['/console/inspect', '=request=completion', `=input=${input}`]);
+          // `.proplist` naming `completion` is the workaround real routers honour for completion rows
+          // dropped at random over the native API (7.22.1; routeros-inspect README).
+          const rows = await this.request(connectionId, router, [
+            '/console/inspect',
+            '=request=completion',
+            `=input=${input}`,
+            '=.proplist=completion,preference,show,style',
+          ]);
           for (const row of rows) {
             const value = row['completion'];
             // Sentinel rows (negative preference, e.g. "unknown parameter") and hidden ones are not values.
@@ -166,7 +221,7 @@ export class InspectService {
       });
       return { available: true, values, mayBeIncomplete: true };
     } catch (e) {
-      if (e instanceof Unavailable) return { available: false, reason: e.message, values: [], mayBeIncomplete: true };
+      if (e instanceof Unavailable) return this.valuesFromTree(this.deps.version(connectionId), path, argument, e.message);
       throw e;
     }
   }
