@@ -40,7 +40,8 @@ describe('autocomplete from the router', () => {
     return sim;
   }
 
-  const routerList = (ws: WorkspacePage): Locator => ws.region.getByRole('listbox', { name: 'Completions from the router' });
+  const routerList = (ws: WorkspacePage): Locator =>
+    ws.region.getByRole('listbox', { name: 'Completions from the router', exact: true });
   const option = (ws: WorkspacePage, name: RegExp): Locator => routerList(ws).getByRole('option', { name });
 
   async function inspectSent(connectionName: string): Promise<number> {
@@ -83,7 +84,7 @@ describe('autocomplete from the router', () => {
     // An argument name with the router's explanation, then an enumerated value.
     await box.press('Enter');
     await box.pressSequentially('=ac');
-    await expect(option(core, /^=action=/).textContent()).resolves.toContain('what to do with a matching packet');
+    await expect(option(core, /^=action=/).textContent()).resolves.toBe('=action=');
     await app!.screenshot(join(SCREENSHOTS, 'completion-list.png'));
     await box.press('Tab');
     await expect(box.inputValue()).resolves.toBe('/ip/firewall/filter/add\n=action=');
@@ -151,11 +152,17 @@ describe('autocomplete from the router', () => {
     const none = await app!.connect('no-inspect');
     await none.open('Console');
     await none.sentence().fill('/system/ident');
-    await none.region.getByText(/^No completion from this router \(the router has no usable \/console\/inspect/).waitFor();
-    // The built-in suggestions work as before.
-    const builtIn = none.region.getByRole('listbox', { name: 'Command suggestions' });
-    await builtIn.getByRole('option', { name: '/system/identity/print' }).waitFor();
-    await none.sentence().press('Tab');
+    // Completion comes from the shipped RouterOS 7.18 command tree, and says so (issue 13).
+    const fromTree = none.region.getByRole('listbox', {
+      name: 'Completions from the RouterOS 7.18 command tree, not from this router',
+    });
+    await fromTree.getByRole('option', { name: /^identity\// }).waitFor();
+    await none.region
+      .getByText(
+        /^Suggestions from the RouterOS 7\.18 command tree, not from this router \(the router has no usable \/console\/inspect/,
+      )
+      .waitFor();
+    await none.sentence().fill('/system/identity/print');
     await none.sentence().press('Control+Enter');
     await none.waitForOutcome('/system/identity/print', 'done');
     await expect(none.region.getByRole('alert').count()).resolves.toBe(0);
@@ -168,14 +175,46 @@ describe('autocomplete from the router', () => {
     await stall.waitForOutcome('/system/identity/print', 'done');
     await stall.sentence().fill('/ip/fi');
     await stall.region
-      .getByText(/^No completion from this router \(the router did not answer \/console\/inspect within 1500 ms\)/)
+      .getByText(
+        /^Suggestions from the RouterOS 7\.16 command tree, not from this router \(the router did not answer \/console\/inspect within 1500 ms\)/,
+      )
       .waitFor();
     await expect(routerList(stall).count()).resolves.toBe(0);
     await expect(stall.region.getByRole('alert').count()).resolves.toBe(0);
     // Fixed live, it stays off during the cool-down (no second stalled request piles up).
     stallSim.inspectMode = 'normal';
     await stall.sentence().fill('/ip/a');
-    await stall.region.getByText(/^No completion from this router/).waitFor();
+    await stall.region.getByText(/^Suggestions from the RouterOS 7\.16 command tree, not from this router/).waitFor();
     expect(await inspectSent('stalling')).toBe(1);
+  });
+
+  it('completes from the shipped tree for a RouterOS 6.49 router with inspect disabled, marked as such', async () => {
+    await open();
+    await router('ros6', { rosVersion: '6.49', inspect: 'disabled' });
+    const ws = await app!.connect('ros6');
+    await ws.open('Console');
+    await ws.sentence().fill('/ip/fire');
+    // Below the oldest crawl (7.12.2), the oldest tree answers (issue 13).
+    const list = ws.region.getByRole('listbox', {
+      name: 'Completions from the RouterOS 7.12 command tree, not from this router',
+    });
+    await list.getByRole('option', { name: /^firewall\// }).waitFor();
+    await ws.sentence().press('Tab');
+    await expect(ws.sentence().inputValue()).resolves.toBe('/ip/firewall/');
+    await list.getByRole('option', { name: /^filter\// }).waitFor();
+    await ws.region.getByText(/^Suggestions from the RouterOS 7\.12 command tree, not from this router/).waitFor();
+    // Not one inspect request after the first refusal: the tree answers.
+    expect(await inspectSent('ros6')).toBe(1);
+    // Compare versions, from the router's header: defaults to its nearest tree against the newest.
+    await ws.region.getByRole('button', { name: 'Compare versions' }).first().click();
+    const dialog = app!.page.getByRole('dialog', { name: 'Compare versions' });
+    await dialog
+      .getByRole('status')
+      .getByText(/^7\.12\.2 → 7\.24: /)
+      .waitFor();
+    await dialog.getByRole('textbox', { name: 'Menu' }).fill('/safe-mode');
+    await dialog.getByRole('button', { name: 'Compare' }).click();
+    await dialog.getByRole('row', { name: /added \/safe-mode menu/ }).waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).click();
   });
 });

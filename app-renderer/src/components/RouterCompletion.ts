@@ -94,7 +94,10 @@ export function useRouterCompletion(connectionId: string, draft: string, caret: 
   if (ctx && a) {
     if (a.available) {
       view.answered = true;
-      if (a.fromTree) view.fromTree = a.fromTree;
+      if (a.fromTree) {
+        view.fromTree = a.fromTree;
+        if (a.reason) view.unavailable = a.reason;
+      }
       const current = draft.split('\n')[ctx.line] ?? '';
       if (ctx.kind === 'value') {
         view.items = valueItems(ctx, a.values);
