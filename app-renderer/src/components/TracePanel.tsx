@@ -154,6 +154,13 @@ const TraceItem = memo(function TraceItem({
   slowMs: number;
   folded: boolean;
   onToggle: (seq: number) => void;
+  /**
+   * A command's summary, changed in place by the analysis: passed as numbers too, so that the
+   * memoised row renders again when they change.
+   */
+  replies?: number;
+  problems?: number;
+  tookMs?: number;
 }) {
   const out = e.direction === 'out';
   const note = e.direction === 'note';
@@ -563,6 +570,7 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
         >
           {v.getVirtualItems().map((item) => {
             const e = at(item.index);
+            const info = e && analysis.get(e.seq);
             return e ? (
               <TraceItem
                 key={item.key}
@@ -570,7 +578,10 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
                 top={item.start}
                 expanded={view.expanded}
                 onFollow={follow}
-                info={analysis.get(e.seq)}
+                info={info}
+                replies={info?.replies}
+                problems={info?.problems}
+                tookMs={info?.tookMs}
                 slowMs={slowMs}
                 folded={isFolded(folding, e.seq)}
                 onToggle={toggle}

@@ -100,16 +100,16 @@ export class TraceAnalysis {
     const ends = first === '!done' || first === '!fatal';
     const elapsedMs = e.time - open.time;
     this.info.set(e.seq, { group: open.seq, command: open.command, elapsedMs, ends });
-    // The command's summary is a new object: its row is memoised on it.
+    // The command's summary changes in place (a 100k-row print would otherwise copy it per row);
+    // its row is memoised on these numbers, not on the object.
     const head = this.info.get(open.seq);
     if (head) {
-      const problem = first === '!trap' || first === '!fatal';
-      this.info.set(open.seq, {
-        ...head,
-        replies: (head.replies ?? 0) + 1,
-        problems: (head.problems ?? 0) + (problem ? 1 : 0),
-        ...(ends ? { tookMs: elapsedMs, endedBy: first } : {}),
-      });
+      head.replies = (head.replies ?? 0) + 1;
+      if (first === '!trap' || first === '!fatal') head.problems = (head.problems ?? 0) + 1;
+      if (ends) {
+        head.tookMs = elapsedMs;
+        head.endedBy = first;
+      }
     }
     if (ends) {
       if (e.tag !== undefined) this.tagged.delete(e.tag);
