@@ -39,6 +39,8 @@ interface Dissected {
   /** Expert info messages inside the sentence (traps, fatals, non-minimal prefixes). */
   experts: string[];
   prefixes: string[];
+  /** On a reply: seconds since its command (`routeros.response_time`). */
+  responseTime?: number;
 }
 
 type Json = string | Json[] | { [k: string]: Json };
@@ -103,6 +105,7 @@ function dissect(file: string, port?: number): Dissected[] {
         attrs: names.map((n, k) => [n, values[k]!]),
         experts: collect(tree, '_ws.expert.message'),
         prefixes: collect(tree['routeros.word_tree'], 'routeros.word.prefix'),
+        ...(get('routeros.response_time') !== undefined ? { responseTime: Number(get('routeros.response_time')) } : {}),
       });
     }
   }
@@ -173,6 +176,12 @@ describe.skipIf(!haveTshark)(title, () => {
     );
     // The UTF-8 comment of ether2 reads as text.
     expect(got.flatMap((d) => d.attrs)).toContainEqual(['comment', 'Büro LAN']);
+    // Reply times: from the trace's own times (the pcapng keeps microseconds).
+    for (const [k, d] of got.entries()) {
+      if (d.reply === undefined) continue;
+      const sent = trace.findLast((e, j) => j < k && e.direction === 'out' && e.tag === trace[k]!.tag);
+      expect(d.responseTime, `reply ${k}`).toBeCloseTo((trace[k]!.time - sent!.time) / 1000, 5);
+    }
     // The traps (the simulator sends two, as RouterOS does): marked for the expert with their
     // message, and tied to their command.
     const traps = got.filter((d) => d.reply === '!trap');
