@@ -179,7 +179,10 @@ describe.skipIf(!haveTshark)(title, () => {
     // Reply times: from the trace's own times (the pcapng keeps microseconds).
     for (const [k, d] of got.entries()) {
       if (d.reply === undefined) continue;
-      const sent = trace.findLast((e, j) => j < k && e.direction === 'out' && e.tag === trace[k]!.tag);
+      const sent = trace
+        .slice(0, k)
+        .reverse()
+        .find((e) => e.direction === 'out' && e.tag === trace[k]!.tag);
       expect(d.responseTime, `reply ${k}`).toBeCloseTo((trace[k]!.time - sent!.time) / 1000, 5);
     }
     // The traps (the simulator sends two, as RouterOS does): marked for the expert with their
