@@ -253,8 +253,13 @@ local function dissect_sentence(tvb, pinfo, root, offset, taken, words, ending, 
     if i > 1 then
       local name, value = split_attribute(text)
       if name then
-        wi:add(f.attr_name, tvb(w.start + 1, #name), name)
-        wi:add(f.attr_value, tvb(w.start + 2 + #name, w.length - 2 - #name), value)
+        -- Byte positions from the wire bytes: the text may hold replacement characters where the
+        -- bytes were not UTF-8 (a code-page router, protocol.md §9), so its lengths can differ.
+        local eq = tvb:raw(w.start + 1, w.length - 1):find("=", 1, true)
+        if eq then
+          wi:add(f.attr_name, tvb(w.start + 1, eq - 1), name)
+          wi:add(f.attr_value, tvb(w.start + 1 + eq, w.length - 1 - eq), value)
+        end
       elseif text:sub(1, 1) == "?" then
         wi:add(f.query, tvb(w.start, w.length), text)
       end
