@@ -536,7 +536,7 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
           ))}
         {!imported && (
           <span id={`${uid}-wireshark`} className="export-note">
-            Wireshark reads the pcapng sentence by sentence with Tikscope&apos;s routeros-api.lua (docs/wireshark.md)
+            Wireshark shows pcapng sentence by sentence with routeros-api.lua (docs/wireshark.md)
           </span>
         )}
         {!imported && (
