@@ -154,7 +154,7 @@ async function printAndTrap() {
 
 describe('Trace tab display', () => {
   it('marks a trap in words and folds a command', async () => {
-    const { ws, list, items, itemWith, rows } = await printAndTrap();
+    const { list, items, itemWith, rows } = await printAndTrap();
     // The traps: a mark in words, with the router's message.
     const trap = itemWith('!trap')!;
     const mark = within(trap).getAllByText('Trap')[0]!;
@@ -177,6 +177,10 @@ describe('Trace tab display', () => {
     expect(itemWith('!trap')).toBeDefined();
     fireEvent.click(folded);
     await until(() => expect(rows()).toBe(1));
+  });
+
+  it('folds and unfolds every command at once', async () => {
+    const { ws, items, itemWith, rows } = await printAndTrap();
     fireEvent.click(within(ws).getByRole('button', { name: 'Fold all' }));
     await until(() => expect(rows()).toBe(0));
     expect(itemWith('!trap')).toBeUndefined();
