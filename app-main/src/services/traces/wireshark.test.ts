@@ -349,6 +349,12 @@ describe.skipIf(!haveTshark)(title, () => {
       expect(Math.max(...perFrame.values())).toBeGreaterThan(1);
       expect(got.filter((d) => d.tag === 'b' && d.reply === '!re').every((d) => d.command === '/ip/address/print')).toBe(true);
       expect(got.find((d) => d.tag === 'c' && d.reply === '!trap')?.experts).toHaveLength(1);
+
+      // The same bytes cut into 3-byte segments: every sentence and most prefixes straddle
+      // segment boundaries (protocol.md §1), and reassembly still gives the same sentences.
+      const cut = join(dir, 'cli-3-byte-segments.pcapng');
+      writeFileSync(cut, buildPcapng(segments, { serverPort: 8728, application: 'test', maxSegment: 3 }));
+      expect(dissect(cut).map((d) => d.words)).toEqual(got.map((d) => d.words));
     } finally {
       relay.close();
       await sim.close();
