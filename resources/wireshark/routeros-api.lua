@@ -193,7 +193,7 @@ local function summary(first, tag, message)
   return s
 end
 
-local function dissect_sentence(tvb, pinfo, root, offset, taken, words, ending, index)
+local function dissect_sentence(tvb, pinfo, root, offset, taken, words, ending)
   local texts = {}
   local login = false
   for i, w in ipairs(words) do
@@ -217,7 +217,9 @@ local function dissect_sentence(tvb, pinfo, root, offset, taken, words, ending, 
   local sub = root:add(f.sentence, tvb(offset, taken), table.concat(shown, " "))
   sub:set_text((is_reply and "Reply: " or "Command: ") .. summary(first, tag, message))
   sub:add(f.words, #words):set_generated()
-  local key = tostring(pinfo.number) .. ":" .. tostring(index)
+  -- TCP may call the dissector twice for one frame (a reassembled sentence, then the rest of the
+  -- segment): the buffer's length and the offset tell those calls apart.
+  local key = tostring(pinfo.number) .. ":" .. tostring(tvb:len()) .. ":" .. tostring(offset)
   local r = correlate(pinfo, key, first, tag)
 
   if #words == 0 then
@@ -278,7 +280,6 @@ function proto.dissector(tvb, pinfo, tree)
   local offset = 0
   local summaries = {}
   local root
-  local index = 0
   while offset < len do
     local taken, words, ending = scan(tvb, offset)
     if taken == -1 then
@@ -296,13 +297,12 @@ function proto.dissector(tvb, pinfo, tree)
       root = root or tree:add(proto, tvb(offset))
       local bad = ending
       root:add(tvb(bad, 1), "Not a length prefix"):add_proto_expert_info(ef.reserved,
-        string.format("Byte 0x%02X cannot start a length prefix (protocol.md §2)", tvb(bad, 1):uint()))
+        string.format("Byte 0x%02X cannot start a length prefix", tvb(bad, 1):uint()))
       offset = len
       break
     end
     root = root or tree:add(proto, tvb(offset))
-    index = index + 1
-    table.insert(summaries, dissect_sentence(tvb, pinfo, root, offset, taken, words, ending, index))
+    table.insert(summaries, dissect_sentence(tvb, pinfo, root, offset, taken, words, ending))
     offset = offset + taken
   end
   if #summaries > 0 then

@@ -293,6 +293,25 @@ describe.skipIf(!haveTshark)(title, () => {
     }
   });
 
+  it('a byte that cannot start a length prefix is marked malformed, after the sentences before it', () => {
+    const tmp = tempDir();
+    try {
+      const file = join(tmp.dir, 'reserved.pcapng');
+      // A reserved control byte (0xF8-0xFF, protocol.md §2) after a whole sentence in one segment.
+      const payload = Buffer.concat([encodeSentence(['!re', '=name=ether1']), Buffer.from([0xf8, 0x01, 0x02])]);
+      writeFileSync(
+        file,
+        buildPcapng([{ time: 1, direction: 'in', payload, session: 1 }], { serverPort: 8728, application: 'test' }),
+      );
+      expect(dissect(file).map((d) => d.words)).toEqual([['!re', '=name=ether1']]);
+      expect(tshark(file, '-q', '-z', 'expert')).toMatch(
+        /Errors \(1\)[\s\S]*Malformed\s+ROUTEROS\s+Byte 0xF8 cannot start a length prefix/,
+      );
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
   it('a capture of the CLI talking to the simulator, written with the pcapng writer: the words of both directions, several sentences per segment', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tikscope-wireshark-cli-'));
     const sim = await startSimulator({ activity: false });
