@@ -86,7 +86,7 @@ function underSecretService(cmd) {
     ['/usr/bin/python3', 'python3-librouteros', 'the librouteros interop tests'],
     ['/usr/bin/dbus-run-session', 'dbus', 'the keychain suite'],
     ['/usr/bin/gnome-keyring-daemon', 'gnome-keyring', 'the keychain suite'],
-    ['/usr/bin/tshark', 'tshark', 'the pcapng export test'],
+    ['/usr/bin/tshark', 'tshark', 'the pcapng export and Wireshark dissector tests (skipped without it)'],
   ];
   const missing = needs.filter(([bin]) => !existsSync(bin));
   const lib = spawnSync('/usr/bin/python3', ['-c', 'import librouteros'], { stdio: 'ignore' });

@@ -50,4 +50,47 @@ describe('trace capture', () => {
     await list.getByRole('listitem', { name: /^Note: link dropped =reason=connection lost/ }).waitFor();
     await list.getByRole('listitem', { name: /^Note: link reconnected =identity=edge-T / }).waitFor();
   });
+
+  it('marks a trap, folds a command and filters by reply type (issue 16)', async () => {
+    const password = 'e2e-trace-9c4d';
+    const sim = await suite.router({ identity: 'edge-D', password });
+    const { app } = await suite.open();
+    await app.addConnection({
+      name: 'router-D',
+      host: '127.0.0.1',
+      port: sim.port as number,
+      transport: 'plain',
+      user: 'admin',
+      password,
+    });
+    const ws = await app.connect('router-D');
+    await ws.send(['/interface/print']);
+    await ws.waitForOutcome('/interface/print', 'done');
+    await ws.send(['/no/such/menu']);
+    await ws.waitForOutcome('/no/such/menu', 'trap');
+
+    await ws.open('Trace');
+    const list = ws.traceList();
+    const trap = ws.traceItem('!trap').first();
+    await trap.getByText('Trap', { exact: true }).waitFor();
+    expect(await trap.getByText('Trap', { exact: true }).getAttribute('title')).toMatch(/^Trap: no such command/);
+
+    // Fold the print: its rows go, the command says how many it hides.
+    const fold = list.getByRole('button', { name: /^Replies of \/interface\/print / });
+    expect(await fold.getAttribute('aria-expanded')).toBe('true');
+    await fold.click();
+    await expect.poll(() => fold.getAttribute('aria-expanded')).toBe('false');
+    await expect.poll(() => ws.traceItem('=name=ether1').count()).toBe(0);
+    await ws
+      .traceItem('/interface/print')
+      .getByText(/^\+\d+$/)
+      .waitFor();
+    await fold.click();
+    await ws.traceItem('=name=ether1').first().waitFor();
+
+    // Reply type: only the traps are left.
+    await ws.region.getByRole('combobox', { name: 'Reply type' }).selectOption({ label: '!trap or !fatal' });
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(2);
+    expect(await ws.traceItem('!trap').count()).toBe(2);
+  });
 });

@@ -1,12 +1,13 @@
-import { memo, useCallback, useEffect, useId, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useShallow } from 'zustand/react/shallow';
 import type { ReproBundleInfo, TraceEntry, TraceFormat, TraceScope } from '../../../app-main/src/common/contract';
 import { useApp, useRun } from '../hooks';
-import { formatClock, formatCount, plural } from '../lib/format';
+import { formatClock, formatCount, formatElapsed, plural } from '../lib/format';
+import { replyMatches, TraceAnalysis, type ReplyFilter, type SentenceInfo } from '../lib/trace-analysis';
 import { replyKindClass, splitAttribute, wordKind } from '../lib/words';
-import { emptyTrace, traceRows } from '../store/trace';
-import type { TraceFilters } from '../store/types';
+import { DEFAULT_SLOW_MS, emptyTrace, traceRows } from '../store/trace';
+import type { TraceFilters, TraceFolding } from '../store/types';
 
 const WORD_HEIGHT = 18;
 const GAP = 6;
@@ -18,10 +19,34 @@ export function entryHeight(e: TraceEntry, expanded: boolean): number {
   return expanded ? Math.max(1, e.words.length) * WORD_HEIGHT + GAP : LINE_HEIGHT;
 }
 
-/** Indices of the entries that pass the filters; undefined when nothing is filtered. */
-export function filterTrace(get: (i: number) => TraceEntry | undefined, length: number, f: TraceFilters): number[] | undefined {
+export function isFolded(folding: TraceFolding, seq: number): boolean {
+  return folding.all !== folding.flipped.has(seq);
+}
+
+/** What the filter needs beyond the entries: their commands and times, the folds, the threshold. */
+export interface TraceFilterContext {
+  analysis?: Pick<TraceAnalysis, 'get'>;
+  folding?: TraceFolding;
+  slowMs?: number;
+}
+
+/**
+ * Indices of the entries that pass the filters and are not folded away; undefined when nothing is
+ * filtered. A folded command hides its replies only while the command itself is shown: otherwise
+ * nothing would be left to unfold them with.
+ */
+export function filterTrace(
+  get: (i: number) => TraceEntry | undefined,
+  length: number,
+  f: TraceFilters,
+  ctx: TraceFilterContext = {},
+): number[] | undefined {
   const text = f.text.trim().toLowerCase();
-  if (f.direction === 'all' && !f.tag && !text && !f.hideOwn) return undefined;
+  const command = f.command.trim().toLowerCase();
+  const { analysis, folding, slowMs = DEFAULT_SLOW_MS } = ctx;
+  const folds = folding !== undefined && (folding.all || folding.flipped.size > 0);
+  if (f.direction === 'all' && !f.tag && !text && !f.hideOwn && !command && !f.reply && !f.slowOnly && !folds) return undefined;
+  const shownHeads = folds ? new Set<number>() : undefined;
   const out: number[] = [];
   for (let i = 0; i < length; i++) {
     const e = get(i);
@@ -29,10 +54,68 @@ export function filterTrace(get: (i: number) => TraceEntry | undefined, length: 
     if (f.direction !== 'all' && e.direction !== f.direction) continue;
     if (f.hideOwn && e.own) continue;
     if (f.tag && e.tag !== f.tag) continue;
+    if (f.reply && (e.direction !== 'in' || !replyMatches(e.words[0] ?? '', f.reply))) continue;
+    const info = analysis?.get(e.seq);
+    if (command && !info?.command?.toLowerCase().includes(command)) continue;
+    if (f.slowOnly && !(info?.ends && (info.elapsedMs ?? 0) >= slowMs)) continue;
     if (text && !e.words.some((w) => w.toLowerCase().includes(text))) continue;
+    if (shownHeads && info?.group !== undefined) {
+      if (info.group === e.seq) shownHeads.add(e.seq);
+      else if (shownHeads.has(info.group) && isFolded(folding!, info.group)) continue;
+    }
     out.push(i);
   }
   return out;
+}
+
+/** The `=message=` of a `!trap` (protocol.md §5.1), or a `!fatal`'s bare reason word (§5.2). */
+function problemText(e: TraceEntry): string | undefined {
+  const m = e.words.find((w) => w.startsWith('=message='));
+  if (m) return m.slice(9);
+  return e.words[0] === '!fatal' ? e.words[1] : undefined;
+}
+
+/**
+ * The marks of a row, as text (never colour alone): Trap, Fatal, Slow with the time; on a folded
+ * command, how many replies it hides and whether a trap or a slow end is among them.
+ */
+function Marks({ e, info, slowMs, folded }: { e: TraceEntry; info?: SentenceInfo; slowMs: number; folded: boolean }) {
+  const marks: { cls: string; text: string; title: string }[] = [];
+  const first = e.words[0];
+  if (e.direction === 'in' && first === '!trap')
+    marks.push({ cls: 'mark-trap', text: 'Trap', title: `Trap: ${problemText(e) ?? 'the command failed'}` });
+  if (e.direction === 'in' && first === '!fatal')
+    marks.push({ cls: 'mark-fatal', text: 'Fatal', title: `Fatal: ${problemText(e) ?? 'the router closes the session'}` });
+  if (info?.ends && info.elapsedMs !== undefined && info.elapsedMs >= slowMs)
+    marks.push({
+      cls: 'mark-slow',
+      text: `Slow ${formatElapsed(info.elapsedMs)}`,
+      title: `Ended its command after ${formatElapsed(info.elapsedMs)}`,
+    });
+  if (folded && e.direction === 'out' && info) {
+    marks.push({
+      cls: 'mark-folded',
+      text: `+${formatCount(info.replies ?? 0)}`,
+      title: `${plural(info.replies ?? 0, 'reply', 'replies')} folded`,
+    });
+    if (info.problems)
+      marks.push({
+        cls: 'mark-trap',
+        text: 'Trap',
+        title: `${plural(info.problems, 'trap or fatal', 'traps or fatals')} folded`,
+      });
+    if (info.tookMs !== undefined && info.tookMs >= slowMs)
+      marks.push({ cls: 'mark-slow', text: `Slow ${formatElapsed(info.tookMs)}`, title: `Took ${formatElapsed(info.tookMs)}` });
+  }
+  return (
+    <span className="t-mark">
+      {marks.map((m, i) => (
+        <span key={i} className={`mark ${m.cls}`} title={m.title}>
+          {m.text}
+        </span>
+      ))}
+    </span>
+  );
 }
 
 function TraceWord({ word, index }: { word: string; index: number }) {
@@ -58,21 +141,55 @@ const TraceItem = memo(function TraceItem({
   top,
   expanded,
   onFollow,
+  info,
+  slowMs,
+  folded,
+  onToggle,
 }: {
   e: TraceEntry;
   top: number;
   expanded: boolean;
   onFollow: (tag: string) => void;
+  info: SentenceInfo | undefined;
+  slowMs: number;
+  folded: boolean;
+  onToggle: (seq: number) => void;
+  /**
+   * A command's summary, changed in place by the analysis: passed as numbers too, so that the
+   * memoised row renders again when they change.
+   */
+  replies?: number;
+  problems?: number;
+  tookMs?: number;
 }) {
   const out = e.direction === 'out';
   const note = e.direction === 'note';
+  const first = e.words[0];
+  const severity = !out && !note && (first === '!trap' || first === '!fatal') ? ` sev-${first.slice(1)}` : '';
+  const slow = info?.ends && info.elapsedMs !== undefined && info.elapsedMs >= slowMs ? ' slow' : '';
+  const head = out && info !== undefined && (info.replies ?? 0) > 0;
+  const grouped = !out && !note && info?.group !== undefined ? ' in-group' : '';
   return (
     <div
       role="listitem"
       aria-label={note ? `Note: ${e.words.join(' ')}` : undefined}
-      className={`trace-item ${out ? 'dir-out' : note ? 'dir-note' : 'dir-in'} ${expanded ? 'expanded' : 'compact'}${e.pinned ? ' pinned' : ''}${e.own ? ' own' : ''}`}
+      className={`trace-item ${out ? 'dir-out' : note ? 'dir-note' : 'dir-in'} ${expanded ? 'expanded' : 'compact'}${e.pinned ? ' pinned' : ''}${e.own ? ' own' : ''}${severity}${slow}${grouped}${head ? ' group-head' : ''}`}
       style={{ transform: `translateY(${top}px)`, height: expanded ? entryHeight(e, true) - GAP : LINE_HEIGHT }}
     >
+      <span className="t-fold">
+        {head && (
+          <button
+            type="button"
+            className="fold-btn"
+            aria-expanded={!folded}
+            aria-label={`Replies of ${first}${e.tag !== undefined ? ` (tag ${e.tag})` : ''}`}
+            title={folded ? 'Show the replies' : 'Fold the replies'}
+            onClick={() => onToggle(e.seq)}
+          >
+            {folded ? '▸' : '▾'}
+          </button>
+        )}
+      </span>
       <span className="t-time" title={e.pinned ? 'pinned: kept however much traffic follows' : undefined}>
         {formatClock(e.time)}
       </span>
@@ -91,6 +208,7 @@ const TraceItem = memo(function TraceItem({
           <span className="muted">—</span>
         )}
       </span>
+      <Marks e={e} info={info} slowMs={slowMs} folded={head && folded} />
       <span className="t-words">
         {e.words.map((w, i) => (
           <span className="t-word" key={i}>
@@ -146,6 +264,37 @@ const FORMATS: { format: TraceFormat; label: string }[] = [
   { format: 'pcapng', label: 'Export pcapng' },
 ];
 
+const REPLY_FILTERS: { value: ReplyFilter; label: string }[] = [
+  { value: '', label: 'Any' },
+  { value: '!re', label: '!re' },
+  { value: '!done', label: '!done' },
+  { value: '!trap', label: '!trap' },
+  { value: '!fatal', label: '!fatal' },
+  { value: '!empty', label: '!empty' },
+  { value: 'problems', label: '!trap or !fatal' },
+];
+
+/** The slow-reply threshold as typed: kept as text while it is being edited, applied when valid. */
+function SlowThreshold({ value, onChange }: { value: number; onChange: (ms: number) => void }) {
+  const [text, setText] = useState(String(value));
+  return (
+    <label className="inline-field">
+      <span>Slow after (ms)</span>
+      <input
+        className="input input-small slow-input"
+        type="number"
+        min={0}
+        step={100}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (e.target.value.trim() !== '') onChange(Number(e.target.value));
+        }}
+      />
+    </label>
+  );
+}
+
 export function TracePanel({ connectionId, imported }: { connectionId: string; imported?: boolean }) {
   const view = useApp((s) => s.traces[connectionId]) ?? emptyTrace();
   const actions = useApp(
@@ -153,6 +302,9 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
       setFilters: s.setTraceFilters,
       setFollow: s.setTraceFollow,
       setExpanded: s.setTraceExpanded,
+      setSlowMs: s.setTraceSlowMs,
+      toggleGroup: s.toggleTraceGroup,
+      setFoldAll: s.setTraceFoldAll,
       exportTrace: s.exportTrace,
       clear: s.clearTrace,
       openReplay: s.openReplay,
@@ -174,7 +326,17 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [log, pinned, version],
   );
-  const indices = useMemo(() => filterTrace(rows.get, rows.length, filters), [rows, filters]);
+  // Commands, reply times and groups, updated with the entries that are new since the last render.
+  const [analysis] = useState(() => new TraceAnalysis());
+  const revision = useMemo(() => analysis.update(rows, log).revision, [analysis, rows, log]);
+  const { folding, slowMs } = view;
+  const indices = useMemo(
+    () => filterTrace(rows.get, rows.length, filters, { analysis, folding, slowMs }),
+    // `revision` says when the analysis changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [rows, filters, analysis, revision, folding, slowMs],
+  );
+  const toggle = useCallback((seq: number) => actions.toggleGroup(connectionId, seq), [actions, connectionId]);
   const count = indices ? indices.length : rows.length;
   const at = useCallback((i: number) => rows.get(indices ? (indices[i] as number) : i), [rows, indices]);
   // A stable key function: the virtualiser rebuilds its measurements whenever it changes identity.
@@ -253,6 +415,45 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
             onChange={(e) => actions.setFilters(connectionId, { text: e.target.value })}
           />
         </label>
+        <label className="inline-field">
+          <span>Command</span>
+          <input
+            className="input input-small mono"
+            type="search"
+            value={filters.command}
+            placeholder="any"
+            onChange={(e) => actions.setFilters(connectionId, { command: e.target.value })}
+          />
+        </label>
+        <label className="inline-field">
+          <span>Reply type</span>
+          <select
+            className="input input-small"
+            value={filters.reply}
+            onChange={(e) => actions.setFilters(connectionId, { reply: e.target.value as ReplyFilter })}
+          >
+            {REPLY_FILTERS.map((r) => (
+              <option key={r.value} value={r.value}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <SlowThreshold value={slowMs} onChange={(ms) => actions.setSlowMs(connectionId, ms)} />
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={filters.slowOnly}
+            onChange={(e) => actions.setFilters(connectionId, { slowOnly: e.target.checked })}
+          />{' '}
+          Slow only
+        </label>
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => actions.setFoldAll(connectionId, true)}>
+          Fold all
+        </button>
+        <button type="button" className="btn btn-small btn-ghost" onClick={() => actions.setFoldAll(connectionId, false)}>
+          Unfold all
+        </button>
         <label className="check">
           <input
             type="checkbox"
@@ -327,11 +528,17 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
               key={f.format}
               type="button"
               className="btn btn-small"
+              aria-describedby={f.format === 'pcapng' ? `${uid}-wireshark` : undefined}
               onClick={() => run(actions.exportTrace(connectionId, f.format))}
             >
               {f.label}
             </button>
           ))}
+        {!imported && (
+          <span id={`${uid}-wireshark`} className="export-note">
+            Wireshark shows pcapng sentence by sentence with routeros-api.lua (docs/wireshark.md)
+          </span>
+        )}
         {!imported && (
           <button type="button" className="btn btn-small btn-ghost" onClick={() => run(actions.clear(connectionId))}>
             Clear trace
@@ -346,9 +553,11 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
       </div>
       {view.repro && <ReproSummary info={view.repro} />}
       <div className="trace-head" aria-hidden="true">
+        <span className="t-fold" />
         <span className="t-time">time</span>
         <span className="t-dir">dir</span>
         <span className="t-tag">tag</span>
+        <span className="t-mark">marks</span>
         <span className="t-words">words</span>
         <span className="t-bytes">bytes</span>
       </div>
@@ -361,7 +570,23 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
         >
           {v.getVirtualItems().map((item) => {
             const e = at(item.index);
-            return e ? <TraceItem key={item.key} e={e} top={item.start} expanded={view.expanded} onFollow={follow} /> : null;
+            const info = e && analysis.get(e.seq);
+            return e ? (
+              <TraceItem
+                key={item.key}
+                e={e}
+                top={item.start}
+                expanded={view.expanded}
+                onFollow={follow}
+                info={info}
+                replies={info?.replies}
+                problems={info?.problems}
+                tookMs={info?.tookMs}
+                slowMs={slowMs}
+                folded={isFolded(folding, e.seq)}
+                onToggle={toggle}
+              />
+            ) : null;
           })}
         </div>
         {count === 0 && (

@@ -11,6 +11,9 @@ type Keys =
   | 'setTraceFilters'
   | 'setTraceFollow'
   | 'setTraceExpanded'
+  | 'setTraceSlowMs'
+  | 'toggleTraceGroup'
+  | 'setTraceFoldAll'
   | 'exportTrace'
   | 'importTrace'
   | 'clearTrace'
@@ -22,6 +25,8 @@ type Keys =
 export const MAX_TRACE_ENTRIES = 50_000;
 /** Pinned entries kept per trace: main bounds them already; this guards the renderer alone. */
 export const MAX_PINNED_ENTRIES = 2000;
+/** A command whose end comes later than this is marked slow, until the user picks another threshold. */
+export const DEFAULT_SLOW_MS = 1000;
 
 export function emptyTrace(): TraceView {
   return {
@@ -31,9 +36,11 @@ export function emptyTrace(): TraceView {
     dropped: 0,
     skipped: 0,
     pinned: [],
-    filters: { direction: 'all', tag: '', text: '', hideOwn: false },
+    filters: { direction: 'all', tag: '', text: '', hideOwn: false, command: '', reply: '', slowOnly: false },
     follow: true,
     expanded: false,
+    slowMs: DEFAULT_SLOW_MS,
+    folding: { all: false, flipped: new Set() },
   };
 }
 
@@ -141,6 +148,24 @@ export function traceSlice({ set, get, api, download }: SliceContext): Pick<AppS
 
     setTraceExpanded(connectionId, expanded) {
       update(connectionId, (t) => ({ ...t, expanded }));
+    },
+
+    setTraceSlowMs(connectionId, ms) {
+      // An empty or bad number in the field keeps the threshold it had.
+      if (!Number.isFinite(ms) || ms < 0) return;
+      update(connectionId, (t) => ({ ...t, slowMs: ms }));
+    },
+
+    toggleTraceGroup(connectionId, seq) {
+      update(connectionId, (t) => {
+        const flipped = new Set(t.folding.flipped);
+        if (!flipped.delete(seq)) flipped.add(seq);
+        return { ...t, folding: { all: t.folding.all, flipped } };
+      });
+    },
+
+    setTraceFoldAll(connectionId, all) {
+      update(connectionId, (t) => ({ ...t, folding: { all, flipped: new Set() } }));
     },
 
     async exportTrace(connectionId, format) {

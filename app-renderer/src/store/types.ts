@@ -33,6 +33,7 @@ import type {
   TreeComparison,
 } from '../../../app-main/src/common/contract';
 import type { RingLog } from '../lib/ring';
+import type { ReplyFilter } from '../lib/trace-analysis';
 
 export type AppPhase = 'loading' | 'ready' | 'error';
 
@@ -166,6 +167,18 @@ export interface TraceFilters {
   text: string;
   /** Hide Tikscope's own traffic (heartbeat, completion, router-info reads). */
   hideOwn: boolean;
+  /** Part of a command word (`/interface`): its sentence and every reply to it. */
+  command: string;
+  /** One reply type, or traps and fatals together. */
+  reply: ReplyFilter;
+  /** Only replies that ended their command later than `slowMs`. */
+  slowOnly: boolean;
+}
+
+/** Which command groups are folded: all but `flipped` when `all`, else only `flipped` (by command seq). */
+export interface TraceFolding {
+  all: boolean;
+  flipped: ReadonlySet<number>;
 }
 
 export interface TraceView {
@@ -185,6 +198,9 @@ export interface TraceView {
   follow: boolean;
   /** One word per line (the seed client's layout) instead of one sentence per line. */
   expanded: boolean;
+  /** A command's end later than this (ms after it was sent) is marked slow (docs/ui.md "Trace display"). */
+  slowMs: number;
+  folding: TraceFolding;
   fileName?: string;
   /** An imported repro bundle: what it says besides the trace. */
   repro?: ReproBundleInfo;
@@ -416,6 +432,11 @@ export interface AppActions {
   setTraceFilters(connectionId: string, filters: Partial<TraceFilters>): void;
   setTraceFollow(connectionId: string, follow: boolean): void;
   setTraceExpanded(connectionId: string, expanded: boolean): void;
+  setTraceSlowMs(connectionId: string, ms: number): void;
+  /** Folds or unfolds the replies of one command (by the command's seq). */
+  toggleTraceGroup(connectionId: string, seq: number): void;
+  /** Folds (true) or unfolds (false) every command's replies. */
+  setTraceFoldAll(connectionId: string, all: boolean): void;
   exportTrace(connectionId: string, format: TraceFormat): Promise<void>;
   importTrace(fileName: string, content: string): Promise<void>;
   clearTrace(connectionId: string): Promise<void>;
