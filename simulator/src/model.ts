@@ -512,13 +512,24 @@ function newNode(name: string, description: string): TreeNode {
   return { name, description, children: new Map(), commands: new Map(), menu: undefined };
 }
 
+/**
+ * Paths seen before, normalized: installing the command tree names every menu several times per
+ * simulator (issue 13), and tests start hundreds of simulators. Bounded, since clients name paths.
+ */
+const normalized = new Map<string, string>();
+const NORMALIZED_CACHE = 20_000;
+
 /** `/ip/address`, `ip/address` and `ip address` all name the same menu. */
 export function normalizePath(path: string): string {
-  return path
+  const hit = normalized.get(path);
+  if (hit !== undefined) return hit;
+  const out = path
     .trim()
     .split(/[/\s]+/)
     .filter((s) => s !== '')
     .join('/');
+  if (normalized.size < NORMALIZED_CACHE) normalized.set(path, out);
+  return out;
 }
 
 export interface ModelOptions {
@@ -538,6 +549,8 @@ export class RouterModel {
   readonly root: TreeNode = newNode('', 'root');
   readonly maxLogEntries: number;
   private readonly menus = new Map<string, Menu>();
+  /** Tree nodes by normalized path (ensureNode), so registering thousands of commands is cheap. */
+  private readonly nodes = new Map<string, TreeNode>();
   /** @internal Hooks the simulator installs (e.g. reboot). */
   readonly actions: { reboot?: () => void } = {};
   /**
@@ -607,16 +620,22 @@ export class RouterModel {
 
   /** The node at a path, creating directories on the way. */
   ensureNode(path: string, description?: string): TreeNode {
-    let node = this.root;
-    for (const seg of normalizePath(path)
-      .split('/')
-      .filter((s) => s !== '')) {
-      let next = node.children.get(seg);
-      if (!next) {
-        next = newNode(seg, `${seg} menu`);
-        node.children.set(seg, next);
+    const key = normalizePath(path);
+    let node: TreeNode | undefined = this.nodes.get(key);
+    if (!node) {
+      let at: TreeNode = this.root;
+      for (const seg of key.split('/')) {
+        if (seg === '') continue;
+        let next: TreeNode | undefined = at.children.get(seg);
+        if (!next) {
+          next = newNode(seg, `${seg} menu`);
+          at.children.set(seg, next);
+        }
+        at = next;
       }
-      node = next;
+      // Nodes are never removed, so a node once found stays the node of its path.
+      this.nodes.set(key, at);
+      node = at;
     }
     if (description !== undefined) node.description = description;
     return node;

@@ -62,11 +62,19 @@ function menuProps(tree: CommandTree, path: string): { props: PropSpec[]; args: 
 }
 
 /** Stand-in for a tree command the simulator does not model: arguments are checked, then it says so. */
-function notSimulated(path: string, name: string, args: readonly TreeArg[]): CommandSpec {
+function notSimulated(tree: CommandTree, path: string, name: string): CommandSpec {
+  let args: ArgSpec[] | undefined;
   return {
     name,
     description: `${path}/${name} (RouterOS command tree)`,
-    args: args.map((a): ArgSpec => ({ name: a.name, description: a.syntax ?? a.name, type: propTypeOf(a) })),
+    // Read only when the command is sent: decoding all ~27,000 arguments of a tree up front cost
+    // more than half a second per test file.
+    get args() {
+      args ??= tree
+        .argsOf(`${path}/${name}`)
+        .map((a): ArgSpec => ({ name: a.name, description: a.syntax ?? a.name, type: propTypeOf(a) }));
+      return args;
+    },
     policies: ['read'],
     run: () => {
       throw new CommandError(`failure: ${path}/${name} is in the RouterOS command tree but not simulated`, 4);
@@ -80,23 +88,49 @@ export interface InstalledTree {
   readonly genericMenus: number;
 }
 
+/** What installing a tree needs, worked out once per tree and shared by every simulator using it. */
+interface MenuPlan {
+  readonly path: string;
+  readonly type: string | undefined;
+  readonly commands: readonly string[];
+  readonly props: readonly PropSpec[];
+  readonly args: ReadonlyMap<string, TreeArg>;
+  /** Real arguments as property types, for a modelled menu to learn. */
+  readonly learnable: ReadonlyMap<string, PropType>;
+  /** Stand-ins for commands without a model, by name (used where the model has none). */
+  readonly stubs: ReadonlyMap<string, CommandSpec>;
+}
+const plans = new WeakMap<CommandTree, readonly MenuPlan[]>();
+
+function planOf(tree: CommandTree): readonly MenuPlan[] {
+  let plan = plans.get(tree);
+  if (plan) return plan;
+  plan = tree.menus().map((path): MenuPlan => {
+    const commands = tree.commands(path);
+    const { props, args } = menuProps(tree, path);
+    const learnable = new Map([...args].map(([name, a]) => [name, propTypeOf(a)] as const));
+    const stubs = new Map(commands.map((name) => [name, notSimulated(tree, path, name)] as const));
+    return { path, type: tree.type(path), commands, props, args, learnable, stubs };
+  });
+  plans.set(tree, plan);
+  return plan;
+}
+
 /**
  * Adds every menu and command of `tree` that the model lacks. Run it after everything modelled is
  * registered: what exists is kept, the tree only fills gaps.
  */
 export function installTree(model: RouterModel, tree: CommandTree): InstalledTree {
   let genericMenus = 0;
-  for (const path of tree.menus()) {
-    const type = tree.type(path);
+  for (const plan of planOf(tree)) {
+    const { path, commands, props } = plan;
     const node = model.ensureNode(path);
-    const commands = tree.commands(path);
-    if (type === 'dir' && commands.length > 0) {
+    if (plan.type === 'dir' && commands.length > 0) {
       if (model.hasMenu(path)) {
-        learnArguments(model.menu(path), tree, path);
+        model.menu(path).learn(plan.learnable);
       } else if (commands.includes('print') || commands.includes('add') || commands.includes('set')) {
-        const { props } = menuProps(tree, path);
         const settings = !commands.includes('add') && commands.includes('set');
-        const spec = {
+        const menu = model.addMenu({
           path,
           description: `${path} (RouterOS command tree)`,
           props,
@@ -107,12 +141,11 @@ export function installTree(model: RouterModel, tree: CommandTree): InstalledTre
           canToggle: commands.includes('enable') && commands.includes('disable') && props.some((p) => p.name === 'disabled'),
           canComment: commands.includes('comment'),
           ...(props.some((p) => p.name === 'name') ? { nameProp: 'name' } : {}),
-        };
-        const menu = model.addMenu(spec);
+        });
         registerMenuCommands(model, menu);
         if (settings) {
           const row: Row = {};
-          for (const a of menuProps(tree, path).args.values()) {
+          for (const a of plan.args.values()) {
             const v = initialValue(a, model);
             if (v !== undefined) row[a.name] = v;
           }
@@ -128,19 +161,8 @@ export function installTree(model: RouterModel, tree: CommandTree): InstalledTre
         node.commands.set(name, commentCommand(menu));
         continue;
       }
-      node.commands.set(name, notSimulated(path, name, tree.argsOf(`${path}/${name}`)));
+      node.commands.set(name, plan.stubs.get(name)!);
     }
   }
   return { tree, genericMenus };
-}
-
-/**
- * A modelled menu learns the real arguments of its add/set it did not model (e.g. `network` of
- * `/ip/address/add`): accepted, checked against their syntax, stored and printed.
- */
-function learnArguments(menu: Menu, tree: CommandTree, path: string): void {
-  const { args } = menuProps(tree, path);
-  const extra = new Map<string, PropType>();
-  for (const [name, a] of args) extra.set(name, propTypeOf(a));
-  menu.learn(extra);
 }

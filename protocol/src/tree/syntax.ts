@@ -44,7 +44,8 @@ export const SYNTAX_KIND_NAMES: readonly SyntaxKindName[] = [
   'unknown',
 ];
 
-const ENUM_LINE = /^([^\s|[\]]+(?:\|[^\s|[\]]+)+)(\[,[A-Za-z0-9]+\*\])?$/;
+/** `a|b|c`, or a list `a|b[,Name*]` — which may offer one value only (`json.pretty[,JsonOptions*]`). */
+const ENUM_LINE = /^([^\s|[\]]+(?:\|[^\s|[\]]+)+)(\[,[A-Za-z0-9]+\*\])?$|^([^\s|[\]]+)(\[,[A-Za-z0-9]+\*\])$/;
 const RANGE = /^(-?\d*)\.\.(-?\d*)(?:\s+\(integer number\))?$/;
 const TIME_LINE = /^(\S*)\.\.(\S*)\s+\(time interval\)$/;
 const LENGTHS = /(min length (\d+))|(max length (\d+))/g;
@@ -65,7 +66,10 @@ export function syntaxKind(syntax: string | undefined, completions: readonly Com
   if (values.length === 2 && values.includes('yes') && values.includes('no')) return { kind: 'yes-no' };
   if (s !== '') {
     const e = ENUM_LINE.exec(s);
-    if (e) return { kind: 'enum', values: e[1]!.split('|'), multiple: e[2] !== undefined, strict: true };
+    if (e) {
+      const values = (e[1] ?? e[3]!).split('|');
+      return { kind: 'enum', values, multiple: (e[2] ?? e[4]) !== undefined, strict: true };
+    }
     if (s.endsWith('(IP address)')) {
       const extra = s
         .slice(0, -'(IP address)'.length)
