@@ -104,7 +104,9 @@ const FIXED_SIZE: Readonly<Record<number, number>> = {
   [MNDP_TYPE.ipv4]: 4,
 };
 
-const TEXT_FIELD: Readonly<Record<number, keyof MndpFields>> = {
+type TextField = 'identity' | 'version' | 'platform' | 'softwareId' | 'board' | 'interfaceName';
+
+const TEXT_FIELD: Readonly<Record<number, TextField>> = {
   [MNDP_TYPE.identity]: 'identity',
   [MNDP_TYPE.version]: 'version',
   [MNDP_TYPE.platform]: 'platform',
@@ -199,7 +201,7 @@ function readField(p: MndpPacket, type: number, v: Uint8Array): boolean {
   const text = TEXT_FIELD[type];
   if (text !== undefined) {
     if (p[text] !== undefined) return false;
-    (p as Record<string, unknown>)[text] = UTF8_CODEC.decode(v);
+    p[text] = UTF8_CODEC.decode(v);
     return true;
   }
   switch (type) {

@@ -252,6 +252,7 @@ class SimulatorImpl implements Simulator, ConnectionHost {
       user: options.user ?? 'admin',
       password: options.password ?? '',
       users: options.users ?? [],
+      seed: options.seed ?? 1,
       ...(options.port !== null ? { apiPort: options.port ?? 0 } : {}),
       ...(options.tlsPort !== undefined && options.tlsPort !== null
         ? { apiSslPort: options.tlsPort }

@@ -65,6 +65,14 @@ describe('simulator MNDP announcements', () => {
     expect(second.packet.sequence).toBe((first.packet.sequence + 1) & 0xffff);
   });
 
+  it('announces a MAC of its own per seed (discovery keys on it), seed 1 keeping the old addresses', async () => {
+    const rx = await receiver();
+    await sim(res, { mndp: { host: '127.0.0.1', port: rx.port, intervalMs: 60_000 } });
+    await sim(res, { seed: 2, mndp: { host: '127.0.0.1', port: rx.port, intervalMs: 60_000 } });
+    const macs = [(await rx.next()).packet.mac, (await rx.next()).packet.mac].sort();
+    expect(macs).toEqual(['48:A9:8A:12:34:10', '48:A9:8A:13:34:10']);
+  });
+
   it('reads the identity at each announcement (a rename shows in the next one)', async () => {
     const rx = await receiver();
     const s = await sim(res, { mndp: { host: '127.0.0.1', port: rx.port, intervalMs: 60_000 } });
