@@ -5,7 +5,7 @@
  * dispose the services (cancel, `/quit`, close sockets) before exiting.
  */
 import { resolve } from 'node:path';
-import { startHost, startupLine, type RunningHost } from './server';
+import { startHost, startupLine, type HostOptions, type RunningHost } from './server';
 import { defaultDataDir } from './paths';
 
 export const DEFAULT_PORT = 7381;
@@ -75,12 +75,21 @@ export function parseHostArgs(argv: readonly string[]): HostCliArgs {
   return out;
 }
 
-async function startOnDefaultPort(args: HostCliArgs): Promise<RunningHost> {
-  const common = {
+/**
+ * The host's options from its arguments, port aside: what `npm run web` starts (the end-to-end
+ * tests start the host through this too). Neighbour discovery is on: the page lists the routers
+ * heard (docs/main-process.md, "Neighbour discovery").
+ */
+export function hostOptions(args: HostCliArgs): Pick<HostOptions, 'dataDir' | 'rendererDir' | 'mndp'> {
+  return {
     ...(args.dataDir ? { dataDir: args.dataDir } : {}),
     ...(args.rendererDir ? { rendererDir: args.rendererDir } : {}),
     mndp: args.mndpPort !== undefined ? { port: args.mndpPort } : {},
   };
+}
+
+async function startOnDefaultPort(args: HostCliArgs): Promise<RunningHost> {
+  const common = hostOptions(args);
   if (args.port !== undefined) return startHost({ ...common, port: args.port });
   try {
     return await startHost({ ...common, port: DEFAULT_PORT });
