@@ -1,5 +1,6 @@
 /**
- * MNDP, the MikroTik Neighbor Discovery Protocol (UDP 5678; docs/protocol.md, "MNDP"): what a
+ * MNDP, the MikroTik Neighbor Discovery Protocol (UDP 5678; landscape.md §4.3, Wireshark's
+ * packet-mndp.c; docs/main-process.md, "Neighbour discovery"): what a
  * router announces about itself, and the discovery request that asks routers to announce now.
  * Pure: bytes in, values out, no sockets (the app's discovery service and the simulator own those).
  *

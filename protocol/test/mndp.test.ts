@@ -1,5 +1,5 @@
 /**
- * The MNDP codec (protocol/src/mndp.ts; docs/protocol.md "MNDP"): vectors written byte by byte
+ * The MNDP codec (protocol/src/mndp.ts; landscape.md §4.3): vectors written byte by byte
  * from the wire rules (not from the encoder under test), every truncation refused with a reason,
  * a seeded round trip, and a seeded fuzz that must never throw.
  */

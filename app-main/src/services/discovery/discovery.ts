@@ -16,7 +16,7 @@ import type { DiscoveredRouter, DiscoveryState } from '../../common/contract';
 import { BridgeFailure } from '../core/errors';
 import { Throttle } from '../core/throttle';
 
-/** An entry not heard from for this long is dropped (RouterOS announces every 30 s or so). */
+/** An entry not heard from for this long is dropped (routers announce periodically; a few missed announcements are tolerated). */
 export const DEFAULT_AGE_OUT_MS = 180_000;
 /** How often aged-out entries are looked for. */
 export const PRUNE_INTERVAL_MS = 10_000;
