@@ -5,10 +5,10 @@
  */
 import './setup';
 import dgram from 'node:dgram';
-import { fireEvent, screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, fireEvent, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DiscoveryTarget } from '../../app-main/src/services/discovery/discovery';
-import { lastSeenText } from '../src/components/Discovered';
+import { lastSeenText, REDISCOVER_MS } from '../src/components/Discovered';
 import { router, until } from './helpers';
 import { renderApp } from './render';
 
@@ -24,6 +24,10 @@ function openSection(): void {
   fireEvent.click(toggle);
   expect(toggle.getAttribute('aria-expanded')).toBe('true');
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('Discovered routers', () => {
   it('lists an announcing router with its details; Add opens the form filled in; once saved it is marked', async () => {
@@ -92,6 +96,34 @@ describe('Discovered routers', () => {
     } finally {
       holder.close();
     }
+  });
+
+  it('repeats Discover every 30 s while the section is open, and stops when it is closed', async () => {
+    const { bridge } = await withDiscovery([]);
+    const sent = () => bridge.calls.filter((c) => c.channel === 'discovery:discover').length;
+    // Intervals only: the services' sockets and throttles run on real turns of the event loop.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    fireEvent.click(screen.getByRole('button', { name: 'Discover' }));
+    expect(sent()).toBe(1);
+    act(() => vi.advanceTimersByTime(REDISCOVER_MS - 1));
+    expect(sent()).toBe(1);
+    act(() => vi.advanceTimersByTime(1));
+    expect(sent()).toBe(2);
+    // Renders in between (each announcement renders the list) do not restart the 30 s.
+    act(() => vi.advanceTimersByTime(REDISCOVER_MS / 2));
+    const state = await bridge.services.handlers['discovery:list']({});
+    act(() => bridge.deliver('discovery:changed', { ...state, refused: 1 }));
+    act(() => bridge.deliver('discovery:changed', { ...state, refused: 2 }));
+    act(() => vi.advanceTimersByTime(REDISCOVER_MS / 2));
+    expect(sent()).toBe(3);
+    fireEvent.click(screen.getByRole('button', { name: /^Discovered/ }));
+    act(() => vi.advanceTimersByTime(3 * REDISCOVER_MS));
+    expect(sent()).toBe(3);
+    // Opened again without pressing Discover: no repeats.
+    fireEvent.click(screen.getByRole('button', { name: /^Discovered/ }));
+    act(() => vi.advanceTimersByTime(3 * REDISCOVER_MS));
+    expect(sent()).toBe(3);
+    await until(() => expect(screen.getByRole('button', { name: 'Discover' }).hasAttribute('disabled')).toBe(false));
   });
 
   it('shows last seen in seconds, then minutes', () => {

@@ -1,7 +1,8 @@
 import { useEffect, useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DiscoveredRouter } from '../../../app-main/src/common/contract';
-import { useApp, useNow, useRun } from '../hooks';
+import { useApp, useAppStore, useNow, useRun } from '../hooks';
+import { bridgeFailure } from '../store/context';
 
 /** While the section is open after a Discover, it is repeated this often (docs/ui.md, "Discovered routers"). */
 export const REDISCOVER_MS = 30_000;
@@ -37,11 +38,19 @@ export function Discovered() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // Depends on open/repeating only: a timer re-created at every render (each announcement renders)
+  // would restart its 30 s and never fire while routers keep announcing.
+  const store = useAppStore();
   useEffect(() => {
     if (!open || !repeating) return;
-    const t = setInterval(() => run(actions.discover()), REDISCOVER_MS);
+    const t = setInterval(() => {
+      store
+        .getState()
+        .discover()
+        .catch((e: unknown) => store.getState().reportError(bridgeFailure(e)));
+    }, REDISCOVER_MS);
     return () => clearInterval(t);
-  }, [open, repeating, actions, run]);
+  }, [open, repeating, store]);
 
   const routers = discovery?.routers ?? [];
   // The built-in Demo router is not a saved host: it would mark every router on loopback.
