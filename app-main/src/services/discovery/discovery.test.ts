@@ -8,7 +8,7 @@ import dgram from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { encodeMndp } from '../../../../protocol/src/index';
 import type { DiscoveryState } from '../../common/contract';
-import { failure, servicesRig } from '../test-support/helpers';
+import { argsFailure, failure, servicesRig } from '../test-support/helpers';
 import { bindProblem, broadcastTargets, DiscoveryService, MAX_ROUTERS, type DiscoveryTarget } from './discovery';
 
 const rig = servicesRig();
@@ -102,6 +102,22 @@ describe('discovery through the services', () => {
     expect(e.message).toBe('Neighbour discovery is turned off.');
     await s.handlers['settings:set']({ mndpListen: true });
     expect(await s.handlers['discovery:list']({})).toMatchObject({ enabled: true, listening: true });
+  });
+
+  it('the mndpListen setting is kept across a restart', async () => {
+    const { s } = await listening();
+    await s.handlers['settings:set']({ mndpListen: false });
+    await s.dispose();
+    rig.disposed();
+    const again = await rig.start({ mndp: { port: 0, bindAddress: '127.0.0.1', targets: () => [] } });
+    expect((await again.handlers['settings:get']({})).mndpListen).toBe(false);
+    expect(await again.handlers['discovery:list']({})).toMatchObject({ enabled: false, listening: false });
+  });
+
+  it('refuses a bad mndpPort or mndpListen setting by name', () => {
+    expect(argsFailure('settings:set', { mndpPort: 0 }).message).toBe('"mndpPort" must be between 1 and 65535.');
+    expect(argsFailure('settings:set', { mndpPort: 65536 }).message).toBe('"mndpPort" must be between 1 and 65535.');
+    expect(argsFailure('settings:set', { mndpListen: 'yes' }).message).toBe('"mndpListen" must be true or false.');
   });
 
   it('the mndpPort setting moves the listener (when no --mndp-port overrides it)', async () => {
