@@ -1,8 +1,9 @@
 import dgram from 'node:dgram';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hostOptions, parseHostArgs } from '../../app-main/src/host/cli';
 import { parseArgs } from '../../simulator/src/args';
-import { e2eSuite } from './fixtures';
+import { e2eSuite, SCREENSHOTS } from './fixtures';
 
 /** A UDP port free on loopback just now (never 5678: tests must not take the real MNDP port). */
 async function freeUdpPort(): Promise<number> {
@@ -39,6 +40,7 @@ describe('neighbour discovery', () => {
     const mac = sim.menu('interface').findByName('ether1')!.get('mac-address')!;
     for (const text of ['127.0.0.1', mac, '7.20 (stable)', 'RB5009UG+S+', 'ether1'])
       await entry.getByText(text, { exact: true }).waitFor();
+    await app.screenshot(join(SCREENSHOTS, 'discovered.png'));
 
     await entry.getByRole('button', { name: 'Add branch-gw' }).click();
     const dialog = app.dialog('Add connection');
