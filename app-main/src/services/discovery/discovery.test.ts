@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeMndp } from '../../../../protocol/src/index';
 import type { DiscoveryState } from '../../common/contract';
 import { argsFailure, failure, servicesRig } from '../test-support/helpers';
-import { bindProblem, broadcastTargets, DiscoveryService, MAX_ROUTERS, type DiscoveryTarget } from './discovery';
+import { bindProblem, broadcastTargets, DiscoveryService, MAX_ROUTERS, MAX_TEXT_CHARS, type DiscoveryTarget } from './discovery';
 
 const rig = servicesRig();
 
@@ -189,6 +189,18 @@ describe('DiscoveryService', () => {
       ['10.0.0.9', 'b', '10.0.0.9'],
       ['fe80::1', 'c', undefined],
     ]);
+    await d.dispose();
+  });
+
+  it(`cuts text fields to ${MAX_TEXT_CHARS} characters (a datagram may carry 64 KiB of identity)`, async () => {
+    const { d } = service({ t: 1 });
+    d.receive(
+      announce({ sequence: 1, identity: 'x'.repeat(60_000), board: 'b'.repeat(MAX_TEXT_CHARS), ipv4: '10.0.0.1' }),
+      '10.0.0.1',
+    );
+    const [r] = d.state().routers;
+    expect(r!.identity).toBe(`${'x'.repeat(MAX_TEXT_CHARS)}…`);
+    expect(r!.board).toBe('b'.repeat(MAX_TEXT_CHARS));
     await d.dispose();
   });
 

@@ -24,6 +24,15 @@ export const PRUNE_INTERVAL_MS = 10_000;
 export const EVENT_INTERVAL_MS = 250;
 /** … and at most this many entries: past it the one heard longest ago goes (a LAN can be spoofed). */
 export const MAX_ROUTERS = 1024;
+/**
+ * Text fields are cut to this many characters: a datagram can carry 64 KiB of identity, and 1,024
+ * such entries would cost 64 MiB and fill the window (RouterOS identities are far shorter).
+ */
+export const MAX_TEXT_CHARS = 256;
+
+function clip(text: string): string {
+  return text.length > MAX_TEXT_CHARS ? `${text.slice(0, MAX_TEXT_CHARS)}…` : text;
+}
 
 /** Where a discovery request goes. */
 export interface DiscoveryTarget {
@@ -175,14 +184,14 @@ export class DiscoveryService {
     if (isMndpRequest(p)) return;
     const ipv4 = p.ipv4 ?? (isIPv4(from) ? from : undefined);
     const key = p.mac ?? ipv4 ?? from;
-    const entry: DiscoveredRouter = { key, identity: p.identity ?? '', from, lastSeen: this.options.now() };
+    const entry: DiscoveredRouter = { key, identity: clip(p.identity ?? ''), from, lastSeen: this.options.now() };
     if (ipv4 !== undefined) entry.ipv4 = ipv4;
     if (p.ipv6 !== undefined) entry.ipv6 = p.ipv6;
     if (p.mac !== undefined) entry.mac = p.mac;
-    if (p.version !== undefined) entry.version = p.version;
-    if (p.board !== undefined) entry.board = p.board;
-    if (p.platform !== undefined) entry.platform = p.platform;
-    if (p.interfaceName !== undefined) entry.interfaceName = p.interfaceName;
+    if (p.version !== undefined) entry.version = clip(p.version);
+    if (p.board !== undefined) entry.board = clip(p.board);
+    if (p.platform !== undefined) entry.platform = clip(p.platform);
+    if (p.interfaceName !== undefined) entry.interfaceName = clip(p.interfaceName);
     if (p.uptimeSeconds !== undefined) entry.uptimeSeconds = p.uptimeSeconds;
     this.routers.delete(key); // re-inserted last: the map stays in order of last announcement
     this.routers.set(key, entry);
