@@ -126,6 +126,22 @@ describe('Discovered routers', () => {
     await until(() => expect(screen.getByRole('button', { name: 'Discover' }).hasAttribute('disabled')).toBe(false));
   });
 
+  it('"Listen for routers (MNDP)" turns the listener off and on (the mndpListen setting)', async () => {
+    const { bridge, port } = await withDiscovery([]);
+    openSection();
+    const box = screen.getByRole('checkbox', { name: 'Listen for routers (MNDP)' }) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    await until(() => expect(screen.getByRole('status').textContent).toBe(`Listening on UDP ${port}`));
+    fireEvent.click(box);
+    await until(() => expect(screen.getByRole('status').textContent).toBe('Discovery is off.'));
+    expect(box.checked).toBe(false);
+    expect((await bridge.services.handlers['settings:get']({})).mndpListen).toBe(false);
+    expect((await bridge.services.handlers['discovery:list']({})).listening).toBe(false);
+    fireEvent.click(box);
+    await until(() => expect(screen.getByRole('status').textContent).toMatch(/^Listening on UDP \d+$/));
+    expect((await bridge.services.handlers['discovery:list']({})).listening).toBe(true);
+  });
+
   it('shows last seen in seconds, then minutes', () => {
     expect(lastSeenText(1000, 1500)).toBe('just now');
     expect(lastSeenText(0, 42_000)).toBe('42 s ago');

@@ -24,7 +24,10 @@ export function Discovered() {
   const { discovery, discovering, connections } = useApp(
     useShallow((s) => ({ discovery: s.discovery, discovering: s.discovering, connections: s.connections })),
   );
-  const actions = useApp(useShallow((s) => ({ load: s.loadDiscovery, discover: s.discover, openDialog: s.openDialog })));
+  const actions = useApp(
+    useShallow((s) => ({ load: s.loadDiscovery, discover: s.discover, openDialog: s.openDialog, setListen: s.setMndpListen })),
+  );
+  const listen = useApp((s) => s.settings.mndpListen ?? true);
   const run = useRun();
   const [open, setOpen] = useState(false);
   /** Discover was pressed since the section was opened: repeat it while the section stays open. */
@@ -62,7 +65,7 @@ export function Discovered() {
     : discovery.problem
       ? discovery.problem
       : !discovery.enabled
-        ? 'Discovery is off (settings).'
+        ? 'Discovery is off.'
         : discovery.listening
           ? `Listening on UDP ${discovery.port}`
           : undefined;
@@ -100,6 +103,10 @@ export function Discovered() {
       </div>
       {open && (
         <div id={listId} className="discovered-body">
+          <label className="discovered-listen">
+            <input type="checkbox" checked={listen} onChange={(e) => run(actions.setListen(e.target.checked))} /> Listen for
+            routers (MNDP)
+          </label>
           {status && (
             <p
               className={discovery?.problem ? 'field-error' : 'discovered-status'}

@@ -20,6 +20,17 @@ export function discoverySlice({ set, get, api }: SliceContext): DiscoveryViewSt
       set({ discovery: state });
     },
 
+    async setMndpListen(on) {
+      const r = await api['settings:set']({ mndpListen: on });
+      if (!r.ok) {
+        get().reportError(r.error, 'Saving the discovery setting');
+        return;
+      }
+      set({ settings: r.value });
+      // main rebinds before answering; the new state follows as an event too.
+      await get().loadDiscovery();
+    },
+
     async discover() {
       set({ discovering: true });
       const r = await api['discovery:discover']({});

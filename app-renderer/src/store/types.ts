@@ -482,6 +482,8 @@ export interface DiscoveryActions {
   applyDiscovery(state: DiscoveryState): void;
   /** Sends discovery requests (main: to each IPv4 broadcast address). */
   discover(): Promise<void>;
+  /** The `mndpListen` setting: main opens or closes its MNDP listener at once. */
+  setMndpListen(on: boolean): Promise<void>;
 }
 
 export type AppStoreState = AppState &

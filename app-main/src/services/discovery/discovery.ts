@@ -220,7 +220,7 @@ export class DiscoveryService {
       throw new BridgeFailure(
         'NETWORK',
         this.config.enabled ? (this.problem ?? 'Discovery is not listening.') : 'Neighbour discovery is turned off.',
-        this.config.enabled ? undefined : 'Turn on "Listen for routers (MNDP)" in the settings.',
+        this.config.enabled ? undefined : 'Tick "Listen for routers (MNDP)" in the Discovered section.',
       );
     }
     const targets = (this.options.targets ?? ((p: number) => broadcastTargets(p)))(port);
