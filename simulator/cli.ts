@@ -42,6 +42,12 @@ async function main(): Promise<void> {
   const user = config.options.user ?? 'admin';
   const pw = config.options.password ? 'the given password' : 'an empty password';
   process.stderr.write(`sim: RouterOS ${sim.version.text} simulator; log in as ${user} with ${pw}; Ctrl+C stops it\n`);
+  if (sim.mndp && config.options.mndp) {
+    const { host, port, intervalMs } = config.options.mndp;
+    process.stderr.write(
+      `sim: announcing over MNDP to ${host}:${port} every ${(intervalMs ?? 5000) / 1000} s; discovery requests to ${sim.host}:${sim.mndp.port}\n`,
+    );
+  }
   if (sim.certificate) process.stderr.write(`sim: api-ssl certificate SHA-256 fingerprint ${sim.certificate.fingerprint256}\n`);
 
   let stopping = false;

@@ -9,3 +9,4 @@ export * from './login';
 export * from './query';
 export { md5, toHex, fromHex } from './md5';
 export * from './timers';
+export * from './mndp';

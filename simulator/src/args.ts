@@ -29,6 +29,9 @@ export const USAGE = `usage: npm run sim -- [options]
   --inspect MODE         /console/inspect: normal, disabled, empty or stall
   --inspect-drops P      drop each inspect completion row with probability P (0..1), as
                          RouterOS 7.22.1 does; never when .proplist names completion
+  --mndp HOST:PORT       announce the router over MNDP (UDP) to HOST:PORT every few seconds, and
+                         answer discovery requests (e.g. --mndp 127.0.0.1:5678)
+  --mndp-interval-ms N   between MNDP announcements (default 5000)
 faults:
   --chunk-bytes N        split every write into N-byte pieces
   --chunk-delay-ms N     pause between pieces
@@ -71,6 +74,8 @@ const VALUE_FLAGS = new Set([
   '--seed',
   '--inspect',
   '--inspect-drops',
+  '--mndp',
+  '--mndp-interval-ms',
   '--chunk-bytes',
   '--chunk-delay-ms',
   '--latency-ms',
@@ -97,6 +102,7 @@ export function parseArgs(argv: readonly string[]): CliConfig {
   let tlsMode: 'anonymous' | 'certificate' = 'anonymous';
   let verbose = false;
   let help = false;
+  let mndpIntervalMs: number | undefined;
 
   for (let i = 0; i < argv.length; i++) {
     let flag = argv[i]!;
@@ -205,6 +211,16 @@ export function parseArgs(argv: readonly string[]): CliConfig {
           throw new UsageError(`--inspect must be one of ${INSPECT_MODES.join(', ')}, got "${value}"`);
         options.inspect = value as InspectMode;
         break;
+      case '--mndp': {
+        // HOST:PORT, or [IPv6]:PORT
+        const m = /^(?:\[([0-9a-fA-F:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})):(\d+)$/.exec(value);
+        if (!m) throw new UsageError(`--mndp must look like HOST:PORT with an IP address, e.g. 127.0.0.1:5678, got "${value}"`);
+        options.mndp = { host: (m[1] ?? m[2])!, port: int('--mndp port', m[3]!, 1, 65535) };
+        break;
+      }
+      case '--mndp-interval-ms':
+        mndpIntervalMs = int(flag, value, 10);
+        break;
       case '--chunk-bytes':
         faults.chunkBytes = int(flag, value, 1);
         break;
@@ -231,6 +247,10 @@ export function parseArgs(argv: readonly string[]): CliConfig {
   if (tlsPort !== undefined) {
     if (tlsMode === 'certificate') options.tlsCertPort = tlsPort;
     else options.tlsPort = tlsPort;
+  }
+  if (mndpIntervalMs !== undefined) {
+    if (!options.mndp) throw new UsageError('--mndp-interval-ms needs --mndp HOST:PORT');
+    options.mndp.intervalMs = mndpIntervalMs;
   }
   if (users.length > 0) options.users = users;
   if (Object.keys(faults).length > 0) options.faults = faults;

@@ -158,6 +158,11 @@ export interface DefaultRouterOptions {
   /** Ports shown in /ip/service. */
   apiPort?: number;
   apiSslPort?: number;
+  /**
+   * The simulator's seed: MAC addresses differ per seed (seed 1 gives 48:A9:8A:12:34:xx), so that
+   * simulators told apart by `--seed` are also told apart by MNDP discovery, which keys on the MAC.
+   */
+  seed?: number;
 }
 
 /** Fills `model` with the default router's menus and content. */
@@ -166,7 +171,9 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
   const links = new InterfaceLinks(model);
   // Per router, so that two simulators built from one seed are identical.
   let macSeq = 0x10;
-  const nextMac = (): string => `48:A9:8A:12:34:${(macSeq++ & 0xff).toString(16).toUpperCase().padStart(2, '0')}`;
+  const seed = (options.seed ?? 1) - 1;
+  const hex = (n: number): string => (n & 0xff).toString(16).toUpperCase().padStart(2, '0');
+  const nextMac = (): string => `48:A9:8A:${hex(0x12 + seed)}:${hex(0x34 + (seed >> 8))}:${hex(macSeq++)}`;
   const interfaceHooks = {
     afterSet: (m: Menu, item: Item, before: Readonly<Record<string, string>>) => links.sync(m, item, before),
     prepare: (_m: Menu, values: Record<string, string>, old: Item | undefined) => {

@@ -5,6 +5,7 @@
 export { startSimulator, SIMULATOR_ADH_CIPHERS } from './simulator';
 export type { Simulator, SimulatorEvents, SimulatorOptions, SimulatorUser, SessionInfo } from './simulator';
 export type { Faults } from './faults';
+export { DEFAULT_MNDP_INTERVAL_MS, type MndpOptions } from './mndp';
 export type { InspectMode } from './inspect';
 export type { ConnectionLimits } from './connection';
 export { RouterModel, Menu, Item, CommandError, normalizePath } from './model';

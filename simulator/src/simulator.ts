@@ -19,6 +19,7 @@ import type { CommandTree } from '../../protocol/src/tree/index';
 import { INSPECT_MODES, registerInspect, type InspectMode } from './inspect';
 import { installTree, treeFor } from './tree';
 import { RouterModel, type Menu } from './model';
+import { MndpAnnouncer, type MndpOptions } from './mndp';
 import { registerMonitors } from './monitor';
 import { Rng } from './rng';
 import { parseRosVersion, type RosVersion } from './version';
@@ -88,6 +89,11 @@ export interface SimulatorOptions {
   limits?: Partial<ConnectionLimits>;
   /** Diagnostics (connections, logins, protocol errors). Default: discarded. */
   log?: (line: string) => void;
+  /**
+   * Announce the router over MNDP to this UDP address every `intervalMs` (default 5 s) and answer
+   * discovery requests sent to its own MNDP socket (`Simulator.mndp.port`). Off unless given.
+   */
+  mndp?: MndpOptions;
 }
 
 export interface SessionInfo {
@@ -135,6 +141,13 @@ export interface Simulator {
   readonly tree: CommandTree;
   /** True between start and stop. */
   readonly listening: boolean;
+  /**
+   * The MNDP announcer when `mndp` was given: its own UDP port (discovery requests go there; stable
+   * across `restart()`), `announce()` to send one now, and what it has sent and answered.
+   */
+  readonly mndp:
+    | { readonly port: number; announce(): void; readonly counts: { announced: number; answered: number; ignored: number } }
+    | undefined;
   /** Shortcut for `model.menu(path)`. */
   menu(path: string): Menu;
   /** Open connections. */
@@ -218,6 +231,7 @@ class SimulatorImpl implements Simulator, ConnectionHost {
   private isListening = false;
   private readonly maxSessions: number;
   private readonly logLine: (line: string) => void;
+  readonly mndp: MndpAnnouncer | undefined;
 
   constructor(
     options: SimulatorOptions,
@@ -238,6 +252,7 @@ class SimulatorImpl implements Simulator, ConnectionHost {
       user: options.user ?? 'admin',
       password: options.password ?? '',
       users: options.users ?? [],
+      seed: options.seed ?? 1,
       ...(options.port !== null ? { apiPort: options.port ?? 0 } : {}),
       ...(options.tlsPort !== undefined && options.tlsPort !== null
         ? { apiSslPort: options.tlsPort }
@@ -266,6 +281,9 @@ class SimulatorImpl implements Simulator, ConnectionHost {
     this.activity.fillConnections(connections);
     // Last, so everything modelled above is kept and the tree only fills the gaps (tree.ts).
     installTree(this.model, this.tree);
+    this.mndp = options.mndp
+      ? new MndpAnnouncer(options.mndp, this.model, this.host, this.version.text, (line) => this.log(line))
+      : undefined;
   }
 
   addListener(kind: ListenerKind, port: number, create: () => net.Server): void {
@@ -384,6 +402,8 @@ class SimulatorImpl implements Simulator, ConnectionHost {
           });
         });
       }
+      // After the API listeners: an announcement names a router that already answers.
+      await this.mndp?.start();
     } catch (e) {
       await this.stop();
       throw e;
@@ -419,7 +439,7 @@ class SimulatorImpl implements Simulator, ConnectionHost {
         }),
     );
     this.dropConnections();
-    await Promise.all(closing);
+    await Promise.all([...closing, this.mndp?.stop()]);
     this.emit('stopped');
   }
 
@@ -468,6 +488,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   if (options.user !== undefined && options.user === '') throw new RangeError('user must not be empty');
   if (options.host !== undefined && net.isIP(options.host) === 0)
     throw new RangeError(`host must be an IP address, got "${options.host}"`);
+  if (options.mndp) {
+    if (net.isIP(options.mndp.host) === 0) throw new RangeError(`mndp.host must be an IP address, got "${options.mndp.host}"`);
+    if (!Number.isInteger(options.mndp.port) || options.mndp.port < 1 || options.mndp.port > 65535)
+      throw new RangeError(`mndp.port must be a port number 1..65535, got ${String(options.mndp.port)}`);
+    checkCount('mndp.intervalMs', options.mndp.intervalMs, 10);
+  }
 
   const sim = new SimulatorImpl(options, options.tickMs ?? 1000, options.activity ?? true);
   if (options.port !== null) {

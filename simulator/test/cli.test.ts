@@ -3,10 +3,12 @@
  * standard output, a working router behind them, a clean exit on SIGTERM, and clear errors.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from '../../protocol/node/connect';
+import { decodeMndp } from '../../protocol/src/index';
 import { Resources, within } from './helpers';
 
 const root = join(__dirname, '..', '..');
@@ -101,6 +103,36 @@ describe('npm run sim', () => {
     res.add(() => c.session.close());
     expect((await c.session.command(['/system/identity/print'])).rows).toHaveLength(1);
     run.child.kill('SIGINT');
+    expect(await within(run.exit, 10_000, 'the simulator to exit')).toBe(0);
+  });
+
+  it('--mndp announces the router to HOST:PORT over UDP, and says so on standard error only', async () => {
+    const socket = dgram.createSocket('udp4');
+    const packet = new Promise<Buffer>((resolve) => socket.once('message', resolve));
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    res.add(() => socket.close());
+    const port = socket.address().port;
+    const run = sim([
+      '--port',
+      '0',
+      '--no-activity',
+      '--identity',
+      'cli-mndp',
+      '--mndp',
+      `127.0.0.1:${port}`,
+      '--mndp-interval-ms',
+      '100',
+    ]);
+    const r = decodeMndp(await within(packet, 20_000, 'an MNDP announcement'));
+    expect(r.ok && r.packet).toMatchObject({ identity: 'cli-mndp', ipv4: '127.0.0.1', platform: 'MikroTik' });
+    await waitFor(run, /api listening on .*\n/);
+    expect(run.stdout()).toMatch(/^api listening on 127\.0\.0\.1:\d+\n$/);
+    const deadline = Date.now() + 5000;
+    while (!/announcing over MNDP/.test(run.stderr()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(run.stderr()).toMatch(
+      new RegExp(`announcing over MNDP to 127\\.0\\.0\\.1:${port} every 0\\.1 s; discovery requests to 127\\.0\\.0\\.1:\\d+`),
+    );
+    run.child.kill('SIGTERM');
     expect(await within(run.exit, 10_000, 'the simulator to exit')).toBe(0);
   });
 

@@ -49,6 +49,8 @@ export interface OpenAppOptions {
   dataDir?: string;
   /** Services made by the test (e.g. with a short inspect time-out) instead of the host's default. */
   createServices?: HostOptions['createServices'];
+  /** Neighbour discovery on (as `npm run web` has it); absent, nothing listens for MNDP. */
+  mndp?: HostOptions['mndp'];
 }
 
 /** A fresh host (own data directory) and a fresh browser context on it, page ready. */
@@ -60,6 +62,7 @@ export async function openApp(browser: Browser, rendererDir: string, opts: OpenA
     rendererDir,
     log: () => undefined,
     ...(opts.createServices ? { createServices: opts.createServices } : {}),
+    ...(opts.mndp ? { mndp: opts.mndp } : {}),
   });
   const info = await host.services.handlers['app:info']({});
   const app = await AppPage.open(browser, host.url, { colorScheme: opts.colorScheme ?? 'dark' });

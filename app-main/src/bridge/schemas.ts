@@ -243,6 +243,8 @@ const settingsPatch = z.strictObject(
       .refine((scopes) => Object.keys(scopes).length <= LIMITS.traceScopes, `holds more than ${LIMITS.traceScopes} routers`)
       .optional(),
     traceBufferMiB: int(1, LIMITS.traceBufferMiB).optional(),
+    mndpListen: flag.optional(),
+    mndpPort: int(1, 65535).optional(),
   },
   {
     error: (issue) =>
@@ -404,6 +406,8 @@ export const callSchemas = {
       })
       .optional(),
   }),
+  'discovery:list': noArgs,
+  'discovery:discover': noArgs,
   'repro:export': z.object({ connectionId: id, description: text(LIMITS.description) }),
 } satisfies { [K in CallName]: z.ZodType<CallArgs<K>, unknown> };
 

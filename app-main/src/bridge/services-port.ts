@@ -26,6 +26,8 @@ export interface ServicesFactoryOptions {
   /** Reported by `app:info`. */
   appVersion: string;
   log?: (level: ServicesLogLevel, message: string) => void;
+  /** Neighbour discovery on (docs/main-process.md); `port` overrides the `mndpPort` setting for this run. */
+  mndp?: { port?: number };
 }
 
 export type ServicesFactory = (options: ServicesFactoryOptions) => Promise<ServicesPort>;

@@ -47,6 +47,8 @@ const CALLS = {
   'replay:run': true,
   'replay:cancel': true,
   'repro:export': true,
+  'discovery:list': true,
+  'discovery:discover': true,
 } as const satisfies Record<CallName, true>;
 
 const EVENTS = {
@@ -59,6 +61,7 @@ const EVENTS = {
   'app:notice': true,
   'replay:progress': true,
   'broadcast:progress': true,
+  'discovery:changed': true,
 } as const satisfies Record<EventName, true>;
 
 export const CALL_CHANNELS: readonly CallName[] = Object.freeze(Object.keys(CALLS) as CallName[]);

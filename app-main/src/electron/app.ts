@@ -138,6 +138,8 @@ export function runElectronApp(options: ElectronAppOptions): ElectronAppHandle |
         host: 'electron',
         dataDir,
         appVersion: app.getVersion(),
+        // Neighbour discovery listens from start-up (the mndpListen and mndpPort settings).
+        mndp: {},
         log: (level, message) => log(`${level}: ${message}`),
       });
     } catch (error) {

@@ -5,7 +5,7 @@
  * dispose the services (cancel, `/quit`, close sockets) before exiting.
  */
 import { resolve } from 'node:path';
-import { startHost, startupLine, type RunningHost } from './server';
+import { startHost, startupLine, type HostOptions, type RunningHost } from './server';
 import { defaultDataDir } from './paths';
 
 export const DEFAULT_PORT = 7381;
@@ -14,6 +14,8 @@ export interface HostCliArgs {
   port: number | undefined;
   dataDir: string | undefined;
   rendererDir: string | undefined;
+  /** UDP port for MNDP neighbour discovery (default: the mndpPort setting, else 5678). */
+  mndpPort: number | undefined;
   help: boolean;
 }
 
@@ -23,12 +25,14 @@ export const USAGE = `Usage: npm run web -- [--port N] [--data-dir DIR]
                     0 = any free port)
   --data-dir DIR    where saved connections, settings and history live
                     (default ${defaultDataDir()})
-  --renderer-dir D  serve the renderer from D (default out/renderer)`;
+  --renderer-dir D  serve the renderer from D (default out/renderer)
+  --mndp-port N     listen for MNDP router announcements on UDP port N for this run
+                    (default: the setting, else 5678)`;
 
 export class UsageError extends Error {}
 
 export function parseHostArgs(argv: readonly string[]): HostCliArgs {
-  const out: HostCliArgs = { port: undefined, dataDir: undefined, rendererDir: undefined, help: false };
+  const out: HostCliArgs = { port: undefined, dataDir: undefined, rendererDir: undefined, mndpPort: undefined, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.indexOf('=');
@@ -45,6 +49,13 @@ export function parseHostArgs(argv: readonly string[]): HostCliArgs {
         if (!/^\d+$/.test(text) || Number(text) > 65_535)
           throw new UsageError(`--port must be a number from 0 to 65535, got ${JSON.stringify(text)}`);
         out.port = Number(text);
+        break;
+      }
+      case '--mndp-port': {
+        const text = value();
+        if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 65_535)
+          throw new UsageError(`--mndp-port must be a number from 1 to 65535, got ${JSON.stringify(text)}`);
+        out.mndpPort = Number(text);
         break;
       }
       case '--data-dir':
@@ -64,11 +75,21 @@ export function parseHostArgs(argv: readonly string[]): HostCliArgs {
   return out;
 }
 
-async function startOnDefaultPort(args: HostCliArgs): Promise<RunningHost> {
-  const common = {
+/**
+ * The host's options from its arguments, port aside: what `npm run web` starts (the end-to-end
+ * tests start the host through this too). Neighbour discovery is on: the page lists the routers
+ * heard (docs/main-process.md, "Neighbour discovery").
+ */
+export function hostOptions(args: HostCliArgs): Pick<HostOptions, 'dataDir' | 'rendererDir' | 'mndp'> {
+  return {
     ...(args.dataDir ? { dataDir: args.dataDir } : {}),
     ...(args.rendererDir ? { rendererDir: args.rendererDir } : {}),
+    mndp: args.mndpPort !== undefined ? { port: args.mndpPort } : {},
   };
+}
+
+async function startOnDefaultPort(args: HostCliArgs): Promise<RunningHost> {
+  const common = hostOptions(args);
   if (args.port !== undefined) return startHost({ ...common, port: args.port });
   try {
     return await startHost({ ...common, port: DEFAULT_PORT });

@@ -46,6 +46,11 @@ export interface HostOptions {
   createServices?: ServicesFactory;
   toBridgeError?: ToBridgeError;
   log?: (message: string) => void;
+  /**
+   * Listen for MNDP neighbour announcements (`npm run web` passes it; `port` from `--mndp-port`).
+   * Absent: no listener (the host's tests).
+   */
+  mndp?: { port?: number };
 }
 
 export interface RunningHost {
@@ -291,6 +296,7 @@ export async function startHost(options: HostOptions = {}): Promise<RunningHost>
         host: 'browser',
         dataDir: resolve(options.dataDir ?? defaultDataDir()),
         appVersion: readAppVersion(),
+        ...(options.mndp ? { mndp: options.mndp } : {}),
         log: (level, message) => {
           if (level === 'warn' || level === 'error') log(`${level}: ${message}`);
         },

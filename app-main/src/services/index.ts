@@ -20,6 +20,8 @@ import { guardHandlers } from './core/guard';
 import type { AtomicWriteOptions } from './core/storage';
 import type { Throttle } from './core/throttle';
 import { DiffService } from './diff/diff';
+import { DiscoveryService, type DiscoveryTarget } from './discovery/discovery';
+import { discoveryHandlers } from './discovery/discovery.handlers';
 import { diffHandlers } from './diff/diff.handlers';
 import { InspectService, type InspectOptions } from './inspect/inspect';
 import { inspectHandlers } from './inspect/inspect.handlers';
@@ -31,6 +33,7 @@ import { linkHandlers } from './links/links.handlers';
 import { ReplayService } from './replay/replay';
 import { replayHandlers } from './replay/replay.handlers';
 import { KeyringCredentialStore, SecretVault, type CredentialStore } from './secrets/secrets';
+import { MNDP_PORT } from '../../../protocol/src/index';
 import { LiveTables } from './tables/live-tables';
 import { tableHandlers } from './tables/tables.handlers';
 import { DEFAULT_PRINT_TIMEOUT_MS } from './tables/tables';
@@ -98,6 +101,20 @@ export interface ServicesOptions {
    * window opened again) finds them; then they are stopped (default 30 s; issue 11 item 9).
    */
   detachedGraceMs?: number;
+  /**
+   * Neighbour discovery over MNDP (docs/main-process.md, "Neighbour discovery"). The shells pass it
+   * (`{}`: the `mndpPort` setting, else 5678); absent, nothing listens — the tests and the
+   * benchmark, which must never take UDP 5678.
+   */
+  mndp?: {
+    /** Overrides the `mndpPort` setting for this run (`npm run web -- --mndp-port N`); 0: any free port. */
+    port?: number;
+    /** Where Discover sends requests; default: each IPv4 broadcast address at the port. */
+    targets?: (port: number) => DiscoveryTarget[];
+    /** Default 0.0.0.0. */
+    bindAddress?: string;
+    ageOutMs?: number;
+  };
 }
 
 /** How long live tables outlive the last window (docs/main-process.md, "Windows come and go"). */
@@ -312,6 +329,24 @@ export async function createServices(options: ServicesOptions): Promise<Services
     now,
   });
 
+  // ---- neighbour discovery ------------------------------------------------------------------
+  const mndp = options.mndp;
+  const discovery = new DiscoveryService({
+    now,
+    emit: (state) => emit('discovery:changed', state),
+    log: (level, message) => log(level, message),
+    ...(mndp?.targets ? { targets: mndp.targets } : {}),
+    ...(mndp?.bindAddress ? { bindAddress: mndp.bindAddress } : {}),
+    ...(mndp?.ageOutMs !== undefined ? { ageOutMs: mndp.ageOutMs } : {}),
+  });
+  // A busy port or a missing permission ends up in the state, in words; the rest of the app runs on.
+  const configureDiscovery = (): Promise<void> =>
+    discovery.configure({
+      enabled: mndp !== undefined && (settings.get().mndpListen ?? true),
+      port: mndp?.port ?? settings.get().mndpPort ?? MNDP_PORT,
+    });
+  await configureDiscovery();
+
   // ---- the bridge calls, by area --------------------------------------------------------------
   // `satisfies`: a call of the contract without a handler fails to compile.
   const handlers = {
@@ -319,7 +354,10 @@ export async function createServices(options: ServicesOptions): Promise<Services
       info: { version: appVersion, host: options.host, platform: process.platform, dataDir },
       credentialStore: store,
       settings,
-      applySettings: () => traces.applySettings(),
+      applySettings: () => {
+        traces.applySettings();
+        return configureDiscovery();
+      },
       consoleCards,
       tables,
       checkAlive,
@@ -359,6 +397,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     }),
     ...broadcastHandlers({ broadcast: broadcastService, checkAlive }),
     ...diffHandlers({ diff: diffService, checkAlive }),
+    ...discoveryHandlers({ discovery, checkAlive }),
     ...replayHandlers({
       replay,
       repro: {
@@ -391,6 +430,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     disposing ??= (async () => {
       disposed = true;
       presence.dispose();
+      const closingDiscovery = discovery.dispose();
       const graceful = (async () => {
         const stops = tables.stopAll();
         await Promise.allSettled([...stops, consoleService.cancelAll()]);
@@ -404,7 +444,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       consoleService.dispose();
       traces.dispose();
       await connections.expireAll();
-      await Promise.allSettled([history.flush(), settings.flush(), connections.flush()]);
+      await Promise.allSettled([history.flush(), settings.flush(), connections.flush(), closingDiscovery]);
       vault.clearRunOnly();
       listeners.clear();
     })();

@@ -21,6 +21,7 @@ describe('channel lists', () => {
       'app:notice',
       'replay:progress',
       'broadcast:progress',
+      'discovery:changed',
     ]);
   });
 

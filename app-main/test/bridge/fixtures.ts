@@ -81,6 +81,8 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
     options: { maxStreamReplies: 5, maxStreamMs: 1000, timeoutMs: 5000, ignoreVolatile: true },
   },
   'repro:export': { connectionId: 'c1', description: 'print shows the wrong MTU' },
+  'discovery:list': {},
+  'discovery:discover': {},
 };
 
 export interface RecordedCall {

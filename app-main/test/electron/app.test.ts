@@ -268,6 +268,19 @@ describe('after ready', () => {
     expect(app.calls.filter((c) => c === 'quit:proceeded')).toHaveLength(1);
   });
 
+  it('starts the services with neighbour discovery on (the MNDP listener runs from start-up)', async () => {
+    const seen: unknown[] = [];
+    const handle = start({
+      createServices: async (options) => {
+        seen.push(options);
+        return services;
+      },
+    });
+    app.becomeReady();
+    await handle!.ready;
+    expect(seen).toEqual([expect.objectContaining({ host: 'electron', mndp: {} })]);
+  });
+
   it('shows an error and exits when the services cannot start', async () => {
     const handle = start({
       createServices: async () => {

@@ -74,6 +74,8 @@ describe('ipcMain wiring', () => {
       'replay:run',
       'replay:cancel',
       'repro:export',
+      'discovery:list',
+      'discovery:discover',
     ]);
   });
 

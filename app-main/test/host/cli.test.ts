@@ -5,15 +5,27 @@ import { defaultDataDir } from '../../src/host/paths';
 
 describe('npm run web arguments', () => {
   it('reads --port and --data-dir in both spellings', () => {
-    expect(parseHostArgs([])).toEqual({ port: undefined, dataDir: undefined, rendererDir: undefined, help: false });
+    expect(parseHostArgs([])).toEqual({
+      port: undefined,
+      dataDir: undefined,
+      rendererDir: undefined,
+      mndpPort: undefined,
+      help: false,
+    });
     expect(parseHostArgs(['--port', '0', '--data-dir', 'tmp/x'])).toEqual({
       port: 0,
       dataDir: resolve('tmp/x'),
       rendererDir: undefined,
+      mndpPort: undefined,
       help: false,
     });
     expect(parseHostArgs(['--port=8080', '--data-dir=/d'])).toMatchObject({ port: 8080, dataDir: resolve('/d') });
     expect(parseHostArgs(['--help']).help).toBe(true);
+  });
+
+  it('reads --mndp-port (neighbour discovery on another UDP port)', () => {
+    expect(parseHostArgs(['--mndp-port', '15678']).mndpPort).toBe(15678);
+    expect(parseHostArgs(['--mndp-port=5678']).mndpPort).toBe(5678);
   });
 
   it('names what is wrong', () => {
@@ -25,6 +37,9 @@ describe('npm run web arguments', () => {
       [['--data-dir'], /--data-dir needs a value/],
       [['--data-dir='], /--data-dir needs a value/],
       [['--verbose'], /unknown option "--verbose"/],
+      [['--mndp-port', '0'], /--mndp-port must be a number from 1 to 65535, got "0"/],
+      [['--mndp-port', 'udp'], /--mndp-port must be a number from 1 to 65535, got "udp"/],
+      [['--mndp-port'], /--mndp-port needs a value/],
       [['8080'], /unknown option "8080"/],
     ];
     for (const [argv, message] of cases) {

@@ -100,13 +100,13 @@ const FIELD_NAMES: readonly Field[] = [
   'notes',
 ];
 
-export function ConnectionForm(props: { editId?: string }) {
+export function ConnectionForm(props: { editId?: string; prefill?: { host: string; name: string } }) {
   const existing = useApp((s) => (props.editId ? s.connections.find((c) => c.id === props.editId) : undefined));
   const groups = useApp(useShallow((s) => s.connections.map((c) => c.group)));
   const keychain = useApp((s) => s.info?.keychain);
   const save = useApp((s) => s.saveConnection);
   const close = useApp((s) => s.openDialog);
-  const [d, setD] = useState<Draft>(() => toDraft(existing));
+  const [d, setD] = useState<Draft>(() => ({ ...toDraft(existing), ...props.prefill }));
   const [errors, setErrors] = useState<Errors>({});
   const [summary, setSummary] = useState<{ message: string; hint?: string } | undefined>();
   const [busy, setBusy] = useState(false);

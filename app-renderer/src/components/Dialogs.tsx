@@ -203,7 +203,7 @@ export function Dialogs() {
   if (!dialog) return null;
   switch (dialog.kind) {
     case 'add':
-      return <ConnectionForm />;
+      return dialog.prefill ? <ConnectionForm prefill={dialog.prefill} /> : <ConnectionForm />;
     case 'edit':
       return <ConnectionForm editId={dialog.id} key={dialog.id} />;
     case 'trust':

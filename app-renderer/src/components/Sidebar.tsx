@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { LinkState, SavedConnection } from '../../../app-main/src/common/contract';
 import { useApp, useNow, useRun } from '../hooks';
 import { capitalise, linkStatusText, TRANSPORT_LABEL } from '../lib/format';
+import { Discovered } from './Discovered';
 
 function matches(c: SavedConnection, q: string): boolean {
   if (!q) return true;
@@ -159,6 +160,7 @@ export function Sidebar() {
           <p className="empty-note">{connections.length ? `No router matches “${search}”.` : 'No saved routers yet. Add one.'}</p>
         )}
       </div>
+      <Discovered />
       <section className="conn-details" aria-label="Selected router">
         {selected ? (
           <>

@@ -17,6 +17,7 @@ export function bindBridgeEvents(api: Api, store: AppStore): () => void {
     api.on('app:notice', (n) => s().notify(n.level, n.message)),
     api.on('replay:progress', (p) => s().applyReplayProgress(p)),
     api.on('broadcast:progress', (p) => s().applyBroadcastProgress(p)),
+    api.on('discovery:changed', (state) => s().applyDiscovery(state)),
   ];
   return () => {
     for (const off of offs) off();

@@ -6,6 +6,7 @@ import { completionSlice } from './completion';
 import { connectionsSlice } from './connections';
 import type { SliceContext } from './context';
 import { consoleSlice } from './console';
+import { discoverySlice } from './discovery';
 import { multiSlice } from './multi';
 import { tablesSlice } from './tables';
 import { traceSlice } from './trace';
@@ -37,6 +38,7 @@ export function createAppStore(api: Api, opts: StoreOptions = {}): AppStore {
       ...completionSlice(ctx),
       ...multiSlice(ctx),
       ...replaySlice(ctx),
+      ...discoverySlice(ctx),
     };
   });
 }

@@ -7,6 +7,7 @@ import type {
   CompletionNode,
   CompletionNodeKind,
   DiffFetchResult,
+  DiscoveryState,
   ReplayPlan,
   ReplayResult,
   ConnectionInput,
@@ -65,7 +66,8 @@ export interface NoticeOptions {
 }
 
 export type Dialog =
-  | { kind: 'add' }
+  /** `prefill`: from a discovered router (host from its IPv4 address, name from its identity). */
+  | { kind: 'add'; prefill?: { host: string; name: string } }
   | { kind: 'edit'; id: string }
   | { kind: 'trust'; connectionId: string; fingerprint: string; changed: boolean }
   | { kind: 'password'; connectionId: string; reason: string }
@@ -467,4 +469,27 @@ export interface AppActions {
   exportRepro(sourceId: string, description: string): Promise<boolean>;
 }
 
-export type AppStoreState = AppState & AppActions & CompletionActions & MultiState & MultiActions;
+/** Routers heard over MNDP (store/discovery.ts). */
+export interface DiscoveryViewState {
+  /** Undefined until the Discovered section first asked. */
+  discovery: DiscoveryState | undefined;
+  /** A Discover is being sent. */
+  discovering: boolean;
+}
+
+export interface DiscoveryActions {
+  loadDiscovery(): Promise<void>;
+  applyDiscovery(state: DiscoveryState): void;
+  /** Sends discovery requests (main: to each IPv4 broadcast address). */
+  discover(): Promise<void>;
+  /** The `mndpListen` setting: main opens or closes its MNDP listener at once. */
+  setMndpListen(on: boolean): Promise<void>;
+}
+
+export type AppStoreState = AppState &
+  AppActions &
+  CompletionActions &
+  MultiState &
+  MultiActions &
+  DiscoveryViewState &
+  DiscoveryActions;

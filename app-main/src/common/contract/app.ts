@@ -36,6 +36,10 @@ export interface Settings {
   traceScopes: Record<string, TraceScope>;
   /** Trace ring buffer size per connection, MiB (1–512; default 8). */
   traceBufferMiB: number;
+  /** Listen for MNDP neighbour announcements (absent: on; docs/main-process.md, "Neighbour discovery"). */
+  mndpListen?: boolean;
+  /** UDP port for MNDP (absent: 5678); `npm run web -- --mndp-port N` overrides it for one run. */
+  mndpPort?: number;
 }
 
 export type NoticeLevel = 'info' | 'warning' | 'error';

@@ -32,6 +32,7 @@ import type {
 import type { BroadcastAnswer, BroadcastProgress, BroadcastSendArgs } from './broadcast';
 import type { DiffFetchArgs, DiffFetchResult } from './diff';
 import type { ReplayPlan, ReplayProgress, ReplayResult, ReplayRunArgs } from './replay';
+import type { DiscoveryState } from './discovery';
 
 export type * from './base';
 export type * from './app';
@@ -45,6 +46,7 @@ export type * from './inspect';
 export type * from './broadcast';
 export type * from './diff';
 export type * from './replay';
+export type * from './discovery';
 
 // ---------------------------------------------------------------------------------------------
 // The maps
@@ -122,6 +124,10 @@ export interface BridgeCalls {
   'replay:cancel': { args: { targetId: string }; result: { targetId: string; running: boolean } };
   /** A repro bundle (JSON): trace, settings without secrets, versions, description. */
   'repro:export': { args: { connectionId: string; description: string }; result: TraceExport };
+  /** The routers heard over MNDP and the listener's state. */
+  'discovery:list': { args: Record<string, never>; result: DiscoveryState };
+  /** Sends MNDP discovery requests to each IPv4 broadcast address; answers arrive as `discovery:changed`. */
+  'discovery:discover': { args: Record<string, never>; result: DiscoveryState };
 }
 
 /** Events: name → payload. */
@@ -137,6 +143,8 @@ export interface BridgeEvents {
   'app:notice': Notice;
   'replay:progress': ReplayProgress;
   'broadcast:progress': BroadcastProgress;
+  /** A router was heard, aged out, or the listener changed (at most four times a second). */
+  'discovery:changed': DiscoveryState;
 }
 
 export type CallName = keyof BridgeCalls;

@@ -12,8 +12,8 @@ export function appHandlers(deps: {
   info: Omit<AppInfo, 'name' | 'keychain'>;
   credentialStore: CredentialStore;
   settings: SettingsStore;
-  /** Settings that apply at once (the trace scopes and buffer size). */
-  applySettings: () => void;
+  /** Settings that apply at once (the trace scopes and buffer size, the MNDP listener). */
+  applySettings: () => void | Promise<void>;
   consoleCards: ConsoleCards;
   tables: LiveTables;
   checkAlive: () => void;
@@ -36,7 +36,7 @@ export function appHandlers(deps: {
     'settings:set': async (args) => {
       checkAlive();
       const next = await settings.set(args);
-      deps.applySettings();
+      await deps.applySettings();
       return next;
     },
   };

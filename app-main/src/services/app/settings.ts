@@ -19,6 +19,8 @@ const settingsSchema = z.object({
   // Added later: files written before have neither.
   traceScopes: z.record(z.string(), z.enum(['all', 'no-rows', 'commands'])).optional(),
   traceBufferMiB: z.number().int().min(1).max(LIMITS.traceBufferMiB).optional(),
+  mndpListen: z.boolean().optional(),
+  mndpPort: z.number().int().min(1).max(65535).optional(),
 });
 const fileSchema = z.object({ version: z.literal(VERSION), settings: settingsSchema });
 
@@ -54,6 +56,8 @@ export class SettingsStore {
       if (r.value.settings.lastSelectedConnectionId) s.lastSelectedConnectionId = r.value.settings.lastSelectedConnectionId;
       if (r.value.settings.tablePrintTimeoutSeconds !== undefined)
         s.tablePrintTimeoutSeconds = r.value.settings.tablePrintTimeoutSeconds;
+      if (r.value.settings.mndpListen !== undefined) s.mndpListen = r.value.settings.mndpListen;
+      if (r.value.settings.mndpPort !== undefined) s.mndpPort = r.value.settings.mndpPort;
       this.value = s;
       return undefined;
     }
@@ -78,6 +82,8 @@ export class SettingsStore {
     if (patch.tablePrintTimeoutSeconds !== undefined) p.tablePrintTimeoutSeconds = patch.tablePrintTimeoutSeconds;
     if (patch.traceScopes !== undefined) p.traceScopes = patch.traceScopes;
     if (patch.traceBufferMiB !== undefined) p.traceBufferMiB = patch.traceBufferMiB;
+    if (patch.mndpListen !== undefined) p.mndpListen = patch.mndpListen;
+    if (patch.mndpPort !== undefined) p.mndpPort = patch.mndpPort;
     this.value = { ...this.value, ...p };
     await this.writer
       .write(() => JSON.stringify({ version: VERSION, settings: this.value }, null, 2) + '\n')
