@@ -67,6 +67,7 @@ describe('ipcMain wiring', () => {
       'trace:close',
       'complete:children',
       'complete:values',
+      'tree:compare',
       'broadcast:send',
       'broadcast:cancel',
       'diff:fetch',
