@@ -93,6 +93,7 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
   password: 'the password',
   theme: 'the theme',
   tableColumns: 'the table columns',
+  tableColumnWidths: 'the column widths',
   lastSelectedConnectionId: 'the last selected connection',
   tablePrintTimeoutSeconds: "the live tables' print time-out",
   connectionId: 'the router',
@@ -146,7 +147,12 @@ export function describeField(path: readonly PropertyKey[]): string {
       words = `${ITEM_WORDS[parent ?? ''] ?? 'item'} ${key + 1} of ${words}`;
     } else {
       const name = String(key);
-      words = parent === 'tableColumns' ? `the columns of ${name}` : (FIELD_WORDS[name] ?? `"${name}"`);
+      words =
+        parent === 'tableColumns'
+          ? `the columns of ${name}`
+          : parent === 'tableColumnWidths'
+            ? `the column widths of ${name}`
+            : (FIELD_WORDS[name] ?? `"${name}"`);
       parent = name;
     }
   }

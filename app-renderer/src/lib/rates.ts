@@ -1,0 +1,139 @@
+/**
+ * Derived rate columns (issue 14): RouterOS counts bytes and packets (`rx-byte`, `tx-packet`,
+ * a firewall rule's `bytes`), and a person wants to know how fast they grow. Each time a row
+ * arrives with a counter, its rate is the difference from the previous sample of that row divided
+ * by the time between the two samples — the time the window received them, because a `!re` carries
+ * no time stamp (protocol.md §4). Irregular intervals are fine: the patches come at most ten a
+ * second and a row can skip several.
+ *
+ * Rules (docs/ui.md, "Rates"):
+ * - the first sample of a row has no rate (an empty cell), nor does a sample less than 50 ms
+ *   after the previous one (the division would magnify a late patch into a spike);
+ * - a counter that goes down was reset (`/interface/reset-counters`, a reboot) unless it was in
+ *   the top quarter of 32 bits — then it wrapped at 2^32, as RouterOS 6's 32-bit counters do on
+ *   some interfaces; a reset gives no rate for that sample and starts again from the new value;
+ * - bytes become bits per second (`rx-byte` → `rx rate`), packets packets per second
+ *   (`rx-packet` → `rx packet rate`); `bytes`/`packets` alone become `bit rate`/`packet rate`.
+ * Derived names contain a space, which no RouterOS property name has, so they never collide.
+ */
+import type { Row } from '../../../app-main/src/common/contract';
+
+const WRAP_32 = 2 ** 32;
+/** Samples closer than this are merged into the next (see above). */
+export const MIN_INTERVAL_MS = 50;
+
+interface CounterInfo {
+  /** The derived column's name. */
+  rate: string;
+  /** Multiplier from the counter's unit to the rate's: 8 for bytes → bits. */
+  scale: number;
+}
+
+const COUNTERS = new Map<string, CounterInfo | null>();
+
+/** The derived rate column of a counter column, or undefined when the column is no counter. */
+export function counterInfo(column: string): CounterInfo | undefined {
+  let info = COUNTERS.get(column);
+  if (info === undefined) {
+    info = counterOf(column);
+    if (COUNTERS.size < 10_000) COUNTERS.set(column, info);
+  }
+  return info ?? undefined;
+}
+
+function counterOf(c: string): CounterInfo | null {
+  let m = /^(?:(.+)-)?bytes?$/.exec(c);
+  if (m) return { rate: m[1] ? `${m[1]} rate` : 'bit rate', scale: 8 };
+  m = /^(?:(.+)-)?packets?$/.exec(c);
+  if (m) return { rate: m[1] ? `${m[1]} packet rate` : 'packet rate', scale: 1 };
+  return null;
+}
+
+/** The rate column derived from `counter`, if it is a counter. */
+export function rateColumnOf(counter: string): string | undefined {
+  return counterInfo(counter)?.rate;
+}
+
+/** Is this a rate column derived here (not one the router sent)? */
+export function isDerivedRate(column: string): boolean {
+  return column.endsWith(' rate') && column.includes(' ');
+}
+
+export interface Sample {
+  value: number;
+  at: number;
+}
+
+/**
+ * The rate between two samples of one counter, per second, or undefined when there is none (first
+ * sample, too close, reset). Pure: the unit test drives it directly.
+ */
+export function rateBetween(prev: Sample | undefined, next: Sample): number | undefined {
+  if (!prev) return undefined;
+  const dt = next.at - prev.at;
+  if (dt < MIN_INTERVAL_MS) return undefined;
+  let delta = next.value - prev.value;
+  if (delta < 0) {
+    if (prev.value < WRAP_32 && prev.value >= WRAP_32 * 0.75) delta = WRAP_32 - prev.value + next.value;
+    else return undefined;
+  }
+  return (delta * 1000) / dt;
+}
+
+const INTEGER = /^\d+$/;
+
+/** A rate as the cell's raw text: whole bits per second, packets per second to 0.01. */
+function rateText(rate: number, scale: number): string {
+  return scale === 8 ? String(Math.round(rate * scale)) : String(Math.round(rate * 100) / 100);
+}
+
+/**
+ * Keeps the last sample of every counter of every row of one live table and adds the rate columns
+ * to rows as they arrive. Mutable (one per table run); a row's samples go when the row goes.
+ */
+export class RateTracker {
+  private readonly last = new Map<string, Map<string, Sample>>();
+
+  /**
+   * The row with its rate columns added (a new object), or the row itself when it has no counter.
+   * `prev` is the row as shown before: a sample that is too close, or a reset, keeps its rate.
+   */
+  derive(id: string, row: Row, at: number, prev?: Row): Row {
+    let out: Row | undefined;
+    for (const col in row) {
+      const info = counterInfo(col);
+      if (!info) continue;
+      const raw = row[col] as string;
+      if (!INTEGER.test(raw)) continue;
+      const value = Number(raw);
+      let samples = this.last.get(id);
+      if (!samples) {
+        samples = new Map();
+        this.last.set(id, samples);
+      }
+      const before = samples.get(col);
+      const rate = rateBetween(before, { value, at });
+      out ??= { ...row };
+      if (rate !== undefined) {
+        out[info.rate] = rateText(rate, info.scale);
+        samples.set(col, { value, at });
+      } else if (before && at - before.at < MIN_INTERVAL_MS && value >= before.value) {
+        // Too close: keep the previous sample (the next one measures the whole interval) and
+        // what was shown.
+        out[info.rate] = prev?.[info.rate] ?? '';
+      } else {
+        out[info.rate] = '';
+        samples.set(col, { value, at });
+      }
+    }
+    return out ?? row;
+  }
+
+  forget(id: string): void {
+    this.last.delete(id);
+  }
+
+  get size(): number {
+    return this.last.size;
+  }
+}
