@@ -175,6 +175,21 @@ describe('rate derivation', () => {
     expect(t.derive('*1', { '.id': '*1', 'rx-byte': '5000' }, 4000)['rx rate']).toBe('');
   });
 
+  it('keeps the shown rate when a row is re-sent with its counter unchanged, and shows 0 once it stood still', () => {
+    const t = new RateTracker();
+    t.derive('*1', { '.id': '*1', 'rx-byte': '0' }, 0);
+    const moving = t.derive('*1', { '.id': '*1', 'rx-byte': '1000' }, 1000);
+    expect(moving['rx rate']).toBe('8000');
+    // The comment changed 300 ms later: the counter is as it was, the rate stays.
+    const comment = t.derive('*1', { '.id': '*1', 'rx-byte': '1000', comment: 'x' }, 1300, moving);
+    expect(comment['rx rate']).toBe('8000');
+    // Still unchanged 2 s after the last sample: it stopped.
+    expect(t.derive('*1', { '.id': '*1', 'rx-byte': '1000' }, 3000, comment)['rx rate']).toBe('0');
+    // No rate yet stays no rate.
+    const first = t.derive('*2', { '.id': '*2', 'rx-byte': '5' }, 0);
+    expect(t.derive('*2', { '.id': '*2', 'rx-byte': '5' }, 5000, first)['rx rate']).toBe('');
+  });
+
   it('gives a live table its rate columns through applyPatch', () => {
     const base = { ...emptyTable('/interface'), runPath: '/interface' };
     const patch = (rows: Row[]) => ({
@@ -188,7 +203,7 @@ describe('rate derivation', () => {
     const v1 = applyPatch(base, patch([{ '.id': '*1', name: 'ether1', 'rx-byte': '0', 'tx-byte': '0' }]), 1000, 1);
     expect(v1.columns).toEqual(['.id', 'name', 'rx-byte', 'tx-byte', 'rx rate', 'tx rate']);
     const v2 = applyPatch(v1, patch([{ '.id': '*1', name: 'ether1', 'rx-byte': '125000', 'tx-byte': '0' }]), 2000, 2);
-    expect(v2.rows[0]).toMatchObject({ 'rx rate': '1000000', 'tx rate': '0' });
+    expect(v2.rows[0]).toMatchObject({ 'rx rate': '1000000', 'tx rate': '' });
     expect(v2.changed.get('*1')?.cols).toContain('rx rate');
     expect(readableValue('rx rate', v2.rows[0]!['rx rate']!)).toBe('1 Mbps');
   });

@@ -9,6 +9,9 @@
  * Rules (docs/ui.md, "Rates"):
  * - the first sample of a row has no rate (an empty cell), nor does a sample less than 50 ms
  *   after the previous one (the division would magnify a late patch into a spike);
+ * - a row re-sent with a counter unchanged (its comment changed) keeps the rate shown, so an
+ *   unrelated change does not flash the rate; once a moving counter has stood still for 2 s its
+ *   rate is 0;
  * - a counter that goes down was reset (`/interface/reset-counters`, a reboot) unless it was in
  *   the top quarter of 32 bits — then it wrapped at 2^32, as RouterOS 6's 32-bit counters do on
  *   some interfaces; a reset gives no rate for that sample and starts again from the new value;
@@ -21,6 +24,8 @@ import type { Row } from '../../../app-main/src/common/contract';
 const WRAP_32 = 2 ** 32;
 /** Samples closer than this are merged into the next (see above). */
 export const MIN_INTERVAL_MS = 50;
+/** A moving counter re-sent unchanged after this long has stopped: its rate is shown as 0. */
+export const STILL_MS = 2000;
 
 interface CounterInfo {
   /** The derived column's name. */
@@ -112,8 +117,19 @@ export class RateTracker {
         this.last.set(id, samples);
       }
       const before = samples.get(col);
-      const rate = rateBetween(before, { value, at });
       out ??= { ...row };
+      if (before && value === before.value) {
+        // Re-sent unchanged (another property changed): nothing new about this counter, so the
+        // rate shown stays — unless it was moving and has now stood still for STILL_MS, which
+        // is a rate of 0 (see the rules above).
+        const shown = prev?.[info.rate] ?? '';
+        if (shown !== '' && shown !== '0' && at - before.at >= STILL_MS) {
+          out[info.rate] = '0';
+          samples.set(col, { value, at });
+        } else out[info.rate] = shown;
+        continue;
+      }
+      const rate = rateBetween(before, { value, at });
       if (rate !== undefined) {
         out[info.rate] = rateText(rate, info.scale);
         samples.set(col, { value, at });
