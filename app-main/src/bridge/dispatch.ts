@@ -142,6 +142,7 @@ const ITEM_WORDS: Readonly<Record<string, string>> = {
 export function describeField(path: readonly PropertyKey[]): string {
   let words = 'the arguments';
   let parent: string | undefined;
+  let grandparent: string | undefined;
   for (const key of path) {
     if (typeof key === 'number') {
       words = `${ITEM_WORDS[parent ?? ''] ?? 'item'} ${key + 1} of ${words}`;
@@ -152,7 +153,10 @@ export function describeField(path: readonly PropertyKey[]): string {
           ? `the columns of ${name}`
           : parent === 'tableColumnWidths'
             ? `the column widths of ${name}`
-            : (FIELD_WORDS[name] ?? `"${name}"`);
+            : grandparent === 'tableColumnWidths'
+              ? `the width of ${name} on ${parent}`
+              : (FIELD_WORDS[name] ?? `"${name}"`);
+      grandparent = parent;
       parent = name;
     }
   }
