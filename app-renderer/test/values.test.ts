@@ -155,6 +155,9 @@ describe('rate derivation', () => {
 
   it('adds rate columns to rows as they arrive', () => {
     const t = new RateTracker();
+    // The first sample is a baseline only (printed, counted at an unknown time).
+    const first = t.derive('*1', { '.id': '*1', name: 'ether1', 'rx-byte': '500', 'rx-packet': '5' }, -1000);
+    expect(first).toMatchObject({ 'rx rate': '', 'rx packet rate': '' });
     const a = t.derive('*1', { '.id': '*1', name: 'ether1', 'rx-byte': '1000', 'rx-packet': '10' }, 0);
     expect(a).toMatchObject({ 'rx rate': '', 'rx packet rate': '' });
     const b = t.derive('*1', { '.id': '*1', name: 'ether1', 'rx-byte': '2000', 'rx-packet': '15' }, 500);
@@ -177,6 +180,7 @@ describe('rate derivation', () => {
 
   it('keeps the shown rate when a row is re-sent with its counter unchanged, and shows 0 once it stood still', () => {
     const t = new RateTracker();
+    t.derive('*1', { '.id': '*1', 'rx-byte': '0' }, -1000);
     t.derive('*1', { '.id': '*1', 'rx-byte': '0' }, 0);
     const moving = t.derive('*1', { '.id': '*1', 'rx-byte': '1000' }, 1000);
     expect(moving['rx rate']).toBe('8000');
@@ -190,6 +194,26 @@ describe('rate derivation', () => {
     expect(t.derive('*2', { '.id': '*2', 'rx-byte': '5' }, 5000, first)['rx rate']).toBe('');
   });
 
+  it('takes a printed row as a baseline only: the rate starts with the next two updates', () => {
+    const base = { ...emptyTable('/interface'), runPath: '/interface' };
+    const patch = (rows: Row[], status: 'loading' | 'live') => ({
+      reset: false,
+      upserts: rows,
+      removes: [],
+      total: rows.length,
+      updatesPerSecond: 0,
+      status,
+    });
+    // Printed at 1000, but counted by the router up to a tick earlier: 200 ms later a whole
+    // tick's bytes arrive, which would read five times too fast.
+    const v1 = applyPatch(base, patch([{ '.id': '*1', 'rx-byte': '0' }], 'loading'), 1000, 1);
+    const v2 = applyPatch(v1, patch([{ '.id': '*1', 'rx-byte': '125000' }], 'live'), 1200, 2);
+    expect(v2.rows[0]?.['rx rate']).toBe('');
+    const v3 = applyPatch(v2, patch([{ '.id': '*1', 'rx-byte': '250000' }], 'live'), 2200, 3);
+    expect(v3.rows[0]?.['rx rate']).toBe('1000000');
+    expect(rateBetween({ value: 0, at: 0, untimed: true }, { value: 10, at: 1000 })).toBeUndefined();
+  });
+
   it('gives a live table its rate columns through applyPatch', () => {
     const base = { ...emptyTable('/interface'), runPath: '/interface' };
     const patch = (rows: Row[]) => ({
@@ -200,7 +224,8 @@ describe('rate derivation', () => {
       updatesPerSecond: 0,
       status: 'live' as const,
     });
-    const v1 = applyPatch(base, patch([{ '.id': '*1', name: 'ether1', 'rx-byte': '0', 'tx-byte': '0' }]), 1000, 1);
+    const v0 = applyPatch(base, patch([{ '.id': '*1', name: 'ether1', 'rx-byte': '0', 'tx-byte': '0' }]), 0, 1);
+    const v1 = applyPatch(v0, patch([{ '.id': '*1', name: 'ether1', 'rx-byte': '0', 'tx-byte': '0' }]), 1000, 1);
     expect(v1.columns).toEqual(['.id', 'name', 'rx-byte', 'tx-byte', 'rx rate', 'tx rate']);
     const v2 = applyPatch(v1, patch([{ '.id': '*1', name: 'ether1', 'rx-byte': '125000', 'tx-byte': '0' }]), 2000, 2);
     expect(v2.rows[0]).toMatchObject({ 'rx rate': '1000000', 'tx rate': '' });

@@ -7,8 +7,14 @@
  * second and a row can skip several.
  *
  * Rules (docs/ui.md, "Rates"):
- * - the first sample of a row has no rate (an empty cell), nor does a sample less than 50 ms
- *   after the previous one (the division would magnify a late patch into a spike);
+ * - a row's first sample, and every sample from a print (the table loading, or reloading after
+ *   a reconnect), is a baseline only: the router counted it up to a tick before it printed it, so
+ *   a rate from it overstates (a 1 s tick seen 200 ms after the print reads five times too fast).
+ *   The first change after it starts the measured samples; the second change gives the first
+ *   rate. Until then the cell is empty;
+ * - a sample less than 50 ms after the previous one gives no rate (the division would magnify a
+ *   late patch into a spike): the rate shown stays and the next sample measures the whole
+ *   interval;
  * - a row re-sent with a counter unchanged (its comment changed) keeps the rate shown, so an
  *   unrelated change does not flash the rate; once a moving counter has stood still for 2 s its
  *   rate is 0;
@@ -67,6 +73,11 @@ export function isDerivedRate(column: string): boolean {
 export interface Sample {
   value: number;
   at: number;
+  /**
+   * A sample of a print (the table loading, or reloading after a reconnect): the router counted
+   * it at some time before it printed it, not when it arrived, so it is a baseline only.
+   */
+  untimed?: boolean;
 }
 
 /**
@@ -74,7 +85,7 @@ export interface Sample {
  * sample, too close, reset). Pure: the unit test drives it directly.
  */
 export function rateBetween(prev: Sample | undefined, next: Sample): number | undefined {
-  if (!prev) return undefined;
+  if (!prev || prev.untimed) return undefined;
   const dt = next.at - prev.at;
   if (dt < MIN_INTERVAL_MS) return undefined;
   let delta = next.value - prev.value;
@@ -103,7 +114,7 @@ export class RateTracker {
    * The row with its rate columns added (a new object), or the row itself when it has no counter.
    * `prev` is the row as shown before: a sample that is too close, or a reset, keeps its rate.
    */
-  derive(id: string, row: Row, at: number, prev?: Row): Row {
+  derive(id: string, row: Row, at: number, prev?: Row, untimed = false): Row {
     let out: Row | undefined;
     for (const col in row) {
       const info = counterInfo(col);
@@ -116,33 +127,41 @@ export class RateTracker {
         samples = new Map();
         this.last.set(id, samples);
       }
-      const before = samples.get(col);
       out ??= { ...row };
-      if (before && value === before.value) {
-        // Re-sent unchanged (another property changed): nothing new about this counter, so the
-        // rate shown stays — unless it was moving and has now stood still for STILL_MS, which
-        // is a rate of 0 (see the rules above).
-        const shown = prev?.[info.rate] ?? '';
-        if (shown !== '' && shown !== '0' && at - before.at >= STILL_MS) {
-          out[info.rate] = '0';
-          samples.set(col, { value, at });
-        } else out[info.rate] = shown;
-        continue;
-      }
-      const rate = rateBetween(before, { value, at });
-      if (rate !== undefined) {
-        out[info.rate] = rateText(rate, info.scale);
-        samples.set(col, { value, at });
-      } else if (before && at - before.at < MIN_INTERVAL_MS && value >= before.value) {
-        // Too close: keep the previous sample (the next one measures the whole interval) and
-        // what was shown.
-        out[info.rate] = prev?.[info.rate] ?? '';
-      } else {
-        out[info.rate] = '';
-        samples.set(col, { value, at });
-      }
+      const [rate, sample] = this.step(samples.get(col), { value, at }, untimed, prev?.[info.rate] ?? '', info.scale);
+      out[info.rate] = rate;
+      if (sample) samples.set(col, sample);
     }
     return out ?? row;
+  }
+
+  /** The rate to show and the sample to keep (none: keep the one there is), by the rules above. */
+  private step(
+    before: Sample | undefined,
+    next: Sample,
+    printed: boolean,
+    shown: string,
+    scale: number,
+  ): [string, Sample | undefined] {
+    // First sample, or one from a print: a baseline; what is shown stays.
+    if (!before || printed) return [before ? shown : '', { ...next, untimed: true }];
+    if (next.value === before.value) {
+      // Re-sent unchanged (another property changed): nothing new about this counter, so the
+      // rate shown stays — unless it was moving and has stood still for STILL_MS: then it is 0.
+      // An unchanged value after a print's baseline dates that baseline.
+      if (before.untimed) return [shown, next];
+      if (shown !== '' && shown !== '0' && next.at - before.at >= STILL_MS) return ['0', next];
+      return [shown, undefined];
+    }
+    // The first change after a print's baseline starts the measured samples.
+    if (before.untimed) return [shown, next];
+    const rate = rateBetween(before, next);
+    if (rate !== undefined) return [rateText(rate, scale), next];
+    // Too close: keep the previous sample (the next one measures the whole interval) and what
+    // is shown.
+    if (next.at - before.at < MIN_INTERVAL_MS && next.value >= before.value) return [shown, undefined];
+    // Reset: no rate until the next change.
+    return ['', next];
   }
 
   forget(id: string): void {

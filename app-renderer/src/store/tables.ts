@@ -99,6 +99,8 @@ export function applyPatch(
   const changed = new Map<string, ChangeMark>();
   for (const [id, m] of view.changed) if (at - m.at < FLASH_MS) changed.set(id, m);
   let seq = seqStart;
+  // Rows of a print (loading, or a reset after resubscribing) are rate baselines (lib/rates.ts).
+  const printed = patch.reset || patch.status === 'loading';
   let columns = view.columns;
   const seen = new Set(columns);
   for (const sent of patch.upserts) {
@@ -108,7 +110,7 @@ export function applyPatch(
     const prevPos = patch.reset ? oldIndex.get(id) : pos;
     const prev = prevPos === undefined ? undefined : oldRows[prevPos];
     // Counters get their rate columns here, as the sample arrives (lib/rates.ts).
-    const row = view.rates ? view.rates.derive(id, sent, at, prev) : sent;
+    const row = view.rates ? view.rates.derive(id, sent, at, prev, printed) : sent;
     for (const k in row) {
       if (!seen.has(k)) {
         seen.add(k);
