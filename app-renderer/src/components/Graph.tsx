@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Row } from '../../../app-main/src/common/contract';
@@ -34,21 +34,32 @@ function readable(col: string, v: number | null | undefined): string {
  * One chart (uPlot): a role="img" element named after the row and its series ("ether1: rx rate,
  * tx rate"), and on request a table of the same data for screen readers.
  */
-export function GraphChart({
+export const GraphChart = memo(function GraphChart({
+  id,
   title,
   buffer,
   version,
+  phase = 0,
   onClose,
 }: {
+  /** Passed back to onClose. */
+  id?: string;
   title: string;
   buffer: SeriesBuffer;
   /** Changes whenever the buffer got samples. */
   version: number;
-  onClose?: () => void;
+  /**
+   * Delay of this chart's redraw after a sample, ms: graphs sampled together redraw spread over
+   * the sampling interval, not all in one frame (bench: 25 charts in one frame made a long frame).
+   */
+  phase?: number;
+  onClose?: (id: string | undefined) => void;
 }) {
   const uid = useId();
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  // Charts scrolled out of view are not redrawn; they catch up when they come back.
+  const visible = useRef(true);
   const [showData, setShowData] = useState(false);
   const label = `${title}: ${buffer.series.join(', ')}`;
 
@@ -63,7 +74,8 @@ export function GraphChart({
         height: CHART_HEIGHT,
         legend: { show: true },
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true } },
+        // At least a minute wide, so the first samples do not spread over the whole chart.
+        scales: { x: { time: true, range: (_u, min, max) => [Math.min(min, max - 60), max] } },
         axes: [
           {},
           {
@@ -91,7 +103,17 @@ export function GraphChart({
         ? undefined
         : new ResizeObserver(() => u.setSize({ width: Math.max(280, el.clientWidth), height: CHART_HEIGHT }));
     ro?.observe(el);
+    const io =
+      typeof IntersectionObserver === 'undefined'
+        ? undefined
+        : new IntersectionObserver((entries) => {
+            const now = entries.some((e) => e.isIntersecting);
+            if (now && !visible.current) u.setData(buffer.data());
+            visible.current = now;
+          });
+    io?.observe(el);
     return () => {
+      io?.disconnect();
       ro?.disconnect();
       u.destroy();
       plot.current = null;
@@ -99,8 +121,13 @@ export function GraphChart({
   }, [buffer]);
 
   useEffect(() => {
-    plot.current?.setData(buffer.data());
-  }, [buffer, version]);
+    const draw = () => {
+      if (visible.current) plot.current?.setData(buffer.data());
+    };
+    if (phase <= 0) return draw();
+    const timer = setTimeout(draw, phase);
+    return () => clearTimeout(timer);
+  }, [buffer, version, phase]);
 
   const rows = useMemo(() => {
     if (!showData) return [];
@@ -128,7 +155,12 @@ export function GraphChart({
           {showData ? 'Hide data' : 'Show data'}
         </button>
         {onClose && (
-          <button type="button" className="btn btn-small btn-ghost" aria-label={`Close graph of ${title}`} onClick={onClose}>
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            aria-label={`Close graph of ${title}`}
+            onClick={() => onClose(id)}
+          >
             ×
           </button>
         )}
@@ -160,7 +192,7 @@ export function GraphChart({
       )}
     </figure>
   );
-}
+});
 
 interface Graphed {
   id: string;
@@ -173,7 +205,7 @@ interface Graphed {
  * (with its derived rates) are sampled from the store, outside React's render, and the charts get
  * the new data. The list of rows is the table panel's; a row that went away keeps its last line.
  */
-export function TableGraphs({
+export const TableGraphs = memo(function TableGraphs({
   connectionId,
   path,
   ids,
@@ -182,7 +214,8 @@ export function TableGraphs({
   connectionId: string;
   path: string;
   ids: readonly string[];
-  onClose: (id: string) => void;
+  /** Stable (memo): the panel re-renders on every patch, the graphs only on their samples. */
+  onClose: (id: string | undefined) => void;
 }) {
   const store = useAppStore();
   // Buffers by row id, kept while the row is graphed (a cache, not render state).
@@ -228,12 +261,20 @@ export function TableGraphs({
   if (!any) return null;
   return (
     <section className="graphs" aria-label="Graphs">
-      {graphs.map((g) => (
-        <GraphChart key={g.id} title={g.title} buffer={g.buffer} version={version} onClose={() => onClose(g.id)} />
+      {graphs.map((g, i) => (
+        <GraphChart
+          key={g.id}
+          title={g.title}
+          buffer={g.buffer}
+          version={version}
+          id={g.id}
+          phase={Math.floor((i * GRAPH_SAMPLE_MS) / graphs.length)}
+          onClose={onClose}
+        />
       ))}
     </section>
   );
-}
+});
 
 /**
  * Graphs of a streaming console command (`/interface/monitor-traffic`, `/system/resource/monitor`):

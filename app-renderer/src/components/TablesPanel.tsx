@@ -50,6 +50,8 @@ export function toggleColumn(
   });
 }
 
+const NO_IDS: string[] = [];
+
 const STATUS_TEXT: Record<TableView['status'], string> = {
   idle: 'Not started',
   starting: 'Starting…',
@@ -160,10 +162,14 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
       : single
         ? view.rows[0]?.['.id']
         : undefined;
-  const graphIds = graphed.tableId === view.tableId ? graphed.ids : [];
+  const graphIds = graphed.tableId === view.tableId ? graphed.ids : NO_IDS;
   const tableId = view.tableId;
   // Stable, so the memoised rows of the grid do not all re-render on every patch.
   const onRowClick = useCallback((id: string) => setCurrent({ ...(tableId ? { tableId } : {}), id }), [tableId]);
+  const closeGraph = useCallback(
+    (id: string | undefined) => setGraphed((g) => ({ ...g, ids: g.ids.filter((x) => x !== id) })),
+    [],
+  );
   const running =
     view.status === 'starting' || view.status === 'loading' || view.status === 'live' || view.status === 'resubscribing';
   const filteredCount = useMemo(() => {
@@ -379,7 +385,7 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
               connectionId={connectionId}
               path={view.runPath ?? view.path}
               ids={graphIds}
-              onClose={(id) => setGraphed((g) => ({ ...g, ids: g.ids.filter((x) => x !== id) }))}
+              onClose={closeGraph}
             />
           </div>
         )}
