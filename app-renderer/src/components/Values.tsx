@@ -103,7 +103,7 @@ function EditValue({
         }}
         onKeyDown={(e) => {
           if (e.key === 'Escape') onDone();
-          if (e.key === 'Enter') send();
+          if (e.key === 'Enter' && value !== raw && !(cmd && !failed)) send();
         }}
       />
       <pre aria-label="API sentence">{words.join('\n')}</pre>
