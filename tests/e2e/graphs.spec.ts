@@ -24,6 +24,18 @@ describe('graphs on the Demo router', () => {
       .first()
       .waitFor();
 
+    // Columns resize by dragging a header's edge; the width is remembered for the path.
+    const edge = table.getByRole('separator', { name: 'Resize column name', exact: true });
+    const before = Number(await edge.getAttribute('aria-valuenow'));
+    const box = (await edge.boundingBox())!;
+    await app.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await app.page.mouse.down();
+    await app.page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2, { steps: 4 });
+    await app.page.mouse.up();
+    await expect
+      .poll(async () => (await t.host.services.handlers['settings:get']({})).tableColumnWidths?.['/interface']?.name)
+      .toBe(before + 40);
+
     await ws.cell(table, 'ether1').click();
     await ws.region.getByRole('button', { name: 'Graph', exact: true }).click();
     const chart = ws.region.getByRole('img', { name: 'ether1: rx rate, tx rate', exact: true });
