@@ -44,6 +44,24 @@ describe('values a person can read (issue 14)', () => {
     expect(within(table).getAllByRole('cell', { name: 'true' }).length).toBeGreaterThan(0);
   });
 
+  it('Show all shows every column; Preset goes back to the preset', async () => {
+    const { bridge } = await renderApp();
+    const ws = await connectDemo();
+    const table = await startTable(ws, '/interface');
+    await within(table).findAllByRole('cell', { name: 'ether1' });
+    fireEvent.click(within(ws).getByRole('button', { name: 'Columns' }));
+    fireEvent.click(within(ws).getByRole('button', { name: 'Show all' }));
+    await until(() => expect(headers(table)).toContain('mtu'));
+    expect(headers(table)).toContain('rx-byte');
+    fireEvent.click(within(ws).getByRole('button', { name: 'Preset' }));
+    await until(() => expect(headers(table)).not.toContain('mtu'));
+    expect(headers(table)[0]).toBe('name');
+    await until(async () => {
+      const r = await bridge.api['settings:get']({});
+      expect(r.ok && r.value.tableColumns['/interface']).toBeUndefined();
+    });
+  });
+
   it('derives rates from successive counter updates', async () => {
     const { bridge, s } = await renderApp();
     const ws = await connectDemo();
