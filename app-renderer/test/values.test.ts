@@ -260,8 +260,9 @@ describe('column presets', () => {
       'mtu',
     ]);
     expect(presetChoice(['a', 'name'], ['name', 'missing'])).toEqual(['name', '!a']);
-    // No preset: everything, as before.
+    // No preset, or none of its columns: everything, as before.
     expect(visibleColumns(known, undefined)).toEqual(known);
+    expect(visibleColumns(['.id', 'x'], undefined, preset)).toEqual(['.id', 'x']);
   });
 });
 

@@ -20,14 +20,18 @@ import { DetailView, isSingleItem, RawSwitch } from './Values';
  * The column choice for a path is stored as every known column in display order, hidden ones
  * prefixed with "!" (not a character RouterOS uses in property names). A column that is not in the
  * stored list appeared later and is shown, in its own column, at the end. With no stored choice, a
- * path with a preset (lib/presets.ts) shows the preset's columns only.
+ * path with a preset (lib/presets.ts) shows the preset's columns only (when it has any of them).
  */
 export function visibleColumns(
   known: readonly string[],
   stored: readonly string[] | undefined,
   preset?: readonly string[],
 ): string[] {
-  if (!stored && preset) return preset.filter((c) => known.includes(c));
+  if (!stored && preset) {
+    // None of the preset's columns (another RouterOS, a proplist): every column, as without one.
+    const shown = preset.filter((c) => known.includes(c));
+    if (shown.length) return shown;
+  }
   if (!stored) return [...known];
   const listed = new Set(stored.map((s) => (s.startsWith('!') ? s.slice(1) : s)));
   const shown = stored.filter((s) => !s.startsWith('!') && known.includes(s));
