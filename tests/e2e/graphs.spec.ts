@@ -45,7 +45,8 @@ describe('graphs on the Demo router', () => {
     await ws.region.getByRole('button', { name: 'Show data', exact: true }).click();
     const data = ws.region.getByRole('table', { name: 'Data of ether1: rx rate, tx rate', exact: true });
     // Samples come once a second; the rates are numbers once two counter samples are in.
-    await expect.poll(async () => data.getByRole('row').count(), { timeout: 10_000 }).toBeGreaterThan(3);
+    // (Eight of them, for a screenshot worth looking at.)
+    await expect.poll(async () => data.getByRole('row').count(), { timeout: 20_000 }).toBeGreaterThan(8);
     await data.getByRole('cell', { name: /bps$/ }).first().waitFor();
     await app.screenshot(join(SCREENSHOTS, 'graph.png'));
   });

@@ -75,7 +75,11 @@ export const GraphChart = memo(function GraphChart({
         legend: { show: true },
         cursor: { drag: { x: false, y: false } },
         // At least a minute wide, so the first samples do not spread over the whole chart.
-        scales: { x: { time: true, range: (_u, min, max) => [Math.min(min, max - 60), max] } },
+        scales: {
+          x: { time: true, range: (_u, min, max) => [Math.min(min, max - 60), max] },
+          // Rates and counts start at 0: a line near the top must not look like a full link.
+          y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
+        },
         axes: [
           {},
           {
