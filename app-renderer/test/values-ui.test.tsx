@@ -150,6 +150,19 @@ describe('values a person can read (issue 14)', () => {
     expect(within(total).getByRole('cell', { name: '1 GiB' }).getAttribute('title')).toBe('1073741824');
     fireEvent.click(within(card).getByRole('switch', { name: 'Raw values' }));
     expect(within(detail).getAllByRole('cell', { name: '1073741824' }).length).toBeGreaterThan(0);
+    // A settings menu's print can be edited from there; one row made by a query and a property
+    // list cannot (it may not be a single-item menu).
+    fireEvent.change(box, { target: { value: '/system/identity/print' } });
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    const identity = await within(ws).findByRole('article', { name: /\/system\/identity\/print — done/ });
+    fireEvent.click(within(identity).getByRole('button', { name: 'Table view' }));
+    expect(within(identity).getByRole('button', { name: 'Edit name' })).toBeTruthy();
+    fireEvent.change(box, { target: { value: '/interface/print\n?name=ether1\n=.proplist=name,mtu' } });
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    const one = await within(ws).findByRole('article', { name: /\/interface\/print — done/ });
+    fireEvent.click(within(one).getByRole('button', { name: 'Table view' }));
+    expect(within(one).getByRole('table', { name: 'Details of /interface' })).toBeTruthy();
+    expect(within(one).queryByRole('button', { name: /^Edit / })).toBeNull();
   });
 });
 

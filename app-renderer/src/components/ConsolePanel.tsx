@@ -123,6 +123,9 @@ function ReplyTable({ cmd, connectionId }: { cmd: ConsoleCommand; connectionId: 
   if (!rows.length) return <p className="empty-note">No !re replies to show as a table.</p>;
   const menu = printedMenu(cmd.words[0]);
   const finished = cmd.status !== 'running' && cmd.status !== 'sending';
+  // A query or a property list can make one row without .id out of any menu: such a print is
+  // shown as a detail view, but not offered for `set` (it may not be a single-item menu).
+  const narrowed = cmd.words.some((w) => w.startsWith('?') || w.startsWith('=.proplist='));
   if (menu && finished && isSingleItem(rows) && rows[0])
     return (
       <div className="reply-detail">
@@ -132,7 +135,7 @@ function ReplyTable({ cmd, connectionId }: { cmd: ConsoleCommand; connectionId: 
           row={rows[0]}
           columns={columns}
           readable={!raw}
-          connectionId={connectionId}
+          {...(narrowed ? {} : { connectionId })}
           path={menu}
         />
       </div>
