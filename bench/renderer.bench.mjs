@@ -6,13 +6,16 @@
 // cost is included, which makes them pessimistic.
 //
 //   node bench/renderer.bench.mjs [--duration S (10)] [--rows N (10000)] [--rate N (2000)]
-//                                 [--lines N (100000)] [--reps N (5)] [--no-write]
+//                                 [--lines N (100000)] [--reps N (5)] [--graphs N (25)] [--no-write]
 //
 // Scenarios, each compared with a peer measured in the same run:
 //   1. first render: navigation → data-app-state="ready", and first contentful paint (median of reps)
 //   2. live table: N rows receiving R row updates per second for S seconds — frames per second by
 //      requestAnimationFrame, frame-time p95/max, and the JS heap after a forced GC at start and
 //      end plus its slope (flat = no growth); peer: the same table with no updates
+//   2b. graphs beside the live table (issue 14): G graphs of two series each (a row's derived
+//      rates), sampled at 1 Hz, while the same table gets the same updates — frames per second;
+//      peer: scenario 2's table without graphs
 //   3. console holding L reply lines: time to receive them, input latency of the Sentence box
 //      (keydown → next frame, p50/p95) with the lines held; peer: the same with an empty console
 // Results go to stdout and to the "Renderer" section of docs/benchmarks.md.
@@ -31,6 +34,7 @@ const ROWS = arg('rows', 10_000);
 const RATE = arg('rate', 2000);
 const LINES = arg('lines', 100_000);
 const REPS = arg('reps', 5);
+const GRAPHS = arg('graphs', 25);
 const WRITE = shouldWrite();
 
 const median = (xs) => {
@@ -182,6 +186,64 @@ async function liveTable(browser, url) {
   };
 }
 
+/**
+ * Scenario 2b: GRAPHS rows graphed (each row's derived `orig rate` and `orig packet rate`: two
+ * series a graph, 50 for 25 graphs), then the same churn as scenario 2 while frames are counted.
+ */
+async function graphsBesideTable(browser, url) {
+  const { context, page, errors } = await newPage(browser, url);
+  await page.evaluate((n) => window.tikscopeBench.seed('/bench/rows', n), ROWS);
+  await connectDemo(page);
+  const ws = page.getByRole('region', { name: 'Demo router', exact: true });
+  await ws.getByRole('tab', { name: 'Tables', exact: true }).click();
+  await ws.getByRole('textbox', { name: 'Path', exact: true }).fill('/bench/rows');
+  await ws.getByRole('button', { name: 'Start', exact: true }).click();
+  await ws
+    .locator('.row-count')
+    .getByText(`${ROWS.toLocaleString('en-US')} rows`, { exact: true })
+    .waitFor({ timeout: 60_000 });
+  const graph = ws.getByRole('button', { name: 'Graph', exact: true });
+  for (let k = 0; k < GRAPHS; k++) {
+    // The grid is virtualised: bring row k into the window, then click it and Graph.
+    await page.evaluate((top) => {
+      document.querySelector('.grid-scroll').scrollTop = top;
+    }, k * 22);
+    await ws.locator(`.grid-body [role=row][aria-rowindex="${k + 2}"]`).click();
+    await graph.click();
+    await ws.getByRole('region', { name: 'Graphs', exact: true }).getByRole('img').nth(k).waitFor();
+  }
+  const charts = await ws.getByRole('region', { name: 'Graphs', exact: true }).getByRole('img').count();
+  const series = await page.evaluate(() =>
+    [...document.querySelectorAll('.graphs [role=img]')].reduce(
+      (n, el) => n + (el.getAttribute('aria-label')?.split(': ')[1]?.split(', ').length ?? 0),
+      0,
+    ),
+  );
+  await page.evaluate((rate) => {
+    window.__stopChurn = window.tikscopeBench.churn('/bench/rows', rate);
+  }, RATE);
+  const run = await page.evaluate(measureFrames, DURATION_S * 1000);
+  // The charts were fed: the first one's data table has a sample per second of the run.
+  await ws.getByRole('button', { name: 'Show data', exact: true }).first().click();
+  const samples = await ws
+    .getByRole('table', { name: /^Data of / })
+    .first()
+    .getByRole('row')
+    .count();
+  await page.evaluate(() => window.__stopChurn());
+  await context.close();
+  return {
+    charts,
+    series,
+    samples: samples - 1,
+    fps: run.frames / run.seconds,
+    p95: pct(run.gaps, 0.95),
+    max: Math.max(...run.gaps),
+    longFrames: run.gaps.filter((g) => g > 50).length,
+    errors,
+  };
+}
+
 /** Runs in the page: keydown → next frame latency for the Sentence box. */
 function installLatencyProbe() {
   window.__lat = [];
@@ -288,17 +350,23 @@ async function main() {
     console.log(
       `  ${lt.fps.toFixed(1)} fps (idle peer ${lt.idleFps.toFixed(1)}), p95 frame ${lt.p95.toFixed(1)} ms, heap ${lt.heapStartMb.toFixed(1)} → ${lt.heapEndMb.toFixed(1)} MB, slope ${lt.slopeMbPerMin.toFixed(2)} MB/min, shown "${lt.shownUps}"`,
     );
+    console.log(`graphs: ${GRAPHS} graphs beside the live table, ${DURATION_S} s…`);
+    const gr = await graphsBesideTable(browser, url);
+    console.log(
+      `  ${gr.charts} charts, ${gr.series} series: ${gr.fps.toFixed(1)} fps (table alone ${lt.fps.toFixed(1)}), p95 frame ${gr.p95.toFixed(1)} ms, ${gr.samples} samples in the first chart`,
+    );
     console.log(`console: ${LINES} reply lines…`);
     const cl = await consoleLines(browser, url);
     console.log(
       `  received in ${cl.receiveMs.toFixed(0)} ms (${cl.rows}), input p95 ${cl.full.p95.toFixed(1)} ms (empty console ${cl.empty.p95.toFixed(1)} ms), ${cl.domLines} line elements in the DOM, scroll p95 ${cl.scroll.p95.toFixed(1)} ms (2k-line peer ${cl.scrollPeer.p95.toFixed(1)} ms)`,
     );
-    const errors = [...lt.errors, ...cl.errors];
+    const errors = [...lt.errors, ...gr.errors, ...cl.errors];
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
 
     const machine = `${machineLine([`Chromium ${version} headless`])} (load average ${load.toFixed(1)} when it started: the machine is shared)`;
     const date = today();
     const fpsOk = lt.fps >= 55;
+    const graphsOk = gr.fps >= 55;
     // Flat: no more than 2 MB of growth per minute of retained heap, and end within 5 MB of the warm start.
     const heapFlat = lt.slopeMbPerMin < 2 && lt.heapEndMb - lt.heapStartMb < 5;
     const section = `## Renderer
@@ -323,17 +391,20 @@ the same run.
 | — JS heap after GC: first in-run sample → end; slope of the ${Math.max(2, Math.round(DURATION_S / 5))} GC'd samples taken during the run | ${lt.heapStartMb.toFixed(1)} → ${lt.heapEndMb.toFixed(1)} MB; ${lt.slopeMbPerMin.toFixed(2)} MB/min | before the updates started: ${lt.heapBeforeMb.toFixed(1)} MB | ${(lt.heapEndMb / lt.heapStartMb).toFixed(2)} |
 | — GC'd heap samples (s: MB) | ${lt.samples} | | |
 | — what the table showed at the end | ${lt.rowsShown}, ${lt.shownUps} | | |
+| graphs beside the live table: ${gr.charts} graphs, ${gr.series} series sampled at 1 Hz (uPlot), the same table and updates for ${DURATION_S} s: frames per second | **${gr.fps.toFixed(1)} fps** (target ≥ 55) | the table without graphs (above): ${lt.fps.toFixed(1)} fps | ${(gr.fps / lt.fps).toFixed(2)} |
+| — frame time p95 / max, frames over 50 ms; samples in the first chart at the end | ${gr.p95.toFixed(1)} / ${gr.max.toFixed(0)} ms, ${gr.longFrames}; ${gr.samples} | | |
 | console: receive ${LINES.toLocaleString('en')} reply lines (one \`/print\`) | ${cl.receiveMs.toFixed(0)} ms (${cl.rows}), ${cl.loadingFps.toFixed(0)} fps meanwhile | | |
 | console: Sentence input latency (keydown → next frame), p50 / p95 | ${cl.full.p50.toFixed(1)} / ${cl.full.p95.toFixed(1)} ms with ${LINES.toLocaleString('en')} lines held | empty console: ${cl.empty.p50.toFixed(1)} / ${cl.empty.p95.toFixed(1)} ms | ${(cl.full.p95 / cl.empty.p95).toFixed(2)} (p95) |
 | console: heap held by the ${LINES.toLocaleString('en')} lines; reply line elements in the DOM | ${cl.heapDeltaMb.toFixed(1)} MB; ${cl.domLines} | | |
 | console: wheel-like scrolling (200 px per frame) through the lines, frame time p50 / p95 | ${cl.scroll.p50.toFixed(1)} / ${cl.scroll.p95.toFixed(1)} ms | 2,000-line list: ${cl.scrollPeer.p50.toFixed(1)} / ${cl.scrollPeer.p95.toFixed(1)} ms | ${(cl.scroll.p95 / cl.scrollPeer.p95).toFixed(2)} (p95) |
 
+- Graphs target (≥ 55 fps with ${gr.series} series beside the table): **${graphsOk ? 'met' : 'missed'}**.
 - Live table target (≥ 55 fps): **${fpsOk ? 'met' : 'missed'}**; heap **${heapFlat ? 'flat' : 'not flat'}** over the run (retained-heap slope under 2 MB/min and end within 5 MB of the warm start).
 - The duration is an argument (\`--duration 60\` for the one-minute run of the issue); this run used ${DURATION_S} s.
 <!-- renderer-bench:end -->
 `;
     if (WRITE) writeSection(section, { heading: '## Renderer', endMarker: '<!-- renderer-bench:end -->' });
-    if (!fpsOk || !heapFlat) process.exitCode = 1;
+    if (!fpsOk || !graphsOk || !heapFlat) process.exitCode = 1;
   } finally {
     await browser.close();
     await server.close();

@@ -93,6 +93,7 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
   password: 'the password',
   theme: 'the theme',
   tableColumns: 'the table columns',
+  tableColumnWidths: 'the column widths',
   lastSelectedConnectionId: 'the last selected connection',
   tablePrintTimeoutSeconds: "the live tables' print time-out",
   connectionId: 'the router',
@@ -141,12 +142,21 @@ const ITEM_WORDS: Readonly<Record<string, string>> = {
 export function describeField(path: readonly PropertyKey[]): string {
   let words = 'the arguments';
   let parent: string | undefined;
+  let grandparent: string | undefined;
   for (const key of path) {
     if (typeof key === 'number') {
       words = `${ITEM_WORDS[parent ?? ''] ?? 'item'} ${key + 1} of ${words}`;
     } else {
       const name = String(key);
-      words = parent === 'tableColumns' ? `the columns of ${name}` : (FIELD_WORDS[name] ?? `"${name}"`);
+      words =
+        parent === 'tableColumns'
+          ? `the columns of ${name}`
+          : parent === 'tableColumnWidths'
+            ? `the column widths of ${name}`
+            : grandparent === 'tableColumnWidths'
+              ? `the width of ${name} on ${parent}`
+              : (FIELD_WORDS[name] ?? `"${name}"`);
+      grandparent = parent;
       parent = name;
     }
   }

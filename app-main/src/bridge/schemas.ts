@@ -226,6 +226,10 @@ const recordOf = <V extends z.ZodType>(
     }),
   );
 
+/** Widths of a column resized by hand, px: the renderer's DataGrid bounds (MIN/MAX_COLUMN_WIDTH). */
+const MIN_COLUMN_PX = 40;
+const MAX_COLUMN_PX = 1200;
+
 const settingsPatch = z.strictObject(
   {
     theme: oneOf(themes).optional(),
@@ -236,6 +240,17 @@ const settingsPatch = z.strictObject(
         .max(LIMITS.columns, `lists more than ${LIMITS.columns} columns`),
     )
       .refine((columns) => Object.keys(columns).length <= LIMITS.columnMenus, `holds more than ${LIMITS.columnMenus} menus`)
+      .optional(),
+    tableColumnWidths: recordOf(
+      menuPath,
+      recordOf(
+        line(LIMITS.propertyName, 1),
+        int(MIN_COLUMN_PX, MAX_COLUMN_PX),
+        'must map column names to widths in pixels',
+      ).refine((w) => Object.keys(w).length <= LIMITS.columns, `lists more than ${LIMITS.columns} columns`),
+      'must map menu paths to column widths',
+    )
+      .refine((w) => Object.keys(w).length <= LIMITS.columnMenus, `holds more than ${LIMITS.columnMenus} menus`)
       .optional(),
     lastSelectedConnectionId: id.optional(),
     tablePrintTimeoutSeconds: int(1, 3600).optional(),

@@ -194,6 +194,18 @@ describe('dispatch', () => {
         'Word 2 of the sentence is empty; an empty word would end the sentence.',
       ],
       ['console:history', { connectionId: 'c1', limit: 10_001 }, 'limit', 'The limit must be between 1 and 10000.'],
+      [
+        'settings:set',
+        { tableColumnWidths: { '/interface': { name: 5 } } },
+        'tableColumnWidths./interface.name',
+        'The width of name on /interface must be between 40 and 1200.',
+      ],
+      [
+        'settings:set',
+        { tableColumnWidths: { interface: { name: 100 } } },
+        'tableColumnWidths.interface',
+        'The column widths of interface is not a menu path (like /interface).',
+      ],
       ['trace:import', { fileName: 'f'.repeat(256), content: '' }, 'fileName', 'The file name is longer than 255 characters.'],
     ];
     for (const [channel, args, field, message] of cases) {

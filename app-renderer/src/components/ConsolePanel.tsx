@@ -11,7 +11,9 @@ import { emptyConsole } from '../store/console';
 import type { ConsoleCommand } from '../store/types';
 import { CompletionList, completionKey } from './Completion';
 import { DataGrid } from './DataGrid';
+import { ConsoleGraphs } from './Graph';
 import { useRouterCompletion } from './RouterCompletion';
+import { DetailView, isSingleItem, printedMenu, RawSwitch } from './Values';
 
 const LINE_HEIGHT = 20;
 const NO_HISTORY: HistoryEntry[] = [];
@@ -97,9 +99,13 @@ function ReplyLines({ cmd }: { cmd: ConsoleCommand }) {
   );
 }
 
-/** `!re` replies as a table (attribute names as columns). */
-function ReplyTable({ cmd }: { cmd: ConsoleCommand }) {
+/**
+ * `!re` replies as a table (attribute names as columns), values readable unless **Raw values** is
+ * on; the one item of a single-item menu's print as a detail view (issue 14).
+ */
+function ReplyTable({ cmd, connectionId }: { cmd: ConsoleCommand; connectionId: string }) {
   const [sorting, setSorting] = useState<{ id: string; desc: boolean }[]>([]);
+  const [raw, setRaw] = useState(false);
   const { rows, columns } = useMemo(() => {
     const rows: Row[] = [];
     const cols = new Set<string>();
@@ -115,17 +121,40 @@ function ReplyTable({ cmd }: { cmd: ConsoleCommand }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [cmd.log, cmd.version]);
   if (!rows.length) return <p className="empty-note">No !re replies to show as a table.</p>;
+  const menu = printedMenu(cmd.words[0]);
+  const finished = cmd.status !== 'running' && cmd.status !== 'sending';
+  // A query or a property list can make one row without .id out of any menu: such a print is
+  // shown as a detail view, but not offered for `set` (it may not be a single-item menu).
+  const narrowed = cmd.words.some((w) => w.startsWith('?') || w.startsWith('=.proplist='));
+  if (menu && finished && isSingleItem(rows) && rows[0])
+    return (
+      <div className="reply-detail">
+        <RawSwitch on={raw} onChange={setRaw} />
+        <DetailView
+          label={`Details of ${menu}`}
+          row={rows[0]}
+          columns={columns}
+          readable={!raw}
+          {...(narrowed ? {} : { connectionId })}
+          path={menu}
+        />
+      </div>
+    );
   return (
-    <div className="reply-table" style={{ height: Math.min(rows.length + 1, VISIBLE_LINES) * 22 + 18 }}>
-      <DataGrid
-        label={`Rows of ${cmd.words[0] ?? ''}`}
-        rows={rows}
-        columns={columns}
-        sorting={sorting}
-        onSortingChange={setSorting}
-        filter=""
-      />
-    </div>
+    <>
+      <RawSwitch on={raw} onChange={setRaw} />
+      <div className="reply-table" style={{ height: Math.min(rows.length + 1, VISIBLE_LINES) * 22 + 18 }}>
+        <DataGrid
+          label={`Rows of ${cmd.words[0] ?? ''}`}
+          rows={rows}
+          columns={columns}
+          sorting={sorting}
+          onSortingChange={setSorting}
+          filter=""
+          readable={!raw}
+        />
+      </div>
+    </>
   );
 }
 
@@ -143,6 +172,7 @@ const CommandCard = memo(function CommandCard({ cmd, connectionId }: { cmd: Cons
   const running = cmd.status === 'running' || cmd.status === 'sending';
   const [first, ...rest] = cmd.words;
   const dropped = cmd.log.dropped;
+  const [graph, setGraph] = useState(false);
   return (
     <article className={`cmd cmd-${cmd.status}`} aria-label={`${first ?? ''} — ${STATUS_LABEL[cmd.status]}`}>
       <header className="cmd-head">
@@ -172,6 +202,15 @@ const CommandCard = memo(function CommandCard({ cmd, connectionId }: { cmd: Cons
             disabled={cmd.rows === 0}
           >
             Table view
+          </button>
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            aria-pressed={graph}
+            onClick={() => setGraph((g) => !g)}
+            disabled={cmd.rows === 0}
+          >
+            Graph
           </button>
           {running && (
             <button
@@ -203,7 +242,9 @@ const CommandCard = memo(function CommandCard({ cmd, connectionId }: { cmd: Cons
           {formatCount(dropped)} earlier replies were dropped to keep memory bounded; the row count still includes them.
         </p>
       )}
-      {cmd.log.length > 0 && (cmd.view === 'table' ? <ReplyTable cmd={cmd} /> : <ReplyLines cmd={cmd} />)}
+      {graph && cmd.rows > 0 && <ConsoleGraphs cmd={cmd} />}
+      {cmd.log.length > 0 &&
+        (cmd.view === 'table' ? <ReplyTable cmd={cmd} connectionId={connectionId} /> : <ReplyLines cmd={cmd} />)}
     </article>
   );
 });

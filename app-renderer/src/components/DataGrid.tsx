@@ -1,7 +1,15 @@
-import { memo, useMemo, useRef } from 'react';
-import { getCoreRowModel, useReactTable, type ColumnDef, type SortingState, type Updater } from '@tanstack/react-table';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  getCoreRowModel,
+  useReactTable,
+  type ColumnDef,
+  type ColumnSizingState,
+  type SortingState,
+  type Updater,
+} from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Row } from '../../../app-main/src/common/contract';
+import { readableValue } from '../lib/values';
 import type { ChangeMark } from '../store/types';
 
 export const ROW_HEIGHT = 22;
@@ -49,6 +57,26 @@ function widthOf(col: string, rows: readonly Row[]): number {
   return Math.min(360, Math.max(56, chars * 7.4 + 16));
 }
 
+/** Bounds of a column resized by hand (px), and the step of the keyboard's arrows. */
+export const MIN_COLUMN_WIDTH = 40;
+export const MAX_COLUMN_WIDTH = 1200;
+const KEY_STEP = 10;
+
+/** One cell: the readable value with the raw one on hover (lib/values.ts), or the raw value. */
+function Cell({ col, raw, readable, flash }: { col: string; raw: string; readable: boolean; flash: boolean }) {
+  const shown = readable ? readableValue(col, raw) : undefined;
+  return (
+    <div
+      role="cell"
+      className={flash ? 'cell flash' : 'cell'}
+      title={shown !== undefined ? raw : raw.length > 30 ? raw : undefined}
+      aria-description={shown !== undefined ? `raw value ${raw}` : undefined}
+    >
+      {shown ?? raw}
+    </div>
+  );
+}
+
 interface RowProps {
   row: Row;
   columns: readonly string[];
@@ -56,33 +84,29 @@ interface RowProps {
   index: number;
   mark: ChangeMark | undefined;
   template: string;
+  readable: boolean;
+  current: boolean;
+  onClick: ((id: string) => void) | undefined;
 }
 
 /**
  * One row. Memoised on the row object's identity: the store keeps unchanged rows identical, so a
  * patch re-renders only the rows it touched (engineering-notes §1.4).
  */
-const GridRow = memo(function GridRow({ row, columns, top, index, mark, template }: RowProps) {
+const GridRow = memo(function GridRow({ row, columns, top, index, mark, template, readable, current, onClick }: RowProps) {
+  const id = row['.id'];
   return (
     <div
       role="row"
       aria-rowindex={index + 2}
-      className={`grid-row${index % 2 ? ' odd' : ''}`}
+      aria-current={current ? 'true' : undefined}
+      className={`grid-row${index % 2 ? ' odd' : ''}${current ? ' current' : ''}`}
       style={{ transform: `translateY(${top}px)`, gridTemplateColumns: template }}
+      onClick={onClick && id !== undefined ? () => onClick(id) : undefined}
     >
       {columns.map((c) => {
-        const v = row[c] ?? '';
-        const flash = mark?.cols.includes(c);
-        return (
-          <div
-            role="cell"
-            key={flash ? `${c}:${mark?.seq}` : c}
-            className={flash ? 'cell flash' : 'cell'}
-            title={v.length > 30 ? v : undefined}
-          >
-            {v}
-          </div>
-        );
+        const flash = mark?.cols.includes(c) ?? false;
+        return <Cell key={flash ? `${c}:${mark?.seq}` : c} col={c} raw={row[c] ?? ''} readable={readable} flash={flash} />;
       })}
     </div>
   );
@@ -100,19 +124,50 @@ export interface DataGridProps {
   exportRef?: { current: (() => Row[]) | null };
   className?: string;
   empty?: string;
+  /** Values for people (lib/values.ts); false shows them as sent (the **Raw values** switch). */
+  readable?: boolean;
+  /** Widths set by hand, px by column (remembered per path by the caller). */
+  widths?: Readonly<Record<string, number>>;
+  /** Called when a resize ends (pointer released, or an arrow key on a column's edge). */
+  onWidthsChange?: (widths: Record<string, number>) => void;
+  /**
+   * The row last clicked (by `.id`), which **Graph** acts on. Deliberately minimal: multi-row
+   * selection with aria-selected is the editing work's (issue 14, "Editing from the tables").
+   */
+  currentId?: string;
+  onRowClick?: (id: string) => void;
 }
 
 /** A virtualised table: TanStack Virtual for the window, TanStack Table for columns, headers and sort state. */
 export function DataGrid(props: DataGridProps) {
-  const { rows, columns, sorting, onSortingChange, filter, changed } = props;
+  const { rows, columns, sorting, onSortingChange, filter, changed, onWidthsChange } = props;
+  const readable = props.readable ?? false;
   const scrollRef = useRef<HTMLDivElement>(null);
   const columnsKey = columns.join('\u0000');
+  const hasRows = rows.length > 0;
+  // Widths are measured once rows exist, not on every patch: columns must not jump while live.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const autoWidths = useMemo(() => columns.map((c) => widthOf(c, rows)), [columnsKey, hasRows]);
   const defs = useMemo<ColumnDef<Row>[]>(
-    () => columns.map((c) => ({ id: c, accessorFn: (r: Row) => r[c] ?? '', header: c, sortDescFirst: false })),
+    () =>
+      columns.map((c, i) => ({
+        id: c,
+        accessorFn: (r: Row) => r[c] ?? '',
+        header: c,
+        sortDescFirst: false,
+        size: autoWidths[i] ?? 100,
+        minSize: MIN_COLUMN_WIDTH,
+        maxSize: MAX_COLUMN_WIDTH,
+      })),
     // The key, not the array: a new array with the same names must not rebuild the columns.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [columnsKey],
+    [columnsKey, autoWidths],
   );
+  // Column sizing (TanStack's), started from the widths remembered for the path.
+  const [sizing, setSizing] = useState<ColumnSizingState>(() => ({ ...props.widths }));
+  const sizingRef = useRef(sizing);
+  sizingRef.current = sizing;
+  const resized = useRef(false);
   const order = useMemo(() => displayOrder(rows, columns, sorting, filter), [rows, columns, sorting, filter]);
   if (props.exportRef) props.exportRef.current = () => [...order];
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; TanStack Virtual is used as documented.
@@ -132,8 +187,14 @@ export function DataGrid(props: DataGridProps) {
   const table = useReactTable<Row>({
     data: windowRows,
     columns: defs,
-    state: { sorting },
+    state: { sorting, columnSizing: sizing },
     onSortingChange: (u: Updater<SortingState>) => onSortingChange(typeof u === 'function' ? u(sorting) : u),
+    onColumnSizingChange: (u: Updater<ColumnSizingState>) => {
+      resized.current = true;
+      setSizing((s) => (typeof u === 'function' ? u(s) : u));
+    },
+    columnResizeMode: 'onChange',
+    enableColumnResizing: true,
     getRowId: (r, i) => r['.id'] ?? `#${i}`,
     manualSorting: true,
     manualFiltering: true,
@@ -141,13 +202,29 @@ export function DataGrid(props: DataGridProps) {
     enableSortingRemoval: true,
   });
   const modelRows = table.getRowModel().rows;
-  const hasRows = rows.length > 0;
-  // Widths are measured once rows exist, not on every patch: columns must not jump while live.
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const widths = useMemo(() => columns.map((c) => widthOf(c, rows)), [columnsKey, hasRows]);
+  const headers = table.getHeaderGroups()[0]?.headers ?? [];
+  const widths = headers.map((h) => h.getSize());
   const template = widths.map((w) => `${w}px`).join(' ');
   const totalWidth = widths.reduce((a, b) => a + b, 0);
-  const headers = table.getHeaderGroups()[0]?.headers ?? [];
+  // A drag ends when TanStack clears its resizing state: only then is the width remembered, not
+  // on every pointer move.
+  const resizing = table.getState().columnSizingInfo.isResizingColumn;
+  useEffect(() => {
+    if (resizing === false && resized.current) {
+      resized.current = false;
+      onWidthsChange?.({ ...sizingRef.current });
+    }
+  }, [resizing, sizing, onWidthsChange]);
+  const resizeByKey = (e: KeyboardEvent, col: string, width: number) => {
+    const step = (e.shiftKey ? 5 : 1) * KEY_STEP;
+    const next = e.key === 'ArrowLeft' ? width - step : e.key === 'ArrowRight' ? width + step : undefined;
+    if (next === undefined) return;
+    e.preventDefault();
+    const w = Math.max(MIN_COLUMN_WIDTH, Math.min(MAX_COLUMN_WIDTH, next));
+    const all = { ...sizingRef.current, [col]: w };
+    setSizing(all);
+    onWidthsChange?.(all);
+  };
 
   return (
     <div ref={scrollRef} className={`grid-scroll ${props.className ?? ''}`}>
@@ -181,6 +258,24 @@ export function DataGrid(props: DataGridProps) {
                       {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : ''}
                     </span>
                   </button>
+                  <div
+                    role="separator"
+                    aria-orientation="vertical"
+                    aria-label={`Resize column ${h.id}`}
+                    aria-valuenow={Math.round(h.getSize())}
+                    aria-valuemin={MIN_COLUMN_WIDTH}
+                    aria-valuemax={MAX_COLUMN_WIDTH}
+                    tabIndex={0}
+                    className={`col-resizer${h.column.getIsResizing() ? ' resizing' : ''}`}
+                    onMouseDown={h.getResizeHandler()}
+                    onTouchStart={h.getResizeHandler()}
+                    onDoubleClick={() => {
+                      const { [h.id]: _gone, ...rest } = sizingRef.current;
+                      setSizing(rest);
+                      onWidthsChange?.(rest);
+                    }}
+                    onKeyDown={(e) => resizeByKey(e, h.id, h.getSize())}
+                  />
                 </div>
               );
             })}
@@ -199,6 +294,9 @@ export function DataGrid(props: DataGridProps) {
                 index={v.index}
                 mark={changed?.get(r.id)}
                 template={template}
+                readable={readable}
+                current={props.currentId !== undefined && props.currentId === r.id}
+                onClick={props.onRowClick}
               />
             );
           })}

@@ -1,10 +1,11 @@
-import { useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Row } from '../../../app-main/src/common/contract';
 import { useApp, useRun } from '../hooks';
 import { COMMON_MENUS, suggest } from '../lib/completion';
 import { downloadFile, fileSafe, rowsToCsv, rowsToJson } from '../lib/exporters';
 import { formatCount, plural } from '../lib/format';
+import { presetChoice, presetOf } from '../lib/presets';
 import { emptyTable } from '../store/tables';
 import type { TableView } from '../store/types';
 import { CompletionList, completionKey } from './Completion';
@@ -12,13 +13,25 @@ import { useRouterCompletion } from './RouterCompletion';
 import { CompareVersionsButton } from './CompareVersions';
 import { DataGrid } from './DataGrid';
 import { FieldError, RequestError, TextField } from './FormParts';
+import { TableGraphs } from './Graph';
+import { DetailView, isSingleItem, RawSwitch } from './Values';
 
 /**
  * The column choice for a path is stored as every known column in display order, hidden ones
  * prefixed with "!" (not a character RouterOS uses in property names). A column that is not in the
- * stored list appeared later and is shown, in its own column, at the end.
+ * stored list appeared later and is shown, in its own column, at the end. With no stored choice, a
+ * path with a preset (lib/presets.ts) shows the preset's columns only (when it has any of them).
  */
-export function visibleColumns(known: readonly string[], stored: readonly string[] | undefined): string[] {
+export function visibleColumns(
+  known: readonly string[],
+  stored: readonly string[] | undefined,
+  preset?: readonly string[],
+): string[] {
+  if (!stored && preset) {
+    // None of the preset's columns (another RouterOS, a proplist): every column, as without one.
+    const shown = preset.filter((c) => known.includes(c));
+    if (shown.length) return shown;
+  }
   if (!stored) return [...known];
   const listed = new Set(stored.map((s) => (s.startsWith('!') ? s.slice(1) : s)));
   const shown = stored.filter((s) => !s.startsWith('!') && known.includes(s));
@@ -30,8 +43,9 @@ export function toggleColumn(
   stored: readonly string[] | undefined,
   column: string,
   show: boolean,
+  preset?: readonly string[],
 ): string[] {
-  const base = stored ? [...stored] : [...known];
+  const base = stored ? [...stored] : preset ? presetChoice(known, preset) : [...known];
   const names = new Set(base.map((s) => (s.startsWith('!') ? s.slice(1) : s)));
   for (const k of known) if (!names.has(k)) base.push(k);
   return base.map((s) => {
@@ -39,6 +53,8 @@ export function toggleColumn(
     return name === column ? (show ? name : `!${name}`) : s;
   });
 }
+
+const NO_IDS: string[] = [];
 
 const STATUS_TEXT: Record<TableView['status'], string> = {
   idle: 'Not started',
@@ -50,12 +66,22 @@ const STATUS_TEXT: Record<TableView['status'], string> = {
   error: 'Error',
 };
 
-function ColumnChooser({ path, known, stored }: { path: string; known: string[]; stored: string[] | undefined }) {
+function ColumnChooser({
+  path,
+  known,
+  stored,
+  preset,
+}: {
+  path: string;
+  known: string[];
+  stored: string[] | undefined;
+  preset: readonly string[] | undefined;
+}) {
   const setChoice = useApp((s) => s.setColumnChoice);
   const run = useRun();
   const [open, setOpen] = useState(false);
   const uid = useId();
-  const shown = new Set(visibleColumns(known, stored));
+  const shown = new Set(visibleColumns(known, stored, preset));
   return (
     <div className="chooser">
       <button
@@ -77,16 +103,25 @@ function ColumnChooser({ path, known, stored }: { path: string; known: string[];
                 <input
                   type="checkbox"
                   checked={shown.has(c)}
-                  onChange={(e) => run(setChoice(path, toggleColumn(known, stored, c, e.target.checked)))}
+                  onChange={(e) => run(setChoice(path, toggleColumn(known, stored, c, e.target.checked, preset)))}
                 />{' '}
                 {c}
               </label>
             ))}
           </div>
           <div className="chooser-actions">
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => run(setChoice(path, undefined))}>
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              onClick={() => run(setChoice(path, preset ? [...known] : undefined))}
+            >
               Show all
             </button>
+            {preset && (
+              <button type="button" className="btn btn-small btn-ghost" onClick={() => run(setChoice(path, undefined))}>
+                Preset
+              </button>
+            )}
             <button type="button" className="btn btn-small" onClick={() => setOpen(false)}>
               Done
             </button>
@@ -100,6 +135,7 @@ function ColumnChooser({ path, known, stored }: { path: string; known: string[];
 export function TablesPanel({ connectionId }: { connectionId: string }) {
   const view = useApp((s) => s.tables[connectionId]) ?? emptyTable();
   const stored = useApp((s) => (view.runPath ? s.settings.tableColumns[view.runPath] : undefined));
+  const widths = useApp((s) => (view.runPath ? s.settings.tableColumnWidths?.[view.runPath] : undefined));
   const actions = useApp(
     useShallow((s) => ({
       setField: s.setTableField,
@@ -108,6 +144,7 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
       setPaused: s.setPaused,
       setSorting: s.setSorting,
       setFilter: s.setTableFilter,
+      setWidths: s.setColumnWidths,
     })),
   );
   const run = useRun();
@@ -116,7 +153,27 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
   const [active, setActive] = useState(-1);
   const [pathFocused, setPathFocused] = useState(false);
   const [closedFor, setClosedFor] = useState<string | null>(null);
-  const columns = useMemo(() => visibleColumns(view.columns, stored), [view.columns, stored]);
+  const preset = presetOf(view.runPath);
+  const columns = useMemo(() => visibleColumns(view.columns, stored, preset), [view.columns, stored, preset]);
+  const [raw, setRaw] = useState(false);
+  // The row Graph acts on (the last one clicked) and the rows graphed, for this run of the table.
+  const [current, setCurrent] = useState<{ tableId?: string; id?: string }>({});
+  const [graphed, setGraphed] = useState<{ tableId?: string; ids: string[] }>({ ids: [] });
+  const single = isSingleItem(view.rows);
+  const currentId =
+    current.tableId === view.tableId && current.id !== undefined && view.index.has(current.id)
+      ? current.id
+      : single
+        ? view.rows[0]?.['.id']
+        : undefined;
+  const graphIds = graphed.tableId === view.tableId ? graphed.ids : NO_IDS;
+  const tableId = view.tableId;
+  // Stable, so the memoised rows of the grid do not all re-render on every patch.
+  const onRowClick = useCallback((id: string) => setCurrent({ ...(tableId ? { tableId } : {}), id }), [tableId]);
+  const closeGraph = useCallback(
+    (id: string | undefined) => setGraphed((g) => ({ ...g, ids: g.ids.filter((x) => x !== id) })),
+    [],
+  );
   const running =
     view.status === 'starting' || view.status === 'loading' || view.status === 'live' || view.status === 'resubscribing';
   const filteredCount = useMemo(() => {
@@ -258,8 +315,21 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
           {view.paused ? 'Resume' : 'Pause'}
         </button>
         {view.paused && <span className="metric warn-text">Paused · {plural(queued, 'queued change')}</span>}
-        <ColumnChooser path={view.runPath ?? view.path} known={view.columns} stored={stored} />
+        <ColumnChooser path={view.runPath ?? view.path} known={view.columns} stored={stored} preset={preset} />
         <CompareVersionsButton connectionId={connectionId} path={view.runPath ?? view.path} />
+        <RawSwitch on={raw} onChange={setRaw} />
+        <button
+          type="button"
+          className="btn btn-small"
+          disabled={currentId === undefined}
+          title={currentId === undefined ? 'Click a row to graph it' : undefined}
+          onClick={() => {
+            if (currentId === undefined) return;
+            setGraphed({ tableId: view.tableId, ids: graphIds.includes(currentId) ? graphIds : [...graphIds, currentId] });
+          }}
+        >
+          Graph
+        </button>
         <input
           className="input input-small"
           type="search"
@@ -285,17 +355,43 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
             </p>
           </div>
         ) : (
-          <DataGrid
-            label={`Live table ${view.runPath ?? view.path}`}
-            rows={view.rows}
-            columns={columns}
-            sorting={view.sorting}
-            onSortingChange={(s) => actions.setSorting(connectionId, s)}
-            filter={view.filter}
-            changed={view.changed}
-            exportRef={exportRef}
-            empty={view.status === 'loading' || view.status === 'starting' ? 'Loading…' : 'No rows.'}
-          />
+          <div className="tables-body">
+            {single && view.rows[0] ? (
+              <DetailView
+                label={`Details of ${view.runPath ?? view.path}`}
+                row={view.rows[0]}
+                columns={columns}
+                readable={!raw}
+                connectionId={connectionId}
+                {...(view.runPath ? { path: view.runPath } : {})}
+              />
+            ) : (
+              <DataGrid
+                key={view.runPath ?? ''}
+                label={`Live table ${view.runPath ?? view.path}`}
+                rows={view.rows}
+                columns={columns}
+                sorting={view.sorting}
+                onSortingChange={(s) => actions.setSorting(connectionId, s)}
+                filter={view.filter}
+                changed={view.changed}
+                exportRef={exportRef}
+                empty={view.status === 'loading' || view.status === 'starting' ? 'Loading…' : 'No rows.'}
+                readable={!raw}
+                {...(widths ? { widths } : {})}
+                onWidthsChange={(w) => view.runPath && run(actions.setWidths(view.runPath, w))}
+                {...(currentId !== undefined ? { currentId } : {})}
+                onRowClick={onRowClick}
+              />
+            )}
+            <TableGraphs
+              key={view.tableId ?? ''}
+              connectionId={connectionId}
+              path={view.runPath ?? view.path}
+              ids={graphIds}
+              onClose={closeGraph}
+            />
+          </div>
         )}
       </div>
     </div>

@@ -1,5 +1,6 @@
 import type { Row, TablePatch, TableSnapshot } from '../../../app-main/src/common/contract';
 import { errorField } from '../lib/errors';
+import { RateTracker } from '../lib/rates';
 import type { SliceContext } from './context';
 import type { AppStoreState, ChangeMark, PatchQueue, TableView } from './types';
 
@@ -12,6 +13,7 @@ type Keys =
   | 'setSorting'
   | 'setTableFilter'
   | 'setColumnChoice'
+  | 'setColumnWidths'
   | 'applyTablePatch'
   | 'restoreTables';
 
@@ -44,8 +46,17 @@ export function decodePatch(patch: TablePatch): RowsPatch {
 export const FLASH_MS = 1200;
 
 /** What a table shows before its first run, and again when a new run starts: nothing. */
-function noRows(): Pick<TableView, 'rows' | 'index' | 'columns' | 'total' | 'updatesPerSecond' | 'changed' | 'paused'> {
-  return { rows: [], index: new Map(), columns: [], total: 0, updatesPerSecond: 0, changed: new Map(), paused: false };
+function noRows(): Pick<TableView, 'rows' | 'index' | 'columns' | 'total' | 'updatesPerSecond' | 'changed' | 'paused' | 'rates'> {
+  return {
+    rows: [],
+    index: new Map(),
+    columns: [],
+    total: 0,
+    updatesPerSecond: 0,
+    changed: new Map(),
+    paused: false,
+    rates: new RateTracker(),
+  };
 }
 
 export function emptyTable(path = '/interface'): TableView {
@@ -88,11 +99,18 @@ export function applyPatch(
   const changed = new Map<string, ChangeMark>();
   for (const [id, m] of view.changed) if (at - m.at < FLASH_MS) changed.set(id, m);
   let seq = seqStart;
+  // Rows of a print (loading, or a reset after resubscribing) are rate baselines (lib/rates.ts).
+  const printed = patch.reset || patch.status === 'loading';
   let columns = view.columns;
   const seen = new Set(columns);
-  for (const row of patch.upserts) {
-    const id = row['.id'];
+  for (const sent of patch.upserts) {
+    const id = sent['.id'];
     if (id === undefined) continue;
+    const pos = index.get(id);
+    const prevPos = patch.reset ? oldIndex.get(id) : pos;
+    const prev = prevPos === undefined ? undefined : oldRows[prevPos];
+    // Counters get their rate columns here, as the sample arrives (lib/rates.ts).
+    const row = view.rates ? view.rates.derive(id, sent, at, prev, printed) : sent;
     for (const k in row) {
       if (!seen.has(k)) {
         seen.add(k);
@@ -100,9 +118,6 @@ export function applyPatch(
         columns.push(k);
       }
     }
-    const pos = index.get(id);
-    const prevPos = patch.reset ? oldIndex.get(id) : pos;
-    const prev = prevPos === undefined ? undefined : oldRows[prevPos];
     let next = row;
     if (prev) {
       if (sameRow(prev, row)) next = prev;
@@ -127,7 +142,10 @@ export function applyPatch(
     if (dead.size) {
       rows = rows.filter((r) => !dead.has(r['.id'] as string));
       index = new Map(rows.map((r, i) => [r['.id'] as string, i]));
-      for (const id of dead) changed.delete(id);
+      for (const id of dead) {
+        changed.delete(id);
+        view.rates?.forget(id);
+      }
     }
   }
   if (patch.columns) {
@@ -368,6 +386,17 @@ export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStore
       set((s) => ({ settings: { ...s.settings, tableColumns } }));
       const r = await api['settings:set']({ tableColumns });
       if (!r.ok) get().reportError(r.error, 'Saving the column choice');
+    },
+
+    async setColumnWidths(path, widths) {
+      const tableColumnWidths = { ...get().settings.tableColumnWidths };
+      const rounded: Record<string, number> = {};
+      for (const [c, w] of Object.entries(widths)) rounded[c] = Math.round(w);
+      if (Object.keys(rounded).length) tableColumnWidths[path] = rounded;
+      else delete tableColumnWidths[path];
+      set((s) => ({ settings: { ...s.settings, tableColumnWidths } }));
+      const r = await api['settings:set']({ tableColumnWidths });
+      if (!r.ok) get().reportError(r.error, 'Saving the column widths');
     },
 
     restoreTables(list: TableSnapshot[]) {

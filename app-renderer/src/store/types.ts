@@ -35,6 +35,7 @@ import type {
 } from '../../../app-main/src/common/contract';
 import type { RingLog } from '../lib/ring';
 import type { ReplyFilter } from '../lib/trace-analysis';
+import type { RateTracker } from '../lib/rates';
 
 export type AppPhase = 'loading' | 'ready' | 'error';
 
@@ -161,6 +162,11 @@ export interface TableView {
   queue?: PatchQueue;
   sorting: { id: string; desc: boolean }[];
   filter: string;
+  /**
+   * Last counter samples per row, for the derived rate columns (lib/rates.ts). Mutable, one per
+   * run: absent on a view that never ran.
+   */
+  rates?: RateTracker;
 }
 
 export interface TraceFilters {
@@ -426,6 +432,8 @@ export interface AppActions {
   setSorting(connectionId: string, sorting: { id: string; desc: boolean }[]): void;
   setTableFilter(connectionId: string, filter: string): void;
   setColumnChoice(path: string, list: string[] | undefined): Promise<void>;
+  /** Remembers the widths of a path's columns resized by hand (issue 14); an empty map forgets them. */
+  setColumnWidths(path: string, widths: Record<string, number>): Promise<void>;
   applyTablePatch(patch: TablePatch): void;
   restoreTables(tables: TableSnapshot[]): void;
 

@@ -26,6 +26,11 @@ export interface Settings {
   theme: ThemeSetting;
   /** Column choice per menu path, remembered across runs. */
   tableColumns: Record<string, string[]>;
+  /**
+   * Widths of columns resized by hand, px by column name, per menu path (issue 14). Absent in
+   * files written before.
+   */
+  tableColumnWidths?: Record<string, Record<string, number>>;
   lastSelectedConnectionId?: string;
   /**
    * A live table's print with no reply for this long is cancelled and the table shows "no final

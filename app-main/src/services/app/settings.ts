@@ -14,6 +14,7 @@ export const DEFAULT_TRACE_BUFFER_MIB = 8;
 const settingsSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   tableColumns: z.record(z.string(), z.array(z.string())),
+  tableColumnWidths: z.record(z.string(), z.record(z.string(), z.number())).optional(),
   lastSelectedConnectionId: z.string().optional(),
   tablePrintTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
   // Added later: files written before have neither.
@@ -53,6 +54,7 @@ export class SettingsStore {
         traceScopes: r.value.settings.traceScopes ?? {},
         traceBufferMiB: r.value.settings.traceBufferMiB ?? DEFAULT_TRACE_BUFFER_MIB,
       };
+      if (r.value.settings.tableColumnWidths) s.tableColumnWidths = r.value.settings.tableColumnWidths;
       if (r.value.settings.lastSelectedConnectionId) s.lastSelectedConnectionId = r.value.settings.lastSelectedConnectionId;
       if (r.value.settings.tablePrintTimeoutSeconds !== undefined)
         s.tablePrintTimeoutSeconds = r.value.settings.tablePrintTimeoutSeconds;
@@ -78,6 +80,7 @@ export class SettingsStore {
     const p: Partial<Settings> = {};
     if (patch.theme !== undefined) p.theme = patch.theme;
     if (patch.tableColumns !== undefined) p.tableColumns = patch.tableColumns;
+    if (patch.tableColumnWidths !== undefined) p.tableColumnWidths = patch.tableColumnWidths;
     if (patch.lastSelectedConnectionId !== undefined) p.lastSelectedConnectionId = patch.lastSelectedConnectionId;
     if (patch.tablePrintTimeoutSeconds !== undefined) p.tablePrintTimeoutSeconds = patch.tablePrintTimeoutSeconds;
     if (patch.traceScopes !== undefined) p.traceScopes = patch.traceScopes;

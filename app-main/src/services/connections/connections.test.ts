@@ -470,6 +470,15 @@ describe('settings and app info', () => {
     expect(await s2.handlers['settings:get']({})).toMatchObject({ traceScopes: { c1: 'commands' }, traceBufferMiB: 64 });
   });
 
+  it('keeps column widths per menu across runs (issue 14), and reads older files without them', async () => {
+    const s = await start();
+    expect((await s.handlers['settings:get']({})).tableColumnWidths).toBeUndefined();
+    await s.handlers['settings:set']({ tableColumnWidths: { '/interface': { name: 180, comment: 300 } } });
+    await s.dispose();
+    const s2 = await start();
+    expect((await s2.handlers['settings:get']({})).tableColumnWidths).toEqual({ '/interface': { name: 180, comment: 300 } });
+  });
+
   it('a damaged settings file is moved aside and defaults are used', async () => {
     writeFileSync(join(tmp.dir, 'settings.json'), '[]');
     const s = await start();
