@@ -7,7 +7,7 @@
  */
 import { loadCommandTrees } from '../../protocol/node/command-tree';
 import type { CommandTree, SyntaxKind, TreeArg } from '../../protocol/src/tree/index';
-import { commentCommand, registerMenuCommands } from './commands';
+import { commentCommand, registerMenuCommands, targets } from './commands';
 import { CommandError, type ArgSpec, type CommandSpec, type Menu, type PropSpec, type RouterModel, type Row } from './model';
 import { T, type PropType } from './types';
 import type { RosVersion } from './version';
@@ -82,6 +82,33 @@ function notSimulated(tree: CommandTree, path: string, name: string): CommandSpe
   };
 }
 
+/**
+ * `reset` of a generic menu: the properties named (as flags, `=tab-width=`) go back to their
+ * default — for a settings item the value it started with, for other items unset.
+ */
+function resetCommand(menu: Menu, plan: MenuPlan): CommandSpec {
+  const names = [...plan.args.keys()];
+  return {
+    name: 'reset',
+    description: 'reset properties to their defaults',
+    args: [
+      ...(menu.spec.singleton ? [] : [{ name: 'numbers', description: 'items', type: T.string }]),
+      ...names.map((name): ArgSpec => ({ name, description: `reset ${name}`, flag: true })),
+    ],
+    policies: menu.spec.writePolicies ?? ['write'],
+    run: (ctx) => {
+      const patch: Record<string, string | undefined> = {};
+      for (const name of names) {
+        if (!ctx.flag(name)) continue;
+        const a = plan.args.get(name)!;
+        patch[name] = menu.spec.singleton ? initialValue(a, ctx.model) : undefined;
+      }
+      for (const item of targets(ctx, menu)) menu.update(item, patch);
+      ctx.out.done();
+    },
+  };
+}
+
 export interface InstalledTree {
   readonly tree: CommandTree;
   /** Menus created from the tree (not modelled by the default router). */
@@ -122,6 +149,7 @@ function planOf(tree: CommandTree): readonly MenuPlan[] {
  */
 export function installTree(model: RouterModel, tree: CommandTree): InstalledTree {
   let genericMenus = 0;
+  const generic = new Set<Menu>();
   for (const plan of planOf(tree)) {
     const { path, commands, props } = plan;
     const node = model.ensureNode(path);
@@ -143,6 +171,7 @@ export function installTree(model: RouterModel, tree: CommandTree): InstalledTre
           ...(props.some((p) => p.name === 'name') ? { nameProp: 'name' } : {}),
         });
         registerMenuCommands(model, menu);
+        generic.add(menu);
         if (settings) {
           const row: Row = {};
           for (const a of plan.args.values()) {
@@ -157,6 +186,10 @@ export function installTree(model: RouterModel, tree: CommandTree): InstalledTre
     for (const name of commands) {
       if (node.commands.has(name)) continue;
       const menu = node.menu;
+      if (name === 'reset' && menu && generic.has(menu)) {
+        node.commands.set(name, resetCommand(menu, plan));
+        continue;
+      }
       if (name === 'comment' && menu && (menu.props.has('comment') || menu.learned.has('comment'))) {
         node.commands.set(name, commentCommand(menu));
         continue;

@@ -100,9 +100,7 @@ describe('the simulator on the real command tree', () => {
     const { session } = await login(res, s);
     // Modelled menus and generic ones alike.
     expect((await trap(session.command(['/ip/address/add', '=no-such-arg=1']))).message).toBe('unknown parameter no-such-arg');
-    expect((await trap(session.command(['/ip/dns/static/add', '=no-such-arg=1']))).message).toBe(
-      'unknown parameter no-such-arg',
-    );
+    expect((await trap(session.command(['/ip/dns/static/add', '=no-such-arg=1']))).message).toBe('unknown parameter no-such-arg');
     const bad = await trap(session.command(['/ip/dns/static/add', '=name=a.example', '=address=not-an-ip']));
     expect([bad.message, bad.category]).toEqual(['input does not match any value of address', 1]);
     const disabled = await trap(session.command(['/ip/dns/static/add', '=name=a.example', '=disabled=maybe']));
@@ -152,8 +150,17 @@ describe('the simulator on the real command tree', () => {
     expect(before[0]!['.id']).toBeUndefined();
     expect(before[0]!['allow-remote-requests']).toBe('false');
     await session.command(['/ip/dns/set', '=allow-remote-requests=yes', '=servers=9.9.9.9']);
-    expect((await session.command(['/ip/dns/print'])).rows[0]).toMatchObject({ 'allow-remote-requests': 'true', servers: '9.9.9.9' });
+    expect((await session.command(['/ip/dns/print'])).rows[0]).toMatchObject({
+      'allow-remote-requests': 'true',
+      servers: '9.9.9.9',
+    });
     expect((await trap(session.command(['/ip/dns/add', '=servers=1.1.1.1']))).message).toBe('no such command');
+    // `reset` names the properties to put back (the tree lists them as its arguments).
+    await session.command(['/ip/dns/reset', '=allow-remote-requests=']);
+    expect((await session.command(['/ip/dns/print'])).rows[0]).toMatchObject({
+      'allow-remote-requests': 'false',
+      servers: '9.9.9.9',
+    });
   });
 
   it('says plainly when a real command is not simulated, after checking its arguments', async () => {
