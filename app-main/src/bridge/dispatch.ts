@@ -126,6 +126,18 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
   timeoutMs: 'the time limit of a sentence',
   ignoreVolatile: '"ignore volatile"',
   description: 'the description',
+  vars: "the connection's values",
+  values: 'the values',
+  variables: 'the variables',
+  sentences: 'the sentences',
+  waves: 'the waves',
+  size: 'the wave size',
+  pauseSeconds: 'the pause between waves',
+  confirmBetween: '"confirm between waves"',
+  maxFailures: 'the failures allowed per wave',
+  files: 'the files',
+  ids: 'the commands',
+  default: 'the default',
 };
 
 const ITEM_WORDS: Readonly<Record<string, string>> = {
@@ -136,6 +148,10 @@ const ITEM_WORDS: Readonly<Record<string, string>> = {
   path: 'name',
   seqs: 'sentence',
   confirmedWrites: 'sentence',
+  sentences: 'sentence',
+  variables: 'variable',
+  files: 'file',
+  ids: 'command',
 };
 
 /** "The host", "Word 2 of the sentence", "The columns of /interface", "The arguments". */

@@ -156,6 +156,27 @@ const noArgs = z
   .optional()
   .transform((): Record<string, never> => ({}));
 
+/** A `{{variable}}` name of a library command (docs/library.md). */
+export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+const variableName = z
+  .string('must be text')
+  .regex(VARIABLE_NAME, 'must be a variable name: letters, digits, "_", "." or "-", starting with a letter or "_"');
+/** Values of variables (a connection's own, or typed in the run form), keyed by variable name. */
+const variableValues = (what: string) =>
+  z.preprocess(
+    (input, ctx) => {
+      if (typeof input === 'object' && input !== null && Object.hasOwn(input, '__proto__'))
+        ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'is not allowed as a key', input });
+      return input;
+    },
+    z
+      .record(variableName, text(LIMITS.libraryValue), {
+        error: (issue) => (issue.code === 'invalid_type' ? `must map variable names to ${what}` : undefined),
+      })
+      .refine((v) => Object.keys(v).length <= LIMITS.connectionVars, `holds more than ${LIMITS.connectionVars} values`),
+  );
+const connectionVars = variableValues('values');
+
 const connectionInput = z
   .object({
     name: line(LIMITS.name, 1),
@@ -173,6 +194,8 @@ const connectionInput = z
     encoding: oneOf(ENCODINGS).optional(),
     // Free text: newlines and tabs allowed, kept as typed.
     notes: text(LIMITS.notes).optional(),
+    // Values for library commands' {{variables}} (docs/library.md); undefined keeps the saved ones.
+    vars: connectionVars.optional(),
     // undefined keeps, null removes, a string replaces.
     password: text(LIMITS.password)
       .refine((p) => !p.includes('\u0000'), 'must not contain a NUL character')
@@ -313,6 +336,54 @@ const connectionIdList = (min: number, max: number, fewer: string) =>
     .max(max, `names more than ${max} routers`)
     .refine((ids) => new Set(ids).size === ids.length, 'names the same router twice');
 
+/** Per-router names, filled from the router and its saved connection (services/library/fill.ts). */
+const PER_ROUTER = ['identity', 'version', 'name', 'host'];
+const libraryVariable = z.object({
+  name: variableName.refine(
+    (n) => !PER_ROUTER.includes(n),
+    'is filled in per router (identity, version, name, host) and cannot be declared',
+  ),
+  default: text(LIMITS.libraryValue).optional(),
+  description: text(LIMITS.libraryDescription).optional(),
+});
+
+/** A library command as the form gives it, and as its file holds it (services/library/library.ts). */
+export const libraryCommandInput = z.object({
+  name: line(LIMITS.name, 1),
+  description: text(LIMITS.libraryDescription).optional(),
+  sentences: z
+    .array(consoleWords, 'must be a list of sentences')
+    .min(1, 'is empty', )
+    .max(LIMITS.librarySentences, `holds more than ${LIMITS.librarySentences} sentences`)
+    .superRefine((sentences, ctx) => {
+      for (const [i, words] of sentences.entries())
+        if (!words[0]!.startsWith('/'))
+          refuse(ctx, 'must start with a command such as /ip/address/add', undefined, [i, 0]);
+    }),
+  variables: z
+    .array(libraryVariable, 'must be a list of variables')
+    .max(LIMITS.libraryVariables, `holds more than ${LIMITS.libraryVariables} variables`)
+    .refine((vars) => new Set(vars.map((v) => v.name)).size === vars.length, 'names the same variable twice')
+    .optional(),
+});
+
+/** A library command's id: its file name without `.json` (safe on every file system). */
+export const LIBRARY_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+const libraryId = z.string('must be text').regex(LIBRARY_ID, 'is not a library command id (lower-case letters, digits and "-")');
+
+const waves = z.object({
+  size: int(1, LIMITS.broadcastRouters),
+  pauseSeconds: int(0, LIMITS.wavePauseSeconds).optional(),
+  confirmBetween: flag.optional(),
+  maxFailures: int(0, LIMITS.broadcastRouters).optional(),
+});
+
+const libraryTarget = {
+  id: libraryId,
+  connectionIds: connectionIdList(1, LIMITS.broadcastRouters, 'names no router; choose at least one'),
+  values: variableValues('the values typed in').optional(),
+};
+
 export const callSchemas = {
   'app:info': noArgs,
   'app:snapshot': noArgs,
@@ -391,8 +462,34 @@ export const callSchemas = {
     confirmed: flag.optional(),
     timeoutSeconds: int(1, LIMITS.routerTimeoutSeconds).optional(),
     broadcastId: id.optional(),
+    waves: waves.optional(),
   }),
   'broadcast:cancel': z.object({ broadcastId: id }),
+  'broadcast:continue': z.object({ broadcastId: id }),
+  'library:list': noArgs,
+  'library:save': z.object({ id: libraryId.optional(), input: libraryCommandInput }),
+  'library:delete': z.object({ id: libraryId }),
+  'library:import': z.object({
+    files: z
+      .array(z.object({ fileName: line(LIMITS.fileName, 1), content: text(LIMITS.libraryFileContent) }), 'must be a list of files')
+      .min(1, 'is empty')
+      .max(LIMITS.libraryImportFiles, `holds more than ${LIMITS.libraryImportFiles} files`),
+  }),
+  'library:export': z.object({
+    ids: z
+      .array(libraryId, 'must be a list of command ids')
+      .max(10_000, 'holds more than 10,000 commands')
+      .optional(),
+  }),
+  'library:preview': z.object(libraryTarget),
+  'library:run': z.object({
+    ...libraryTarget,
+    stopOnFirstError: flag.optional(),
+    confirmed: flag.optional(),
+    timeoutSeconds: int(1, LIMITS.routerTimeoutSeconds).optional(),
+    broadcastId: id.optional(),
+    waves: waves.optional(),
+  }),
   'diff:fetch': z.object({
     connectionIds: connectionIdList(2, LIMITS.diffRouters, 'must name at least two routers to compare'),
     path: apiMenuPath,

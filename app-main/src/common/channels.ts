@@ -42,6 +42,14 @@ const CALLS = {
   'tree:compare': true,
   'broadcast:send': true,
   'broadcast:cancel': true,
+  'broadcast:continue': true,
+  'library:list': true,
+  'library:save': true,
+  'library:delete': true,
+  'library:import': true,
+  'library:export': true,
+  'library:preview': true,
+  'library:run': true,
   'diff:fetch': true,
   'replay:plan': true,
   'replay:run': true,
@@ -62,6 +70,7 @@ const EVENTS = {
   'replay:progress': true,
   'broadcast:progress': true,
   'discovery:changed': true,
+  'broadcast:wave': true,
 } as const satisfies Record<EventName, true>;
 
 export const CALL_CHANNELS: readonly CallName[] = Object.freeze(Object.keys(CALLS) as CallName[]);

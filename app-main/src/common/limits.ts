@@ -65,4 +65,18 @@ export const LIMITS = {
   traceBufferMiB: 512,
   /** Routers with a trace scope of their own in the settings. */
   traceScopes: 10_000,
+  /** Sentences of one library command, and variables it declares. */
+  librarySentences: 100,
+  libraryVariables: 100,
+  /** A library command's description. */
+  libraryDescription: 10_000,
+  /** A variable's default, a value typed in the run form, or a connection's own value. */
+  libraryValue: 4096,
+  /** Files in one library import, and the size of each (a command file or a bundle). */
+  libraryImportFiles: 1000,
+  libraryFileContent: 8 * 1024 * 1024,
+  /** Pause between the waves of a staged broadcast, seconds. */
+  wavePauseSeconds: 3600,
+  /** A saved connection's own values (`vars`, for library commands). */
+  connectionVars: 100,
 } as const;

@@ -30,6 +30,8 @@ import { InboundScheduler } from './links/inbound';
 import { DEFAULT_TIMINGS, Link, type DemoRouter, type LinkTimings } from './links/link';
 import { Links } from './links/links';
 import { linkHandlers } from './links/links.handlers';
+import { LibraryStore } from './library/library';
+import { libraryHandlers } from './library/library.handlers';
 import { ReplayService } from './replay/replay';
 import { replayHandlers } from './replay/replay.handlers';
 import { KeyringCredentialStore, SecretVault, type CredentialStore } from './secrets/secrets';
@@ -316,6 +318,19 @@ export async function createServices(options: ServicesOptions): Promise<Services
     routerInfo,
     now,
     emitProgress: (p) => emit('broadcast:progress', p),
+    emitWaves: (p) => emit('broadcast:wave', p),
+    // beforeWrite: the hook for a snapshot before a broadcast or library write (config history).
+  });
+  const library = new LibraryStore({
+    dataDir,
+    routerValues: (connectionId) => {
+      const c = connections.get(connectionId);
+      const r = links.routerInfo(connectionId);
+      return { name: c.name, host: c.host, identity: r.identity, version: r.version, vars: c.vars };
+    },
+    broadcast: broadcastService,
+    now,
+    ...(options.writeOptions ? { writeOptions: options.writeOptions } : {}),
   });
   const diffService = new DiffService({ session: sessionFor, routerInfo, now });
 
@@ -396,6 +411,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       routerVersion: (connectionId) => links.currentRouter(connectionId)?.version ?? '',
     }),
     ...broadcastHandlers({ broadcast: broadcastService, checkAlive }),
+    ...libraryHandlers({ library, checkAlive }),
     ...diffHandlers({ diff: diffService, checkAlive }),
     ...discoveryHandlers({ discovery, checkAlive }),
     ...replayHandlers({

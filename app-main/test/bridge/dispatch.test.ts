@@ -22,6 +22,7 @@ describe('channel lists', () => {
       'replay:progress',
       'broadcast:progress',
       'discovery:changed',
+      'broadcast:wave',
     ]);
   });
 

@@ -20,6 +20,48 @@ export interface BroadcastSendArgs {
    * is still running; generated when absent. Must not be the id of a broadcast still running.
    */
   broadcastId?: string;
+  /** Staged rollout: the routers in waves of `size`, in the order given (docs/ui.md, "Waves"). */
+  waves?: BroadcastWaves;
+}
+
+/**
+ * Waves of a staged broadcast. Each wave runs like a broadcast of its own (all at once, or one
+ * after another with `stopOnFirstError`); between waves the service pauses or waits for
+ * `broadcast:continue`; when more than `maxFailures` routers of a wave do not end `done`, the
+ * routers of later waves are `skipped`.
+ */
+export interface BroadcastWaves {
+  /** Routers per wave (1 to 100). */
+  size: number;
+  /** Seconds to wait between waves (0 to 3600, default 0). */
+  pauseSeconds?: number;
+  /** Wait for `broadcast:continue` before each wave after the first (default false). */
+  confirmBetween?: boolean;
+  /** Stop when more than this many routers of one wave fail (default 0: any failure stops). */
+  maxFailures?: number;
+}
+
+export type WaveState = 'pending' | 'running' | 'pausing' | 'waiting' | 'done' | 'stopped' | 'skipped' | 'cancelled';
+
+/** One wave of a staged broadcast, as it stands. */
+export interface BroadcastWave {
+  /** 1-based. */
+  wave: number;
+  state: WaveState;
+  /** Names of the routers in this wave. */
+  routers: string[];
+  /** Routers of this wave that did not end `done` (so far). */
+  failed: number;
+  /** Set while `pausing`: when the next wave starts, epoch ms. */
+  resumeAt?: number;
+  /** Why it stopped or was skipped, in words. */
+  message?: string;
+}
+
+/** A wave changed state (pushed as it happens): the window shows progress per wave. */
+export interface BroadcastWaveProgress {
+  broadcastId: string;
+  waves: BroadcastWave[];
 }
 
 export type BroadcastOutcome =
@@ -52,6 +94,10 @@ export interface BroadcastRouterResult {
   elapsedMs: number;
   /** Why it did not end `done`, in words (trap message, "skipped: …"). */
   error?: BridgeError;
+  /** The wave this router was in (staged broadcasts only), 1-based. */
+  wave?: number;
+  /** A library command: the sentences as filled in for this router (each ran after the previous ended `done`). */
+  sentences?: string[][];
 }
 
 export interface BroadcastResult {
@@ -60,6 +106,10 @@ export interface BroadcastResult {
   /** True when the command is read-only (no confirmation was needed). */
   readOnly: boolean;
   stopOnFirstError: boolean;
+  /** A library command's name, when the broadcast ran one. */
+  commandName?: string;
+  /** Staged broadcasts: each wave's final state. */
+  waves?: BroadcastWave[];
   /** Epoch ms. */
   startedAt: number;
   elapsedMs: number;
@@ -76,5 +126,5 @@ export interface BroadcastProgress {
 
 export type BroadcastAnswer =
   /** Nothing was sent: the command changes things and `confirmed` was not set. */
-  | { status: 'needs-confirmation'; command: string; reason: string; routers: string[] }
+  | { status: 'needs-confirmation'; command: string; reason: string; routers: string[]; commandName?: string }
   | { status: 'sent'; result: BroadcastResult };

@@ -50,6 +50,8 @@ export interface SavedConnection extends ConnectionEndpoint {
   hasPassword: boolean;
   /** The built-in Demo router: connecting starts the simulator in-process. */
   demo?: boolean;
+  /** This router's own values for library commands' `{{variables}}` (docs/library.md); absent when none. */
+  vars?: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 }
@@ -59,6 +61,8 @@ export interface ConnectionInput extends ConnectionEndpoint {
   /** Default `utf-8`. */
   encoding?: Encoding;
   notes?: string;
+  /** Values for library commands' `{{variables}}`; `undefined` keeps the saved ones, `{}` clears them. */
+  vars?: Record<string, string>;
   /**
    * `undefined` keeps the stored password, `null` removes it, a string replaces it. It travels
    * renderer → main once and is stored in the OS keychain, never in a file.

@@ -29,7 +29,17 @@ import type {
   TreeCompareArgs,
   TreeComparison,
 } from './inspect';
-import type { BroadcastAnswer, BroadcastProgress, BroadcastSendArgs } from './broadcast';
+import type { BroadcastAnswer, BroadcastProgress, BroadcastSendArgs, BroadcastWaveProgress } from './broadcast';
+import type {
+  LibraryCommand,
+  LibraryCommandInput,
+  LibraryFile,
+  LibraryImportResult,
+  LibraryPreview,
+  LibraryRunArgs,
+  LibraryRunTarget,
+  LibrarySnapshot,
+} from './library';
 import type { DiffFetchArgs, DiffFetchResult } from './diff';
 import type { ReplayPlan, ReplayProgress, ReplayResult, ReplayRunArgs } from './replay';
 import type { DiscoveryState } from './discovery';
@@ -47,6 +57,7 @@ export type * from './broadcast';
 export type * from './diff';
 export type * from './replay';
 export type * from './discovery';
+export type * from './library';
 
 // ---------------------------------------------------------------------------------------------
 // The maps
@@ -111,6 +122,24 @@ export interface BridgeCalls {
    * when no such broadcast is running (already finished, or never started).
    */
   'broadcast:cancel': { args: { broadcastId: string }; result: { broadcastId: string; running: boolean } };
+  /**
+   * Starts the next wave of a staged broadcast waiting between waves (`waves.confirmBetween`).
+   * `waiting` is false when that broadcast is not waiting for it.
+   */
+  'broadcast:continue': { args: { broadcastId: string }; result: { broadcastId: string; waiting: boolean } };
+  /** The command library (docs/library.md): every command file, and the files that could not be read. */
+  'library:list': { args: Record<string, never>; result: LibrarySnapshot };
+  /** Creates (no id) or replaces a command; its file is `<id>.json` in the library directory. */
+  'library:save': { args: { id?: string; input: LibraryCommandInput }; result: LibraryCommand };
+  'library:delete': { args: { id: string }; result: { id: string } };
+  /** Command files or bundles; all or nothing: one bad file refuses the import, naming it. */
+  'library:import': { args: { files: LibraryFile[] }; result: LibraryImportResult };
+  /** One command as its file, or several (none named: all) as one bundle file. */
+  'library:export': { args: { ids?: string[] }; result: LibraryFile };
+  /** The sentences as they will be sent to each router, or why a router cannot run it. */
+  'library:preview': { args: LibraryRunTarget; result: LibraryPreview };
+  /** Runs a command on routers through the broadcast (confirmation, waves, progress events). */
+  'library:run': { args: LibraryRunArgs; result: BroadcastAnswer };
   /** One print of the same menu on each router, for the cross-router diff. */
   'diff:fetch': { args: DiffFetchArgs; result: DiffFetchResult };
   /** The sentences a trace's client sent, with the read-only rule applied. */
@@ -145,6 +174,8 @@ export interface BridgeEvents {
   'broadcast:progress': BroadcastProgress;
   /** A router was heard, aged out, or the listener changed (at most four times a second). */
   'discovery:changed': DiscoveryState;
+  /** The waves of a staged broadcast, each time one changes state. */
+  'broadcast:wave': BroadcastWaveProgress;
 }
 
 export type CallName = keyof BridgeCalls;

@@ -1,7 +1,7 @@
 import type { BridgeHandlers } from '../../common/contract';
 import type { BroadcastService } from './broadcast';
 
-export type BroadcastCalls = 'broadcast:send' | 'broadcast:cancel';
+export type BroadcastCalls = 'broadcast:send' | 'broadcast:cancel' | 'broadcast:continue';
 
 export function broadcastHandlers(deps: {
   broadcast: BroadcastService;
@@ -16,6 +16,10 @@ export function broadcastHandlers(deps: {
     'broadcast:cancel': async (args) => {
       checkAlive();
       return broadcast.cancel(args);
+    },
+    'broadcast:continue': async (args) => {
+      checkAlive();
+      return broadcast.continue(args);
     },
   };
 }

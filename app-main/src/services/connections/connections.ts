@@ -41,6 +41,8 @@ const storedSchema = z
     /** A password for this connection is in the OS keychain (never the password itself). */
     passwordInKeychain: z.boolean(),
     demo: z.boolean().optional(),
+    // Added with the command library (issue 15); files from before it have none.
+    vars: z.record(z.string(), z.string().max(LIMITS.libraryValue)).optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -52,8 +54,10 @@ const fileSchema = z.object({
   connections: z.array(storedSchema),
 });
 
-interface ValidConnectionInput extends Required<Omit<ConnectionInput, 'fingerprint256' | 'password'>> {
+interface ValidConnectionInput extends Required<Omit<ConnectionInput, 'fingerprint256' | 'password' | 'vars'>> {
   fingerprint256: string | undefined;
+  /** undefined keeps, an object replaces ({} clears). */
+  vars: Record<string, string> | undefined;
   /** undefined keeps, null removes, a string replaces. */
   password: string | null | undefined;
 }
@@ -65,6 +69,7 @@ function withDefaults(input: ConnectionInput): ValidConnectionInput {
     group: input.group ?? '',
     encoding: input.encoding ?? 'utf-8',
     notes: input.notes ?? '',
+    vars: input.vars,
     password: input.password,
   };
 }
@@ -210,6 +215,7 @@ export class ConnectionStore {
     };
     if (s.fingerprint256) out.fingerprint256 = s.fingerprint256;
     if (s.demo) out.demo = true;
+    if (s.vars && Object.keys(s.vars).length > 0) out.vars = { ...s.vars };
     return out;
   }
 
@@ -284,6 +290,7 @@ export class ConnectionStore {
       group: v.group,
       encoding: v.encoding,
       notes: v.notes,
+      ...(v.vars && Object.keys(v.vars).length > 0 ? { vars: { ...v.vars } } : {}),
       passwordInKeychain: false,
       createdAt: at,
       updatedAt: at,
@@ -315,6 +322,10 @@ export class ConnectionStore {
     };
     if (fingerprint256) s.fingerprint256 = fingerprint256;
     else delete s.fingerprint256;
+    if (v.vars !== undefined) {
+      if (Object.keys(v.vars).length > 0) s.vars = { ...v.vars };
+      else delete s.vars;
+    }
     await this.applyPassword(s, v.password);
     this.replace(old, s);
     await this.persist();
