@@ -158,6 +158,12 @@ export class LibraryStore {
   }
 
   private async read(id: string): Promise<LibraryCommand | { reason: string }> {
+    const r = await this.readInput(id);
+    return 'reason' in r ? r : this.toCommand(id, r.input, r.mtime);
+  }
+
+  /** The file as written (declared variables only), or why it cannot be used. */
+  private async readInput(id: string): Promise<{ input: LibraryCommandInput; mtime: Date } | { reason: string }> {
     const file = this.fileOf(id);
     let text: string;
     let mtime: Date;
@@ -172,7 +178,7 @@ export class LibraryStore {
     if (!json.ok) return { reason: json.reason };
     const parsed = parseCommand(json.value);
     if (!parsed.ok) return { reason: parsed.reason };
-    return this.toCommand(id, parsed.input, mtime);
+    return { input: parsed.input, mtime };
   }
 
   private toCommand(id: string, input: LibraryCommandInput, mtime: Date): LibraryCommand {
@@ -193,11 +199,25 @@ export class LibraryStore {
   /** A command that can be run: a file that cannot be read is an error naming it. */
   async get(id: string): Promise<LibraryCommand> {
     const loaded = await this.read(id);
-    if ('reason' in loaded)
-      throw new BridgeFailure('VALIDATION', `the command file ${id}.json cannot be used: ${loaded.reason}`, 'Fix the file and try again.', {
-        field: 'id',
-      });
+    if ('reason' in loaded) throw this.unusable(id, loaded.reason);
     return loaded;
+  }
+
+  private unusable(id: string, reason: string): BridgeFailure {
+    return new BridgeFailure(
+      'VALIDATION',
+      `the command file ${id}.json cannot be used: ${reason}`,
+      'Fix the file and try again.',
+      {
+        field: 'id',
+      },
+    );
+  }
+
+  private async input(id: string): Promise<LibraryCommandInput> {
+    const loaded = await this.readInput(id);
+    if ('reason' in loaded) throw this.unusable(id, loaded.reason);
+    return loaded.input;
   }
 
   private async exists(id: string): Promise<boolean> {
@@ -313,14 +333,14 @@ export class LibraryStore {
   /** One command as its own file; several (or all, `ids` absent) as one bundle. */
   async export(ids: string[] | undefined): Promise<LibraryFile> {
     if (ids !== undefined && ids.length === 1) {
-      const c = await this.get(ids[0]!);
-      return { fileName: c.fileName, content: fileText(c) };
+      const id = ids[0]!;
+      return { fileName: `${id}.json`, content: fileText(await this.input(id)) };
     }
-    const commands = ids ? await Promise.all(ids.map((id) => this.get(id))) : (await this.list()).commands;
+    const chosen = ids ?? (await this.list()).commands.map((c) => c.id);
     const body = {
       format: BUNDLE_FORMAT,
       version: FILE_VERSION,
-      commands: commands.map((c) => ({ id: c.id, ...bodyOf(c) })),
+      commands: await Promise.all(chosen.map(async (id) => ({ id, ...bodyOf(await this.input(id)) }))),
     };
     return { fileName: 'tikscope-commands.json', content: JSON.stringify(body, null, 2) + '\n' };
   }
@@ -353,10 +373,15 @@ export class LibraryStore {
     const filled = args.connectionIds.map((id) => this.fillFor(c, id, args.values ?? {}));
     const bad = filled.find((r) => r.error !== undefined);
     if (bad)
-      throw new BridgeFailure('VALIDATION', bad.error!, 'Type a value in the form, set it on the connection, or give the variable a default.', {
-        field: 'values',
-        connectionId: bad.connectionId,
-      });
+      throw new BridgeFailure(
+        'VALIDATION',
+        bad.error!,
+        'Type a value in the form, set it on the connection, or give the variable a default.',
+        {
+          field: 'values',
+          connectionId: bad.connectionId,
+        },
+      );
     return this.deps.broadcast.run({
       targets: filled.map((r) => ({ connectionId: r.connectionId, sentences: r.sentences! })),
       commandName: c.name,
