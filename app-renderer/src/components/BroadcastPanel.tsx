@@ -1,7 +1,7 @@
 import { Fragment, useId } from 'react';
 import { createPortal } from 'react-dom';
 import { useShallow } from 'zustand/react/shallow';
-import type { BroadcastOutcome, BroadcastRouterResult } from '../../../app-main/src/common/contract';
+import type { BroadcastOutcome, BroadcastResult, BroadcastRouterResult } from '../../../app-main/src/common/contract';
 import { useApp, useRun } from '../hooks';
 import { looksLikeCli, translateCli } from '../lib/cli';
 import { formatElapsed } from '../lib/format';
@@ -9,8 +9,9 @@ import { replyKindClass } from '../lib/words';
 import { FieldError, RequestError } from './FormParts';
 import { Modal } from './Modal';
 import { RouterPicker } from './RouterPicker';
+import { WaveList, WaveOptions, WaveProgress } from './WaveParts';
 
-const OUTCOME_TEXT: Record<BroadcastOutcome, string> = {
+export const OUTCOME_TEXT: Record<BroadcastOutcome, string> = {
   done: 'done',
   trap: 'trap',
   fatal: 'fatal',
@@ -62,12 +63,23 @@ function ConfirmBroadcast() {
   );
 }
 
-function ResultRow({ r, expanded, onToggle }: { r: BroadcastRouterResult; expanded: boolean; onToggle: () => void }) {
+function ResultRow({
+  r,
+  expanded,
+  onToggle,
+  showWave,
+}: {
+  r: BroadcastRouterResult;
+  expanded: boolean;
+  onToggle: () => void;
+  showWave: boolean;
+}) {
   const repliesId = useId();
   const message = r.error ? `${r.error.message}${r.error.hint ? ` — ${r.error.hint}` : ''}` : '';
   return (
     <Fragment>
       <tr className={`bc-row bc-${r.outcome}`}>
+        {showWave && <td className="num">{r.wave ?? '—'}</td>}
         <td>
           <span className="bc-router">{r.name}</span>
           {(r.identity || r.version) && (
@@ -99,7 +111,7 @@ function ResultRow({ r, expanded, onToggle }: { r: BroadcastRouterResult; expand
       </tr>
       {expanded && (
         <tr className="bc-replies-row">
-          <td colSpan={5} id={repliesId}>
+          <td colSpan={showWave ? 6 : 5} id={repliesId}>
             <ol className="bc-replies mono" aria-label={`Replies from ${r.name}`}>
               {r.replies.map((rep, i) => (
                 <li key={i}>
@@ -114,6 +126,86 @@ function ResultRow({ r, expanded, onToggle }: { r: BroadcastRouterResult; expand
         </tr>
       )}
     </Fragment>
+  );
+}
+
+/**
+ * The result grid of a broadcast or a library run: one row per router (its wave, outcome, replies,
+ * time), and each wave's final state for a staged one.
+ */
+export function BroadcastResultView({
+  result,
+  expanded,
+  onToggle,
+  onExport,
+  label,
+}: {
+  result: BroadcastResult;
+  expanded: readonly string[];
+  onToggle: (connectionId: string) => void;
+  onExport?: (format: 'csv' | 'json') => void;
+  label: string;
+}) {
+  const counts = result.results.reduce<Record<string, number>>((m, r) => ({ ...m, [r.outcome]: (m[r.outcome] ?? 0) + 1 }), {});
+  const showWave = result.waves !== undefined;
+  return (
+    <div className="bc-result">
+      <div className="table-bar" role="toolbar" aria-label={`${label} result`}>
+        <span className="metric" role="status">
+          {result.commandName ? <strong>{result.commandName}</strong> : <code>{result.words[0]}</code>} on {result.results.length}{' '}
+          router{result.results.length === 1 ? '' : 's'} in {formatElapsed(result.elapsedMs)}:{' '}
+          {Object.entries(counts)
+            .map(([k, n]) => `${n} ${OUTCOME_TEXT[k as BroadcastOutcome]}`)
+            .join(', ')}
+        </span>
+        <span className="spacer" />
+        {onExport && (
+          <>
+            <button type="button" className="btn btn-small" onClick={() => onExport('csv')}>
+              Export CSV
+            </button>
+            <button type="button" className="btn btn-small" onClick={() => onExport('json')}>
+              Export JSON
+            </button>
+          </>
+        )}
+      </div>
+      {result.waves && <WaveList waves={result.waves} label={`${label} waves`} />}
+      <div className="tool-scroll">
+        <table className="bc-grid" aria-label={`${label} results`}>
+          <thead>
+            <tr>
+              {showWave && (
+                <th scope="col" className="num">
+                  Wave
+                </th>
+              )}
+              <th scope="col">Router</th>
+              <th scope="col">Outcome</th>
+              <th scope="col" className="num">
+                Replies (!re)
+              </th>
+              <th scope="col" className="num">
+                Time
+              </th>
+              <th scope="col">Replies</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.results.map((r) => (
+              <ResultRow
+                key={r.connectionId}
+                r={r}
+                showWave={showWave}
+                expanded={expanded.includes(r.connectionId)}
+                onToggle={() => onToggle(r.connectionId)}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="field-help">Each router’s command is also in its own Trace and console History, under the tag shown.</p>
+    </div>
   );
 }
 
@@ -133,6 +225,7 @@ export function BroadcastPanel() {
       expand: s.toggleBroadcastReplies,
       exportAs: s.exportBroadcast,
       cancel: s.cancelBroadcast,
+      continueWave: s.continueWave,
     })),
   );
   const run = useRun();
@@ -141,9 +234,6 @@ export function BroadcastPanel() {
   const firstLine = view.text.split('\n')[0] ?? '';
   const cli = looksLikeCli(firstLine) ? translateCli(view.text.replace(/\n/g, ' ')) : undefined;
   const result = view.result;
-  const counts = result
-    ? result.results.reduce<Record<string, number>>((m, r) => ({ ...m, [r.outcome]: (m[r.outcome] ?? 0) + 1 }), {})
-    : {};
 
   return (
     <section className="tool-panel broadcast" aria-labelledby={`${uid}-title`}>
@@ -204,6 +294,11 @@ export function BroadcastPanel() {
             </p>
           )}
         </div>
+        <WaveOptions
+          form={view.waveForm}
+          onChange={(patch) => actions.set({ waveForm: { ...view.waveForm, ...patch } })}
+          error={view.fieldErrors.waves}
+        />
         <div className="tool-options">
           <label className="check">
             <input
@@ -249,6 +344,9 @@ export function BroadcastPanel() {
           </button>
         </div>
       )}
+      {view.running && (
+        <WaveProgress run={view.waveRun} broadcastId={view.running} onContinue={(id) => run(actions.continueWave(id))} />
+      )}
       {view.running && (view.answered?.length ?? 0) > 0 && (
         <ul className="bc-answered" aria-label="Answered so far">
           {view.answered!.map((r) => (
@@ -262,52 +360,13 @@ export function BroadcastPanel() {
         </ul>
       )}
       {result && (
-        <div className="bc-result">
-          <div className="table-bar" role="toolbar" aria-label="Broadcast result">
-            <span className="metric" role="status">
-              <code>{result.words[0]}</code> on {result.results.length} router{result.results.length === 1 ? '' : 's'} in{' '}
-              {formatElapsed(result.elapsedMs)}:{' '}
-              {Object.entries(counts)
-                .map(([k, n]) => `${n} ${OUTCOME_TEXT[k as BroadcastOutcome]}`)
-                .join(', ')}
-            </span>
-            <span className="spacer" />
-            <button type="button" className="btn btn-small" onClick={() => actions.exportAs('csv')}>
-              Export CSV
-            </button>
-            <button type="button" className="btn btn-small" onClick={() => actions.exportAs('json')}>
-              Export JSON
-            </button>
-          </div>
-          <div className="tool-scroll">
-            <table className="bc-grid" aria-label="Broadcast results">
-              <thead>
-                <tr>
-                  <th scope="col">Router</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col" className="num">
-                    Replies (!re)
-                  </th>
-                  <th scope="col" className="num">
-                    Time
-                  </th>
-                  <th scope="col">Replies</th>
-                </tr>
-              </thead>
-              <tbody>
-                {result.results.map((r) => (
-                  <ResultRow
-                    key={r.connectionId}
-                    r={r}
-                    expanded={view.expanded.includes(r.connectionId)}
-                    onToggle={() => actions.expand(r.connectionId)}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <p className="field-help">Each router’s command is also in its own Trace and console History, under the tag shown.</p>
-        </div>
+        <BroadcastResultView
+          result={result}
+          expanded={view.expanded}
+          onToggle={actions.expand}
+          onExport={actions.exportAs}
+          label="Broadcast"
+        />
       )}
       <ConfirmBroadcast />
     </section>

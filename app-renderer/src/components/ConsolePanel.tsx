@@ -286,6 +286,14 @@ function HistoryPanel({ connectionId, onPick }: { connectionId: string; onPick: 
   const history = useApp((s) => s.consoles[connectionId]?.history ?? NO_HISTORY);
   const [q, setQ] = useState('');
   const uid = useId();
+  const { openTool, editLibraryCommand } = useApp(
+    useShallow((s) => ({ openTool: s.openTool, editLibraryCommand: s.editLibraryCommand })),
+  );
+  // The library form, prefilled with the sentence (issue 15: the history offers Save as command).
+  const saveAsCommand = (words: string[]) => {
+    editLibraryCommand({ sentences: [words] });
+    openTool('library');
+  };
   const shown = useMemo(() => {
     const s = q.toLowerCase();
     return (s ? history.filter((h) => h.words.join(' ').toLowerCase().includes(s)) : history).slice(0, 200);
@@ -300,27 +308,25 @@ function HistoryPanel({ connectionId, onPick }: { connectionId: string; onPick: 
         value={q}
         onChange={(e) => setQ(e.target.value)}
       />
-      <ul role="listbox" aria-label="Command history" className="history-list" id={`${uid}-list`}>
+      <ul aria-label="Command history" className="history-list" id={`${uid}-list`}>
         {shown.map((h) => (
-          <li
-            key={h.id}
-            role="option"
-            aria-selected={false}
-            tabIndex={0}
-            className="history-item"
-            onClick={() => onPick(h.words)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' || e.key === ' ') {
-                e.preventDefault();
-                onPick(h.words);
-              }
-            }}
-          >
-            <code>{h.words.join(' ')}</code>
-            <span className="muted">
-              {h.outcome ? ` ${h.outcome}` : ''}
-              {h.rows !== undefined ? ` · ${plural(h.rows, 'row')}` : ''}
-            </span>
+          <li key={h.id} className="history-row">
+            <button type="button" className="history-item" onClick={() => onPick(h.words)}>
+              <code>{h.words.join(' ')}</code>
+              <span className="muted">
+                {h.outcome ? ` ${h.outcome}` : ''}
+                {h.rows !== undefined ? ` · ${plural(h.rows, 'row')}` : ''}
+              </span>
+            </button>
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              aria-label={`Save ${h.words[0] ?? 'command'} as a library command`}
+              title="Save as command"
+              onClick={() => saveAsCommand(h.words)}
+            >
+              Save as command
+            </button>
           </li>
         ))}
         {!shown.length && <li className="empty-note">{q ? 'Nothing in the history matches.' : 'No commands sent yet.'}</li>}

@@ -3,11 +3,15 @@ import { useApp } from '../hooks';
 import type { ToolView } from '../store/types';
 import { BroadcastPanel } from './BroadcastPanel';
 import { DiffPanel } from './DiffPanel';
+import { LibraryPanel } from './LibraryPanel';
 
 const TOOLS: { tool: ToolView; label: string; title: string }[] = [
   { tool: 'broadcast', label: 'Broadcast', title: 'Send one sentence to several connected routers' },
   { tool: 'diff', label: 'Compare tables', title: 'Compare the same menu across connected routers' },
+  { tool: 'library', label: 'Library', title: 'Saved commands with variables, run on one or many routers' },
 ];
+
+const TOOL_NAMES: Record<ToolView, string> = { broadcast: 'Broadcast', diff: 'Compare tables', library: 'Command library' };
 
 /** Toggle buttons for the multi-router tools, shown once a router is connected. */
 export function ToolButtons() {
@@ -15,10 +19,11 @@ export function ToolButtons() {
     useShallow((s) => ({ tool: s.tool, anyOnline: Object.values(s.links).some((l) => l.status === 'online') })),
   );
   const open = useApp((s) => s.openTool);
-  if (!anyOnline && !tool) return null;
+  // The library can be edited, imported and exported with no router connected.
+  const shown = anyOnline || tool ? TOOLS : TOOLS.filter((t) => t.tool === 'library');
   return (
     <span className="tool-buttons" role="group" aria-label="Multi-router tools">
-      {TOOLS.map((t) => (
+      {shown.map((t) => (
         <button
           key={t.tool}
           type="button"
@@ -40,13 +45,13 @@ export function ToolArea() {
   const open = useApp((s) => s.openTool);
   if (!tool) return null;
   return (
-    <div className="tool-area" role="region" aria-label={tool === 'broadcast' ? 'Broadcast' : 'Compare tables'}>
+    <div className="tool-area" role="region" aria-label={TOOL_NAMES[tool]}>
       <div className="tool-close">
         <button type="button" className="btn btn-small btn-ghost" onClick={() => open(undefined)}>
           Back to workspaces
         </button>
       </div>
-      {tool === 'broadcast' ? <BroadcastPanel /> : <DiffPanel />}
+      {tool === 'broadcast' ? <BroadcastPanel /> : tool === 'library' ? <LibraryPanel /> : <DiffPanel />}
     </div>
   );
 }

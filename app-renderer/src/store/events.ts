@@ -18,6 +18,7 @@ export function bindBridgeEvents(api: Api, store: AppStore): () => void {
     api.on('replay:progress', (p) => s().applyReplayProgress(p)),
     api.on('broadcast:progress', (p) => s().applyBroadcastProgress(p)),
     api.on('discovery:changed', (state) => s().applyDiscovery(state)),
+    api.on('broadcast:wave', (p) => s().applyBroadcastWaves(p)),
   ];
   return () => {
     for (const off of offs) off();

@@ -7,6 +7,7 @@ import { connectionsSlice } from './connections';
 import type { SliceContext } from './context';
 import { consoleSlice } from './console';
 import { discoverySlice } from './discovery';
+import { librarySlice } from './library';
 import { multiSlice } from './multi';
 import { tablesSlice } from './tables';
 import { traceSlice } from './trace';
@@ -37,6 +38,7 @@ export function createAppStore(api: Api, opts: StoreOptions = {}): AppStore {
       ...traceSlice(ctx),
       ...completionSlice(ctx),
       ...multiSlice(ctx),
+      ...librarySlice(ctx),
       ...replaySlice(ctx),
       ...discoverySlice(ctx),
     };

@@ -10,6 +10,7 @@ import {
   type DiffSource,
 } from '../lib/diff';
 import { fileSafe } from '../lib/exporters';
+import { emptyWaveForm, parseWaveForm } from '../lib/waves';
 import { sentenceWords } from '../lib/words';
 import type { SliceContext } from './context';
 import { parseMenuForm } from './tables';
@@ -28,7 +29,16 @@ function toggled(selected: string[], id: string, on: boolean): string[] {
 }
 
 export function emptyBroadcast(): BroadcastView {
-  return { selected: [], text: '', stopOnFirstError: false, timeoutText: '15', status: 'idle', fieldErrors: {}, expanded: [] };
+  return {
+    selected: [],
+    text: '',
+    stopOnFirstError: false,
+    timeoutText: '15',
+    status: 'idle',
+    fieldErrors: {},
+    expanded: [],
+    waveForm: emptyWaveForm(),
+  };
 }
 
 export function emptyDiff(): DiffView {
@@ -87,7 +97,7 @@ export function broadcastToCsv(r: BroadcastResult): string {
   return lines.join('\r\n') + '\r\n';
 }
 
-export function multiSlice({ set, get, api, now, download }: SliceContext): MultiState & MultiActions {
+export function multiSlice({ set, get, api, now, download }: SliceContext): Omit<MultiState, 'library'> & MultiActions {
   const updB = (fn: (b: BroadcastView) => BroadcastView) => set((s) => ({ broadcast: fn(s.broadcast) }));
   const updD = (fn: (d: DiffView) => DiffView) => set((s) => ({ diff: fn(s.diff) }));
 
@@ -106,6 +116,8 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
     const timeout = Number(b.timeoutText);
     if (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600)
       fieldErrors.timeout = 'Time limit must be a whole number of seconds from 1 to 3600.';
+    const { waves, error: wavesError } = parseWaveForm(b.waveForm);
+    if (wavesError) fieldErrors.waves = wavesError;
     if (Object.keys(fieldErrors).length > 0) {
       updB((x) => ({ ...x, fieldErrors, status: 'idle', confirm: undefined }));
       return;
@@ -122,6 +134,7 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       running: broadcastId,
       cancelling: false,
       answered: [],
+      waveRun: undefined,
     }));
     const r = await api['broadcast:send']({
       connectionIds,
@@ -129,9 +142,12 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
       stopOnFirstError: b.stopOnFirstError,
       timeoutSeconds: timeout,
       broadcastId,
+      ...(waves ? { waves } : {}),
       ...(confirmed ? { confirmed: true } : {}),
     });
-    updB((x) => (x.running === broadcastId ? { ...x, running: undefined, cancelling: false, answered: undefined } : x));
+    updB((x) =>
+      x.running === broadcastId ? { ...x, running: undefined, cancelling: false, answered: undefined, waveRun: undefined } : x,
+    );
     if (!r.ok) {
       const error = r.error;
       const field = error.detail?.['field'];
@@ -187,6 +203,12 @@ export function multiSlice({ set, get, api, now, download }: SliceContext): Mult
     },
     applyBroadcastProgress(p) {
       updB((b) => (b.running === p.broadcastId ? { ...b, answered: [...(b.answered ?? []), p.result] } : b));
+      // A library command runs as a broadcast too (store/library.ts).
+      set((s) =>
+        s.library.run.running === p.broadcastId
+          ? { library: { ...s.library, run: { ...s.library.run, answered: [...(s.library.run.answered ?? []), p.result] } } }
+          : {},
+      );
     },
     exportBroadcast(format) {
       const r = get().broadcast.result;

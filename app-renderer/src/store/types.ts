@@ -4,7 +4,12 @@ import type {
   BroadcastProgress,
   BroadcastResult,
   BroadcastRouterResult,
+  BroadcastWave,
+  BroadcastWaveProgress,
   CompletionNode,
+  LibraryCommand,
+  LibraryPreview,
+  LibraryProblem,
   CompletionNodeKind,
   DiffFetchResult,
   DiscoveryState,
@@ -245,7 +250,23 @@ export interface CompletionActions {
 
 // ---------------------------------------------------------------- multi-router tools (multi.ts)
 
-export type ToolView = 'broadcast' | 'diff';
+export type ToolView = 'broadcast' | 'diff' | 'library';
+
+/** Wave options of a staged broadcast, as typed (validated on send by `parseWaveForm`). */
+export interface WaveForm {
+  on: boolean;
+  sizeText: string;
+  pauseText: string;
+  confirmBetween: boolean;
+  maxFailuresText: string;
+}
+
+/** What a broadcast in flight (or a library run) shows of its waves. */
+export interface WaveRun {
+  waves?: BroadcastWave[];
+  /** `broadcast:continue` was asked for and has not answered yet. */
+  continuing?: boolean;
+}
 
 export interface BroadcastConfirm {
   command: string;
@@ -266,7 +287,7 @@ export interface BroadcastView {
   confirm?: BroadcastConfirm;
   result?: BroadcastResult;
   error?: BridgeError;
-  fieldErrors: Partial<Record<'routers' | 'sentence' | 'timeout', string>>;
+  fieldErrors: Partial<Record<'routers' | 'sentence' | 'timeout' | 'waves', string>>;
   /** Connection ids whose replies are expanded in the result grid. */
   expanded: string[];
   /** The id of the broadcast in flight (what Cancel names), while `broadcast:send` runs. */
@@ -275,6 +296,9 @@ export interface BroadcastView {
   cancelling?: boolean;
   /** Routers of the broadcast in flight that have settled, in the order they did (`broadcast:progress`). */
   answered?: BroadcastRouterResult[];
+  waveForm: WaveForm;
+  /** Waves of the broadcast in flight (`broadcast:wave`). */
+  waveRun?: WaveRun;
 }
 
 export interface DiffView {
@@ -298,11 +322,81 @@ export interface MultiState {
   tool?: ToolView;
   broadcast: BroadcastView;
   diff: DiffView;
+  library: LibraryView;
+}
+
+/** The library's edit form, as typed. */
+export interface LibraryDraft {
+  /** Absent for a new command. */
+  id?: string;
+  name: string;
+  description: string;
+  /** One word per line; a blank line between sentences. */
+  sentencesText: string;
+  variables: { name: string; default: string; description: string }[];
+  errors: Partial<Record<'name' | 'sentences' | 'variables', string>>;
+}
+
+/** Running the selected command: routers, typed values, the preview, the result. */
+export interface LibraryRunView {
+  selected: string[];
+  values: Record<string, string>;
+  stopOnFirstError: boolean;
+  timeoutText: string;
+  waveForm: WaveForm;
+  preview?: LibraryPreview;
+  status: 'idle' | 'checking' | 'confirming' | 'sending';
+  confirm?: { command: string; reason: string; routers: string[]; connectionIds: string[] };
+  fieldErrors: Partial<Record<'routers' | 'values' | 'timeout' | 'waves', string>>;
+  error?: BridgeError;
+  result?: BroadcastResult;
+  expanded: string[];
+  running?: string;
+  cancelling?: boolean;
+  answered?: BroadcastRouterResult[];
+  waveRun?: WaveRun;
+}
+
+export interface LibraryView {
+  status: 'idle' | 'loading' | 'ready';
+  commands: LibraryCommand[];
+  problems: LibraryProblem[];
+  directory: string;
+  selectedId?: string;
+  draft?: LibraryDraft;
+  run: LibraryRunView;
+  error?: BridgeError;
+  /** The last import or export, in words (role="status"). */
+  message?: string;
+}
+
+export interface LibraryActions {
+  loadLibrary(): Promise<void>;
+  selectLibraryCommand(id: string | undefined): void;
+  /** Opens the edit form: empty, for an existing command, or prefilled (Save as command in the console history). */
+  editLibraryCommand(init?: { id?: string; sentences?: string[][] }): void;
+  setLibraryDraft(patch: Partial<Omit<LibraryDraft, 'errors'>>): void;
+  saveLibraryDraft(): Promise<boolean>;
+  cancelLibraryDraft(): void;
+  deleteLibraryCommand(id: string): Promise<void>;
+  importLibrary(files: { fileName: string; content: string }[]): Promise<void>;
+  exportLibrary(ids?: string[]): Promise<void>;
+  setLibraryRun(patch: Partial<Pick<LibraryRunView, 'values' | 'stopOnFirstError' | 'timeoutText' | 'waveForm'>>): void;
+  toggleLibraryRouter(id: string, on: boolean): void;
+  toggleLibraryReplies(id: string): void;
+  previewLibraryRun(): Promise<void>;
+  runLibraryCommand(): Promise<void>;
+  confirmLibraryRun(): Promise<void>;
+  cancelLibraryConfirm(): void;
+  cancelLibraryRun(): Promise<void>;
+  /** Starts the next wave of the broadcast or library run waiting for it. */
+  continueWave(broadcastId: string): Promise<void>;
+  applyBroadcastWaves(p: BroadcastWaveProgress): void;
 }
 
 export interface MultiActions {
   openTool(tool: ToolView | undefined): void;
-  setBroadcast(patch: Partial<Pick<BroadcastView, 'text' | 'stopOnFirstError' | 'timeoutText'>>): void;
+  setBroadcast(patch: Partial<Pick<BroadcastView, 'text' | 'stopOnFirstError' | 'timeoutText' | 'waveForm'>>): void;
   toggleBroadcastRouter(id: string, on: boolean): void;
   toggleBroadcastReplies(id: string): void;
   /** Sends the typed sentence; a command that changes things first asks (status `confirming`). */
@@ -500,4 +594,5 @@ export type AppStoreState = AppState &
   MultiState &
   MultiActions &
   DiscoveryViewState &
-  DiscoveryActions;
+  DiscoveryActions &
+  LibraryActions;
