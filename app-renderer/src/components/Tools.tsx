@@ -11,7 +11,7 @@ const TOOLS: { tool: ToolView; label: string; title: string }[] = [
   { tool: 'library', label: 'Library', title: 'Saved commands with variables, run on one or many routers' },
 ];
 
-const TOOL_NAMES: Record<ToolView, string> = { broadcast: 'Broadcast', diff: 'Compare tables', library: 'Command library' };
+const TOOL_NAMES: Record<ToolView, string> = { broadcast: 'Broadcast', diff: 'Compare tables', library: 'Library' };
 
 /** Toggle buttons for the multi-router tools, shown once a router is connected. */
 export function ToolButtons() {

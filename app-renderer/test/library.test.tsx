@@ -1,0 +1,174 @@
+import './setup';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { Simulator } from '../../simulator/src/index';
+import { App } from '../src/components/App';
+import { StoreContext } from '../src/hooks';
+import { parseSentences, variablesUsed } from '../src/store/library';
+import { connectDemo, renderApp as renderDemoApp } from './render';
+import { router, setup, until } from './helpers';
+import { routerConnection } from './inprocess-bridge';
+
+/**
+ * The command library and staged broadcast in the window, against the real services and simulated
+ * routers through the in-process bridge: Save as command from the console history, the edit form,
+ * a run with a variable previewed per router and confirmed once, waves with Continue.
+ */
+
+async function renderTwo() {
+  const core = await router({ identity: 'core' });
+  const edge = await router({ identity: 'edge' });
+  const ctx = {
+    ...(await setup({ connections: [routerConnection('core', 'Core', core), routerConnection('edge', 'Edge', edge)] })),
+    core,
+    edge,
+  };
+  render(
+    <StoreContext.Provider value={ctx.store}>
+      <App />
+    </StoreContext.Provider>,
+  );
+  for (const id of ['core', 'edge']) await ctx.s().connect(id);
+  await screen.findAllByText('Connected');
+  return ctx;
+}
+
+function openTool(name: 'Broadcast' | 'Library', region = name === 'Library' ? 'Command library' : name) {
+  fireEvent.click(screen.getByRole('button', { name }));
+  return screen.getByRole('region', { name: region });
+}
+
+const comment = (sim: Simulator, name: string) => sim.menu('/interface').findByName(name)!.get('comment');
+
+describe('library helpers', () => {
+  it('splits sentences at blank lines and lists the variables the form asks for', () => {
+    expect(parseSentences('/a/add\n=x={{x}}\n\n  \n/b/print\r\n?y={{ y }}\n')).toEqual([
+      ['/a/add', '=x={{x}}'],
+      ['/b/print', '?y={{ y }}'],
+    ]);
+    expect(variablesUsed('=a={{x}} {{identity}} {{y}} {{x}} {{host}}')).toEqual(['x', 'y']);
+  });
+});
+
+describe('Library panel', () => {
+  it('Save as command in the console history prefills the form; saving lists it', async () => {
+    await renderDemoApp();
+    const ws = await connectDemo();
+    const box = within(ws).getByRole('textbox', { name: 'Sentence' });
+    fireEvent.change(box, { target: { value: '/system/identity/print' } });
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    await within(ws).findByRole('article', { name: /\/system\/identity\/print — done/ });
+    fireEvent.click(within(ws).getByRole('button', { name: 'History' }));
+    const history = await within(ws).findByRole('list', { name: 'Command history' });
+    fireEvent.click(await within(history).findByRole('button', { name: 'Save /system/identity/print as a library command' }));
+    const panel = screen.getByRole('region', { name: 'Command library' });
+    const form = within(panel).getByRole('form', { name: 'New command' });
+    expect((within(form).getByRole('textbox', { name: 'Sentences' }) as HTMLTextAreaElement).value).toBe(
+      '/system/identity/print',
+    );
+    // A name is required, said at the field.
+    fireEvent.click(within(form).getByRole('button', { name: 'Save command' }));
+    expect((await within(form).findByRole('alert')).textContent).toBe('Give the command a name.');
+    fireEvent.change(within(form).getByRole('textbox', { name: 'Name' }), { target: { value: 'Who is this' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save command' }));
+    const list = await within(panel).findByRole('list', { name: 'Saved commands' });
+    await within(list).findByRole('button', { name: /Who is this/ });
+    expect(within(list).getByRole('button', { name: /Who is this/ }).textContent).toContain('reads');
+    expect(within(panel).getByRole('status').textContent).toBe('Saved “Who is this” as who-is-this.json.');
+  });
+
+  it('a command with a variable: the form asks its default, the preview shows each router’s sentence, a write asks once, runs in two waves', async () => {
+    const { core, edge, bridge } = await renderTwo();
+    const panel = openTool('Library');
+    fireEvent.click(within(panel).getByRole('button', { name: 'New command' }));
+    const form = within(panel).getByRole('form', { name: 'New command' });
+    fireEvent.change(within(form).getByRole('textbox', { name: 'Name' }), { target: { value: 'Set a comment' } });
+    fireEvent.change(within(form).getByRole('textbox', { name: 'Sentences' }), {
+      target: { value: '/interface/set\n=.id={{port}}\n=comment={{text}} on {{identity}}' },
+    });
+    const vars = within(form).getByRole('group', { name: 'Variables' });
+    fireEvent.change(within(vars).getByRole('textbox', { name: 'Default for port' }), { target: { value: 'ether4' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save command' }));
+    const run = await within(panel).findByRole('region', { name: 'Run “Set a comment”' });
+
+    const picker = within(run).getByRole('group', { name: 'Run on' });
+    fireEvent.click(within(picker).getByRole('checkbox', { name: /^Core/ }));
+    fireEvent.click(within(picker).getByRole('checkbox', { name: /^Edge/ }));
+    // No value for {{text}}: the preview names it per router, and Run sends nothing.
+    fireEvent.click(within(run).getByRole('button', { name: 'Preview' }));
+    const preview = await within(run).findByRole('region', { name: 'Preview' });
+    expect(preview.textContent).toContain('{{text}} has no value for router "Core"');
+    fireEvent.click(within(run).getByRole('button', { name: 'Run on selected' }));
+    expect((await within(run).findByRole('alert')).textContent).toMatch(/\{\{text\}\} has no value for router "Core"/);
+    expect(bridge.calls.filter((c) => c.channel === 'library:run')).toHaveLength(0);
+
+    const values = within(run).getByRole('group', { name: 'Values' });
+    fireEvent.change(within(values).getByRole('textbox', { name: 'text' }), { target: { value: 'staged' } });
+    const waves = within(run).getByRole('group', { name: 'Waves' });
+    fireEvent.click(within(waves).getByRole('checkbox', { name: 'Send in waves' }));
+    fireEvent.change(within(waves).getByRole('textbox', { name: 'Routers per wave' }), { target: { value: '1' } });
+    fireEvent.click(within(waves).getByRole('checkbox', { name: 'Ask before each next wave' }));
+    fireEvent.click(within(run).getByRole('button', { name: 'Run on selected' }));
+
+    const dialog = await screen.findByRole('alertdialog', { name: 'Run “Set a comment” on 2 routers?' });
+    expect(
+      within(dialog)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Core', 'Edge']);
+    expect(within(dialog).getByLabelText('Sentences for Edge').textContent).toBe(
+      '/interface/set\n=.id=ether4\n=comment=staged on edge',
+    );
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Run on 2 routers' }));
+
+    const next = await within(run).findByRole('button', { name: 'Continue with wave 2' });
+    expect(comment(core, 'ether4')).toBe('staged on core');
+    expect(comment(edge, 'ether4')).not.toBe('staged on edge');
+    expect(within(run).getByRole('list', { name: 'Waves' }).textContent).toMatch(/Wave 2: waiting for Continue/);
+    fireEvent.click(next);
+    const grid = await within(run).findByRole('table', { name: 'Library run results' });
+    const rows = within(grid).getAllByRole('row').slice(1);
+    expect(
+      rows.map((r) => {
+        const cells = within(r)
+          .getAllByRole('cell')
+          .map((c) => c.textContent ?? '');
+        return [cells[0], cells[1]!.split(' ')[0], cells[2]];
+      }),
+    ).toEqual([
+      ['1', 'Core', 'done'],
+      ['2', 'Edge', 'done'],
+    ]);
+    expect(comment(edge, 'ether4')).toBe('staged on edge');
+    expect(within(run).getByRole('list', { name: 'Library run waves' }).textContent).toMatch(/Wave 1: done.*Wave 2: done/);
+  });
+
+  it('Broadcast: wave options are labelled; a wave with too many failures stops the rest', async () => {
+    const { edge } = await renderTwo();
+    const panel = openTool('Broadcast');
+    const picker = within(panel).getByRole('group', { name: 'Send to' });
+    fireEvent.click(within(picker).getByRole('checkbox', { name: /^Core/ }));
+    fireEvent.click(within(picker).getByRole('checkbox', { name: /^Edge/ }));
+    fireEvent.change(within(panel).getByRole('textbox', { name: 'Sentence' }), {
+      target: { value: '/interface/set\n=.id=no-such-port\n=comment=x' },
+    });
+    const waves = within(panel).getByRole('group', { name: 'Waves' });
+    fireEvent.click(within(waves).getByRole('checkbox', { name: 'Send in waves' }));
+    fireEvent.change(within(waves).getByRole('textbox', { name: 'Routers per wave' }), { target: { value: '0' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
+    expect((await within(waves).findByRole('alert')).textContent).toBe('Routers per wave must be a whole number from 1 to 100.');
+    fireEvent.change(within(waves).getByRole('textbox', { name: 'Routers per wave' }), { target: { value: '1' } });
+    expect(within(waves).getByRole('textbox', { name: 'Pause between waves (s)' })).toBeTruthy();
+    expect(within(waves).getByRole('textbox', { name: 'Stop when more than this many routers of a wave fail' })).toBeTruthy();
+    fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Send /interface/set to 2 routers?' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Send to 2 routers' }));
+    const grid = await within(panel).findByRole('table', { name: 'Broadcast results' });
+    await until(() => expect(within(grid).getAllByRole('row')).toHaveLength(3));
+    const rows = within(grid).getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getAllByRole('cell')[2]!.textContent!.split(' ')[0])).toEqual(['trap', 'skipped']);
+    expect(rows[1]!.textContent).toContain('not sent: wave 1 had 1 failed router, more than the 0 allowed');
+    expect(within(panel).getByRole('list', { name: 'Broadcast waves' }).textContent).toMatch(/Wave 1: stopped.*Wave 2: skipped/);
+    expect(comment(edge, 'ether1')).not.toBe('x');
+  });
+});
