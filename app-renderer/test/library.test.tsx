@@ -122,6 +122,8 @@ describe('Library panel', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Run on 2 routers' }));
 
     const next = await within(run).findByRole('button', { name: 'Continue with wave 2' });
+    // The confirmation is gone while the run goes on: it covered the Continue button (found by the e2e test).
+    expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(comment(core, 'ether4')).toBe('staged on core');
     expect(comment(edge, 'ether4')).not.toBe('staged on edge');
     expect(within(run).getByRole('list', { name: 'Waves' }).textContent).toMatch(/Wave 2: waiting for Continue/);

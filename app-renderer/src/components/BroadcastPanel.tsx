@@ -26,10 +26,12 @@ export const OUTCOME_TEXT: Record<BroadcastOutcome, string> = {
 /** The confirmation for a command that changes things: names the command and every router. */
 function ConfirmBroadcast() {
   const confirm = useApp((s) => s.broadcast.confirm);
+  const status = useApp((s) => s.broadcast.status);
   const actions = useApp(useShallow((s) => ({ confirm: s.confirmBroadcast, cancel: s.cancelBroadcastConfirm })));
   const run = useRun();
   const descId = useId();
-  if (!confirm) return null;
+  // Only while asking: a staged broadcast's Continue button is under it once it runs.
+  if (!confirm || status !== 'confirming') return null;
   const n = confirm.routers.length;
   return createPortal(
     <Modal

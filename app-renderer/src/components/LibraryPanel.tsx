@@ -124,11 +124,14 @@ function LibraryForm() {
 
 /** The confirmation for a library command that writes: names the command and every router. */
 function ConfirmLibraryRun({ command }: { command: LibraryCommand }) {
-  const { confirm, preview } = useApp(useShallow((s) => ({ confirm: s.library.run.confirm, preview: s.library.run.preview })));
+  const { confirm, preview, status } = useApp(
+    useShallow((s) => ({ confirm: s.library.run.confirm, preview: s.library.run.preview, status: s.library.run.status })),
+  );
   const actions = useApp(useShallow((s) => ({ confirm: s.confirmLibraryRun, cancel: s.cancelLibraryConfirm })));
   const run = useRun();
   const descId = useId();
-  if (!confirm) return null;
+  // Only while asking: once confirmed the run goes on under it (waves wait for Continue there).
+  if (!confirm || status !== 'confirming') return null;
   const n = confirm.routers.length;
   return createPortal(
     <Modal
