@@ -173,4 +173,48 @@ describe('Library panel', () => {
     expect(within(panel).getByRole('list', { name: 'Broadcast waves' }).textContent).toMatch(/Wave 1: stopped.*Wave 2: skipped/);
     expect(comment(edge, 'ether1')).not.toBe('x');
   });
+
+  it('a connection’s own values: set in the connection form (bad lines named), used in the preview when the form leaves them empty', async () => {
+    const { bridge } = await renderTwo();
+    fireEvent.click(screen.getByRole('option', { name: /^Edge/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    let dialog = screen.getByRole('dialog', { name: 'Edit Edge' });
+    const box = within(dialog).getByRole('textbox', { name: 'Values for library commands' });
+    fireEvent.change(box, { target: { value: 'site=ams\nnot a pair' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(box.getAttribute('aria-invalid')).toBe('true');
+    expect(within(dialog).getByText(/^Line 2 is not name=value/)).toBeTruthy();
+    fireEvent.change(box, { target: { value: 'site=ams' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await until(() => expect(screen.queryByRole('dialog')).toBeNull());
+    const listed = await bridge.api['connections:list']({});
+    expect(listed.ok && listed.value.connections.find((c) => c.id === 'edge')?.vars).toEqual({ site: 'ams' });
+    // The form shows them again on the next edit.
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    dialog = screen.getByRole('dialog', { name: 'Edit Edge' });
+    expect((within(dialog).getByRole('textbox', { name: 'Values for library commands' }) as HTMLTextAreaElement).value).toBe(
+      'site=ams',
+    );
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+
+    await bridge.api['library:save']({ input: { name: 'Where', sentences: [['/system/identity/print', '?name={{site}}']] } });
+    const panel = openTool('Library');
+    const run = await within(panel).findByRole('region', { name: 'Run “Where”' });
+    const picker = within(run).getByRole('group', { name: 'Run on' });
+    fireEvent.click(within(picker).getByRole('checkbox', { name: /^Core/ }));
+    fireEvent.click(within(picker).getByRole('checkbox', { name: /^Edge/ }));
+    fireEvent.click(within(run).getByRole('button', { name: 'Preview' }));
+    const preview = await within(run).findByRole('region', { name: 'Preview' });
+    expect(within(preview).getByLabelText('Preview for Edge').textContent).toBe('/system/identity/print\n?name=ams');
+    expect(preview.textContent).toContain('{{site}} has no value for router "Core"');
+    // A value typed in the form goes to every router.
+    fireEvent.change(within(within(run).getByRole('group', { name: 'Values' })).getByRole('textbox', { name: 'site' }), {
+      target: { value: 'lab' },
+    });
+    fireEvent.click(within(run).getByRole('button', { name: 'Preview' }));
+    await until(() =>
+      expect(within(run).getByLabelText('Preview for Core').textContent).toBe('/system/identity/print\n?name=lab'),
+    );
+    expect(within(run).getByLabelText('Preview for Edge').textContent).toBe('/system/identity/print\n?name=lab');
+  });
 });

@@ -6,7 +6,8 @@ import { errorField } from '../lib/errors';
 import { DEFAULT_PORT } from '../lib/format';
 import { Modal } from './Modal';
 
-type Field = 'name' | 'host' | 'port' | 'transport' | 'user' | 'password' | 'fingerprint256' | 'group' | 'encoding' | 'notes';
+type Field =
+  'name' | 'host' | 'port' | 'transport' | 'user' | 'password' | 'fingerprint256' | 'group' | 'encoding' | 'notes' | 'vars';
 type Errors = Partial<Record<Field, string>>;
 
 interface Draft {
@@ -21,6 +22,26 @@ interface Draft {
   group: string;
   encoding: Encoding;
   notes: string;
+  /** This router's values for library commands' {{variables}}: `name=value`, one per line. */
+  vars: string;
+}
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+
+/** `name=value` lines as a map, or the first bad line in words (docs/library.md, "Variables"). */
+export function parseVars(text: string): { vars: Record<string, string> } | { error: string } {
+  const vars: Record<string, string> = {};
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.replace(/\r$/, '');
+    if (line.trim() === '') continue;
+    const eq = line.indexOf('=');
+    const name = (eq < 0 ? line : line.slice(0, eq)).trim();
+    if (eq < 0 || !VARIABLE_NAME.test(name))
+      return { error: `Line ${i + 1} is not name=value with a variable name (letters, digits, "_", "." or "-").` };
+    if (Object.hasOwn(vars, name)) return { error: `Line ${i + 1} gives ${name} a second time.` };
+    vars[name] = line.slice(eq + 1);
+  }
+  return { vars };
 }
 
 const TRANSPORTS: { value: TransportKind; label: string }[] = [
@@ -68,6 +89,8 @@ export function validateDraft(d: Draft): Errors {
   if (d.transport === 'tls-pinned' && d.fingerprint256.trim() && !normaliseFingerprint(d.fingerprint256)) {
     e.fingerprint256 = 'A SHA-256 fingerprint is 32 bytes in hex, e.g. AB:CD:… (leave empty to trust on first connect).';
   }
+  const vars = parseVars(d.vars);
+  if ('error' in vars) e.vars = vars.error;
   return e;
 }
 
@@ -84,6 +107,9 @@ function toDraft(c: SavedConnection | undefined): Draft {
     group: c?.group ?? '',
     encoding: c?.encoding ?? 'utf-8',
     notes: c?.notes ?? '',
+    vars: Object.entries(c?.vars ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
   };
 }
 
@@ -98,6 +124,7 @@ const FIELD_NAMES: readonly Field[] = [
   'group',
   'encoding',
   'notes',
+  'vars',
 ];
 
 export function ConnectionForm(props: { editId?: string; prefill?: { host: string; name: string } }) {
@@ -143,6 +170,8 @@ export function ConnectionForm(props: { editId?: string; prefill?: { host: strin
       encoding: d.encoding,
       notes: d.notes,
     };
+    const vars = parseVars(d.vars);
+    if ('vars' in vars) input.vars = vars.vars;
     if (d.transport === 'tls-pinned' && d.fingerprint256.trim())
       input.fingerprint256 = normaliseFingerprint(d.fingerprint256) as string;
     if (d.removePassword) input.password = null;
@@ -352,6 +381,24 @@ export function ConnectionForm(props: { editId?: string; prefill?: { host: strin
               value={d.notes}
               onChange={(e) => set('notes', e.target.value)}
             />
+          </div>
+          <div className="field span4">
+            <label htmlFor={id('vars')}>Values for library commands</label>
+            <textarea
+              className="input mono"
+              rows={2}
+              spellCheck={false}
+              placeholder="site=ams"
+              {...fieldProps('vars')}
+              value={d.vars}
+              onChange={(e) => set('vars', e.target.value)}
+            />
+            {err('vars') ?? (
+              <p id={id('vars-help')} className="field-help">
+                One <code>name=value</code> per line: this router’s value for <code>{'{{name}}'}</code> in library commands, used
+                when the run form leaves it empty.
+              </p>
+            )}
           </div>
         </div>
         <div className="modal-actions">
