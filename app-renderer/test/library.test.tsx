@@ -29,7 +29,7 @@ async function renderTwo() {
     </StoreContext.Provider>,
   );
   for (const id of ['core', 'edge']) await ctx.s().connect(id);
-  await screen.findAllByText('Connected');
+  await screen.findAllByText('Connected', {}, { timeout: 5000 });
   return ctx;
 }
 
@@ -57,10 +57,12 @@ describe('Library panel', () => {
     const box = within(ws).getByRole('textbox', { name: 'Sentence' });
     fireEvent.change(box, { target: { value: '/system/identity/print' } });
     fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
-    await within(ws).findByRole('article', { name: /\/system\/identity\/print — done/ });
+    await within(ws).findByRole('article', { name: /\/system\/identity\/print — done/ }, { timeout: 5000 });
     fireEvent.click(within(ws).getByRole('button', { name: 'History' }));
-    const history = await within(ws).findByRole('list', { name: 'Command history' });
-    fireEvent.click(await within(history).findByRole('button', { name: 'Save /system/identity/print as a library command' }));
+    const history = await within(ws).findByRole('list', { name: 'Command history' }, { timeout: 5000 });
+    fireEvent.click(
+      await within(history).findByRole('button', { name: 'Save /system/identity/print as a library command' }, { timeout: 5000 }),
+    );
     const panel = screen.getByRole('region', { name: 'Command library' });
     const form = within(panel).getByRole('form', { name: 'New command' });
     expect((within(form).getByRole('textbox', { name: 'Sentences' }) as HTMLTextAreaElement).value).toBe(
@@ -68,11 +70,11 @@ describe('Library panel', () => {
     );
     // A name is required, said at the field.
     fireEvent.click(within(form).getByRole('button', { name: 'Save command' }));
-    expect((await within(form).findByRole('alert')).textContent).toBe('Give the command a name.');
+    expect((await within(form).findByRole('alert', {}, { timeout: 5000 })).textContent).toBe('Give the command a name.');
     fireEvent.change(within(form).getByRole('textbox', { name: 'Name' }), { target: { value: 'Who is this' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Save command' }));
-    const list = await within(panel).findByRole('list', { name: 'Saved commands' });
-    await within(list).findByRole('button', { name: /Who is this/ });
+    const list = await within(panel).findByRole('list', { name: 'Saved commands' }, { timeout: 5000 });
+    await within(list).findByRole('button', { name: /Who is this/ }, { timeout: 5000 });
     expect(within(list).getByRole('button', { name: /Who is this/ }).textContent).toContain('reads');
     expect(within(panel).getByRole('status').textContent).toBe('Saved “Who is this” as who-is-this.json.');
   });
@@ -89,17 +91,19 @@ describe('Library panel', () => {
     const vars = within(form).getByRole('group', { name: 'Variables' });
     fireEvent.change(within(vars).getByRole('textbox', { name: 'Default for port' }), { target: { value: 'ether4' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Save command' }));
-    const run = await within(panel).findByRole('region', { name: 'Run “Set a comment”' });
+    const run = await within(panel).findByRole('region', { name: 'Run “Set a comment”' }, { timeout: 5000 });
 
     const picker = within(run).getByRole('group', { name: 'Run on' });
     fireEvent.click(within(picker).getByRole('checkbox', { name: /^Core/ }));
     fireEvent.click(within(picker).getByRole('checkbox', { name: /^Edge/ }));
     // No value for {{text}}: the preview names it per router, and Run sends nothing.
     fireEvent.click(within(run).getByRole('button', { name: 'Preview' }));
-    const preview = await within(run).findByRole('region', { name: 'Preview' });
+    const preview = await within(run).findByRole('region', { name: 'Preview' }, { timeout: 5000 });
     expect(preview.textContent).toContain('{{text}} has no value for router "Core"');
     fireEvent.click(within(run).getByRole('button', { name: 'Run on selected' }));
-    expect((await within(run).findByRole('alert')).textContent).toMatch(/\{\{text\}\} has no value for router "Core"/);
+    expect((await within(run).findByRole('alert', {}, { timeout: 5000 })).textContent).toMatch(
+      /\{\{text\}\} has no value for router "Core"/,
+    );
     expect(bridge.calls.filter((c) => c.channel === 'library:run')).toHaveLength(0);
 
     const values = within(run).getByRole('group', { name: 'Values' });
@@ -110,7 +114,7 @@ describe('Library panel', () => {
     fireEvent.click(within(waves).getByRole('checkbox', { name: 'Ask before each next wave' }));
     fireEvent.click(within(run).getByRole('button', { name: 'Run on selected' }));
 
-    const dialog = await screen.findByRole('alertdialog', { name: 'Run “Set a comment” on 2 routers?' });
+    const dialog = await screen.findByRole('alertdialog', { name: 'Run “Set a comment” on 2 routers?' }, { timeout: 5000 });
     expect(
       within(dialog)
         .getAllByRole('listitem')
@@ -121,14 +125,14 @@ describe('Library panel', () => {
     );
     fireEvent.click(within(dialog).getByRole('button', { name: 'Run on 2 routers' }));
 
-    const next = await within(run).findByRole('button', { name: 'Continue with wave 2' });
+    const next = await within(run).findByRole('button', { name: 'Continue with wave 2' }, { timeout: 5000 });
     // The confirmation is gone while the run goes on: it covered the Continue button (found by the e2e test).
     expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(comment(core, 'ether4')).toBe('staged on core');
     expect(comment(edge, 'ether4')).not.toBe('staged on edge');
     expect(within(run).getByRole('list', { name: 'Waves' }).textContent).toMatch(/Wave 2: waiting for Continue/);
     fireEvent.click(next);
-    const grid = await within(run).findByRole('table', { name: 'Library run results' });
+    const grid = await within(run).findByRole('table', { name: 'Library run results' }, { timeout: 5000 });
     const rows = within(grid).getAllByRole('row').slice(1);
     expect(
       rows.map((r) => {
@@ -158,14 +162,16 @@ describe('Library panel', () => {
     fireEvent.click(within(waves).getByRole('checkbox', { name: 'Send in waves' }));
     fireEvent.change(within(waves).getByRole('textbox', { name: 'Routers per wave' }), { target: { value: '0' } });
     fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
-    expect((await within(waves).findByRole('alert')).textContent).toBe('Routers per wave must be a whole number from 1 to 100.');
+    expect((await within(waves).findByRole('alert', {}, { timeout: 5000 })).textContent).toBe(
+      'Routers per wave must be a whole number from 1 to 100.',
+    );
     fireEvent.change(within(waves).getByRole('textbox', { name: 'Routers per wave' }), { target: { value: '1' } });
     expect(within(waves).getByRole('textbox', { name: 'Pause between waves (s)' })).toBeTruthy();
     expect(within(waves).getByRole('textbox', { name: 'Stop when more than this many routers of a wave fail' })).toBeTruthy();
     fireEvent.click(within(panel).getByRole('button', { name: 'Send to selected' }));
-    const dialog = await screen.findByRole('alertdialog', { name: 'Send /interface/set to 2 routers?' });
+    const dialog = await screen.findByRole('alertdialog', { name: 'Send /interface/set to 2 routers?' }, { timeout: 5000 });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Send to 2 routers' }));
-    const grid = await within(panel).findByRole('table', { name: 'Broadcast results' });
+    const grid = await within(panel).findByRole('table', { name: 'Broadcast results' }, { timeout: 5000 });
     await until(() => expect(within(grid).getAllByRole('row')).toHaveLength(3));
     const rows = within(grid).getAllByRole('row').slice(1);
     expect(rows.map((r) => within(r).getAllByRole('cell')[2]!.textContent!.split(' ')[0])).toEqual(['trap', 'skipped']);
@@ -199,12 +205,12 @@ describe('Library panel', () => {
 
     await bridge.api['library:save']({ input: { name: 'Where', sentences: [['/system/identity/print', '?name={{site}}']] } });
     const panel = openTool('Library');
-    const run = await within(panel).findByRole('region', { name: 'Run “Where”' });
+    const run = await within(panel).findByRole('region', { name: 'Run “Where”' }, { timeout: 5000 });
     const picker = within(run).getByRole('group', { name: 'Run on' });
     fireEvent.click(within(picker).getByRole('checkbox', { name: /^Core/ }));
     fireEvent.click(within(picker).getByRole('checkbox', { name: /^Edge/ }));
     fireEvent.click(within(run).getByRole('button', { name: 'Preview' }));
-    const preview = await within(run).findByRole('region', { name: 'Preview' });
+    const preview = await within(run).findByRole('region', { name: 'Preview' }, { timeout: 5000 });
     expect(within(preview).getByLabelText('Preview for Edge').textContent).toBe('/system/identity/print\n?name=ams');
     expect(preview.textContent).toContain('{{site}} has no value for router "Core"');
     // A value typed in the form goes to every router.
