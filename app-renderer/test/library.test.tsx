@@ -77,6 +77,16 @@ describe('Library panel', () => {
     await within(list).findByRole('button', { name: /Who is this/ }, { timeout: 5000 });
     expect(within(list).getByRole('button', { name: /Who is this/ }).textContent).toContain('reads');
     expect(within(panel).getByRole('status').textContent).toBe('Saved “Who is this” as who-is-this.json.');
+    // Delete asks first, naming the file; Cancel keeps it.
+    fireEvent.click(within(panel).getByRole('button', { name: 'Delete Who is this' }));
+    let ask = screen.getByRole('alertdialog', { name: 'Delete Who is this?' });
+    expect(ask.textContent).toContain('who-is-this.json');
+    fireEvent.click(within(ask).getByRole('button', { name: 'Cancel' }));
+    expect(within(list).getByRole('button', { name: /Who is this/ })).toBeTruthy();
+    fireEvent.click(within(panel).getByRole('button', { name: 'Delete Who is this' }));
+    ask = screen.getByRole('alertdialog', { name: 'Delete Who is this?' });
+    fireEvent.click(within(ask).getByRole('button', { name: 'Delete' }));
+    await until(() => expect(within(list).queryByRole('button', { name: /Who is this/ })).toBeNull());
   });
 
   it('a command with a variable: the form asks its default, the preview shows each router’s sentence, a write asks once, runs in two waves', async () => {
@@ -207,8 +217,11 @@ describe('Library panel', () => {
     const panel = openTool('Library');
     const run = await within(panel).findByRole('region', { name: 'Run “Where”' }, { timeout: 5000 });
     const picker = within(run).getByRole('group', { name: 'Run on' });
+    // The router selected in the sidebar is one click away.
+    fireEvent.click(within(run).getByRole('button', { name: 'Only the current router (Edge)' }));
+    expect((within(picker).getByRole('checkbox', { name: /^Edge/ }) as HTMLInputElement).checked).toBe(true);
+    expect((within(picker).getByRole('checkbox', { name: /^Core/ }) as HTMLInputElement).checked).toBe(false);
     fireEvent.click(within(picker).getByRole('checkbox', { name: /^Core/ }));
-    fireEvent.click(within(picker).getByRole('checkbox', { name: /^Edge/ }));
     fireEvent.click(within(run).getByRole('button', { name: 'Preview' }));
     const preview = await within(run).findByRole('region', { name: 'Preview' }, { timeout: 5000 });
     expect(within(preview).getByLabelText('Preview for Edge').textContent).toBe('/system/identity/print\n?name=ams');

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useShallow } from 'zustand/react/shallow';
 import type { LibraryCommand } from '../../../app-main/src/common/contract';
@@ -171,9 +171,10 @@ function ConfirmLibraryRun({ command }: { command: LibraryCommand }) {
 
 /** Run the selected command: routers (a group at once), a value per variable, the per-router preview, waves. */
 function LibraryRun({ command }: { command: LibraryCommand }) {
-  const { view, connections, links } = useApp(
-    useShallow((s) => ({ view: s.library.run, connections: s.connections, links: s.links })),
+  const { view, connections, links, currentId } = useApp(
+    useShallow((s) => ({ view: s.library.run, connections: s.connections, links: s.links, currentId: s.selectedId })),
   );
+  const current = connections.find((c) => c.id === currentId && links[c.id]?.status === 'online');
   const actions = useApp(
     useShallow((s) => ({
       set: s.setLibraryRun,
@@ -202,6 +203,16 @@ function LibraryRun({ command }: { command: LibraryCommand }) {
           run(actions.run());
         }}
       >
+        {current && (
+          <button
+            type="button"
+            className="btn btn-small"
+            aria-pressed={view.selected.length === 1 && view.selected[0] === current.id}
+            onClick={() => actions.set({ selected: [current.id] })}
+          >
+            Only the current router ({current.name})
+          </button>
+        )}
         {groups.length > 0 && (
           <label className="inline-field">
             <span>Add a group’s connected routers</span>
@@ -342,6 +353,37 @@ function LibraryRun({ command }: { command: LibraryCommand }) {
   );
 }
 
+/** Deleting a command removes its file: asked first, naming the file. */
+function ConfirmDelete({ command, onClose }: { command: LibraryCommand; onClose: () => void }) {
+  const remove = useApp((s) => s.deleteLibraryCommand);
+  const run = useRun();
+  const descId = useId();
+  return createPortal(
+    <Modal title={`Delete ${command.name}?`} onClose={onClose} describedBy={descId} role="alertdialog" className="confirm-modal">
+      <p id={descId} className="modal-body">
+        Its file <code>{command.fileName}</code> is deleted from the library folder. Export it first if it is not kept elsewhere
+        (in git, say).
+      </p>
+      <div className="modal-actions">
+        <button type="button" className="btn" onClick={onClose} data-autofocus>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="btn btn-danger"
+          onClick={() => {
+            onClose();
+            run(remove(command.id));
+          }}
+        >
+          Delete
+        </button>
+      </div>
+    </Modal>,
+    document.body,
+  );
+}
+
 /**
  * The command library: saved commands (one JSON file each in the data directory, for a team's git),
  * an edit form, Run on routers (through the broadcast, with waves), Import and Export.
@@ -353,13 +395,13 @@ export function LibraryPanel() {
       load: s.loadLibrary,
       select: s.selectLibraryCommand,
       edit: s.editLibraryCommand,
-      remove: s.deleteLibraryCommand,
       importFiles: s.importLibrary,
       exportIds: s.exportLibrary,
     })),
   );
   const run = useRun();
   const uid = useId();
+  const [deleting, setDeleting] = useState<LibraryCommand | undefined>();
   const { load } = actions;
   useEffect(() => {
     run(load());
@@ -467,7 +509,7 @@ export function LibraryPanel() {
                   <button type="button" className="btn btn-small" onClick={() => run(actions.exportIds([selected.id]))}>
                     Export {selected.name}
                   </button>
-                  <button type="button" className="btn btn-small btn-danger" onClick={() => run(actions.remove(selected.id))}>
+                  <button type="button" className="btn btn-small btn-danger" onClick={() => setDeleting(selected)}>
                     Delete {selected.name}
                   </button>
                 </div>
@@ -477,6 +519,7 @@ export function LibraryPanel() {
           )}
         </div>
       </div>
+      {deleting && <ConfirmDelete command={deleting} onClose={() => setDeleting(undefined)} />}
     </section>
   );
 }

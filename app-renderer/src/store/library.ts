@@ -285,7 +285,7 @@ export function librarySlice({ set, get, api, now, download }: SliceContext): Pi
     },
 
     setLibraryRun(patch) {
-      updRun((r) => ({ ...r, ...patch, fieldErrors: {}, preview: patch.values ? undefined : r.preview }));
+      updRun((r) => ({ ...r, ...patch, fieldErrors: {}, preview: patch.values || patch.selected ? undefined : r.preview }));
     },
     toggleLibraryRouter(id, on) {
       updRun((r) => ({

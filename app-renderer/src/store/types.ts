@@ -381,7 +381,9 @@ export interface LibraryActions {
   deleteLibraryCommand(id: string): Promise<void>;
   importLibrary(files: { fileName: string; content: string }[]): Promise<void>;
   exportLibrary(ids?: string[]): Promise<void>;
-  setLibraryRun(patch: Partial<Pick<LibraryRunView, 'values' | 'stopOnFirstError' | 'timeoutText' | 'waveForm'>>): void;
+  setLibraryRun(
+    patch: Partial<Pick<LibraryRunView, 'selected' | 'values' | 'stopOnFirstError' | 'timeoutText' | 'waveForm'>>,
+  ): void;
   toggleLibraryRouter(id: string, on: boolean): void;
   toggleLibraryReplies(id: string): void;
   previewLibraryRun(): Promise<void>;
