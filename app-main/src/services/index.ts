@@ -329,7 +329,6 @@ export async function createServices(options: ServicesOptions): Promise<Services
       return { name: c.name, host: c.host, identity: r.identity, version: r.version, vars: c.vars };
     },
     broadcast: broadcastService,
-    now,
     ...(options.writeOptions ? { writeOptions: options.writeOptions } : {}),
   });
   const diffService = new DiffService({ session: sessionFor, routerInfo, now });
@@ -448,6 +447,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
       presence.dispose();
       const closingDiscovery = discovery.dispose();
       const graceful = (async () => {
+        // A staged broadcast may be waiting between waves: it ends now, the rest skipped.
+        broadcastService.cancelAll();
         const stops = tables.stopAll();
         await Promise.allSettled([...stops, consoleService.cancelAll()]);
         await Promise.allSettled(links.disconnectAll('Tikscope is quitting'));

@@ -294,7 +294,7 @@ export class BroadcastService {
     for (const [i, group] of groups.entries()) {
       const wave = waves[i]!;
       if (i > 0 && !stopped && !exec.run.cancelled) {
-        const go = await this.between(exec, wave, waves[i - 1]!, options, pauseMs, emit);
+        const go = await this.between(exec, wave, options, pauseMs, emit);
         if (!go) stopped = { reason: 'the broadcast was cancelled before this wave' };
       }
       if (exec.run.cancelled && !stopped) stopped = { reason: 'the broadcast was cancelled before this wave' };
@@ -345,7 +345,6 @@ export class BroadcastService {
   private async between(
     exec: Exec,
     next: BroadcastWave,
-    _prev: BroadcastWave,
     options: BroadcastWaves,
     pauseMs: number,
     emit: () => void,
@@ -394,6 +393,11 @@ export class BroadcastService {
     if (!run?.waitingForContinue || !run.resume) return { broadcastId, waiting: false };
     run.resume(true);
     return { broadcastId, waiting: true };
+  }
+
+  /** Quitting: every running broadcast is cancelled, so none is left waiting between waves. */
+  cancelAll(): void {
+    for (const broadcastId of [...this.running.keys()]) void this.cancel({ broadcastId });
   }
 
   /**

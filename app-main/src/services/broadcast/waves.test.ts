@@ -391,4 +391,22 @@ describe('waves against simulated routers', () => {
     const trace = await s.handlers['trace:get']({ connectionId: idb });
     expect(trace.entries.some((e) => e.words[0] === '/interface/set')).toBe(false);
   });
+
+  it('quitting while a rollout waits between waves ends it: the rest skipped, never left hanging', async () => {
+    const a = await services.sim({ identity: 'q-a' });
+    const b = await services.sim({ identity: 'q-b' });
+    const s = await services.start();
+    const ids = [await connect(s, a, 'A'), await connect(s, b, 'B')];
+    const answer = s.handlers['broadcast:send']({
+      connectionIds: ids,
+      words: ['/system/identity/print'],
+      broadcastId: 'quit',
+      waves: { size: 1, confirmBetween: true },
+    });
+    await services.events.wait('broadcast:wave', (p) => p.broadcastId === 'quit' && p.waves[1]!.state === 'waiting');
+    await s.dispose();
+    const r = sent(await answer);
+    expect(r.results.map((x) => x.outcome)).toEqual(['done', 'skipped']);
+    expect(r.waves!.map((w) => w.state)).toEqual(['done', 'cancelled']);
+  });
 });

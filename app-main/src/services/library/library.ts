@@ -33,7 +33,6 @@ export interface LibraryDeps {
   routerValues(connectionId: string): RouterValues;
   /** The broadcast service: a run is a broadcast with each router's filled sentences. */
   broadcast: { run(plan: BroadcastPlan): Promise<BroadcastAnswer> };
-  now(): number;
   writeOptions?: AtomicWriteOptions;
 }
 
