@@ -353,12 +353,11 @@ export const libraryCommandInput = z.object({
   description: text(LIMITS.libraryDescription).optional(),
   sentences: z
     .array(consoleWords, 'must be a list of sentences')
-    .min(1, 'is empty', )
+    .min(1, 'is empty')
     .max(LIMITS.librarySentences, `holds more than ${LIMITS.librarySentences} sentences`)
     .superRefine((sentences, ctx) => {
       for (const [i, words] of sentences.entries())
-        if (!words[0]!.startsWith('/'))
-          refuse(ctx, 'must start with a command such as /ip/address/add', undefined, [i, 0]);
+        if (!words[0]!.startsWith('/')) refuse(ctx, 'must start with a command such as /ip/address/add', undefined, [i, 0]);
     }),
   variables: z
     .array(libraryVariable, 'must be a list of variables')
@@ -471,15 +470,15 @@ export const callSchemas = {
   'library:delete': z.object({ id: libraryId }),
   'library:import': z.object({
     files: z
-      .array(z.object({ fileName: line(LIMITS.fileName, 1), content: text(LIMITS.libraryFileContent) }), 'must be a list of files')
+      .array(
+        z.object({ fileName: line(LIMITS.fileName, 1), content: text(LIMITS.libraryFileContent) }),
+        'must be a list of files',
+      )
       .min(1, 'is empty')
       .max(LIMITS.libraryImportFiles, `holds more than ${LIMITS.libraryImportFiles} files`),
   }),
   'library:export': z.object({
-    ids: z
-      .array(libraryId, 'must be a list of command ids')
-      .max(10_000, 'holds more than 10,000 commands')
-      .optional(),
+    ids: z.array(libraryId, 'must be a list of command ids').max(10_000, 'holds more than 10,000 commands').optional(),
   }),
   'library:preview': z.object(libraryTarget),
   'library:run': z.object({

@@ -252,7 +252,9 @@ export class BroadcastService {
     };
     if (!stopOnFirstError)
       return Promise.all(
-        targets.map(async (t) => tagged(exec.run.cancelled ? this.cancelledBeforeSending(t.info) : await this.runTarget(t, exec))),
+        targets.map(async (t) =>
+          tagged(exec.run.cancelled ? this.cancelledBeforeSending(t.info) : await this.runTarget(t, exec)),
+        ),
       );
     const results: BroadcastRouterResult[] = [];
     let stopper: BroadcastRouterResult | undefined;

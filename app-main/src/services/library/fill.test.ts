@@ -24,9 +24,7 @@ describe('variablesIn / commandVariables', () => {
   });
 
   it('leaves script braces and malformed references alone', () => {
-    expect(variablesIn([['/system/script/add', '=source=:if (1) do={ {:log info x} }', '=x={{1bad}}', '={{a b}}']])).toEqual(
-      [],
-    );
+    expect(variablesIn([['/system/script/add', '=source=:if (1) do={ {:log info x} }', '=x={{1bad}}', '={{a b}}']])).toEqual([]);
   });
 
   it('declared first, then used-only ones without a default; per-router names are not variables of the command', () => {
@@ -38,9 +36,9 @@ describe('variablesIn / commandVariables', () => {
 
 describe('fillSentences', () => {
   it('fills per-router names from the router', () => {
-    expect(
-      fillSentences([['/system/note/set', '=note={{name}} {{identity}} {{version}} {{host}}']], [], {}, router),
-    ).toEqual([['/system/note/set', '=note=Edge B edge-b 7.12 10.0.0.2']]);
+    expect(fillSentences([['/system/note/set', '=note={{name}} {{identity}} {{version}} {{host}}']], [], {}, router)).toEqual([
+      ['/system/note/set', '=note=Edge B edge-b 7.12 10.0.0.2'],
+    ]);
   });
 
   it('form value, then the connection’s value, then the default', () => {
@@ -87,7 +85,10 @@ describe('fillSentences', () => {
   });
 
   it('fills every sentence and leaves the template untouched', () => {
-    const template = [['/a/add', '=n={{n}}'], ['/b/print', '?n={{n}}']];
+    const template = [
+      ['/a/add', '=n={{n}}'],
+      ['/b/print', '?n={{n}}'],
+    ];
     const copy = structuredClone(template);
     expect(fillSentences(template, [], { n: '5' }, router)).toEqual([
       ['/a/add', '=n=5'],

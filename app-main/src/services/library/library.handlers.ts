@@ -2,13 +2,7 @@ import type { BridgeHandlers } from '../../common/contract';
 import type { LibraryStore } from './library';
 
 export type LibraryCalls =
-  | 'library:list'
-  | 'library:save'
-  | 'library:delete'
-  | 'library:import'
-  | 'library:export'
-  | 'library:preview'
-  | 'library:run';
+  'library:list' | 'library:save' | 'library:delete' | 'library:import' | 'library:export' | 'library:preview' | 'library:run';
 
 export function libraryHandlers(deps: { library: LibraryStore; checkAlive: () => void }): Pick<BridgeHandlers, LibraryCalls> {
   const { library, checkAlive } = deps;
