@@ -192,6 +192,20 @@ describe('import and export', () => {
     expect((await s.handlers['library:list']({})).commands).toEqual([]);
     const twice = await callFailure(s, 'library:import', { files: [good, { ...good, fileName: 'x/good.json' }] });
     expect(twice.message).toMatch(/holds the command "good" more than once/);
+    const bundle = (commands: unknown) => ({
+      fileName: 'team.json',
+      content: JSON.stringify({ format: 'tikscope-commands', version: 1, commands }),
+    });
+    expect((await callFailure(s, 'library:import', { files: [bundle({})] })).message).toBe(
+      'team.json is not a command file: commands: must be a list. Nothing was imported.',
+    );
+    expect((await callFailure(s, 'library:import', { files: [bundle([{ ...ADD, id: '../x' }])] })).message).toMatch(
+      /^team\.json is not a command file: commands\[0\]\.id: is not a command id/,
+    );
+    expect((await callFailure(s, 'library:import', { files: [bundle([ADD, { name: 'y' }])] })).message).toMatch(
+      /^team\.json is not a command file: commands\[1\]: sentences: /,
+    );
+    expect((await s.handlers['library:list']({})).commands).toEqual([]);
     // A file name that is not an id: the id comes from the command's name.
     const r = await s.handlers['library:import']({ files: [{ ...good, fileName: 'My Command.JSON' }] });
     expect(r.imported).toEqual(['add-a-loopback-address']);

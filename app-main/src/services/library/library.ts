@@ -87,6 +87,37 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; re
   }
 }
 
+type Incoming = { id: string; input: LibraryCommandInput };
+
+/** The commands of one imported file (a command file or a bundle), or why it is not one. */
+function commandsOf(f: LibraryFile): { ok: true; commands: Incoming[] } | { ok: false; reason: string } {
+  const json = parseJson(f.content);
+  if (!json.ok) return json;
+  const o = (typeof json.value === 'object' && json.value !== null ? json.value : {}) as Record<string, unknown>;
+  if (o['format'] !== BUNDLE_FORMAT) {
+    const parsed = parseCommand(json.value);
+    if (!parsed.ok) return parsed;
+    // The file name is the id when it is a valid one (a checkout of the library folder).
+    const base = f.fileName.replace(/^.*[\\/]/, '');
+    const stem = base.endsWith('.json') ? base.slice(0, -'.json'.length) : base;
+    return { ok: true, commands: [{ id: LIBRARY_ID.test(stem) ? stem : slugOf(parsed.input.name), input: parsed.input }] };
+  }
+  if (o['version'] !== FILE_VERSION) return { ok: false, reason: `version: must be ${FILE_VERSION}` };
+  const list = o['commands'];
+  if (!Array.isArray(list)) return { ok: false, reason: 'commands: must be a list' };
+  const commands: Incoming[] = [];
+  for (const [i, entry] of (list as unknown[]).entries()) {
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const parsed = parseCommand({ ...e, format: COMMAND_FORMAT, version: FILE_VERSION });
+    if (!parsed.ok) return { ok: false, reason: `commands[${i}]: ${parsed.reason}` };
+    const wanted = e['id'];
+    if (wanted !== undefined && (typeof wanted !== 'string' || !LIBRARY_ID.test(wanted)))
+      return { ok: false, reason: `commands[${i}].id: is not a command id (lower-case letters, digits and "-")` };
+    commands.push({ id: typeof wanted === 'string' ? wanted : slugOf(parsed.input.name), input: parsed.input });
+  }
+  return { ok: true, commands };
+}
+
 /** An id from a name: lower-case ASCII letters and digits joined by "-", at most 64 characters. */
 export function slugOf(name: string): string {
   const slug = name
@@ -280,39 +311,19 @@ export class LibraryStore {
    */
   async import(files: LibraryFile[]): Promise<LibraryImportResult> {
     const incoming: { id: string; input: LibraryCommandInput }[] = [];
-    const refuse = (fileName: string, reason: string): never => {
-      throw new BridgeFailure('VALIDATION', `${fileName} is not a command file: ${reason}. Nothing was imported.`, undefined, {
-        field: 'files',
-        fileName,
-      });
-    };
     for (const f of files) {
-      const json = parseJson(f.content);
-      if (!json.ok) refuse(f.fileName, json.reason);
-      const value = json.ok ? json.value : undefined;
-      const o = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-      if (o['format'] === BUNDLE_FORMAT) {
-        if (o['version'] !== FILE_VERSION) refuse(f.fileName, `version: must be ${FILE_VERSION}`);
-        const list = o['commands'];
-        if (!Array.isArray(list)) refuse(f.fileName, 'commands: must be a list');
-        for (const [i, entry] of (list as unknown[]).entries()) {
-          const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-          const parsed = parseCommand({ format: COMMAND_FORMAT, version: FILE_VERSION, ...e });
-          if (!parsed.ok) refuse(f.fileName, `commands[${i}]: ${parsed.reason}`);
-          const wanted = e['id'];
-          if (wanted !== undefined && (typeof wanted !== 'string' || !LIBRARY_ID.test(wanted)))
-            refuse(f.fileName, `commands[${i}].id: is not a command id (lower-case letters, digits and "-")`);
-          const input = (parsed as { input: LibraryCommandInput }).input;
-          incoming.push({ id: typeof wanted === 'string' ? wanted : slugOf(input.name), input });
-        }
-        continue;
-      }
-      const parsed = parseCommand(value);
-      if (!parsed.ok) refuse(f.fileName, parsed.reason);
-      const input = (parsed as { input: LibraryCommandInput }).input;
-      const base = f.fileName.replace(/^.*[\\/]/, '');
-      const stem = base.endsWith('.json') ? base.slice(0, -'.json'.length) : base;
-      incoming.push({ id: LIBRARY_ID.test(stem) ? stem : slugOf(input.name), input });
+      const read = commandsOf(f);
+      if (!read.ok)
+        throw new BridgeFailure(
+          'VALIDATION',
+          `${f.fileName} is not a command file: ${read.reason}. Nothing was imported.`,
+          undefined,
+          {
+            field: 'files',
+            fileName: f.fileName,
+          },
+        );
+      incoming.push(...read.commands);
     }
     const seen = new Map<string, number>();
     for (const x of incoming) seen.set(x.id, (seen.get(x.id) ?? 0) + 1);
