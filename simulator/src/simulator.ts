@@ -20,6 +20,7 @@ import { INSPECT_MODES, registerInspect, type InspectMode } from './inspect';
 import { installTree, treeFor } from './tree';
 import { RouterModel, type Menu } from './model';
 import { registerMonitors } from './monitor';
+import { registerSafeMode } from './safe-mode';
 import { Rng } from './rng';
 import { parseRosVersion, type RosVersion } from './version';
 
@@ -266,6 +267,8 @@ class SimulatorImpl implements Simulator, ConnectionHost {
     this.activity.fillConnections(connections);
     // Last, so everything modelled above is kept and the tree only fills the gaps (tree.ts).
     installTree(this.model, this.tree);
+    // After the tree: the real take/release/unroll/print replace its placeholders (safe-mode.ts).
+    registerSafeMode(this.model);
   }
 
   addListener(kind: ListenerKind, port: number, create: () => net.Server): void {
