@@ -34,6 +34,7 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   'link:connect': { id: 'c1', password: 'for-this-run' },
   'link:disconnect': { id: 'c1' },
   'link:states': {},
+  'link:safe-mode': { id: 'c1', action: 'take', takeOver: 'release' },
   'console:send': { connectionId: 'c1', words: ['/interface/print', '?type=ether', '.tag=mine'] },
   'console:cancel': { commandId: 'cmd1' },
   'console:history': { connectionId: 'c1', search: 'print', limit: 50 },

@@ -19,7 +19,8 @@ type Keys =
   | 'disconnect'
   | 'trust'
   | 'applyConnections'
-  | 'applyLinkState';
+  | 'applyLinkState'
+  | 'safeMode';
 
 /**
  * How long Undo is offered after a delete (issue 11). Main keeps what Undo needs a little longer
@@ -207,6 +208,15 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
       const r = await api['link:disconnect']({ id });
       if (r.ok) get().applyLinkState(r.value);
       else get().reportError(r.error, `Disconnecting ${nameOf(id)}`, { connectionId: id });
+    },
+
+    async safeMode(id, action, takeOver) {
+      const r = await api['link:safe-mode'](takeOver ? { id, action, takeOver } : { id, action });
+      if (r.ok) {
+        get().applyLinkState(r.value);
+        return undefined;
+      }
+      return r.error;
     },
 
     async trust(connectionId, fingerprint) {

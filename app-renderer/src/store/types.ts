@@ -16,6 +16,8 @@ import type {
   ConsoleReply,
   HistoryEntry,
   LinkState,
+  SafeModeAction,
+  SafeModeTakeOver,
   NoticeLevel,
   Row,
   SavedConnection,
@@ -396,6 +398,11 @@ export interface AppActions {
   trust(connectionId: string, fingerprint: string): Promise<void>;
   applyConnections(list: SavedConnection[], notices: string[]): void;
   applyLinkState(s: LinkState): void;
+  /**
+   * Safe mode on the router's link session (`link:safe-mode`); resolves with the error, if any, for
+   * the header to show beside the button (another session holding it offers a take-over).
+   */
+  safeMode(id: string, action: SafeModeAction, takeOver?: SafeModeTakeOver): Promise<BridgeError | undefined>;
 
   openWorkspace(id: string, kind?: Workspace['kind'], title?: string): void;
   closeWorkspace(id: string): void;
