@@ -167,7 +167,7 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
             value={view.path}
             spellCheck={false}
             autoComplete="off"
-            placeholder="/interface"
+            placeholder="/interface, /ip/address, /log …"
             aria-invalid={view.fieldErrors.path ? true : undefined}
             aria-describedby={view.fieldErrors.path ? `${uid}-path-error` : undefined}
             aria-autocomplete="list"
@@ -276,6 +276,16 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
           Export JSON
         </button>
       </div>
+      {view.filter && filteredCount < view.rows.length && (
+        <div className="filter-note" role="status" aria-label="Row filter">
+          <span>
+            Filter “{view.filter}” hides {formatCount(view.rows.length - filteredCount)} of {plural(view.rows.length, 'row')}.
+          </span>
+          <button type="button" className="btn btn-small btn-ghost" onClick={() => actions.setFilter(connectionId, '')}>
+            Clear filter
+          </button>
+        </div>
+      )}
       <div className="table-area">
         {view.status === 'idle' ? (
           <div className="console-empty">

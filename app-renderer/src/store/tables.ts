@@ -48,8 +48,19 @@ function noRows(): Pick<TableView, 'rows' | 'index' | 'columns' | 'total' | 'upd
   return { rows: [], index: new Map(), columns: [], total: 0, updatesPerSecond: 0, changed: new Map(), paused: false };
 }
 
-export function emptyTable(path = '/interface'): TableView {
-  return { path, queryText: '', proplistText: '', fieldErrors: {}, status: 'idle', ...noRows(), sorting: [], filter: '' };
+/** An empty Path box (its placeholder shows an example): a preset path was mistaken for a running table. */
+export function emptyTable(path = ''): TableView {
+  return {
+    path,
+    queryText: '',
+    proplistText: '',
+    fieldErrors: {},
+    status: 'idle',
+    ...noRows(),
+    sorting: [],
+    filter: '',
+    filters: {},
+  };
 }
 
 function sameRow(a: Row, b: Row): boolean {
@@ -293,6 +304,8 @@ export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStore
           runPath: request.path,
           fieldErrors: {},
           status: 'starting',
+          // The row filter belongs to its path: one typed for /interface must not hide /log.
+          filter: x.filters[request.path] ?? '',
           ...noRows(),
         };
       });
@@ -358,7 +371,13 @@ export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStore
     },
 
     setTableFilter(connectionId, filter) {
-      update(connectionId, (t) => ({ ...t, filter }));
+      update(connectionId, (t) => {
+        const path = t.runPath ?? t.path;
+        const filters = { ...t.filters };
+        if (filter) filters[path] = filter;
+        else delete filters[path];
+        return { ...t, filter, filters };
+      });
     },
 
     async setColumnChoice(path, list) {

@@ -161,6 +161,8 @@ export interface TableView {
   queue?: PatchQueue;
   sorting: { id: string; desc: boolean }[];
   filter: string;
+  /** The row filter of each path this table has shown (the filter is per path). */
+  filters: Record<string, string>;
 }
 
 export interface TraceFilters {
