@@ -416,6 +416,7 @@ export const callSchemas = {
         maxStreamMs: int(100, 600_000).optional(),
         timeoutMs: int(100, 600_000).optional(),
         ignoreVolatile: flag.optional(),
+        strictBooleans: flag.optional(),
       })
       .optional(),
   }),

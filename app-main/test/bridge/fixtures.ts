@@ -79,7 +79,7 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
     targetId: 'c2',
     seqs: [3, 7],
     confirmedWrites: [7],
-    options: { maxStreamReplies: 5, maxStreamMs: 1000, timeoutMs: 5000, ignoreVolatile: true },
+    options: { maxStreamReplies: 5, maxStreamMs: 1000, timeoutMs: 5000, ignoreVolatile: true, strictBooleans: false },
   },
   'repro:export': { connectionId: 'c1', description: 'print shows the wrong MTU' },
 };

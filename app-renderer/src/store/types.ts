@@ -288,6 +288,8 @@ export interface DiffView {
   /** Columns left out of the comparison. */
   ignored: string[];
   onlyDifferences: boolean;
+  /** Compare yes/no and true/false exactly (default false: RouterOS 6 and 7 spellings are the same). */
+  strictBooleans: boolean;
 }
 
 export interface MultiState {
@@ -311,7 +313,9 @@ export interface MultiActions {
   /** A router of the broadcast in flight has settled. */
   applyBroadcastProgress(p: BroadcastProgress): void;
 
-  setDiff(patch: Partial<Pick<DiffView, 'path' | 'queryText' | 'proplistText' | 'key' | 'key2' | 'onlyDifferences'>>): void;
+  setDiff(
+    patch: Partial<Pick<DiffView, 'path' | 'queryText' | 'proplistText' | 'key' | 'key2' | 'onlyDifferences' | 'strictBooleans'>>,
+  ): void;
   toggleDiffRouter(id: string, on: boolean): void;
   setDiffIgnored(columns: string[]): void;
   fetchDiff(): Promise<void>;
@@ -329,6 +333,8 @@ export interface ReplayView {
   selected: Record<number, boolean>;
   targetId?: string;
   ignoreVolatile: boolean;
+  /** Compare yes/no and true/false exactly (default false). */
+  strictBooleans: boolean;
   /** List the sentences Tikscope sent itself (login reads, heartbeat, completion); hidden by default. */
   showBackground: boolean;
   maxStreamReplies: number;
@@ -463,7 +469,9 @@ export interface AppActions {
   setReplayTarget(sourceId: string, targetId: string): void;
   setReplayOptions(
     sourceId: string,
-    options: Partial<Pick<ReplayView, 'ignoreVolatile' | 'showBackground' | 'maxStreamReplies' | 'maxStreamSeconds'>>,
+    options: Partial<
+      Pick<ReplayView, 'ignoreVolatile' | 'strictBooleans' | 'showBackground' | 'maxStreamReplies' | 'maxStreamSeconds'>
+    >,
   ): void;
   startReplay(sourceId: string): Promise<void>;
   /** Stops a running replay: the sentence in flight gets /cancel, the rest are not sent. */

@@ -340,6 +340,24 @@ export function attributesOf(words: readonly string[]): Map<string, string> {
   return out;
 }
 
+/**
+ * RouterOS 6 prints booleans `yes`/`no`, RouterOS 7 `true`/`false` (protocol.md §5.4): two
+ * spellings of one value, the same unless the user asks for exact comparison (issue 14). The
+ * renderer's Compare tables has the same rule (app-renderer/src/lib/diff.ts).
+ */
+const BOOLEAN_SPELLINGS = new Map([
+  ['yes', true],
+  ['true', true],
+  ['no', false],
+  ['false', false],
+]);
+
+/** `yes`≡`true` and `no`≡`false`; exact text otherwise. */
+export function sameBoolean(a: string, b: string): boolean {
+  const x = BOOLEAN_SPELLINGS.get(a);
+  return x !== undefined && x === BOOLEAN_SPELLINGS.get(b);
+}
+
 export interface CompareSide {
   outcome: ReplayOutcome;
   replies: readonly ReplyRecord[];
@@ -354,6 +372,8 @@ export interface CompareOptions {
   /** The replay stopped the stream at its reply or time bound. */
   bounded: boolean;
   ignoreVolatile: boolean;
+  /** Compare `yes`/`no` and `true`/`false` as written (default false: the same, see sameBoolean). */
+  strictBooleans?: boolean;
   /** Differences listed at most (default 100); the rest are counted in a note. */
   maxDifferences?: number;
 }
@@ -454,6 +474,13 @@ export function compareReplies(rec: CompareSide, rep: CompareSide, o: CompareOpt
   };
   const recRows = rowsOf(rec.replies);
   const repRows = rowsOf(rep.replies);
+  let spellings = 0;
+  const equal = (x: string | undefined, y: string | undefined): boolean => {
+    if (x === y) return true;
+    if (o.strictBooleans || x === undefined || y === undefined || !sameBoolean(x, y)) return false;
+    spellings++;
+    return true;
+  };
 
   if (!sameOutcome(rec, rep, recRows.length, repRows.length, o, notes))
     add({ kind: 'outcome', recorded: rec.outcome, replayed: rep.outcome });
@@ -463,7 +490,7 @@ export function compareReplies(rec: CompareSide, rep: CompareSide, o: CompareOpt
   if (!o.streaming) {
     const a = retOf(rec.replies);
     const b = retOf(rep.replies);
-    if (a !== b) add({ kind: 'ret', field: 'ret', recorded: a ?? ABSENT, replayed: b ?? ABSENT });
+    if (!equal(a, b)) add({ kind: 'ret', field: 'ret', recorded: a ?? ABSENT, replayed: b ?? ABSENT });
   }
 
   const recCount = rec.count ?? recRows.length;
@@ -504,9 +531,13 @@ export function compareReplies(rec: CompareSide, rep: CompareSide, o: CompareOpt
       if (o.ignoreVolatile && isVolatileField(name)) continue;
       const x = row.get(name);
       const y = other.get(name);
-      if (x !== y) add({ kind: 'field', key, field: name, recorded: x ?? ABSENT, replayed: y ?? ABSENT });
+      if (!equal(x, y)) add({ kind: 'field', key, field: name, recorded: x ?? ABSENT, replayed: y ?? ABSENT });
     }
   }
+  if (spellings > 0)
+    notes.push(
+      `yes/no and true/false compared as the same (${spellings} value${spellings === 1 ? '' : 's'}): RouterOS 6 and 7 spell booleans differently`,
+    );
   if (!o.streaming) for (const key of b.keys()) if (!a.has(key)) add({ kind: 'row-extra', key });
   if (more > 0) notes.push(`and ${more} more difference${more === 1 ? '' : 's'}`);
   return { verdict: differences.length === 0 ? 'same' : 'differs', differences, notes };
