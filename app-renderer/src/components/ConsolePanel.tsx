@@ -208,9 +208,40 @@ const CommandCard = memo(function CommandCard({ cmd, connectionId }: { cmd: Cons
   );
 });
 
-function CliHint({ t, error, onUse }: { t?: CliTranslation; error?: string; onUse: () => void }) {
+function CliHint({
+  t,
+  error,
+  onUse,
+  held,
+  onSendApi,
+  onSendTyped,
+}: {
+  t?: CliTranslation;
+  error?: string;
+  onUse: () => void;
+  /** Send was pressed on CLI syntax: nothing went out; the user chooses. */
+  held: boolean;
+  onSendApi: () => void;
+  onSendTyped: () => void;
+}) {
   return (
     <section className="cli-hint" aria-label="API form">
+      {held && (
+        <div className="cli-held" role="alert">
+          <span>
+            Not sent: this is CLI syntax, which the API does not understand
+            {t ? '. Send the API form shown below, or edit the sentence.' : ' — and it cannot be translated.'}
+          </span>
+          {t && (
+            <button type="button" className="btn btn-small btn-primary" onClick={onSendApi}>
+              Send API form
+            </button>
+          )}
+          <button type="button" className="btn btn-small" onClick={onSendTyped}>
+            Send as typed
+          </button>
+        </div>
+      )}
       {error ? (
         <p>This looks like CLI syntax, but it cannot be turned into API words: {error}</p>
       ) : t ? (
@@ -355,11 +386,23 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
     if (el && stick.current) el.scrollTop = el.scrollHeight;
   }, [totalVersion]);
 
+  // CLI syntax is never sent as typed without a word (issue 14): Send holds it and asks.
+  const [heldFor, setHeldFor] = useState<string | undefined>(undefined);
+  const held = cli !== undefined && heldFor === draft;
+  const sendWords = (words: string[]) => {
+    if (!words.length) return;
+    setHeldFor(undefined);
+    stick.current = true;
+    run(actions.sendCommand(connectionId, words));
+  };
   const send = () => {
     const words = sentenceWords(draft);
     if (!words.length) return;
-    stick.current = true;
-    run(actions.sendCommand(connectionId, words));
+    if (cli) {
+      setHeldFor(draft);
+      return;
+    }
+    sendWords(words);
   };
 
   const accept = (item: string) => {
@@ -425,14 +468,24 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
           <div className="console-empty">
             <p>Type a sentence below: the command on the first line, then one word per line, e.g.</p>
             <pre className="example">{'/interface/print\n?type=ether\n=.proplist=name,running'}</pre>
-            <p className="muted">Ctrl+Enter sends. CLI syntax such as “/ip address print” is translated for you.</p>
+            <p className="muted">
+              Ctrl+Enter sends. CLI syntax such as “/ip address print” is shown in API form first, and sent that way when you
+              accept it.
+            </p>
           </div>
         ) : (
           commands.map((c) => <CommandCard key={c.key} cmd={c} connectionId={connectionId} />)
         )}
       </div>
       {cli && (
-        <CliHint t={cli.t} error={cli.error} onUse={() => cli.t && actions.setDraft(connectionId, cli.t.words.join('\n'))} />
+        <CliHint
+          t={cli.t}
+          error={cli.error}
+          onUse={() => cli.t && actions.setDraft(connectionId, cli.t.words.join('\n'))}
+          held={held}
+          onSendApi={() => cli.t && sendWords(cli.t.words)}
+          onSendTyped={() => sendWords(sentenceWords(draft))}
+        />
       )}
       {showHistory && (
         <HistoryPanel
