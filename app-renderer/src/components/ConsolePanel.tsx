@@ -1,4 +1,4 @@
-import { memo, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useShallow } from 'zustand/react/shallow';
 import type { ConsoleReply, HistoryEntry, Row } from '../../../app-main/src/common/contract';
@@ -332,6 +332,14 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
   const run = useRun();
   const uid = useId();
   const textRef = useRef<HTMLTextAreaElement>(null);
+  // After connecting, Alt+S, Enter on a connected router: the Sentence box gets the focus.
+  const focusRequest = useApp((s) => s.focusRequest);
+  const focusDone = useApp((s) => s.focusDone);
+  useEffect(() => {
+    if (focusRequest?.id !== connectionId || focusRequest.target !== 'sentence' || !textRef.current) return;
+    textRef.current.focus();
+    focusDone(focusRequest.seq);
+  }, [focusRequest, connectionId, focusDone]);
   const logRef = useRef<HTMLDivElement>(null);
   const [showHistory, setShowHistory] = useState(false);
   const [active, setActive] = useState(-1);

@@ -1,4 +1,4 @@
-import { useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Row } from '../../../app-main/src/common/contract';
 import { useApp, useRun } from '../hooks';
@@ -116,6 +116,15 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
   const [active, setActive] = useState(-1);
   const [pathFocused, setPathFocused] = useState(false);
   const [closedFor, setClosedFor] = useState<string | null>(null);
+  // Alt+T with an empty Path box: the Path box gets the focus.
+  const pathRef = useRef<HTMLInputElement>(null);
+  const focusRequest = useApp((s) => s.focusRequest);
+  const focusDone = useApp((s) => s.focusDone);
+  useEffect(() => {
+    if (focusRequest?.id !== connectionId || focusRequest.target !== 'path' || !pathRef.current) return;
+    pathRef.current.focus();
+    focusDone(focusRequest.seq);
+  }, [focusRequest, connectionId, focusDone]);
   const columns = useMemo(() => visibleColumns(view.columns, stored), [view.columns, stored]);
   const running =
     view.status === 'starting' || view.status === 'loading' || view.status === 'live' || view.status === 'resubscribing';
@@ -163,6 +172,7 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
           <label htmlFor={`${uid}-path`}>Path</label>
           <input
             id={`${uid}-path`}
+            ref={pathRef}
             className="input mono"
             value={view.path}
             spellCheck={false}

@@ -144,8 +144,11 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
       if (r.ok) {
         const state = r.value;
         get().applyLinkState(state);
-        if (state.status === 'online') get().openWorkspace(id);
-        else if (state.status === 'failed' && state.errorCode === 'TLS_UNTRUSTED' && state.presentedFingerprint256) {
+        if (state.status === 'online') {
+          get().openWorkspace(id);
+          // Connected on purpose: the next thing to do is type a sentence (issue 14, keyboard).
+          get().requestFocus(id, 'sentence');
+        } else if (state.status === 'failed' && state.errorCode === 'TLS_UNTRUSTED' && state.presentedFingerprint256) {
           // Trust on first use (or a changed certificate): show what was presented and ask.
           const conn = get().connections.find((c) => c.id === id);
           set({

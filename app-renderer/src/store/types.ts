@@ -368,6 +368,8 @@ export interface AppState {
   // workspaces
   workspaces: Workspace[];
   activeWorkspaceId?: string;
+  /** A field to focus once its panel is on screen (after connecting, Alt+S, Alt+T). */
+  focusRequest?: { id: string; target: 'sentence' | 'path'; seq: number };
   layout: 'tabs' | 'split';
 
   consoles: Record<string, ConsoleState>;
@@ -420,6 +422,10 @@ export interface AppActions {
   cycleWorkspace(delta: number): void;
   setTab(workspaceId: string, tab: PanelTab): void;
   setLayout(layout: 'tabs' | 'split'): void;
+  /** Shows the workspace's Console (sentence) or Tables (path) and asks that panel to focus the field. */
+  requestFocus(id: string, target: 'sentence' | 'path'): void;
+  /** The panel focused it: the request is done. */
+  focusDone(seq: number): void;
 
   setDraft(connectionId: string, text: string): void;
   sendCommand(connectionId: string, words: string[]): Promise<void>;
