@@ -241,6 +241,25 @@ export class Link {
     return this.stateValue;
   }
 
+  /**
+   * Reads `/system/identity` again (after a `/system/identity/set` on this link): the header and
+   * the router list show the name the router has now, not the one it had at login (issue 14).
+   */
+  async refreshIdentity(): Promise<void> {
+    const session = this.currentSession;
+    if (!session || !this.stateValue.router) return;
+    try {
+      const r = await this.own(() => session.command(['/system/identity/print']));
+      const identity = r.rows[0]?.['name'];
+      const router = this.stateValue.router;
+      if (identity === undefined || session !== this.session || !router || router.identity === identity) return;
+      this.setState({ ...this.stateValue, router: { ...router, identity } });
+    } catch (e) {
+      // The header keeps the old name; the link's own checks report a dead link.
+      this.deps.log('warn', `${this.deps.connection().name}: cannot read the identity again: ${(e as Error).message}`);
+    }
+  }
+
   /** The session that held safe mode ended: the router will undo its changes (docs/ui.md). */
   private loseSafeMode(session: Session | undefined, reason: string): void {
     if (this.safe?.status !== 'on' || session === undefined || session !== this.safeSession) return;
