@@ -112,6 +112,7 @@ export function WorkspaceArea() {
           <Tabs
             label="Open routers"
             className="tabs ws-tabs"
+            revealSelected
             items={workspaces.map((w) => ({
               key: w.id,
               name: workspaceTitle(w, nameOf(w.id)),

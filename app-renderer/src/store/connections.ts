@@ -44,6 +44,8 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
     select(id) {
       if (get().selectedId === id) return;
       set({ selectedId: id });
+      // …and the workspace on screen follows the selected router, when it has one.
+      if (id && id !== get().activeWorkspaceId && get().workspaces.some((w) => w.id === id)) get().focusWorkspace(id);
       if (id) {
         set((s) => ({ settings: { ...s.settings, lastSelectedConnectionId: id } }));
         void api['settings:set']({ lastSelectedConnectionId: id });
