@@ -1,4 +1,4 @@
-import { memo, useMemo, useRef } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import { getCoreRowModel, useReactTable, type ColumnDef, type SortingState, type Updater } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Row } from '../../../app-main/src/common/contract';
@@ -100,6 +100,13 @@ export interface DataGridProps {
   exportRef?: { current: (() => Row[]) | null };
   className?: string;
   empty?: string;
+  /** The link is reconnecting: the rows may be out of date (dimmed, and said so to screen readers). */
+  stale?: boolean;
+  /**
+   * Keep the newest rows in view as they arrive (`/log`, like `tail -f`), while the user is at the
+   * bottom; scrolling up to read stops it until the bottom is reached again.
+   */
+  follow?: boolean;
 }
 
 /** A virtualised table: TanStack Virtual for the window, TanStack Table for columns, headers and sort state. */
@@ -149,11 +156,27 @@ export function DataGrid(props: DataGridProps) {
   const totalWidth = widths.reduce((a, b) => a + b, 0);
   const headers = table.getHeaderGroups()[0]?.headers ?? [];
 
+  const atBottom = useRef(true);
+  const follow = props.follow ?? false;
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!follow || !atBottom.current || !el || order.length === 0) return;
+    el.scrollTop = el.scrollHeight;
+  }, [follow, order.length]);
+
   return (
-    <div ref={scrollRef} className={`grid-scroll ${props.className ?? ''}`}>
+    <div
+      ref={scrollRef}
+      className={`grid-scroll ${props.className ?? ''}${props.stale ? ' stale' : ''}`}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT * 2;
+      }}
+    >
       <div
         role="table"
         aria-label={props.label}
+        aria-description={props.stale ? 'rows may be stale: the link is reconnecting' : undefined}
         aria-rowcount={order.length + 1}
         aria-colcount={columns.length}
         className="grid"

@@ -158,6 +158,10 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
   };
 
   const queued = view.queue ? view.queue.upserts.size + view.queue.removes.size : 0;
+  // /log follows new entries by default (like `tail -f`); Follow turns it on or off per path.
+  const [followChoice, setFollowChoice] = useState<Record<string, boolean>>({});
+  const followPath = view.runPath ?? view.path;
+  const follow = followChoice[followPath] ?? followPath === '/log';
 
   return (
     <div className="tables">
@@ -249,9 +253,11 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
       <RequestError error={view.status === 'error' ? view.error : undefined} />
       <div className="table-bar" role="toolbar" aria-label="Live table">
         <span className={`pill pill-${view.status}`} role="status">
-          {view.status === 'loading' && view.loaded !== undefined
-            ? `Loading… ${formatCount(view.loaded)} rows`
-            : STATUS_TEXT[view.status]}
+          {view.paused && view.status !== 'idle'
+            ? 'Paused'
+            : view.status === 'loading' && view.loaded !== undefined
+              ? `Loading… ${formatCount(view.loaded)} rows`
+              : STATUS_TEXT[view.status]}
           {view.runPath && view.status !== 'idle' ? ` · ${view.runPath}` : ''}
         </span>
         <span className="metric row-count">
@@ -263,11 +269,22 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
           className="btn btn-small"
           aria-pressed={view.paused}
           onClick={() => actions.setPaused(connectionId, !view.paused)}
-          disabled={view.status === 'idle'}
+          // Nothing arrives to hold back before a start or after a failure (issue 14).
+          disabled={(view.status === 'idle' || view.status === 'error') && !view.paused}
         >
           {view.paused ? 'Resume' : 'Pause'}
         </button>
         {view.paused && <span className="metric warn-text">Paused · {plural(queued, 'queued change')}</span>}
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-pressed={follow}
+          title="Keep the newest rows in view as they arrive"
+          onClick={() => setFollowChoice((c) => ({ ...c, [followPath]: !follow }))}
+          disabled={view.status === 'idle'}
+        >
+          Follow
+        </button>
         <ColumnChooser path={view.runPath ?? view.path} known={view.columns} stored={stored} />
         <CompareVersionsButton connectionId={connectionId} path={view.runPath ?? view.path} />
         <input
@@ -315,6 +332,8 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
             changed={view.changed}
             exportRef={exportRef}
             empty={view.status === 'loading' || view.status === 'starting' ? 'Loading…' : 'No rows.'}
+            stale={view.status === 'resubscribing'}
+            follow={follow}
           />
         )}
       </div>
