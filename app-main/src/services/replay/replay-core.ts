@@ -16,6 +16,12 @@ export interface TraceLine {
   direction: 'in' | 'out' | 'note';
   tag?: string;
   words: readonly string[];
+  /**
+   * Tikscope's own traffic as the trace marked it when it was captured (TraceEntry.own: login reads,
+   * heartbeat, completion). What a sentence looks like never decides it: a `/system/identity/print`
+   * the user typed is the user's (issue 14).
+   */
+  own?: boolean;
 }
 
 /** One reply sentence as recorded or received: its reply word and all words. */
@@ -107,15 +113,6 @@ export function blockedReason(words: readonly string[]): string | undefined {
   if (secret)
     return `${secret.slice(0, secret.indexOf('=', 1) + 1)} was redacted in the trace; replaying would send ${REDACTED} instead of the secret`;
   return undefined;
-}
-
-/**
- * Tikscope's own reads, not the user's work: the link's identity and resource prints at login and
- * the heartbeat (docs/main-process.md), and the console's completion asking `/console/inspect`.
- */
-export function isBackground(words: readonly string[]): boolean {
-  if (words[0] === '/console/inspect') return true;
-  return words.length === 1 && (words[0] === '/system/identity/print' || words[0] === '/system/resource/print');
 }
 
 const tagWord = (w: string) => w.startsWith('.tag=');
@@ -225,7 +222,7 @@ export function extractSentences(lines: Iterable<TraceLine>, options: ExtractOpt
         words: sent,
         readOnly: isReadOnly(sent),
         streaming: isStreaming(sent),
-        background: isBackground(sent),
+        background: line.own === true,
         recorded: { outcome: 'open', replies: 0 },
         replies: [],
       };
