@@ -60,13 +60,19 @@ const ReplyLine = memo(function ReplyLine({ reply, top }: { reply: ConsoleReply;
   );
 });
 
-/** The reply sentences of one command as raw words, one sentence per line, virtualised. */
-function ReplyLines({ cmd }: { cmd: ConsoleCommand }) {
+/**
+ * The reply sentences of one command as raw words, one sentence per line, virtualised. `matches`
+ * (a search inside the result) shows only those replies; `tall` lets the list use the console
+ * panel's height instead of VISIBLE_LINES (issue 14: a large result was read 16 lines at a time).
+ */
+function ReplyLines({ cmd, matches, tall }: { cmd: ConsoleCommand; matches?: readonly number[]; tall?: number }) {
   const ref = useRef<HTMLDivElement>(null);
-  const count = cmd.log.length;
+  const count = matches ? matches.length : cmd.log.length;
+  const at = (i: number) => (matches ? matches[i] : i);
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; TanStack Virtual is used as documented.
   const v = useVirtualizer({ count, getScrollElement: () => ref.current, estimateSize: () => LINE_HEIGHT, overscan: 10 });
-  const height = Math.min(count, VISIBLE_LINES) * LINE_HEIGHT + 2;
+  const lines = tall !== undefined ? Math.max(VISIBLE_LINES, Math.floor(tall / LINE_HEIGHT)) : VISIBLE_LINES;
+  const height = Math.min(count, lines) * LINE_HEIGHT + 2;
   // Follow the newest reply of a streaming command while the user has not scrolled up.
   const atBottom = useRef(true);
   useLayoutEffect(() => {
@@ -89,8 +95,9 @@ function ReplyLines({ cmd }: { cmd: ConsoleCommand }) {
         style={{ height: v.getTotalSize() }}
       >
         {v.getVirtualItems().map((item) => {
-          const r = cmd.log.get(item.index);
-          return r ? <ReplyLine key={item.index + cmd.log.dropped} reply={r} top={item.start} /> : null;
+          const index = at(item.index);
+          const r = index === undefined ? undefined : cmd.log.get(index);
+          return r && index !== undefined ? <ReplyLine key={index + cmd.log.dropped} reply={r} top={item.start} /> : null;
         })}
       </div>
     </div>
@@ -143,6 +150,19 @@ const CommandCard = memo(function CommandCard({ cmd, connectionId }: { cmd: Cons
   const running = cmd.status === 'running' || cmd.status === 'sending';
   const [first, ...rest] = cmd.words;
   const dropped = cmd.log.dropped;
+  // Search inside a large result, and let it use the panel's height (issue 14).
+  const [query, setQuery] = useState('');
+  const [tall, setTall] = useState<number | undefined>(undefined);
+  const large = cmd.log.length > VISIBLE_LINES;
+  const matches = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    if (!q) return undefined;
+    const out: number[] = [];
+    for (let i = 0; i < cmd.log.length; i++) if (cmd.log.get(i)?.words.join(' ').toLowerCase().includes(q)) out.push(i);
+    return out;
+    // The log is mutable; its version says when it changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [query, cmd.log, cmd.version]);
   return (
     <article className={`cmd cmd-${cmd.status}`} aria-label={`${first ?? ''} — ${STATUS_LABEL[cmd.status]}`}>
       <header className="cmd-head">
@@ -203,7 +223,42 @@ const CommandCard = memo(function CommandCard({ cmd, connectionId }: { cmd: Cons
           {formatCount(dropped)} earlier replies were dropped to keep memory bounded; the row count still includes them.
         </p>
       )}
-      {cmd.log.length > 0 && (cmd.view === 'table' ? <ReplyTable cmd={cmd} /> : <ReplyLines cmd={cmd} />)}
+      {large && cmd.view !== 'table' && (
+        <div className="cmd-find">
+          <input
+            className="input input-small"
+            type="search"
+            aria-label="Search the replies"
+            placeholder="Search the replies"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+          {matches && (
+            <span role="status" className="metric">
+              {formatCount(matches.length)} of {plural(cmd.log.length, 'reply', 'replies')} match
+            </span>
+          )}
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            aria-pressed={tall !== undefined}
+            onClick={(e) => {
+              if (tall !== undefined) return setTall(undefined);
+              // The console log's visible height, less room for this card's header.
+              const panel = e.currentTarget.closest('.console-log');
+              setTall(Math.max(VISIBLE_LINES * LINE_HEIGHT, (panel?.clientHeight ?? 0) - 90, window.innerHeight * 0.5));
+            }}
+          >
+            Use the panel’s height
+          </button>
+        </div>
+      )}
+      {cmd.log.length > 0 &&
+        (cmd.view === 'table' ? (
+          <ReplyTable cmd={cmd} />
+        ) : (
+          <ReplyLines cmd={cmd} {...(matches ? { matches } : {})} {...(tall !== undefined ? { tall } : {})} />
+        ))}
     </article>
   );
 });
