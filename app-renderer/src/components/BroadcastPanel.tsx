@@ -1,11 +1,11 @@
-import { Fragment, useId } from 'react';
+import { Fragment, useId, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useShallow } from 'zustand/react/shallow';
 import type { BroadcastOutcome, BroadcastRouterResult } from '../../../app-main/src/common/contract';
 import { useApp, useRun } from '../hooks';
 import { looksLikeCli, translateCli } from '../lib/cli';
 import { formatElapsed } from '../lib/format';
-import { replyKindClass } from '../lib/words';
+import { replyKindClass, replyRow } from '../lib/words';
 import { FieldError, RequestError } from './FormParts';
 import { Modal } from './Modal';
 import { RouterPicker } from './RouterPicker';
@@ -62,7 +62,36 @@ function ConfirmBroadcast() {
   );
 }
 
-function ResultRow({ r, expanded, onToggle }: { r: BroadcastRouterResult; expanded: boolean; onToggle: () => void }) {
+/** The `=ret=` of a router's `!done` (an `add` answers the new item's `.id`). */
+function retOf(r: BroadcastRouterResult): string | undefined {
+  for (const rep of r.replies) if (rep.kind === '!done') return replyRow(rep.words)['ret'];
+  return undefined;
+}
+
+/** A property's values in a router's `!re` rows, in order (one per row). */
+function valuesOf(r: BroadcastRouterResult, property: string): string[] {
+  const out: string[] = [];
+  for (const rep of r.replies) {
+    if (rep.kind !== '!re') continue;
+    const v = replyRow(rep.words)[property];
+    if (v !== undefined) out.push(v);
+  }
+  return out;
+}
+
+function ResultRow({
+  r,
+  expanded,
+  onToggle,
+  showRet,
+  property,
+}: {
+  r: BroadcastRouterResult;
+  expanded: boolean;
+  onToggle: () => void;
+  showRet: boolean;
+  property: string;
+}) {
   const repliesId = useId();
   const message = r.error ? `${r.error.message}${r.error.hint ? ` — ${r.error.hint}` : ''}` : '';
   return (
@@ -86,6 +115,8 @@ function ResultRow({ r, expanded, onToggle }: { r: BroadcastRouterResult; expand
         </td>
         <td className="num">{r.rows}</td>
         <td className="num">{r.outcome === 'skipped' || r.outcome === 'not-connected' ? '—' : formatElapsed(r.elapsedMs)}</td>
+        {showRet && <td className="mono">{retOf(r) ?? ''}</td>}
+        {property && <td className="mono">{valuesOf(r, property).join(', ')}</td>}
         <td>
           {r.replies.length > 0 ? (
             <button type="button" className="btn btn-small" aria-expanded={expanded} aria-controls={repliesId} onClick={onToggle}>
@@ -99,7 +130,7 @@ function ResultRow({ r, expanded, onToggle }: { r: BroadcastRouterResult; expand
       </tr>
       {expanded && (
         <tr className="bc-replies-row">
-          <td colSpan={5} id={repliesId}>
+          <td colSpan={5 + (showRet ? 1 : 0) + (property ? 1 : 0)} id={repliesId}>
             <ol className="bc-replies mono" aria-label={`Replies from ${r.name}`}>
               {r.replies.map((rep, i) => (
                 <li key={i}>
@@ -141,6 +172,17 @@ export function BroadcastPanel() {
   const firstLine = view.text.split('\n')[0] ?? '';
   const cli = looksLikeCli(firstLine) ? translateCli(view.text.replace(/\n/g, ' ')) : undefined;
   const result = view.result;
+  // What a person looks for in the grid (issue 14): an add's =ret=, and one property of a print
+  // per router, side by side.
+  const [property, setProperty] = useState('');
+  const showRet = !!result?.results.some((r) => retOf(r) !== undefined);
+  const properties = useMemo(() => {
+    const names = new Set<string>();
+    for (const r of result?.results ?? [])
+      for (const rep of r.replies) if (rep.kind === '!re') for (const k of Object.keys(replyRow(rep.words))) names.add(k);
+    return [...names];
+  }, [result]);
+  const shownProperty = properties.includes(property) ? property : '';
   const counts = result
     ? result.results.reduce<Record<string, number>>((m, r) => ({ ...m, [r.outcome]: (m[r.outcome] ?? 0) + 1 }), {})
     : {};
@@ -271,6 +313,19 @@ export function BroadcastPanel() {
                 .map(([k, n]) => `${n} ${OUTCOME_TEXT[k as BroadcastOutcome]}`)
                 .join(', ')}
             </span>
+            {properties.length > 0 && (
+              <label className="inline-field">
+                Show property{' '}
+                <select className="input input-small" value={shownProperty} onChange={(e) => setProperty(e.target.value)}>
+                  <option value="">(none)</option>
+                  {properties.map((p) => (
+                    <option key={p} value={p}>
+                      {p}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
             <span className="spacer" />
             <button type="button" className="btn btn-small" onClick={() => actions.exportAs('csv')}>
               Export CSV
@@ -291,6 +346,8 @@ export function BroadcastPanel() {
                   <th scope="col" className="num">
                     Time
                   </th>
+                  {showRet && <th scope="col">=ret=</th>}
+                  {shownProperty && <th scope="col">{shownProperty}</th>}
                   <th scope="col">Replies</th>
                 </tr>
               </thead>
@@ -301,6 +358,8 @@ export function BroadcastPanel() {
                     r={r}
                     expanded={view.expanded.includes(r.connectionId)}
                     onToggle={() => actions.expand(r.connectionId)}
+                    showRet={showRet}
+                    property={shownProperty}
                   />
                 ))}
               </tbody>
