@@ -68,6 +68,7 @@ describe('ipcMain wiring', () => {
       'trace:close',
       'complete:children',
       'complete:values',
+      'tree:compare',
       'broadcast:send',
       'broadcast:cancel',
       'diff:fetch',
