@@ -17,7 +17,7 @@ describe('Trace: following a tag', () => {
     fireEvent.change(text, { target: { value: 'interface/print' } });
     const item = await within(list).findByText('/interface/print');
     const row = item.closest('[role=listitem]') as HTMLElement;
-    fireEvent.click(within(row).getByRole('button'));
+    fireEvent.click(within(row).getByTitle(/^Follow tag /));
     expect(text.value).toBe('');
     expect(within(ws).getByText(/Following tag/).textContent).toMatch(/text filter “interface\/print” cleared/);
     // The tag's replies are in view now: its rows and its !done.
