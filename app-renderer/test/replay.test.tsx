@@ -60,7 +60,7 @@ describe('replay in the store', () => {
       targetId: id,
       seqs: [print.seq, add.seq],
       confirmedWrites: [add.seq],
-      options: { ignoreVolatile: true, maxStreamReplies: 20, maxStreamMs: 3000 },
+      options: { ignoreVolatile: true, strictBooleans: false, maxStreamReplies: 20, maxStreamMs: 3000 },
     });
     expect(v().status).toBe('done');
     expect(v().result!.rows).toHaveLength(2);

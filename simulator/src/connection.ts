@@ -526,6 +526,7 @@ export class ApiConnection {
         args,
         queries: p.queries,
         user: this.user!,
+        session: this.id,
         out: reply,
         flag: (n) => flagValue(args, n),
       };
@@ -643,6 +644,8 @@ export class ApiConnection {
       this.activeEntry = undefined;
       this.model.log('system,info,account', `user ${this.user ?? ''} logged out from ${this.remoteAddress} via ${this.service}`);
     }
+    // Safe mode held by this session and not released is undone (safe-mode.ts).
+    if (this.loggedIn) this.model.journal?.sessionEnded(this.id);
     this.host.closed(this);
   }
 }

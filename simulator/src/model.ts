@@ -135,6 +135,22 @@ export function valueOf(row: Readonly<Row>, name: string): string | undefined {
   return typeof v === 'string' && Object.prototype.hasOwnProperty.call(row, name) ? v : undefined;
 }
 
+/**
+ * A configuration change made through a validated operation (an API command), as safe mode
+ * records it (safe-mode.ts). Raw operations (background activity) are not configuration.
+ */
+export type ConfigChange =
+  | { readonly kind: 'add'; readonly menu: Menu; readonly item: Item }
+  | { readonly kind: 'set'; readonly menu: Menu; readonly item: Item; readonly before: Readonly<Row> }
+  | { readonly kind: 'remove'; readonly menu: Menu; readonly item: Item };
+
+/** What the model tells safe mode (safe-mode.ts installs one on ≥ 7.18). */
+export interface ConfigJournal {
+  record(change: ConfigChange): void;
+  /** An API session ended, however it ended (socket closed, `/quit`, `!fatal`). */
+  sessionEnded(session: number): void;
+}
+
 export type ChangeKind = 'add' | 'set' | 'remove';
 export interface Change {
   readonly kind: ChangeKind;
@@ -287,6 +303,7 @@ export class Menu {
     this.spec.hooks?.prepare?.(this, values, undefined);
     const item = this.insert(values, before ? { before } : {});
     this.spec.hooks?.afterAdd?.(this, item);
+    this.model.journal?.record({ kind: 'add', menu: this, item });
     return item;
   }
 
@@ -309,13 +326,17 @@ export class Menu {
       values,
     );
     for (const k of Object.keys(before)) if (!(k in values)) patch[k] = undefined;
-    if (this.update(item, patch)) this.spec.hooks?.afterSet?.(this, item, before);
+    if (this.update(item, patch)) {
+      this.spec.hooks?.afterSet?.(this, item, before);
+      this.model.journal?.record({ kind: 'set', menu: this, item, before });
+    }
   }
 
   remove(item: Item): void {
     this.spec.hooks?.beforeRemove?.(this, item);
     this.delete(item);
     this.spec.hooks?.afterRemove?.(this, item);
+    this.model.journal?.record({ kind: 'remove', menu: this, item });
   }
 
   /** Writable properties: the arguments of add and set. */
@@ -456,6 +477,8 @@ export interface CommandContext {
   readonly queries: readonly string[];
   /** The logged-in user. */
   readonly user: string;
+  /** The API session (connection id) the command came on: safe mode belongs to one. */
+  readonly session: number;
   readonly out: CommandOutput;
   /** True when a flag argument is present and not `no`/`false`. */
   flag(name: string): boolean;
@@ -553,6 +576,8 @@ export class RouterModel {
   private readonly nodes = new Map<string, TreeNode>();
   /** @internal Hooks the simulator installs (e.g. reboot). */
   readonly actions: { reboot?: () => void } = {};
+  /** Safe mode's record of configuration changes (safe-mode.ts), on versions that have it. */
+  journal: ConfigJournal | undefined;
   /**
    * Where errors thrown by change listeners and timers go. They must never escape into the host
    * process (the simulator runs inside the app's main process as the Demo router).

@@ -21,6 +21,7 @@ import { installTree, treeFor } from './tree';
 import { RouterModel, type Menu } from './model';
 import { MndpAnnouncer, type MndpOptions } from './mndp';
 import { registerMonitors } from './monitor';
+import { registerSafeMode } from './safe-mode';
 import { Rng } from './rng';
 import { parseRosVersion, type RosVersion } from './version';
 
@@ -284,6 +285,8 @@ class SimulatorImpl implements Simulator, ConnectionHost {
     this.mndp = options.mndp
       ? new MndpAnnouncer(options.mndp, this.model, this.host, this.version.text, (line) => this.log(line))
       : undefined;
+    // After the tree: the real take/release/unroll/print replace its placeholders (safe-mode.ts).
+    registerSafeMode(this.model);
   }
 
   addListener(kind: ListenerKind, port: number, create: () => net.Server): void {

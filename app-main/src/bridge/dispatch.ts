@@ -125,6 +125,7 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
   maxStreamMs: 'the time limit of a stream',
   timeoutMs: 'the time limit of a sentence',
   ignoreVolatile: '"ignore volatile"',
+  strictBooleans: '"compare yes/no and true/false exactly"',
   description: 'the description',
   vars: "the connection's values",
   values: 'the values',

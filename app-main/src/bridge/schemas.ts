@@ -21,7 +21,17 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { textCodec } from '../../../protocol/node/codec';
 import { ENCODINGS, type EncodingName } from '../../../protocol/src/index';
-import type { CallArgs, CallName, Encoding, ThemeSetting, TraceFormat, TraceScope, TransportKind } from '../common/contract';
+import type {
+  CallArgs,
+  CallName,
+  Encoding,
+  SafeModeAction,
+  SafeModeTakeOver,
+  ThemeSetting,
+  TraceFormat,
+  TraceScope,
+  TransportKind,
+} from '../common/contract';
 import { LIMITS } from '../common/limits';
 
 export { LIMITS };
@@ -404,6 +414,11 @@ export const callSchemas = {
   }),
   'link:disconnect': z.object({ id }),
   'link:states': noArgs,
+  'link:safe-mode': z.object({
+    id,
+    action: oneOf(['take', 'release', 'unroll', 'dismiss'] as const satisfies readonly SafeModeAction[]),
+    takeOver: oneOf(['release', 'unroll'] as const satisfies readonly SafeModeTakeOver[]).optional(),
+  }),
 
   'console:send': z.object({ connectionId: id, words: consoleWords }),
   'console:cancel': z.object({ commandId: id }),
@@ -514,6 +529,7 @@ export const callSchemas = {
         maxStreamMs: int(100, 600_000).optional(),
         timeoutMs: int(100, 600_000).optional(),
         ignoreVolatile: flag.optional(),
+        strictBooleans: flag.optional(),
       })
       .optional(),
   }),

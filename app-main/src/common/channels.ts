@@ -26,6 +26,7 @@ const CALLS = {
   'link:connect': true,
   'link:disconnect': true,
   'link:states': true,
+  'link:safe-mode': true,
   'console:send': true,
   'console:cancel': true,
   'console:history': true,

@@ -295,6 +295,10 @@ export async function createServices(options: ServicesOptions): Promise<Services
       consoleCards.ended(end);
       emit('console:end', end);
     },
+    // The header's identity follows a rename made from the console (or a broadcast) on this link.
+    onDone: (connectionId, command) => {
+      if (command.replace(/\/+$/, '') === '/system/identity/set') void links.get(connectionId)?.refreshIdentity();
+    },
     now,
     batchMs: interval,
     maxBatch: options.consoleMaxBatch ?? 2000,

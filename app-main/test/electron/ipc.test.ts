@@ -54,6 +54,7 @@ describe('ipcMain wiring', () => {
       'link:connect',
       'link:disconnect',
       'link:states',
+      'link:safe-mode',
       'console:send',
       'console:cancel',
       'console:history',

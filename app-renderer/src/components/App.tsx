@@ -56,6 +56,19 @@ function useShortcuts() {
       } else if (e.altKey && !mod && (e.key === '[' || e.key === ']')) {
         e.preventDefault();
         s.cycleWorkspace(e.key === ']' ? 1 : -1);
+      } else if (e.altKey && !mod && (e.key.toLowerCase() === 'n' || e.code === 'KeyN')) {
+        e.preventDefault();
+        s.openDialog({ kind: 'add' });
+      } else if (e.altKey && !mod && (e.key.toLowerCase() === 's' || e.code === 'KeyS') && ws?.kind === 'router') {
+        e.preventDefault();
+        s.requestFocus(ws.id, 'sentence');
+      } else if (e.altKey && !mod && (e.key.toLowerCase() === 't' || e.code === 'KeyT') && ws?.kind === 'router') {
+        e.preventDefault();
+        if ((s.tables[ws.id]?.path ?? '').trim() === '') s.requestFocus(ws.id, 'path');
+        else {
+          s.setTab(ws.id, 'tables');
+          run(s.startTable(ws.id));
+        }
       } else if (e.altKey && !mod && e.key === '\\') {
         e.preventDefault();
         s.setLayout(s.layout === 'split' ? 'tabs' : 'split');

@@ -1,11 +1,11 @@
-import { Fragment, useId } from 'react';
+import { Fragment, useId, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useShallow } from 'zustand/react/shallow';
 import type { BroadcastOutcome, BroadcastResult, BroadcastRouterResult } from '../../../app-main/src/common/contract';
 import { useApp, useRun } from '../hooks';
 import { looksLikeCli, translateCli } from '../lib/cli';
 import { formatElapsed } from '../lib/format';
-import { replyKindClass } from '../lib/words';
+import { replyKindClass, replyRow } from '../lib/words';
 import { FieldError, RequestError } from './FormParts';
 import { Modal } from './Modal';
 import { RouterPicker } from './RouterPicker';
@@ -65,16 +65,37 @@ function ConfirmBroadcast() {
   );
 }
 
+/** The `=ret=` of a router's `!done` (an `add` answers the new item's `.id`). */
+function retOf(r: BroadcastRouterResult): string | undefined {
+  for (const rep of r.replies) if (rep.kind === '!done') return replyRow(rep.words)['ret'];
+  return undefined;
+}
+
+/** A property's values in a router's `!re` rows, in order (one per row). */
+function valuesOf(r: BroadcastRouterResult, property: string): string[] {
+  const out: string[] = [];
+  for (const rep of r.replies) {
+    if (rep.kind !== '!re') continue;
+    const v = replyRow(rep.words)[property];
+    if (v !== undefined) out.push(v);
+  }
+  return out;
+}
+
 function ResultRow({
   r,
   expanded,
   onToggle,
   showWave,
+  showRet,
+  property,
 }: {
   r: BroadcastRouterResult;
   expanded: boolean;
   onToggle: () => void;
   showWave: boolean;
+  showRet: boolean;
+  property: string;
 }) {
   const repliesId = useId();
   const message = r.error ? `${r.error.message}${r.error.hint ? ` — ${r.error.hint}` : ''}` : '';
@@ -100,6 +121,8 @@ function ResultRow({
         </td>
         <td className="num">{r.rows}</td>
         <td className="num">{r.outcome === 'skipped' || r.outcome === 'not-connected' ? '—' : formatElapsed(r.elapsedMs)}</td>
+        {showRet && <td className="mono">{retOf(r) ?? ''}</td>}
+        {property && <td className="mono">{valuesOf(r, property).join(', ')}</td>}
         <td>
           {r.replies.length > 0 ? (
             <button type="button" className="btn btn-small" aria-expanded={expanded} aria-controls={repliesId} onClick={onToggle}>
@@ -113,7 +136,7 @@ function ResultRow({
       </tr>
       {expanded && (
         <tr className="bc-replies-row">
-          <td colSpan={showWave ? 6 : 5} id={repliesId}>
+          <td colSpan={5 + (showWave ? 1 : 0) + (showRet ? 1 : 0) + (property ? 1 : 0)} id={repliesId}>
             <ol className="bc-replies mono" aria-label={`Replies from ${r.name}`}>
               {r.replies.map((rep, i) => (
                 <li key={i}>
@@ -150,6 +173,17 @@ export function BroadcastResultView({
 }) {
   const counts = result.results.reduce<Record<string, number>>((m, r) => ({ ...m, [r.outcome]: (m[r.outcome] ?? 0) + 1 }), {});
   const showWave = result.waves !== undefined;
+  // What a person looks for in the grid (issue 14): an add's =ret=, and one property of a print
+  // per router, side by side.
+  const [property, setProperty] = useState('');
+  const showRet = result.results.some((r) => retOf(r) !== undefined);
+  const properties = useMemo(() => {
+    const names = new Set<string>();
+    for (const r of result.results)
+      for (const rep of r.replies) if (rep.kind === '!re') for (const k of Object.keys(replyRow(rep.words))) names.add(k);
+    return [...names];
+  }, [result]);
+  const shownProperty = properties.includes(property) ? property : '';
   return (
     <div className="bc-result">
       <div className="table-bar" role="toolbar" aria-label={`${label} result`}>
@@ -160,6 +194,19 @@ export function BroadcastResultView({
             .map(([k, n]) => `${n} ${OUTCOME_TEXT[k as BroadcastOutcome]}`)
             .join(', ')}
         </span>
+        {properties.length > 0 && (
+          <label className="inline-field">
+            Show property{' '}
+            <select className="input input-small" value={shownProperty} onChange={(e) => setProperty(e.target.value)}>
+              <option value="">(none)</option>
+              {properties.map((p) => (
+                <option key={p} value={p}>
+                  {p}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <span className="spacer" />
         {onExport && (
           <>
@@ -190,6 +237,8 @@ export function BroadcastResultView({
               <th scope="col" className="num">
                 Time
               </th>
+              {showRet && <th scope="col">=ret=</th>}
+              {shownProperty && <th scope="col">{shownProperty}</th>}
               <th scope="col">Replies</th>
             </tr>
           </thead>
@@ -199,6 +248,8 @@ export function BroadcastResultView({
                 key={r.connectionId}
                 r={r}
                 showWave={showWave}
+                showRet={showRet}
+                property={shownProperty}
                 expanded={expanded.includes(r.connectionId)}
                 onToggle={() => onToggle(r.connectionId)}
               />

@@ -1,4 +1,4 @@
-import { memo, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useShallow } from 'zustand/react/shallow';
 import type { ConsoleReply, HistoryEntry, Row } from '../../../app-main/src/common/contract';
@@ -62,13 +62,19 @@ const ReplyLine = memo(function ReplyLine({ reply, top }: { reply: ConsoleReply;
   );
 });
 
-/** The reply sentences of one command as raw words, one sentence per line, virtualised. */
-function ReplyLines({ cmd }: { cmd: ConsoleCommand }) {
+/**
+ * The reply sentences of one command as raw words, one sentence per line, virtualised. `matches`
+ * (a search inside the result) shows only those replies; `tall` lets the list use the console
+ * panel's height instead of VISIBLE_LINES (issue 14: a large result was read 16 lines at a time).
+ */
+function ReplyLines({ cmd, matches, tall }: { cmd: ConsoleCommand; matches?: readonly number[]; tall?: number }) {
   const ref = useRef<HTMLDivElement>(null);
-  const count = cmd.log.length;
+  const count = matches ? matches.length : cmd.log.length;
+  const at = (i: number) => (matches ? matches[i] : i);
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; TanStack Virtual is used as documented.
   const v = useVirtualizer({ count, getScrollElement: () => ref.current, estimateSize: () => LINE_HEIGHT, overscan: 10 });
-  const height = Math.min(count, VISIBLE_LINES) * LINE_HEIGHT + 2;
+  const lines = tall !== undefined ? Math.max(VISIBLE_LINES, Math.floor(tall / LINE_HEIGHT)) : VISIBLE_LINES;
+  const height = Math.min(count, lines) * LINE_HEIGHT + 2;
   // Follow the newest reply of a streaming command while the user has not scrolled up.
   const atBottom = useRef(true);
   useLayoutEffect(() => {
@@ -91,8 +97,9 @@ function ReplyLines({ cmd }: { cmd: ConsoleCommand }) {
         style={{ height: v.getTotalSize() }}
       >
         {v.getVirtualItems().map((item) => {
-          const r = cmd.log.get(item.index);
-          return r ? <ReplyLine key={item.index + cmd.log.dropped} reply={r} top={item.start} /> : null;
+          const index = at(item.index);
+          const r = index === undefined ? undefined : cmd.log.get(index);
+          return r && index !== undefined ? <ReplyLine key={index + cmd.log.dropped} reply={r} top={item.start} /> : null;
         })}
       </div>
     </div>
@@ -173,6 +180,19 @@ const CommandCard = memo(function CommandCard({ cmd, connectionId }: { cmd: Cons
   const [first, ...rest] = cmd.words;
   const dropped = cmd.log.dropped;
   const [graph, setGraph] = useState(false);
+  // Search inside a large result, and let it use the panel's height (issue 14).
+  const [query, setQuery] = useState('');
+  const [tall, setTall] = useState<number | undefined>(undefined);
+  const large = cmd.log.length > VISIBLE_LINES;
+  const matches = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    if (!q) return undefined;
+    const out: number[] = [];
+    for (let i = 0; i < cmd.log.length; i++) if (cmd.log.get(i)?.words.join(' ').toLowerCase().includes(q)) out.push(i);
+    return out;
+    // The log is mutable; its version says when it changed.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [query, cmd.log, cmd.version]);
   return (
     <article className={`cmd cmd-${cmd.status}`} aria-label={`${first ?? ''} — ${STATUS_LABEL[cmd.status]}`}>
       <header className="cmd-head">
@@ -243,15 +263,80 @@ const CommandCard = memo(function CommandCard({ cmd, connectionId }: { cmd: Cons
         </p>
       )}
       {graph && cmd.rows > 0 && <ConsoleGraphs cmd={cmd} />}
+      {large && cmd.view !== 'table' && (
+        <div className="cmd-find">
+          <input
+            className="input input-small"
+            type="search"
+            aria-label="Search the replies"
+            placeholder="Search the replies"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+          {matches && (
+            <span role="status" className="metric">
+              {formatCount(matches.length)} of {plural(cmd.log.length, 'reply', 'replies')} match
+            </span>
+          )}
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            aria-pressed={tall !== undefined}
+            onClick={(e) => {
+              if (tall !== undefined) return setTall(undefined);
+              // The console log's visible height, less room for this card's header.
+              const panel = e.currentTarget.closest('.console-log');
+              setTall(Math.max(VISIBLE_LINES * LINE_HEIGHT, (panel?.clientHeight ?? 0) - 90, window.innerHeight * 0.5));
+            }}
+          >
+            Use the panel’s height
+          </button>
+        </div>
+      )}
       {cmd.log.length > 0 &&
-        (cmd.view === 'table' ? <ReplyTable cmd={cmd} connectionId={connectionId} /> : <ReplyLines cmd={cmd} />)}
+        (cmd.view === 'table' ? (
+          <ReplyTable cmd={cmd} connectionId={connectionId} />
+        ) : (
+          <ReplyLines cmd={cmd} {...(matches ? { matches } : {})} {...(tall !== undefined ? { tall } : {})} />
+        ))}
     </article>
   );
 });
 
-function CliHint({ t, error, onUse }: { t?: CliTranslation; error?: string; onUse: () => void }) {
+function CliHint({
+  t,
+  error,
+  onUse,
+  held,
+  onSendApi,
+  onSendTyped,
+}: {
+  t?: CliTranslation;
+  error?: string;
+  onUse: () => void;
+  /** Send was pressed on CLI syntax: nothing went out; the user chooses. */
+  held: boolean;
+  onSendApi: () => void;
+  onSendTyped: () => void;
+}) {
   return (
     <section className="cli-hint" aria-label="API form">
+      {held && (
+        <div className="cli-held" role="alert">
+          <span>
+            Not sent: this is CLI syntax, which the API does not understand
+            {t ? '. Send the API form shown below, or edit the sentence.' : ' — and it cannot be translated.'}
+          </span>
+          {t && (
+            <button type="button" className="btn btn-small btn-primary" onClick={onSendApi}>
+              Send API form
+            </button>
+          )}
+          <button type="button" className="btn btn-small" onClick={onSendTyped}>
+            Send as typed
+          </button>
+        </div>
+      )}
       {error ? (
         <p>This looks like CLI syntax, but it cannot be turned into API words: {error}</p>
       ) : t ? (
@@ -348,6 +433,14 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
   const run = useRun();
   const uid = useId();
   const textRef = useRef<HTMLTextAreaElement>(null);
+  // After connecting, Alt+S, Enter on a connected router: the Sentence box gets the focus.
+  const focusRequest = useApp((s) => s.focusRequest);
+  const focusDone = useApp((s) => s.focusDone);
+  useEffect(() => {
+    if (focusRequest?.id !== connectionId || focusRequest.target !== 'sentence' || !textRef.current) return;
+    textRef.current.focus();
+    focusDone(focusRequest.seq);
+  }, [focusRequest, connectionId, focusDone]);
   const logRef = useRef<HTMLDivElement>(null);
   const [showHistory, setShowHistory] = useState(false);
   const [active, setActive] = useState(-1);
@@ -402,11 +495,23 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
     if (el && stick.current) el.scrollTop = el.scrollHeight;
   }, [totalVersion]);
 
+  // CLI syntax is never sent as typed without a word (issue 14): Send holds it and asks.
+  const [heldFor, setHeldFor] = useState<string | undefined>(undefined);
+  const held = cli !== undefined && heldFor === draft;
+  const sendWords = (words: string[]) => {
+    if (!words.length) return;
+    setHeldFor(undefined);
+    stick.current = true;
+    run(actions.sendCommand(connectionId, words));
+  };
   const send = () => {
     const words = sentenceWords(draft);
     if (!words.length) return;
-    stick.current = true;
-    run(actions.sendCommand(connectionId, words));
+    if (cli) {
+      setHeldFor(draft);
+      return;
+    }
+    sendWords(words);
   };
 
   const accept = (item: string) => {
@@ -472,14 +577,24 @@ export function ConsolePanel({ connectionId }: { connectionId: string }) {
           <div className="console-empty">
             <p>Type a sentence below: the command on the first line, then one word per line, e.g.</p>
             <pre className="example">{'/interface/print\n?type=ether\n=.proplist=name,running'}</pre>
-            <p className="muted">Ctrl+Enter sends. CLI syntax such as “/ip address print” is translated for you.</p>
+            <p className="muted">
+              Ctrl+Enter sends. CLI syntax such as “/ip address print” is shown in API form first, and sent that way when you
+              accept it.
+            </p>
           </div>
         ) : (
           commands.map((c) => <CommandCard key={c.key} cmd={c} connectionId={connectionId} />)
         )}
       </div>
       {cli && (
-        <CliHint t={cli.t} error={cli.error} onUse={() => cli.t && actions.setDraft(connectionId, cli.t.words.join('\n'))} />
+        <CliHint
+          t={cli.t}
+          error={cli.error}
+          onUse={() => cli.t && actions.setDraft(connectionId, cli.t.words.join('\n'))}
+          held={held}
+          onSendApi={() => cli.t && sendWords(cli.t.words)}
+          onSendTyped={() => sendWords(sentenceWords(draft))}
+        />
       )}
       {showHistory && (
         <HistoryPanel

@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import {
   getCoreRowModel,
   useReactTable,
@@ -136,6 +136,13 @@ export interface DataGridProps {
    */
   currentId?: string;
   onRowClick?: (id: string) => void;
+  /** The link is reconnecting: the rows may be out of date (dimmed, and said so to screen readers). */
+  stale?: boolean;
+  /**
+   * Keep the newest rows in view as they arrive (`/log`, like `tail -f`), while the user is at the
+   * bottom; scrolling up to read stops it until the bottom is reached again.
+   */
+  follow?: boolean;
 }
 
 /** A virtualised table: TanStack Virtual for the window, TanStack Table for columns, headers and sort state. */
@@ -226,11 +233,27 @@ export function DataGrid(props: DataGridProps) {
     onWidthsChange?.(all);
   };
 
+  const atBottom = useRef(true);
+  const follow = props.follow ?? false;
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!follow || !atBottom.current || !el || order.length === 0) return;
+    el.scrollTop = el.scrollHeight;
+  }, [follow, order.length]);
+
   return (
-    <div ref={scrollRef} className={`grid-scroll ${props.className ?? ''}`}>
+    <div
+      ref={scrollRef}
+      className={`grid-scroll ${props.className ?? ''}${props.stale ? ' stale' : ''}`}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT * 2;
+      }}
+    >
       <div
         role="table"
         aria-label={props.label}
+        aria-description={props.stale ? 'rows may be stale: the link is reconnecting' : undefined}
         aria-rowcount={order.length + 1}
         aria-colcount={columns.length}
         className="grid"

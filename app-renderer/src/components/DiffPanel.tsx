@@ -175,7 +175,7 @@ export function DiffPanel() {
     }
     // The diff depends on these fields only.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [view.fetched, view.key, view.key2, view.ignored, view.onlyDifferences]);
+  }, [view.fetched, view.key, view.key2, view.ignored, view.onlyDifferences, view.strictBooleans]);
   const diff = current.value?.diff;
   const shownColumns = useMemo(() => (diff ? displayColumns(diff) : []), [diff]);
   const shown = current.value?.shown ?? [];
@@ -306,6 +306,14 @@ export function DiffPanel() {
                 onChange={(e) => actions.set({ onlyDifferences: e.target.checked })}
               />
               Only differences
+            </label>
+            <label className="check" title="RouterOS 6 prints yes/no, RouterOS 7 true/false">
+              <input
+                type="checkbox"
+                checked={!view.strictBooleans}
+                onChange={(e) => actions.set({ strictBooleans: !e.target.checked })}
+              />
+              yes/no same as true/false
             </label>
             <ColumnsChooser all={allColumns} ignored={view.ignored} onChange={actions.ignore} />
             <span className="spacer" />

@@ -10,8 +10,11 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: 'Alt+1 / Alt+2 / Alt+3', what: 'Console / Tables / Trace of the focused workspace' },
   { keys: 'Alt+[ / Alt+]', what: 'Previous / next workspace' },
   { keys: 'Alt+\\', what: 'Toggle side-by-side view' },
-  { keys: 'Ctrl+K (⌘+K)', what: 'Search saved routers' },
-  { keys: '↑ / ↓, Enter in the router list', what: 'Select a router, connect it' },
+  { keys: 'Ctrl+K (⌘+K)', what: 'Search saved routers; then ↑ / ↓ pick one and Enter connects it' },
+  { keys: '↑ / ↓, Enter in the router list', what: 'Select a router, connect it (or go to its Sentence box when connected)' },
+  { keys: 'Alt+N', what: 'Add connection' },
+  { keys: 'Alt+S', what: 'Focus the Sentence box of the focused workspace' },
+  { keys: 'Alt+T', what: 'Start the live table of the focused workspace (focuses Path while it is empty)' },
   { keys: '← / → in a tab list', what: 'Move between tabs' },
   { keys: 'Esc', what: 'Close a dialog or this overlay' },
 ];

@@ -319,6 +319,15 @@ export function ReplayDialog({ sourceId }: { sourceId: string }) {
             />{' '}
             Ignore counters, load and times
           </label>
+          <label className="check" title="RouterOS 6 prints yes/no, RouterOS 7 true/false">
+            <input
+              type="checkbox"
+              checked={!v.strictBooleans}
+              disabled={busy}
+              onChange={(e) => actions.setOptions(sourceId, { strictBooleans: !e.target.checked })}
+            />{' '}
+            yes/no same as true/false
+          </label>
           <div className="field">
             <label htmlFor={`${uid}-replies`}>Stop streams after (replies)</label>
             <input

@@ -31,6 +31,7 @@ export function Sidebar() {
       connect: s.connect,
       disconnect: s.disconnect,
       duplicate: s.duplicateConnection,
+      requestFocus: s.requestFocus,
     })),
   );
   const keychainOk = useApp((s) => s.info?.keychain.available ?? true);
@@ -68,6 +69,11 @@ export function Sidebar() {
       e.preventDefault();
       run(actions.connect(selected.id));
       return;
+    } else if (e.key === 'Enter' && selected && status === 'online') {
+      // Already connected: Enter goes to its Sentence box, as after connecting.
+      e.preventDefault();
+      actions.requestFocus(selected.id, 'sentence');
+      return;
     } else return;
     e.preventDefault();
     if (next) {
@@ -92,6 +98,17 @@ export function Sidebar() {
         placeholder="Search routers  (Ctrl+K)"
         value={search}
         onChange={(e) => actions.setSearch(e.target.value)}
+        onKeyDown={(e) => {
+          // Ctrl+K, then arrows and Enter (issue 14): the list's keys work from the search box.
+          const first = ordered[0];
+          if (e.key === 'Enter' && !(selected && visible.includes(selected)) && first) {
+            e.preventDefault();
+            actions.select(first.id);
+            run(actions.connect(first.id));
+            return;
+          }
+          if (['ArrowDown', 'ArrowUp', 'Enter'].includes(e.key)) onListKey(e);
+        }}
       />
       <div
         ref={listRef}

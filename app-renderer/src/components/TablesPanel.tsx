@@ -1,4 +1,4 @@
-import { useCallback, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Row } from '../../../app-main/src/common/contract';
 import { useApp, useRun } from '../hooks';
@@ -153,6 +153,15 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
   const [active, setActive] = useState(-1);
   const [pathFocused, setPathFocused] = useState(false);
   const [closedFor, setClosedFor] = useState<string | null>(null);
+  // Alt+T with an empty Path box: the Path box gets the focus.
+  const pathRef = useRef<HTMLInputElement>(null);
+  const focusRequest = useApp((s) => s.focusRequest);
+  const focusDone = useApp((s) => s.focusDone);
+  useEffect(() => {
+    if (focusRequest?.id !== connectionId || focusRequest.target !== 'path' || !pathRef.current) return;
+    pathRef.current.focus();
+    focusDone(focusRequest.seq);
+  }, [focusRequest, connectionId, focusDone]);
   const preset = presetOf(view.runPath);
   const columns = useMemo(() => visibleColumns(view.columns, stored, preset), [view.columns, stored, preset]);
   const [raw, setRaw] = useState(false);
@@ -206,6 +215,10 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
   };
 
   const queued = view.queue ? view.queue.upserts.size + view.queue.removes.size : 0;
+  // /log follows new entries by default (like `tail -f`); Follow turns it on or off per path.
+  const [followChoice, setFollowChoice] = useState<Record<string, boolean>>({});
+  const followPath = view.runPath ?? view.path;
+  const follow = followChoice[followPath] ?? followPath === '/log';
 
   return (
     <div className="tables">
@@ -220,11 +233,12 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
           <label htmlFor={`${uid}-path`}>Path</label>
           <input
             id={`${uid}-path`}
+            ref={pathRef}
             className="input mono"
             value={view.path}
             spellCheck={false}
             autoComplete="off"
-            placeholder="/interface"
+            placeholder="/interface, /ip/address, /log …"
             aria-invalid={view.fieldErrors.path ? true : undefined}
             aria-describedby={view.fieldErrors.path ? `${uid}-path-error` : undefined}
             aria-autocomplete="list"
@@ -296,9 +310,11 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
       <RequestError error={view.status === 'error' ? view.error : undefined} />
       <div className="table-bar" role="toolbar" aria-label="Live table">
         <span className={`pill pill-${view.status}`} role="status">
-          {view.status === 'loading' && view.loaded !== undefined
-            ? `Loading… ${formatCount(view.loaded)} rows`
-            : STATUS_TEXT[view.status]}
+          {view.paused && view.status !== 'idle'
+            ? 'Paused'
+            : view.status === 'loading' && view.loaded !== undefined
+              ? `Loading… ${formatCount(view.loaded)} rows`
+              : STATUS_TEXT[view.status]}
           {view.runPath && view.status !== 'idle' ? ` · ${view.runPath}` : ''}
         </span>
         <span className="metric row-count">
@@ -310,11 +326,22 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
           className="btn btn-small"
           aria-pressed={view.paused}
           onClick={() => actions.setPaused(connectionId, !view.paused)}
-          disabled={view.status === 'idle'}
+          // Nothing arrives to hold back before a start or after a failure (issue 14).
+          disabled={(view.status === 'idle' || view.status === 'error') && !view.paused}
         >
           {view.paused ? 'Resume' : 'Pause'}
         </button>
         {view.paused && <span className="metric warn-text">Paused · {plural(queued, 'queued change')}</span>}
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-pressed={follow}
+          title="Keep the newest rows in view as they arrive"
+          onClick={() => setFollowChoice((c) => ({ ...c, [followPath]: !follow }))}
+          disabled={view.status === 'idle'}
+        >
+          Follow
+        </button>
         <ColumnChooser path={view.runPath ?? view.path} known={view.columns} stored={stored} preset={preset} />
         <CompareVersionsButton connectionId={connectionId} path={view.runPath ?? view.path} />
         <RawSwitch on={raw} onChange={setRaw} />
@@ -346,6 +373,16 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
           Export JSON
         </button>
       </div>
+      {view.filter && filteredCount < view.rows.length && (
+        <div className="filter-note" role="status" aria-label="Row filter">
+          <span>
+            Filter “{view.filter}” hides {formatCount(view.rows.length - filteredCount)} of {plural(view.rows.length, 'row')}.
+          </span>
+          <button type="button" className="btn btn-small btn-ghost" onClick={() => actions.setFilter(connectionId, '')}>
+            Clear filter
+          </button>
+        </div>
+      )}
       <div className="table-area">
         {view.status === 'idle' ? (
           <div className="console-empty">
@@ -382,6 +419,8 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
                 onWidthsChange={(w) => view.runPath && run(actions.setWidths(view.runPath, w))}
                 {...(currentId !== undefined ? { currentId } : {})}
                 onRowClick={onRowClick}
+                stale={view.status === 'resubscribing'}
+                follow={follow}
               />
             )}
             <TableGraphs

@@ -1,4 +1,4 @@
-import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 
 export interface TabItem<K extends string> {
   key: K;
@@ -20,8 +20,16 @@ export function Tabs<K extends string>(props: {
   onSelect: (key: K) => void;
   className?: string;
   after?: (item: TabItem<K>) => ReactNode;
+  /** Scroll the selected tab into view when it changes (a long row of open routers). */
+  revealSelected?: boolean;
 }) {
   const refs = useRef(new Map<K, HTMLButtonElement>());
+  // A tab scrolled out of view (many routers open) is brought into view when it becomes active.
+  useEffect(() => {
+    if (!props.revealSelected || props.selected === undefined) return;
+    const el = refs.current.get(props.selected);
+    if (typeof el?.scrollIntoView === 'function') el.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [props.selected, props.revealSelected]);
   const onKey = (e: KeyboardEvent, i: number) => {
     const n = props.items.length;
     let j = -1;

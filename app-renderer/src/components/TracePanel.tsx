@@ -367,7 +367,13 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
     return [...s];
   }, [rows]);
 
-  const follow = (tag: string) => actions.setFilters(connectionId, { tag });
+  // Following a tag clears a text filter, which would hide the tag's replies (its !re and !done
+  // rarely contain the text that found the command), and says so (issue 14).
+  const [clearedText, setClearedText] = useState<string | undefined>(undefined);
+  const follow = (tag: string) => {
+    setClearedText(filters.text || undefined);
+    actions.setFilters(connectionId, { tag, text: '' });
+  };
   // Live batches are capped by main; opening the Trace fills any gaps from main's ring buffer.
   const load = useApp((s) => s.loadTrace);
   useEffect(() => {
@@ -473,6 +479,7 @@ export function TracePanel({ connectionId, imported }: { connectionId: string; i
         {filters.tag && (
           <span className="following">
             Following tag <code>{filters.tag}</code>
+            {clearedText !== undefined && !filters.text && <> (text filter “{clearedText}” cleared)</>}
             <button
               type="button"
               className="btn btn-small btn-ghost"

@@ -4,6 +4,7 @@ import { linkWarning, TRANSPORT_LABEL } from '../lib/format';
 import type { PanelTab, Workspace as WorkspaceModel } from '../store/types';
 import { CompareVersionsButton } from './CompareVersions';
 import { ConsolePanel } from './ConsolePanel';
+import { SafeMode } from './SafeMode';
 import { statusClass } from './Sidebar';
 import { TablesPanel } from './TablesPanel';
 import { Tabs } from './Tabs';
@@ -78,6 +79,7 @@ function Header({ ws }: { ws: WorkspaceModel }) {
           Retry now
         </button>
       )}
+      <SafeMode connectionId={ws.id} base={`ws-${ws.id.replace(/[^A-Za-z0-9_-]/g, '_')}`} />
     </header>
   );
 }

@@ -29,6 +29,27 @@ export interface DiffOptions {
   key: readonly string[];
   /** Columns not compared (volatile counters, uptime …). */
   ignore?: Iterable<string>;
+  /** Compare `yes`/`no` and `true`/`false` as written (default false: the same, see sameValue). */
+  strictBooleans?: boolean;
+}
+
+/**
+ * RouterOS 6 prints booleans `yes`/`no`, RouterOS 7 `true`/`false` (protocol.md §5.4): one value in
+ * two spellings, so by default they compare the same (issue 14). Main's replay comparison has the
+ * same rule (services/replay/replay-core.ts, sameBoolean).
+ */
+const BOOLEAN_SPELLINGS = new Map([
+  ['yes', true],
+  ['true', true],
+  ['no', false],
+  ['false', false],
+]);
+
+export function sameValue(a: string | undefined, b: string | undefined, strictBooleans = false): boolean {
+  if (a === b) return true;
+  if (strictBooleans || a === undefined || b === undefined) return false;
+  const x = BOOLEAN_SPELLINGS.get(a);
+  return x !== undefined && x === BOOLEAN_SPELLINGS.get(b);
 }
 
 export type DiffStatus = 'same' | 'differs' | 'missing';
@@ -151,7 +172,9 @@ export function computeDiff(sources: readonly DiffSource[], options: DiffOptions
       const perSource = entries.map((e) => e?.rows[occ]);
       const missingOn = sources.filter((_, i) => perSource[i] === undefined).map((s) => s.id);
       const present = perSource.filter((r): r is Row => r !== undefined);
-      const differing = present.length < 2 ? [] : columns.filter((c) => present.some((r) => r[c] !== present[0]![c]));
+      const strict = options.strictBooleans ?? false;
+      const differing =
+        present.length < 2 ? [] : columns.filter((c) => present.some((r) => !sameValue(r[c], present[0]![c], strict)));
       const status: DiffStatus = missingOn.length > 0 ? 'missing' : differing.length > 0 ? 'differs' : 'same';
       counts.total++;
       counts[status]++;

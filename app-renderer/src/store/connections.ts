@@ -19,7 +19,8 @@ type Keys =
   | 'disconnect'
   | 'trust'
   | 'applyConnections'
-  | 'applyLinkState';
+  | 'applyLinkState'
+  | 'safeMode';
 
 /**
  * How long Undo is offered after a delete (issue 11). Main keeps what Undo needs a little longer
@@ -43,6 +44,8 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
     select(id) {
       if (get().selectedId === id) return;
       set({ selectedId: id });
+      // …and the workspace on screen follows the selected router, when it has one.
+      if (id && id !== get().activeWorkspaceId && get().workspaces.some((w) => w.id === id)) get().focusWorkspace(id);
       if (id) {
         set((s) => ({ settings: { ...s.settings, lastSelectedConnectionId: id } }));
         void api['settings:set']({ lastSelectedConnectionId: id });
@@ -143,8 +146,11 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
       if (r.ok) {
         const state = r.value;
         get().applyLinkState(state);
-        if (state.status === 'online') get().openWorkspace(id);
-        else if (state.status === 'failed' && state.errorCode === 'TLS_UNTRUSTED' && state.presentedFingerprint256) {
+        if (state.status === 'online') {
+          get().openWorkspace(id);
+          // Connected on purpose: the next thing to do is type a sentence (issue 14, keyboard).
+          get().requestFocus(id, 'sentence');
+        } else if (state.status === 'failed' && state.errorCode === 'TLS_UNTRUSTED' && state.presentedFingerprint256) {
           // Trust on first use (or a changed certificate): show what was presented and ask.
           const conn = get().connections.find((c) => c.id === id);
           set({
@@ -207,6 +213,15 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
       const r = await api['link:disconnect']({ id });
       if (r.ok) get().applyLinkState(r.value);
       else get().reportError(r.error, `Disconnecting ${nameOf(id)}`, { connectionId: id });
+    },
+
+    async safeMode(id, action, takeOver) {
+      const r = await api['link:safe-mode'](takeOver ? { id, action, takeOver } : { id, action });
+      if (r.ok) {
+        get().applyLinkState(r.value);
+        return undefined;
+      }
+      return r.error;
     },
 
     async trust(connectionId, fingerprint) {

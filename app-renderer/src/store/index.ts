@@ -27,7 +27,7 @@ export interface StoreOptions {
  * Created per bridge so tests get an isolated store on their own in-process bridge.
  */
 export function createAppStore(api: Api, opts: StoreOptions = {}): AppStore {
-  return createStore<AppStoreState>()((set, get) => {
+  const store = createStore<AppStoreState>()((set, get) => {
     const ctx: SliceContext = { set, get, api, now: opts.now ?? (() => Date.now()), download: opts.download ?? downloadFile };
     return {
       ...appSlice(ctx),
@@ -43,4 +43,12 @@ export function createAppStore(api: Api, opts: StoreOptions = {}): AppStore {
       ...discoverySlice(ctx),
     };
   });
+  // The sidebar's selected router follows the workspace on screen, so that Disconnect and Edit act
+  // on the router being looked at (issue 14); select() makes the other direction.
+  store.subscribe((s, prev) => {
+    const id = s.activeWorkspaceId;
+    if (id === prev.activeWorkspaceId || id === undefined || id === s.selectedId) return;
+    if (s.workspaces.find((w) => w.id === id)?.kind === 'router') s.select(id);
+  });
+  return store;
 }

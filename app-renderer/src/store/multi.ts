@@ -53,6 +53,7 @@ export function emptyDiff(): DiffView {
     key2: '',
     ignored: [],
     onlyDifferences: false,
+    strictBooleans: false,
   };
 }
 
@@ -60,7 +61,11 @@ export function emptyDiff(): DiffView {
 export function currentDiff(d: DiffView): { diff: DiffResult; shown: DiffRow[] } | undefined {
   const sources = diffSources(d.fetched);
   if (sources.length < 2 || !d.key) return undefined;
-  const diff = computeDiff(sources, { key: [d.key, ...(d.key2 && d.key2 !== d.key ? [d.key2] : [])], ignore: d.ignored });
+  const diff = computeDiff(sources, {
+    key: [d.key, ...(d.key2 && d.key2 !== d.key ? [d.key2] : [])],
+    ignore: d.ignored,
+    strictBooleans: d.strictBooleans,
+  });
   return { diff, shown: d.onlyDifferences ? diff.rows.filter((r) => r.status !== 'same') : diff.rows };
 }
 

@@ -34,6 +34,7 @@ function emptyView(): ReplayView {
     status: 'loading',
     selected: {},
     ignoreVolatile: true,
+    strictBooleans: false,
     showBackground: false,
     maxStreamReplies: 20,
     maxStreamSeconds: 3,
@@ -66,6 +67,7 @@ export function replaySlice({ set, get, api, download }: SliceContext): Pick<App
       confirmedWrites: confirmed,
       options: {
         ignoreVolatile: v.ignoreVolatile,
+        strictBooleans: v.strictBooleans,
         maxStreamReplies: v.maxStreamReplies,
         maxStreamMs: Math.round(v.maxStreamSeconds * 1000),
       },

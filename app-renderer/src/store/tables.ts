@@ -59,8 +59,19 @@ function noRows(): Pick<TableView, 'rows' | 'index' | 'columns' | 'total' | 'upd
   };
 }
 
-export function emptyTable(path = '/interface'): TableView {
-  return { path, queryText: '', proplistText: '', fieldErrors: {}, status: 'idle', ...noRows(), sorting: [], filter: '' };
+/** An empty Path box (its placeholder shows an example): a preset path was mistaken for a running table. */
+export function emptyTable(path = ''): TableView {
+  return {
+    path,
+    queryText: '',
+    proplistText: '',
+    fieldErrors: {},
+    status: 'idle',
+    ...noRows(),
+    sorting: [],
+    filter: '',
+    filters: {},
+  };
 }
 
 function sameRow(a: Row, b: Row): boolean {
@@ -311,6 +322,8 @@ export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStore
           runPath: request.path,
           fieldErrors: {},
           status: 'starting',
+          // The row filter belongs to its path: one typed for /interface must not hide /log.
+          filter: x.filters[request.path] ?? '',
           ...noRows(),
         };
       });
@@ -376,7 +389,13 @@ export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStore
     },
 
     setTableFilter(connectionId, filter) {
-      update(connectionId, (t) => ({ ...t, filter }));
+      update(connectionId, (t) => {
+        const path = t.runPath ?? t.path;
+        const filters = { ...t.filters };
+        if (filter) filters[path] = filter;
+        else delete filters[path];
+        return { ...t, filter, filters };
+      });
     },
 
     async setColumnChoice(path, list) {

@@ -22,6 +22,8 @@ import type {
   ConsoleReply,
   HistoryEntry,
   LinkState,
+  SafeModeAction,
+  SafeModeTakeOver,
   NoticeLevel,
   Row,
   SavedConnection,
@@ -172,6 +174,8 @@ export interface TableView {
    * run: absent on a view that never ran.
    */
   rates?: RateTracker;
+  /** The row filter of each path this table has shown (the filter is per path). */
+  filters: Record<string, string>;
 }
 
 export interface TraceFilters {
@@ -316,6 +320,8 @@ export interface DiffView {
   /** Columns left out of the comparison. */
   ignored: string[];
   onlyDifferences: boolean;
+  /** Compare yes/no and true/false exactly (default false: RouterOS 6 and 7 spellings are the same). */
+  strictBooleans: boolean;
 }
 
 export interface MultiState {
@@ -411,7 +417,9 @@ export interface MultiActions {
   /** A router of the broadcast in flight has settled. */
   applyBroadcastProgress(p: BroadcastProgress): void;
 
-  setDiff(patch: Partial<Pick<DiffView, 'path' | 'queryText' | 'proplistText' | 'key' | 'key2' | 'onlyDifferences'>>): void;
+  setDiff(
+    patch: Partial<Pick<DiffView, 'path' | 'queryText' | 'proplistText' | 'key' | 'key2' | 'onlyDifferences' | 'strictBooleans'>>,
+  ): void;
   toggleDiffRouter(id: string, on: boolean): void;
   setDiffIgnored(columns: string[]): void;
   fetchDiff(): Promise<void>;
@@ -429,6 +437,8 @@ export interface ReplayView {
   selected: Record<number, boolean>;
   targetId?: string;
   ignoreVolatile: boolean;
+  /** Compare yes/no and true/false exactly (default false). */
+  strictBooleans: boolean;
   /** List the sentences Tikscope sent itself (login reads, heartbeat, completion); hidden by default. */
   showBackground: boolean;
   maxStreamReplies: number;
@@ -462,6 +472,8 @@ export interface AppState {
   // workspaces
   workspaces: Workspace[];
   activeWorkspaceId?: string;
+  /** A field to focus once its panel is on screen (after connecting, Alt+S, Alt+T). */
+  focusRequest?: { id: string; target: 'sentence' | 'path'; seq: number };
   layout: 'tabs' | 'split';
 
   consoles: Record<string, ConsoleState>;
@@ -500,6 +512,11 @@ export interface AppActions {
   trust(connectionId: string, fingerprint: string): Promise<void>;
   applyConnections(list: SavedConnection[], notices: string[]): void;
   applyLinkState(s: LinkState): void;
+  /**
+   * Safe mode on the router's link session (`link:safe-mode`); resolves with the error, if any, for
+   * the header to show beside the button (another session holding it offers a take-over).
+   */
+  safeMode(id: string, action: SafeModeAction, takeOver?: SafeModeTakeOver): Promise<BridgeError | undefined>;
 
   openWorkspace(id: string, kind?: Workspace['kind'], title?: string): void;
   closeWorkspace(id: string): void;
@@ -509,6 +526,10 @@ export interface AppActions {
   cycleWorkspace(delta: number): void;
   setTab(workspaceId: string, tab: PanelTab): void;
   setLayout(layout: 'tabs' | 'split'): void;
+  /** Shows the workspace's Console (sentence) or Tables (path) and asks that panel to focus the field. */
+  requestFocus(id: string, target: 'sentence' | 'path'): void;
+  /** The panel focused it: the request is done. */
+  focusDone(seq: number): void;
 
   setDraft(connectionId: string, text: string): void;
   sendCommand(connectionId: string, words: string[]): Promise<void>;
@@ -560,7 +581,9 @@ export interface AppActions {
   setReplayTarget(sourceId: string, targetId: string): void;
   setReplayOptions(
     sourceId: string,
-    options: Partial<Pick<ReplayView, 'ignoreVolatile' | 'showBackground' | 'maxStreamReplies' | 'maxStreamSeconds'>>,
+    options: Partial<
+      Pick<ReplayView, 'ignoreVolatile' | 'strictBooleans' | 'showBackground' | 'maxStreamReplies' | 'maxStreamSeconds'>
+    >,
   ): void;
   startReplay(sourceId: string): Promise<void>;
   /** Stops a running replay: the sentence in flight gets /cancel, the rest are not sent. */

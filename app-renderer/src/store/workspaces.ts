@@ -20,12 +20,28 @@ type Keys =
   | 'focusWorkspace'
   | 'cycleWorkspace'
   | 'setTab'
-  | 'setLayout';
+  | 'setLayout'
+  | 'focusRequest'
+  | 'requestFocus'
+  | 'focusDone';
 
 export function workspacesSlice({ set, get }: SliceContext): Pick<AppStoreState, Keys> {
+  let focusSeq = 0;
   return {
     workspaces: [],
     layout: 'tabs',
+
+    requestFocus(id, target) {
+      const ws = get().workspaces.find((w) => w.id === id);
+      if (!ws) return;
+      const tab = target === 'sentence' ? 'console' : 'tables';
+      if (ws.tab !== tab) get().setTab(id, tab);
+      set({ activeWorkspaceId: id, focusRequest: { id, target, seq: ++focusSeq } });
+    },
+
+    focusDone(seq) {
+      if (get().focusRequest?.seq === seq) set({ focusRequest: undefined });
+    },
 
     openWorkspace(id, kind = 'router', title) {
       if (get().workspaces.some((w) => w.id === id)) {

@@ -17,7 +17,7 @@
 import type { Result } from './base';
 import type { AppInfo, AppSnapshot, Notice, Settings } from './app';
 import type { ConnectionInput, ConnectionsSnapshot, SavedConnection } from './connections';
-import type { LinkState } from './links';
+import type { LinkState, SafeModeAction, SafeModeTakeOver } from './links';
 import type { ConsoleCommandRef, ConsoleEnd, ConsoleReply, ConsoleSendArgs, HistoryEntry } from './console';
 import type { TablePatch, TableStartArgs } from './tables';
 import type { TraceEntry, TraceExport, TraceFormat, TraceSnapshot } from './traces';
@@ -90,6 +90,12 @@ export interface BridgeCalls {
   'link:connect': { args: { id: string; password?: string }; result: LinkState };
   'link:disconnect': { args: { id: string }; result: LinkState };
   'link:states': { args: Record<string, never>; result: LinkState[] };
+  /**
+   * Safe mode on the link's own session (the one console commands use, so their changes are
+   * covered): `/safe-mode/take|release|unroll` (RouterOS 7.18+), or `dismiss` of a `lost` notice.
+   * `takeOver` answers another session holding it (`=on-error=`).
+   */
+  'link:safe-mode': { args: { id: string; action: SafeModeAction; takeOver?: SafeModeTakeOver }; result: LinkState };
 
   'console:send': { args: ConsoleSendArgs; result: ConsoleCommandRef };
   'console:cancel': { args: { commandId: string }; result: { commandId: string } };

@@ -11,6 +11,25 @@ export interface RouterInfo {
   architecture?: string;
 }
 
+/**
+ * Safe mode (RouterOS 7.18+, docs/ui.md "Safe mode"): `on` while this link's session holds it;
+ * `lost` once that session ended while it was on — the router undoes the changes made in safe
+ * mode when it notices (at once on a clean close; after its TCP time-out, about 9 minutes, on a
+ * silent drop). Absent: off.
+ */
+export interface SafeModeState {
+  status: 'on' | 'lost';
+  /** Epoch ms of the take (on) or of the loss (lost). */
+  since: number;
+  /** For `lost`: why the session ended. */
+  reason?: string;
+}
+
+/** `dismiss` forgets a `lost` notice; the others send `/safe-mode/<action>` on the link's session. */
+export type SafeModeAction = 'take' | 'release' | 'unroll' | 'dismiss';
+/** `take` while another session holds safe mode: keep (release) or undo (unroll) its changes. */
+export type SafeModeTakeOver = 'release' | 'unroll';
+
 export interface LinkState {
   connectionId: string;
   status: LinkStatus;
@@ -30,4 +49,5 @@ export interface LinkState {
   connectedAt?: number;
   /** For TLS_UNTRUSTED: the fingerprint the router presented. */
   presentedFingerprint256?: string;
+  safeMode?: SafeModeState;
 }

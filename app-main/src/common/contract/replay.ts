@@ -60,6 +60,8 @@ export interface ReplayOptions {
   timeoutMs?: number;
   /** Leave counters, uptimes, load and times out of the field comparison (default true). */
   ignoreVolatile?: boolean;
+  /** Compare `yes`/`no` and `true`/`false` (RouterOS 6 and 7 spellings) as written (default false: the same). */
+  strictBooleans?: boolean;
 }
 
 export interface ReplayRunArgs {

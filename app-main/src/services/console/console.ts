@@ -28,6 +28,8 @@ export interface ConsoleDeps {
   history: HistoryStore;
   emitReplies(replies: ConsoleReply[]): void;
   emitEnd(end: ConsoleEnd): void;
+  /** A command ended `done` (after its end was emitted): e.g. the header's identity follows `/system/identity/set`. */
+  onDone?(connectionId: string, command: string): void;
   now(): number;
   /** Minimum interval between two `console:replies` batches. */
   batchMs: number;
@@ -71,6 +73,8 @@ interface Running {
   tap?: ConsoleTap;
   connectionId: string;
   commandId: string;
+  /** The command word (`/system/identity/set`). */
+  command: string;
   stream: CommandStream;
   started: number;
   rows: number;
@@ -118,6 +122,7 @@ export class ConsoleService {
     const run: Running = {
       connectionId,
       commandId,
+      command: words[0] ?? '',
       stream: undefined as unknown as CommandStream,
       started: performance.now(),
       rows: 0,
@@ -198,6 +203,7 @@ export class ConsoleService {
     // A big reply may still be on its way in pieces: the end waits behind it.
     else if (this.queue.length > 0) this.queue.push({ end });
     else this.deps.emitEnd(end);
+    if (outcome === 'done') this.deps.onDone?.(run.connectionId, run.command);
     run.history.outcome = outcome;
     run.history.rows = run.rows;
     run.history.elapsedMs = Math.round(elapsedMs * 1000) / 1000;

@@ -11,9 +11,18 @@ import {
 } from '../../../../protocol/src/index';
 import { textCodec } from '../../../../protocol/node/codec';
 import { formatFingerprint, normalizeFingerprint, openSocket, TlsError, type TlsMode } from '../../../../protocol/node/transport';
-import type { ErrorCode, LinkState, RouterInfo, SavedConnection } from '../../common/contract';
+import type {
+  ErrorCode,
+  LinkState,
+  RouterInfo,
+  SafeModeAction,
+  SafeModeState,
+  SafeModeTakeOver,
+  SavedConnection,
+} from '../../common/contract';
 import { BridgeFailure, toBridgeError } from '../core/errors';
 import { SlicedTransport, type InboundScheduler } from './inbound';
+import { SAFE_MODE_TIMEOUT_MS, safeModeUnsupportedReason, safeModeWords } from './safe-mode';
 import { presentedFingerprint } from './tls-probe';
 
 /** Reliability timings (engineering-notes §6.2). All configurable so tests run in milliseconds. */
@@ -142,6 +151,10 @@ export class Link {
   private loggingIn: SlicedTransport | undefined;
   /** Held while the link is wanted, for reconnects; forgotten on disconnect. */
   private password = '';
+  /** Safe mode of this link's session (safe-mode.ts); carried in every state. */
+  private safe: SafeModeState | undefined;
+  /** The session that took safe mode: only its end loses it. */
+  private safeSession: Session | undefined;
 
   constructor(
     readonly id: string,
@@ -191,8 +204,71 @@ export class Link {
   }
 
   private setState(next: LinkState): void {
-    this.stateValue = next;
-    this.deps.onState(next);
+    const { safeMode: _, ...rest } = next;
+    this.stateValue = this.safe ? { ...rest, safeMode: this.safe } : rest;
+    this.deps.onState(this.stateValue);
+  }
+
+  /**
+   * Safe mode on this link's session: `/safe-mode/take|release|unroll`, or `dismiss` of the notice
+   * left by a session that ended while it was on. Refused on routers before RouterOS 7.18.
+   */
+  async safeMode(action: SafeModeAction, takeOver?: SafeModeTakeOver): Promise<LinkState> {
+    if (action === 'dismiss') {
+      if (this.safe?.status === 'lost') {
+        this.safe = undefined;
+        this.setState(this.stateValue);
+      }
+      return this.stateValue;
+    }
+    const session = this.requireSession();
+    const why = safeModeUnsupportedReason(this.stateValue.router?.version);
+    if (why !== undefined)
+      throw new BridgeFailure('VALIDATION', `Safe mode is not available: ${why}.`, 'Safe mode needs RouterOS 7.18 or later.', {
+        field: 'action',
+      });
+    const words = safeModeWords(action, takeOver);
+    await session.command(words, { timeoutMs: SAFE_MODE_TIMEOUT_MS });
+    if (session !== this.session) return this.stateValue;
+    if (action === 'take') {
+      this.safe = { status: 'on', since: this.deps.now() };
+      this.safeSession = session;
+    } else {
+      this.safe = undefined;
+      this.safeSession = undefined;
+    }
+    this.setState(this.stateValue);
+    return this.stateValue;
+  }
+
+  /**
+   * Reads `/system/identity` again (after a `/system/identity/set` on this link): the header and
+   * the router list show the name the router has now, not the one it had at login (issue 14).
+   */
+  async refreshIdentity(): Promise<void> {
+    const session = this.currentSession;
+    if (!session || !this.stateValue.router) return;
+    try {
+      const r = await this.own(() => session.command(['/system/identity/print']));
+      const identity = r.rows[0]?.['name'];
+      const router = this.stateValue.router;
+      if (identity === undefined || session !== this.session || !router || router.identity === identity) return;
+      this.setState({ ...this.stateValue, router: { ...router, identity } });
+    } catch (e) {
+      // The header keeps the old name; the link's own checks report a dead link.
+      this.deps.log('warn', `${this.deps.connection().name}: cannot read the identity again: ${(e as Error).message}`);
+    }
+  }
+
+  /** The session that held safe mode ended: the router will undo its changes (docs/ui.md). */
+  private loseSafeMode(session: Session | undefined, reason: string): void {
+    if (this.safe?.status !== 'on' || session === undefined || session !== this.safeSession) return;
+    this.safe = { status: 'lost', since: this.deps.now(), reason };
+    this.safeSession = undefined;
+    this.deps.log(
+      'warn',
+      `${this.deps.connection().name}: the session ended while safe mode was on (${reason}); the router will undo the changes made in safe mode`,
+    );
   }
 
   /** Connects (or reconnects now) and resolves with the state after this attempt. */
@@ -445,6 +521,7 @@ export class Link {
     if (gen !== this.generation || !this.wanted) return;
     if (this.stateValue.status !== 'online') return; // failures during connect are handled there
     this.stopHeartbeat();
+    const closed = this.session;
     this.session = undefined;
     this.transport = undefined;
     const conn = this.deps.connection();
@@ -452,6 +529,7 @@ export class Link {
     if (this.deps.now() - connectedAt >= this.deps.timings.stableResetMs) this.attempts = 0;
     const { code, reason } = this.dropReason ?? describeDrop(error) ?? { code: toBridgeError(error).code, reason: error.message };
     this.dropReason = undefined;
+    this.loseSafeMode(closed, reason);
     this.deps.log('warn', `${conn.name}: ${reason}; reconnecting`);
     this.deps.onDown(reason, true);
     this.scheduleReconnect(gen, code, reason);
@@ -527,6 +605,7 @@ export class Link {
     this.session = undefined;
     this.transport = undefined;
     const wasActive = this.stateValue.status !== 'offline';
+    this.loseSafeMode(s, reason);
     if (wasActive) this.deps.onDown(reason, false);
     this.setState({ ...this.base('offline'), ...(reason !== 'disconnected' ? { reason } : {}) });
     if (s && !s.closed) await s.quit(this.deps.timings.quitTimeoutMs).catch(() => undefined);
@@ -543,6 +622,7 @@ export class Link {
     this.clearBackoff();
     this.abort?.abort();
     this.loggingIn?.destroy();
+    this.loseSafeMode(this.session, 'Tikscope closed the connection');
     this.closeSession();
     if (this.stateValue.status !== 'offline') this.setState(this.base('offline'));
     void this.stopDemo();

@@ -5,7 +5,7 @@ import { classifyKeyringError, KeychainUnavailableError, type SecretVault } from
 import type { Link } from './link';
 import type { Links } from './links';
 
-export type LinkCalls = 'link:connect' | 'link:disconnect' | 'link:states';
+export type LinkCalls = 'link:connect' | 'link:disconnect' | 'link:states' | 'link:safe-mode';
 
 /** A keychain that cannot be read: the reason, and the way out (a password for this run only). */
 function keychainFailure(e: unknown): BridgeFailure {
@@ -63,5 +63,15 @@ export function linkHandlers(deps: {
       return link.disconnect();
     },
     'link:states': async () => links.states(),
+    'link:safe-mode': async (args) => {
+      checkAlive();
+      connections.get(args.id); // NOT_FOUND for unknown ids
+      const link = links.get(args.id);
+      if (!link) {
+        if (args.action === 'dismiss') return deps.linkFor(args.id).state;
+        links.sessionFor(args.id); // NOT_CONNECTED, in the words every command uses
+      }
+      return deps.linkFor(args.id).safeMode(args.action, args.takeOver);
+    },
   };
 }

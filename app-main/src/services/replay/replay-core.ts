@@ -16,6 +16,12 @@ export interface TraceLine {
   direction: 'in' | 'out' | 'note';
   tag?: string;
   words: readonly string[];
+  /**
+   * Tikscope's own traffic as the trace marked it when it was captured (TraceEntry.own: login reads,
+   * heartbeat, completion). What a sentence looks like never decides it: a `/system/identity/print`
+   * the user typed is the user's (issue 14).
+   */
+  own?: boolean;
 }
 
 /** One reply sentence as recorded or received: its reply word and all words. */
@@ -107,15 +113,6 @@ export function blockedReason(words: readonly string[]): string | undefined {
   if (secret)
     return `${secret.slice(0, secret.indexOf('=', 1) + 1)} was redacted in the trace; replaying would send ${REDACTED} instead of the secret`;
   return undefined;
-}
-
-/**
- * Tikscope's own reads, not the user's work: the link's identity and resource prints at login and
- * the heartbeat (docs/main-process.md), and the console's completion asking `/console/inspect`.
- */
-export function isBackground(words: readonly string[]): boolean {
-  if (words[0] === '/console/inspect') return true;
-  return words.length === 1 && (words[0] === '/system/identity/print' || words[0] === '/system/resource/print');
 }
 
 const tagWord = (w: string) => w.startsWith('.tag=');
@@ -225,7 +222,7 @@ export function extractSentences(lines: Iterable<TraceLine>, options: ExtractOpt
         words: sent,
         readOnly: isReadOnly(sent),
         streaming: isStreaming(sent),
-        background: isBackground(sent),
+        background: line.own === true,
         recorded: { outcome: 'open', replies: 0 },
         replies: [],
       };
@@ -340,6 +337,24 @@ export function attributesOf(words: readonly string[]): Map<string, string> {
   return out;
 }
 
+/**
+ * RouterOS 6 prints booleans `yes`/`no`, RouterOS 7 `true`/`false` (protocol.md §5.4): two
+ * spellings of one value, the same unless the user asks for exact comparison (issue 14). The
+ * renderer's Compare tables has the same rule (app-renderer/src/lib/diff.ts).
+ */
+const BOOLEAN_SPELLINGS = new Map([
+  ['yes', true],
+  ['true', true],
+  ['no', false],
+  ['false', false],
+]);
+
+/** `yes`≡`true` and `no`≡`false`; exact text otherwise. */
+export function sameBoolean(a: string, b: string): boolean {
+  const x = BOOLEAN_SPELLINGS.get(a);
+  return x !== undefined && x === BOOLEAN_SPELLINGS.get(b);
+}
+
 export interface CompareSide {
   outcome: ReplayOutcome;
   replies: readonly ReplyRecord[];
@@ -354,6 +369,8 @@ export interface CompareOptions {
   /** The replay stopped the stream at its reply or time bound. */
   bounded: boolean;
   ignoreVolatile: boolean;
+  /** Compare `yes`/`no` and `true`/`false` as written (default false: the same, see sameBoolean). */
+  strictBooleans?: boolean;
   /** Differences listed at most (default 100); the rest are counted in a note. */
   maxDifferences?: number;
 }
@@ -454,6 +471,13 @@ export function compareReplies(rec: CompareSide, rep: CompareSide, o: CompareOpt
   };
   const recRows = rowsOf(rec.replies);
   const repRows = rowsOf(rep.replies);
+  let spellings = 0;
+  const equal = (x: string | undefined, y: string | undefined): boolean => {
+    if (x === y) return true;
+    if (o.strictBooleans || x === undefined || y === undefined || !sameBoolean(x, y)) return false;
+    spellings++;
+    return true;
+  };
 
   if (!sameOutcome(rec, rep, recRows.length, repRows.length, o, notes))
     add({ kind: 'outcome', recorded: rec.outcome, replayed: rep.outcome });
@@ -463,7 +487,7 @@ export function compareReplies(rec: CompareSide, rep: CompareSide, o: CompareOpt
   if (!o.streaming) {
     const a = retOf(rec.replies);
     const b = retOf(rep.replies);
-    if (a !== b) add({ kind: 'ret', field: 'ret', recorded: a ?? ABSENT, replayed: b ?? ABSENT });
+    if (!equal(a, b)) add({ kind: 'ret', field: 'ret', recorded: a ?? ABSENT, replayed: b ?? ABSENT });
   }
 
   const recCount = rec.count ?? recRows.length;
@@ -504,9 +528,13 @@ export function compareReplies(rec: CompareSide, rep: CompareSide, o: CompareOpt
       if (o.ignoreVolatile && isVolatileField(name)) continue;
       const x = row.get(name);
       const y = other.get(name);
-      if (x !== y) add({ kind: 'field', key, field: name, recorded: x ?? ABSENT, replayed: y ?? ABSENT });
+      if (!equal(x, y)) add({ kind: 'field', key, field: name, recorded: x ?? ABSENT, replayed: y ?? ABSENT });
     }
   }
+  if (spellings > 0)
+    notes.push(
+      `yes/no and true/false compared as the same (${spellings} value${spellings === 1 ? '' : 's'}): RouterOS 6 and 7 spell booleans differently`,
+    );
   if (!o.streaming) for (const key of b.keys()) if (!a.has(key)) add({ kind: 'row-extra', key });
   if (more > 0) notes.push(`and ${more} more difference${more === 1 ? '' : 's'}`);
   return { verdict: differences.length === 0 ? 'same' : 'differs', differences, notes };

@@ -29,6 +29,7 @@ export const REPLAY_DEFAULTS: Required<ReplayOptions> = {
   maxStreamMs: 3000,
   timeoutMs: 15_000,
   ignoreVolatile: true,
+  strictBooleans: false,
 };
 
 /** Reply sentences kept per replayed sentence for the comparison; counting goes on past it. */
@@ -152,7 +153,7 @@ export class ReplayService {
           sent = await this.send(targetId, s, options, control);
           if (sent.linkLost) lost = sent.message ?? 'the link dropped';
         }
-        rows.push(this.row(s, sent, options.ignoreVolatile));
+        rows.push(this.row(s, sent, options));
       }
       progress(rows.length);
     } finally {
@@ -183,7 +184,11 @@ export class ReplayService {
     return { targetId, running: true };
   }
 
-  private row(s: RecordedSentence, sent: Sent, ignoreVolatile: boolean): ReplayRow {
+  private row(
+    s: RecordedSentence,
+    sent: Sent,
+    options: Pick<Required<ReplayOptions>, 'ignoreVolatile' | 'strictBooleans'>,
+  ): ReplayRow {
     const rec = {
       outcome: s.recorded.outcome,
       replies: s.replies,
@@ -196,7 +201,12 @@ export class ReplayService {
       count: sent.re,
       ...(sent.message !== undefined ? { message: sent.message } : {}),
     };
-    const c = compareReplies(rec, rep, { streaming: s.streaming, bounded: sent.bounded, ignoreVolatile });
+    const c = compareReplies(rec, rep, {
+      streaming: s.streaming,
+      bounded: sent.bounded,
+      ignoreVolatile: options.ignoreVolatile,
+      strictBooleans: options.strictBooleans,
+    });
     const replayed: ReplayRow['replayed'] = {
       outcome: sent.outcome,
       replies: sent.re,
