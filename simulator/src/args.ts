@@ -43,6 +43,7 @@ faults:
   --late-after-cancel N  answer /cancel first, the victim late, plus N stray sentences
   --refuse-login         refuse every login
   --no-done-after-empty  a command that answers !empty never sends its !done (until /cancel)
+  --file-read-fail-after N  /file/read fails once N chunks of a file were read
   --verbose              diagnostics on standard error
   --help                 this text
 
@@ -82,6 +83,7 @@ const VALUE_FLAGS = new Set([
   '--stall-after',
   '--close-after',
   '--control-byte-after',
+  '--file-read-fail-after',
   '--late-after-cancel',
 ]);
 const BOOL_FLAGS = new Set(['--no-activity', '--stall', '--refuse-login', '--no-done-after-empty', '--verbose', '--help', '-h']);
@@ -235,6 +237,9 @@ export function parseArgs(argv: readonly string[]): CliConfig {
         break;
       case '--close-after':
         faults.closeAfterSentences = int(flag, value, 0);
+        break;
+      case '--file-read-fail-after':
+        faults.fileReadFailAfterChunks = int(flag, value, 0);
         break;
       case '--control-byte-after':
         faults.controlByteAfterSentences = int(flag, value, 0);

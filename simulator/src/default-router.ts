@@ -1047,6 +1047,37 @@ export function buildDefaultRouter(model: RouterModel, options: DefaultRouterOpt
     });
   }
 
+  // ---------------------------------------------------------------- /ppp
+  // A secret the export hides unless show-sensitive (docs/simulator.md, "Export and files").
+  model.ensureNode('ppp', 'point-to-point');
+  const pppSecrets = menu(model, {
+    path: 'ppp/secret',
+    description: 'PPP users and their passwords',
+    noun: 'secret',
+    nameProp: 'name',
+    canAdd: true,
+    canRemove: true,
+    canToggle: true,
+    writePolicies: ['write', 'sensitive'],
+    props: [
+      p('name', T.string, 'user name', { required: true }),
+      p('password', T.string, 'password (printed only to users with the sensitive policy)'),
+      p('service', T.enumOf(['any', 'l2tp', 'ovpn', 'pppoe', 'pptp', 'sstp']), 'service', { default: 'any' }),
+      p('profile', T.string, 'profile', { default: 'default' }),
+      p('remote-address', T.string, 'address given to the client'),
+      DISABLED,
+      COMMENT,
+    ],
+  });
+  pppSecrets.insert({
+    name: 'vpn-anna',
+    password: 'Ppp-Secret-42',
+    service: 'l2tp',
+    profile: 'default',
+    'remote-address': '10.8.0.2',
+    disabled: b(false),
+  });
+
   // ---------------------------------------------------------------- /user
   const writeUsers = ['write', 'policy'] as const;
   const groups = menu(model, {

@@ -32,6 +32,11 @@ export interface Faults {
    * RouterOS 7.23.3 was seen to do (protocol.md §5.3). Needs `!empty` (RouterOS ≥ 7.18).
    */
   noDoneAfterEmpty: boolean;
+  /**
+   * `/file/read` fails (`!trap failure: could not read file`) once this many chunks of the same
+   * file were read: a snapshot that breaks half-way (docs/simulator.md, "Export and files").
+   */
+  fileReadFailAfterChunks: number | undefined;
 }
 
 export function defaultFaults(): Faults {
@@ -47,10 +52,11 @@ export function defaultFaults(): Faults {
     cancelLateDelayMs: 5,
     refuseLogin: false,
     noDoneAfterEmpty: false,
+    fileReadFailAfterChunks: undefined,
   };
 }
 
-const COUNTS = ['stallAfterSentences', 'closeAfterSentences', 'controlByteAfterSentences'] as const;
+const COUNTS = ['stallAfterSentences', 'closeAfterSentences', 'controlByteAfterSentences', 'fileReadFailAfterChunks'] as const;
 const NUMBERS = ['chunkBytes', 'chunkDelayMs', 'latencyMs', 'cancelLateSentences', 'cancelLateDelayMs'] as const;
 
 /** Merges and checks fault options; a RangeError names the bad field. */

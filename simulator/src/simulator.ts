@@ -20,6 +20,7 @@ import { INSPECT_MODES, registerInspect, type InspectMode } from './inspect';
 import { installTree, treeFor } from './tree';
 import { RouterModel, type Menu } from './model';
 import { MndpAnnouncer, type MndpOptions } from './mndp';
+import { registerFiles } from './files';
 import { registerMonitors } from './monitor';
 import { registerSafeMode } from './safe-mode';
 import { Rng } from './rng';
@@ -269,6 +270,8 @@ class SimulatorImpl implements Simulator, ConnectionHost {
       drops: () => this.inspectDrops,
       rng: new Rng((options.seed ?? 1) ^ 0x1d5e),
     });
+    // Before the tree is installed: the modelled /file, /file/read and /export are kept (tree.ts).
+    registerFiles(this.model, () => this.faults);
     this.model.onError = (e) => this.log(`internal error: ${(e as Error)?.stack ?? String(e)}`);
     this.model.actions.reboot = () => {
       this.restart().catch((e: unknown) => this.log(`reboot: ${(e as Error).message}`));
