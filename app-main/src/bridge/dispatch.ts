@@ -139,6 +139,15 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
   files: 'the files',
   ids: 'the commands',
   default: 'the default',
+  note: 'the note',
+  showSensitive: '"show sensitive"',
+  kind: 'the kind of snapshot',
+  menus: 'the list of menus',
+  a: 'the first snapshot',
+  b: 'the second snapshot',
+  snapshotEveryHours: 'the snapshot interval',
+  snapshotBeforeWrite: '"snapshot before write"',
+  snapshotBefore: '"snapshot before write"',
 };
 
 const ITEM_WORDS: Readonly<Record<string, string>> = {
@@ -153,6 +162,7 @@ const ITEM_WORDS: Readonly<Record<string, string>> = {
   variables: 'variable',
   files: 'file',
   ids: 'command',
+  menus: 'menu',
 };
 
 /** "The host", "Word 2 of the sentence", "The columns of /interface", "The arguments". */

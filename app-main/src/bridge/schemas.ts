@@ -293,6 +293,8 @@ const settingsPatch = z.strictObject(
     traceBufferMiB: int(1, LIMITS.traceBufferMiB).optional(),
     mndpListen: flag.optional(),
     mndpPort: int(1, 65535).optional(),
+    snapshotEveryHours: int(0, LIMITS.snapshotEveryHours).optional(),
+    snapshotBeforeWrite: flag.optional(),
   },
   {
     error: (issue) =>
@@ -477,6 +479,7 @@ export const callSchemas = {
     timeoutSeconds: int(1, LIMITS.routerTimeoutSeconds).optional(),
     broadcastId: id.optional(),
     waves: waves.optional(),
+    snapshotBefore: flag.optional(),
   }),
   'broadcast:cancel': z.object({ broadcastId: id }),
   'broadcast:continue': z.object({ broadcastId: id }),
@@ -536,6 +539,20 @@ export const callSchemas = {
   'discovery:list': noArgs,
   'discovery:discover': noArgs,
   'repro:export': z.object({ connectionId: id, description: text(LIMITS.description) }),
+  'history:list': z.object({ connectionId: id.optional() }),
+  'history:snapshot': z.object({
+    connectionId: id,
+    note: line(LIMITS.snapshotNote).optional(),
+    showSensitive: flag.optional(),
+    kind: oneOf(['export', 'prints']).optional(),
+    menus: z
+      .array(apiMenuPath, 'must be a list of menu paths')
+      .min(1, 'is empty')
+      .max(LIMITS.snapshotMenus, `holds more than ${LIMITS.snapshotMenus} menus`)
+      .optional(),
+  }),
+  'history:diff': z.object({ a: id, b: id }),
+  'history:delete': z.object({ id }),
 } satisfies { [K in CallName]: z.ZodType<CallArgs<K>, unknown> };
 
 export type CallSchemas = typeof callSchemas;

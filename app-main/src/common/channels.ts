@@ -58,6 +58,10 @@ const CALLS = {
   'repro:export': true,
   'discovery:list': true,
   'discovery:discover': true,
+  'history:list': true,
+  'history:snapshot': true,
+  'history:diff': true,
+  'history:delete': true,
 } as const satisfies Record<CallName, true>;
 
 const EVENTS = {

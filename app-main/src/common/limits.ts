@@ -79,4 +79,10 @@ export const LIMITS = {
   wavePauseSeconds: 3600,
   /** A saved connection's own values (`vars`, for library commands). */
   connectionVars: 100,
+  /** A configuration snapshot's note (issue 16). */
+  snapshotNote: 500,
+  /** Menus in one prints snapshot. */
+  snapshotMenus: 50,
+  /** Periodic snapshots: at most every this many hours apart (setting snapshotEveryHours). */
+  snapshotEveryHours: 720,
 } as const;

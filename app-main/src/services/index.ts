@@ -15,6 +15,8 @@ import { ConsoleService } from './console/console';
 import { ConsoleCards } from './console/console-cards';
 import { consoleHandlers } from './console/console.handlers';
 import { HistoryStore } from './console/history';
+import { HistoryService } from './history/history';
+import { historyHandlers } from './history/history.handlers';
 import { BridgeFailure } from './core/errors';
 import { guardHandlers } from './core/guard';
 import type { AtomicWriteOptions } from './core/storage';
@@ -117,6 +119,8 @@ export interface ServicesOptions {
     bindAddress?: string;
     ageOutMs?: number;
   };
+  /** `/file/read` chunk size of configuration snapshots (default SNAPSHOT_CHUNK_BYTES; tests read in small pieces). */
+  snapshotChunkBytes?: number;
 }
 
 /** How long live tables outlive the last window (docs/main-process.md, "Windows come and go"). */
@@ -196,6 +200,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
     forget: async (id) => {
       if (HistoryStore.isSafeId(id))
         await history.remove(id).catch((e: unknown) => log('warn', `history of ${id} not removed: ${(e as Error).message}`));
+      // Its configuration snapshots too (issue 16).
+      await snapshots.forget(id).catch((e: unknown) => log('warn', `snapshots of ${id} not removed: ${(e as Error).message}`));
     },
     ...(options.undoDeleteMs !== undefined ? { undoDeleteMs: options.undoDeleteMs } : {}),
     ...(options.writeOptions ? { writeOptions: options.writeOptions } : {}),
@@ -266,6 +272,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         onState: (state) => {
           links.noteState(id, state);
           recordLinkEvent(state);
+          snapshots.linkState(state);
           emit('link:state', state);
         },
         // Its rows are what the `no-rows` trace scope leaves out.
@@ -317,13 +324,30 @@ export async function createServices(options: ServicesOptions): Promise<Services
     options.inspect,
   );
   const routerInfo = (connectionId: string) => links.routerInfo(connectionId);
+  // Configuration history (issue 16): exports and removals are console commands, reads are Tikscope's own.
+  const snapshots = new HistoryService({
+    dir: join(dataDir, 'snapshots'),
+    console: consoleService,
+    session: (connectionId) => traces.classedSession(connectionId, sessionFor(connectionId), CLASS_OWN),
+    routerInfo,
+    now,
+    notify,
+    everyHours: () => settings.get().snapshotEveryHours ?? 0,
+    ...(options.snapshotChunkBytes !== undefined ? { chunkBytes: options.snapshotChunkBytes } : {}),
+  });
   const broadcastService = new BroadcastService({
     console: consoleService,
     routerInfo,
     now,
     emitProgress: (p) => emit('broadcast:progress', p),
     emitWaves: (p) => emit('broadcast:wave', p),
-    // beforeWrite: the hook for a snapshot before a broadcast or library write (config history).
+    // The snapshot before a broadcast or library write (config history, issue 16): the call's
+    // choice, else the `snapshotBeforeWrite` setting (on when absent).
+    beforeWrite: async (step) => {
+      if (!(step.snapshotBefore ?? settings.get().snapshotBeforeWrite ?? true)) return;
+      const what = step.commandName !== undefined ? `library ${step.commandName}` : `broadcast ${step.sentences[0]?.[0] ?? ''}`;
+      await snapshots.beforeWrite(step.connectionId, what);
+    },
   });
   const library = new LibraryStore({
     dataDir,
@@ -374,6 +398,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       settings,
       applySettings: () => {
         traces.applySettings();
+        snapshots.applySettings();
         return configureDiscovery();
       },
       consoleCards,
@@ -417,6 +442,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     ...libraryHandlers({ library, checkAlive }),
     ...diffHandlers({ diff: diffService, checkAlive }),
     ...discoveryHandlers({ discovery, checkAlive }),
+    ...historyHandlers({ history: snapshots, checkAlive }),
     ...replayHandlers({
       replay,
       repro: {
@@ -463,6 +489,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       // Past the deadline: no more politeness, sockets go now.
       links.destroyAll();
       consoleService.dispose();
+      snapshots.dispose();
       traces.dispose();
       await connections.expireAll();
       await Promise.allSettled([history.flush(), settings.flush(), connections.flush(), closingDiscovery]);

@@ -109,6 +109,10 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   'repro:export': { connectionId: 'c1', description: 'print shows the wrong MTU' },
   'discovery:list': {},
   'discovery:discover': {},
+  'history:list': { connectionId: 'c1' },
+  'history:snapshot': { connectionId: 'c1', note: 'before the VLAN change', showSensitive: false, kind: 'export' },
+  'history:diff': { a: 's1', b: 's2' },
+  'history:delete': { id: 's1' },
 };
 
 export interface RecordedCall {

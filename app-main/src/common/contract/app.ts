@@ -45,6 +45,10 @@ export interface Settings {
   mndpListen?: boolean;
   /** UDP port for MNDP (absent: 5678); `npm run web -- --mndp-port N` overrides it for one run. */
   mndpPort?: number;
+  /** Configuration snapshot of each connected router every N hours (0 or absent: off; issue 16). */
+  snapshotEveryHours?: number;
+  /** Snapshot each router before a broadcast write (absent: on). */
+  snapshotBeforeWrite?: boolean;
 }
 
 export type NoticeLevel = 'info' | 'warning' | 'error';

@@ -20,6 +20,11 @@ export interface BroadcastSendArgs {
    * is still running; generated when absent. Must not be the id of a broadcast still running.
    */
   broadcastId?: string;
+  /**
+   * For a write: snapshot each router's configuration first (history, issue 16); a router whose
+   * snapshot fails is not sent to. Absent: the `snapshotBeforeWrite` setting (on by default).
+   */
+  snapshotBefore?: boolean;
   /** Staged rollout: the routers in waves of `size`, in the order given (docs/ui.md, "Waves"). */
   waves?: BroadcastWaves;
 }

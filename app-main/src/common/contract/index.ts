@@ -43,6 +43,7 @@ import type {
 import type { DiffFetchArgs, DiffFetchResult } from './diff';
 import type { ReplayPlan, ReplayProgress, ReplayResult, ReplayRunArgs } from './replay';
 import type { DiscoveryState } from './discovery';
+import type { SnapshotDiff, SnapshotDiffArgs, SnapshotMeta, SnapshotTakeArgs } from './history';
 
 export type * from './base';
 export type * from './app';
@@ -58,6 +59,7 @@ export type * from './diff';
 export type * from './replay';
 export type * from './discovery';
 export type * from './library';
+export type * from './history';
 
 // ---------------------------------------------------------------------------------------------
 // The maps
@@ -163,6 +165,15 @@ export interface BridgeCalls {
   'discovery:list': { args: Record<string, never>; result: DiscoveryState };
   /** Sends MNDP discovery requests to each IPv4 broadcast address; answers arrive as `discovery:changed`. */
   'discovery:discover': { args: Record<string, never>; result: DiscoveryState };
+
+  /** Snapshots of one router (or of every router), newest first. */
+  'history:list': { args: { connectionId?: string }; result: SnapshotMeta[] };
+  /** Takes a snapshot of a connected router (export read back with /file/read, or prints). */
+  'history:snapshot': { args: SnapshotTakeArgs; result: SnapshotMeta };
+  /** Two snapshots compared line by line, grouped by menu, with a unified diff. */
+  'history:diff': { args: SnapshotDiffArgs; result: SnapshotDiff };
+  /** Deletes a stored snapshot. */
+  'history:delete': { args: { id: string }; result: { id: string } };
 }
 
 /** Events: name → payload. */

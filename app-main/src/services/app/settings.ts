@@ -22,6 +22,8 @@ const settingsSchema = z.object({
   traceBufferMiB: z.number().int().min(1).max(LIMITS.traceBufferMiB).optional(),
   mndpListen: z.boolean().optional(),
   mndpPort: z.number().int().min(1).max(65535).optional(),
+  snapshotEveryHours: z.number().int().min(0).max(LIMITS.snapshotEveryHours).optional(),
+  snapshotBeforeWrite: z.boolean().optional(),
 });
 const fileSchema = z.object({ version: z.literal(VERSION), settings: settingsSchema });
 
@@ -60,6 +62,8 @@ export class SettingsStore {
         s.tablePrintTimeoutSeconds = r.value.settings.tablePrintTimeoutSeconds;
       if (r.value.settings.mndpListen !== undefined) s.mndpListen = r.value.settings.mndpListen;
       if (r.value.settings.mndpPort !== undefined) s.mndpPort = r.value.settings.mndpPort;
+      if (r.value.settings.snapshotEveryHours !== undefined) s.snapshotEveryHours = r.value.settings.snapshotEveryHours;
+      if (r.value.settings.snapshotBeforeWrite !== undefined) s.snapshotBeforeWrite = r.value.settings.snapshotBeforeWrite;
       this.value = s;
       return undefined;
     }
@@ -87,6 +91,8 @@ export class SettingsStore {
     if (patch.traceBufferMiB !== undefined) p.traceBufferMiB = patch.traceBufferMiB;
     if (patch.mndpListen !== undefined) p.mndpListen = patch.mndpListen;
     if (patch.mndpPort !== undefined) p.mndpPort = patch.mndpPort;
+    if (patch.snapshotEveryHours !== undefined) p.snapshotEveryHours = patch.snapshotEveryHours;
+    if (patch.snapshotBeforeWrite !== undefined) p.snapshotBeforeWrite = patch.snapshotBeforeWrite;
     this.value = { ...this.value, ...p };
     await this.writer
       .write(() => JSON.stringify({ version: VERSION, settings: this.value }, null, 2) + '\n')

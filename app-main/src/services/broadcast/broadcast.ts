@@ -65,6 +65,8 @@ export interface BeforeWriteStep {
   sentences: string[][];
   /** A library command's name, when one is run. */
   commandName?: string;
+  /** The caller's "snapshot before write" choice (`broadcast:send` `snapshotBefore`); absent: the setting. */
+  snapshotBefore?: boolean;
 }
 
 export const DEFAULT_BROADCAST_TIMEOUT_SECONDS = 15;
@@ -90,6 +92,8 @@ export interface BroadcastPlan {
   waves?: BroadcastWaves;
   /** A library command's name (shown in the confirmation and the result). */
   commandName?: string;
+  /** The caller's "snapshot before write" choice, handed to `beforeWrite` (absent: its default). */
+  snapshotBefore?: boolean;
 }
 
 function fromConsole(outcome: ConsoleOutcome, error: BridgeError | undefined): BroadcastOutcome {
@@ -109,6 +113,7 @@ interface Exec {
   /** Some sentence writes: `beforeWrite` runs for each router. */
   writes: boolean;
   commandName?: string;
+  snapshotBefore?: boolean;
 }
 
 /** A broadcast in flight: what `cancel()` and `continue()` need. */
@@ -204,6 +209,7 @@ export class BroadcastService {
       timeoutMs,
       writes: write !== undefined,
       ...(plan.commandName !== undefined ? { commandName: plan.commandName } : {}),
+      ...(plan.snapshotBefore !== undefined ? { snapshotBefore: plan.snapshotBefore } : {}),
     };
     const byId = new Map<string, BroadcastRouterResult>();
     let waves: BroadcastWave[] | undefined;
@@ -429,6 +435,7 @@ export class BroadcastService {
           connectionId: t.info.id,
           sentences: t.sentences,
           ...(exec.commandName !== undefined ? { commandName: exec.commandName } : {}),
+          ...(exec.snapshotBefore !== undefined ? { snapshotBefore: exec.snapshotBefore } : {}),
         });
       } catch (e) {
         const r = this.base(t.info);
