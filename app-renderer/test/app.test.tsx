@@ -18,7 +18,7 @@ describe('<App> on the real services (in-process bridge)', () => {
     expect((screen.getByRole('button', { name: 'Disconnect' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
-  it('connects: Connected, a workspace with Console/Tables/Trace tabs and a plain-link warning', async () => {
+  it('connects: Connected, a workspace with Console/Tables/Trace/History tabs and a plain-link warning', async () => {
     await renderApp();
     const ws = await connectDemo();
     const tabs = within(ws).getByRole('tablist');
@@ -26,7 +26,7 @@ describe('<App> on the real services (in-process bridge)', () => {
       within(tabs)
         .getAllByRole('tab')
         .map((t) => t.textContent),
-    ).toEqual(['Console', 'Tables', 'Trace']);
+    ).toEqual(['Console', 'Tables', 'Trace', 'History']);
     expect(within(ws).getByRole('tab', { name: 'Console' }).getAttribute('aria-selected')).toBe('true');
     expect(within(ws).getByText(/Unencrypted/)).toBeTruthy();
     expect(within(ws).getByText('RouterOS 7.20 (stable)')).toBeTruthy();
@@ -318,7 +318,7 @@ describe('<App> on the real services (in-process bridge)', () => {
         within(r)
           .getAllByRole('tab')
           .map((t) => t.textContent),
-      ).toEqual(['Console', 'Tables', 'Trace']);
+      ).toEqual(['Console', 'Tables', 'Trace', 'History']);
   });
 
   it('shows the shortcuts with F1 and switches themes', async () => {

@@ -366,6 +366,19 @@ export function BroadcastPanel() {
               ? 'One router after another; after the first that does not end “done”, the rest are skipped.'
               : 'All routers at once.'}
           </span>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={view.snapshotBefore}
+              onChange={(e) => actions.set({ snapshotBefore: e.target.checked })}
+            />
+            Snapshot before write
+          </label>
+          <span className="field-help">
+            {view.snapshotBefore
+              ? 'A command that changes things first saves each router’s configuration to its History.'
+              : 'No snapshot: a write cannot be compared with the configuration before it.'}
+          </span>
           <label className="inline-field">
             <span>Time limit (s)</span>
             <input

@@ -4,6 +4,7 @@ import { linkWarning, TRANSPORT_LABEL } from '../lib/format';
 import type { PanelTab, Workspace as WorkspaceModel } from '../store/types';
 import { CompareVersionsButton } from './CompareVersions';
 import { ConsolePanel } from './ConsolePanel';
+import { HistoryPanel } from './HistoryPanel';
 import { SafeMode } from './SafeMode';
 import { statusClass } from './Sidebar';
 import { TablesPanel } from './TablesPanel';
@@ -14,6 +15,7 @@ const PANELS: { key: PanelTab; label: string }[] = [
   { key: 'console', label: 'Console' },
   { key: 'tables', label: 'Tables' },
   { key: 'trace', label: 'Trace' },
+  { key: 'history', label: 'History' },
 ];
 
 export function workspaceTitle(ws: WorkspaceModel, name: string | undefined): string {
@@ -111,6 +113,7 @@ export function WorkspaceView({ ws, focused }: { ws: WorkspaceModel; focused: bo
         {ws.tab === 'console' && <ConsolePanel connectionId={ws.id} />}
         {ws.tab === 'tables' && <TablesPanel connectionId={ws.id} />}
         {ws.tab === 'trace' && <TracePanel connectionId={ws.id} imported={ws.kind === 'import'} />}
+        {ws.tab === 'history' && <HistoryPanel connectionId={ws.id} />}
       </div>
     </section>
   );

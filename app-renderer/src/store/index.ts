@@ -8,6 +8,7 @@ import type { SliceContext } from './context';
 import { consoleSlice } from './console';
 import { discoverySlice } from './discovery';
 import { librarySlice } from './library';
+import { snapshotsSlice } from './history';
 import { multiSlice } from './multi';
 import { tablesSlice } from './tables';
 import { traceSlice } from './trace';
@@ -41,6 +42,7 @@ export function createAppStore(api: Api, opts: StoreOptions = {}): AppStore {
       ...librarySlice(ctx),
       ...replaySlice(ctx),
       ...discoverySlice(ctx),
+      ...snapshotsSlice(ctx),
     };
   });
   // The sidebar's selected router follows the workspace on screen, so that Disconnect and Edit act

@@ -39,6 +39,9 @@ import type {
   ReproBundleInfo,
   TreeCompareArgs,
   TreeComparison,
+  SnapshotDiff,
+  SnapshotKind,
+  SnapshotMeta,
 } from '../../../app-main/src/common/contract';
 import type { RingLog } from '../lib/ring';
 import type { ReplyFilter } from '../lib/trace-analysis';
@@ -84,7 +87,7 @@ export type Dialog =
   | { kind: 'replay'; sourceId: string }
   | { kind: 'repro'; sourceId: string };
 
-export type PanelTab = 'console' | 'tables' | 'trace';
+export type PanelTab = 'console' | 'tables' | 'trace' | 'history';
 
 export interface Workspace {
   /** The connection id, or the pseudo id `import:<n>` of an imported trace. */
@@ -285,6 +288,8 @@ export interface BroadcastView {
   selected: string[];
   text: string;
   stopOnFirstError: boolean;
+  /** A write snapshots each router's configuration first (history, issue 16); on by default. */
+  snapshotBefore: boolean;
   /** As typed; validated on send. */
   timeoutText: string;
   status: 'idle' | 'checking' | 'confirming' | 'sending';
@@ -404,7 +409,7 @@ export interface LibraryActions {
 
 export interface MultiActions {
   openTool(tool: ToolView | undefined): void;
-  setBroadcast(patch: Partial<Pick<BroadcastView, 'text' | 'stopOnFirstError' | 'timeoutText' | 'waveForm'>>): void;
+  setBroadcast(patch: Partial<Pick<BroadcastView, 'text' | 'stopOnFirstError' | 'snapshotBefore' | 'timeoutText' | 'waveForm'>>): void;
   toggleBroadcastRouter(id: string, on: boolean): void;
   toggleBroadcastReplies(id: string): void;
   /** Sends the typed sentence; a command that changes things first asks (status `confirming`). */
@@ -613,6 +618,34 @@ export interface DiscoveryActions {
   setMndpListen(on: boolean): Promise<void>;
 }
 
+/** Configuration history of a router (issue 16): the History tab. */
+export interface SnapshotsView {
+  /** Every stored snapshot, newest first (this router's and others', for diffs across routers). */
+  list: SnapshotMeta[];
+  loading: boolean;
+  taking: boolean;
+  /** The two snapshots chosen for a diff: [older, newer] as ticked. */
+  selected: string[];
+  diff?: SnapshotDiff;
+  diffing: boolean;
+  onlyDifferences: boolean;
+  error?: BridgeError;
+}
+
+export interface SnapshotsState {
+  snapshots: Record<string, SnapshotsView>;
+}
+
+export interface SnapshotsActions {
+  loadSnapshots(connectionId: string): Promise<void>;
+  takeSnapshot(connectionId: string, options: { note: string; showSensitive: boolean; kind: SnapshotKind }): Promise<boolean>;
+  toggleSnapshot(connectionId: string, snapshotId: string, on: boolean): void;
+  diffSnapshots(connectionId: string): Promise<void>;
+  setOnlyDifferences(connectionId: string, on: boolean): void;
+  exportSnapshotDiff(connectionId: string): void;
+  deleteSnapshot(connectionId: string, snapshotId: string): Promise<void>;
+}
+
 export type AppStoreState = AppState &
   AppActions &
   CompletionActions &
@@ -620,4 +653,6 @@ export type AppStoreState = AppState &
   MultiActions &
   DiscoveryViewState &
   DiscoveryActions &
-  LibraryActions;
+  LibraryActions &
+  SnapshotsState &
+  SnapshotsActions;
