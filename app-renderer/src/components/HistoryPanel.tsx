@@ -32,17 +32,17 @@ function Group({ group, only }: { group: DiffGroup; only: boolean }) {
   const changed = group.added + group.removed > 0;
   return (
     <section
-      className={`history-group${changed ? ' changed' : ''}`}
+      className={`snap-group${changed ? ' changed' : ''}`}
       aria-label={`${group.menu}: ${group.added} added, ${group.removed} removed`}
     >
-      <h4 className="history-group-head">
+      <h4 className="snap-group-head">
         <span className="mono">{group.menu}</span>{' '}
         <span className="muted">{changed ? `+${group.added} −${group.removed}` : 'no change'}</span>
       </h4>
-      <ul className="history-lines" aria-label={`Lines of ${group.menu}`}>
+      <ul className="snap-lines" aria-label={`Lines of ${group.menu}`}>
         {lines.map((l, i) => (
-          <li key={i} className={`history-line line-${l.kind}`}>
-            <span aria-hidden="true" className="history-sign">
+          <li key={i} className={`snap-line line-${l.kind}`}>
+            <span aria-hidden="true" className="snap-sign">
               {l.kind === 'added' ? '+' : l.kind === 'removed' ? '−' : ' '}
             </span>
             {l.kind !== 'same' && <span className="visually-hidden">{l.kind}: </span>}
@@ -101,9 +101,9 @@ export function HistoryPanel({ connectionId }: { connectionId: string }) {
   const d = view.diff;
 
   return (
-    <div className="history-panel">
+    <div className="snap-panel">
       <form
-        className="history-take"
+        className="snap-take"
         aria-label="Take a snapshot"
         onSubmit={(e) => {
           e.preventDefault();
@@ -156,7 +156,7 @@ export function HistoryPanel({ connectionId }: { connectionId: string }) {
         </p>
       )}
 
-      <div className="history-list-head">
+      <div className="snap-list-head">
         <h3 id={`${uid}-list`}>Snapshots</h3>
         <label className="check">
           <input type="checkbox" checked={allRouters} onChange={(e) => setAllRouters(e.target.checked)} />
@@ -174,7 +174,7 @@ export function HistoryPanel({ connectionId }: { connectionId: string }) {
       {shown.length === 0 ? (
         <p className="muted">{view.loading ? 'Loading…' : 'No snapshots yet.'}</p>
       ) : (
-        <table className="history-table" aria-labelledby={`${uid}-list`}>
+        <table className="snap-table" aria-labelledby={`${uid}-list`}>
           <thead>
             <tr>
               <th scope="col">
@@ -231,8 +231,8 @@ export function HistoryPanel({ connectionId }: { connectionId: string }) {
       )}
 
       {d && (
-        <section className="history-diff" aria-label="Snapshot diff">
-          <div className="history-diff-head">
+        <section className="snap-diff" aria-label="Snapshot diff">
+          <div className="snap-diff-head">
             <h3>
               {names[d.a.connectionId] ?? d.a.routerName} {when(d.a.takenAt)} → {names[d.b.connectionId] ?? d.b.routerName}{' '}
               {when(d.b.takenAt)}

@@ -46,6 +46,10 @@ export class ToolsPage {
     await this.region('Broadcast').getByRole('checkbox', { name: 'Stop on first error', exact: true }).setChecked(on);
   }
 
+  async setSnapshotBefore(on: boolean): Promise<void> {
+    await this.region('Broadcast').getByRole('checkbox', { name: 'Snapshot before write', exact: true }).setChecked(on);
+  }
+
   async pressSend(): Promise<void> {
     await this.region('Broadcast').getByRole('button', { name: 'Send to selected', exact: true }).click();
   }

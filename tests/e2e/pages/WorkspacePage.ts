@@ -8,11 +8,11 @@ export class WorkspacePage {
     readonly region: Locator,
   ) {}
 
-  tab(name: 'Console' | 'Tables' | 'Trace'): Locator {
+  tab(name: 'Console' | 'Tables' | 'Trace' | 'History'): Locator {
     return this.region.getByRole('tablist').getByRole('tab', { name, exact: true });
   }
 
-  async open(name: 'Console' | 'Tables' | 'Trace'): Promise<void> {
+  async open(name: 'Console' | 'Tables' | 'Trace' | 'History'): Promise<void> {
     await this.tab(name).click();
   }
 
