@@ -60,6 +60,20 @@ describe('History tab', () => {
     expect(within(ws).queryByRole('region', { name: 'Snapshot diff' })).toBeNull();
   });
 
+  it('periodic snapshots: off by default, a choice saves the setting', async () => {
+    const { api } = await renderApp();
+    const ws = await connectDemo();
+    fireEvent.click(within(ws).getByRole('tab', { name: 'History' }));
+    const every = (await within(ws).findByRole('combobox', { name: 'Periodic snapshots' })) as HTMLSelectElement;
+    expect(every.value).toBe('0');
+    fireEvent.change(every, { target: { value: '6' } });
+    await until(async () => {
+      const r = await api['settings:get']({});
+      expect(r.ok && r.value.snapshotEveryHours).toBe(6);
+    });
+    expect(every.value).toBe('6');
+  });
+
   it('warns before a snapshot with passwords and keys', async () => {
     await renderApp();
     const ws = await connectDemo();

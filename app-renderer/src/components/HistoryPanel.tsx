@@ -21,6 +21,9 @@ function canReadFiles(version: string | undefined): boolean | undefined {
 
 const lineCount = (n: number): string => `${n} ${n === 1 ? 'line' : 'lines'}`;
 
+/** Choices of the periodic snapshot setting, hours (0: off). */
+const EVERY = [0, 1, 6, 12, 24, 168];
+
 const TRIGGER: Record<SnapshotMeta['trigger'], string> = {
   manual: 'by hand',
   periodic: 'periodic',
@@ -70,8 +73,10 @@ export function HistoryPanel({ connectionId }: { connectionId: string }) {
       only: s.setOnlyDifferences,
       exportDiff: s.exportSnapshotDiff,
       remove: s.deleteSnapshot,
+      every: s.setSnapshotEveryHours,
     })),
   );
+  const everyHours = useApp((s) => s.settings.snapshotEveryHours ?? 0);
   const run = useRun();
   const online = link?.status === 'online';
   const fileRead = canReadFiles(link?.router?.version);
@@ -155,6 +160,22 @@ export function HistoryPanel({ connectionId }: { connectionId: string }) {
           </button>
         </p>
       )}
+
+      <label className="inline-field">
+        <span>Periodic snapshots</span>
+        <select
+          className="input input-small"
+          value={everyHours}
+          title="A snapshot of every connected router, this many hours apart"
+          onChange={(e) => run(actions.every(Number(e.target.value)))}
+        >
+          {(EVERY.includes(everyHours) ? EVERY : [...EVERY, everyHours].sort((a, b) => a - b)).map((h) => (
+            <option key={h} value={h}>
+              {h === 0 ? 'Off' : `Every ${h} h (every connected router)`}
+            </option>
+          ))}
+        </select>
+      </label>
 
       <div className="snap-list-head">
         <h3 id={`${uid}-list`}>Snapshots</h3>

@@ -78,5 +78,15 @@ export function snapshotsSlice({ set, get, api, download }: SliceContext): Snaps
       }));
       await load(connectionId);
     },
+    async setSnapshotEveryHours(hours) {
+      const before = get().settings;
+      set((s) => ({ settings: { ...s.settings, snapshotEveryHours: hours } }));
+      const r = await api['settings:set']({ snapshotEveryHours: hours });
+      if (!r.ok) {
+        set({ settings: before });
+        return get().reportError(r.error, 'Changing periodic snapshots');
+      }
+      set({ settings: r.value });
+    },
   };
 }

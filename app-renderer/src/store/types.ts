@@ -644,6 +644,8 @@ export interface SnapshotsActions {
   setOnlyDifferences(connectionId: string, on: boolean): void;
   exportSnapshotDiff(connectionId: string): void;
   deleteSnapshot(connectionId: string, snapshotId: string): Promise<void>;
+  /** Periodic snapshots of every connected router, hours apart (0: off); a setting, applied at once. */
+  setSnapshotEveryHours(hours: number): Promise<void>;
 }
 
 export type AppStoreState = AppState &
