@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Simulator } from '../../../../simulator/src/index';
 import type { Services } from '../index';
-import { FAST_TIMINGS, failure, readAllFiles, servicesRig, until } from '../test-support/helpers';
+import { argsFailure, FAST_TIMINGS, failure, readAllFiles, servicesRig, until } from '../test-support/helpers';
 import { diffTexts, logicalLines, menuOf, unifiedDiff } from './snapshot-text';
 
 const rig = servicesRig({ services: { timings: FAST_TIMINGS, random: () => 0.5 } });
@@ -94,6 +94,24 @@ describe('snapshot text and diff (pure)', () => {
       ['/ip address', 0, 0],
       ['/ip route', 1, 0],
     ]);
+  });
+});
+
+describe('history:* arguments (the bridge schema)', () => {
+  it('names what is wrong', () => {
+    expect(argsFailure('history:snapshot', { connectionId: 'a', note: 'x'.repeat(501) }).message).toBe(
+      'The note is longer than 500 characters.',
+    );
+    expect(argsFailure('history:snapshot', { connectionId: 'a', kind: 'backup' }).message).toBe(
+      'The kind of snapshot must be one of export, prints.',
+    );
+    expect(argsFailure('history:snapshot', { connectionId: 'a', menus: ['ip address'] }).detail).toMatchObject({
+      field: 'menus[0]',
+    });
+    expect(argsFailure('history:diff', { a: 's1' }).message).toMatch(/^The second snapshot/);
+    expect(argsFailure('settings:set', { snapshotEveryHours: 721 }).message).toBe(
+      'The snapshot interval must be between 0 and 720.',
+    );
   });
 });
 
@@ -229,6 +247,21 @@ describe('snapshots of simulated routers', () => {
     vi.advanceTimersByTime(4 * 3_600_000);
     await s.handlers['settings:set']({ snapshotEveryHours: 0 });
     expect(await s.handlers['history:list']({})).toHaveLength(1);
+  });
+
+  it('before a write, a router without /file/read gets a prints snapshot (the library calls the same function)', async () => {
+    const router = await sim({ rosVersion: '7.12' });
+    const s = await start();
+    const id = await connect(s, router, 'Old');
+    const answer = await s.handlers['broadcast:send']({
+      connectionIds: [id],
+      words: ['/interface/set', '=.id=ether3', '=comment=x'],
+      confirmed: true,
+    });
+    expect(answer.status === 'sent' && answer.result.results[0]!.outcome).toBe('done');
+    const [m] = await s.handlers['history:list']({ connectionId: id });
+    expect(m).toMatchObject({ kind: 'prints', trigger: 'before-write', note: 'before: broadcast /interface/set' });
+    expect(files(router)).toEqual([]);
   });
 
   it('snapshots each router before a broadcast write (on by default); a failed snapshot keeps the write from that router', async () => {
