@@ -41,7 +41,7 @@ import { MNDP_PORT } from '../../../protocol/src/index';
 import { LiveTables } from './tables/live-tables';
 import { tableHandlers } from './tables/tables.handlers';
 import { DEFAULT_PRINT_TIMEOUT_MS } from './tables/tables';
-import { CLASS_OWN, CLASS_ROWS, type TraceBuffer } from './traces/trace';
+import { CLASS_OWN, CLASS_ROWS, CLASS_SECRET, type TraceBuffer } from './traces/trace';
 import { Traces } from './traces/traces';
 import { traceHandlers } from './traces/traces.handlers';
 
@@ -329,6 +329,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     dir: join(dataDir, 'snapshots'),
     console: consoleService,
     session: (connectionId) => traces.classedSession(connectionId, sessionFor(connectionId), CLASS_OWN),
+    secretSession: (connectionId) => traces.classedSession(connectionId, sessionFor(connectionId), CLASS_OWN | CLASS_SECRET),
     routerInfo,
     now,
     notify,

@@ -141,8 +141,8 @@ export function HistoryPanel({ connectionId }: { connectionId: string }) {
         </button>
         {sensitive && (
           <p className="ws-warning danger" role="alert" id={`${uid}-sensitive`}>
-            ⚠ This snapshot will hold passwords and keys in clear text, in Tikscope’s data directory and in any diff you export;
-            the export’s text also passes through this router’s trace. Take it only for a backup you keep safe.
+            ⚠ This snapshot will hold passwords and keys in clear text, in Tikscope’s data directory and in any diff you export.
+            Take it only for a backup you keep safe.
           </p>
         )}
         {!online && <p className="muted">Connect to the router to take a snapshot.</p>}

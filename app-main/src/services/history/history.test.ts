@@ -188,6 +188,12 @@ describe('snapshots of simulated routers', () => {
     expect(trace).not.toContain('Ppp-Secret-42');
     const shown = await s.handlers['history:snapshot']({ connectionId: id, showSensitive: true, note: 'with secrets' });
     expect(shown.sensitive).toBe(true);
+    // The trace redacts by property name, and `=data=` is none: the reads of a show-sensitive
+    // export are left out of the trace instead (counted as not recorded).
+    const after = await s.handlers['trace:get']({ connectionId: id });
+    expect(JSON.stringify(after)).not.toContain('Ppp-Secret-42');
+    expect(after.entries.some((e) => e.words[0] === '/file/read')).toBe(true);
+    expect(after.skipped).toBeGreaterThan(0);
     const d = await s.handlers['history:diff']({ a: hidden.id, b: shown.id });
     expect(d.groups.find((g) => g.menu === '/ppp secret')!.lines.filter((l) => l.kind === 'added')[0]!.text).toContain(
       'password=Ppp-Secret-42',

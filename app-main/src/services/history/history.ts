@@ -91,6 +91,11 @@ export interface HistoryDeps {
   console: HistoryConsole;
   /** The link's session for reads, classed as Tikscope's own in the trace; throws NOT_CONNECTED. */
   session(connectionId: string): Session;
+  /**
+   * The same for reads whose replies hold secrets (a show-sensitive export's `/file/read`): their
+   * `!re` are left out of the trace (traces/trace.ts CLASS_SECRET). Absent: `session`.
+   */
+  secretSession?(connectionId: string): Session;
   routerInfo(connectionId: string): { name: string; identity?: string; version?: string };
   now(): number;
   notify(level: 'info' | 'warning' | 'error', message: string): void;
@@ -291,7 +296,7 @@ export class HistoryService {
       let text = '';
       const chunk = this.deps.chunkBytes ?? SNAPSHOT_CHUNK_BYTES;
       while (text.length < size) {
-        const data = await this.readChunk(connectionId, file, text.length, chunk);
+        const data = await this.readChunk(connectionId, file, text.length, chunk, showSensitive);
         if (data === '') break;
         text += data;
         if (text.length > SNAPSHOT_MAX_BYTES) break;
@@ -333,9 +338,10 @@ export class HistoryService {
     );
   }
 
-  private async readChunk(connectionId: string, file: string, offset: number, chunk: number): Promise<string> {
+  private async readChunk(connectionId: string, file: string, offset: number, chunk: number, secret: boolean): Promise<string> {
     try {
-      const rows = await this.read(connectionId, ['/file/read', `=file=${file}`, `=offset=${offset}`, `=chunk-size=${chunk}`]);
+      const words = ['/file/read', `=file=${file}`, `=offset=${offset}`, `=chunk-size=${chunk}`];
+      const rows = await this.read(connectionId, words, secret);
       return rows.map((r) => r['data'] ?? '').join('');
     } catch (e) {
       const err = toBridgeError(e);
@@ -350,11 +356,10 @@ export class HistoryService {
     }
   }
 
-  /** A read through the session (Tikscope's own traffic in the trace). */
-  private async read(connectionId: string, words: string[]): Promise<Record<string, string>[]> {
-    const r = await this.deps
-      .session(connectionId)
-      .command(words, { timeoutMs: this.deps.commandTimeoutMs ?? SNAPSHOT_COMMAND_TIMEOUT_MS });
+  /** A read through the session (Tikscope's own traffic in the trace; `secret`: its rows left out). */
+  private async read(connectionId: string, words: string[], secret = false): Promise<Record<string, string>[]> {
+    const session = secret && this.deps.secretSession ? this.deps.secretSession(connectionId) : this.deps.session(connectionId);
+    const r = await session.command(words, { timeoutMs: this.deps.commandTimeoutMs ?? SNAPSHOT_COMMAND_TIMEOUT_MS });
     return r.rows as Record<string, string>[];
   }
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeUtf8, Reply } from '../../../../protocol/src/index';
 import type { LinkState, TraceEntry } from '../../common/contract';
-import { CLASS_OWN, CLASS_ROWS, linkEventWords, TraceBuffer } from './trace';
+import { CLASS_OWN, CLASS_ROWS, CLASS_SECRET, linkEventWords, TraceBuffer } from './trace';
 import { loadImported, parseJsonlTrace, traceToJsonl, traceToPcapng, traceToText } from './trace-export';
 import type { Services } from '../index';
 import { callFailure, failure, FAST_TIMINGS, servicesRig } from '../test-support/helpers';
@@ -187,6 +187,26 @@ describe("trace buffer: Tikscope's own traffic", () => {
       ['!done', true],
       ['!done', false],
     ]);
+  });
+});
+
+describe('trace buffer: replies secret by content', () => {
+  it('never records the !re of a CLASS_SECRET command (a show-sensitive file read), in any scope; its command and !done are', () => {
+    const t = new TraceBuffer('c1', 1024 * 1024);
+    t.pinPerSession = 0;
+    t.beginSession();
+    t.classify(CLASS_OWN | CLASS_SECRET, () => t.captureSent(enc(['/file/read', '=file=s.rsc', '.tag=t3']), 1));
+    expect(t.captureReply(reply(['!re', '=data=add name=vpn password=hunter2', '.tag=t3']), 2)).toBe(0);
+    t.captureReply(reply(['!done', '.tag=t3']), 3);
+    // The class ends with the !done: a later reply with the same tag is recorded.
+    t.captureReply(reply(['!re', '=data=plain', '.tag=t3']), 4);
+    expect(entries(t).map((e) => [e.words[0], e.own ?? false])).toEqual([
+      ['/file/read', true],
+      ['!done', true],
+      ['!re', false],
+    ]);
+    expect(JSON.stringify(entries(t))).not.toContain('hunter2');
+    expect(t.skipped).toBe(1);
   });
 });
 

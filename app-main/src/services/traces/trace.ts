@@ -59,6 +59,12 @@ const OWN = 4;
 /** The commands a sentence belongs to (`classify`): Tikscope's own, or a live table's rows. */
 export const CLASS_OWN = OWN;
 export const CLASS_ROWS = 8;
+/**
+ * Replies that hold secrets by content, not by property name — the `=data=` of a show-sensitive
+ * export read back with `/file/read` (issue 16) — which redaction cannot see: their `!re` sentences
+ * are never recorded (counted as skipped). The command and its `!done` are.
+ */
+export const CLASS_SECRET = 16;
 // Scope numbers: positions in SCOPES (1, no-rows, is tested through the ROWS class).
 const SCOPE_ALL = 0;
 const SCOPE_COMMANDS = 2;
@@ -221,6 +227,10 @@ export class TraceBuffer {
           if (reply.type === '!done') this.classes.delete(tag);
         }
       }
+    }
+    if ((cls & CLASS_SECRET) !== 0 && reply.type === '!re') {
+      this.skippedCount++;
+      return 0;
     }
     if (this.scopeNo !== SCOPE_ALL && (this.scopeNo === SCOPE_COMMANDS || (cls & CLASS_ROWS) !== 0) && reply.type === '!re') {
       this.skippedCount++;

@@ -103,11 +103,13 @@ export class Traces {
 
   /**
    * The session as seen by a service whose commands are of one class in the trace (CLASS_OWN:
-   * completion; CLASS_ROWS: live tables): every command or stream it opens is classified while it
+   * completion; CLASS_ROWS: live tables; CLASS_OWN | CLASS_SECRET: a show-sensitive snapshot's file
+   * reads): every command or stream it opens is classified while it
    * is sent (TraceBuffer.classify).
    */
   classedSession(connectionId: string, session: Session, cls: number): Session {
-    const cache = this.classed.get(cls)!;
+    let cache = this.classed.get(cls);
+    if (!cache) this.classed.set(cls, (cache = new WeakMap()));
     let wrapped = cache.get(session);
     if (wrapped) return wrapped;
     const capturing = (): TraceBuffer | undefined => this.capturing(connectionId);
