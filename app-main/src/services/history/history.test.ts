@@ -155,6 +155,25 @@ describe('snapshots of simulated routers', () => {
     expect(await historyWords(s, id)).toContain('/file/remove');
   });
 
+  it('a link that drops half-way leaves no snapshot, and the file goes once the router is back', async () => {
+    const router = await sim();
+    const s = await start();
+    const id = await connect(s, router, 'R');
+    // The router loses every connection the moment the export's file exists.
+    const stop = router.menu('file').subscribe((c) => {
+      if (c.kind === 'add') router.dropConnections();
+    });
+    const e = await failure(() => s.handlers['history:snapshot']({ connectionId: id }));
+    stop();
+    expect(['NOT_CONNECTED', 'OUTCOME_UNKNOWN', 'NETWORK']).toContain(e.code);
+    expect(await s.handlers['history:list']({})).toEqual([]);
+    expect(snapshotFiles(rig.dir)).toEqual([]);
+    await rig.events.wait('app:notice', (n) => /is removed when the router is connected again/.test(n.message), 5000, true);
+    // The link reconnects by itself (backoff); then the file is removed.
+    await until(() => files(router).length === 0, 10_000, 'the left-behind file to be removed');
+    expect(await historyWords(s, id)).toContain('/file/remove');
+  });
+
   it('a router without /file/read is told so, and a prints snapshot works there', async () => {
     const router = await sim({ rosVersion: '7.12' });
     const s = await start();

@@ -127,6 +127,8 @@ export class HistoryService {
   private readonly queue = new Map<string, Promise<unknown>>();
   private readonly timers = new Map<string, { timer: NodeJS.Timeout; hours: number }>();
   private readonly online = new Set<string>();
+  /** Snapshot files a dropped link left on a router: removed when it is online again. */
+  private readonly leftBehind = new Map<string, Set<string>>();
   private seq = 0;
 
   constructor(private readonly deps: HistoryDeps) {}
@@ -222,12 +224,17 @@ export class HistoryService {
 
   /** `args` as parsed by the bridge schema. Waits for a snapshot of the same router still running. */
   take(args: SnapshotTakeArgs, trigger: SnapshotTrigger = 'manual'): Promise<SnapshotMeta> {
-    const before = this.queue.get(args.connectionId) ?? Promise.resolve();
-    const run = before.catch(() => undefined).then(() => this.takeNow(args, trigger));
+    return this.enqueue(args.connectionId, () => this.takeNow(args, trigger));
+  }
+
+  /** Runs `job` after whatever runs for this router now (snapshots and removals, one at a time). */
+  private enqueue<T>(connectionId: string, job: () => Promise<T>): Promise<T> {
+    const before = this.queue.get(connectionId) ?? Promise.resolve();
+    const run = before.catch(() => undefined).then(job);
     const tail = run.catch(() => undefined);
-    this.queue.set(args.connectionId, tail);
+    this.queue.set(connectionId, tail);
     void tail.then(() => {
-      if (this.queue.get(args.connectionId) === tail) this.queue.delete(args.connectionId);
+      if (this.queue.get(connectionId) === tail) this.queue.delete(connectionId);
     });
     return run;
   }
@@ -309,17 +316,40 @@ export class HistoryService {
     }
   }
 
+  /**
+   * Removes a snapshot's file from the router. If that cannot be done now (the link dropped
+   * half-way), the file is remembered and removed when the router is online again.
+   */
   private async removeFile(connectionId: string, file: string): Promise<void> {
     try {
       // Is it there at all? (an export refused before it wrote anything left none)
       const rows = await this.read(connectionId, ['/file/print', `?name=${file}`, '=.proplist=name']);
-      if (rows.length === 0) return;
-      await this.consoleCommand(connectionId, ['/file/remove', `=numbers=${file}`]);
+      if (rows.length > 0) await this.consoleCommand(connectionId, ['/file/remove', `=numbers=${file}`]);
+      this.leftBehind.get(connectionId)?.delete(file);
     } catch (e) {
+      const err = toBridgeError(e);
+      const down = err.code === 'NOT_CONNECTED' || err.code === 'OUTCOME_UNKNOWN' || err.code === 'NETWORK';
+      if (down) {
+        let files = this.leftBehind.get(connectionId);
+        if (!files) this.leftBehind.set(connectionId, (files = new Set()));
+        if (files.has(file)) return;
+        files.add(file);
+      }
       this.deps.notify(
         'warning',
-        `The snapshot file ${file} could not be removed from the router: ${toBridgeError(e).message}. Remove it with /file/remove.`,
+        down
+          ? `The snapshot file ${file} is still on the router (${err.message}); it is removed when the router is connected again.`
+          : `The snapshot file ${file} could not be removed from the router: ${err.message}. Remove it with /file/remove.`,
       );
+    }
+  }
+
+  /** Files of failed snapshots still on a router that is online again. */
+  private removeLeftBehind(connectionId: string): void {
+    const files = this.leftBehind.get(connectionId);
+    if (!files || files.size === 0) return;
+    for (const file of [...files]) {
+      void this.enqueue(connectionId, () => this.removeFile(connectionId, file));
     }
   }
 
@@ -467,8 +497,10 @@ export class HistoryService {
 
   /** Link states: periodic snapshots run while a router is online. */
   linkState(state: LinkState): void {
-    if (state.status === 'online') this.online.add(state.connectionId);
-    else this.online.delete(state.connectionId);
+    if (state.status === 'online') {
+      this.online.add(state.connectionId);
+      this.removeLeftBehind(state.connectionId);
+    } else this.online.delete(state.connectionId);
     this.schedule(state.connectionId);
   }
 
