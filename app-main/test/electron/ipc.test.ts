@@ -86,6 +86,10 @@ describe('ipcMain wiring', () => {
       'repro:export',
       'discovery:list',
       'discovery:discover',
+      'history:list',
+      'history:snapshot',
+      'history:diff',
+      'history:delete',
     ]);
   });
 
