@@ -409,7 +409,9 @@ export interface LibraryActions {
 
 export interface MultiActions {
   openTool(tool: ToolView | undefined): void;
-  setBroadcast(patch: Partial<Pick<BroadcastView, 'text' | 'stopOnFirstError' | 'snapshotBefore' | 'timeoutText' | 'waveForm'>>): void;
+  setBroadcast(
+    patch: Partial<Pick<BroadcastView, 'text' | 'stopOnFirstError' | 'snapshotBefore' | 'timeoutText' | 'waveForm'>>,
+  ): void;
   toggleBroadcastRouter(id: string, on: boolean): void;
   toggleBroadcastReplies(id: string): void;
   /** Sends the typed sentence; a command that changes things first asks (status `confirming`). */
