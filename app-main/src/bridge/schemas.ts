@@ -24,6 +24,7 @@ import { ENCODINGS, type EncodingName } from '../../../protocol/src/index';
 import type {
   CallArgs,
   CallName,
+  ConnectionsFileFormat,
   Encoding,
   SafeModeAction,
   SafeModeTakeOver,
@@ -81,6 +82,7 @@ void encodingsMatchContract;
 const themes = ['system', 'light', 'dark'] as const satisfies readonly ThemeSetting[];
 const traceFormats = ['text', 'jsonl', 'pcapng'] as const satisfies readonly TraceFormat[];
 const traceScopes = ['all', 'no-rows', 'commands'] as const satisfies readonly TraceScope[];
+const connectionFileFormats = ['csv', 'json'] as const satisfies readonly ConnectionsFileFormat[];
 
 /**
  * A SHA-256 certificate fingerprint. Accepted as 64 hex digits with or without `:` separators in
@@ -187,7 +189,7 @@ const variableValues = (what: string) =>
   );
 const connectionVars = variableValues('values');
 
-const connectionInput = z
+export const connectionInput = z
   .object({
     name: line(LIMITS.name, 1),
     host: hostName,
@@ -407,6 +409,20 @@ export const callSchemas = {
   'connections:delete': z.object({ id }),
   'connections:restore': z.object({ id }),
   'connections:trust': z.object({ id, fingerprint256 }),
+  'connections:export': z.object({
+    format: oneOf(connectionFileFormats),
+    ids: connectionIdList(0, LIMITS.fleetConnections, '').optional(),
+  }),
+  'connections:import': z.object({
+    fileName: line(LIMITS.fileName, 1),
+    content: text(LIMITS.connectionsFile),
+    format: oneOf(connectionFileFormats).optional(),
+  }),
+  'connections:group': z.object({
+    ids: connectionIdList(1, LIMITS.fleetConnections, 'must name at least one router'),
+    group: line(LIMITS.group),
+  }),
+  'fleet:list': noArgs,
 
   'link:connect': z.object({
     id,

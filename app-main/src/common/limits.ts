@@ -63,6 +63,10 @@ export const LIMITS = {
   description: 10_000,
   /** Trace buffer size per router, MiB (setting traceBufferMiB, from 1; docs/main-process.md, "Trace capture"). */
   traceBufferMiB: 512,
+  /** Connections named in one call (fleet: export, move to a group) and imported from one file. */
+  fleetConnections: 10_000,
+  /** A CSV or JSON file of saved connections to import (10,000 routers at ~1 KiB each, with room). */
+  connectionsFile: 16 * 1024 * 1024,
   /** Routers with a trace scope of their own in the settings. */
   traceScopes: 10_000,
   /** Sentences of one library command, and variables it declares. */

@@ -27,6 +27,9 @@ import { discoveryHandlers } from './discovery/discovery.handlers';
 import { diffHandlers } from './diff/diff.handlers';
 import { InspectService, type InspectOptions } from './inspect/inspect';
 import { inspectHandlers } from './inspect/inspect.handlers';
+import { FleetStore } from './fleet/fleet';
+import { fleetHandlers } from './fleet/fleet.handlers';
+import { ConnectGate } from './links/connect-gate';
 import { defaultDemoRouter } from './links/demo';
 import { InboundScheduler } from './links/inbound';
 import { DEFAULT_TIMINGS, Link, type DemoRouter, type LinkTimings } from './links/link';
@@ -121,6 +124,8 @@ export interface ServicesOptions {
   };
   /** `/file/read` chunk size of configuration snapshots (default SNAPSHOT_CHUNK_BYTES; tests read in small pieces). */
   snapshotChunkBytes?: number;
+  /** Links connecting at once (default CONNECT_CONCURRENCY, 64; docs/main-process.md). */
+  connectConcurrency?: number;
 }
 
 /** How long live tables outlive the last window (docs/main-process.md, "Windows come and go"). */
@@ -198,6 +203,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     changed: (snapshot) => emit('connections:changed', snapshot),
     // The history of a deleted connection stays until Undo is no longer possible.
     forget: async (id) => {
+      fleet.forget(id);
       if (HistoryStore.isSafeId(id))
         await history.remove(id).catch((e: unknown) => log('warn', `history of ${id} not removed: ${(e as Error).message}`));
       // Its configuration snapshots too (issue 16).
@@ -207,8 +213,17 @@ export async function createServices(options: ServicesOptions): Promise<Services
     ...(options.writeOptions ? { writeOptions: options.writeOptions } : {}),
   });
   const settings = new SettingsStore(dataDir, now, notify, options.writeOptions);
+  // Last known values of each router for the fleet view (issue 15), apart from connections.json.
+  const fleet = new FleetStore({
+    dataDir,
+    now,
+    notify,
+    log,
+    ...(options.writeOptions ? { writeOptions: options.writeOptions } : {}),
+  });
   await connections.load();
   await settings.load();
+  await fleet.load();
   const history = new HistoryStore(join(dataDir, 'history'), options.historyLimit ?? 1000, (m) => notify('warning', m));
 
   // ---- traces ---------------------------------------------------------------------------------
@@ -228,6 +243,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   // ---- links and tables -----------------------------------------------------------------------
   const links = new Links(connections);
   const inbound = new InboundScheduler();
+  const gate = new ConnectGate(options.connectConcurrency);
   const tables = new LiveTables(() => ({
     emit: (patch) => emit('table:patch', patch),
     log,
@@ -271,6 +287,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         },
         onState: (state) => {
           links.noteState(id, state);
+          fleet.note(state);
           recordLinkEvent(state);
           snapshots.linkState(state);
           emit('link:state', state);
@@ -280,6 +297,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
         onDown: (reason, willRetry) => tables.linkDown(id, reason, willRetry),
         log,
         inbound,
+        gate,
         timings,
         now,
         traceNow,
@@ -439,6 +457,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       trees: () => loadCommandTrees(),
       routerVersion: (connectionId) => links.currentRouter(connectionId)?.version ?? '',
     }),
+    ...fleetHandlers({ connections, fleet, now, checkAlive }),
     ...broadcastHandlers({ broadcast: broadcastService, checkAlive }),
     ...libraryHandlers({ library, checkAlive }),
     ...diffHandlers({ diff: diffService, checkAlive }),
@@ -493,7 +512,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       snapshots.dispose();
       traces.dispose();
       await connections.expireAll();
-      await Promise.allSettled([history.flush(), settings.flush(), connections.flush(), closingDiscovery]);
+      await Promise.allSettled([history.flush(), settings.flush(), connections.flush(), closingDiscovery, fleet.flush()]);
       vault.clearRunOnly();
       listeners.clear();
     })();

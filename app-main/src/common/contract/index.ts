@@ -44,6 +44,7 @@ import type { DiffFetchArgs, DiffFetchResult } from './diff';
 import type { ReplayPlan, ReplayProgress, ReplayResult, ReplayRunArgs } from './replay';
 import type { DiscoveryState } from './discovery';
 import type { SnapshotDiff, SnapshotDiffArgs, SnapshotMeta, SnapshotTakeArgs } from './history';
+import type { ConnectionsExportArgs, ConnectionsFile, ConnectionsImportArgs, ConnectionsImportResult, FleetKnown } from './fleet';
 
 export type * from './base';
 export type * from './app';
@@ -60,6 +61,7 @@ export type * from './replay';
 export type * from './discovery';
 export type * from './library';
 export type * from './history';
+export type * from './fleet';
 
 // ---------------------------------------------------------------------------------------------
 // The maps
@@ -87,6 +89,17 @@ export interface BridgeCalls {
   'connections:restore': { args: { id: string }; result: SavedConnection };
   /** Accept the presented certificate of a tls-pinned connection (trust on first use). */
   'connections:trust': { args: { id: string; fingerprint256: string }; result: SavedConnection };
+  /** Saved connections as a CSV or JSON file, never with a password (issue 15). */
+  'connections:export': { args: ConnectionsExportArgs; result: ConnectionsFile };
+  /**
+   * Adds the connections of a CSV or JSON file. All or nothing: a file with an error is refused
+   * with its line and field named (VALIDATION, `detail.line`, `detail.field`).
+   */
+  'connections:import': { args: ConnectionsImportArgs; result: ConnectionsImportResult };
+  /** Moves connections to a group ('' for none), in one write. */
+  'connections:group': { args: { ids: string[]; group: string }; result: { ids: string[]; group: string } };
+  /** What was last seen of each saved router (kept across restarts), for the fleet view. */
+  'fleet:list': { args: Record<string, never>; result: FleetKnown[] };
 
   /** `password` is for this run only (no keychain, or not saved). */
   'link:connect': { args: { id: string; password?: string }; result: LinkState };

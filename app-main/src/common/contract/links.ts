@@ -30,6 +30,18 @@ export type SafeModeAction = 'take' | 'release' | 'unroll' | 'dismiss';
 /** `take` while another session holds safe mode: keep (release) or undo (unroll) its changes. */
 export type SafeModeTakeOver = 'release' | 'unroll';
 
+/** What the heartbeat (and the first read after login) learns besides "alive" (issue 15, fleet view). */
+export interface LinkHealth {
+  /** Seconds since boot (`/system/resource` uptime). */
+  uptimeSeconds?: number;
+  /** Percent (`/system/resource` cpu-load). */
+  cpuLoad?: number;
+  /** Round trip of the read, ms. */
+  latencyMs: number;
+  /** Epoch ms of the answer. */
+  at: number;
+}
+
 export interface LinkState {
   connectionId: string;
   status: LinkStatus;
@@ -40,6 +52,8 @@ export interface LinkState {
   nextAttemptAt?: number;
   attempt?: number;
   router?: RouterInfo;
+  /** Online: the last heartbeat's answer. */
+  health?: LinkHealth;
   transport: TransportKind;
   /** False for plain TCP: the UI warns. */
   encrypted: boolean;

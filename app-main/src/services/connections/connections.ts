@@ -484,6 +484,72 @@ export class ConnectionStore {
     return this.toSaved(next);
   }
 
+  /**
+   * Adds checked inputs (a file's connections, issue 15) in one write, without passwords. An entry
+   * equal to a saved one (name, host, port, user) is skipped, so importing a file twice does not
+   * double the fleet. Nothing else awaits between the check and the write: all or nothing.
+   */
+  async addMany(inputs: readonly ConnectionInput[]): Promise<{ imported: string[]; skipped: number }> {
+    const key = (c: { name: string; host: string; port: number; user: string }) =>
+      `${c.name}\u0000${c.host}\u0000${c.port}\u0000${c.user}`;
+    const seen = new Set(this.items.map(key));
+    const at = this.stamp();
+    const added: Stored[] = [];
+    let skipped = 0;
+    for (const input of inputs) {
+      const v = withDefaults(input);
+      if (seen.has(key(v))) {
+        skipped++;
+        continue;
+      }
+      seen.add(key(v));
+      added.push({
+        id: randomUUID(),
+        name: v.name,
+        host: v.host,
+        port: v.port,
+        transport: v.transport,
+        ...(v.fingerprint256 ? { fingerprint256: v.fingerprint256 } : {}),
+        user: v.user,
+        group: v.group,
+        encoding: v.encoding,
+        notes: v.notes,
+        passwordInKeychain: false,
+        createdAt: at,
+        updatedAt: at,
+      });
+    }
+    if (added.length) {
+      this.items = [...this.items, ...added];
+      try {
+        await this.persist();
+      } catch (e) {
+        const gone = new Set(added);
+        this.items = this.items.filter((x) => !gone.has(x));
+        throw e;
+      }
+      this.emitChanged();
+    }
+    return { imported: added.map((s) => s.id), skipped };
+  }
+
+  /** Moves connections to `group` ('' for none) in one write; NOT_FOUND (nothing moved) for an unknown id. */
+  async setGroup(ids: readonly string[], group: string): Promise<void> {
+    for (const id of ids) this.stored(id);
+    const at = this.stamp();
+    // Through each connection's queue: an edit of one of them in flight is not overwritten.
+    await Promise.all(
+      ids.map((id) =>
+        this.serial(id, async () => {
+          const old = this.items.find((c) => c.id === id);
+          if (old && old.group !== group) this.replace(old, { ...old, group, updatedAt: at });
+        }),
+      ),
+    );
+    await this.persist();
+    this.emitChanged();
+  }
+
   flush(): Promise<void> {
     return this.writer.flush();
   }

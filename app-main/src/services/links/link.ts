@@ -13,6 +13,7 @@ import { textCodec } from '../../../../protocol/node/codec';
 import { formatFingerprint, normalizeFingerprint, openSocket, TlsError, type TlsMode } from '../../../../protocol/node/transport';
 import type {
   ErrorCode,
+  LinkHealth,
   LinkState,
   RouterInfo,
   SafeModeAction,
@@ -21,6 +22,8 @@ import type {
   SavedConnection,
 } from '../../common/contract';
 import { BridgeFailure, toBridgeError } from '../core/errors';
+import type { ConnectGate } from './connect-gate';
+import { healthOf } from './health';
 import { SlicedTransport, type InboundScheduler } from './inbound';
 import { SAFE_MODE_TIMEOUT_MS, safeModeUnsupportedReason, safeModeWords } from './safe-mode';
 import { presentedFingerprint } from './tls-probe';
@@ -105,6 +108,10 @@ export interface LinkDeps {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
   /** Shared time-sliced delivery of received bytes (inbound.ts). */
   inbound: InboundScheduler;
+  /** Shared limit of links connecting at once (connect-gate.ts); none when absent. */
+  gate?: ConnectGate;
+  /** Monotonic ms for round trips (default performance.now). */
+  monotonic?(): number;
   timings: LinkTimings;
   now(): number;
   traceNow(): number;
@@ -301,7 +308,12 @@ export class Link {
     this.setState({ ...this.base('connecting'), attempt: this.attempts });
     const abort = new AbortController();
     this.abort = abort;
+    let release: (() => void) | undefined;
     try {
+      // Wait for a turn (docs/main-process.md, "Connecting many routers"); a disconnect while
+      // waiting aborts the wait.
+      if (this.deps.gate) release = await this.deps.gate.acquire(abort.signal);
+      if (gen !== this.generation) return this.stateValue;
       const password = this.password;
       let host = conn.host;
       let port = conn.port;
@@ -369,7 +381,7 @@ export class Link {
       }
       this.session = session;
       this.transport = transport;
-      const router = await this.readRouterInfo(session);
+      const { router, health } = await this.readRouterInfo(session);
       if (gen !== this.generation) return this.stateValue;
       // The session can end in the very turn its last router-info reply arrives (the `!done` and a
       // `!fatal` or the FIN in one read): onSessionClosed ignored it (not online yet), so this
@@ -378,7 +390,7 @@ export class Link {
       this.everOnline = true;
       this.dropReason = undefined;
       const connectedAt = this.deps.now();
-      this.setState({ ...this.base('online'), router, connectedAt, attempt: this.attempts });
+      this.setState({ ...this.base('online'), router, ...(health ? { health } : {}), connectedAt, attempt: this.attempts });
       this.deps.log('info', `${conn.name}: logged in to ${router.identity} (RouterOS ${router.version})`);
       this.scheduleHeartbeat(gen);
       this.deps.onUp(session);
@@ -393,6 +405,7 @@ export class Link {
         e instanceof SessionEnded ? e.error : ended && e instanceof ConnectionClosedError ? ended : e,
       );
     } finally {
+      release?.();
       if (this.abort === abort) this.abort = undefined;
     }
   }
@@ -435,13 +448,20 @@ export class Link {
     }
   }
 
-  private async readRouterInfo(session: Session): Promise<RouterInfo> {
+  private clock(): number {
+    return this.deps.monotonic ? this.deps.monotonic() : performance.now();
+  }
+
+  private async readRouterInfo(session: Session): Promise<{ router: RouterInfo; health?: LinkHealth }> {
     const info: RouterInfo = { identity: '', version: '' };
+    let health: LinkHealth | undefined;
     try {
+      const sent = this.clock();
       const [identity, resource] = await Promise.all([
         this.own(() => session.command(['/system/identity/print'])),
         this.own(() => session.command(['/system/resource/print'])),
       ]);
+      health = healthOf(resource.rows[0], this.clock() - sent, this.deps.now());
       info.identity = identity.rows[0]?.['name'] ?? '';
       const r = resource.rows[0] ?? {};
       info.version = r['version'] ?? '';
@@ -452,7 +472,7 @@ export class Link {
       if (!(e instanceof TrapError)) throw e;
       this.deps.log('warn', `${this.deps.connection().name}: cannot read identity/resource: ${e.message}`);
     }
-    return info;
+    return health ? { router: info, health } : { router: info };
   }
 
   private attemptFailed(gen: number, e: unknown): LinkState {
@@ -557,7 +577,14 @@ export class Link {
     const t = this.deps.timings;
     const before = this.received;
     try {
-      await this.own(() => session.command(['/system/identity/print'], { timeoutMs: t.heartbeatTimeoutMs }));
+      // The resource menu rather than the identity: the same one sentence each way, and it tells
+      // the fleet view uptime (a reboot shows) and CPU load (issue 15).
+      const sent = this.clock();
+      const reply = await this.own(() =>
+        session.command(['/system/resource/print', '=.proplist=uptime,cpu-load'], { timeoutMs: t.heartbeatTimeoutMs }),
+      );
+      const health = healthOf(reply.rows[0], this.clock() - sent, this.deps.now());
+      if (gen === this.generation && this.stateValue.status === 'online') this.setState({ ...this.stateValue, health });
     } catch (e) {
       if (gen !== this.generation || session.closed) return;
       if (e instanceof TimeoutError && this.received === before) {

@@ -379,11 +379,11 @@ describe('trace capture in the services', () => {
     const router = await rig.sim({ connections: 10 });
     const s = await rig.start({ timings: { ...FAST_TIMINGS, heartbeatIntervalMs: 20 } });
     const id = await connect(s, router.port!);
-    // The login's identity read, then at least one heartbeat: the same command, both Tikscope's.
-    const isIdentity = (e: TraceEntry) => e.direction === 'out' && e.words[0] === '/system/identity/print';
-    await rig.events.wait('trace:entries', (b) => b.connectionId === id && b.entries.some((e) => isIdentity(e) && e.seq > 8));
+    // The login's resource read, then at least one heartbeat (the same menu, issue 15): both Tikscope's.
+    const isResource = (e: TraceEntry) => e.direction === 'out' && e.words[0] === '/system/resource/print';
+    await rig.events.wait('trace:entries', (b) => b.connectionId === id && b.entries.some((e) => isResource(e) && e.seq > 8));
     const entries = (await s.handlers['trace:get']({ connectionId: id })).entries;
-    const beats = entries.filter(isIdentity);
+    const beats = entries.filter(isResource);
     expect(beats.length).toBeGreaterThanOrEqual(2);
     expect(beats.every((e) => e.own)).toBe(true);
     const tags = new Set(beats.map((e) => e.tag));
