@@ -1,9 +1,10 @@
-import { useMemo, useRef, type KeyboardEvent } from 'react';
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { LinkState, SavedConnection } from '../../../app-main/src/common/contract';
 import { useApp, useNow, useRun } from '../hooks';
 import { capitalise, linkStatusText, TRANSPORT_LABEL } from '../lib/format';
 import { Discovered } from './Discovered';
+import { RouterList, sortRouters } from './RouterList';
 
 function matches(c: SavedConnection, q: string): boolean {
   if (!q) return true;
@@ -38,49 +39,15 @@ export function Sidebar() {
   const run = useRun();
   const anyBackoff = Object.values(links).some((l) => l.status === 'backoff');
   const now = useNow(500, anyBackoff);
-  const listRef = useRef<HTMLDivElement>(null);
 
-  const visible = useMemo(() => connections.filter((c) => matches(c, search)), [connections, search]);
-  const groups = useMemo(() => {
-    const m = new Map<string, SavedConnection[]>();
-    for (const c of [...visible].sort((a, b) => Number(!!b.demo) - Number(!!a.demo) || a.name.localeCompare(b.name))) {
-      const g = m.get(c.group) ?? [];
-      g.push(c);
-      m.set(c.group, g);
-    }
-    // Ungrouped routers first, then groups alphabetically.
-    return [...m.entries()].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b)));
-  }, [visible]);
-  const ordered = groups.flatMap(([, list]) => list);
+  // Sorted once per change of the list; each keystroke of the search only filters (issue 15: 2,000 routers).
+  const sorted = useMemo(() => sortRouters(connections), [connections]);
+  const visible = useMemo(() => sorted.filter((c) => matches(c, search)), [sorted, search]);
   const selected = connections.find((c) => c.id === selectedId);
   const selectedLink = selected ? links[selected.id] : undefined;
   const status = selectedLink?.status ?? 'offline';
   const canConnect = !!selected && (status === 'offline' || status === 'failed' || status === 'auth-failed');
   const canDisconnect = !!selected && !canConnect;
-
-  const onListKey = (e: KeyboardEvent) => {
-    const i = ordered.findIndex((c) => c.id === selectedId);
-    let next: SavedConnection | undefined;
-    if (e.key === 'ArrowDown') next = ordered[Math.min(ordered.length - 1, i + 1)];
-    else if (e.key === 'ArrowUp') next = ordered[Math.max(0, i - 1)];
-    else if (e.key === 'Home') next = ordered[0];
-    else if (e.key === 'End') next = ordered[ordered.length - 1];
-    else if (e.key === 'Enter' && selected && canConnect) {
-      e.preventDefault();
-      run(actions.connect(selected.id));
-      return;
-    } else if (e.key === 'Enter' && selected && status === 'online') {
-      // Already connected: Enter goes to its Sentence box, as after connecting.
-      e.preventDefault();
-      actions.requestFocus(selected.id, 'sentence');
-      return;
-    } else return;
-    e.preventDefault();
-    if (next) {
-      actions.select(next.id);
-      document.getElementById(`conn-${next.id}`)?.scrollIntoView({ block: 'nearest' });
-    }
-  };
 
   return (
     <aside className="sidebar" aria-label="Saved connections">
@@ -110,73 +77,31 @@ export function Sidebar() {
           if (['ArrowDown', 'ArrowUp', 'Enter'].includes(e.key)) onListKey(e);
         }}
       />
-      <div
-        ref={listRef}
+      <RouterList
         id={ROUTER_LIST_ID}
-        className="conn-list"
-        role="listbox"
-        aria-label="Routers"
-        tabIndex={0}
-        aria-activedescendant={selected && visible.includes(selected) ? `conn-${selected.id}` : undefined}
-        onKeyDown={onListKey}
-      >
-        {groups.map(([group, list]) => (
-          <div role="group" aria-label={group || 'Ungrouped'} key={group || '\u0000'} className="conn-group">
-            {group && (
-              <div className="conn-group-label" aria-hidden="true">
-                {group}
-              </div>
-            )}
-            {list.map((c) => {
-              const link = links[c.id];
-              const text = linkStatusText(link, now);
-              return (
-                <div
-                  key={c.id}
-                  id={`conn-${c.id}`}
-                  role="option"
-                  aria-selected={c.id === selectedId}
-                  aria-label={c.name}
-                  aria-describedby={`conn-${c.id}-state`}
-                  className={`conn${c.id === selectedId ? ' selected' : ''}`}
-                  onClick={() => {
-                    actions.select(c.id);
-                    listRef.current?.focus();
-                  }}
-                  onDoubleClick={() => {
-                    const st = links[c.id]?.status ?? 'offline';
-                    if (st === 'offline' || st === 'failed' || st === 'auth-failed') run(actions.connect(c.id));
-                  }}
-                >
-                  <span className={statusClass(link)} aria-hidden="true" />
-                  <span className="conn-main">
-                    <span className="conn-name">
-                      {c.name}
-                      {c.demo && <span className="badge">demo</span>}
-                    </span>
-                    <span className="conn-addr">
-                      {c.user ? `${c.user}@` : ''}
-                      {c.host}:{c.port}
-                    </span>
-                    <span
-                      id={`conn-${c.id}-state`}
-                      className={`conn-state st-${link?.status ?? 'offline'}`}
-                      aria-live="polite"
-                      title={link?.reason}
-                    >
-                      {text}
-                      {link?.status === 'backoff' && link.reason ? ` — ${link.reason}` : ''}
-                    </span>
-                  </span>
-                </div>
-              );
-            })}
-          </div>
-        ))}
-        {visible.length === 0 && (
-          <p className="empty-note">{connections.length ? `No router matches “${search}”.` : 'No saved routers yet. Add one.'}</p>
-        )}
-      </div>
+        visible={visible}
+        links={links}
+        selectedId={selectedId}
+        now={now}
+        empty={
+          visible.length === 0
+            ? connections.length
+              ? `No router matches “${search}”.`
+              : 'No saved routers yet. Add one.'
+            : undefined
+        }
+        onSelect={actions.select}
+        onConnect={(id) => {
+          const st = links[id]?.status ?? 'offline';
+          if (st === 'offline' || st === 'failed' || st === 'auth-failed') run(actions.connect(id));
+        }}
+        onEnter={(id) => {
+          const st = links[id]?.status ?? 'offline';
+          if (st === 'offline' || st === 'failed' || st === 'auth-failed') run(actions.connect(id));
+          // Already connected: Enter goes to its Sentence box, as after connecting.
+          else if (st === 'online') actions.requestFocus(id, 'sentence');
+        }}
+      />
       <Discovered />
       <section className="conn-details" aria-label="Selected router">
         {selected ? (

@@ -252,7 +252,13 @@ export function connectionsSlice({ set, get, api }: SliceContext): Pick<AppStore
       }));
       // Every connected router gets a workspace, also when it came online without a click here
       // (a reload while connected, another window).
-      if (state.status === 'online' && prev?.status !== 'online' && !get().workspaces.some((w) => w.id === state.connectionId)) {
+      // Not those connected from the fleet view: a thousand routers are not a thousand tabs.
+      if (
+        state.status === 'online' &&
+        prev?.status !== 'online' &&
+        !get().fleet.background[state.connectionId] &&
+        !get().workspaces.some((w) => w.id === state.connectionId)
+      ) {
         get().openWorkspace(state.connectionId);
       }
     },

@@ -9,6 +9,7 @@ import { consoleSlice } from './console';
 import { discoverySlice } from './discovery';
 import { librarySlice } from './library';
 import { snapshotsSlice } from './history';
+import { fleetSlice } from './fleet';
 import { multiSlice } from './multi';
 import { tablesSlice } from './tables';
 import { traceSlice } from './trace';
@@ -43,6 +44,7 @@ export function createAppStore(api: Api, opts: StoreOptions = {}): AppStore {
       ...replaySlice(ctx),
       ...discoverySlice(ctx),
       ...snapshotsSlice(ctx),
+      ...fleetSlice(ctx),
     };
   });
   // The sidebar's selected router follows the workspace on screen, so that Disconnect and Edit act

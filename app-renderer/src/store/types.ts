@@ -46,6 +46,7 @@ import type {
 import type { RingLog } from '../lib/ring';
 import type { ReplyFilter } from '../lib/trace-analysis';
 import type { RateTracker } from '../lib/rates';
+import type { FleetActions, FleetState } from './fleet-types';
 
 export type AppPhase = 'loading' | 'ready' | 'error';
 
@@ -257,7 +258,7 @@ export interface CompletionActions {
 
 // ---------------------------------------------------------------- multi-router tools (multi.ts)
 
-export type ToolView = 'broadcast' | 'diff' | 'library';
+export type ToolView = 'broadcast' | 'diff' | 'library' | 'fleet';
 
 /** Wave options of a staged broadcast, as typed (validated on send by `parseWaveForm`). */
 export interface WaveForm {
@@ -659,4 +660,6 @@ export type AppStoreState = AppState &
   DiscoveryActions &
   LibraryActions &
   SnapshotsState &
-  SnapshotsActions;
+  SnapshotsActions &
+  FleetState &
+  FleetActions;
