@@ -14,7 +14,12 @@ declare global {
 }
 
 const params = new URLSearchParams(location.search);
-const source = createChurnSource({ batchMs: Number(params.get('batchMs') ?? 100), seed: 7 });
+const source = createChurnSource({
+  batchMs: Number(params.get('batchMs') ?? 100),
+  seed: 7,
+  routers: Number(params.get('routers') ?? 0),
+  online: Number(params.get('online') ?? 0),
+});
 window.tikscope = source.api;
 window.tikscopeBench = source;
 window.performance.mark('tikscope-start');

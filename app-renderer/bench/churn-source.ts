@@ -48,6 +48,10 @@ export interface ChurnOptions {
   /** Patch interval, as the services' batchIntervalMs (default 100 ms). */
   batchMs?: number;
   seed?: number;
+  /** Saved routers besides the Demo router (issue 15: the sidebar and fleet view at 2,000). */
+  routers?: number;
+  /** Of those, how many are connected (with router info and heartbeat health). */
+  online?: number;
 }
 
 export interface ChurnSource {
@@ -56,6 +60,8 @@ export interface ChurnSource {
   seed(path: string, count: number): void;
   /** Changes `perSecond` random rows of `path` per second; returns the stop function. */
   churn(path: string, perSecond: number): () => void;
+  /** Sends `perSecond` heartbeat link states of connected routers per second (1,000 at 30 s: 33); returns the stop function. */
+  heartbeats(perSecond: number): () => void;
 }
 
 export function createChurnSource(opts: ChurnOptions = {}): ChurnSource {
@@ -77,6 +83,37 @@ export function createChurnSource(opts: ChurnOptions = {}): ChurnSource {
     for (const k of COLUMNS) if (k !== '.id') row[k] = c[k] ?? '';
     return row;
   };
+  // A fleet of saved routers (issue 15): names, groups and versions from the seeded Rng.
+  const fleetSize = opts.routers ?? 0;
+  const fleet: SavedConnection[] = [];
+  const fleetLinks: LinkState[] = [];
+  for (let i = 1; i <= fleetSize; i++) {
+    const id = `r${i}`;
+    fleet.push({
+      ...DEMO,
+      id,
+      name: `router-${String(i).padStart(4, '0')}`,
+      host: `10.${(i >> 8) & 255}.${i & 255}.1`,
+      group: `site-${rng.int(1, 40)}`,
+      demo: undefined,
+      hasPassword: true,
+    } as SavedConnection);
+    if (i <= (opts.online ?? 0))
+      fleetLinks.push({
+        connectionId: id,
+        status: 'online',
+        transport: 'plain',
+        encrypted: false,
+        authenticated: false,
+        connectedAt: Date.now(),
+        router: {
+          identity: `rtr${i}`,
+          version: rng.pick(['7.20 (stable)', '7.19.4 (stable)', '7.12 (long-term)']),
+          board: 'CHR',
+        },
+        health: { latencyMs: rng.int(1, 40), cpuLoad: rng.int(0, 100), uptimeSeconds: rng.int(60, 9_000_000), at: Date.now() },
+      });
+  }
   const settings: Settings = { theme: 'system', tableColumns: {}, traceScopes: {}, traceBufferMiB: 8 };
   const link: LinkState = { connectionId: 'demo', status: 'offline', transport: 'plain', encrypted: false, authenticated: false };
 
@@ -143,8 +180,9 @@ export function createChurnSource(opts: ChurnOptions = {}): ChurnSource {
     'app:snapshot': () => ({ consoles: [], tables: [] }),
     'settings:get': () => ({ ...settings }),
     'settings:set': (args) => Object.assign(settings, args),
-    'connections:list': () => ({ connections: [DEMO], notices: [] }),
-    'link:states': () => [link],
+    'connections:list': () => ({ connections: [DEMO, ...fleet], notices: [] }),
+    'link:states': () => [link, ...fleetLinks],
+    'fleet:list': () => [],
     'link:connect': () => {
       Object.assign(link, {
         status: 'online',
@@ -228,6 +266,21 @@ export function createChurnSource(opts: ChurnOptions = {}): ChurnSource {
         rows.set(id, newRow(id));
       }
       menus.set(path, rows);
+    },
+    heartbeats(perSecond) {
+      let carry = 0;
+      const tickMs = 100;
+      const timer = setInterval(() => {
+        carry += (perSecond * tickMs) / 1000;
+        const n = Math.floor(carry);
+        carry -= n;
+        for (let i = 0; i < n && fleetLinks.length; i++) {
+          const l = rng.pick(fleetLinks);
+          l.health = { ...l.health!, latencyMs: rng.int(1, 40), cpuLoad: rng.int(0, 100), at: Date.now() };
+          emit('link:state', { ...l });
+        }
+      }, tickMs);
+      return () => clearInterval(timer);
     },
     churn(path, perSecond) {
       const rows = menus.get(path) as Map<string, Row>;

@@ -33,6 +33,7 @@ export interface SeedConnection {
   transport?: TransportKind;
   user?: string;
   fingerprint256?: string;
+  group?: string;
   demo?: boolean;
   /** Put in the (in-memory) keychain. */
   password?: string;
@@ -99,7 +100,7 @@ export async function createInProcessBridge(opts: InProcessOptions = {}): Promis
         transport: c.transport ?? 'plain',
         ...(c.fingerprint256 ? { fingerprint256: c.fingerprint256 } : {}),
         user: c.user ?? 'admin',
-        group: '',
+        group: c.group ?? '',
         encoding: 'utf-8',
         notes: '',
         passwordInKeychain: c.password !== undefined,

@@ -17,7 +17,7 @@ import { statusClass } from './Sidebar';
 
 export const FLEET_ROW_HEIGHT = 28;
 /** Checkbox, then the columns of FLEET_COLUMNS in order. */
-const TEMPLATE = '34px 150px minmax(140px, 1.4fr) 110px 130px 120px 130px 80px 56px 70px 96px';
+const TEMPLATE = '34px 150px minmax(140px, 1.4fr) 110px 130px 120px 130px 80px 56px 80px 96px';
 
 const STATUS_FILTERS: { value: FleetStatusFilter; label: string }[] = [
   { value: 'all', label: 'All routers' },
