@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { App } from '../src/components/App';
 import { StoreContext } from '../src/hooks';
 import { filterFleet, fleetRows, sortFleet } from '../src/lib/fleet';
-import { router, setup, until } from './helpers';
+import { createAppStore } from '../src/store';
+import { AUTO_WORKSPACES } from '../src/store/fleet';
+import { bindBridgeEvents } from '../src/store/events';
+import { inProcess, router, setup, until } from './helpers';
 import { routerConnection, type SeedConnection } from './inprocess-bridge';
 
 async function renderApp(connections: SeedConnection[]) {
@@ -195,6 +198,39 @@ describe('Fleet view', () => {
     expect(String(csv.data).split('\r\n')[0]).toBe('name,host,port,transport,user,group,encoding,fingerprint256,notes');
     expect(String(csv.data)).toContain('r9,192.0.2.9,8728,plain,admin,site-c');
     expect(String(csv.data).toLowerCase()).not.toContain('password');
+  });
+});
+
+describe('a window opening on a fleet', () => {
+  it('with more than AUTO_WORKSPACES routers connected opens the Fleet view, not a tab per router', async () => {
+    const sim = await router({ identity: 'many' });
+    const n = AUTO_WORKSPACES + 2;
+    const seeds = Array.from({ length: n }, (_, i) => routerConnection(`m${i}`, `M${String(i).padStart(2, '0')}`, sim));
+    const bridge = await inProcess({ connections: seeds });
+    for (const c of seeds) expect((await bridge.api['link:connect']({ id: c.id })).ok).toBe(true);
+    const store = createAppStore(bridge.api, { download: () => undefined });
+    bindBridgeEvents(bridge.api, store);
+    await store.getState().init();
+    render(
+      <StoreContext.Provider value={store}>
+        <App />
+      </StoreContext.Provider>,
+    );
+    expect(store.getState().workspaces).toEqual([]);
+    expect(store.getState().tool).toBe('fleet');
+    const region = screen.getByRole('region', { name: 'Fleet' });
+    await until(() => expect(within(region).getByText(`${n} routers · ${n} connected`, { exact: false })).toBeTruthy());
+  });
+
+  it('with a few routers connected opens a workspace for each, as before', async () => {
+    const sim = await router({ identity: 'few' });
+    const seeds = [routerConnection('f1', 'F1', sim), routerConnection('f2', 'F2', sim)];
+    const bridge = await inProcess({ connections: seeds });
+    for (const c of seeds) await bridge.api['link:connect']({ id: c.id });
+    const store = createAppStore(bridge.api, { download: () => undefined });
+    await store.getState().init();
+    expect(store.getState().workspaces.map((w) => w.id)).toEqual(['f1', 'f2']);
+    expect(store.getState().tool).toBeUndefined();
   });
 });
 

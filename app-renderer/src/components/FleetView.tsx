@@ -90,6 +90,27 @@ const FleetGridRow = memo(function FleetGridRow(props: {
   );
 });
 
+/**
+ * `value`, updated at most every `ms`: heartbeats of 1,000 links arrive 33 times a second, and
+ * re-deriving and re-sorting 2,000 rows for each would cost the frames scrolling needs.
+ */
+function useSampled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    if (value === shown) return undefined;
+    const t = setTimeout(
+      () => {
+        last.current = Date.now();
+        setShown(value);
+      },
+      Math.max(0, last.current + ms - Date.now()),
+    );
+    return () => clearTimeout(t);
+  }, [value, shown, ms]);
+  return shown;
+}
+
 /** Move the selection to a group: a text field offering the existing groups, and Move. */
 function MoveToGroup({ ids, groups, onDone }: { ids: string[]; groups: string[]; onDone: () => void }) {
   const move = useApp((s) => s.moveToGroup);
@@ -138,9 +159,10 @@ function MoveToGroup({ ids, groups, onDone }: { ids: string[]; groups: string[];
  * rows in the DOM.
  */
 export function FleetView() {
-  const { connections, links, fleet } = useApp(
-    useShallow((s) => ({ connections: s.connections, links: s.links, fleet: s.fleet })),
+  const { connections, liveLinks, fleet } = useApp(
+    useShallow((s) => ({ connections: s.connections, liveLinks: s.links, fleet: s.fleet })),
   );
+  const links = useSampled(liveLinks, 250);
   const a = useApp(
     useShallow((s) => ({
       loadFleet: s.loadFleet,

@@ -87,8 +87,10 @@ export function appSlice({ set, get, api, now }: SliceContext): Pick<AppStoreSta
       else get().reportError(settings.error, 'Reading settings');
       if (list.ok) get().applyConnections(list.value.connections, list.value.notices);
       else get().reportError(list.error, 'Reading saved connections');
-      if (links.ok) for (const l of links.value) get().applyLinkState(l);
-      else get().reportError(links.error, 'Reading connection states');
+      if (links.ok) {
+        get().adoptFleet(links.value);
+        for (const l of links.value) get().applyLinkState(l);
+      } else get().reportError(links.error, 'Reading connection states');
       const remembered = settings.ok ? settings.value.lastSelectedConnectionId : undefined;
       const conns = get().connections;
       if (remembered && conns.some((c) => c.id === remembered)) set({ selectedId: remembered });

@@ -2,7 +2,7 @@
  * Types of the fleet slice (fleet.ts), apart from types.ts: types.ts extends the store with them,
  * and this file imports nothing of the store (no import cycle, issue 12 item 5).
  */
-import type { ConnectionsFileFormat, FleetKnown } from '../../../app-main/src/common/contract';
+import type { ConnectionsFileFormat, FleetKnown, LinkState } from '../../../app-main/src/common/contract';
 import type { FleetColumn, FleetStatusFilter } from '../lib/fleet';
 
 export interface FleetView {
@@ -26,6 +26,11 @@ export interface FleetState {
 }
 
 export interface FleetActions {
+  /**
+   * A window that opens while more than AUTO_WORKSPACES routers are connected shows the Fleet
+   * view instead of a workspace (a tab) per router.
+   */
+  adoptFleet(states: readonly LinkState[]): void;
   loadFleet(): Promise<void>;
   setFleetFilter(patch: Partial<Pick<FleetView, 'filter' | 'status'>>): void;
   sortFleetBy(column: FleetColumn): void;

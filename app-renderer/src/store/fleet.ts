@@ -2,6 +2,13 @@ import type { ConnectionsFileFormat, FleetKnown } from '../../../app-main/src/co
 import type { SliceContext } from './context';
 import type { FleetActions, FleetState, FleetView } from './fleet-types';
 
+/**
+ * Routers connected when a window opens get a workspace each up to this many (a reload keeps a
+ * few open routers as they were); past it the window opens on the Fleet view: a thousand routers
+ * are not a thousand tabs (issue 15, "Scale").
+ */
+export const AUTO_WORKSPACES = 12;
+
 export function emptyFleet(): FleetView {
   return { known: {}, sort: { column: 'name', dir: 'asc' }, filter: '', status: 'all', selected: [], background: {} };
 }
@@ -24,6 +31,17 @@ export function fleetSlice({ set, get, api, download }: SliceContext): FleetStat
 
   return {
     fleet: emptyFleet(),
+
+    adoptFleet(states) {
+      const online = states.filter((l) => l.status === 'online' && !get().workspaces.some((w) => w.id === l.connectionId));
+      if (online.length <= AUTO_WORKSPACES) return;
+      upd((f) => {
+        const background = { ...f.background };
+        for (const l of online) background[l.connectionId] = true;
+        return { ...f, background };
+      });
+      get().openTool('fleet');
+    },
 
     async loadFleet() {
       const r = await api['fleet:list']({});

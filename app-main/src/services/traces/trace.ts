@@ -65,6 +65,8 @@ export const CLASS_ROWS = 8;
  * are never recorded (counted as skipped). The command and its `!done` are.
  */
 export const CLASS_SECRET = 16;
+/** The first slab of a trace (later ones double up to the slab size). */
+const FIRST_SLAB_BYTES = 16 * 1024;
 // Scope numbers: positions in SCOPES (1, no-rows, is tested through the ROWS class).
 const SCOPE_ALL = 0;
 const SCOPE_COMMANDS = 2;
@@ -90,7 +92,9 @@ export class TraceBuffer {
   private firstSlab = 0;
   // Metadata columns, a ring of `capacity` rows starting at `head`; `capacity` is a power of two,
   // so positions wrap with a mask (a `%` is a division on every sentence).
-  private capacity = 1024;
+  // Starts small and doubles (grow): 1,000 idle links would otherwise hold 25 KiB of empty
+  // columns each (issue 15, "Scale").
+  private capacity = 64;
   private head = 0;
   private count = 0;
   private times = new Float64Array(this.capacity);
@@ -475,7 +479,13 @@ export class TraceBuffer {
     if (this.spare && length <= this.spare.length) {
       bytes = this.spare;
       this.spare = undefined;
-    } else bytes = new Uint8Array(Math.max(this.slabSize, length));
+    } else {
+      // The first slab is small and each next one twice the last, up to slabSize: an idle link's
+      // trace (its login, heartbeats) fits in 16 KiB instead of touching pages of a full slab
+      // (issue 15: 1,000 idle links within 128 KiB of resident memory each).
+      const size = last ? Math.min(this.slabSize, last.bytes.length * 2) : Math.min(this.slabSize, FIRST_SLAB_BYTES);
+      bytes = new Uint8Array(Math.max(size, length));
+    }
     const slab: Slab = { no: this.firstSlab + this.slabs.length, bytes, used: 0 };
     this.slabs.push(slab);
     return slab;
