@@ -13,6 +13,7 @@ import {
   type FleetStatusFilter,
 } from '../lib/fleet';
 import { linkStatusText } from '../lib/format';
+import type { AppStoreState } from '../store/types';
 import { statusClass } from './Sidebar';
 
 export const FLEET_ROW_HEIGHT = 28;
@@ -91,24 +92,34 @@ const FleetGridRow = memo(function FleetGridRow(props: {
 });
 
 /**
- * `value`, updated at most every `ms`: heartbeats of 1,000 links arrive 33 times a second, and
- * re-deriving and re-sorting 2,000 rows for each would cost the frames scrolling needs.
+ * The links, read at most every `ms`: heartbeats of 1,000 links arrive 33 times a second, and
+ * re-rendering the grid (re-deriving and re-sorting 2,000 rows) for each would cost the frames
+ * scrolling needs. Subscribed outside React, so a heartbeat between two reads renders nothing here.
  */
-function useSampled<T>(value: T, ms: number): T {
-  const [shown, setShown] = useState(value);
-  const last = useRef(0);
+function useSampledLinks(ms: number): AppStoreState['links'] {
+  const store = useAppStore();
+  const [links, setLinks] = useState(() => store.getState().links);
   useEffect(() => {
-    if (value === shown) return undefined;
-    const t = setTimeout(
-      () => {
-        last.current = Date.now();
-        setShown(value);
-      },
-      Math.max(0, last.current + ms - Date.now()),
-    );
-    return () => clearTimeout(t);
-  }, [value, shown, ms]);
-  return shown;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = 0;
+    const read = (delay: number) => {
+      timer = setTimeout(() => {
+        timer = undefined;
+        last = Date.now();
+        setLinks(store.getState().links);
+      }, delay);
+    };
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (s.links !== prev.links && !timer) read(Math.max(0, last + ms - Date.now()));
+    });
+    // Anything that changed between the first render and the subscription.
+    read(0);
+    return () => {
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+    };
+  }, [store, ms]);
+  return links;
 }
 
 /** Move the selection to a group: a text field offering the existing groups, and Move. */
@@ -159,10 +170,8 @@ function MoveToGroup({ ids, groups, onDone }: { ids: string[]; groups: string[];
  * rows in the DOM.
  */
 export function FleetView() {
-  const { connections, liveLinks, fleet } = useApp(
-    useShallow((s) => ({ connections: s.connections, liveLinks: s.links, fleet: s.fleet })),
-  );
-  const links = useSampled(liveLinks, 250);
+  const { connections, fleet } = useApp(useShallow((s) => ({ connections: s.connections, fleet: s.fleet })));
+  const links = useSampledLinks(250);
   const a = useApp(
     useShallow((s) => ({
       loadFleet: s.loadFleet,
