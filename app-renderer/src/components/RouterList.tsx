@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useMemo, useRef, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import type { LinkState, SavedConnection } from '../../../app-main/src/common/contract';
 import { linkStatusText } from '../lib/format';
 
@@ -143,10 +143,21 @@ export function RouterList(props: {
     e.preventDefault();
   };
 
-  const onClick = (id: string) => {
-    onSelect(id);
-    listRef.current?.focus();
-  };
+  // The latest onConnect, behind a stable function: the parent makes a new one whenever a link
+  // changes (heartbeats: 33 a second with 1,000 links), which would re-render every row in view.
+  const connectRef = useRef(onConnect);
+  useEffect(() => {
+    connectRef.current = onConnect;
+  });
+  const onDoubleClick = useCallback((id: string) => connectRef.current(id), []);
+  // Stable across scroll steps: a new function would re-render every row in view on each frame.
+  const onClick = useCallback(
+    (id: string) => {
+      onSelect(id);
+      listRef.current?.focus();
+    },
+    [onSelect],
+  );
 
   return (
     <div
@@ -186,7 +197,7 @@ export function RouterList(props: {
               pos={it.pos}
               size={visible.length}
               onClick={onClick}
-              onDoubleClick={onConnect}
+              onDoubleClick={onDoubleClick}
             />
           );
         })}
