@@ -171,7 +171,7 @@ function MoveToGroup({ ids, groups, onDone }: { ids: string[]; groups: string[];
  */
 export function FleetView() {
   const { connections, fleet } = useApp(useShallow((s) => ({ connections: s.connections, fleet: s.fleet })));
-  const links = useSampledLinks(250);
+  const links = useSampledLinks(1000);
   const a = useApp(
     useShallow((s) => ({
       loadFleet: s.loadFleet,
