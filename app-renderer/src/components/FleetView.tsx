@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useState, type MouseEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useApp, useAppStore, useNow, useRun } from '../hooks';
 import {
@@ -163,6 +163,50 @@ function MoveToGroup({ ids, groups, onDone }: { ids: string[]; groups: string[];
 }
 
 /**
+ * The grid's rows, virtualised. A component of its own so that a scroll step re-renders the rows
+ * in view and nothing of the toolbar, filters and headers above them.
+ */
+const FleetGridBody = memo(function FleetGridBody(props: {
+  shown: readonly FleetRow[];
+  /** The scrolling element, once it exists (state, so that its arrival renders the rows). */
+  scrollElement: HTMLDivElement | null;
+  selectedSet: ReadonlySet<string>;
+  now: number;
+  onSelect: (id: string, e: MouseEvent) => void;
+  onToggle: (id: string) => void;
+}) {
+  const { shown, scrollElement, selectedSet } = props;
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; TanStack Virtual is used as documented.
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scrollElement,
+    estimateSize: () => FLEET_ROW_HEIGHT,
+    overscan: 10,
+    scrollMargin: FLEET_ROW_HEIGHT,
+  });
+  return (
+    <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
+      {virtualizer.getVirtualItems().map((v) => {
+        const r = shown[v.index];
+        if (!r) return null;
+        return (
+          <FleetGridRow
+            key={r.id}
+            row={r}
+            index={v.index}
+            top={v.start - FLEET_ROW_HEIGHT}
+            selected={selectedSet.has(r.id)}
+            now={props.now}
+            onSelect={props.onSelect}
+            onToggle={props.onToggle}
+          />
+        );
+      })}
+    </div>
+  );
+});
+
+/**
  * Every saved router, one row each (issue 15): status, name, group, identity, version, board,
  * uptime, CPU load, heartbeat latency, last seen — live for connected routers, last known for the
  * rest. Sort by a column header, filter by text and status, select rows (click, Ctrl+click,
@@ -190,25 +234,37 @@ export function FleetView() {
   const run = useRun();
   const now = useNow(5000, true);
   const [moving, setMoving] = useState(false);
-  const scrollRef = useRef<HTMLDivElement>(null);
+  const [scrollElement, setScrollElement] = useState<HTMLDivElement | null>(null);
 
   // What was last seen of routers that are not connected: asked when the view opens, and again
   // when links go down (what they last showed is then the last known value).
-  const online = useMemo(() => Object.values(links).filter((l) => l.status === 'online').length, [links]);
-  const [lastOnline, setLastOnline] = useState(online);
   useEffect(() => {
     run(a.loadFleet());
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   useEffect(() => {
-    if (online < lastOnline) {
-      const t = setTimeout(() => run(store.getState().loadFleet()), 1000);
-      setLastOnline(online);
-      return () => clearTimeout(t);
-    }
-    if (online !== lastOnline) setLastOnline(online);
-    return undefined;
-  }, [online, lastOnline, run, store]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = store.subscribe((s, prev) => {
+      if (s.links === prev.links || timer) return;
+      let wentDown = false;
+      for (const id in s.links)
+        if (s.links[id] !== prev.links[id] && prev.links[id]?.status === 'online' && s.links[id]?.status !== 'online') {
+          wentDown = true;
+          break;
+        }
+      // One read a second after a burst of disconnects, not one per router.
+      if (wentDown)
+        timer = setTimeout(() => {
+          timer = undefined;
+          // loadFleet reports its own failures (a Result, never a throw).
+          void store.getState().loadFleet();
+        }, 1000);
+    });
+    return () => {
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+    };
+  }, [store]);
 
   // Typing stays responsive with 2,000 routers: the list follows the deferred text.
   const filterText = useDeferredValue(fleet.filter);
@@ -237,16 +293,6 @@ export function FleetView() {
     }
     return { up, down };
   }, [all]);
-
-  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; TanStack Virtual is used as documented.
-  const virtualizer = useVirtualizer({
-    count: shown.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => FLEET_ROW_HEIGHT,
-    overscan: 10,
-    scrollMargin: FLEET_ROW_HEIGHT,
-  });
-  const items = virtualizer.getVirtualItems();
 
   const { select } = a;
   const onSelect = useCallback(
@@ -381,7 +427,7 @@ export function FleetView() {
         )}
       </div>
       {moving && selected.length > 0 && <MoveToGroup ids={selected} groups={groups} onDone={() => setMoving(false)} />}
-      <div ref={scrollRef} className="grid-scroll fleet-scroll">
+      <div ref={setScrollElement} className="grid-scroll fleet-scroll">
         <div
           role="grid"
           aria-label="Routers of the fleet"
@@ -425,24 +471,14 @@ export function FleetView() {
               })}
             </div>
           </div>
-          <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
-            {items.map((v) => {
-              const r = shown[v.index];
-              if (!r) return null;
-              return (
-                <FleetGridRow
-                  key={r.id}
-                  row={r}
-                  index={v.index}
-                  top={v.start - FLEET_ROW_HEIGHT}
-                  selected={selectedSet.has(r.id)}
-                  now={now}
-                  onSelect={onSelect}
-                  onToggle={onToggle}
-                />
-              );
-            })}
-          </div>
+          <FleetGridBody
+            shown={shown}
+            scrollElement={scrollElement}
+            selectedSet={selectedSet}
+            now={now}
+            onSelect={onSelect}
+            onToggle={onToggle}
+          />
         </div>
         {shown.length === 0 && (
           <p className="empty-note grid-empty">
