@@ -13,7 +13,12 @@ const TOOLS: { tool: ToolView; label: string; title: string }[] = [
   { tool: 'library', label: 'Library', title: 'Saved commands with variables, run on one or many routers' },
 ];
 
-const TOOL_NAMES: Record<ToolView, string> = { broadcast: 'Broadcast', diff: 'Compare tables', library: 'Library', fleet: 'Fleet' };
+const TOOL_NAMES: Record<ToolView, string> = {
+  broadcast: 'Broadcast',
+  diff: 'Compare tables',
+  library: 'Library',
+  fleet: 'Fleet',
+};
 
 /** Toggle buttons for the multi-router tools: Fleet and Library always, the others once a router is connected. */
 export function ToolButtons() {
