@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent, type MutableRefObject } from 'react';
 import type { LinkState, SavedConnection } from '../../../app-main/src/common/contract';
 import { linkStatusText } from '../lib/format';
 
@@ -107,6 +107,8 @@ export function RouterList(props: {
   onConnect: (id: string) => void;
   /** Enter on the selected router (default: as a double click). */
   onEnter?: (id: string) => void;
+  /** Receives the list's key handler, so that another control (the search box) can use it. */
+  keysRef?: MutableRefObject<((e: KeyboardEvent) => void) | null>;
 }) {
   const { visible, links, selectedId, onSelect, onConnect } = props;
   const listRef = useRef<HTMLDivElement>(null);
@@ -151,6 +153,9 @@ export function RouterList(props: {
   });
   const onDoubleClick = useCallback((id: string) => connectRef.current(id), []);
   // Stable across scroll steps: a new function would re-render every row in view on each frame.
+  useEffect(() => {
+    if (props.keysRef) props.keysRef.current = onKey;
+  });
   const onClick = useCallback(
     (id: string) => {
       onSelect(id);

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useRef, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { LinkState, SavedConnection } from '../../../app-main/src/common/contract';
 import { useApp, useNow, useRun } from '../hooks';
@@ -39,6 +39,8 @@ export function Sidebar() {
   const run = useRun();
   const anyBackoff = Object.values(links).some((l) => l.status === 'backoff');
   const now = useNow(500, anyBackoff);
+  // The list's key handler (RouterList owns the scrolling), for arrows and Enter in the search box.
+  const listKeys = useRef<((e: KeyboardEvent) => void) | null>(null);
 
   // Sorted once per change of the list; each keystroke of the search only filters (issue 15: 2,000 routers).
   const sorted = useMemo(() => sortRouters(connections), [connections]);
@@ -67,18 +69,19 @@ export function Sidebar() {
         onChange={(e) => actions.setSearch(e.target.value)}
         onKeyDown={(e) => {
           // Ctrl+K, then arrows and Enter (issue 14): the list's keys work from the search box.
-          const first = ordered[0];
+          const first = visible[0];
           if (e.key === 'Enter' && !(selected && visible.includes(selected)) && first) {
             e.preventDefault();
             actions.select(first.id);
             run(actions.connect(first.id));
             return;
           }
-          if (['ArrowDown', 'ArrowUp', 'Enter'].includes(e.key)) onListKey(e);
+          if (['ArrowDown', 'ArrowUp', 'Enter'].includes(e.key)) listKeys.current?.(e);
         }}
       />
       <RouterList
         id={ROUTER_LIST_ID}
+        keysRef={listKeys}
         visible={visible}
         links={links}
         selectedId={selectedId}
