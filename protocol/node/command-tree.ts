@@ -11,17 +11,23 @@ import { CommandTreeSet } from '../src/tree/index';
 
 export const COMMAND_TREE_FOLDER = join('resources', 'routeros-tree');
 
-/** The folder holding `index.json`, or throws naming where it looked. */
+/**
+ * The folder holding `index.json`, or throws naming where it looked: up from this file, then up
+ * from the working directory (a bundle written elsewhere, such as the benchmarks' scratch bundles
+ * in the system's temporary folder, run from the repository).
+ */
 export function findCommandTreeFolder(start = dirname(fileURLToPath(import.meta.url))): string {
   const tried: string[] = [];
-  let dir = start;
-  for (let i = 0; i < 8; i += 1) {
-    const candidate = join(dir, COMMAND_TREE_FOLDER);
-    if (existsSync(join(candidate, 'index.json'))) return candidate;
-    tried.push(candidate);
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
+  for (const from of [start, process.cwd()]) {
+    let dir = from;
+    for (let i = 0; i < 8; i += 1) {
+      const candidate = join(dir, COMMAND_TREE_FOLDER);
+      if (existsSync(join(candidate, 'index.json'))) return candidate;
+      tried.push(candidate);
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
   }
   throw new Error(`RouterOS command trees not found (looked in ${tried.join(', ')})`);
 }
