@@ -397,6 +397,34 @@ const libraryTarget = {
   values: variableValues('the values typed in').optional(),
 };
 
+/** An argument name of a form (`address`, `in-interface`): one word, no "=" (it would end the name). */
+const argName = line(LIMITS.propertyName, 1).refine((n) => !/[=\s]/.test(n), 'must not contain "=" or spaces');
+/** Values of a form or a row, by argument name; each value is one word of the sentence. */
+const formValues = recordOf(argName, text(LIMITS.word), 'must map argument names to values').refine(
+  (v) => Object.keys(v).length <= LIMITS.formFields,
+  `holds more than ${LIMITS.formFields} arguments`,
+);
+/** Item ids (`*1A`) or names, as `=numbers=` takes them: a comma would split one into two. */
+const itemIds = z
+  .array(
+    line(LIMITS.id, 1).refine((v) => !v.includes(','), 'must not contain a comma'),
+    'must be a list of item ids',
+  )
+  .max(LIMITS.formItems, `holds more than ${LIMITS.formItems} items`);
+const formRequest = z.object({
+  connectionId: id,
+  path: apiMenuPath,
+  action: oneOf(['add', 'edit', 'remove', 'enable', 'disable', 'comment'] as const),
+  ids: itemIds.optional(),
+  values: formValues.optional(),
+  original: formValues.optional(),
+  extra: z
+    .array(z.object({ name: text(LIMITS.propertyName), value: text(LIMITS.word) }), 'must be a list of name/value rows')
+    .max(LIMITS.formFields, `holds more than ${LIMITS.formFields} rows`)
+    .optional(),
+  comment: text(LIMITS.word).optional(),
+});
+
 export const callSchemas = {
   'app:info': noArgs,
   'app:snapshot': noArgs,
@@ -569,6 +597,15 @@ export const callSchemas = {
   }),
   'history:diff': z.object({ a: id, b: id }),
   'history:delete': z.object({ id }),
+  'form:menu': z.object({ connectionId: id, path: apiMenuPath }),
+  'form:describe': z.object({
+    connectionId: id,
+    path: apiMenuPath,
+    action: oneOf(['add', 'edit'] as const),
+    row: formValues.optional(),
+  }),
+  'form:build': formRequest,
+  'form:send': formRequest,
 } satisfies { [K in CallName]: z.ZodType<CallArgs<K>, unknown> };
 
 export type CallSchemas = typeof callSchemas;

@@ -66,6 +66,10 @@ const CALLS = {
   'history:snapshot': true,
   'history:diff': true,
   'history:delete': true,
+  'form:menu': true,
+  'form:describe': true,
+  'form:build': true,
+  'form:send': true,
 } as const satisfies Record<CallName, true>;
 
 const EVENTS = {

@@ -46,6 +46,10 @@ export const LIMITS = {
   fileName: 255,
   /** A JSON Lines trace or repro bundle to import; the browser host's frame cap is above this. */
   traceContent: 64 * 1024 * 1024,
+  /** Fields (and raw name/value rows) of one form, and properties of a row sent with it (issue 14). */
+  formFields: 1000,
+  /** Rows one Remove/Enable/Disable/Comment acts on (one `=numbers=` list). */
+  formItems: 10_000,
   /** Segments of an inspect path; RouterOS menus are at most a handful deep. */
   pathSegments: 32,
   pathSegment: 128,

@@ -30,7 +30,9 @@ import { inspectHandlers } from './inspect/inspect.handlers';
 import { FleetStore } from './fleet/fleet';
 import { fleetHandlers } from './fleet/fleet.handlers';
 import { ConnectGate } from './links/connect-gate';
-import { defaultDemoRouter } from './links/demo';
+import { defaultDemoRouter, DEMO_USER } from './links/demo';
+import { FormsService } from './forms/forms';
+import { formHandlers } from './forms/forms.handlers';
 import { InboundScheduler } from './links/inbound';
 import { DEFAULT_TIMINGS, Link, type DemoRouter, type LinkTimings } from './links/link';
 import { Links } from './links/links';
@@ -380,6 +382,27 @@ export async function createServices(options: ServicesOptions): Promise<Services
   });
   const diffService = new DiffService({ session: sessionFor, routerInfo, now });
 
+  // Editing from the tables (issue 14): writes are console commands (history, trace); the shipped
+  // trees are read lazily, on the first form.
+  let trees: ReturnType<typeof loadCommandTrees> | undefined;
+  const forms = new FormsService({
+    session: (connectionId) => traces.classedSession(connectionId, sessionFor(connectionId), CLASS_OWN),
+    version: (connectionId) => links.currentRouter(connectionId)?.version ?? '',
+    user: (connectionId) => {
+      const c = connections.get(connectionId);
+      return c.demo ? DEMO_USER : c.user;
+    },
+    inspect,
+    trees: {
+      nearest: (version) => {
+        trees ??= loadCommandTrees();
+        return trees.nearest(version);
+      },
+    },
+    console: consoleService,
+    log,
+  });
+
   const replay = new ReplayService({
     session: sessionFor,
     *lines(sourceId) {
@@ -463,6 +486,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     ...diffHandlers({ diff: diffService, checkAlive }),
     ...discoveryHandlers({ discovery, checkAlive }),
     ...historyHandlers({ history: snapshots, checkAlive }),
+    ...formHandlers({ forms, connections, checkAlive }),
     ...replayHandlers({
       replay,
       repro: {

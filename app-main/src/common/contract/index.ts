@@ -41,6 +41,7 @@ import type {
   LibrarySnapshot,
 } from './library';
 import type { DiffFetchArgs, DiffFetchResult } from './diff';
+import type { FormDescribeArgs, FormDescription, FormMenu, FormMenuArgs, FormPlan, FormRequest, FormResult } from './forms';
 import type { ReplayPlan, ReplayProgress, ReplayResult, ReplayRunArgs } from './replay';
 import type { DiscoveryState } from './discovery';
 import type { SnapshotDiff, SnapshotDiffArgs, SnapshotMeta, SnapshotTakeArgs } from './history';
@@ -62,6 +63,7 @@ export type * from './discovery';
 export type * from './library';
 export type * from './history';
 export type * from './fleet';
+export type * from './forms';
 
 // ---------------------------------------------------------------------------------------------
 // The maps
@@ -187,6 +189,14 @@ export interface BridgeCalls {
   'history:diff': { args: SnapshotDiffArgs; result: SnapshotDiff };
   /** Deletes a stored snapshot. */
   'history:delete': { args: { id: string }; result: { id: string } };
+  /** What the Tables toolbar may do on a menu: its commands (router inspect, else shipped tree) and the write policy. */
+  'form:menu': { args: FormMenuArgs; result: FormMenu };
+  /** The form of a menu's `add` or `set` from the command tree, pre-filled from a row. */
+  'form:describe': { args: FormDescribeArgs; result: FormDescription };
+  /** The exact sentences a filled form (or a row action) sends, or the fields that are wrong. Sends nothing. */
+  'form:build': { args: FormRequest; result: FormPlan };
+  /** Sends them as console commands (history, trace), one after another; a trap names its field. */
+  'form:send': { args: FormRequest; result: FormResult };
 }
 
 /** Events: name → payload. */
