@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import {
   getCoreRowModel,
   useReactTable,
@@ -87,20 +87,41 @@ interface RowProps {
   readable: boolean;
   current: boolean;
   onClick: ((id: string) => void) | undefined;
+  /** Set only in a selectable grid: whether the row is selected. */
+  selected: boolean | undefined;
+  /** DOM id (the grid's aria-activedescendant), in a selectable grid. */
+  domId: string | undefined;
+  cursor: boolean;
 }
 
 /**
  * One row. Memoised on the row object's identity: the store keeps unchanged rows identical, so a
  * patch re-renders only the rows it touched (engineering-notes §1.4).
  */
-const GridRow = memo(function GridRow({ row, columns, top, index, mark, template, readable, current, onClick }: RowProps) {
+const GridRow = memo(function GridRow({
+  row,
+  columns,
+  top,
+  index,
+  mark,
+  template,
+  readable,
+  current,
+  onClick,
+  selected,
+  domId,
+  cursor,
+}: RowProps) {
   const id = row['.id'];
   return (
     <div
       role="row"
+      id={domId}
+      data-row-id={row['.id']}
       aria-rowindex={index + 2}
       aria-current={current ? 'true' : undefined}
-      className={`grid-row${index % 2 ? ' odd' : ''}${current ? ' current' : ''}`}
+      aria-selected={selected}
+      className={`grid-row${index % 2 ? ' odd' : ''}${current ? ' current' : ''}${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}`}
       style={{ transform: `translateY(${top}px)`, gridTemplateColumns: template }}
       onClick={onClick && id !== undefined ? () => onClick(id) : undefined}
     >
@@ -130,10 +151,7 @@ export interface DataGridProps {
   widths?: Readonly<Record<string, number>>;
   /** Called when a resize ends (pointer released, or an arrow key on a column's edge). */
   onWidthsChange?: (widths: Record<string, number>) => void;
-  /**
-   * The row last clicked (by `.id`), which **Graph** acts on. Deliberately minimal: multi-row
-   * selection with aria-selected is the editing work's (issue 14, "Editing from the tables").
-   */
+  /** The row **Graph** acts on (by `.id`): marked `aria-current`. */
   currentId?: string;
   onRowClick?: (id: string) => void;
   /** The link is reconnecting: the rows may be out of date (dimmed, and said so to screen readers). */
@@ -143,6 +161,23 @@ export interface DataGridProps {
    * bottom; scrolling up to read stops it until the bottom is reached again.
    */
   follow?: boolean;
+  /** Makes the rows selectable (role="grid", aria-selected on each row; issue 14). */
+  selection?: GridSelection;
+}
+
+/**
+ * A selectable grid's selection, kept by the owner (the store): click selects one row,
+ * Ctrl/Cmd+click toggles one, Shift+click selects the range from the anchor (in display order);
+ * the arrow keys move (Shift extends), Space toggles, Ctrl+A selects all shown, Escape clears;
+ * double-click or Enter activates a row, and the context menu (right click, Shift+F10 or the
+ * Menu key) is asked for at the pointer or the row.
+ */
+export interface GridSelection {
+  selected: readonly string[];
+  anchor: string | undefined;
+  onSelect(ids: string[], anchor: string | undefined): void;
+  onActivate?(id: string): void;
+  onContextMenu?(at: { x: number; y: number }): void;
 }
 
 /** A virtualised table: TanStack Virtual for the window, TanStack Table for columns, headers and sort state. */
@@ -232,6 +267,90 @@ export function DataGrid(props: DataGridProps) {
     setSizing(all);
     onWidthsChange?.(all);
   };
+  const sel = props.selection;
+  const uid = useId();
+  const selectedSet = useMemo(() => new Set(sel?.selected ?? []), [sel?.selected]);
+  // The keyboard's row (aria-activedescendant); follows clicks.
+  const [cursorId, setCursorId] = useState<string | undefined>(undefined);
+  const ids = useMemo(() => order.map((r) => r['.id'] ?? ''), [order]);
+  const cursorIndex = cursorId === undefined ? -1 : ids.indexOf(cursorId);
+  const domId = (index: number) => `${uid}-r${index}`;
+
+  const range = (from: string | undefined, to: string): string[] => {
+    const a = from === undefined ? -1 : ids.indexOf(from);
+    const b = ids.indexOf(to);
+    if (a < 0 || b < 0) return [to];
+    return ids.slice(Math.min(a, b), Math.max(a, b) + 1);
+  };
+  const pick = (id: string, how: { shift: boolean; toggle: boolean }) => {
+    if (!sel || !id) return;
+    setCursorId(id);
+    if (how.shift) sel.onSelect(range(sel.anchor ?? cursorId, id), sel.anchor ?? cursorId ?? id);
+    else if (how.toggle) sel.onSelect(selectedSet.has(id) ? sel.selected.filter((x) => x !== id) : [...sel.selected, id], id);
+    else sel.onSelect([id], id);
+  };
+  const rowIdOf = (target: EventTarget): string | undefined =>
+    (target as HTMLElement).closest?.('[data-row-id]')?.getAttribute('data-row-id') ?? undefined;
+  const onGridKey = (e: React.KeyboardEvent) => {
+    // Keys on the header's sort buttons and column resizers are theirs (Enter sorts, arrows resize).
+    if (!sel || !ids.length || e.target !== e.currentTarget) return;
+    const move = (to: number) => {
+      e.preventDefault();
+      const i = Math.max(0, Math.min(ids.length - 1, to));
+      const id = ids[i]!;
+      virtualizer.scrollToIndex(i);
+      pick(id, { shift: e.shiftKey, toggle: false });
+    };
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? ROW_HEIGHT * 10) / ROW_HEIGHT) - 1);
+    switch (e.key) {
+      case 'ArrowDown':
+        return move(cursorIndex + 1);
+      case 'ArrowUp':
+        return move(cursorIndex < 0 ? 0 : cursorIndex - 1);
+      case 'PageDown':
+        return move(cursorIndex + page);
+      case 'PageUp':
+        return move(cursorIndex - page);
+      case 'Home':
+        return move(0);
+      case 'End':
+        return move(ids.length - 1);
+      case ' ':
+        if (cursorId) {
+          e.preventDefault();
+          pick(cursorId, { shift: false, toggle: true });
+        }
+        return;
+      case 'Enter':
+        if (cursorId && sel.onActivate) {
+          e.preventDefault();
+          sel.onActivate(cursorId);
+        }
+        return;
+      case 'Escape':
+        if (sel.selected.length) {
+          e.preventDefault();
+          e.stopPropagation();
+          sel.onSelect([], undefined);
+        }
+        return;
+      case 'ContextMenu':
+      case 'F10':
+        if (e.key === 'F10' && !e.shiftKey) return;
+        if (sel.onContextMenu) {
+          e.preventDefault();
+          const row = cursorIndex >= 0 ? document.getElementById(domId(cursorIndex)) : null;
+          const box = (row ?? scrollRef.current)?.getBoundingClientRect();
+          sel.onContextMenu({ x: (box?.left ?? 0) + 24, y: box?.bottom ?? 0 });
+        }
+        return;
+      default:
+        if ((e.key === 'a' || e.key === 'A') && (e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          sel.onSelect(ids.filter(Boolean), ids[0]);
+        }
+    }
+  };
 
   const atBottom = useRef(true);
   const follow = props.follow ?? false;
@@ -251,13 +370,58 @@ export function DataGrid(props: DataGridProps) {
       }}
     >
       <div
-        role="table"
+        role={sel ? 'grid' : 'table'}
         aria-label={props.label}
         aria-description={props.stale ? 'rows may be stale: the link is reconnecting' : undefined}
         aria-rowcount={order.length + 1}
         aria-colcount={columns.length}
-        className="grid"
+        aria-multiselectable={sel ? true : undefined}
+        aria-readonly={sel ? true : undefined}
+        tabIndex={sel ? 0 : undefined}
+        aria-activedescendant={
+          sel && cursorIndex >= 0 && items.some((v) => v.index === cursorIndex) ? domId(cursorIndex) : undefined
+        }
+        className={sel ? 'grid grid-selectable' : 'grid'}
         style={{ width: totalWidth }}
+        onKeyDown={sel ? onGridKey : undefined}
+        onMouseDown={
+          sel
+            ? (e) => {
+                // Shift+click selects a range, not the text between.
+                if (e.shiftKey && rowIdOf(e.target)) e.preventDefault();
+              }
+            : undefined
+        }
+        onClick={
+          sel
+            ? (e) => {
+                const id = rowIdOf(e.target);
+                if (id) pick(id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey });
+              }
+            : undefined
+        }
+        onDoubleClick={
+          sel
+            ? (e) => {
+                const id = rowIdOf(e.target);
+                if (id && sel.onActivate) {
+                  window.getSelection?.()?.removeAllRanges();
+                  sel.onActivate(id);
+                }
+              }
+            : undefined
+        }
+        onContextMenu={
+          sel?.onContextMenu
+            ? (e) => {
+                const id = rowIdOf(e.target);
+                if (!id) return;
+                e.preventDefault();
+                if (!selectedSet.has(id)) pick(id, { shift: false, toggle: false });
+                sel.onContextMenu?.({ x: e.clientX, y: e.clientY });
+              }
+            : undefined
+        }
       >
         <div role="rowgroup" className="grid-head">
           <div role="row" aria-rowindex={1} className="grid-row head" style={{ gridTemplateColumns: template }}>
@@ -320,6 +484,9 @@ export function DataGrid(props: DataGridProps) {
                 readable={readable}
                 current={props.currentId !== undefined && props.currentId === r.id}
                 onClick={props.onRowClick}
+                selected={sel ? selectedSet.has(r.id) : undefined}
+                domId={sel ? domId(v.index) : undefined}
+                cursor={sel !== undefined && v.index === cursorIndex}
               />
             );
           })}

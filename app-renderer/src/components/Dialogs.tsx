@@ -5,6 +5,7 @@ import { UNDO_DELETE_MS } from '../store/connections';
 import type { Dialog } from '../store/types';
 import { workspaceActivity } from '../store/workspaces';
 import { ConnectionForm } from './ConnectionForm';
+import { FormDialog } from './FormDialog';
 import { Modal } from './Modal';
 import { ReplayDialog, ReproDialog } from './ReplayDialog';
 import { ROUTER_LIST_ID } from './Sidebar';
@@ -218,5 +219,7 @@ export function Dialogs() {
       return <ReplayDialog sourceId={dialog.sourceId} key={dialog.sourceId} />;
     case 'repro':
       return <ReproDialog sourceId={dialog.sourceId} key={dialog.sourceId} />;
+    case 'row-action':
+      return <FormDialog d={dialog} />;
   }
 }

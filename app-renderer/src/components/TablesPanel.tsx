@@ -7,6 +7,7 @@ import { downloadFile, fileSafe, rowsToCsv, rowsToJson } from '../lib/exporters'
 import { formatCount, plural } from '../lib/format';
 import { presetChoice, presetOf } from '../lib/presets';
 import { emptyTable } from '../store/tables';
+import { menuKey } from '../store/forms';
 import type { TableView } from '../store/types';
 import { CompletionList, completionKey } from './Completion';
 import { useRouterCompletion } from './RouterCompletion';
@@ -15,6 +16,7 @@ import { DataGrid } from './DataGrid';
 import { FieldError, RequestError, TextField } from './FormParts';
 import { TableGraphs } from './Graph';
 import { DetailView, isSingleItem, RawSwitch } from './Values';
+import { RowActionButtons, RowContextMenu } from './RowActions';
 
 /**
  * The column choice for a path is stored as every known column in display order, hidden ones
@@ -145,8 +147,16 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
       setSorting: s.setSorting,
       setFilter: s.setTableFilter,
       setWidths: s.setColumnWidths,
+      selectRows: s.selectRows,
+      openRowAction: s.openRowAction,
     })),
   );
+  const [menuAt, setMenuAt] = useState<{ x: number; y: number } | null>(null);
+  const canEdit = useApp((s) => {
+    const path = s.tables[connectionId]?.runPath;
+    const m = path ? s.formMenus[menuKey(connectionId, path)] : undefined;
+    return !!m && 'commands' in m && m.commands.includes('set') && m.write.allowed && s.links[connectionId]?.status === 'online';
+  });
   const run = useRun();
   const uid = useId();
   const exportRef = useRef<(() => Row[]) | null>(null);
@@ -169,12 +179,16 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
   const [current, setCurrent] = useState<{ tableId?: string; id?: string }>({});
   const [graphed, setGraphed] = useState<{ tableId?: string; ids: string[] }>({ ids: [] });
   const single = isSingleItem(view.rows);
+  // The selected row (issue 14: the last one selected, by click or keyboard), else the last clicked.
+  const lastSelected = view.selected[view.selected.length - 1];
   const currentId =
-    current.tableId === view.tableId && current.id !== undefined && view.index.has(current.id)
-      ? current.id
-      : single
-        ? view.rows[0]?.['.id']
-        : undefined;
+    lastSelected !== undefined
+      ? lastSelected
+      : current.tableId === view.tableId && current.id !== undefined && view.index.has(current.id)
+        ? current.id
+        : single
+          ? view.rows[0]?.['.id']
+          : undefined;
   const graphIds = graphed.tableId === view.tableId ? graphed.ids : NO_IDS;
   const tableId = view.tableId;
   // Stable, so the memoised rows of the grid do not all re-render on every patch.
@@ -366,6 +380,9 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
           onChange={(e) => actions.setFilter(connectionId, e.target.value)}
         />
         <span className="spacer" />
+        <div className="row-actions" role="group" aria-label="Row actions">
+          <RowActionButtons connectionId={connectionId} noteId={`${uid}-readonly`} />
+        </div>
         <button type="button" className="btn btn-small" onClick={() => exportAs('csv')} disabled={!view.rows.length}>
           Export CSV
         </button>
@@ -421,6 +438,17 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
                 onRowClick={onRowClick}
                 stale={view.status === 'resubscribing'}
                 follow={follow}
+                selection={{
+                  selected: view.selected,
+                  anchor: view.anchor,
+                  onSelect: (ids, anchor) => actions.selectRows(connectionId, ids, anchor),
+                  onActivate: (id) => {
+                    if (!canEdit) return;
+                    actions.selectRows(connectionId, [id], id);
+                    actions.openRowAction(connectionId, 'edit');
+                  },
+                  onContextMenu: (at) => setMenuAt(at),
+                }}
               />
             )}
             <TableGraphs
@@ -432,6 +460,7 @@ export function TablesPanel({ connectionId }: { connectionId: string }) {
             />
           </div>
         )}
+        {menuAt && <RowContextMenu connectionId={connectionId} at={menuAt} onClose={() => setMenuAt(null)} />}
       </div>
     </div>
   );

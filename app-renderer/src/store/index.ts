@@ -10,6 +10,7 @@ import { discoverySlice } from './discovery';
 import { librarySlice } from './library';
 import { snapshotsSlice } from './history';
 import { fleetSlice } from './fleet';
+import { formsSlice } from './forms';
 import { multiSlice } from './multi';
 import { tablesSlice } from './tables';
 import { traceSlice } from './trace';
@@ -45,6 +46,7 @@ export function createAppStore(api: Api, opts: StoreOptions = {}): AppStore {
       ...discoverySlice(ctx),
       ...snapshotsSlice(ctx),
       ...fleetSlice(ctx),
+      ...formsSlice(ctx),
     };
   });
   // The sidebar's selected router follows the workspace on screen, so that Disconnect and Edit act

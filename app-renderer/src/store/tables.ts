@@ -12,6 +12,7 @@ type Keys =
   | 'setPaused'
   | 'setSorting'
   | 'setTableFilter'
+  | 'selectRows'
   | 'setColumnChoice'
   | 'setColumnWidths'
   | 'applyTablePatch'
@@ -46,7 +47,10 @@ export function decodePatch(patch: TablePatch): RowsPatch {
 export const FLASH_MS = 1200;
 
 /** What a table shows before its first run, and again when a new run starts: nothing. */
-function noRows(): Pick<TableView, 'rows' | 'index' | 'columns' | 'total' | 'updatesPerSecond' | 'changed' | 'paused' | 'rates'> {
+function noRows(): Pick<
+  TableView,
+  'rows' | 'index' | 'columns' | 'total' | 'updatesPerSecond' | 'changed' | 'paused' | 'rates' | 'selected'
+> {
   return {
     rows: [],
     index: new Map(),
@@ -56,7 +60,19 @@ function noRows(): Pick<TableView, 'rows' | 'index' | 'columns' | 'total' | 'upd
     changed: new Map(),
     paused: false,
     rates: new RateTracker(),
+    selected: [],
   };
+}
+
+/** The selected rows of a table, in selection order (rows gone meanwhile are left out). */
+export function selectedRows(view: TableView): Row[] {
+  const out: Row[] = [];
+  for (const id of view.selected) {
+    const i = view.index.get(id);
+    const row = i === undefined ? undefined : view.rows[i];
+    if (row) out.push(row);
+  }
+  return out;
 }
 
 /** An empty Path box (its placeholder shows an example): a preset path was mistaken for a running table. */
@@ -159,6 +175,8 @@ export function applyPatch(
       }
     }
   }
+  // A removed row leaves the selection (a reset keeps the rows that came back).
+  const selected = view.selected.some((id) => !index.has(id)) ? view.selected.filter((id) => index.has(id)) : view.selected;
   if (patch.columns) {
     for (const c of patch.columns) {
       if (!seen.has(c)) {
@@ -174,6 +192,7 @@ export function applyPatch(
     index,
     columns,
     changed,
+    selected,
     total: patch.total,
     updatesPerSecond: patch.updatesPerSecond,
     status: patch.status,
@@ -395,6 +414,14 @@ export function tablesSlice({ set, get, api, now }: SliceContext): Pick<AppStore
         if (filter) filters[path] = filter;
         else delete filters[path];
         return { ...t, filter, filters };
+      });
+    },
+
+    selectRows(connectionId, ids, anchor) {
+      update(connectionId, (t) => {
+        const { anchor: _a, ...rest } = t;
+        const selected = [...new Set(ids)].filter((id) => t.index.has(id));
+        return anchor !== undefined && t.index.has(anchor) ? { ...rest, selected, anchor } : { ...rest, selected };
       });
     },
 

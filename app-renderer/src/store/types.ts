@@ -42,6 +42,13 @@ import type {
   SnapshotDiff,
   SnapshotKind,
   SnapshotMeta,
+  FormAction,
+  FormDescription,
+  FormMenu,
+  FormPlan,
+  FormRequest,
+  FormResult,
+  Result,
 } from '../../../app-main/src/common/contract';
 import type { RingLog } from '../lib/ring';
 import type { ReplyFilter } from '../lib/trace-analysis';
@@ -86,7 +93,25 @@ export type Dialog =
   | { kind: 'delete'; id: string }
   | { kind: 'close-workspace'; id: string }
   | { kind: 'replay'; sourceId: string }
-  | { kind: 'repro'; sourceId: string };
+  | { kind: 'repro'; sourceId: string }
+  | RowActionDialog;
+
+/**
+ * A Tables action (issue 14): Add/Edit open a form, Remove/Enable/Disable/Comment act on the
+ * selected rows; `copyFrom` pre-fills an add or edit on another router from Compare tables.
+ */
+export interface RowActionDialog {
+  kind: 'row-action';
+  connectionId: string;
+  path: string;
+  action: FormAction;
+  /** `.id`s of the rows acted on (edit: one). */
+  ids: string[];
+  /** The row being edited (edit), as the table shows it now. */
+  row?: Row;
+  /** A row of another router whose values pre-fill the form (Compare tables' Copy). */
+  copyFrom?: { row: Row; routerName: string };
+}
 
 export type PanelTab = 'console' | 'tables' | 'trace' | 'history';
 
@@ -180,6 +205,13 @@ export interface TableView {
   rates?: RateTracker;
   /** The row filter of each path this table has shown (the filter is per path). */
   filters: Record<string, string>;
+  /**
+   * The selected rows' `.id`s, in the order they were selected (issue 14). `selectedRows(view)`
+   * (store/tables.ts) gives the rows; one selected row is "the selected row" of Edit and Graph.
+   */
+  selected: string[];
+  /** Where a Shift+click or Shift+arrow range starts. */
+  anchor?: string;
 }
 
 export interface TraceFilters {
@@ -556,6 +588,8 @@ export interface AppActions {
   setPaused(connectionId: string, paused: boolean): void;
   setSorting(connectionId: string, sorting: { id: string; desc: boolean }[]): void;
   setTableFilter(connectionId: string, filter: string): void;
+  /** Replaces the table's selection (ids of its rows; unknown ids are dropped). */
+  selectRows(connectionId: string, ids: string[], anchor?: string): void;
   setColumnChoice(path: string, list: string[] | undefined): Promise<void>;
   /** Remembers the widths of a path's columns resized by hand (issue 14); an empty map forgets them. */
   setColumnWidths(path: string, widths: Record<string, number>): Promise<void>;
@@ -651,6 +685,27 @@ export interface SnapshotsActions {
   setSnapshotEveryHours(hours: number): Promise<void>;
 }
 
+// ---------------------------------------------------------------- editing from the tables (forms.ts)
+
+/** What a menu offers on a router (`form:menu`), by `menuKey(connectionId, path)`. */
+export interface FormsState {
+  formMenus: Record<string, FormMenu | { loading: true }>;
+}
+
+export interface FormsActions {
+  /** Asks main which actions the menu has on that router (once per menu and link session). */
+  loadFormMenu(connectionId: string, path: string, force?: boolean): Promise<void>;
+  /** Opens the dialog of a Tables action on the table's selected rows. */
+  openRowAction(connectionId: string, action: FormAction): void;
+  /** Opens an add or edit of `path` on another router, pre-filled from a row (Compare tables). */
+  openCopyRow(targetId: string, path: string, row: Row, routerName: string, targetRow: Row | undefined): void;
+  describeForm(connectionId: string, path: string, action: 'add' | 'edit', row?: Row): Promise<Result<FormDescription>>;
+  buildForm(request: FormRequest): Promise<Result<FormPlan>>;
+  sendForm(request: FormRequest): Promise<Result<FormResult>>;
+  /** Puts a sentence into the router's Sentence box and shows its console. */
+  openInConsole(connectionId: string, words: string[]): void;
+}
+
 export type AppStoreState = AppState &
   AppActions &
   CompletionActions &
@@ -662,4 +717,6 @@ export type AppStoreState = AppState &
   SnapshotsState &
   SnapshotsActions &
   FleetState &
-  FleetActions;
+  FleetActions &
+  FormsState &
+  FormsActions;
