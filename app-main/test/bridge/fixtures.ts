@@ -117,6 +117,23 @@ export const SAMPLE_ARGS: { [K in CallName]: CallArgs<K> } = {
   'history:snapshot': { connectionId: 'c1', note: 'before the VLAN change', showSensitive: false, kind: 'export' },
   'history:diff': { a: 's1', b: 's2' },
   'history:delete': { id: 's1' },
+  'form:menu': { connectionId: 'c1', path: '/ip/address' },
+  'form:describe': {
+    connectionId: 'c1',
+    path: '/ip/address',
+    action: 'edit',
+    row: { address: '10.0.0.1/24', interface: 'ether1' },
+  },
+  'form:build': {
+    connectionId: 'c1',
+    path: '/ip/address',
+    action: 'edit',
+    ids: ['*1'],
+    values: { address: '10.0.0.2/24', comment: '' },
+    original: { address: '10.0.0.1/24', comment: 'old' },
+    extra: [{ name: 'network', value: '10.0.0.0' }],
+  },
+  'form:send': { connectionId: 'c1', path: '/interface', action: 'comment', ids: ['*1', '*2'], comment: 'uplinks' },
 };
 
 export interface RecordedCall {

@@ -72,7 +72,8 @@ export function fieldFor(arg: ArgInfo, live: readonly string[] = []): FormField 
       break;
     case 'enum': {
       const all = [...new Set([...k.values, ...options])].filter((v) => v !== NEGATION);
-      field.kind = live.length > 0 || arg.references ? 'combobox' : 'select';
+      // Values from completions only hint (`strict` false: RouterOS takes others, e.g. new names).
+      field.kind = k.strict && live.length === 0 && !arg.references ? 'select' : 'combobox';
       field.options = all;
       if (k.multiple) field.multiple = true;
       break;
@@ -91,6 +92,9 @@ export function fieldFor(arg: ArgInfo, live: readonly string[] = []): FormField 
       if (options.length) field.options = options;
       break;
     case 'ip':
+      field.kind = 'ip';
+      if (k.extra?.length || options.length) field.options = [...new Set([...(k.extra ?? []), ...options])];
+      break;
     case 'ipv6':
     case 'ip-prefix':
     case 'ipv6-prefix':
@@ -147,16 +151,9 @@ export function checkField(arg: ArgInfo, value: string): string | undefined {
   if (arg.completions.includes(v)) return undefined;
   const k = arg.kind;
   if (k.kind === 'yes-no') return switchValue(v) === 'yes' || switchValue(v) === 'no' ? undefined : 'must be yes or no';
-  if (k.kind === 'enum') {
-    // Live names may be missing from the static list: only a closed enumeration is checked.
-    if (arg.references) return undefined;
-    return checkValue(k, v);
-  }
-  const reason = checkValue(k, v);
-  // `/ip/address` `address` says "A.B.C.D (IP address)" yet takes (and prints) `A.B.C.D/M`.
-  if (reason !== undefined && k.kind === 'ip' && arg.name === 'address' && checkValue({ kind: 'ip-prefix' }, v) === undefined)
-    return undefined;
-  return reason;
+  // Live names may be missing from the static list: an enumeration of them is not checked.
+  if (k.kind === 'enum' && arg.references) return undefined;
+  return checkValue(k, v)?.reason;
 }
 
 /** What the builder knows of the menu's command for a request. */

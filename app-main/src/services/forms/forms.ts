@@ -144,7 +144,7 @@ export class FormsService {
       const live = await this.deps.inspect.children(connectionId, [...segmentsOf(path), command]).catch(() => undefined);
       if (live?.available && live.kind === 'cmd') names = live.nodes.filter((n) => n.kind === 'arg').map((n) => n.name);
     }
-    if (!names && tree?.has(cmdPath)) names = tree.args(cmdPath).map((a) => a.name);
+    if (!names && tree?.has(cmdPath)) names = tree.argsOf(cmdPath).map((a) => a.name);
     const base = { canUnset, source: found.source, ...(found.treeVersion ? { treeVersion: found.treeVersion } : {}) };
     if (!names) return { ...base, args: undefined, skipped: [] };
     const skipped = names.filter((n) => SKIPPED_ARGS.has(n));
@@ -222,7 +222,7 @@ export class FormsService {
       }
       const r = await this.run(req.connectionId, words);
       results.push(r.result);
-      if (r.result.outcome !== 'done') {
+      if (r.result.outcome !== 'done' && r.result.outcome !== 'not-sent') {
         outcome = r.result.outcome;
         const message = r.trapMessage ?? r.result.error?.message ?? r.result.outcome;
         const field = r.trapMessage ? trapField(r.trapMessage, names) : undefined;
