@@ -96,7 +96,7 @@ describe('<App> on the real services (in-process bridge)', () => {
     fireEvent.click(within(ws).getByRole('tab', { name: 'Tables' }));
     fireEvent.change(within(ws).getByRole('textbox', { name: 'Path' }), { target: { value: '/interface' } });
     fireEvent.click(within(ws).getByRole('button', { name: 'Start' }));
-    const table = await within(ws).findByRole('table', { name: 'Live table /interface' });
+    const table = await within(ws).findByRole('grid', { name: 'Live table /interface' });
     // ether1 is its name and its default-name.
     await within(table).findAllByRole('cell', { name: 'ether1' });
     expect(
@@ -136,7 +136,7 @@ describe('<App> on the real services (in-process bridge)', () => {
     fireEvent.change(within(ws).getByRole('textbox', { name: 'Path' }), { target: { value: '/interface' } });
     act(() => s().setTableField('demo', 'queryText', '?name=none'));
     fireEvent.click(within(ws).getByRole('button', { name: 'Start' }));
-    await within(ws).findByRole('table', { name: 'Live table /interface' });
+    await within(ws).findByRole('grid', { name: 'Live table /interface' });
     const tableId = s().tables.demo!.tableId!;
     const alert = await within(ws).findByText(/no final reply to \/interface\/print within 1 s/, undefined, { timeout: 5000 });
     expect(alert).toBeTruthy();
@@ -155,7 +155,7 @@ describe('<App> on the real services (in-process bridge)', () => {
     fireEvent.click(within(ws).getByRole('tab', { name: 'Tables' }));
     fireEvent.change(within(ws).getByRole('textbox', { name: 'Path' }), { target: { value: '/interface' } });
     fireEvent.click(within(ws).getByRole('button', { name: 'Start' }));
-    const table = await within(ws).findByRole('table', { name: 'Live table /interface' });
+    const table = await within(ws).findByRole('grid', { name: 'Live table /interface' });
     await within(table).findByRole('cell', { name: 'bridge1' });
     const header = within(table)
       .getAllByRole('columnheader')

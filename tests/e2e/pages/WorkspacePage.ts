@@ -62,7 +62,7 @@ export class WorkspacePage {
   }
 
   table(path: string): Locator {
-    return this.region.getByRole('table', { name: `Live table ${path}` });
+    return this.region.getByRole('grid', { name: `Live table ${path}` });
   }
 
   /** Hides columns with the column chooser (remembered per path by the app). */
