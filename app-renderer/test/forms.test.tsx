@@ -23,7 +23,7 @@ function rowOf(grid: HTMLElement, cell: string): HTMLElement {
 }
 
 function button(ws: HTMLElement, name: string): HTMLButtonElement {
-  return within(ws).getByRole('button', { name, exact: true }) as HTMLButtonElement;
+  return within(ws).getByRole('button', { name }) as HTMLButtonElement;
 }
 
 async function preview(): Promise<string> {
@@ -94,7 +94,9 @@ describe('editing from the tables', () => {
     expect((within(dialog).getByRole('switch', { name: 'disabled' }) as HTMLInputElement).checked).toBe(false);
     fireEvent.change(within(dialog).getByRole('textbox', { name: 'comment' }), { target: { value: 'lab port' } });
     await until(() =>
-      expect(within(dialog).getByRole('region', { name: 'API sentence' }).textContent).toBe('/interface/set\n=numbers=*3\n=comment=lab port'),
+      expect(within(dialog).getByRole('region', { name: 'API sentence' }).textContent).toBe(
+        '/interface/set\n=numbers=*3\n=comment=lab port',
+      ),
     );
     fireEvent.click(within(dialog).getByRole('button', { name: 'Send' }));
     await until(() => expect(screen.queryByRole('dialog')).toBeNull());
@@ -159,21 +161,20 @@ describe('editing from the tables', () => {
     await until(() => expect(button(ws, 'Enable').title).toBe('select one or more rows'));
     fireEvent.contextMenu(rowOf(grid, 'ether5'), { clientX: 40, clientY: 60 });
     const menu = await screen.findByRole('menu', { name: 'Row actions' });
-    expect(within(menu).getAllByRole('menuitem').map((m) => m.textContent)).toEqual([
-      'Add',
-      'Edit',
-      'Remove',
-      'Enable',
-      'Disable',
-      'Comment',
-    ]);
+    expect(
+      within(menu)
+        .getAllByRole('menuitem')
+        .map((m) => m.textContent),
+    ).toEqual(['Add', 'Edit', 'Remove', 'Enable', 'Disable', 'Comment']);
     expect(within(menu).getByRole('menuitem', { name: 'Add' }).getAttribute('aria-disabled')).toBe('true');
     expect(s().tables.demo!.selected).toEqual(['*5']);
     fireEvent.click(within(menu).getByRole('menuitem', { name: 'Comment' }));
     const dialog = await screen.findByRole('dialog');
     fireEvent.change(within(dialog).getByRole('textbox', { name: 'comment' }), { target: { value: 'spare' } });
     await until(() =>
-      expect(within(dialog).getByRole('region', { name: 'API sentence' }).textContent).toBe('/interface/comment\n=numbers=*5\n=comment=spare'),
+      expect(within(dialog).getByRole('region', { name: 'API sentence' }).textContent).toBe(
+        '/interface/comment\n=numbers=*5\n=comment=spare',
+      ),
     );
     fireEvent.click(within(dialog).getByRole('button', { name: 'Open in Console' }));
     await until(() => expect(screen.queryByRole('dialog')).toBeNull());

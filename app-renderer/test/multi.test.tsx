@@ -262,6 +262,43 @@ describe('Compare tables panel', () => {
     expect(doc.ignoredColumns).not.toContain('comment');
   });
 
+  it('copies a differing row to another router through the form dialog: set where it exists, add where it is missing', async () => {
+    const { edge } = await renderApp();
+    setRow(edge, '/interface', 'ether1', { comment: 'WAN', mtu: '9000' });
+    const panel = openTool('Compare tables');
+    fireEvent.click(within(panel).getByRole('button', { name: 'Select all connected' }));
+    fireEvent.change(within(panel).getByRole('textbox', { name: 'Path' }), { target: { value: '/interface' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Compare' }));
+    const table = await within(panel).findByRole('table', { name: 'Diff /interface' });
+    fireEvent.click(within(table).getByRole('button', { name: 'Copy ether1 from Core to Edge' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Copy from Core: set ether1 in /interface on Edge' });
+    const id = item(edge, 'interface', 'ether1').id;
+    await until(() =>
+      expect(within(dialog).getByRole('region', { name: 'API sentence' }).textContent).toBe(
+        `/interface/set\n=numbers=${id}\n=comment=uplink\n=mtu=1500`,
+      ),
+    );
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Send' }));
+    await until(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(item(edge, 'interface', 'ether1').get('comment')).toBe('uplink');
+    expect(item(edge, 'interface', 'ether1').get('mtu')).toBe('1500');
+
+    // A row missing on Edge is an add there.
+    const lab = edge.menu('ip/address').find('*2')!;
+    edge.menu('ip/address').remove(lab);
+    fireEvent.change(within(panel).getByRole('textbox', { name: 'Path' }), { target: { value: '/ip/address' } });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Refresh' }));
+    const addresses = await within(panel).findByRole('table', { name: 'Diff /ip/address' });
+    const copy = await within(addresses).findByRole('button', { name: /^Copy 10\.0\.0\.23\/24.* from Core to Edge$/ });
+    fireEvent.click(copy);
+    const add = await screen.findByRole('dialog', { name: /^Copy from Core: add to \/ip\/address on Edge/ });
+    await until(() =>
+      expect(within(add).getByRole('region', { name: 'API sentence' }).textContent).toMatch(
+        /^\/ip\/address\/add\n=address=10\.0\.0\.23\/24\n/,
+      ),
+    );
+  });
+
   it('explains duplicate keys instead of dropping rows, and offers no .id key', async () => {
     await renderApp();
     const panel = openTool('Compare tables');

@@ -47,14 +47,17 @@ function DiffGroup({
   diff,
   columns,
   nameOf,
+  path,
 }: {
   r: DiffRow;
   diff: DiffResult;
   columns: string[];
   nameOf: (id: string) => string;
+  path: string;
 }) {
   const n = diff.sources.length;
   const differing = new Set(r.differing);
+  const copyRow = useApp((st) => st.openCopyRow);
   return (
     <tbody className={`diff-group diff-${r.status}`}>
       {diff.sources.map((s, i) => {
@@ -72,7 +75,27 @@ function DiffGroup({
                 </td>
               </>
             )}
-            <td className="diff-router">{s.name}</td>
+            <td className="diff-router">
+              {s.name}
+              {row && r.status !== 'same' && (
+                <span className="diff-copy">
+                  {/* Issue 14: copy this router's row to another through the same form dialog (add or set). */}
+                  {diff.sources.map((t, j) =>
+                    j === i ? null : (
+                      <button
+                        key={t.id}
+                        type="button"
+                        className="btn btn-small btn-ghost"
+                        aria-label={`Copy ${r.keyText} from ${s.name} to ${t.name}`}
+                        onClick={() => copyRow(t.id, path, row, s.name, r.rows[j])}
+                      >
+                        → {t.name}
+                      </button>
+                    ),
+                  )}
+                </span>
+              )}
+            </td>
             {row ? (
               columns.map((c) => <Cell key={c} row={row} column={c} differs={differing.has(c)} />)
             ) : (
@@ -370,7 +393,14 @@ export function DiffPanel() {
                     </tr>
                   </thead>
                   {shown.slice(0, limit).map((r) => (
-                    <DiffGroup key={r.id} r={r} diff={diff} columns={shownColumns} nameOf={nameOf} />
+                    <DiffGroup
+                      key={r.id}
+                      r={r}
+                      diff={diff}
+                      columns={shownColumns}
+                      nameOf={nameOf}
+                      path={view.fetched?.path ?? view.path}
+                    />
                   ))}
                 </table>
                 {shown.length === 0 && (

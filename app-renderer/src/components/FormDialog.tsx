@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { FormDescription, FormField, FormRequest, FormResult } from '../../../app-main/src/common/contract';
 import { useApp, useRun } from '../hooks';
@@ -42,7 +42,8 @@ function splitNot(field: FormField, value: string): { not: boolean; rest: string
 
 function placeholderOf(f: FormField): string {
   if (f.kind === 'number' && (f.min !== undefined || f.max !== undefined)) return `${f.min ?? ''}..${f.max ?? ''}`;
-  if (f.kind === 'time') return f.min !== undefined || f.max !== undefined ? `${f.min ?? ''}..${f.max ?? ''}, e.g. 1h30m` : '1h30m';
+  if (f.kind === 'time')
+    return f.min !== undefined || f.max !== undefined ? `${f.min ?? ''}..${f.max ?? ''}, e.g. 1h30m` : '1h30m';
   if (f.syntax) return f.syntax.replace(/\s+\(.*\)$/, '');
   return '';
 }
@@ -92,7 +93,14 @@ function FieldInput(props: {
       break;
     case 'script':
       input = (
-        <textarea {...common} className="input mono" rows={3} value={rest} spellCheck={false} onChange={(e) => set(e.target.value)} />
+        <textarea
+          {...common}
+          className="input mono"
+          rows={3}
+          value={rest}
+          spellCheck={false}
+          onChange={(e) => set(e.target.value)}
+        />
       );
       break;
     default: {
@@ -164,7 +172,6 @@ export function FormDialog({ d }: { d: RowActionDialog }) {
   const [sending, setSending] = useState(false);
   const [result, setResult] = useState<FormResult | undefined>(undefined);
   const [copied, setCopied] = useState(false);
-  const touched = useRef(new Set<string>());
 
   // The form itself, once.
   useEffect(() => {
@@ -186,7 +193,6 @@ export function FormDialog({ d }: { d: RowActionDialog }) {
           if (names.has(k)) {
             const f = r.value.fields.find((x) => x.name === k)!;
             initial[k] = f.kind === 'switch' ? (v === 'true' || v === 'yes' ? 'yes' : 'no') : v;
-            touched.current.add(k);
           } else if (r.value.generic && d.action === 'add') rows.push({ name: k, value: v });
         }
         setExtra(rows);
@@ -204,9 +210,10 @@ export function FormDialog({ d }: { d: RowActionDialog }) {
     const base = { connectionId: d.connectionId, path: d.path, action: d.action, ids: d.ids };
     if (d.action === 'comment') return { ...base, comment };
     if (!isForm) return base;
-    // Add sends what the user filled in; edit sends every field and main keeps what changed.
+    // Add sends what is filled in (by the user or a copied row); edit sends every field and main
+    // keeps what changed.
     const sent: Record<string, string> = {};
-    for (const [k, v] of Object.entries(values)) if (d.action === 'edit' || (v !== '' && touched.current.has(k))) sent[k] = v;
+    for (const [k, v] of Object.entries(values)) if (d.action === 'edit' || v !== '') sent[k] = v;
     return {
       ...base,
       values: sent,
@@ -255,7 +262,11 @@ export function FormDialog({ d }: { d: RowActionDialog }) {
     const r = await api.send(request);
     setSending(false);
     if (!r.ok) {
-      setResult({ outcome: 'failed', sentences: [], fieldErrors: { form: `${r.error.message}${r.error.hint ? ` ${r.error.hint}` : ''}` } });
+      setResult({
+        outcome: 'failed',
+        sentences: [],
+        fieldErrors: { form: `${r.error.message}${r.error.hint ? ` ${r.error.hint}` : ''}` },
+      });
       return;
     }
     if (r.value.outcome === 'done') {
@@ -269,7 +280,6 @@ export function FormDialog({ d }: { d: RowActionDialog }) {
   };
 
   const setValue = (name: string, v: string) => {
-    touched.current.add(name);
     setValues((x) => ({ ...x, [name]: v }));
     setResult(undefined);
   };
