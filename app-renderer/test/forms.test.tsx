@@ -6,7 +6,8 @@
 import './setup';
 import { act, fireEvent, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { until } from './helpers';
+import { router, until } from './helpers';
+import { routerConnection } from './inprocess-bridge';
 import { connectDemo, renderApp } from './render';
 
 async function startTable(ws: HTMLElement, path: string): Promise<HTMLElement> {
@@ -74,6 +75,8 @@ describe('editing from the tables', () => {
     fireEvent.click(button(ws, 'Disable'));
     expect(await preview()).toBe('/interface/disable\n=numbers=*4,*5');
     const dialog = screen.getByRole('dialog');
+    // Keyboard focus is in the dialog, on Cancel rather than on the action.
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
     fireEvent.click(within(dialog).getByRole('button', { name: 'Send' }));
     await until(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(bridge.demo.model.menu('interface').findByName('ether5')?.get('disabled')).toBe('true');
@@ -90,6 +93,8 @@ describe('editing from the tables', () => {
     fireEvent.doubleClick(rowOf(grid, 'ether3'));
     const dialog = await screen.findByRole('dialog', { name: /Edit ether3 in \/interface/ });
     const name = (await within(dialog).findByRole('textbox', { name: 'name' })) as HTMLInputElement;
+    // The first field has focus once the form has arrived.
+    await until(() => expect(document.activeElement).toBe(within(dialog).getByRole('textbox', { name: 'comment' })));
     expect(name.value).toBe('ether3');
     expect((within(dialog).getByRole('switch', { name: 'disabled' }) as HTMLInputElement).checked).toBe(false);
     fireEvent.change(within(dialog).getByRole('textbox', { name: 'comment' }), { target: { value: 'lab port' } });
@@ -182,5 +187,23 @@ describe('editing from the tables', () => {
     expect(box.value).toBe('/interface/comment\n=numbers=*5\n=comment=spare');
     expect(bridge.demo.model.menu('interface').findByName('ether5')?.get('comment')).toBeUndefined();
     act(() => undefined);
+  });
+
+  it('a user whose group lacks the write policy sees every action disabled with the reason', async () => {
+    const lab = await router({ identity: 'lab', users: [{ name: 'viewer', password: 'pw', group: 'read' }] });
+    const { s } = await renderApp({ connections: [{ ...routerConnection('lab', 'Lab', lab, 'pw'), user: 'viewer' }] });
+    await act(() => s().connect('lab'));
+    const ws = await screen.findByRole('region', { name: 'Lab' });
+    const grid = await startTable(ws, '/interface');
+    await within(grid).findAllByRole('cell', { name: 'ether5' });
+    const reason = 'the user "viewer" is in group "read", which lacks the write policy';
+    await until(() =>
+      expect(within(within(ws).getByRole('group', { name: 'Row actions' })).getByRole('note').textContent).toBe(
+        `Read-only: ${reason}`,
+      ),
+    );
+    fireEvent.click(rowOf(grid, 'ether5'));
+    for (const name of ['Add', 'Edit', 'Remove', 'Enable', 'Disable', 'Comment']) expect(button(ws, name).disabled).toBe(true);
+    expect(button(ws, 'Disable').title).toBe(reason);
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { FormDescription, FormField, FormRequest, FormResult } from '../../../app-main/src/common/contract';
 import { useApp, useRun } from '../hooks';
@@ -172,6 +172,17 @@ export function FormDialog({ d }: { d: RowActionDialog }) {
   const [sending, setSending] = useState(false);
   const [result, setResult] = useState<FormResult | undefined>(undefined);
   const [copied, setCopied] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const cancelRef = useRef<HTMLButtonElement>(null);
+
+  // The fields arrive after the dialog opened: the first one gets focus then. Remove, Enable and
+  // Disable have no field: focus starts on Cancel, never on the action (this runs after Modal's
+  // own focus, which would pick the still-disabled Copy button).
+  useEffect(() => {
+    if (desc) formRef.current?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+    else if (!isForm && d.action !== 'comment') cancelRef.current?.focus();
+  }, [desc, isForm, d.action]);
 
   // The form itself, once.
   useEffect(() => {
@@ -287,6 +298,7 @@ export function FormDialog({ d }: { d: RowActionDialog }) {
   return (
     <Modal title={titleOf(d, routerName)} onClose={() => close(undefined)} className="form-modal row-action-modal">
       <form
+        ref={formRef}
         className="modal-body"
         onSubmit={(e) => {
           e.preventDefault();
@@ -403,6 +415,11 @@ export function FormDialog({ d }: { d: RowActionDialog }) {
             {preview || ' '}
           </pre>
         </div>
+        {errors.form === 'nothing changed' && !result && (
+          <p className="field-help" role="status">
+            Nothing changed yet: change a field to see the sentence.
+          </p>
+        )}
         {writeBlocked && (
           <p className="field-error" role="note">
             Cannot send: {writeBlocked}.
@@ -420,7 +437,7 @@ export function FormDialog({ d }: { d: RowActionDialog }) {
           </p>
         )}
         <div className="modal-actions">
-          <button type="button" className="btn" onClick={() => close(undefined)}>
+          <button ref={cancelRef} type="button" className="btn" onClick={() => close(undefined)}>
             Cancel
           </button>
           <button
