@@ -55,7 +55,11 @@ describe('fields from the 7.22.3 command tree', () => {
           args++;
           const field = fieldFor({ name: a.name, kind: a.kind, completions: a.completions.map((c) => c.value) });
           expect(FIELD_KINDS).toContain(field.kind);
-          expect({ arg: `${menu}/${cmd} ${a.name}`, kind: a.kind.kind, field: EXPECTED[a.kind.kind].includes(field.kind) }).toEqual({
+          expect({
+            arg: `${menu}/${cmd} ${a.name}`,
+            kind: a.kind.kind,
+            field: EXPECTED[a.kind.kind].includes(field.kind),
+          }).toEqual({
             arg: `${menu}/${cmd} ${a.name}`,
             kind: a.kind.kind,
             field: true,
@@ -111,9 +115,15 @@ describe('sentences from a filled form', () => {
   it('add sends the filled fields; a bad value is an error beside its field and nothing is sent', () => {
     const req = { connectionId: 'c', path: '/ip/address', action: 'add' as const };
     expect(
-      buildSentences({ ...req, values: { address: '10.9.9.1/24', interface: 'ether5', comment: '' } }, { args: ADDRESS, canUnset: false }),
+      buildSentences(
+        { ...req, values: { address: '10.9.9.1/24', interface: 'ether5', comment: '' } },
+        { args: ADDRESS, canUnset: false },
+      ),
     ).toEqual({ sentences: [['/ip/address/add', '=address=10.9.9.1/24', '=interface=ether5']], fieldErrors: {} });
-    const bad = buildSentences({ ...req, values: { address: '10.9.9.999/24', interface: 'ether5' } }, { args: ADDRESS, canUnset: false });
+    const bad = buildSentences(
+      { ...req, values: { address: '10.9.9.999/24', interface: 'ether5' } },
+      { args: ADDRESS, canUnset: false },
+    );
     expect(bad.sentences).toEqual([]);
     expect(Object.keys(bad.fieldErrors)).toEqual(['address']);
   });
@@ -146,9 +156,9 @@ describe('sentences from a filled form', () => {
 
   it('raw name/value rows go along; a bad name or a duplicate of a field is refused', () => {
     const req = { connectionId: 'c', path: '/ip/address', action: 'add' as const, values: { address: '10.1.1.1/24' } };
-    expect(buildSentences({ ...req, extra: [{ name: 'vrf', value: 'main' }] }, { args: ADDRESS, canUnset: false }).sentences).toEqual([
-      ['/ip/address/add', '=address=10.1.1.1/24', '=vrf=main'],
-    ]);
+    expect(
+      buildSentences({ ...req, extra: [{ name: 'vrf', value: 'main' }] }, { args: ADDRESS, canUnset: false }).sentences,
+    ).toEqual([['/ip/address/add', '=address=10.1.1.1/24', '=vrf=main']]);
     const bad = buildSentences(
       {
         ...req,
@@ -179,7 +189,9 @@ describe('sentences from a filled form', () => {
     expect(buildSentences({ ...req, action: 'comment', comment: 'spare' }, none).sentences).toEqual([
       ['/interface/comment', '=numbers=*1,*5', '=comment=spare'],
     ]);
-    expect(buildSentences({ ...req, ids: [], action: 'enable' }, none).fieldErrors).toEqual({ form: 'select the rows to enable' });
+    expect(buildSentences({ ...req, ids: [], action: 'enable' }, none).fieldErrors).toEqual({
+      form: 'select the rows to enable',
+    });
   });
 });
 

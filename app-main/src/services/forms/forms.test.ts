@@ -24,7 +24,6 @@ async function connect(s: Services, router: Simulator, user = 'admin', password 
   return c.id;
 }
 
-
 describe('form:menu', () => {
   it('lists the menu’s commands from the router’s inspect and allows writes for a full user', async () => {
     const s = await start();
@@ -163,7 +162,9 @@ describe('form:send', () => {
     const ids = ['ether4', 'ether5'].map((n) => ifs.findByName(n)!.id);
     const plan = await s.handlers['form:build']({ connectionId: id, path: '/interface', action: 'disable', ids });
     expect(plan.sentences).toEqual([['/interface/disable', `=numbers=${ids.join(',')}`]]);
-    expect((await s.handlers['form:send']({ connectionId: id, path: '/interface', action: 'disable', ids })).outcome).toBe('done');
+    expect((await s.handlers['form:send']({ connectionId: id, path: '/interface', action: 'disable', ids })).outcome).toBe(
+      'done',
+    );
     expect(ids.map((i) => ifs.find(i)?.get('disabled'))).toEqual(['true', 'true']);
     expect((await s.handlers['form:send']({ connectionId: id, path: '/interface', action: 'enable', ids })).outcome).toBe('done');
     expect(ids.map((i) => ifs.find(i)?.get('disabled'))).toEqual(['false', 'false']);
@@ -184,7 +185,13 @@ describe('form:send', () => {
     const range = await s.handlers['form:send']({ ...req, values: { name: 'ether3', mtu: '70000', disabled: 'no' } });
     // The tree says nothing of mtu's range (`auto` or a number): the router's trap names the field.
     expect(range).toMatchObject({ outcome: 'trap', fieldErrors: { mtu: 'value of mtu out of range (68..65535)' } });
-    const c = await s.handlers['form:send']({ connectionId: id, path: '/interface', action: 'comment', ids: [item.id], comment: 'spare' });
+    const c = await s.handlers['form:send']({
+      connectionId: id,
+      path: '/interface',
+      action: 'comment',
+      ids: [item.id],
+      comment: 'spare',
+    });
     expect(c.outcome).toBe('done');
     expect(item.get('comment')).toBe('spare');
   });

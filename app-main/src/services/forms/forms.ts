@@ -157,7 +157,12 @@ export class FormsService {
     return { ...base, args, skipped };
   }
 
-  async describe(connectionId: string, path: string, action: 'add' | 'edit', row?: Record<string, string>): Promise<FormDescription> {
+  async describe(
+    connectionId: string,
+    path: string,
+    action: 'add' | 'edit',
+    row?: Record<string, string>,
+  ): Promise<FormDescription> {
     this.deps.session(connectionId);
     const command = action === 'add' ? 'add' : 'set';
     const shape = await this.shape(connectionId, path, command);
