@@ -148,7 +148,15 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
   snapshotEveryHours: 'the snapshot interval',
   snapshotBeforeWrite: '"snapshot before write"',
   snapshotBefore: '"snapshot before write"',
+  action: 'the action',
+  original: 'the row as it was',
+  row: 'the row',
+  extra: 'the other arguments',
+  comment: 'the comment',
 };
+
+/** Records keyed by an argument name (forms, issue 14): an issue names the argument. */
+const ARGUMENT_RECORDS: ReadonlySet<string> = new Set(['original', 'row']);
 
 const ITEM_WORDS: Readonly<Record<string, string>> = {
   words: 'word',
@@ -163,6 +171,7 @@ const ITEM_WORDS: Readonly<Record<string, string>> = {
   files: 'file',
   ids: 'command',
   menus: 'menu',
+  extra: 'argument',
 };
 
 /** "The host", "Word 2 of the sentence", "The columns of /interface", "The arguments". */
@@ -182,7 +191,11 @@ export function describeField(path: readonly PropertyKey[]): string {
             ? `the column widths of ${name}`
             : grandparent === 'tableColumnWidths'
               ? `the width of ${name} on ${parent}`
-              : (FIELD_WORDS[name] ?? `"${name}"`);
+              : parent !== undefined && ARGUMENT_RECORDS.has(parent)
+                ? `the argument "${name}"`
+                : parent === 'values'
+                  ? `the value of "${name}"`
+                  : (FIELD_WORDS[name] ?? `"${name}"`);
       grandparent = parent;
       parent = name;
     }

@@ -125,6 +125,14 @@ describe('dispatch', () => {
       ['diff:fetch', { connectionIds: ['c1'], path: '/ip/address' }, 'connectionIds'],
       ['diff:fetch', { connectionIds: ['c1', 'c2'], path: 'ip address' }, 'path'],
       ['diff:fetch', { connectionIds: ['c1', 'c2'], path: '/ip/address', proplist: [''] }, 'proplist[0]'],
+      // Forms (issue 14): an id with a comma would be two items in `=numbers=`; a name with "="
+      // would end the argument name early; the action is one of six.
+      ['form:send', { connectionId: 'c1', path: '/interface', action: 'disable', ids: ['*1,*2'] }, 'ids[0]'],
+      ['form:build', { connectionId: 'c1', path: '/interface', action: 'rename' }, 'action'],
+      ['form:build', { connectionId: 'c1', path: '/ip/address', action: 'add', values: { 'a=b': 'x' } }, 'values.a=b'],
+      ['form:describe', { connectionId: 'c1', path: '/ip/address/print', action: 'add' }, 'path'],
+      ['form:describe', { connectionId: 'c1', path: '/ip/address', action: 'remove' }, 'action'],
+      ['form:menu', { connectionId: 'c1', path: 'interface' }, 'path'],
     ];
     for (const [channel, args, field] of cases) {
       const result = await dispatch(handlers, channel, args);

@@ -90,6 +90,10 @@ describe('ipcMain wiring', () => {
       'history:snapshot',
       'history:diff',
       'history:delete',
+      'form:menu',
+      'form:describe',
+      'form:build',
+      'form:send',
     ]);
   });
 
