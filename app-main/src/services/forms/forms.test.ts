@@ -30,7 +30,8 @@ describe('form:menu', () => {
     const id = await connect(s, await sim());
     const menu = await s.handlers['form:menu']({ connectionId: id, path: '/ip/address' });
     expect(menu).toMatchObject({ path: '/ip/address', source: 'router', write: { allowed: true } });
-    expect([...menu.commands].sort()).toEqual(['add', 'comment', 'disable', 'enable', 'remove', 'set', 'unset']);
+    // As a real 7.20 router lists them: no unset on /ip/address.
+    expect([...menu.commands].sort()).toEqual(['add', 'comment', 'disable', 'enable', 'remove', 'set']);
     // /interface has no add or remove on the router.
     const ifs = await s.handlers['form:menu']({ connectionId: id, path: '/interface' });
     expect(ifs.commands).not.toContain('add');
@@ -64,7 +65,7 @@ describe('form:describe', () => {
     const form = await s.handlers['form:describe']({ connectionId: id, path: '/ip/address', action: 'add' });
     expect(form).toMatchObject({ command: 'add', generic: false, source: 'router' });
     const byName = Object.fromEntries(form.fields.map((f) => [f.name, f]));
-    expect(Object.keys(byName)).toEqual(['address', 'comment', 'disabled', 'interface']);
+    expect(Object.keys(byName)).toEqual(['address', 'broadcast', 'comment', 'disabled', 'interface', 'netmask', 'network']);
     expect(byName['address']!.kind).toBe('ip');
     expect(byName['disabled']!.kind).toBe('switch');
     expect(byName['interface']!.kind).toBe('combobox');
