@@ -57,6 +57,13 @@ describe('editing from the tables', () => {
     expect(s().tables.demo!.selected).toEqual(['*3', '*4']);
     fireEvent.keyDown(grid, { key: 'Escape' });
     expect(s().tables.demo!.selected).toEqual([]);
+    fireEvent.keyDown(grid, { key: 'a', ctrlKey: true });
+    expect(s().tables.demo!.selected).toHaveLength(7);
+    // Enter on the keyboard's row opens Edit (once the menu's commands are known).
+    await until(() => expect(button(ws, 'Edit').title).toBe('select one row'));
+    fireEvent.keyDown(grid, { key: 'Enter' });
+    await screen.findByRole('dialog', { name: /^Edit ether3 in \/interface/ });
+    expect(s().tables.demo!.selected).toEqual(['*3']);
   });
 
   it('enables the actions the menu has for the selection; Disable of two rows is one sentence', async () => {

@@ -11,6 +11,7 @@ import {
   parseProplist,
   parseQueryWords,
   queuePatch,
+  selectedRows,
   type RowsPatch,
 } from '../src/store/tables';
 import { bindBridgeEvents } from '../src/store/events';
@@ -84,6 +85,17 @@ describe('table patches', () => {
     expect(v2.changed.get('*2')?.cols).toEqual(['name']);
     const v3 = applyPatch(v2, patch({}), 100 + 5000, 20);
     expect(v3.changed.size).toBe(0);
+  });
+
+  it('a removed row leaves the selection; a changed one stays selected as the new row (issue 14)', () => {
+    const v1 = { ...applyPatch(emptyTable(), patch({ reset: true, upserts: [a, b] }), 0, 1), selected: ['*2', '*1'] };
+    expect(selectedRows(v1)).toEqual([b, a]);
+    const v2 = applyPatch(v1, patch({ upserts: [{ ...b, mtu: '9000' }], removes: ['*1'] }), 10, 5);
+    expect(v2.selected).toEqual(['*2']);
+    expect(selectedRows(v2)).toEqual([{ ...b, mtu: '9000' }]);
+    // Unchanged selection keeps its identity (no re-render of the toolbar for a counter patch).
+    const v3 = applyPatch(v2, patch({ upserts: [{ ...b, mtu: '1400' }] }), 20, 9);
+    expect(v3.selected).toBe(v2.selected);
   });
 
   it('removes rows, adds late columns at the end, never duplicates', () => {

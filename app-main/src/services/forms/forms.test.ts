@@ -72,6 +72,24 @@ describe('form:describe', () => {
     expect(byName['interface']!.options).toEqual(expect.arrayContaining(['ether1', 'ether5', 'bridge1', 'vlan10']));
   });
 
+  it('a firewall rule: negatable matches with the router’s interfaces, enumerations and time ranges', async () => {
+    const s = await start();
+    const id = await connect(s, await sim());
+    const form = await s.handlers['form:describe']({ connectionId: id, path: '/ip/firewall/filter', action: 'add' });
+    const byName = Object.fromEntries(form.fields.map((f) => [f.name, f]));
+    expect(byName['in-interface']).toMatchObject({ kind: 'combobox', negatable: true });
+    expect(byName['in-interface']!.options).toEqual(expect.arrayContaining(['ether1', 'ether5', 'bridge1']));
+    expect(byName['action']!.options).toEqual(expect.arrayContaining(['accept', 'drop', 'jump']));
+    expect(byName['address-list-timeout']).toMatchObject({ kind: 'time' });
+    const plan = await s.handlers['form:build']({
+      connectionId: id,
+      path: '/ip/firewall/filter',
+      action: 'add',
+      values: { chain: 'forward', action: 'drop', 'in-interface': '!ether1', 'address-list-timeout': 'soon' },
+    });
+    expect(Object.keys(plan.fieldErrors)).toEqual(['address-list-timeout']);
+  });
+
   it('pre-fills an edit from the row (booleans as yes/no)', async () => {
     const s = await start();
     const id = await connect(s, await sim());
