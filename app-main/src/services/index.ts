@@ -383,8 +383,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const diffService = new DiffService({ session: sessionFor, routerInfo, now });
 
   // Editing from the tables (issue 14): writes are console commands (history, trace); the shipped
-  // trees are read lazily, on the first form.
-  let trees: ReturnType<typeof loadCommandTrees> | undefined;
+  // trees are read on the first form (loadCommandTrees caches them).
   const forms = new FormsService({
     session: (connectionId) => traces.classedSession(connectionId, sessionFor(connectionId), CLASS_OWN),
     version: (connectionId) => links.currentRouter(connectionId)?.version ?? '',
@@ -393,12 +392,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       return c.demo ? DEMO_USER : c.user;
     },
     inspect,
-    trees: {
-      nearest: (version) => {
-        trees ??= loadCommandTrees();
-        return trees.nearest(version);
-      },
-    },
+    trees: { nearest: (version) => loadCommandTrees().nearest(version) },
     console: consoleService,
     log,
   });

@@ -107,7 +107,9 @@ export class FormsService {
   ): Promise<{ source: FormMenu['source']; commands: string[] | undefined; treeVersion?: string }> {
     const segments = segmentsOf(path);
     const live = await this.deps.inspect.children(connectionId, segments).catch(() => undefined);
-    if (live?.available && (live.kind === 'path' || live.kind === 'dir'))
+    // `fromTree`: the inspect service answered from a shipped tree for a router it cannot ask;
+    // the choice of tree (and none for RouterOS 6) is made below, not taken from there.
+    if (live?.available && !live.fromTree && (live.kind === 'path' || live.kind === 'dir'))
       return { source: 'router', commands: live.nodes.filter((n) => n.kind === 'cmd').map((n) => n.name) };
     const tree = this.tree(connectionId);
     if (tree?.has(path)) return { source: 'tree', commands: tree.commands(path), treeVersion: tree.version };
@@ -142,7 +144,8 @@ export class FormsService {
     let names: string[] | undefined;
     if (found.source === 'router') {
       const live = await this.deps.inspect.children(connectionId, [...segmentsOf(path), command]).catch(() => undefined);
-      if (live?.available && live.kind === 'cmd') names = live.nodes.filter((n) => n.kind === 'arg').map((n) => n.name);
+      if (live?.available && !live.fromTree && live.kind === 'cmd')
+        names = live.nodes.filter((n) => n.kind === 'arg').map((n) => n.name);
     }
     if (!names && tree?.has(cmdPath)) names = tree.argsOf(cmdPath).map((a) => a.name);
     const base = { canUnset, source: found.source, ...(found.treeVersion ? { treeVersion: found.treeVersion } : {}) };
@@ -190,7 +193,7 @@ export class FormsService {
     for (const name of liveFor) {
       // One at a time: the inspect queue serialises them anyway (caveat 2).
       const answer = await this.deps.inspect.values(connectionId, [...segmentsOf(path), command], name).catch(() => undefined);
-      if (answer?.available) live.set(name, answer.values);
+      if (answer?.available && !answer.fromTree) live.set(name, answer.values);
     }
     const fields = shape.args.map((a) => {
       const field = fieldFor(a, live.get(a.name));
