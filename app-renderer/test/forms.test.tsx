@@ -82,6 +82,7 @@ describe('editing from the tables', () => {
     fireEvent.click(button(ws, 'Disable'));
     expect(await preview()).toBe('/interface/disable\n=numbers=*4,*5');
     const dialog = screen.getByRole('dialog');
+    expect(within(dialog).getByText('2 rows: ether4, ether5')).toBeTruthy();
     // Keyboard focus is in the dialog, on Cancel rather than on the action.
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
     fireEvent.click(within(dialog).getByRole('button', { name: 'Send' }));

@@ -365,6 +365,12 @@ export function FormDialog({ d }: { d: RowActionDialog }) {
             </fieldset>
           </>
         )}
+        {!isForm && d.labels && d.labels.length > 0 && (
+          <p className="field-help">
+            {d.labels.length === 1 ? 'Row' : `${d.labels.length} rows`}: {d.labels.slice(0, 20).join(', ')}
+            {d.labels.length > 20 ? ` and ${d.labels.length - 20} more` : ''}
+          </p>
+        )}
         {d.action === 'comment' && (
           <div className="field">
             <label htmlFor={`${uid}-comment`}>comment</label>

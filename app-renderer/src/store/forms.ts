@@ -24,6 +24,11 @@ export function fitsSelection(action: FormAction, count: number): boolean {
   return count >= 1;
 }
 
+/** How a row is named in a dialog: its name, else its address, else its `.id`. */
+export function rowLabel(row: Row): string {
+  return row['name'] ?? row['address'] ?? row['.id'] ?? '?';
+}
+
 /** Properties a row carries that no form takes back (`.id`, `.nextid`, `.dead`). */
 function formRow(row: Row): Record<string, string> {
   const out: Record<string, string> = {};
@@ -62,6 +67,7 @@ export function formsSlice({ set, get, api }: SliceContext): FormsState & FormsA
         path,
         action,
         ids,
+        labels: rows.map(rowLabel),
         ...(action === 'edit' && rows[0] ? { row: rows[0] } : {}),
       });
     },

@@ -107,6 +107,8 @@ export interface RowActionDialog {
   action: FormAction;
   /** `.id`s of the rows acted on (edit: one). */
   ids: string[];
+  /** The rows' names as the table shows them (name, else address, else `.id`), for the dialog. */
+  labels?: string[];
   /** The row being edited (edit), as the table shows it now. */
   row?: Row;
   /** A row of another router whose values pre-fill the form (Compare tables' Copy). */
