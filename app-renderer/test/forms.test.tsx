@@ -172,6 +172,14 @@ describe('editing from the tables', () => {
     const grid = await startTable(ws, '/interface');
     await within(grid).findAllByRole('cell', { name: 'ether5' });
     await until(() => expect(button(ws, 'Enable').title).toBe('select one or more rows'));
+    // From the keyboard: Shift+F10 on the focused table opens the menu; Escape gives focus back.
+    grid.focus();
+    fireEvent.keyDown(grid, { key: 'F10', shiftKey: true });
+    const first = await screen.findByRole('menu', { name: 'Row actions' });
+    expect(document.activeElement?.getAttribute('role')).toBe('menuitem');
+    fireEvent.keyDown(first, { key: 'Escape' });
+    await until(() => expect(screen.queryByRole('menu')).toBeNull());
+    expect(document.activeElement).toBe(grid);
     fireEvent.contextMenu(rowOf(grid, 'ether5'), { clientX: 40, clientY: 60 });
     const menu = await screen.findByRole('menu', { name: 'Row actions' });
     expect(

@@ -92,12 +92,23 @@ export function RowContextMenu(props: { connectionId: string; at: { x: number; y
   const ref = useRef<HTMLDivElement>(null);
   const { onClose } = props;
   useEffect(() => {
-    ref.current?.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])')?.focus();
+    // Focus goes back where it was (the table) when the menu closes, unless a dialog took it.
+    const before = document.activeElement as HTMLElement | null;
+    const menu = ref.current;
+    // The first enabled item, else the first (disabled items stay focusable so they can be read).
+    (
+      menu?.querySelector<HTMLElement>('[role="menuitem"]:not([aria-disabled="true"])') ??
+      menu?.querySelector<HTMLElement>('[role="menuitem"]')
+    )?.focus();
     const away = (e: MouseEvent) => {
       if (!ref.current?.contains(e.target as Node)) onClose();
     };
     document.addEventListener('mousedown', away);
-    return () => document.removeEventListener('mousedown', away);
+    return () => {
+      document.removeEventListener('mousedown', away);
+      if (!document.activeElement || document.activeElement === document.body || menu?.contains(document.activeElement))
+        before?.focus?.();
+    };
   }, [onClose]);
   const onKey = (e: React.KeyboardEvent) => {
     const items = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
