@@ -72,8 +72,9 @@ export function fieldFor(arg: ArgInfo, live: readonly string[] = []): FormField 
       break;
     case 'enum': {
       const all = [...new Set([...k.values, ...options])].filter((v) => v !== NEGATION);
-      // Values from completions only hint (`strict` false: RouterOS takes others, e.g. new names).
-      field.kind = k.strict && live.length === 0 && !arg.references ? 'select' : 'combobox';
+      // Values from completions only hint (`strict` false: RouterOS takes others, e.g. new names);
+      // several values (`a,b`) are typed comma-separated, which one select cannot do.
+      field.kind = k.strict && !k.multiple && live.length === 0 && !arg.references ? 'select' : 'combobox';
       field.options = all;
       if (k.multiple) field.multiple = true;
       break;
