@@ -89,7 +89,7 @@ describe('editing from the tables', () => {
     await until(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(bridge.demo.model.menu('interface').findByName('ether5')?.get('disabled')).toBe('true');
     // The table follows with listen.
-    await until(() => expect(within(rowOf(grid, 'ether5')).getAllByRole('cell', { name: 'true' }).length).toBeGreaterThan(0));
+    await until(() => expect(within(rowOf(grid, 'ether5')).getAllByRole('cell', { name: 'yes' }).length).toBeGreaterThan(0));
   });
 
   it('double-click opens Edit pre-filled; only the changed comment is sent and the row updates', async () => {

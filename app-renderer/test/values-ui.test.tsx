@@ -9,7 +9,8 @@ async function startTable(ws: HTMLElement, path: string, name = `Live table ${pa
   fireEvent.click(within(ws).getByRole('tab', { name: 'Tables' }));
   fireEvent.change(within(ws).getByRole('textbox', { name: 'Path' }), { target: { value: path } });
   fireEvent.click(within(ws).getByRole('button', { name: 'Start' }));
-  return within(ws).findByRole('table', { name });
+  // A live table's rows are selectable (a grid, issue 14); a detail view is a plain table.
+  return within(ws).findByRole(name.startsWith('Live table') ? 'grid' : 'table', { name });
 }
 
 const headers = (table: HTMLElement) =>

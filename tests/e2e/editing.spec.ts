@@ -40,14 +40,14 @@ describe('editing from the tables', () => {
     await edit.send().click();
     await edit.dialog().waitFor({ state: 'detached' });
     expect(ether5.get('disabled')).toBe('true');
-    await expect.poll(() => edit.cellOf('/interface', 'ether5', 'disabled')).toBe('true');
+    await expect.poll(() => edit.cellOf('/interface', 'ether5', 'disabled')).toBe('yes');
 
     await edit.action('Enable').click();
     await expect.poll(() => edit.sentence().textContent()).toBe(`/interface/enable\n=numbers=${ether5.id}`);
     await edit.send().click();
     await edit.dialog().waitFor({ state: 'detached' });
     expect(ether5.get('disabled')).toBe('false');
-    await expect.poll(() => edit.cellOf('/interface', 'ether5', 'disabled')).toBe('false');
+    await expect.poll(() => edit.cellOf('/interface', 'ether5', 'disabled')).toBe('no');
   });
 
   it('edits a comment through the form: only the change is sent', async () => {

@@ -29,10 +29,14 @@ export function rowLabel(row: Row): string {
   return row['name'] ?? row['address'] ?? row['.id'] ?? '?';
 }
 
-/** Properties a row carries that no form takes back (`.id`, `.nextid`, `.dead`). */
+/**
+ * A row's router properties, for a form: without what no form takes back (`.id`, `.nextid`,
+ * `.dead`) and without the columns the window derives (`rx rate`: a space or "=" is never in a
+ * RouterOS property name).
+ */
 function formRow(row: Row): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(row)) if (!k.startsWith('.') && typeof v === 'string') out[k] = v;
+  for (const [k, v] of Object.entries(row)) if (!k.startsWith('.') && !/[\s=]/.test(k) && typeof v === 'string') out[k] = v;
   return out;
 }
 
