@@ -61,6 +61,6 @@ describe('keyboard', () => {
     fireEvent.change(path, { target: { value: '/interface' } });
     // …and it starts the table once a path is there.
     fireEvent.keyDown(window, { key: 't', altKey: true });
-    await within(ws).findByRole('table', { name: 'Live table /interface' });
+    await within(ws).findByRole('grid', { name: 'Live table /interface' });
   });
 });

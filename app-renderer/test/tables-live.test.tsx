@@ -33,17 +33,17 @@ describe('Tables: badge, Pause and stale rows', () => {
 
   it('rows are dimmed as stale while the link reconnects, and fresh again after', async () => {
     const { ws, bridge } = await start('/interface');
-    const table = await within(ws).findByRole('table', { name: 'Live table /interface' });
+    const table = await within(ws).findByRole('grid', { name: 'Live table /interface' });
     await within(table).findAllByRole('cell', { name: 'bridge1' });
     expect(table.closest('.grid-scroll')!.classList.contains('stale')).toBe(false);
     bridge.demo.dropConnections();
     await within(ws).findByText(/^Resubscribing/);
-    const stale = within(ws).getByRole('table', { name: 'Live table /interface' });
+    const stale = within(ws).getByRole('grid', { name: 'Live table /interface' });
     expect(stale.closest('.grid-scroll')!.classList.contains('stale')).toBe(true);
     expect(stale.getAttribute('aria-description')).toMatch(/stale/);
     await within(ws).findByText(/^Live/, undefined, { timeout: 10_000 });
     expect(
-      within(ws).getByRole('table', { name: 'Live table /interface' }).closest('.grid-scroll')!.classList.contains('stale'),
+      within(ws).getByRole('grid', { name: 'Live table /interface' }).closest('.grid-scroll')!.classList.contains('stale'),
     ).toBe(false);
   });
 });

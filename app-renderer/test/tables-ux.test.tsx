@@ -15,7 +15,7 @@ describe('Tables: path box and row filter', () => {
   async function start(ws: HTMLElement, path: string, shows = 'bridge1'): Promise<HTMLElement> {
     fireEvent.change(within(ws).getByRole('textbox', { name: 'Path' }), { target: { value: path } });
     fireEvent.click(within(ws).getByRole('button', { name: 'Start' }));
-    const table = await within(ws).findByRole('table', { name: `Live table ${path}` });
+    const table = await within(ws).findByRole('grid', { name: `Live table ${path}` });
     await within(table).findAllByRole('cell', { name: shows });
     return table;
   }
