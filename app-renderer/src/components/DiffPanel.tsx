@@ -75,27 +75,7 @@ function DiffGroup({
                 </td>
               </>
             )}
-            <td className="diff-router">
-              {s.name}
-              {row && r.status !== 'same' && (
-                <span className="diff-copy">
-                  {/* Issue 14: copy this router's row to another through the same form dialog (add or set). */}
-                  {diff.sources.map((t, j) =>
-                    j === i ? null : (
-                      <button
-                        key={t.id}
-                        type="button"
-                        className="btn btn-small btn-ghost"
-                        aria-label={`Copy ${r.keyText} from ${s.name} to ${t.name}`}
-                        onClick={() => copyRow(t.id, path, row, s.name, r.rows[j])}
-                      >
-                        → {t.name}
-                      </button>
-                    ),
-                  )}
-                </span>
-              )}
-            </td>
+            <td className="diff-router">{s.name}</td>
             {row ? (
               columns.map((c) => <Cell key={c} row={row} column={c} differs={differing.has(c)} />)
             ) : (
@@ -108,6 +88,25 @@ function DiffGroup({
                 missing on {s.name}
               </td>
             )}
+            <td className="diff-copy">
+              {/* Issue 14: copy this router's row to another through the same form dialog (add or set).
+                  A cell of its own, so the router cell's name stays the router's. */}
+              {row &&
+                r.status !== 'same' &&
+                diff.sources.map((t, j) =>
+                  j === i ? null : (
+                    <button
+                      key={t.id}
+                      type="button"
+                      className="btn btn-small btn-ghost"
+                      aria-label={`Copy ${r.keyText} from ${s.name} to ${t.name}`}
+                      onClick={() => copyRow(t.id, path, row, s.name, r.rows[j])}
+                    >
+                      → {t.name}
+                    </button>
+                  ),
+                )}
+            </td>
           </tr>
         );
       })}
@@ -390,6 +389,7 @@ export function DiffPanel() {
                           {c}
                         </th>
                       ))}
+                      <th scope="col">Copy to</th>
                     </tr>
                   </thead>
                   {shown.slice(0, limit).map((r) => (
