@@ -14,7 +14,7 @@ describe('History tab', () => {
     expect(within(ws).getByText('No snapshots yet.')).toBeTruthy();
 
     fireEvent.change(within(form).getByRole('textbox', { name: 'Note' }), { target: { value: 'before' } });
-    fireEvent.click(within(form).getByRole('button', { name: 'Take snapshot' }));
+    fireEvent.click(within(form).getByRole('button', { name: 'Snapshot' }));
     const table = await within(ws).findByRole('table', { name: 'Snapshots' });
     expect(within(table).getAllByRole('row')).toHaveLength(2);
     expect(table.textContent).toContain('before');
@@ -24,7 +24,7 @@ describe('History tab', () => {
     const lan = demo.menu('/ip/address').items().next().value!;
     demo.menu('/ip/address').update(lan, { address: '192.168.88.9/24' });
     fireEvent.change(within(form).getByRole('textbox', { name: 'Note' }), { target: { value: 'after' } });
-    fireEvent.click(within(form).getByRole('button', { name: 'Take snapshot' }));
+    fireEvent.click(within(form).getByRole('button', { name: 'Snapshot' }));
     await until(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
 
     const boxes = within(table).getAllByRole('checkbox', { name: /^Select snapshot Demo router / });
@@ -82,7 +82,7 @@ describe('History tab', () => {
     expect(within(form).queryByRole('alert')).toBeNull();
     fireEvent.click(within(form).getByRole('checkbox', { name: 'Include passwords and keys (show-sensitive)' }));
     expect(within(form).getByRole('alert').textContent).toMatch(/passwords and keys in clear text/);
-    fireEvent.click(within(form).getByRole('button', { name: 'Take snapshot' }));
+    fireEvent.click(within(form).getByRole('button', { name: 'Snapshot' }));
     const table = await within(ws).findByRole('table', { name: 'Snapshots' });
     expect(table.textContent).toContain('with passwords');
     expect(screen.queryByRole('alert')).toBeNull(); // the box is unticked again after it was taken

@@ -22,7 +22,7 @@ describe('configuration history', () => {
       await ws.open('History');
       const form = ws.region.getByRole('form', { name: 'Take a snapshot' });
       await form.getByRole('textbox', { name: 'Note', exact: true }).fill(note);
-      await form.getByRole('button', { name: 'Take snapshot', exact: true }).click();
+      await form.getByRole('button', { name: 'Snapshot', exact: true }).click();
       const table = ws.region.getByRole('table', { name: 'Snapshots' });
       await table
         .locator('tbody tr')

@@ -137,7 +137,7 @@ export function HistoryPanel({ connectionId }: { connectionId: string }) {
           Include passwords and keys (show-sensitive)
         </label>
         <button type="submit" className="btn btn-primary" disabled={!online || view.taking}>
-          {view.taking ? 'Taking snapshot…' : 'Take snapshot'}
+          {view.taking ? 'Taking snapshot…' : 'Snapshot'}
         </button>
         {sensitive && (
           <p className="ws-warning danger" role="alert" id={`${uid}-sensitive`}>
