@@ -49,6 +49,26 @@ const storedSchema = z
   .transform(({ codePage, encoding, ...rest }) => ({ ...rest, encoding: encoding ?? encodingFromCodePage(codePage) }));
 type Stored = z.infer<typeof storedSchema>;
 
+/** A new saved connection from checked input, without a password yet: saving one and importing many make the same record. */
+function newStored(v: ValidConnectionInput, at: string): Stored {
+  return {
+    id: randomUUID(),
+    name: v.name,
+    host: v.host,
+    port: v.port,
+    transport: v.transport,
+    ...(v.fingerprint256 ? { fingerprint256: v.fingerprint256 } : {}),
+    user: v.user,
+    group: v.group,
+    encoding: v.encoding,
+    notes: v.notes,
+    ...(v.vars && Object.keys(v.vars).length > 0 ? { vars: { ...v.vars } } : {}),
+    passwordInKeychain: false,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
 const fileSchema = z.object({
   version: z.literal(FILE_VERSION),
   connections: z.array(storedSchema),
@@ -279,22 +299,7 @@ export class ConnectionStore {
 
   private async saveNew(v: ValidConnectionInput): Promise<SavedConnection> {
     const at = this.stamp();
-    const s: Stored = {
-      id: randomUUID(),
-      name: v.name,
-      host: v.host,
-      port: v.port,
-      transport: v.transport,
-      ...(v.fingerprint256 ? { fingerprint256: v.fingerprint256 } : {}),
-      user: v.user,
-      group: v.group,
-      encoding: v.encoding,
-      notes: v.notes,
-      ...(v.vars && Object.keys(v.vars).length > 0 ? { vars: { ...v.vars } } : {}),
-      passwordInKeychain: false,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const s = newStored(v, at);
     await this.applyPassword(s, v.password ?? undefined);
     this.items.push(s);
     await this.persist();
@@ -503,21 +508,7 @@ export class ConnectionStore {
         continue;
       }
       seen.add(key(v));
-      added.push({
-        id: randomUUID(),
-        name: v.name,
-        host: v.host,
-        port: v.port,
-        transport: v.transport,
-        ...(v.fingerprint256 ? { fingerprint256: v.fingerprint256 } : {}),
-        user: v.user,
-        group: v.group,
-        encoding: v.encoding,
-        notes: v.notes,
-        passwordInKeychain: false,
-        createdAt: at,
-        updatedAt: at,
-      });
+      added.push(newStored(v, at));
     }
     if (added.length) {
       this.items = [...this.items, ...added];
